@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "chargepoint",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chargepoint", targets: ["chargepoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibWebSockets",
+            pkgConfig: "libwebsockets",
+            providers: [.apt(["libwebsockets-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(name: "OCPP16", swiftSettings: strict),
+        .target(
+            name: "ChargePoint",
+            dependencies: [
+                "OCPP16",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["ChargePoint", "OCPP16", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Transport",
+            dependencies: ["CLibWebSockets", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ControlAPI",
+            dependencies: ["ChargePoint", "OCPP16", "HTTPServer"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chargepoint",
+            dependencies: [
+                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
+        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,210 @@
+import OCPP16
+
+/// The OCPP configuration keys this charge point implements ([CORE] §9). A key is listed only once the
+/// behaviour behind it works: GetConfiguration must not promise what the charge point does not do.
+public enum ConfigurationKey: String, CaseIterable, Sendable {
+    case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
+    case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
+    case connectionTimeOut = "ConnectionTimeOut"
+    case getConfigurationMaxKeys = "GetConfigurationMaxKeys"
+    case heartbeatInterval = "HeartbeatInterval"
+    case localAuthorizeOffline = "LocalAuthorizeOffline"
+    case localPreAuthorize = "LocalPreAuthorize"
+    case messageTimeout = "MessageTimeout"
+    case meterValuesSampledData = "MeterValuesSampledData"
+    case meterValuesSampledDataMaxLength = "MeterValuesSampledDataMaxLength"
+    case meterValueSampleInterval = "MeterValueSampleInterval"
+    case numberOfConnectors = "NumberOfConnectors"
+    case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
+    case stopTransactionOnInvalidId = "StopTransactionOnInvalidId"
+    case stopTxnSampledData = "StopTxnSampledData"
+    case stopTxnSampledDataMaxLength = "StopTxnSampledDataMaxLength"
+    case supportedFeatureProfiles = "SupportedFeatureProfiles"
+    case transactionMessageAttempts = "TransactionMessageAttempts"
+    case transactionMessageRetryInterval = "TransactionMessageRetryInterval"
+    case unlockConnectorOnEVSideDisconnect = "UnlockConnectorOnEVSideDisconnect"
+    case webSocketPingInterval = "WebSocketPingInterval"
+
+    /// Keys are CiString50: case-insensitive on the wire.
+    public init?(named name: String) {
+        let lowered = name.lowercased()
+        guard let key = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else { return nil }
+        self = key
+    }
+}
+
+/// A typed configuration value. Values travel as strings; keeping them typed means a bad value is refused
+/// once, when it is set, instead of being re-parsed at every use.
+public enum ConfigurationValue: Sendable, Equatable {
+    case bool(Bool)
+    case integer(Int)
+    case measurands([Measurand])
+    case text(String)
+
+    /// The wire form, as GetConfiguration reports it.
+    public var text: String {
+        switch self {
+        case .bool(let value): value ? "true" : "false"
+        case .integer(let value): String(value)
+        case .measurands(let list): list.map(\.rawValue).joined(separator: ",")
+        case .text(let value): value
+        }
+    }
+}
+
+/// Why a configuration change was refused, said so that an API caller knows what to send instead.
+public enum ConfigurationRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownKey(String)
+    case readOnly(ConfigurationKey)
+    case invalidValue(ConfigurationKey, String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .unknownKey(let key): "'\(key)' is not a configuration key of this charge point"
+        case .readOnly(let key): "\(key.rawValue) is read-only"
+        case .invalidValue(let key, let value, let expected): "\(key.rawValue) cannot be '\(value)': expected \(expected)"
+        }
+    }
+}
+
+/// Supported measurands for sampled meter data: the ones the meter model can produce.
+public let supportedMeasurands: [Measurand] = [
+    .energyActiveImportRegister, .powerActiveImport, .powerOffered, .currentImport, .currentOffered, .voltage,
+]
+
+/// The charge point's configuration: definitions, defaults, validation and current values.
+public struct Configuration: Sendable, Equatable {
+    private var values: [ConfigurationKey: ConfigurationValue]
+    public static let measurandListMaxLength = supportedMeasurands.count
+
+    public init(connectorCount: Int) {
+        values = [:]
+        for key in ConfigurationKey.allCases {
+            values[key] = Self.defaultValue(of: key, connectorCount: connectorCount)
+        }
+    }
+
+    public subscript(key: ConfigurationKey) -> ConfigurationValue { values[key]! }
+
+    public func bool(_ key: ConfigurationKey) -> Bool {
+        if case .bool(let value) = self[key] { return value }
+        preconditionFailure("\(key.rawValue) is not a boolean key")
+    }
+
+    public func integer(_ key: ConfigurationKey) -> Int {
+        if case .integer(let value) = self[key] { return value }
+        preconditionFailure("\(key.rawValue) is not an integer key")
+    }
+
+    public func measurands(_ key: ConfigurationKey) -> [Measurand] {
+        if case .measurands(let value) = self[key] { return value }
+        preconditionFailure("\(key.rawValue) is not a measurand list")
+    }
+
+    public static func isReadOnly(_ key: ConfigurationKey) -> Bool {
+        switch key {
+        case .getConfigurationMaxKeys, .meterValuesSampledDataMaxLength, .numberOfConnectors,
+            .stopTxnSampledDataMaxLength, .supportedFeatureProfiles:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Validates and applies a change as ChangeConfiguration does; read-only keys are refused here, so
+    /// start-up overrides of those go through `restore` instead.
+    public mutating func change(_ name: String, to text: String) throws(ConfigurationRefusal) -> ConfigurationKey {
+        guard let key = ConfigurationKey(named: name) else { throw .unknownKey(name) }
+        guard !Self.isReadOnly(key) else { throw .readOnly(key) }
+        values[key] = try Self.parse(text, for: key)
+        return key
+    }
+
+    /// Applies a persisted value; values that no longer parse (after an upgrade) keep the default.
+    public mutating func restore(_ name: String, _ text: String) {
+        guard let key = ConfigurationKey(named: name), !Self.isReadOnly(key),
+            let value = try? Self.parse(text, for: key)
+        else { return }
+        values[key] = value
+    }
+
+    public mutating func set(_ key: ConfigurationKey, _ value: ConfigurationValue) {
+        values[key] = value
+    }
+
+    static func parse(_ text: String, for key: ConfigurationKey) throws(ConfigurationRefusal) -> ConfigurationValue {
+        let trimmed = text.trimmingSpaces
+        switch defaultValue(of: key, connectorCount: 1) {
+        case .bool:
+            switch trimmed.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: throw .invalidValue(key, text, expected: "true or false")
+            }
+        case .integer:
+            let range = integerRange(of: key)
+            guard let value = Int(trimmed), range.contains(value) else {
+                throw .invalidValue(key, text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return .integer(value)
+        case .measurands:
+            let expected = "a comma-separated list of at most \(measurandListMaxLength) of "
+                + supportedMeasurands.map(\.rawValue).joined(separator: ", ")
+            let names = trimmed.isEmpty ? [] : trimmed.split(separator: ",", omittingEmptySubsequences: false)
+            var list: [Measurand] = []
+            for name in names {
+                guard let measurand = Measurand(rawValue: String(name).trimmingSpaces),
+                    supportedMeasurands.contains(measurand), !list.contains(measurand)
+                else { throw .invalidValue(key, text, expected: expected) }
+                list.append(measurand)
+            }
+            guard list.count <= measurandListMaxLength else { throw .invalidValue(key, text, expected: expected) }
+            return .measurands(list)
+        case .text:
+            return .text(text)
+        }
+    }
+
+    private static func integerRange(of key: ConfigurationKey) -> ClosedRange<Int> {
+        switch key {
+        case .transactionMessageAttempts: 1...100
+        case .messageTimeout: 1...3600
+        default: 0...Int(Int32.max)
+        }
+    }
+
+    private static func defaultValue(of key: ConfigurationKey, connectorCount: Int) -> ConfigurationValue {
+        switch key {
+        case .allowOfflineTxForUnknownId: .bool(false)
+        case .authorizeRemoteTxRequests: .bool(false)
+        case .connectionTimeOut: .integer(60)
+        case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
+        case .heartbeatInterval: .integer(300)
+        case .localAuthorizeOffline: .bool(false)
+        case .localPreAuthorize: .bool(false)
+        case .messageTimeout: .integer(30)
+        case .meterValuesSampledData: .measurands([.energyActiveImportRegister, .powerActiveImport])
+        case .meterValuesSampledDataMaxLength: .integer(measurandListMaxLength)
+        case .meterValueSampleInterval: .integer(60)
+        case .numberOfConnectors: .integer(connectorCount)
+        case .stopTransactionOnEVSideDisconnect: .bool(true)
+        case .stopTransactionOnInvalidId: .bool(true)
+        case .stopTxnSampledData: .measurands([.energyActiveImportRegister])
+        case .stopTxnSampledDataMaxLength: .integer(measurandListMaxLength)
+        case .supportedFeatureProfiles: .text("Core")
+        case .transactionMessageAttempts: .integer(3)
+        case .transactionMessageRetryInterval: .integer(60)
+        case .unlockConnectorOnEVSideDisconnect: .bool(true)
+        case .webSocketPingInterval: .integer(30)
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var slice = Substring(self)
+        while slice.first?.isWhitespace == true { slice.removeFirst() }
+        while slice.last?.isWhitespace == true { slice.removeLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,81 @@
+import OCPP16
+
+/// A start that waits for something before its transaction can begin: the CSMS's Authorize.conf or the cable.
+struct PendingStart: Sendable, Equatable {
+    enum Origin: Sendable, Equatable {
+        case api(ReplyID)
+        case remote
+    }
+    var idTag: IdToken
+    var origin: Origin
+    var authorized: Bool
+    /// ConnectionTimeOut: when a start that waits for the cable is given up.
+    var expiresAt: Duration?
+}
+
+/// One connector's physical and session state. Its OCPP status is derived from this, never stored, so
+/// status and state cannot disagree.
+struct Connector: Sendable, Equatable {
+    let id: Int
+    var plugged: Bool
+    var meter: Meter
+    var transactionLocalId: Int?
+    var pendingStart: PendingStart?
+    /// The last transaction ended while the cable stayed in.
+    var finishing = false
+    /// The CSMS refused the idTag and StopTransactionOnInvalidId is false: the EVSE offers no energy.
+    var suspendedByEVSE = false
+    var errorCode = ChargePointErrorCode.noError
+    var nextSampleAt: Duration?
+
+    init(record: ConnectorRecord, simulatedPowerW: Double) {
+        id = record.id
+        plugged = record.plugged
+        meter = Meter(energyWh: record.energyWh, demandW: simulatedPowerW, external: record.externalMeter)
+    }
+
+    var record: ConnectorRecord {
+        ConnectorRecord(id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external)
+    }
+
+    var isDelivering: Bool {
+        transactionLocalId != nil && plugged && !suspendedByEVSE
+    }
+
+    var powerW: Double { isDelivering ? meter.demandW : 0 }
+
+    var isBusy: Bool { transactionLocalId != nil || pendingStart != nil }
+
+    var status: ChargePointStatus {
+        if transactionLocalId != nil {
+            if suspendedByEVSE { return .suspendedEVSE }
+            return plugged && meter.demandW > 0 ? .charging : .suspendedEV
+        }
+        if pendingStart != nil { return .preparing }
+        if plugged { return finishing ? .finishing : .preparing }
+        return .available
+    }
+}
+
+/// The energy meter of a connector: a simulator that integrates power over time, or a register fed by a
+/// real meter through the API.
+struct Meter: Sendable, Equatable {
+    var energyWh: Double
+    /// What the EV draws while energy is offered: the simulated power, or the last value a real meter reported.
+    var demandW: Double
+    var external: Bool
+
+    /// Integrates the power delivered since the previous event; called before every state change so that
+    /// the power in force over the interval is the one that applied.
+    mutating func integrate(powerW: Double, over interval: Duration) {
+        guard !external, powerW > 0 else { return }
+        energyWh += powerW * interval.seconds / 3600
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+}

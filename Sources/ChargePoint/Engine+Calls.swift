@@ -1,0 +1,186 @@
+import DequeModule
+import OCPP16
+
+/// What a CALL of ours is for, so that its answer reaches the right place.
+enum CallPurpose: Sendable, Equatable {
+    case boot
+    case heartbeat
+    case status(connector: Int, ChargePointStatus)
+    case authorize(AuthorizeOrigin)
+    case transaction(sequence: Int)
+}
+
+enum AuthorizeOrigin: Sendable, Equatable {
+    /// `POST /authorize`: the answer goes to the caller.
+    case api(ReplyID, IdToken)
+    /// A start waiting on this connector.
+    case start(connector: Int)
+}
+
+/// A CALL that is not transaction-related: it lives in memory only and may overtake transaction messages
+/// that wait for a retry ([CORE] §3.7).
+struct PlainCall: Sendable {
+    var request: any OCPPRequest
+    var purpose: CallPurpose
+    /// The sequence number the next transaction message would get when this call was made: transaction
+    /// messages numbered below it are older and go first.
+    var precedesSequence: Int
+}
+
+struct InFlightCall: Sendable {
+    var messageId: String
+    var action: Action
+    var purpose: CallPurpose
+    var deadline: Duration
+}
+
+struct AwaitedConfirmation: Sendable, Equatable {
+    var reply: ReplyID
+    var localId: Int
+    var deadline: Duration
+}
+
+/// Why a CALL of ours brought no usable answer.
+enum CallFailure: Error, Sendable, Equatable {
+    case callError(code: String, description: String)
+    case unreadableAnswer(String)
+    case timeout
+    case linkLost
+
+    var commandFailure: CommandFailure {
+        switch self {
+        case .callError(let code, let description): .centralSystemError(code: code, description: description)
+        case .unreadableAnswer(let reason): .centralSystemError(code: "FormationViolation", description: reason)
+        case .timeout: .centralSystemTimeout
+        case .linkLost: .offline
+        }
+    }
+}
+
+extension ChargePointEngine {
+    var messageTimeout: Duration { .seconds(configuration.integer(.messageTimeout)) }
+    var isOnline: Bool { link == .connected && registration == .accepted }
+
+    mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose) {
+        reportStatusChanges()
+        plainOutbox.append(PlainCall(request: request, purpose: purpose, precedesSequence: nextSequence))
+    }
+
+    @discardableResult
+    mutating func enqueueTransactionMessage(_ message: TransactionMessage, localId: Int) -> Int {
+        reportStatusChanges()
+        let queuedMessage = QueuedMessage(sequence: nextSequence, transactionLocalId: localId, message: message)
+        nextSequence += 1
+        queued[queuedMessage.sequence] = queuedMessage
+        transactionQueue.append(queuedMessage.sequence)
+        persist(.enqueue(queuedMessage))
+        return queuedMessage.sequence
+    }
+
+    /// Sends the next CALL if the link is free: one outstanding CALL at a time ([J] §4.1.1).
+    mutating func pump() {
+        guard link == .connected, inFlight == nil else { return }
+        guard registration == .accepted else {
+            if bootRetryAt.map({ $0 <= now.uptime }) ?? true {
+                sendCall(settings.bootNotification, purpose: .boot)
+            }
+            return
+        }
+        let retryWaiting = retryNotBefore.map { $0 > now.uptime } ?? false
+        let transactionHead = retryWaiting ? nil : transactionQueue.first
+        if let plain = plainOutbox.first,
+            transactionHead.map({ plain.precedesSequence <= $0 }) ?? true
+        {
+            plainOutbox.removeFirst()
+            sendCall(plain.request, purpose: plain.purpose)
+        } else if let sequence = transactionHead, let message = queued[sequence] {
+            sendCall(wireRequest(for: message), purpose: .transaction(sequence: sequence))
+        }
+    }
+
+    private mutating func sendCall(_ request: some OCPPRequest, purpose: CallPurpose) {
+        messageCounter += 1
+        let messageId = "\(messageIdPrefix)-\(messageCounter)"
+        let action = type(of: request).action
+        inFlight = InFlightCall(
+            messageId: messageId, action: action, purpose: purpose, deadline: now.uptime + messageTimeout)
+        emit(.send(RPCCodec.call(messageId: messageId, action: action, payload: request)))
+        if case .status(let connector, let status) = purpose { sentStatus[connector] = status }
+        if registration == .accepted { scheduleHeartbeat() }
+    }
+
+    /// The request as it goes on the wire, with the CSMS transaction id known by now: FIFO delivery means a
+    /// StartTransaction was answered or given up before any later message of its transaction is sent.
+    func wireRequest(for queued: QueuedMessage) -> any OCPPRequest {
+        let transactionId = transactions[queued.transactionLocalId]?.transactionId ?? -1
+        switch queued.message {
+        case .start(let request):
+            return request
+        case .meterValues(let connectorId, let meterValue):
+            return MeterValuesRequest(connectorId: connectorId, transactionId: transactionId, meterValue: meterValue)
+        case .stop(let idTag, let meterStop, let timestamp, let reason, let transactionData):
+            return StopTransactionRequest(
+                idTag: idTag, meterStop: meterStop, timestamp: timestamp, transactionId: transactionId,
+                reason: reason, transactionData: transactionData)
+        }
+    }
+
+    mutating func scheduleHeartbeat() {
+        let interval = configuration.integer(.heartbeatInterval)
+        heartbeatDueAt = interval > 0 ? now.uptime + .seconds(interval) : nil
+    }
+
+    // MARK: - Answers to our calls
+
+    mutating func answerArrived(messageId: String, result: Result<JSONValue, CallFailure>) {
+        guard let call = inFlight, call.messageId == messageId else {
+            logger.warning("dropped an answer to unknown message id \(messageId)")
+            return
+        }
+        inFlight = nil
+        switch result {
+        case .success(let payload):
+            callSucceeded(call, payload: payload)
+        case .failure(let failure):
+            logger.warning("\(call.action.rawValue) failed: \(failure)")
+            callFailed(call, failure)
+        }
+    }
+
+    private mutating func callSucceeded(_ call: InFlightCall, payload: JSONValue) {
+        do throws(PayloadError) {
+            switch call.purpose {
+            case .boot:
+                bootAnswered(try StrictJSON.decode(BootNotificationResponse.self, from: payload))
+            case .heartbeat, .status:
+                break
+            case .authorize(let origin):
+                let response = try StrictJSON.decode(AuthorizeResponse.self, from: payload)
+                authorizationArrived(response.idTagInfo, for: origin)
+            case .transaction(let sequence):
+                try transactionMessageConfirmed(sequence: sequence, payload: payload)
+            }
+        } catch {
+            logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
+            callFailed(call, .unreadableAnswer("\(call.action.rawValue).conf: \(error)"))
+        }
+    }
+
+    mutating func callTimedOut(_ call: InFlightCall) {
+        logger.warning("\(call.action.rawValue) \(call.messageId) got no answer in time")
+        callFailed(call, .timeout)
+    }
+
+    mutating func callFailed(_ call: InFlightCall, _ failure: CallFailure) {
+        switch call.purpose {
+        case .boot:
+            if failure != .linkLost { bootRetryAt = now.uptime + Self.bootRetryFallback }
+        case .heartbeat, .status:
+            break
+        case .authorize(let origin):
+            authorizationFailed(failure, for: origin)
+        case .transaction(let sequence):
+            transactionMessageFailed(sequence: sequence, failure)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import OCPP16
+
+/// Commands from the local API and the hardware side (cable, meter).
+extension ChargePointEngine {
+    mutating func perform(_ command: Command, reply replyID: ReplyID) {
+        switch command {
+        case .station:
+            reply(replyID, .station(stationSnapshot))
+        case .connectors:
+            reply(replyID, .connectors(connectors.indices.map(connectorSnapshot)))
+        case .connector(let id):
+            withConnector(id, replyID) { engine, index in engine.reply(replyID, .connector(engine.connectorSnapshot(index))) }
+        case .transactions(let limit):
+            let newestFirst = transactions.keys.sorted(by: >).prefix(max(0, limit))
+            reply(replyID, .transactions(newestFirst.compactMap(transactionSnapshot)))
+        case .transaction(let localId):
+            if let snapshot = transactionSnapshot(localId) {
+                reply(replyID, .transaction(snapshot))
+            } else {
+                fail(replyID, .unknownTransaction(localId))
+            }
+        case .authorize(let idTag):
+            if let failure = centralSystemUnavailable {
+                fail(replyID, failure)
+            } else {
+                enqueue(AuthorizeRequest(idTag: idTag), purpose: .authorize(.api(replyID, idTag)))
+            }
+        case .start(let id, let idTag):
+            withConnector(id, replyID) { engine, index in engine.start(connectorIndex: index, idTag: idTag, replyID) }
+        case .stop(let id, let reason):
+            withConnector(id, replyID) { engine, index in engine.stop(connectorIndex: index, reason: reason, replyID) }
+        case .plug(let id):
+            withConnector(id, replyID) { engine, index in
+                engine.plug(connectorIndex: index)
+                engine.reply(replyID, .connector(engine.connectorSnapshot(index)))
+            }
+        case .unplug(let id):
+            withConnector(id, replyID) { engine, index in
+                engine.unplug(connectorIndex: index)
+                engine.reply(replyID, .connector(engine.connectorSnapshot(index)))
+            }
+        case .setMeter(let id, let energyWh, let powerW):
+            withConnector(id, replyID) { engine, index in
+                engine.setMeter(connectorIndex: index, energyWh: energyWh, powerW: powerW, replyID)
+            }
+        }
+    }
+
+    private mutating func withConnector(_ id: Int, _ replyID: ReplyID, _ body: (inout Self, Int) -> Void) {
+        guard let index = connectors.firstIndex(where: { $0.id == id }) else {
+            fail(replyID, .unknownConnector(id))
+            return
+        }
+        body(&self, index)
+    }
+
+    /// Why a request that needs the CSMS cannot be sent now, if it cannot.
+    private var centralSystemUnavailable: CommandFailure? {
+        guard link == .connected else { return .offline }
+        guard registration == .accepted else { return .notRegistered(registration) }
+        return nil
+    }
+
+    /// A local start: plug in (the simulated cable) if needed, authorize with the CSMS, then StartTransaction.
+    /// Offline, AllowOfflineTxForUnknownId decides ([CORE] §4.1); no local list or cache exists yet.
+    private mutating func start(connectorIndex index: Int, idTag: IdToken, _ replyID: ReplyID) {
+        let connector = connectors[index]
+        guard !connector.isBusy else {
+            fail(replyID, .connectorBusy(connector: connector.id, status: connector.status))
+            return
+        }
+        if link == .connected {
+            if let failure = centralSystemUnavailable {
+                fail(replyID, failure)
+                return
+            }
+        } else if !configuration.bool(.allowOfflineTxForUnknownId) {
+            fail(replyID, .offlineStartNotAllowed)
+            return
+        }
+        plug(connectorIndex: index)
+        connectors[index].pendingStart = PendingStart(
+            idTag: idTag, origin: .api(replyID), authorized: !isOnline, expiresAt: nil)
+        if isOnline {
+            enqueue(AuthorizeRequest(idTag: idTag), purpose: .authorize(.start(connector: connector.id)))
+        } else {
+            beginTransaction(connectorIndex: index)
+        }
+    }
+
+    private mutating func stop(connectorIndex index: Int, reason: Reason, _ replyID: ReplyID) {
+        guard let localId = connectors[index].transactionLocalId else {
+            fail(replyID, .noTransaction(connector: connectors[index].id))
+            return
+        }
+        // A local stop is the driver presenting the same tag again, so StopTransaction names it.
+        let idTag = reason == .local ? transactions[localId]?.idTag : nil
+        if let sequence = stopTransaction(localId: localId, reason: reason, idTag: idTag) {
+            awaitConfirmation(of: sequence, localId: localId, reply: replyID)
+        }
+    }
+
+    mutating func plug(connectorIndex index: Int) {
+        guard !connectors[index].plugged else { return }
+        connectors[index].plugged = true
+        connectors[index].finishing = false
+        persist(.saveConnector(connectors[index].record))
+        if connectors[index].pendingStart?.authorized == true { beginTransaction(connectorIndex: index) }
+    }
+
+    /// The EV side lets go of the cable ([CORE] §4.10: StopTransactionOnEVSideDisconnect). The transaction
+    /// stops first, so the CSMS sees it end while charging rather than a passing SuspendedEV.
+    private mutating func unplug(connectorIndex index: Int) {
+        guard connectors[index].plugged else { return }
+        if let localId = connectors[index].transactionLocalId, configuration.bool(.stopTransactionOnEVSideDisconnect) {
+            stopTransaction(localId: localId, reason: .evDisconnected, idTag: nil)
+        }
+        connectors[index].plugged = false
+        connectors[index].finishing = false
+        persist(.saveConnector(connectors[index].record))
+    }
+
+    private mutating func setMeter(connectorIndex index: Int, energyWh: Double?, powerW: Double?, _ replyID: ReplyID) {
+        if let energyWh {
+            let current = connectors[index].meter.energyWh
+            guard energyWh >= current.rounded(.down) else {
+                fail(replyID, .meterWouldDecrease(currentWh: current, requestedWh: energyWh))
+                return
+            }
+            connectors[index].meter.energyWh = max(energyWh, current)
+            connectors[index].meter.external = true
+        }
+        if let powerW { connectors[index].meter.demandW = powerW }
+        persist(.saveConnector(connectors[index].record))
+        reply(replyID, .connector(connectorSnapshot(index)))
+    }
+
+    // MARK: - Authorization answers
+
+    mutating func authorizationArrived(_ info: IdTagInfo, for origin: AuthorizeOrigin) {
+        switch origin {
+        case .api(let replyID, let idTag):
+            reply(replyID, .authorization(idTag: idTag, info))
+        case .start(let connectorId):
+            guard let index = connectors.firstIndex(where: { $0.id == connectorId }),
+                var pending = connectors[index].pendingStart
+            else { return }
+            guard info.status == .accepted else {
+                logger.info("idTag \(pending.idTag) refused on connector \(connectorId): \(info.status.rawValue)")
+                connectors[index].pendingStart = nil
+                if case .api(let replyID) = pending.origin { fail(replyID, .refused(info.status)) }
+                return
+            }
+            pending.authorized = true
+            connectors[index].pendingStart = pending
+            if connectors[index].plugged { beginTransaction(connectorIndex: index) }
+        }
+    }
+
+    mutating func authorizationFailed(_ failure: CallFailure, for origin: AuthorizeOrigin) {
+        switch origin {
+        case .api(let replyID, _):
+            fail(replyID, failure.commandFailure)
+        case .start(let connectorId):
+            guard let index = connectors.firstIndex(where: { $0.id == connectorId }),
+                let pending = connectors[index].pendingStart
+            else { return }
+            connectors[index].pendingStart = nil
+            if case .api(let replyID) = pending.origin { fail(replyID, failure.commandFailure) }
+        }
+    }
+
+    // MARK: - Snapshots
+
+    var stationSnapshot: StationSnapshot {
+        StationSnapshot(
+            identity: settings.identity, link: link, registration: registration,
+            heartbeatInterval: configuration.integer(.heartbeatInterval), uptime: now.uptime - startedAt,
+            firmwareVersion: settings.bootNotification.firmwareVersion?.value, connectorCount: connectors.count,
+            queuedMessages: transactionQueue.count)
+    }
+
+    func connectorSnapshot(_ index: Int) -> ConnectorSnapshot {
+        let connector = connectors[index]
+        return ConnectorSnapshot(
+            id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
+            energyWh: connector.meter.energyWh, powerW: connector.powerW,
+            transaction: connector.transactionLocalId.flatMap(transactionSnapshot))
+    }
+}

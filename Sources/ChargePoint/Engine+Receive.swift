@@ -1,0 +1,70 @@
+import OCPP16
+
+/// Incoming frames: CALLs from the CSMS get exactly one answer; answers to our CALLs go to `answerArrived`.
+extension ChargePointEngine {
+    mutating func receive(_ text: String) {
+        switch RPCCodec.decode(text.utf8) {
+        case .frame(.call(let messageId, let action, let payload)):
+            handleCall(messageId: messageId, actionName: action, payload: payload)
+        case .frame(.callResult(let messageId, let payload)):
+            answerArrived(messageId: messageId, result: .success(payload))
+        case .frame(.callError(let messageId, let code, let description, _)):
+            answerArrived(messageId: messageId, result: .failure(.callError(code: code, description: description)))
+        case .malformed(let messageId, let reason):
+            logger.warning("malformed frame from the CSMS: \(reason)")
+            if registration != .rejected {
+                emit(.send(RPCCodec.callError(messageId: messageId, code: .formationViolation, description: reason)))
+            }
+        case .ignored(let reason):
+            logger.warning("ignored a frame from the CSMS: \(reason)")
+        }
+    }
+
+    private mutating func handleCall(messageId: String, actionName: String, payload: JSONValue) {
+        // While Rejected the charge point sends nothing at all until the retry interval has passed ([CORE] §4.2).
+        guard registration != .rejected else {
+            logger.warning("ignored \(actionName) from the CSMS: registration is Rejected")
+            return
+        }
+        guard let action = Action(rawValue: actionName) else {
+            refuse(messageId, .notImplemented, "Unknown action '\(actionName)'")
+            return
+        }
+        switch action {
+        case .changeConfiguration:
+            respond(to: messageId, payload, as: ChangeConfigurationRequest.self) { $0.changeConfiguration($1) }
+        case .dataTransfer:
+            respond(to: messageId, payload, as: DataTransferRequest.self) { $0.dataTransfer($1) }
+        case .getConfiguration:
+            respond(to: messageId, payload, as: GetConfigurationRequest.self) { $0.getConfiguration($1) }
+        case .remoteStartTransaction:
+            respond(to: messageId, payload, as: RemoteStartTransactionRequest.self) { $0.remoteStart($1) }
+        case .remoteStopTransaction:
+            respond(to: messageId, payload, as: RemoteStopTransactionRequest.self) { $0.remoteStop($1) }
+        default:
+            refuse(messageId, .notImplemented, "\(action.rawValue) is not implemented by this charge point")
+        }
+    }
+
+    /// Validates the payload strictly, lets the operation decide, and answers before anything the decision
+    /// set in motion is sent (the pump runs after this).
+    private mutating func respond<Request: OCPPRequest>(
+        to messageId: String, _ payload: JSONValue, as type: Request.Type,
+        _ operation: (inout Self, Request) -> Request.Response
+    ) {
+        let request: Request
+        do {
+            request = try StrictJSON.decode(Request.self, from: payload)
+        } catch {
+            logger.warning("invalid \(Request.action.rawValue) from the CSMS: \(error)")
+            refuse(messageId, RPCErrorCode(error.kind), error.description)
+            return
+        }
+        let response = operation(&self, request)
+        emit(.send(RPCCodec.callResult(messageId: messageId, payload: response)))
+    }
+
+    private mutating func refuse(_ messageId: String, _ code: RPCErrorCode, _ description: String) {
+        emit(.send(RPCCodec.callError(messageId: messageId, code: code, description: description)))
+    }
+}

@@ -1,0 +1,68 @@
+import OCPP16
+
+/// Link events, BootNotification, Heartbeat and StatusNotification ([CORE] §4.2, §4.6, §4.9).
+extension ChargePointEngine {
+    mutating func linkUp() {
+        link = .connected
+        logger.info("link up")
+        // A plain reconnect needs no new BootNotification ([J] §5); statuses that changed meanwhile are
+        // reported by reportStatusChanges, the pump sends a BootNotification if this boot has none accepted.
+        if registration == .accepted { scheduleHeartbeat() }
+    }
+
+    mutating func linkDown(reason: String) {
+        let wasConnected = link == .connected
+        link = .disconnected
+        if wasConnected { logger.warning("link down: \(reason)") }
+        if let call = inFlight {
+            inFlight = nil
+            callFailed(call, .linkLost)
+        }
+        // Calls that are not transaction-related are not kept for later: statuses are reported afresh on
+        // reconnect, and an API caller waiting for Authorize learns now that the CSMS is out of reach.
+        while let call = plainOutbox.popFirst() {
+            if case .authorize(let origin) = call.purpose { authorizationFailed(.linkLost, for: origin) }
+        }
+        reportedStatus = sentStatus
+        heartbeatDueAt = nil
+        for sequence in awaitingConfirmation.keys { answerAwaited(sequence: sequence) }
+    }
+
+    mutating func bootAnswered(_ response: BootNotificationResponse) {
+        logger.info("BootNotification \(response.status.rawValue), interval \(response.interval) s")
+        registration = response.status
+        switch response.status {
+        case .accepted:
+            bootRetryAt = nil
+            if response.interval > 0 {
+                configuration.set(.heartbeatInterval, .integer(response.interval))
+                persist(.saveConfiguration(key: ConfigurationKey.heartbeatInterval.rawValue, value: String(response.interval)))
+            }
+            // After a boot every connector's status is reported, connector 0 first ([ERR] 3.22).
+            reportedStatus = [:]
+            sentStatus = [:]
+            scheduleHeartbeat()
+        case .pending, .rejected:
+            let interval: Duration = response.interval > 0 ? .seconds(response.interval) : Self.bootRetryFallback
+            bootRetryAt = now.uptime + interval
+        }
+    }
+
+    /// Queues a StatusNotification for every connector whose status differs from what the CSMS was last
+    /// told. Called before any other message is queued, so statuses go out in the order they happened.
+    mutating func reportStatusChanges() {
+        guard isOnline else { return }
+        for connectorId in 0...connectors.count {
+            let status = connectorId == 0 ? ChargePointStatus.available : connectors[connectorId - 1].status
+            guard reportedStatus[connectorId] != status else { continue }
+            reportedStatus[connectorId] = status
+            let errorCode = connectorId == 0 ? ChargePointErrorCode.noError : connectors[connectorId - 1].errorCode
+            let request = StatusNotificationRequest(
+                connectorId: connectorId, errorCode: errorCode, status: status, timestamp: now.wallClock)
+            plainOutbox.append(
+                PlainCall(
+                    request: request, purpose: .status(connector: connectorId, status),
+                    precedesSequence: nextSequence))
+        }
+    }
+}

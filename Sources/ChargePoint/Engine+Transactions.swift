@@ -1,0 +1,211 @@
+import OCPP16
+
+/// Transactions and their messages: begin and stop, the persistent FIFO queue, confirmation, retries
+/// ([CORE] §3.7, §4.7–4.10; [ERR] 3.17, 3.18, 3.54).
+extension ChargePointEngine {
+    static let stopTransactionDataLimit = 20
+
+    mutating func beginTransaction(connectorIndex index: Int) {
+        guard let pending = connectors[index].pendingStart else { return }
+        let connectorId = connectors[index].id
+        let localId = nextLocalTransactionId
+        nextLocalTransactionId += 1
+        let meterStart = wattHours(connectors[index].meter.energyWh)
+        var record = TransactionRecord(
+            localId: localId, connectorId: connectorId, idTag: pending.idTag, meterStart: meterStart,
+            startedAt: now.wallClock)
+        let stopData = configuration.measurands(.stopTxnSampledData)
+        if !stopData.isEmpty {
+            record.stopTransactionData = [meterValue(connectorIndex: index, stopData, context: .transactionBegin)]
+        }
+        transactions[localId] = record
+        persist(.saveTransaction(record))
+        let start = StartTransactionRequest(
+            connectorId: connectorId, idTag: pending.idTag, meterStart: meterStart, timestamp: now.wallClock)
+        let sequence = enqueueTransactionMessage(.start(start), localId: localId)
+        connectors[index].pendingStart = nil
+        connectors[index].transactionLocalId = localId
+        connectors[index].finishing = false
+        connectors[index].suspendedByEVSE = false
+        persist(.saveConnector(connectors[index].record))
+        scheduleSample(connectorIndex: index)
+        logger.info("transaction \(localId) started on connector \(connectorId) for \(pending.idTag), meter \(meterStart) Wh")
+        if case .api(let reply) = pending.origin { awaitConfirmation(of: sequence, localId: localId, reply: reply) }
+    }
+
+    /// Stops a running transaction and queues its StopTransaction; returns that message's sequence.
+    @discardableResult
+    mutating func stopTransaction(localId: Int, reason: Reason, idTag: IdToken?) -> Int? {
+        guard var record = transactions[localId], record.isActive,
+            let index = connectors.firstIndex(where: { $0.id == record.connectorId })
+        else { return nil }
+        let meterStop = max(wattHours(connectors[index].meter.energyWh), record.meterStart)
+        record.meterStop = meterStop
+        record.stoppedAt = now.wallClock
+        record.stopReason = reason
+        var transactionData: [MeterValue]?
+        let stopData = configuration.measurands(.stopTxnSampledData)
+        if !stopData.isEmpty {
+            record.stopTransactionData.append(meterValue(connectorIndex: index, stopData, context: .transactionEnd))
+            transactionData = record.stopTransactionData
+        }
+        transactions[localId] = record
+        persist(.saveTransaction(record))
+        let sequence = enqueueTransactionMessage(
+            .stop(idTag: idTag, meterStop: meterStop, timestamp: now.wallClock, reason: reason,
+                  transactionData: transactionData),
+            localId: localId)
+        if connectors[index].transactionLocalId == localId {
+            connectors[index].transactionLocalId = nil
+            connectors[index].nextSampleAt = nil
+            connectors[index].suspendedByEVSE = false
+            connectors[index].finishing = connectors[index].plugged
+        }
+        persist(.saveConnector(connectors[index].record))
+        logger.info("transaction \(localId) stopped (\(reason.rawValue)), meter \(meterStop) Wh")
+        pruneFinishedTransactions()
+        return sequence
+    }
+
+    /// Makes the API caller wait for the CSMS's confirmation while it can come; offline, the answer is
+    /// immediate and says the message waits for delivery.
+    mutating func awaitConfirmation(of sequence: Int, localId: Int, reply: ReplyID) {
+        if isOnline {
+            awaitingConfirmation[sequence] = AwaitedConfirmation(
+                reply: reply, localId: localId, deadline: now.uptime + messageTimeout)
+        } else if let snapshot = transactionSnapshot(localId) {
+            self.reply(reply, .transaction(snapshot))
+        }
+    }
+
+    mutating func answerAwaited(sequence: Int) {
+        guard let awaited = awaitingConfirmation.removeValue(forKey: sequence),
+            let snapshot = transactionSnapshot(awaited.localId)
+        else { return }
+        reply(awaited.reply, .transaction(snapshot))
+    }
+
+    // MARK: - Delivery results
+
+    mutating func transactionMessageConfirmed(sequence: Int, payload: JSONValue) throws(PayloadError) {
+        guard let message = queued[sequence] else { return }
+        let localId = message.transactionLocalId
+        switch message.message {
+        case .start:
+            let response = try StrictJSON.decode(StartTransactionResponse.self, from: payload)
+            dequeue(sequence)
+            if var record = transactions[localId] {
+                record.transactionId = response.transactionId
+                record.startAuthorization = response.idTagInfo.status
+                transactions[localId] = record
+                persist(.saveTransaction(record))
+            }
+            logger.info("transaction \(localId) is CSMS transaction \(response.transactionId) (\(response.idTagInfo.status.rawValue))")
+            if response.idTagInfo.status != .accepted {
+                if let awaited = awaitingConfirmation.removeValue(forKey: sequence) {
+                    fail(awaited.reply, .refused(response.idTagInfo.status))
+                }
+                transactionDeauthorized(localId: localId)
+            }
+        case .meterValues:
+            dequeue(sequence)
+        case .stop:
+            _ = try StrictJSON.decode(StopTransactionResponse.self, from: payload)
+            dequeue(sequence)
+        }
+        answerAwaited(sequence: sequence)
+    }
+
+    /// A failure to process counts as an attempt; a lost link does not ([CORE] §3.7: never drop a
+    /// message because the charge point is offline). Retry n waits n × TransactionMessageRetryInterval.
+    mutating func transactionMessageFailed(sequence: Int, _ failure: CallFailure) {
+        guard failure != .linkLost, var message = queued[sequence] else { return }
+        message.failedAttempts += 1
+        let allowed = configuration.integer(.transactionMessageAttempts)
+        if message.failedAttempts >= allowed {
+            logger.error("gave up on \(message.message.action.rawValue) of transaction \(message.transactionLocalId) after \(allowed) attempts")
+            if case .start = message.message, var record = transactions[message.transactionLocalId] {
+                record.transactionId = -1
+                transactions[record.localId] = record
+                persist(.saveTransaction(record))
+            }
+            dequeue(sequence)
+            if let awaited = awaitingConfirmation.removeValue(forKey: sequence) {
+                fail(awaited.reply, failure.commandFailure)
+            }
+        } else {
+            queued[sequence] = message
+            persist(.updateQueued(message))
+            let interval = configuration.integer(.transactionMessageRetryInterval) * message.failedAttempts
+            retryNotBefore = now.uptime + .seconds(interval)
+            answerAwaited(sequence: sequence)
+        }
+    }
+
+    private mutating func dequeue(_ sequence: Int) {
+        queued[sequence] = nil
+        if transactionQueue.first == sequence {
+            transactionQueue.removeFirst()
+        } else {
+            transactionQueue.removeAll { $0 == sequence }
+        }
+        retryNotBefore = nil
+        persist(.dequeue(sequence: sequence))
+    }
+
+    /// StartTransaction.conf refused the idTag while the transaction runs ([CORE] §3.7, [ERR] 3.18).
+    private mutating func transactionDeauthorized(localId: Int) {
+        guard transactions[localId]?.isActive == true else { return }
+        if configuration.bool(.stopTransactionOnInvalidId) {
+            stopTransaction(localId: localId, reason: .deAuthorized, idTag: nil)
+        } else if let index = connectors.firstIndex(where: { $0.transactionLocalId == localId }) {
+            connectors[index].suspendedByEVSE = true
+        }
+    }
+
+    // MARK: - Restart
+
+    /// After a crash or restart a transaction goes on if its cable is still in; otherwise it ended while
+    /// the charge point was down, and is stopped with PowerLoss at the last known meter value.
+    mutating func resumeTransactionsAfterRestart() {
+        for record in transactions.values.filter(\.isActive).sorted(by: { $0.localId < $1.localId }) {
+            guard let index = connectors.firstIndex(where: { $0.id == record.connectorId }) else { continue }
+            if connectors[index].plugged && connectors[index].transactionLocalId == nil {
+                connectors[index].transactionLocalId = record.localId
+                scheduleSample(connectorIndex: index)
+                logger.info("transaction \(record.localId) resumed on connector \(record.connectorId)")
+            } else {
+                stopTransaction(localId: record.localId, reason: .powerLoss, idTag: nil)
+            }
+        }
+    }
+
+    private mutating func pruneFinishedTransactions() {
+        let finished = transactions.values.filter { !$0.isActive }.map(\.localId).sorted()
+        let pending = Set(queued.values.map(\.transactionLocalId))
+        for localId in finished.dropLast(Self.recentTransactionsKept) where !pending.contains(localId) {
+            transactions[localId] = nil
+            persist(.deleteTransaction(localId: localId))
+        }
+    }
+
+    // MARK: - Snapshots
+
+    func transactionSnapshot(_ localId: Int) -> TransactionSnapshot? {
+        guard let record = transactions[localId] else { return nil }
+        let meterNow: Double =
+            if let meterStop = record.meterStop { Double(meterStop) } else {
+                connectors.first { $0.id == record.connectorId }?.meter.energyWh ?? Double(record.meterStart)
+            }
+        return TransactionSnapshot(
+            record: record, energyWh: max(0, meterNow - Double(record.meterStart)),
+            pendingDelivery: queued.values.contains { $0.transactionLocalId == localId })
+    }
+}
+
+/// Whole watt-hours for the wire ([CORE]: meterStart/meterStop are integers in Wh), clamped so that an
+/// absurd register value can never trap.
+func wattHours(_ energy: Double) -> Int {
+    guard energy.isFinite else { return 0 }
+    return Int(max(0, min(energy.rounded(.down), 9e15)))
+}

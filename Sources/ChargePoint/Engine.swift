@@ -1,0 +1,207 @@
+import DequeModule
+import Logging
+import OCPP16
+
+/// Fixed facts about the station, from the command line.
+public struct StationSettings: Sendable {
+    public var identity: String
+    public var connectorCount: Int
+    public var bootNotification: BootNotificationRequest
+    /// What a simulated EV draws while charging.
+    public var simulatedPowerW: Double
+    /// Applied over persisted values at every start: what the operator passes on the command line wins.
+    public var configurationOverrides: [(key: String, value: String)]
+
+    public init(
+        identity: String, connectorCount: Int, bootNotification: BootNotificationRequest,
+        simulatedPowerW: Double = 11_000, configurationOverrides: [(key: String, value: String)] = []
+    ) {
+        self.identity = identity
+        self.connectorCount = connectorCount
+        self.bootNotification = bootNotification
+        self.simulatedPowerW = simulatedPowerW
+        self.configurationOverrides = configurationOverrides
+    }
+}
+
+/// The OCPP 1.6 charge point as a deterministic state machine: inputs in, effects out. It never touches a
+/// socket, a clock, a file or a thread, so every protocol rule can be tested with a fake clock.
+public struct ChargePointEngine: Sendable {
+    let settings: StationSettings
+    public internal(set) var configuration: Configuration
+    var logger: Logger
+
+    var now: Now
+    let startedAt: Duration
+    var effects: [Effect] = []
+    var pendingChanges: [StoreChange] = []
+
+    // Link and registration
+    var link = LinkState.disconnected
+    var registration: RegistrationStatus?
+    var bootRetryAt: Duration?
+    var heartbeatDueAt: Duration?
+    /// Status last queued for the CSMS per connector (0 = the whole charge point).
+    var reportedStatus: [Int: ChargePointStatus] = [:]
+    /// Status last put on the wire per connector: what the CSMS knows after the link drops.
+    var sentStatus: [Int: ChargePointStatus] = [:]
+
+    // Calls of ours
+    let messageIdPrefix: String
+    var messageCounter = 0
+    var inFlight: InFlightCall?
+    var plainOutbox = Deque<PlainCall>()
+    /// Undelivered transaction messages by sequence, in delivery order.
+    var transactionQueue = Deque<Int>()
+
+    // Model
+    var connectors: [Connector]
+    var transactions: [Int: TransactionRecord] = [:]
+    var queued: [Int: QueuedMessage] = [:]
+    var retryNotBefore: Duration?
+    var nextLocalTransactionId: Int
+    var nextSequence: Int
+    /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
+    var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
+
+    static let recentTransactionsKept = 200
+    static let bootRetryFallback: Duration = .seconds(30)
+
+    /// Throws when a command-line configuration override is not acceptable, so the service refuses to start
+    /// with a message that names the key, instead of running with a value the operator did not ask for.
+    public init(
+        settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
+        logger: Logger
+    ) throws(ConfigurationRefusal) {
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+        self.messageIdPrefix = messageIdPrefix
+        startedAt = now.uptime
+
+        configuration = Configuration(connectorCount: settings.connectorCount)
+        for (key, value) in persisted.configuration { configuration.restore(key, value) }
+
+        connectors = (1...max(settings.connectorCount, 1)).map { id in
+            let record = persisted.connectors.first { $0.id == id } ?? ConnectorRecord(id: id)
+            return Connector(record: record, simulatedPowerW: settings.simulatedPowerW)
+        }
+        for record in persisted.transactions { transactions[record.localId] = record }
+        nextLocalTransactionId = (persisted.transactions.map(\.localId).max() ?? 0) + 1
+        nextSequence = (persisted.queue.map(\.sequence).max() ?? 0) + 1
+        for message in persisted.queue.sorted(by: { $0.sequence < $1.sequence }) {
+            queued[message.sequence] = message
+            transactionQueue.append(message.sequence)
+        }
+        for (name, value) in settings.configurationOverrides {
+            let key = try configuration.change(name, to: value)
+            persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
+        }
+        resumeTransactionsAfterRestart()
+    }
+
+    /// Handles one input and returns what must be done, in order.
+    public mutating func handle(_ input: Input, at now: Now) -> [Effect] {
+        advanceClock(to: now)
+        switch input {
+        case .linkConnecting:
+            link = .connecting
+        case .linkUp:
+            linkUp()
+        case .linkDown(let reason):
+            linkDown(reason: reason)
+        case .received(let text):
+            receive(text)
+        case .tick:
+            break
+        case .command(let command, let reply):
+            perform(command, reply: reply)
+        }
+        runDueTimers()
+        reportStatusChanges()
+        pump()
+        flushChanges()
+        defer { effects = [] }
+        return effects
+    }
+
+    /// When the engine next needs a `.tick`, on the uptime clock; nil when nothing is scheduled. Deadlines
+    /// already passed are left out: every input runs the timers that are due, so what is still past due
+    /// waits for something else (the link), and reporting it would make the runtime spin.
+    public var nextDeadline: Duration? {
+        var deadlines: [Duration?] = [inFlight?.deadline, heartbeatDueAt, bootRetryAt, retryNotBefore]
+        for connector in connectors {
+            deadlines.append(connector.nextSampleAt)
+            deadlines.append(connector.pendingStart?.expiresAt)
+        }
+        deadlines.append(contentsOf: awaitingConfirmation.values.map(\.deadline))
+        return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
+    }
+
+    /// The initial effects after a (re)start: state repaired during restore must reach the disk.
+    public mutating func start() -> [Effect] {
+        flushChanges()
+        defer { effects = [] }
+        return effects
+    }
+
+    // MARK: - Effects
+
+    mutating func persist(_ change: StoreChange) {
+        pendingChanges.append(change)
+    }
+
+    /// Anything that leaves the process waits for the changes made before it to be committed.
+    mutating func emit(_ effect: Effect) {
+        if case .persist = effect {} else { flushChanges() }
+        effects.append(effect)
+    }
+
+    mutating func flushChanges() {
+        guard !pendingChanges.isEmpty else { return }
+        effects.append(.persist(pendingChanges))
+        pendingChanges = []
+    }
+
+    mutating func reply(_ id: ReplyID, _ result: CommandResult) {
+        emit(.reply(id, result))
+    }
+
+    mutating func fail(_ id: ReplyID, _ failure: CommandFailure) {
+        emit(.reply(id, .failed(failure)))
+    }
+
+    // MARK: - Time
+
+    private mutating func advanceClock(to newNow: Now) {
+        let elapsed = newNow.uptime - now.uptime
+        if elapsed > .zero {
+            for index in connectors.indices {
+                connectors[index].meter.integrate(powerW: connectors[index].powerW, over: elapsed)
+            }
+        }
+        now = newNow
+    }
+
+    private mutating func runDueTimers() {
+        let uptime = now.uptime
+        if let call = inFlight, call.deadline <= uptime {
+            inFlight = nil
+            callTimedOut(call)
+        }
+        if let due = heartbeatDueAt, due <= uptime, registration == .accepted, link == .connected {
+            heartbeatDueAt = nil
+            enqueue(HeartbeatRequest(), purpose: .heartbeat)
+        }
+        for index in connectors.indices {
+            if let due = connectors[index].nextSampleAt, due <= uptime { sampleMeter(connectorIndex: index) }
+            if let expiry = connectors[index].pendingStart?.expiresAt, expiry <= uptime {
+                logger.info("start on connector \(connectors[index].id) timed out waiting for the cable")
+                connectors[index].pendingStart = nil
+            }
+        }
+        for (sequence, awaited) in awaitingConfirmation where awaited.deadline <= uptime {
+            answerAwaited(sequence: sequence)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import OCPP16
+
+/// The engine's notion of "now", handed in with every input so that the engine never reads a clock:
+/// a monotonic reading for timers and the wall-clock time for timestamps.
+public struct Now: Sendable, Equatable {
+    public var uptime: Duration
+    public var wallClock: Timestamp
+
+    public init(uptime: Duration, wallClock: Timestamp) {
+        self.uptime = uptime
+        self.wallClock = wallClock
+    }
+}
+
+/// Identifies an API caller waiting for an answer.
+public struct ReplyID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public var description: String { "#\(rawValue)" }
+}
+
+public enum Input: Sendable {
+    /// The websocket is being (re)established.
+    case linkConnecting
+    case linkUp
+    case linkDown(reason: String)
+    case received(String)
+    /// The deadline reported by `nextDeadline` has passed.
+    case tick
+    case command(Command, ReplyID)
+}
+
+/// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
+public enum Effect: Sendable, Equatable {
+    case persist([StoreChange])
+    case send(String)
+    case reply(ReplyID, CommandResult)
+    case setPingInterval(seconds: Int)
+}
+
+public enum LinkState: String, Sendable, Equatable {
+    case connected, connecting, disconnected
+}
+
+/// Requests from the local API and the hardware side.
+public enum Command: Sendable, Equatable {
+    case station
+    case connectors
+    case connector(Int)
+    case transactions(limit: Int)
+    case transaction(localId: Int)
+    case authorize(IdToken)
+    case start(connector: Int, idTag: IdToken)
+    case stop(connector: Int, reason: Reason)
+    case plug(connector: Int)
+    case unplug(connector: Int)
+    case setMeter(connector: Int, energyWh: Double?, powerW: Double?)
+}
+
+public enum CommandResult: Sendable, Equatable {
+    case station(StationSnapshot)
+    case connector(ConnectorSnapshot)
+    case connectors([ConnectorSnapshot])
+    case transaction(TransactionSnapshot)
+    case transactions([TransactionSnapshot])
+    case authorization(idTag: IdToken, IdTagInfo)
+    case failed(CommandFailure)
+}
+
+/// Why a command could not be carried out, with what the caller needs to act on it.
+public enum CommandFailure: Error, Sendable, Equatable {
+    case unknownConnector(Int)
+    case unknownTransaction(Int)
+    case connectorBusy(connector: Int, status: ChargePointStatus)
+    case noTransaction(connector: Int)
+    case offline
+    case offlineStartNotAllowed
+    case notRegistered(RegistrationStatus?)
+    case refused(AuthorizationStatus)
+    case centralSystemError(code: String, description: String)
+    case centralSystemTimeout
+    case meterWouldDecrease(currentWh: Double, requestedWh: Double)
+}
+
+public struct StationSnapshot: Sendable, Equatable {
+    public var identity: String
+    public var link: LinkState
+    public var registration: RegistrationStatus?
+    public var heartbeatInterval: Int
+    public var uptime: Duration
+    public var firmwareVersion: String?
+    public var connectorCount: Int
+    public var queuedMessages: Int
+}
+
+public struct ConnectorSnapshot: Sendable, Equatable {
+    public var id: Int
+    public var status: ChargePointStatus
+    public var errorCode: ChargePointErrorCode
+    public var plugged: Bool
+    public var energyWh: Double
+    public var powerW: Double
+    public var transaction: TransactionSnapshot?
+}
+
+public struct TransactionSnapshot: Sendable, Equatable {
+    public var record: TransactionRecord
+    /// Energy delivered so far (or in total, once stopped).
+    public var energyWh: Double
+    /// True while a message of this transaction waits undelivered.
+    public var pendingDelivery: Bool
+}

@@ -1,0 +1,24 @@
+import OCPP16
+
+extension ChargePointEngine {
+    /// No key, or an empty list (as CitrineOS sends), means every key ([CORE] §5.8).
+    func getConfiguration(_ request: GetConfigurationRequest) -> GetConfigurationResponse {
+        var known: [ConfigurationKey] = []
+        var unknown: [CiString<50>] = []
+        let names = request.key ?? []
+        if names.isEmpty {
+            known = ConfigurationKey.allCases
+        } else {
+            for name in names {
+                if let key = ConfigurationKey(named: name.value) { known.append(key) } else { unknown.append(name) }
+            }
+        }
+        let values = known.map { key in
+            KeyValue(
+                key: CiString<50>(key.rawValue)!, readonly: Configuration.isReadOnly(key),
+                value: CiString<500>(configuration[key].text))
+        }
+        return GetConfigurationResponse(
+            configurationKey: values.isEmpty ? nil : values, unknownKey: unknown.isEmpty ? nil : unknown)
+    }
+}

@@ -1,0 +1,31 @@
+import OCPP16
+
+extension ChargePointEngine {
+    /// Accepted only when the start will really be attempted ([CORE] §5.11): the connector exists, is free and
+    /// operative. The transaction begins at once when the cable is in and no authorization is needed;
+    /// otherwise the connector waits in Preparing for ConnectionTimeOut seconds.
+    mutating func remoteStart(_ request: RemoteStartTransactionRequest) -> RemoteStartTransactionResponse {
+        guard registration == .accepted else { return RemoteStartTransactionResponse(status: .rejected) }
+        let index: Int?
+        if let connectorId = request.connectorId {
+            index = connectors.firstIndex { $0.id == connectorId && !$0.isBusy }
+        } else {
+            // The connector with a cable waiting is the one the driver means; else the first free one.
+            index = connectors.firstIndex { !$0.isBusy && $0.plugged } ?? connectors.firstIndex { !$0.isBusy }
+        }
+        guard let index else {
+            logger.info("RemoteStartTransaction rejected: no free connector \(request.connectorId.map(String.init) ?? "")")
+            return RemoteStartTransactionResponse(status: .rejected)
+        }
+        let authorized = !configuration.bool(.authorizeRemoteTxRequests)
+        connectors[index].pendingStart = PendingStart(
+            idTag: request.idTag, origin: .remote, authorized: authorized,
+            expiresAt: now.uptime + .seconds(configuration.integer(.connectionTimeOut)))
+        if !authorized {
+            enqueue(AuthorizeRequest(idTag: request.idTag), purpose: .authorize(.start(connector: connectors[index].id)))
+        } else if connectors[index].plugged {
+            beginTransaction(connectorIndex: index)
+        }
+        return RemoteStartTransactionResponse(status: .accepted)
+    }
+}

@@ -1,0 +1,114 @@
+import OCPP16
+
+/// What survives a restart. The engine owns these values; the store only writes and reads them back,
+/// so everything the CSMS or an API caller was told can be rebuilt after a SIGKILL.
+
+public struct ConnectorRecord: Codable, Sendable, Equatable {
+    public var id: Int
+    public var plugged: Bool
+    /// The energy register in Wh. It never decreases ([CORE] §7.31), also not across restarts.
+    public var energyWh: Double
+    /// True once a real meter feeds the register through the API: the simulator then stops integrating.
+    public var externalMeter: Bool
+
+    public init(id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false) {
+        self.id = id
+        self.plugged = plugged
+        self.energyWh = energyWh
+        self.externalMeter = externalMeter
+    }
+}
+
+public struct TransactionRecord: Codable, Sendable, Equatable {
+    /// Our own handle, known from the first instant, unlike the CSMS id.
+    public var localId: Int
+    public var connectorId: Int
+    public var idTag: IdToken
+    public var meterStart: Int
+    public var startedAt: Timestamp
+    /// The CSMS-assigned id: nil until StartTransaction.conf arrives, -1 when it could not be delivered
+    /// ([CORE] §3.7: later messages then carry -1).
+    public var transactionId: Int?
+    /// What the CSMS said of the idTag in StartTransaction.conf.
+    public var startAuthorization: AuthorizationStatus?
+    public var meterStop: Int?
+    public var stoppedAt: Timestamp?
+    public var stopReason: Reason?
+    /// Readings of StopTxnSampledData kept for StopTransaction.transactionData, the Transaction.Begin one first.
+    public var stopTransactionData: [MeterValue]
+
+    public var isActive: Bool { stoppedAt == nil }
+
+    public init(localId: Int, connectorId: Int, idTag: IdToken, meterStart: Int, startedAt: Timestamp) {
+        self.localId = localId
+        self.connectorId = connectorId
+        self.idTag = idTag
+        self.meterStart = meterStart
+        self.startedAt = startedAt
+        stopTransactionData = []
+    }
+}
+
+/// A transaction-related message as queued: the CSMS transaction id is filled in when it is sent,
+/// because it may not be known yet when the message is created.
+public enum TransactionMessage: Codable, Sendable, Equatable {
+    case start(StartTransactionRequest)
+    case meterValues(connectorId: Int, meterValue: [MeterValue])
+    case stop(idTag: IdToken?, meterStop: Int, timestamp: Timestamp, reason: Reason?, transactionData: [MeterValue]?)
+
+    public var action: Action {
+        switch self {
+        case .start: .startTransaction
+        case .meterValues: .meterValues
+        case .stop: .stopTransaction
+        }
+    }
+}
+
+public struct QueuedMessage: Codable, Sendable, Equatable {
+    /// Delivery order: increasing, never reused.
+    public var sequence: Int
+    public var transactionLocalId: Int
+    public var message: TransactionMessage
+    /// Delivery attempts that failed (CALLERROR or no answer in time while connected).
+    public var failedAttempts: Int
+
+    public init(sequence: Int, transactionLocalId: Int, message: TransactionMessage, failedAttempts: Int = 0) {
+        self.sequence = sequence
+        self.transactionLocalId = transactionLocalId
+        self.message = message
+        self.failedAttempts = failedAttempts
+    }
+}
+
+/// One change to durable state. A batch of them is committed in one SQLite transaction before any frame or
+/// API answer that depends on it leaves the process.
+public enum StoreChange: Sendable, Equatable {
+    case saveConnector(ConnectorRecord)
+    case saveTransaction(TransactionRecord)
+    case deleteTransaction(localId: Int)
+    case enqueue(QueuedMessage)
+    case updateQueued(QueuedMessage)
+    case dequeue(sequence: Int)
+    case saveConfiguration(key: String, value: String)
+}
+
+/// Everything the store hands back at start-up.
+public struct PersistedState: Sendable, Equatable {
+    public var configuration: [String: String]
+    public var connectors: [ConnectorRecord]
+    /// Active transactions and the most recent finished ones.
+    public var transactions: [TransactionRecord]
+    /// Undelivered transaction messages in delivery order.
+    public var queue: [QueuedMessage]
+
+    public init(
+        configuration: [String: String] = [:], connectors: [ConnectorRecord] = [],
+        transactions: [TransactionRecord] = [], queue: [QueuedMessage] = []
+    ) {
+        self.configuration = configuration
+        self.connectors = connectors
+        self.transactions = transactions
+        self.queue = queue
+    }
+}

@@ -1,0 +1,221 @@
+import ChargePoint
+import HTTPServer
+import OCPP16
+
+/// The REST API v1 (openapi.yaml): turns HTTP requests into engine commands and command results into
+/// JSON answers. It keeps no state of its own; every answer comes from the engine's serial owner.
+public final class ControlAPI: Sendable {
+    public typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
+
+    private let csmsURL: String
+    private let version: String
+    private let connectorCount: Int
+    private let perform: Perform
+
+    public init(csmsURL: String, version: String, connectorCount: Int, perform: @escaping Perform) {
+        self.csmsURL = csmsURL
+        self.version = version
+        self.connectorCount = connectorCount
+        self.perform = perform
+    }
+
+    public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        do {
+            let route = try Route(path: request.path)
+            let method = request.method == "HEAD" ? "GET" : request.method
+            guard route.methods.contains(method) else {
+                let allowed = route.methods.joined(separator: ", ")
+                var response = Self.problem(
+                    Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts \(allowed), not \(request.method)."))
+                response.headers.append((name: "Allow", value: allowed))
+                responder.respond(response)
+                return
+            }
+            try dispatch(route, request, responder)
+        } catch {
+            responder.respond(Self.problem(error))
+        }
+    }
+
+    private func dispatch(_ route: Route, _ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
+        switch route {
+        case .health:
+            responder.respond(Self.json(200, Health()))
+        case .status:
+            run(.station, responder)
+        case .connectors:
+            run(.connectors, responder)
+        case .connector(let id):
+            run(.connector(try connectorId(id)), responder)
+        case .connectorAction(let id, let action):
+            let connector = try connectorId(id)
+            switch action {
+            case .start:
+                let body = try Self.decode(IdTagBody.self, request.body)
+                run(.start(connector: connector, idTag: body.idTag), responder, created: true)
+            case .stop:
+                let body = try Self.decode(StopBody.self, request.body)
+                run(.stop(connector: connector, reason: body.reason ?? .local), responder)
+            case .plug:
+                run(.plug(connector: connector), responder)
+            case .unplug:
+                run(.unplug(connector: connector), responder)
+            case .meter:
+                let body = try Self.decode(MeterBody.self, request.body)
+                try Self.validate(body)
+                run(.setMeter(connector: connector, energyWh: body.energyWh, powerW: body.powerW), responder)
+            }
+        case .authorize:
+            let body = try Self.decode(IdTagBody.self, request.body)
+            run(.authorize(body.idTag), responder)
+        case .transactions:
+            run(.transactions(limit: try Self.limit(request.query["limit"])), responder)
+        case .transaction(let id):
+            guard let localId = Int(id) else {
+                throw Problem(404, "transaction-not-found", "Not Found", "'\(id)' is not a transaction id: ids are integers.")
+            }
+            run(.transaction(localId: localId), responder)
+        }
+    }
+
+    /// Hands the command to the engine; the answer is written whenever the engine replies.
+    private func run(_ command: Command, _ responder: HTTPResponder, created: Bool = false) {
+        let connectorCount = connectorCount
+        let csmsURL = csmsURL
+        let version = version
+        perform(command) { result in
+            switch result {
+            case .station(let snapshot):
+                responder.respond(Self.json(200, StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
+            case .connector(let snapshot):
+                responder.respond(Self.json(200, ConnectorResource(snapshot: snapshot)))
+            case .connectors(let snapshots):
+                responder.respond(Self.json(200, ConnectorList(connectors: snapshots.map(ConnectorResource.init))))
+            case .transaction(let snapshot):
+                // A start answers 201 once the CSMS confirmed it, 202 while StartTransaction waits for delivery.
+                let status = created ? (snapshot.record.transactionId == nil ? 202 : 201) : 200
+                responder.respond(Self.json(status, TransactionResource(snapshot: snapshot)))
+            case .transactions(let snapshots):
+                responder.respond(Self.json(200, TransactionList(transactions: snapshots.map(TransactionResource.init))))
+            case .authorization(let idTag, let info):
+                let resource = AuthorizationResource(
+                    idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag)
+                responder.respond(Self.json(200, resource))
+            case .failed(let failure):
+                responder.respond(Self.problem(failure.problem(connectorCount: connectorCount)))
+            }
+        }
+    }
+
+    private func connectorId(_ segment: String) throws(Problem) -> Int {
+        guard let id = Int(segment) else {
+            throw Problem(404, "connector-not-found", "Not Found", "'\(segment)' is not a connector: connectors are numbered 1 to \(connectorCount).")
+        }
+        return id
+    }
+
+    // MARK: - Bodies and parameters
+
+    static let maximumEnergyWh = 1e15
+
+    /// An empty body reads as `{}`, so a missing required field is reported as such.
+    private static func decode<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws(Problem) -> Body {
+        let value: JSONValue
+        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            value = .object([:])
+        } else {
+            do {
+                value = try JSONValue.parse(bytes)
+            } catch {
+                throw .invalidJSON(error.description)
+            }
+        }
+        do {
+            return try StrictJSON.decode(Body.self, from: value)
+        } catch {
+            throw .invalidBody(error)
+        }
+    }
+
+    private static func validate(_ body: MeterBody) throws(Problem) {
+        guard body.energyWh != nil || body.powerW != nil else {
+            throw .invalidParameter("Send energyWh, powerW or both.")
+        }
+        for (name, value) in [("energyWh", body.energyWh), ("powerW", body.powerW)] {
+            if let value, !(0...maximumEnergyWh).contains(value) {
+                throw .invalidParameter("\(name) must be from 0 to \(Int(maximumEnergyWh)), not \(value).")
+            }
+        }
+    }
+
+    private static func limit(_ text: String?) throws(Problem) -> Int {
+        guard let text else { return 50 }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw .invalidParameter("limit must be an integer from 1 to 1000, not '\(text)'.")
+        }
+        return limit
+    }
+
+    // MARK: - Responses
+
+    static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
+        HTTPResponse(
+            status: status, headers: [(name: "Content-Type", value: "application/json")], body: JSONWriter.encode(value))
+    }
+
+    static func problem(_ problem: Problem) -> HTTPResponse {
+        HTTPResponse(
+            status: problem.status, headers: [(name: "Content-Type", value: "application/problem+json")],
+            body: JSONWriter.encode(problem))
+    }
+}
+
+/// The API's resources, parsed from the path alone so that 404 and 405 are told apart.
+enum Route: Equatable {
+    enum ConnectorAction: String {
+        case start, stop, plug, unplug, meter
+    }
+
+    case health
+    case status
+    case connectors
+    case connector(String)
+    case connectorAction(String, ConnectorAction)
+    case authorize
+    case transactions
+    case transaction(String)
+
+    init(path: String) throws(Problem) {
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if segments.first == "" { segments.removeFirst() }
+        if segments.count > 1, segments.last == "" { segments.removeLast() }
+        switch segments {
+        case ["healthz"]: self = .health
+        case ["api", "v1", "status"]: self = .status
+        case ["api", "v1", "connectors"]: self = .connectors
+        case ["api", "v1", "authorize"]: self = .authorize
+        case ["api", "v1", "transactions"]: self = .transactions
+        default:
+            if segments.count == 4, segments[0...2] == ["api", "v1", "connectors"] {
+                self = .connector(segments[3])
+            } else if segments.count == 5, segments[0...2] == ["api", "v1", "connectors"],
+                let action = ConnectorAction(rawValue: segments[4])
+            {
+                self = .connectorAction(segments[3], action)
+            } else if segments.count == 4, segments[0...2] == ["api", "v1", "transactions"] {
+                self = .transaction(segments[3])
+            } else {
+                throw .notFound(path)
+            }
+        }
+    }
+
+    var methods: [String] {
+        switch self {
+        case .health, .status, .connectors, .connector, .transactions, .transaction: ["GET"]
+        case .authorize: ["POST"]
+        case .connectorAction(_, .meter): ["PUT"]
+        case .connectorAction: ["POST"]
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ChargePoint
+import OCPP16
+
+/// An RFC 9457 problem: every error answer of the API, with a `detail` that says what to do about it.
+struct Problem: Error, Sendable, Encodable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    /// Extension members, e.g. the refused AuthorizationStatus.
+    var extensions: [String: String] = [:]
+
+    init(_ status: Int, _ slug: String, _ title: String, _ detail: String, extensions: [String: String] = [:]) {
+        self.type = "urn:chargepoint:problem:\(slug)"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.extensions = extensions
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(type, forKey: Key(stringValue: "type"))
+        try container.encode(title, forKey: Key(stringValue: "title"))
+        try container.encode(status, forKey: Key(stringValue: "status"))
+        try container.encode(detail, forKey: Key(stringValue: "detail"))
+        for (name, value) in extensions.sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: Key(stringValue: name))
+        }
+    }
+
+    static func notFound(_ path: String) -> Problem {
+        Problem(404, "not-found", "Not Found", "There is no resource at \(path); the API lives under /api/v1 (see openapi.yaml).")
+    }
+
+    static func invalidJSON(_ reason: String) -> Problem {
+        Problem(400, "invalid-json", "Bad Request", "The request body is not valid JSON: \(reason).")
+    }
+
+    static func invalidBody(_ error: PayloadError) -> Problem {
+        Problem(422, "invalid-body", "Unprocessable Content", "The request body does not fit the schema: \(error.description).")
+    }
+
+    static func invalidParameter(_ detail: String) -> Problem {
+        Problem(422, "invalid-parameter", "Unprocessable Content", detail)
+    }
+}
+
+extension CommandFailure {
+    func problem(connectorCount: Int) -> Problem {
+        switch self {
+        case .unknownConnector(let id):
+            Problem(404, "connector-not-found", "Not Found", "There is no connector \(id): connectors are numbered 1 to \(connectorCount).")
+        case .unknownTransaction(let id):
+            Problem(404, "transaction-not-found", "Not Found", "There is no transaction with local id \(id) among the ongoing and recent ones.")
+        case .connectorBusy(let id, let status):
+            Problem(409, "connector-busy", "Conflict", "Connector \(id) is \(status.rawValue) and already has a session: stop it first or use another connector.", extensions: ["connectorStatus": status.rawValue])
+        case .noTransaction(let id):
+            Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
+        case .offline:
+            Problem(409, "csms-offline", "Conflict", "The charge point is not connected to the central system; try again once GET /api/v1/status shows link connected.")
+        case .offlineStartNotAllowed:
+            Problem(409, "offline-start-not-allowed", "Conflict", "The central system is out of reach and AllowOfflineTxForUnknownId is false; set it to true to start transactions offline.")
+        case .notRegistered(let status):
+            Problem(409, "not-registered", "Conflict", "The central system has not accepted this charge point (registration \(status?.rawValue ?? "Unknown")); wait until GET /api/v1/status shows registration Accepted.", extensions: ["registration": status?.rawValue ?? "Unknown"])
+        case .refused(let status):
+            Problem(403, "tag-refused", "Forbidden", "The central system refused the idTag: \(status.rawValue).", extensions: ["status": status.rawValue])
+        case .centralSystemError(let code, let description):
+            Problem(502, "csms-error", "Bad Gateway", "The central system answered with CALLERROR \(code): \(description)", extensions: ["errorCode": code])
+        case .centralSystemTimeout:
+            Problem(504, "csms-timeout", "Gateway Timeout", "The central system did not answer within MessageTimeout.")
+        case .meterWouldDecrease(let current, let requested):
+            Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
+        }
+    }
+}
+
+func decimalText(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}

@@ -1,0 +1,114 @@
+import ChargePoint
+import OCPP16
+
+/// The REST representations (openapi.yaml). They are written by hand so that absent values appear as
+/// `null`: a script reading `.transaction` or `.transactionId` finds the field either way.
+
+struct StationResource: Encodable {
+    var snapshot: StationSnapshot
+    var csmsURL: String
+    var version: String
+
+    enum CodingKeys: String, CodingKey {
+        case identity, csmsUrl, link, registration, heartbeatInterval, uptimeSeconds, version, firmwareVersion
+        case connectorCount, queuedMessages
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.identity, forKey: .identity)
+        try container.encode(csmsURL, forKey: .csmsUrl)
+        try container.encode(snapshot.link.rawValue, forKey: .link)
+        try container.encode(snapshot.registration?.rawValue ?? "Unknown", forKey: .registration)
+        try container.encode(snapshot.heartbeatInterval, forKey: .heartbeatInterval)
+        try container.encode(snapshot.uptime.components.seconds, forKey: .uptimeSeconds)
+        try container.encode(version, forKey: .version)
+        try container.encode(snapshot.firmwareVersion, forKey: .firmwareVersion)
+        try container.encode(snapshot.connectorCount, forKey: .connectorCount)
+        try container.encode(snapshot.queuedMessages, forKey: .queuedMessages)
+    }
+}
+
+struct ConnectorResource: Encodable {
+    var snapshot: ConnectorSnapshot
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, errorCode, plugged, energyWh, powerW, transaction
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.id, forKey: .id)
+        try container.encode(snapshot.status, forKey: .status)
+        try container.encode(snapshot.errorCode, forKey: .errorCode)
+        try container.encode(snapshot.plugged, forKey: .plugged)
+        try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
+        try container.encode(wholeUnits(snapshot.powerW), forKey: .powerW)
+        try container.encode(snapshot.transaction.map(TransactionResource.init), forKey: .transaction)
+    }
+}
+
+struct TransactionResource: Encodable {
+    var snapshot: TransactionSnapshot
+
+    enum CodingKeys: String, CodingKey {
+        case localId, transactionId, connectorId, idTag, meterStartWh, startedAt, meterStopWh, stoppedAt
+        case stopReason, energyWh, pendingDelivery
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let record = snapshot.record
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(record.localId, forKey: .localId)
+        try container.encode(record.transactionId, forKey: .transactionId)
+        try container.encode(record.connectorId, forKey: .connectorId)
+        try container.encode(record.idTag, forKey: .idTag)
+        try container.encode(record.meterStart, forKey: .meterStartWh)
+        try container.encode(record.startedAt, forKey: .startedAt)
+        try container.encode(record.meterStop, forKey: .meterStopWh)
+        try container.encode(record.stoppedAt, forKey: .stoppedAt)
+        try container.encode(record.stopReason, forKey: .stopReason)
+        try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
+        try container.encode(snapshot.pendingDelivery, forKey: .pendingDelivery)
+    }
+}
+
+struct AuthorizationResource: Encodable {
+    var idTag: IdToken
+    var status: AuthorizationStatus
+    var expiryDate: Timestamp?
+    var parentIdTag: IdToken?
+}
+
+struct ConnectorList: Encodable {
+    var connectors: [ConnectorResource]
+}
+
+struct TransactionList: Encodable {
+    var transactions: [TransactionResource]
+}
+
+struct Health: Encodable {
+    var status = "ok"
+}
+
+/// Meter readings go out as whole units (Wh, W), as OCPP reports them.
+private func wholeUnits(_ value: Double) -> Int {
+    guard value.isFinite else { return 0 }
+    return Int(max(-9e15, min(9e15, value.rounded(.down))))
+}
+
+// MARK: - Request bodies
+
+struct IdTagBody: Decodable {
+    var idTag: IdToken
+}
+
+struct StopBody: Decodable {
+    var reason: Reason?
+}
+
+struct MeterBody: Decodable {
+    var energyWh: Double?
+    var powerW: Double?
+}

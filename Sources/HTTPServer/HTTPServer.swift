@@ -1,0 +1,326 @@
+import CMicroHTTPD
+import Glibc
+import Logging
+import Synchronization
+
+/// A small HTTP/1.1 server on libmicrohttpd. It knows nothing of routing: every complete request
+/// goes to `handler`, on an MHD thread, which must not block and answers through the responder
+/// (now or later, from any thread).
+///
+/// Keep a reference and call `stop()` from a thread that is not an MHD thread (not from a handler).
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    private let core: HTTPServerCore
+    private let stopLock = PThreadLock()   // serializes start() and stop()
+
+    public init(configuration: HTTPServerConfiguration, logger: Logger,
+                handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
+        self.configuration = configuration
+        core = HTTPServerCore(configuration: configuration, logger: logger, handler: handler)
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Binds and starts serving. Errors name the address and MHD's reason ("Address already in use").
+    public func start() throws(HTTPServerError) {
+        try stopLock.withLock { () throws(HTTPServerError) in try core.start() }
+    }
+
+    /// The port actually bound (useful with port 0); 0 before `start()`.
+    public var boundPort: UInt16 {
+        core.lock.withLock { core.boundPort }
+    }
+
+    /// Stops the server: stops accepting, answers every waiting request with 503 (resuming it), ends
+    /// every stream, waits up to `shutdownGraceMilliseconds` for those to flush, then stops the
+    /// daemon (closing whatever is left). Idempotent; concurrent callers wait for the first.
+    public func stop() {
+        stopLock.withLock { core.stop() }
+    }
+
+    /// Requests currently waiting for an answer or streaming (for tests and diagnostics).
+    var liveCount: Int { core.liveCount }
+
+    /// Per-request states not yet freed (for leak tests).
+    var requestStatesAlive: Int { core.requestStatesAlive.load(ordering: .relaxed) }
+}
+
+/// Everything MHD's callbacks need, passed to them as an unretained pointer. `HTTPServer` owns it and
+/// stops the daemon before releasing it.
+final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by `lock`; `daemon` is only used by start/stop
+    enum Phase { case idle, running, stopping, stopped }
+
+    let configuration: HTTPServerConfiguration
+    let logger: Logger
+    let handler: @Sendable (HTTPRequest, HTTPResponder) -> Void
+    let maximumBodySize: Int
+    /// Bytes of an over-limit chunked body we read and discard (to still answer 413) before we give
+    /// up and drop the connection.
+    let discardLimit: Int
+
+    /// Leak check for tests: per-request states not yet freed.
+    let requestStatesAlive = Atomic<Int>(0)
+
+    let lock = PThreadLock()
+    private let drained = PThreadCondition()
+    // guarded by `lock`
+    private var phase: Phase = .idle
+    private var daemon: OpaquePointer?
+    private var live: [ObjectIdentifier: RequestState] = [:]
+    private var startupMessages: [String]?
+    var boundPort: UInt16 = 0
+
+    init(configuration: HTTPServerConfiguration, logger: Logger,
+         handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
+        self.configuration = configuration
+        self.logger = logger
+        self.handler = handler
+        maximumBodySize = max(0, configuration.maximumBodySize)
+        discardLimit = max(1 << 20, maximumBodySize.multipliedReportingOverflow(by: 16).partialValue)
+    }
+
+    // MARK: problems
+
+    static func bodyTooLargeProblem(limit: Int) -> HTTPResponse {
+        HTTPResponse.problem(status: 413, type: "urn:chargepoint:problem:body-too-large", title: "Payload Too Large",
+                             detail: "The request body is larger than \(limit) bytes; send at most \(limit) bytes.")
+    }
+
+    static let stoppingProblem = HTTPResponse.problem(
+        status: 503, type: "urn:chargepoint:problem:server-stopping", title: "Service Unavailable",
+        detail: "The server is shutting down.", headers: [(name: "Connection", value: "close")])
+
+    static let noResponseProblem = HTTPResponse.problem(
+        status: 500, type: "urn:chargepoint:problem:no-response", title: "Internal Server Error",
+        detail: "The request was not answered.")
+
+    // MARK: start / stop
+
+    func start() throws(HTTPServerError) {
+        let config = configuration
+        guard config.maximumBodySize >= 0, config.connectionLimit > 0, config.connectionTimeoutSeconds >= 0,
+              config.connectionMemoryLimit >= 4096, config.threadPoolSize >= 1 else {
+            throw HTTPServerError(.invalidConfiguration,
+                                  "invalid HTTP server configuration: maximumBodySize >= 0, connectionLimit >= 1, connectionTimeoutSeconds >= 0, connectionMemoryLimit >= 4096 and threadPoolSize >= 1 are required")
+        }
+        let shownAddress = config.host.contains(":") ? "[\(config.host)]:\(config.port)" : "\(config.host):\(config.port)"
+        var address = try ListenAddress.resolve(host: config.host, port: config.port)
+
+        try lock.withLock { () throws(HTTPServerError) in
+            switch phase {
+            case .idle: break
+            case .running, .stopping:
+                throw HTTPServerError(.invalidState, "the HTTP server is already running")
+            case .stopped:
+                throw HTTPServerError(.invalidState, "the HTTP server was stopped; create a new one to serve again")
+            }
+            // Running before the daemon exists so a request arriving during start may suspend.
+            phase = .running
+            startupMessages = []
+        }
+
+        var flags = MHD_USE_AUTO_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            | MHD_USE_ERROR_LOG.rawValue
+        if address.isIPv6 {
+            flags |= address.isIPv6Any ? MHD_USE_DUAL_STACK.rawValue : MHD_USE_IPv6.rawValue
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        let started: OpaquePointer? = withUnsafeMutableBytes(of: &address.storage) { addressBytes in
+            var options: [MHD_OptionItem] = [
+                // EXTERNAL_LOGGER must come first, or MHD logs early messages to stderr itself.
+                MHD_OptionItem(option: .EXTERNAL_LOGGER,
+                               value: Int(bitPattern: unsafeBitCast(mhdLogCallback, to: UnsafeRawPointer.self)),
+                               ptr_value: me),
+                MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: addressBytes.baseAddress),
+                MHD_OptionItem(option: .CONNECTION_LIMIT, value: config.connectionLimit, ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: config.connectionTimeoutSeconds, ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: config.connectionMemoryLimit, ptr_value: nil),
+                MHD_OptionItem(option: .NOTIFY_COMPLETED,
+                               value: Int(bitPattern: unsafeBitCast(mhdRequestCompleted, to: UnsafeRawPointer.self)),
+                               ptr_value: me),
+            ]
+            if config.threadPoolSize > 1 {
+                options.append(MHD_OptionItem(option: .THREAD_POOL_SIZE, value: config.threadPoolSize, ptr_value: nil))
+            }
+            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+            return options.withUnsafeBufferPointer { buffer in
+                cp_mhd_start(flags, config.port, mhdAccessHandler, me, buffer.baseAddress)
+            }
+        }
+
+        let messages: [String] = lock.withLock {
+            let captured = startupMessages ?? []
+            startupMessages = nil
+            if started == nil { phase = .idle }
+            return captured
+        }
+        guard let started else {
+            let reason = messages.isEmpty ? "libmicrohttpd could not start the daemon" : messages.joined(separator: "; ")
+            throw HTTPServerError(.startFailed, "cannot listen on \(shownAddress): \(reason)")
+        }
+        let port = cp_mhd_daemon_info(started, .DAEMON_INFO_BIND_PORT)?.pointee.port ?? config.port
+        lock.withLock {
+            daemon = started
+            boundPort = port
+        }
+        let listening = config.host.contains(":") ? "[\(config.host)]:\(port)" : "\(config.host):\(port)"
+        logger.info("HTTP server listening", metadata: ["address": "\(listening)",
+                                                        "threads": "\(config.threadPoolSize)"])
+    }
+
+    func stop() {
+        let (toStop, waiting): (OpaquePointer?, [RequestState]) = lock.withLock {
+            guard phase == .running, let current = daemon else {
+                if phase == .idle { phase = .stopped }
+                return (nil, [])
+            }
+            phase = .stopping
+            return (current, Array(live.values))
+        }
+        guard let toStop else { return }
+
+        // No new connections from here on (keep-alive connections may still send requests; those
+        // that would have to wait are answered 503 at once, see registerLive).
+        let listenSocket = MHD_quiesce_daemon(toStop)
+        for request in waiting {
+            request.shutDown()
+        }
+        let grace = UInt64(max(0, configuration.shutdownGraceMilliseconds)) * 1_000_000
+        let deadline = monotonicNanoseconds() + grace
+        let left: Int = lock.withLock {
+            while !live.isEmpty, monotonicNanoseconds() < deadline {
+                _ = drained.wait(on: lock, untilMonotonicNanoseconds: deadline)
+            }
+            return live.count
+        }
+        if left > 0 {
+            logger.warning("HTTP server stopping with unfinished connections",
+                           metadata: ["connections": "\(left)"])
+        }
+        MHD_stop_daemon(toStop)
+        if listenSocket >= 0 {
+            close(listenSocket)
+        }
+        lock.withLock {
+            daemon = nil
+            phase = .stopped
+            live.removeAll()
+        }
+        logger.info("HTTP server stopped")
+    }
+
+    // MARK: live requests (suspended, or streaming)
+
+    /// Called with the request's lock held, before suspending it or attaching a stream: records it
+    /// so `stop()` can resume it. False once the server is stopping.
+    func registerLive(_ request: RequestState) -> Bool {
+        lock.withLock {
+            guard phase == .running else { return false }
+            if !request.registeredLive {
+                request.registeredLive = true
+                live[ObjectIdentifier(request)] = request
+            }
+            return true
+        }
+    }
+
+    func requestCompleted(_ request: RequestState) {
+        request.markCompleted()
+        lock.withLock {
+            if request.registeredLive {
+                request.registeredLive = false
+                live[ObjectIdentifier(request)] = nil
+                if live.isEmpty { drained.broadcast() }
+            }
+        }
+    }
+
+    /// Testing aid: requests currently suspended or streaming.
+    var liveCount: Int { lock.withLock { live.count } }
+
+    // MARK: logging
+
+    func mhdMessage(_ line: String) {
+        let capturing = lock.withLock { () -> Bool in
+            guard startupMessages != nil else { return false }
+            startupMessages!.append(line)
+            return true
+        }
+        if !capturing {
+            logger.warning("libmicrohttpd: \(line)")
+        }
+    }
+
+    // MARK: responses (MHD thread, inside the access handler)
+
+    func queue(_ answer: HTTPAnswer, for request: RequestState, closeConnection: Bool = false) -> MHD_Result {
+        switch answer {
+        case .response(let response):
+            return queue(response, on: request.connection, closeConnection: closeConnection)
+        case .stream(let status, let headers, let stream):
+            return queueStream(status: status, headers: headers, stream: stream, for: request)
+        }
+    }
+
+    func queue(_ response: HTTPResponse, on connection: OpaquePointer, closeConnection: Bool = false) -> MHD_Result {
+        let created = response.body.withUnsafeBytes { raw in
+            MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress),
+                                            .RESPMEM_MUST_COPY)
+        }
+        guard let created else {
+            logger.error("libmicrohttpd could not create a response", metadata: ["status": "\(response.status)"])
+            return .NO
+        }
+        defer { MHD_destroy_response(created) }
+        addHeaders(response.headers, to: created)
+        if closeConnection {
+            _ = MHD_add_response_header(created, "Connection", "close")
+        }
+        let result = MHD_queue_response(connection, UInt32(clamping: response.status), created)
+        if result == .NO {
+            logger.error("libmicrohttpd refused to queue a response", metadata: ["status": "\(response.status)"])
+        }
+        return result
+    }
+
+    private func queueStream(status: Int, headers: [(name: String, value: String)], stream: HTTPStream,
+                             for request: RequestState) -> MHD_Result {
+        guard stream.attach(to: request.connection) else {
+            logger.error("an HTTPStream was used for two responses; answering 500")
+            stream.close(.notAttached)
+            return queue(HTTPServerCore.noResponseProblem, on: request.connection)
+        }
+        let retained = Unmanaged.passRetained(stream).toOpaque()
+        // The free callback runs when MHD destroys the response (request over or connection gone),
+        // also right away if creating/queueing fails; it detaches and releases the stream.
+        guard let created = MHD_create_response_from_callback(UInt64.max, 8 * 1024, mhdStreamReader, retained,
+                                                              mhdStreamFree) else {
+            Unmanaged<HTTPStream>.fromOpaque(retained).release()
+            stream.detach()
+            logger.error("libmicrohttpd could not create a stream response")
+            return .NO
+        }
+        defer { MHD_destroy_response(created) }
+        addHeaders(headers, to: created)
+        request.setStream(stream)
+        if !request.core.registerLive(request) {
+            stream.closeForShutdown()
+        }
+        let result = MHD_queue_response(request.connection, UInt32(clamping: status), created)
+        if result == .NO {
+            logger.error("libmicrohttpd refused to queue a stream response", metadata: ["status": "\(status)"])
+        }
+        return result
+    }
+
+    private func addHeaders(_ headers: [(name: String, value: String)], to response: OpaquePointer) {
+        for header in headers {
+            if asciiLowercased(header.name) == "content-length" { continue }  // MHD sets it
+            if MHD_add_response_header(response, header.name, header.value) == .NO {
+                logger.warning("invalid response header dropped", metadata: ["header": "\(header.name)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Glibc
+
+/// An error from configuring or starting the HTTP server. `description` is meant for the operator.
+public struct HTTPServerError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// `parse(listenAddress:)` could not understand the address.
+        case invalidListenAddress
+        /// The host is neither an IP literal nor a resolvable name.
+        case invalidHost
+        /// The configuration itself is unusable (negative sizes and the like).
+        case invalidConfiguration
+        /// The daemon could not start: address in use, permission denied, ...
+        case startFailed
+        /// `start()` was called twice, or after `stop()`.
+        case invalidState
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+public struct HTTPServerConfiguration: Sendable {
+    /// "127.0.0.1", "0.0.0.0", "::1", "::" (IPv4 and IPv6 on one socket), "localhost" or a resolvable name.
+    public var host: String
+    /// 0 picks a free port; read `HTTPServer.boundPort` after `start()`.
+    public var port: UInt16
+    /// A request body larger than this is refused with 413 before it is buffered.
+    public var maximumBodySize: Int
+    /// Maximum simultaneous connections; further clients wait in the kernel's accept backlog.
+    public var connectionLimit: Int
+    /// Idle (and stalled) connections are dropped after this many seconds. Connections waiting for an
+    /// answer or an event stream waiting for data are suspended and do not time out.
+    public var connectionTimeoutSeconds: Int
+    /// Per-connection memory pool (request line, headers, read and write buffers).
+    public var connectionMemoryLimit: Int
+    /// Number of MHD worker threads (1 = a single internal polling thread).
+    public var threadPoolSize: Int
+    /// How long `stop()` waits for answered and finishing connections to flush before closing them.
+    public var shutdownGraceMilliseconds: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: UInt16 = 0,
+        maximumBodySize: Int = 64 * 1024,
+        connectionLimit: Int = 256,
+        connectionTimeoutSeconds: Int = 30,
+        connectionMemoryLimit: Int = 64 * 1024,
+        threadPoolSize: Int = 2,
+        shutdownGraceMilliseconds: Int = 1000
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumBodySize = maximumBodySize
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.connectionMemoryLimit = connectionMemoryLimit
+        self.threadPoolSize = threadPoolSize
+        self.shutdownGraceMilliseconds = shutdownGraceMilliseconds
+    }
+
+    /// Splits "host:port". Accepted: "127.0.0.1:8080", "0.0.0.0:80", "localhost:8080", "[::1]:8080",
+    /// "[::]:0". A host is required (":8080" is refused: say "0.0.0.0:8080" to listen everywhere),
+    /// IPv6 literals must be bracketed, and the port must be a decimal number 0...65535.
+    /// The returned host has no brackets ("::1").
+    public static func parse(listenAddress: String) throws(HTTPServerError) -> (host: String, port: UInt16) {
+        func fail(_ why: String) -> HTTPServerError {
+            HTTPServerError(.invalidListenAddress,
+                            "invalid listen address \"\(listenAddress)\": \(why) (expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080)")
+        }
+        let text = listenAddress
+        guard !text.isEmpty else { throw fail("it is empty") }
+        guard !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" }) else {
+            throw fail("it contains a space or a slash")
+        }
+
+        let host: String
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { throw fail("missing ']'") }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw fail("missing ':port' after ']'") }
+            portText = rest.dropFirst()
+            guard !host.isEmpty else { throw fail("the host is empty") }
+            guard isIPv6Literal(host) else { throw fail("\"\(host)\" is not an IPv6 address") }
+        } else {
+            let colons = text.filter { $0 == ":" }.count
+            guard colons > 0 else { throw fail("missing ':port'") }
+            guard colons == 1 else { throw fail("an IPv6 address must be written in brackets, e.g. [::1]:8080") }
+            let colon = text.firstIndex(of: ":")!
+            host = String(text[..<colon])
+            portText = text[text.index(after: colon)...]
+            guard !host.isEmpty else { throw fail("the host is missing (use 0.0.0.0:port to listen on every interface)") }
+            let allowed = host.unicodeScalars.allSatisfy { scalar in
+                (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
+                    || (scalar >= "0" && scalar <= "9") || scalar == "." || scalar == "-" || scalar == "_"
+            }
+            guard allowed else { throw fail("\"\(host)\" is not a valid host name") }
+        }
+        guard !portText.isEmpty else { throw fail("the port is missing") }
+        guard portText.count <= 5, portText.allSatisfy({ $0 >= "0" && $0 <= "9" }), let value = Int(portText),
+              value <= 65535 else {
+            throw fail("the port must be a number from 0 to 65535")
+        }
+        return (host, UInt16(value))
+    }
+
+    static func isIPv6Literal(_ text: String) -> Bool {
+        var address = in6_addr()
+        return inet_pton(AF_INET6, text, &address) == 1
+    }
+}

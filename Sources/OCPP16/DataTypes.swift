@@ -1,0 +1,103 @@
+/// Structures shared by several 1.6 messages ([CORE] §7, [SCH]).
+
+public struct IdTagInfo: Codable, Sendable, Equatable {
+    public var status: AuthorizationStatus
+    public var expiryDate: Timestamp?
+    public var parentIdTag: IdToken?
+
+    public init(status: AuthorizationStatus, expiryDate: Timestamp? = nil, parentIdTag: IdToken? = nil) {
+        self.status = status
+        self.expiryDate = expiryDate
+        self.parentIdTag = parentIdTag
+    }
+}
+
+/// One reading. `value` is a string on the wire even for numbers ([CORE] §7.43).
+public struct SampledValue: Codable, Sendable, Equatable {
+    public var value: String
+    public var context: ReadingContext?
+    public var format: ValueFormat?
+    public var measurand: Measurand?
+    public var phase: Phase?
+    public var location: Location?
+    public var unit: UnitOfMeasure?
+
+    public init(
+        value: String, context: ReadingContext? = nil, format: ValueFormat? = nil, measurand: Measurand? = nil,
+        phase: Phase? = nil, location: Location? = nil, unit: UnitOfMeasure? = nil
+    ) {
+        self.value = value
+        self.context = context
+        self.format = format
+        self.measurand = measurand
+        self.phase = phase
+        self.location = location
+        self.unit = unit
+    }
+}
+
+/// Readings taken at the same instant.
+public struct MeterValue: Codable, Sendable, Equatable {
+    public var timestamp: Timestamp
+    public var sampledValue: [SampledValue]
+
+    public init(timestamp: Timestamp, sampledValue: [SampledValue]) {
+        self.timestamp = timestamp
+        self.sampledValue = sampledValue
+    }
+}
+
+public struct KeyValue: Codable, Sendable, Equatable {
+    public var key: CiString<50>
+    public var readonly: Bool
+    public var value: CiString<500>?
+
+    public init(key: CiString<50>, readonly: Bool, value: CiString<500>?) {
+        self.key = key
+        self.readonly = readonly
+        self.value = value
+    }
+}
+
+public struct ChargingSchedulePeriod: Codable, Sendable, Equatable {
+    public var startPeriod: Int
+    public var limit: Double
+    public var numberPhases: Int?
+}
+
+public struct ChargingSchedule: Codable, Sendable, Equatable {
+    public var duration: Int?
+    public var startSchedule: Timestamp?
+    public var chargingRateUnit: ChargingRateUnit
+    public var chargingSchedulePeriod: [ChargingSchedulePeriod]
+    public var minChargingRate: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case duration, startSchedule, chargingRateUnit, chargingSchedulePeriod, minChargingRate
+    }
+
+    /// Written by hand only to enforce the schema's `minItems: 1` on the periods.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        duration = try container.decodeIfPresent(Int.self, forKey: .duration)
+        startSchedule = try container.decodeIfPresent(Timestamp.self, forKey: .startSchedule)
+        chargingRateUnit = try container.decode(ChargingRateUnit.self, forKey: .chargingRateUnit)
+        chargingSchedulePeriod = try container.decode([ChargingSchedulePeriod].self, forKey: .chargingSchedulePeriod)
+        minChargingRate = try container.decodeIfPresent(Double.self, forKey: .minChargingRate)
+        if chargingSchedulePeriod.isEmpty {
+            throw decoder.payloadError(.tooFewItems, "chargingSchedulePeriod needs at least one period")
+        }
+    }
+}
+
+public struct ChargingProfile: Codable, Sendable, Equatable {
+    public var chargingProfileId: Int
+    public var transactionId: Int?
+    public var stackLevel: Int
+    public var chargingProfilePurpose: ChargingProfilePurpose
+    public var chargingProfileKind: ChargingProfileKind
+    public var recurrencyKind: RecurrencyKind?
+    public var validFrom: Timestamp?
+    public var validTo: Timestamp?
+    public var chargingSchedule: ChargingSchedule
+}

@@ -1,0 +1,80 @@
+/// The byte-level spelling of JSON scalars, shared by ``JSONValue/write(into:)`` and ``JSONWriter``
+/// so both produce identical text for identical values.
+enum JSONOutput {
+    static func appendNull(to output: inout [UInt8]) {
+        output.append(contentsOf: "null".utf8)
+    }
+
+    static func appendBool(_ value: Bool, to output: inout [UInt8]) {
+        output.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 {
+            output.append(UInt8(ascii: "-"))
+        }
+        appendInteger(value.magnitude, to: &output)
+    }
+
+    /// Writes digits least significant first and reverses them, which needs no scratch buffer.
+    static func appendInteger(_ value: UInt64, to output: inout [UInt8]) {
+        let start = output.count
+        var rest = value
+        repeat {
+            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
+            rest /= 10
+        } while rest != 0
+        output[start...].reverse()
+    }
+
+    /// JSON has no NaN or infinity, so those become `null` rather than invalid output.
+    /// Whole numbers that a `Double` holds exactly print without a fraction (`11`, not `11.0`),
+    /// which is what integer-typed OCPP fields expect; the rest use Swift's shortest
+    /// round-tripping form, which is always valid JSON for finite values (`0.1`, `1e-07`, `1.5e+16`).
+    static func appendNumber<Number: BinaryFloatingPoint & CustomStringConvertible>(
+        _ value: Number, to output: inout [UInt8]
+    ) {
+        if !value.isFinite {
+            appendNull(to: &output)
+        } else if value.magnitude <= 0x1p53, Number(Int64(value)) == value {
+            // Compared via Int64 rather than `rounded()`, which would pull in libm's `trunc`.
+            appendInteger(Int64(value), to: &output)
+        } else {
+            output.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    static func appendString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            if let letter = shortEscapeLetter(for: byte) {
+                output.append(UInt8(ascii: "\\"))
+                output.append(letter)
+            } else if byte < 0x20 {
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0x0F))
+            } else {
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// The letter after the backslash for characters JSON lets us escape by name.
+    private static func shortEscapeLetter(for byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+        case UInt8(ascii: "\n"): UInt8(ascii: "n")
+        case UInt8(ascii: "\r"): UInt8(ascii: "r")
+        case UInt8(ascii: "\t"): UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}

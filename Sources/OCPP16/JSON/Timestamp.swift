@@ -1,0 +1,217 @@
+/// An instant as OCPP's `dateTime` fields carry it, held as milliseconds since the Unix epoch
+/// because that is exact, cheap to compare and what the wire format can express.
+///
+/// Always written as UTC with exactly three fractional digits (`2026-11-28T07:34:25.123Z`), the
+/// form central systems parse most reliably; read from any RFC 3339 date-time, because charge
+/// point vendors' and central systems' clocks disagree on precision and offsets.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let millisecondsSince1970: Int64
+
+    public init(millisecondsSince1970: Int64) {
+        self.millisecondsSince1970 = millisecondsSince1970
+    }
+
+    /// Nil unless `string` is an RFC 3339 date-time with a zone designator. Fractional digits
+    /// beyond milliseconds are truncated. A leap second (`:60`) counts as the first second of the
+    /// next minute, since the epoch count has no room for it.
+    public static func parse(_ string: String) -> Timestamp? {
+        try? Timestamp(rfc3339: string)
+    }
+
+    init(rfc3339 string: String) throws(TimestampSyntaxError) {
+        var reader = RFC3339Reader(Array(string.utf8))
+        self.init(millisecondsSince1970: try reader.readDateTime())
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss.sssZ`. Years outside 0000...9999 get a sign or a fifth digit, which
+    /// RFC 3339 cannot express; no OCPP clock produces them.
+    public var iso8601: String {
+        let millisecondsPerDay: Int64 = 86_400_000
+        var days = millisecondsSince1970 / millisecondsPerDay
+        var millisecondOfDay = millisecondsSince1970 % millisecondsPerDay
+        if millisecondOfDay < 0 {
+            days -= 1
+            millisecondOfDay += millisecondsPerDay
+        }
+        let date = CivilDate(daysSince1970: days)
+        var text: [UInt8] = []
+        if date.year < 0 {
+            text.append(UInt8(ascii: "-"))
+        }
+        Self.append(date.year.magnitude, width: 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Self.append(date.month.magnitude, width: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Self.append(date.day.magnitude, width: 2, to: &text)
+        text.append(UInt8(ascii: "T"))
+        Self.append(UInt64(millisecondOfDay / 3_600_000), width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Self.append(UInt64(millisecondOfDay / 60_000 % 60), width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Self.append(UInt64(millisecondOfDay / 1000 % 60), width: 2, to: &text)
+        text.append(UInt8(ascii: "."))
+        Self.append(UInt64(millisecondOfDay % 1000), width: 3, to: &text)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func append(_ value: UInt64, width: Int, to text: inout [UInt8]) {
+        let start = text.count
+        JSONOutput.appendInteger(value, to: &text)
+        let padding = width - (text.count - start)
+        if padding > 0 {
+            text.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: padding), at: start)
+        }
+    }
+
+    public var description: String {
+        iso8601
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSince1970 < rhs.millisecondsSince1970
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let string = try decoder.singleValueContainer().decode(String.self)
+        do {
+            try self.init(rfc3339: string)
+        } catch {
+            throw decoder.payloadError(.invalidValue, "\"\(string)\" is not an RFC 3339 date-time: \(error.reason)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+}
+
+/// What is wrong with a date-time string, phrased to follow "is not an RFC 3339 date-time: ".
+struct TimestampSyntaxError: Error {
+    let reason: String
+}
+
+/// Reads `full-date "T" full-time` from RFC 3339 §5.6, accepting lowercase `t` and `z` as the
+/// RFC allows.
+struct RFC3339Reader {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func readDateTime() throws(TimestampSyntaxError) -> Int64 {
+        let year = try readNumber(digits: 4, of: "year")
+        try expect("-", after: "year")
+        let month = try readNumber(digits: 2, of: "month")
+        try expect("-", after: "month")
+        let day = try readNumber(digits: 2, of: "day")
+        try expect("T", orLowercase: true, after: "date")
+        let hour = try readNumber(digits: 2, of: "hour")
+        try expect(":", after: "hour")
+        let minute = try readNumber(digits: 2, of: "minute")
+        try expect(":", after: "minute")
+        let second = try readNumber(digits: 2, of: "second")
+        let millisecond = try readFraction()
+        let offsetSeconds = try readZoneOffset()
+        guard offset == bytes.count else {
+            throw TimestampSyntaxError(reason: "unexpected characters after the time zone")
+        }
+
+        try require(1...12 ~= month, "month \(month) is out of range")
+        try require(1...CivilDate.daysInMonth(month, of: year) ~= day, "day \(day) does not exist in \(year)-\(Self.twoDigits(month))")
+        try require(0...23 ~= hour, "hour \(hour) is out of range")
+        try require(0...59 ~= minute, "minute \(minute) is out of range")
+        try require(0...60 ~= second, "second \(second) is out of range")
+
+        let days = CivilDate(year: year, month: month, day: day).daysSince1970
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
+        return seconds * 1000 + millisecond
+    }
+
+    /// Milliseconds from an optional `.digits` part; digits beyond the third are dropped.
+    private mutating func readFraction() throws(TimestampSyntaxError) -> Int64 {
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: ".") else {
+            return 0
+        }
+        offset += 1
+        var millisecond: Int64 = 0
+        var digitCount = 0
+        while let digit = nextDigit() {
+            if digitCount < 3 {
+                millisecond = millisecond * 10 + digit
+            }
+            digitCount += 1
+        }
+        try require(digitCount > 0, "expected digits after the decimal point")
+        for _ in min(digitCount, 3)..<3 {
+            millisecond *= 10
+        }
+        return millisecond
+    }
+
+    /// Seconds east of UTC. A zone designator is mandatory: a local time without one names no
+    /// instant, and guessing the zone would shift transactions by hours.
+    private mutating func readZoneOffset() throws(TimestampSyntaxError) -> Int64 {
+        guard offset < bytes.count else {
+            throw TimestampSyntaxError(reason: "missing time zone designator (Z or ±hh:mm)")
+        }
+        let designator = bytes[offset]
+        offset += 1
+        switch designator {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            return 0
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let hours = try readNumber(digits: 2, of: "offset hour")
+            try expect(":", after: "offset hour")
+            let minutes = try readNumber(digits: 2, of: "offset minute")
+            try require(0...23 ~= hours, "offset hour \(hours) is out of range")
+            try require(0...59 ~= minutes, "offset minute \(minutes) is out of range")
+            let seconds = hours * 3_600 + minutes * 60
+            return designator == UInt8(ascii: "-") ? -seconds : seconds
+        default:
+            throw TimestampSyntaxError(reason: "expected a time zone designator (Z or ±hh:mm) at position \(offset - 1)")
+        }
+    }
+
+    private mutating func readNumber(digits count: Int, of field: String) throws(TimestampSyntaxError) -> Int64 {
+        var value: Int64 = 0
+        for _ in 0..<count {
+            guard let digit = nextDigit() else {
+                throw TimestampSyntaxError(reason: "expected \(count) digits for the \(field) at position \(offset)")
+            }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
+    private mutating func nextDigit() -> Int64? {
+        guard offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) else {
+            return nil
+        }
+        offset += 1
+        return Int64(bytes[offset - 1] - UInt8(ascii: "0"))
+    }
+
+    private mutating func expect(
+        _ separator: Unicode.Scalar, orLowercase acceptsLowercase: Bool = false, after field: String
+    ) throws(TimestampSyntaxError) {
+        let expected = UInt8(ascii: separator)
+        guard offset < bytes.count, bytes[offset] == expected || (acceptsLowercase && bytes[offset] == expected | 0x20) else {
+            throw TimestampSyntaxError(reason: "expected '\(separator)' after the \(field) at position \(offset)")
+        }
+        offset += 1
+    }
+
+    private func require(_ condition: Bool, _ reason: @autoclosure () -> String) throws(TimestampSyntaxError) {
+        if !condition {
+            throw TimestampSyntaxError(reason: reason())
+        }
+    }
+
+    private static func twoDigits(_ value: Int64) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
+    }
+}

@@ -1,0 +1,11 @@
+public struct AuthorizeRequest: OCPPRequest, Equatable {
+    public typealias Response = AuthorizeResponse
+    public static let action = Action.authorize
+    public var idTag: IdToken
+    public init(idTag: IdToken) { self.idTag = idTag }
+}
+
+public struct AuthorizeResponse: Codable, Sendable, Equatable {
+    public var idTagInfo: IdTagInfo
+    public init(idTagInfo: IdTagInfo) { self.idTagInfo = idTagInfo }
+}

@@ -1,0 +1,14 @@
+public struct GetConfigurationRequest: OCPPRequest, Equatable {
+    public typealias Response = GetConfigurationResponse
+    public static let action = Action.getConfiguration
+    public var key: [CiString<50>]?
+}
+
+public struct GetConfigurationResponse: Codable, Sendable, Equatable {
+    public var configurationKey: [KeyValue]?
+    public var unknownKey: [CiString<50>]?
+    public init(configurationKey: [KeyValue]?, unknownKey: [CiString<50>]?) {
+        self.configurationKey = configurationKey
+        self.unknownKey = unknownKey
+    }
+}

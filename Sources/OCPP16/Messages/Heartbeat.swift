@@ -1,0 +1,10 @@
+public struct HeartbeatRequest: OCPPRequest, Equatable {
+    public typealias Response = HeartbeatResponse
+    public static let action = Action.heartbeat
+    public init() {}
+}
+
+public struct HeartbeatResponse: Codable, Sendable, Equatable {
+    public var currentTime: Timestamp
+    public init(currentTime: Timestamp) { self.currentTime = currentTime }
+}

@@ -1,0 +1,13 @@
+public struct MeterValuesRequest: OCPPRequest, Equatable {
+    public typealias Response = EmptyResponse
+    public static let action = Action.meterValues
+    public var connectorId: Int
+    public var transactionId: Int?
+    public var meterValue: [MeterValue]
+
+    public init(connectorId: Int, transactionId: Int?, meterValue: [MeterValue]) {
+        self.connectorId = connectorId
+        self.transactionId = transactionId
+        self.meterValue = meterValue
+    }
+}

@@ -1,0 +1,27 @@
+public struct StopTransactionRequest: OCPPRequest, Equatable {
+    public typealias Response = StopTransactionResponse
+    public static let action = Action.stopTransaction
+    public var idTag: IdToken?
+    public var meterStop: Int
+    public var timestamp: Timestamp
+    public var transactionId: Int
+    public var reason: Reason?
+    public var transactionData: [MeterValue]?
+
+    public init(
+        idTag: IdToken?, meterStop: Int, timestamp: Timestamp, transactionId: Int, reason: Reason?,
+        transactionData: [MeterValue]?
+    ) {
+        self.idTag = idTag
+        self.meterStop = meterStop
+        self.timestamp = timestamp
+        self.transactionId = transactionId
+        self.reason = reason
+        self.transactionData = transactionData
+    }
+}
+
+public struct StopTransactionResponse: Codable, Sendable, Equatable {
+    public var idTagInfo: IdTagInfo?
+    public init(idTagInfo: IdTagInfo? = nil) { self.idTagInfo = idTagInfo }
+}

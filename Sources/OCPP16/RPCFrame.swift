@@ -1,0 +1,139 @@
+/// OCPP-J RPC framing ([J] §4): one JSON array per websocket text message.
+
+/// CALLERROR codes with the normative 1.6 spellings ([J] table 7; note `FormationViolation` and
+/// `OccurenceConstraintViolation`, which 2.0.1 spells differently).
+public enum RPCErrorCode: String, Sendable, Codable, CaseIterable {
+    case notImplemented = "NotImplemented"
+    case notSupported = "NotSupported"
+    case internalError = "InternalError"
+    case protocolError = "ProtocolError"
+    case securityError = "SecurityError"
+    case formationViolation = "FormationViolation"
+    case propertyConstraintViolation = "PropertyConstraintViolation"
+    case occurenceConstraintViolation = "OccurenceConstraintViolation"
+    case typeConstraintViolation = "TypeConstraintViolation"
+    case genericError = "GenericError"
+
+    /// The code for a payload that failed validation, mapped as the mobilityhouse reference implementation
+    /// maps JSON-schema failures, except that a bad enum value is a PropertyConstraintViolation as the errata demand.
+    public init(_ kind: PayloadError.Kind) {
+        switch kind {
+        case .missingField: self = .protocolError
+        case .wrongType, .tooLong: self = .typeConstraintViolation
+        case .unknownField, .notAnObject: self = .formationViolation
+        case .invalidValue: self = .propertyConstraintViolation
+        case .tooFewItems: self = .occurenceConstraintViolation
+        }
+    }
+}
+
+/// A decoded RPC message.
+public enum RPCFrame: Sendable, Equatable {
+    case call(messageId: String, action: String, payload: JSONValue)
+    case callResult(messageId: String, payload: JSONValue)
+    /// The code stays a string: central systems send codes from other OCPP versions too (e.g. `FormatViolation`).
+    case callError(messageId: String, code: String, description: String, details: JSONValue)
+}
+
+/// What became of one received websocket message.
+public enum ReceivedMessage: Sendable, Equatable {
+    case frame(RPCFrame)
+    /// Not a well-formed RPC message: it must be answered with a `FormationViolation` CALLERROR.
+    case malformed(messageId: String, reason: String)
+    /// Nothing can be answered (an unknown message type, or a result we cannot read): drop it ([J] §4.1.3).
+    case ignored(reason: String)
+}
+
+public enum RPCCodec {
+    /// The id to answer with when a malformed message carries none that can be read.
+    public static let unknownMessageId = "-1"
+
+    public static func decode(_ bytes: some Collection<UInt8>) -> ReceivedMessage {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            return .malformed(messageId: salvageMessageId(Array(bytes)), reason: "not valid JSON: \(error)")
+        }
+        guard case .array(let elements) = value, case .integer(let type)? = elements.first else {
+            return .malformed(messageId: unknownMessageId, reason: "not an array starting with a message type number")
+        }
+        let messageId: String? = if elements.count > 1, case .string(let id) = elements[1] { id } else { nil }
+        switch type {
+        case 2:
+            guard let messageId else {
+                return .malformed(messageId: unknownMessageId, reason: "CALL without a string message id")
+            }
+            guard elements.count == 4, case .string(let action) = elements[2], case .object = elements[3] else {
+                return .malformed(messageId: messageId, reason: "a CALL is [2, messageId, action, {payload}]")
+            }
+            return .frame(.call(messageId: messageId, action: action, payload: elements[3]))
+        case 3:
+            guard let messageId, elements.count == 3, case .object = elements[2] else {
+                return .ignored(reason: "a CALLRESULT is [3, messageId, {payload}]")
+            }
+            return .frame(.callResult(messageId: messageId, payload: elements[2]))
+        case 4:
+            guard let messageId, elements.count >= 3, case .string(let code) = elements[2] else {
+                return .ignored(reason: "a CALLERROR is [4, messageId, errorCode, description, {details}]")
+            }
+            let description: String = if elements.count > 3, case .string(let text) = elements[3] { text } else { "" }
+            let details = elements.count > 4 ? elements[4] : .object([:])
+            return .frame(.callError(messageId: messageId, code: code, description: description, details: details))
+        default:
+            return .ignored(reason: "unknown message type \(type)")
+        }
+    }
+
+    public static func call(messageId: String, action: Action, payload: some Encodable) -> String {
+        frame(head: "[2,\(quoted(messageId)),\(quoted(action.rawValue)),", payload: JSONWriter.encode(payload))
+    }
+
+    public static func callResult(messageId: String, payload: some Encodable) -> String {
+        frame(head: "[3,\(quoted(messageId)),", payload: JSONWriter.encode(payload))
+    }
+
+    public static func callError(messageId: String, code: RPCErrorCode, description: String) -> String {
+        "[4,\(quoted(messageId)),\(quoted(code.rawValue)),\(quoted(description)),{}]"
+    }
+
+    private static func frame(head: String, payload: [UInt8]) -> String {
+        var bytes = Array(head.utf8)
+        bytes.reserveCapacity(bytes.count + payload.count + 1)
+        bytes += payload
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func quoted(_ string: String) -> String {
+        JSONValue.string(string).serialized()
+    }
+
+    /// Recovers the id of a truncated or broken CALL from its `[2,"<id>"` prefix, so the CALLERROR can be
+    /// matched by the sender; without one the answer carries `-1`.
+    static func salvageMessageId(_ bytes: [UInt8]) -> String {
+        var index = 0
+        func skipSpaces() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+        func expect(_ ascii: Unicode.Scalar) -> Bool {
+            skipSpaces()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ascii) else { return false }
+            index += 1
+            return true
+        }
+        guard expect("["), expect("2"), expect(","), expect("\"") else { return unknownMessageId }
+        let start = index
+        while index < bytes.count, index - start <= 36 {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                return String(decoding: bytes[start..<index], as: UTF8.self)
+            case UInt8(ascii: "\\"), 0..<0x20:
+                return unknownMessageId
+            default:
+                index += 1
+            }
+        }
+        return unknownMessageId
+    }
+}

@@ -1,0 +1,115 @@
+import ChargePoint
+import GRDB
+import OCPP16
+
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// The charge point's durable state in SQLite (WAL, synchronous=FULL): a change is on disk when `apply`
+/// returns, before the frame or answer that depends on it is sent. Records are stored as JSON documents
+/// keyed by their identity; the engine is the only writer, so no query logic lives here.
+///
+/// Used from the engine's thread only, which is why it needs no locking of its own.
+public final class Store {
+    private let database: DatabaseQueue
+    public let path: String
+
+    public init(directory: String) throws(StoreError) {
+        path = directory.hasSuffix("/") ? directory + "chargepoint.sqlite" : directory + "/chargepoint.sqlite"
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError(description: "cannot open the database \(path): \(error)")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE configuration (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE connector (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE "transaction" (
+                        local_id INTEGER PRIMARY KEY NOT NULL, active INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE queue (
+                        sequence INTEGER PRIMARY KEY NOT NULL, local_id INTEGER NOT NULL, record TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+
+    public func load() throws(StoreError) -> PersistedState {
+        do {
+            return try database.read { db in
+                var state = PersistedState()
+                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM configuration") {
+                    state.configuration[row["key"]] = row["value"] as String
+                }
+                state.connectors = try Self.records(db, ConnectorRecord.self, sql: "SELECT record FROM connector ORDER BY id")
+                state.transactions = try Self.records(
+                    db, TransactionRecord.self, sql: "SELECT record FROM \"transaction\" ORDER BY local_id")
+                state.queue = try Self.records(db, QueuedMessage.self, sql: "SELECT record FROM queue ORDER BY sequence")
+                return state
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(description: "cannot read \(path): \(error)")
+        }
+    }
+
+    /// Commits a batch of changes as one SQLite transaction.
+    public func apply(_ changes: [StoreChange]) throws(StoreError) {
+        do {
+            try database.write { db in
+                for change in changes { try Self.apply(change, db) }
+            }
+        } catch {
+            throw StoreError(description: "cannot write to \(path): \(error)")
+        }
+    }
+
+    private static func apply(_ change: StoreChange, _ db: Database) throws {
+        switch change {
+        case .saveConnector(let record):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)",
+                arguments: [record.id, JSONWriter.string(record)])
+        case .saveTransaction(let record):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO \"transaction\" (local_id, active, record) VALUES (?, ?, ?)",
+                arguments: [record.localId, record.isActive, JSONWriter.string(record)])
+        case .deleteTransaction(let localId):
+            try db.execute(sql: "DELETE FROM \"transaction\" WHERE local_id = ?", arguments: [localId])
+        case .enqueue(let message), .updateQueued(let message):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO queue (sequence, local_id, record) VALUES (?, ?, ?)",
+                arguments: [message.sequence, message.transactionLocalId, JSONWriter.string(message)])
+        case .dequeue(let sequence):
+            try db.execute(sql: "DELETE FROM queue WHERE sequence = ?", arguments: [sequence])
+        case .saveConfiguration(let key, let value):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    private static func records<Record: Decodable>(_ db: Database, _ type: Record.Type, sql: String) throws -> [Record] {
+        try String.fetchAll(db, sql: sql).map { text in
+            do {
+                return try StrictJSON.decode(Record.self, from: JSONValue.parse(text))
+            } catch {
+                throw StoreError(description: "a stored \(Record.self) cannot be read (\(error)): \(text)")
+            }
+        }
+    }
+}

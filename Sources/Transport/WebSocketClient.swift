@@ -1,0 +1,882 @@
+import CLibWebSockets
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct WebSocketClientConfiguration: Sendable {
+    /// `ws://host[:port]/path` or `wss://...`; the path already includes the identity.
+    public var url: String
+    /// Offered in `Sec-WebSocket-Protocol`; a reply that does not echo it is a failed connection.
+    public var subprotocol: String
+    /// Seconds between our PINGs; 0 = we send none (server pings are still answered).
+    /// With pings on, the link is dropped when nothing (pong or data) arrives for 2 × interval + 5 s.
+    public var pingInterval: Int
+    public var backoff: Backoff
+    /// Reassembly cap for one incoming message; bigger → close 1009 and reconnect.
+    public var maximumMessageSize: Int
+    /// TCP connect + TLS + websocket upgrade must complete within this many seconds.
+    public var connectTimeoutSeconds: Int
+
+    public init(
+        url: String,
+        subprotocol: String = "ocpp1.6",
+        pingInterval: Int = 0,
+        backoff: Backoff = Backoff(),
+        maximumMessageSize: Int = 1 << 20,
+        connectTimeoutSeconds: Int = 10
+    ) {
+        self.url = url
+        self.subprotocol = subprotocol
+        self.pingInterval = pingInterval
+        self.backoff = backoff
+        self.maximumMessageSize = maximumMessageSize
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+}
+
+public enum WebSocketEvent: Sendable, Equatable {
+    /// Attempt `attempt` (1-based, counted since the last successful connect) has begun.
+    case connecting(connection: UInt64, attempt: Int)
+    /// Handshake done and the subprotocol was confirmed; `send(_:on:)` now accepts this id.
+    case connected(connection: UInt64)
+    case received(connection: UInt64, text: String)
+    /// Exactly once per `connecting`. `reconnectIn` is nil only when we were asked to stop.
+    case disconnected(connection: UInt64, reason: String, reconnectIn: Duration?)
+}
+
+/// A websocket client with automatic reconnect, driven by one libwebsockets service thread.
+///
+/// Threading: all lws calls happen on the service thread, except `lws_cancel_service`,
+/// which other threads call (under `lock`) to wake it. `onEvent` is invoked on the
+/// service thread, one event at a time and in order; it must not block. It may call
+/// `send`, `setPingInterval`, `reconnect` and `stop` (from there `stop()` does not wait).
+///
+/// Lifetime: the service thread keeps the client alive until `stop()` completes; a client
+/// that is started and never stopped lives (and reconnects) for the rest of the process.
+///
+/// Invalid configuration (bad URL, empty subprotocol, ...) makes `init` throw a
+/// `WebSocketClientError`; `validate(configuration:)` runs the same checks without a client.
+public final class WebSocketClient: @unchecked Sendable {
+    // Sendable: `shared` is touched only under `lock`; every property in the "service thread"
+    // section below is touched only on the lws service thread (or before it is spawned /
+    // after it has finished); the rest is immutable.
+
+    public let configuration: WebSocketClientConfiguration
+    public let endpoint: WebSocketEndpoint
+    let logger: Logger
+    let onEvent: @Sendable (WebSocketEvent) -> Void
+
+    // MARK: State shared between threads (guarded by `lock`)
+
+    private struct Outgoing {
+        let connection: UInt64
+        let text: String
+    }
+
+    private struct Shared {
+        var started = false
+        var thread: pthread_t?
+        /// Kept after `thread` is taken by the joining `stop()`, to recognise the service thread.
+        var serviceThreadID: pthread_t?
+        var serviceFinished = false
+        var stopRequested = false
+        var reconnectRequested = false
+        var pingInterval: Int
+        var pingIntervalChanged = false
+        /// The lws context while it exists; `lws_cancel_service` is only called on it under `lock`.
+        var context: OpaquePointer?
+        /// The connection `send` accepts messages for (nil while not connected).
+        var openConnection: UInt64?
+        var outbox: [Outgoing] = []
+        var outboxHead = 0
+
+        var hasOutbox: Bool { outboxHead < outbox.count }
+
+        mutating func popOutbox() -> Outgoing? {
+            guard outboxHead < outbox.count else { return nil }
+            let item = outbox[outboxHead]
+            outboxHead += 1
+            if outboxHead == outbox.count {
+                outbox.removeAll(keepingCapacity: outbox.count <= 64)
+                outboxHead = 0
+            } else if outboxHead >= 64, outboxHead * 2 >= outbox.count {
+                outbox.removeFirst(outboxHead)
+                outboxHead = 0
+            }
+            return item
+        }
+
+        mutating func clearOutbox() -> Int {
+            let dropped = outbox.count - outboxHead
+            outbox.removeAll()
+            outboxHead = 0
+            return dropped
+        }
+    }
+
+    private let lock = PThreadMutex()
+    private let finishedCondition = PThreadCondition()
+    private var shared: Shared
+
+    // MARK: Service thread state
+
+    /// One connection attempt, from `connecting` to its single `disconnected`.
+    private final class Attempt {
+        let id: UInt64
+        var wsi: OpaquePointer?
+        var established = false
+        var finished = false
+        /// First recorded cause wins; reported in `disconnected`.
+        var reason: String?
+        /// We asked for the close (stop/reconnect); WRITEABLE sends the close frame.
+        var closing = false
+        var userReconnect = false
+        var pingPending = false
+        var lastReceiveMicros: UInt64 = 0
+        var lastPingMicros: UInt64 = 0
+        var rx: [UInt8] = []
+        var rxBinary = false
+        var rxInProgress = false
+
+        init(id: UInt64) { self.id = id }
+
+        func note(_ text: String) {
+            if reason == nil { reason = text }
+        }
+    }
+
+    private var context: OpaquePointer?
+    private var current: Attempt?
+    private var lastConnectionID: UInt64 = 0
+    /// Failed attempts/drops since the last successful connect (drives the backoff).
+    private var failures = 0
+    /// Attempts started since the last successful connect (the `attempt` in `.connecting`).
+    private var attemptsSinceConnected = 0
+    private var stopping = false
+    private var exitLoop = false
+    private var pingInterval: Int
+    private var random = SystemRandomNumberGenerator()
+
+    // C memory that must outlive the context; freed in deinit (after the thread is done).
+    private let protocols: UnsafeMutablePointer<lws_protocols>
+    private let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
+    private let retryTable: UnsafeMutablePointer<UInt32>
+    private let wsiSlot: UnsafeMutablePointer<OpaquePointer?>
+    private let reconnectSul: UnsafeMutablePointer<cp_sul_t>
+    private let keepaliveSul: UnsafeMutablePointer<cp_sul_t>
+    private let connectDeadlineSul: UnsafeMutablePointer<cp_sul_t>
+    private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
+    private let cHost: UnsafeMutablePointer<CChar>
+    private let cHostHeader: UnsafeMutablePointer<CChar>
+    private let cPath: UnsafeMutablePointer<CChar>
+    private let cSubprotocol: UnsafeMutablePointer<CChar>
+
+    /// How long `stop()` waits for the close handshake before tearing the context down.
+    static let stopGraceMicros: UInt64 = 2_000_000
+    /// Length of one "second" of the ping interval. Tests shrink it before `start()`
+    /// (the thread start orders the write before every read on the service thread).
+    var keepaliveSecondMicros: UInt64 = 1_000_000
+    static let fdLimitPerThread: UInt32 = 16
+
+    // MARK: Public API
+
+    public init(
+        configuration: WebSocketClientConfiguration,
+        logger: Logger,
+        onEvent: @escaping @Sendable (WebSocketEvent) -> Void
+    ) throws(WebSocketClientError) {
+        self.endpoint = try WebSocketClient.validate(configuration: configuration)
+        self.configuration = configuration
+        self.logger = logger
+        self.onEvent = onEvent
+        self.shared = Shared(pingInterval: configuration.pingInterval)
+        self.pingInterval = configuration.pingInterval
+
+        cHost = strdup(endpoint.host)
+        cHostHeader = strdup(endpoint.hostHeader)
+        cPath = strdup(endpoint.path)
+        cSubprotocol = strdup(configuration.subprotocol)
+
+        protocols = .allocate(capacity: 2)
+        protocols.initialize(repeating: lws_protocols(), count: 2)
+        protocols[0].name = UnsafePointer(cSubprotocol)
+        protocols[0].callback = lwsClientProtocolCallback
+        protocols[0].per_session_data_size = 0
+        protocols[0].rx_buffer_size = 0
+
+        // lws's own validity (ping/hangup) machinery is switched off (0/0): keepalive is ours,
+        // so the interval can change live and 0 really disables it. The retry table is
+        // unused by us (Backoff decides) but lws wants a valid policy.
+        retryTable = .allocate(capacity: 1)
+        retryTable.initialize(to: 1000)
+        retryPolicy = .allocate(capacity: 1)
+        retryPolicy.initialize(to: lws_retry_bo_t(
+            retry_ms_table: UnsafePointer(retryTable), retry_ms_table_count: 1, conceal_count: 0,
+            secs_since_valid_ping: 0, secs_since_valid_hangup: 0, jitter_percent: 0))
+
+        wsiSlot = .allocate(capacity: 1)
+        wsiSlot.initialize(to: nil)
+        reconnectSul = .allocate(capacity: 1)
+        keepaliveSul = .allocate(capacity: 1)
+        connectDeadlineSul = .allocate(capacity: 1)
+        stopDeadlineSul = .allocate(capacity: 1)
+        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
+            sul.initialize(to: cp_sul_t())
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
+            sul.pointee.owner = me
+        }
+    }
+
+    deinit {
+        free(cHost)
+        free(cHostHeader)
+        free(cPath)
+        free(cSubprotocol)
+        protocols.deinitialize(count: 2)
+        protocols.deallocate()
+        retryPolicy.deinitialize(count: 1)
+        retryPolicy.deallocate()
+        retryTable.deinitialize(count: 1)
+        retryTable.deallocate()
+        wsiSlot.deinitialize(count: 1)
+        wsiSlot.deallocate()
+        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
+            sul.deinitialize(count: 1)
+            sul.deallocate()
+        }
+    }
+
+    /// Checks a configuration the way `init` does; returns the parsed endpoint.
+    @discardableResult
+    public static func validate(
+        configuration: WebSocketClientConfiguration
+    ) throws(WebSocketClientError) -> WebSocketEndpoint {
+        let endpoint = try WebSocketEndpoint(parsing: configuration.url)
+        let tokenOK = configuration.subprotocol.utf8.allSatisfy { c in
+            c > 0x20 && c < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(c)
+        }
+        guard !configuration.subprotocol.isEmpty, tokenOK else {
+            throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
+        }
+        guard configuration.pingInterval >= 0, configuration.pingInterval <= 65535 else {
+            throw .invalidConfiguration("pingInterval must be 0...65535 seconds")
+        }
+        guard configuration.maximumMessageSize > 0 else {
+            throw .invalidConfiguration("maximumMessageSize must be positive")
+        }
+        guard configuration.connectTimeoutSeconds >= 1, configuration.connectTimeoutSeconds <= 3600 else {
+            throw .invalidConfiguration("connectTimeoutSeconds must be 1...3600")
+        }
+        return endpoint
+    }
+
+    /// Spawns the service thread, which creates the lws context and connects.
+    /// Calling it again, or after `stop()`, does nothing.
+    public func start() {
+        let started: Bool = lock.withLock {
+            guard !shared.started, !shared.stopRequested else { return false }
+            shared.started = true
+            // Spawned under the lock so a concurrent stop() always sees the thread.
+            shared.thread = spawnThread(name: "ws-client") { [self] in serviceThreadMain() }
+            shared.serviceThreadID = shared.thread
+            if shared.thread == nil { shared.serviceFinished = true }
+            return shared.thread != nil
+        }
+        if !started {
+            logger.warning("websocket client: start() ignored (already started, stopped, or no thread)")
+        }
+    }
+
+    /// Queues `text` for `connection`. Dropped silently unless `connection` is the open one.
+    public func send(_ text: String, on connection: UInt64) {
+        let queued: Bool = lock.withLock {
+            guard shared.openConnection == connection, let context = shared.context else { return false }
+            shared.outbox.append(Outgoing(connection: connection, text: text))
+            lws_cancel_service(context)
+            return true
+        }
+        if !queued {
+            logger.debug("websocket: dropped message for connection \(connection) (not the open connection)")
+        }
+    }
+
+    /// Changes the ping interval for the open connection and later ones; 0 disables pings.
+    public func setPingInterval(seconds: Int) {
+        let value = min(max(0, seconds), 65535)
+        lock.withLock {
+            shared.pingInterval = value
+            shared.pingIntervalChanged = true
+            if let context = shared.context { lws_cancel_service(context) }
+        }
+    }
+
+    /// Closes the current connection (close code 1000) and connects again at once.
+    public func reconnect() {
+        lock.withLock {
+            guard !shared.stopRequested else { return }
+            shared.reconnectRequested = true
+            if let context = shared.context { lws_cancel_service(context) }
+        }
+    }
+
+    /// Closes with 1000, waits up to 2 s for the close handshake, destroys the context on
+    /// the service thread and joins it. Idempotent; concurrent callers all wait for the end.
+    /// Called from `onEvent` (the service thread) it only initiates the shutdown.
+    public func stop() {
+        let thread: pthread_t? = lock.withLock {
+            shared.stopRequested = true
+            if let context = shared.context { lws_cancel_service(context) }
+            let thread = shared.thread
+            shared.thread = nil
+            return thread
+        }
+        finishedCondition.broadcast()   // wakes a context-creation retry wait
+        if let thread {
+            if pthread_equal(thread, pthread_self()) != 0 {
+                pthread_detach(thread)
+                return
+            }
+            pthread_join(thread, nil)
+            return
+        }
+        // Another caller is joining (or nothing was started): wait for the service to end.
+        lock.withLock {
+            while shared.started && !shared.serviceFinished {
+                if let id = shared.serviceThreadID, pthread_equal(id, pthread_self()) != 0 { return }
+                finishedCondition.wait(lock, untilMicros: monotonicMicros() + 100_000)
+            }
+        }
+    }
+
+    // MARK: - Service thread
+
+    private func serviceThreadMain() {
+        LWSLogRouter.shared.install(logger)
+
+        var createdContext: OpaquePointer?
+        while createdContext == nil {
+            if lock.withLock({ shared.stopRequested }) { break }
+            createdContext = createContext()
+            if createdContext == nil {
+                waitAfterContextFailure()
+            }
+        }
+
+        if let ctx = createdContext {
+            context = ctx
+            let stopNow: Bool = lock.withLock {
+                shared.context = ctx
+                return shared.stopRequested
+            }
+            if stopNow {
+                beginStop()
+            } else {
+                scheduleReconnect(afterMicros: 0)
+            }
+            while !exitLoop {
+                if lws_service(ctx, 0) < 0 {
+                    logger.error("websocket: lws_service failed; shutting the client down")
+                    stopping = true
+                    break
+                }
+            }
+            for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
+                lws_sul_cancel(&sul.pointee.sul)
+            }
+            lock.withLock { shared.context = nil }
+            stopping = true
+            lws_context_destroy(ctx)     // may still deliver WSI_DESTROY → finishAttempt
+            context = nil
+            if let attempt = current {
+                attempt.note("client stopped")
+                finishAttempt(attempt)
+            }
+        }
+
+        lock.withLock {
+            shared.serviceFinished = true
+            shared.openConnection = nil
+            _ = shared.clearOutbox()
+        }
+        finishedCondition.broadcast()
+        logger.debug("websocket: service thread finished")
+    }
+
+    private func createContext() -> OpaquePointer? {
+        var info = lws_context_creation_info()
+        info.port = CONTEXT_PORT_NO_LISTEN
+        info.protocols = UnsafePointer(protocols)
+        info.user = Unmanaged.passUnretained(self).toOpaque()
+        info.gid = -1
+        info.uid = -1
+        // TLS global init only for wss: it costs a few MB of RSS. For TLS material
+        // (CA file, client certificate) set the client_ssl_* fields here later.
+        info.options = endpoint.secure ? UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) : 0
+        info.fd_limit_per_thread = WebSocketClient.fdLimitPerThread
+        // Our connect deadline (connectTimeoutSeconds) fires first; lws's stage timeouts are a backstop.
+        info.connect_timeout_secs = UInt32(configuration.connectTimeoutSeconds)
+        info.timeout_secs = UInt32(configuration.connectTimeoutSeconds + 1)
+        info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        let ctx = lws_create_context(&info)
+        if ctx == nil {
+            logger.error("websocket: lws_create_context failed")
+        }
+        return ctx
+    }
+
+    /// No context means no lws timers: report a failed attempt and wait with a condition variable.
+    private func waitAfterContextFailure() {
+        lastConnectionID += 1
+        let id = lastConnectionID
+        attemptsSinceConnected += 1
+        emit(.connecting(connection: id, attempt: attemptsSinceConnected))
+        failures += 1
+        let delay = configuration.backoff.delay(afterFailures: failures, random: &random)
+        emit(.disconnected(connection: id, reason: "could not create the libwebsockets context", reconnectIn: delay))
+        let deadline = monotonicMicros() + WebSocketClient.micros(delay)
+        lock.withLock {
+            while !shared.stopRequested && monotonicMicros() < deadline {
+                finishedCondition.wait(lock, untilMicros: deadline)
+            }
+        }
+    }
+
+    private func emit(_ event: WebSocketEvent) {
+        logger.trace("websocket event: \(event)")
+        onEvent(event)
+    }
+
+    static func micros(_ duration: Duration) -> UInt64 {
+        let nanos = Backoff.nanoseconds(duration)
+        return nanos <= 0 ? 0 : UInt64(nanos / 1000)
+    }
+
+    private func schedule(_ sul: UnsafeMutablePointer<cp_sul_t>, _ callback: LWSSulCallback, afterMicros micros: UInt64) {
+        guard let context else { return }
+        lws_sul_schedule(context, 0, &sul.pointee.sul, callback, lws_usec_t(min(micros, UInt64(Int64.max))))
+    }
+
+    private func cancel(_ sul: UnsafeMutablePointer<cp_sul_t>) {
+        lws_sul_cancel(&sul.pointee.sul)
+    }
+
+    private func scheduleReconnect(afterMicros micros: UInt64) {
+        schedule(reconnectSul, lwsReconnectTimerCallback, afterMicros: micros)
+    }
+
+    // MARK: Attempts
+
+    func reconnectTimerFired() {
+        guard !stopping, current == nil, let context else { return }
+        lastConnectionID += 1
+        let attempt = Attempt(id: lastConnectionID)
+        current = attempt
+        attemptsSinceConnected += 1
+        emit(.connecting(connection: attempt.id, attempt: attemptsSinceConnected))
+        if stopping || current !== attempt { return }   // onEvent may have called stop()
+
+        var info = lws_client_connect_info()
+        info.context = context
+        info.address = UnsafePointer(cHost)
+        info.port = Int32(endpoint.port)
+        info.path = UnsafePointer(cPath)
+        info.host = UnsafePointer(cHostHeader)
+        info.protocol = UnsafePointer(cSubprotocol)
+        info.local_protocol_name = UnsafePointer(cSubprotocol)
+        info.ietf_version_or_minus_one = -1
+        info.ssl_connection = endpoint.secure ? Int32(LCCSCF_USE_SSL.rawValue) : 0
+        info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        info.opaque_user_data = UnsafeMutableRawPointer(bitPattern: UInt(attempt.id))
+        info.pwsi = wsiSlot
+        wsiSlot.pointee = nil
+
+        schedule(connectDeadlineSul, lwsConnectDeadlineCallback,
+                 afterMicros: UInt64(configuration.connectTimeoutSeconds) * 1_000_000)
+        let wsi = lws_client_connect_via_info(&info)
+        if attempt.finished { return }     // failed synchronously and already reported
+        if let wsi {
+            if attempt.wsi == nil { attempt.wsi = wsi }
+        } else {
+            attempt.note("could not start the connection to \(endpoint.hostHeader) (DNS or socket failure)")
+            finishAttempt(attempt)
+        }
+    }
+
+    /// The attempt `wsi` belongs to, if it is the current one.
+    private func attempt(for wsi: OpaquePointer) -> Attempt? {
+        guard let attempt = current, !attempt.finished else { return nil }
+        let tag = UInt64(UInt(bitPattern: lws_get_opaque_user_data(wsi)))
+        guard tag == attempt.id || wsi == attempt.wsi else { return nil }
+        if attempt.wsi == nil { attempt.wsi = wsi }
+        return attempt
+    }
+
+    private func finishAttempt(_ attempt: Attempt) {
+        guard !attempt.finished else { return }
+        attempt.finished = true
+        attempt.wsi = nil
+        if current === attempt { current = nil }
+        wsiSlot.pointee = nil
+        cancel(keepaliveSul)
+        cancel(connectDeadlineSul)
+
+        let (stopRequested, dropped): (Bool, Int) = lock.withLock {
+            if shared.openConnection == attempt.id { shared.openConnection = nil }
+            return (shared.stopRequested, shared.clearOutbox())
+        }
+        if dropped > 0 {
+            logger.debug("websocket: dropped \(dropped) queued message(s) of connection \(attempt.id)")
+        }
+        let reason = attempt.reason ?? (attempt.established
+            ? "connection closed"
+            : "connection closed before the websocket handshake completed")
+
+        var reconnectIn: Duration?
+        if stopping || stopRequested {
+            reconnectIn = nil
+        } else if attempt.userReconnect {
+            reconnectIn = .zero
+        } else {
+            failures += 1
+            reconnectIn = configuration.backoff.delay(afterFailures: failures, random: &random)
+        }
+        if let delay = reconnectIn {
+            logger.info("websocket \(attempt.id) disconnected: \(reason); reconnecting in \(delay)")
+        } else {
+            logger.info("websocket \(attempt.id) disconnected: \(reason)")
+        }
+        emit(.disconnected(connection: attempt.id, reason: reason, reconnectIn: reconnectIn))
+
+        if stopping {
+            requestLoopExit()
+        } else if let delay = reconnectIn {
+            // Only after the event: onEvent may have called stop(), which is handled
+            // by the next EVENT_WAIT_CANCELLED and cancels this timer.
+            scheduleReconnect(afterMicros: WebSocketClient.micros(delay))
+        }
+    }
+
+    /// Ask lws to close `attempt` at the next opportunity without a close handshake.
+    private func kill(_ attempt: Attempt) {
+        guard let wsi = attempt.wsi else { return }
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+    }
+
+    /// Normal close (1000) from the next WRITEABLE; forced after 2 s if that never comes.
+    private func closeNormally(_ attempt: Attempt) {
+        guard let wsi = attempt.wsi else { return }
+        attempt.closing = true
+        lws_callback_on_writable(wsi)
+        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
+    }
+
+    func connectDeadlineFired() {
+        guard let attempt = current, !attempt.established, !attempt.finished else { return }
+        attempt.note("timed out: TCP/TLS/websocket handshake did not complete within \(configuration.connectTimeoutSeconds) s")
+        kill(attempt)
+    }
+
+    func stopDeadlineFired() {
+        if let attempt = current {
+            attempt.note("client stopped (close handshake not completed within 2 s)")
+        }
+        requestLoopExit()
+    }
+
+    /// Leave the service loop. Called from inside lws callbacks: lws_service would otherwise
+    /// go back into poll() until the next timer or socket event before returning.
+    private func requestLoopExit() {
+        exitLoop = true
+        if let context { lws_cancel_service(context) }
+    }
+
+    private func beginStop() {
+        guard !stopping else { return }
+        stopping = true
+        cancel(reconnectSul)
+        cancel(keepaliveSul)
+        guard let attempt = current else {
+            requestLoopExit()
+            return
+        }
+        attempt.note("client stopped")
+        if attempt.established {
+            closeNormally(attempt)
+        } else {
+            kill(attempt)
+        }
+        schedule(stopDeadlineSul, lwsStopDeadlineCallback, afterMicros: WebSocketClient.stopGraceMicros)
+    }
+
+    private func processCommands() {
+        struct Commands {
+            var stop: Bool
+            var reconnect: Bool
+            var pingInterval: Int?
+            var hasOutbox: Bool
+        }
+        let commands: Commands = lock.withLock {
+            let c = Commands(
+                stop: shared.stopRequested,
+                reconnect: shared.reconnectRequested,
+                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil,
+                hasOutbox: shared.hasOutbox)
+            shared.reconnectRequested = false
+            shared.pingIntervalChanged = false
+            return c
+        }
+        if commands.stop {
+            beginStop()
+            return
+        }
+        if stopping { return }
+        if let interval = commands.pingInterval, interval != pingInterval {
+            pingInterval = interval
+            logger.debug("websocket: ping interval now \(interval) s")
+            if let attempt = current, attempt.established {
+                let now = monotonicMicros()
+                attempt.lastReceiveMicros = now   // a fresh hang-up window for the new interval
+                attempt.lastPingMicros = now
+            }
+            scheduleKeepalive()
+        }
+        if commands.reconnect {
+            if let attempt = current {
+                attempt.userReconnect = true
+                attempt.note("reconnect requested")
+                if attempt.established { closeNormally(attempt) } else { kill(attempt) }
+            } else {
+                cancel(reconnectSul)
+                scheduleReconnect(afterMicros: 0)
+            }
+        }
+        if commands.hasOutbox, let attempt = current, attempt.established, !attempt.closing, let wsi = attempt.wsi {
+            lws_callback_on_writable(wsi)
+        }
+    }
+
+    // MARK: Keepalive
+
+    private func scheduleKeepalive() {
+        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing else {
+            cancel(keepaliveSul)
+            return
+        }
+        let interval = UInt64(pingInterval) * keepaliveSecondMicros
+        let hangup = 2 * interval + 5 * keepaliveSecondMicros
+        let due = min(attempt.lastPingMicros + interval, attempt.lastReceiveMicros + hangup)
+        let now = monotonicMicros()
+        schedule(keepaliveSul, lwsKeepaliveTimerCallback, afterMicros: due > now ? due - now : 0)
+    }
+
+    func keepaliveTimerFired() {
+        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing,
+              let wsi = attempt.wsi
+        else { return }
+        let now = monotonicMicros()
+        let interval = UInt64(pingInterval) * keepaliveSecondMicros
+        if now >= attempt.lastReceiveMicros + 2 * interval + 5 * keepaliveSecondMicros {
+            attempt.note("no pong or other traffic for \(2 * pingInterval + 5) s (ping interval \(pingInterval) s)")
+            kill(attempt)
+            return
+        }
+        if now >= attempt.lastPingMicros + interval {
+            attempt.pingPending = true
+            attempt.lastPingMicros = now
+            lws_callback_on_writable(wsi)
+        }
+        scheduleKeepalive()
+    }
+
+    // MARK: lws protocol callback
+
+    func handleCallback(
+        wsi: OpaquePointer, reason: lws_callback_reasons,
+        user: UnsafeMutableRawPointer?, input: UnsafeMutableRawPointer?, length: Int
+    ) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            processCommands()
+            return 0
+
+        case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
+            // lws accepts a reply without Sec-WebSocket-Protocol; the headers are only readable here.
+            guard let attempt = attempt(for: wsi) else { return -1 }
+            let agreed = headerValue(wsi, WSI_TOKEN_PROTOCOL)
+            guard agreed == configuration.subprotocol else {
+                attempt.note(agreed.isEmpty
+                    ? "server did not agree to subprotocol '\(configuration.subprotocol)' (no Sec-WebSocket-Protocol in its reply)"
+                    : "server selected subprotocol '\(agreed)', expected '\(configuration.subprotocol)'")
+                return -1
+            }
+            return 0
+
+        case LWS_CALLBACK_CLIENT_ESTABLISHED:
+            guard let attempt = attempt(for: wsi) else { return -1 }
+            if stopping || attempt.userReconnect { return -1 }
+            attempt.wsi = wsi
+            attempt.established = true
+            failures = 0
+            attemptsSinceConnected = 0
+            cancel(connectDeadlineSul)
+            let now = monotonicMicros()
+            attempt.lastReceiveMicros = now
+            attempt.lastPingMicros = now
+            lock.withLock { shared.openConnection = attempt.id }
+            scheduleKeepalive()
+            logger.info("websocket \(attempt.id) connected to \(endpoint)")
+            emit(.connected(connection: attempt.id))
+            if current === attempt, !attempt.closing, lock.withLock({ shared.hasOutbox }) {
+                lws_callback_on_writable(wsi)
+            }
+            return 0
+
+        case LWS_CALLBACK_CLIENT_RECEIVE:
+            guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
+            return receive(attempt, wsi: wsi, input: input, length: length)
+
+        case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+            if let attempt = attempt(for: wsi) { attempt.lastReceiveMicros = monotonicMicros() }
+            return 0
+
+        case LWS_CALLBACK_CLIENT_WRITEABLE:
+            guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
+            return writeable(attempt, wsi: wsi)
+
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            if let attempt = attempt(for: wsi) {
+                var text = "server closed the connection"
+                if let input, length >= 2 {
+                    let bytes = UnsafeRawBufferPointer(start: input, count: length)
+                    let code = Int(bytes[0]) << 8 | Int(bytes[1])
+                    text += " with code \(code)"
+                    let message = String(decoding: bytes.dropFirst(2), as: UTF8.self)
+                    if !message.isEmpty { text += " (\(message))" }
+                }
+                attempt.note(text)
+            }
+            return 0
+
+        case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+            if let attempt = attempt(for: wsi) {
+                var message = "connection error"
+                if let input {
+                    let text = length > 0
+                        ? String(decoding: UnsafeRawBufferPointer(start: input, count: length), as: UTF8.self)
+                        : String(cString: input.assumingMemoryBound(to: CChar.self))
+                    if !text.isEmpty { message = text }
+                }
+                if message.contains("SSL"), let detail = LWSLogRouter.shared.recentError(withinMicros: 1_000_000) {
+                    message += " (\(detail))"
+                }
+                let status = lws_http_client_http_response(wsi)
+                if status > 0 && status != 101 { message += " (HTTP \(status))" }
+                attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
+            }
+            return 0
+
+        case LWS_CALLBACK_CLIENT_CLOSED:
+            if let attempt = attempt(for: wsi) { attempt.note("connection closed") }
+            return 0
+
+        case LWS_CALLBACK_WSI_DESTROY:
+            // The one callback lws delivers exactly once per client wsi (also on handshake timeouts).
+            if let attempt = attempt(for: wsi) { finishAttempt(attempt) }
+            return 0
+
+        default:
+            return lws_callback_http_dummy(wsi, reason, user, input, length)
+        }
+    }
+
+    private func headerValue(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
+        let length = Int(lws_hdr_total_length(wsi, token))
+        guard length > 0 else { return "" }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        let copied = lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token)
+        guard copied >= 0 else { return "" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private func receive(_ attempt: Attempt, wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        attempt.lastReceiveMicros = monotonicMicros()
+        if !attempt.rxInProgress {
+            attempt.rxInProgress = true
+            attempt.rxBinary = lws_frame_is_binary(wsi) != 0
+        }
+        if let input, length > 0 {
+            if attempt.rx.count + length > configuration.maximumMessageSize {
+                attempt.note("incoming message larger than \(configuration.maximumMessageSize) bytes")
+                attempt.rx = []
+                var text = Array("message too big".utf8)
+                lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, &text, text.count)
+                return -1
+            }
+            attempt.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        }
+        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+
+        let bytes = attempt.rx
+        let binary = attempt.rxBinary
+        attempt.rx.removeAll(keepingCapacity: bytes.count <= 65536)
+        attempt.rxInProgress = false
+        if binary {
+            logger.warning("websocket \(attempt.id): ignoring binary message of \(bytes.count) bytes")
+            return 0
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            logger.warning("websocket \(attempt.id): ignoring text message of \(bytes.count) bytes that is not valid UTF-8")
+            return 0
+        }
+        emit(.received(connection: attempt.id, text: text))
+        return 0
+    }
+
+    private func writeable(_ attempt: Attempt, wsi: OpaquePointer) -> Int32 {
+        if attempt.closing {
+            var text = Array("bye".utf8)
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, &text, text.count)
+            return -1
+        }
+        let pre = cp_lws_pre()
+        if attempt.pingPending {
+            attempt.pingPending = false
+            var frame = [UInt8](repeating: 0, count: pre)
+            let written = frame.withUnsafeMutableBufferPointer { buffer in
+                lws_write(wsi, buffer.baseAddress! + pre, 0, LWS_WRITE_PING)
+            }
+            if written < 0 {
+                attempt.note("writing a ping failed")
+                return -1
+            }
+            if lock.withLock({ shared.hasOutbox }) { lws_callback_on_writable(wsi) }
+            return 0
+        }
+
+        let (next, more): (Outgoing?, Bool) = lock.withLock {
+            while let item = shared.popOutbox() {
+                if item.connection == attempt.id { return (item, shared.hasOutbox) }
+            }
+            return (nil, false)
+        }
+        guard let next else { return 0 }
+        var frame = [UInt8](repeating: 0, count: pre)
+        frame.append(contentsOf: next.text.utf8)
+        let count = frame.count - pre
+        let written = frame.withUnsafeMutableBufferPointer { buffer in
+            lws_write(wsi, buffer.baseAddress! + pre, count, LWS_WRITE_TEXT)
+        }
+        if Int(written) < count {
+            attempt.note("write failed (\(written) of \(count) bytes)")
+            return -1
+        }
+        if more || attempt.pingPending { lws_callback_on_writable(wsi) }
+        return 0
+    }
+}

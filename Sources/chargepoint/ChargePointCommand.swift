@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct ChargePointCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "chargepoint",
+        abstract: "An OCPP 1.6-J charge point with a REST API.",
+        discussion: """
+            The service is the charge point: it connects to a central system (CitrineOS or any OCPP 1.6-J \
+            CSMS) over a websocket and lets scripts, the web page and containers drive it over HTTP.
+            """,
+        version: version,
+        subcommands: [Serve.self]
+    )
+}

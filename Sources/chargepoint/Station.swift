@@ -1,0 +1,97 @@
+import ArgumentParser
+import ChargePoint
+import ControlAPI
+import Glibc
+import HTTPServer
+import Logging
+import OCPP16
+import Store
+import Transport
+
+/// Wires the engine loop to its edges: the store, the websocket to the CSMS and the REST API.
+struct Station {
+    let options: ServeOptions
+
+    func runUntilSignalled() throws {
+        // Block the stop signals before any thread starts, so that only `sigwait` below receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let logger = Logger(label: "chargepoint")
+        guard makeDirectories(options.dataDirectory) else {
+            throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
+        }
+        let store = try Store(directory: options.dataDirectory)
+        let settings = StationSettings(
+            identity: options.identity, connectorCount: options.connectorCount,
+            bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides)
+        let engine: ChargePointEngine
+        do {
+            var random = SystemRandomNumberGenerator()
+            engine = try ChargePointEngine(
+                settings: settings, restoring: try store.load(), now: Clock.now(),
+                messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+        } catch let refusal as ConfigurationRefusal {
+            throw ValidationError("--ocpp-config: \(refusal)")
+        }
+
+        let loop = EngineLoop(engine: engine, store: store, logger: logger)
+        let client = try WebSocketClient(
+            configuration: WebSocketClientConfiguration(
+                url: options.csmsURL, subprotocol: "ocpp1.6",
+                pingInterval: engine.configuration.integer(.webSocketPingInterval)),
+            logger: Logger(label: "chargepoint.websocket")
+        ) { event in
+            switch event {
+            case .connecting:
+                loop.post(.input(.linkConnecting))
+            case .connected(let connection):
+                loop.post(.connected(connection: connection))
+            case .received(_, let text):
+                loop.post(.input(.received(text)))
+            case .disconnected(_, let reason, _):
+                loop.post(.input(.linkDown(reason: reason)))
+            }
+        }
+        loop.send = { text, connection in client.send(text, on: connection) }
+        loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+
+        let api = ControlAPI(
+            csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
+            perform: loop.perform)
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: options.httpHost, port: options.httpPort),
+            logger: Logger(label: "chargepoint.http"), handler: api.handle)
+        do {
+            try server.start()
+        } catch {
+            throw ValidationError("cannot serve HTTP on \(options.httpHost):\(options.httpPort): \(error)")
+        }
+
+        loop.start()
+        client.start()
+        logger.info(
+            "charge point \(options.identity): API on http://\(options.httpHost):\(server.boundPort), central system \(options.csmsURL), data in \(options.dataDirectory)")
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.info("stopping on signal \(received)")
+        server.stop()
+        client.stop()
+        loop.stop()
+    }
+
+    /// `mkdir -p`.
+    private func makeDirectories(_ path: String) -> Bool {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        return true
+    }
+}

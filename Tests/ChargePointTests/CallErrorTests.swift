@@ -1,0 +1,50 @@
+import OCPP16
+import Testing
+
+@testable import ChargePoint
+
+@Suite struct CallErrorTests {
+    @Test(arguments: [
+        (#"[2,"e1","FooBar",{}]"#, "e1", "NotImplemented"),
+        (#"[2,"e2","Reset",{"type":"Soft"}]"#, "e2", "NotImplemented"),
+        (#"[2,"e3","RemoteStartTransaction",{"idTag":"123456789012345678901"}]"#, "e3", "TypeConstraintViolation"),
+        (#"[2,"e4","RemoteStartTransaction",{"idTag":"A","extra":1}]"#, "e4", "FormationViolation"),
+        (#"[2,"e5","RemoteStartTransaction",{}]"#, "e5", "ProtocolError"),
+        (#"[2,"e6","RemoteStartTransaction",{"idTag":"A","connectorId":"1"}]"#, "e6", "TypeConstraintViolation"),
+        (#"[2,"e7","RemoteStopTransaction",{"transactionId":1.5}]"#, "e7", "TypeConstraintViolation"),
+        (#"[2,"e8","GetConfiguration",{"key":"HeartbeatInterval"}]"#, "e8", "TypeConstraintViolation"),
+        (#"[2,"e9","RemoteStartTransaction",{"idTag":"A","chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"Nope","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":16}]}}}]"#, "e9", "PropertyConstraintViolation"),
+        (#"[2,"e10","RemoteStartTransaction",{"idTag":"A","chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A","chargingSchedulePeriod":[]}}}]"#, "e10", "OccurenceConstraintViolation"),
+        (#"[2,"e11","Heartbeat""#, "e11", "FormationViolation"),
+        (#"not json"#, "-1", "FormationViolation"),
+        (#"[2,"e12","RemoteStopTransaction"]"#, "e12", "FormationViolation"),
+        (#"{"a":1}"#, "-1", "FormationViolation"),
+    ])
+    func malformedOrUnsupportedCallsGetTheRightCallError(frame: String, messageId: String, code: String) {
+        var harness = Harness()
+        harness.bootAccepted()
+        harness.handle(.received(frame))
+        #expect(harness.errorCode(answering: messageId) == code)
+    }
+
+    @Test func unknownMessageTypesAndStrayAnswersAreIgnored() {
+        var harness = Harness()
+        harness.bootAccepted()
+        let sent = harness.sentFrames.count
+        harness.handle(.received(#"[5,"x",{}]"#))
+        harness.handle(.received(#"[3,"nobody-asked",{}]"#))
+        harness.handle(.received(#"[4,"nobody-asked","GenericError","",{}]"#))
+        #expect(harness.sentFrames.count == sent)
+    }
+
+    @Test func everyCallIsAnsweredExactlyOnce() {
+        var harness = Harness()
+        harness.bootAccepted()
+        harness.csmsCall("once", "GetConfiguration", "{}")
+        let answers = harness.sentFrames.filter { frame in
+            guard case .array(let items) = frame else { return false }
+            return items.count > 1 && items[1] == .string("once")
+        }
+        #expect(answers.count == 1)
+    }
+}

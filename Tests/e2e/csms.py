@@ -1,0 +1,768 @@
+"""A strict OCPP 1.6-J central system (CSMS) for end-to-end tests and `make demo`.
+
+It answers a charge point like a permissive CSMS would, but it also records every
+frame in both directions and checks each frame the charge point sends against the
+official OCPP 1.6 JSON schemas and the protocol rules a CSMS can observe on the wire.
+The `ocpp` library only answers a bad CALL with a CALLERROR, which a charge point
+is free to ignore; recording the problem in `violations` lets a test fail on it.
+
+Two ways to use it:
+
+* from pytest: `CentralSystem(...).start()` runs an asyncio loop in a background
+  thread and offers a thread-safe, blocking API (`frames`, `calls`, `wait_for`,
+  `call`, `send_raw`, `stop`, `restart` ...);
+* standalone: `python csms.py --port 9000 --accept-tags TAG1,TAG2` logs one line
+  per frame (`<identity> <- [2,"...","BootNotification",{...}]`) until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import re
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from ocpp.exceptions import OCPPError
+from ocpp.messages import Call, CallResult, validate_payload
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint as OcppChargePoint
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action
+from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed, NegotiationError
+
+LOG = logging.getLogger("csms")
+
+SUBPROTOCOL = "ocpp1.6"
+OCPP_VERSION = "1.6"
+CALL, CALLRESULT, CALLERROR = 2, 3, 4
+FROM_CP, TO_CP = "in", "out"
+ARROWS = {FROM_CP: "<-", TO_CP: "->"}
+
+# The error codes OCPP-J 1.6 defines, with its normative misspellings.
+ERROR_CODES_16 = frozenset({
+    "NotImplemented", "NotSupported", "InternalError", "ProtocolError", "SecurityError",
+    "FormationViolation", "PropertyConstraintViolation", "OccurenceConstraintViolation",
+    "TypeConstraintViolation", "GenericError",
+})
+
+# Payload members that carry an OCPP dateTime; we require UTC written with a `Z`.
+TIME_KEYS = frozenset({
+    "timestamp", "currentTime", "expiryDate", "validFrom", "validTo",
+    "startSchedule", "scheduleStart", "retrieveDate", "startTime", "stopTime",
+})
+
+MAX_MESSAGE_ID_LENGTH = 36
+# Slack allowed when checking that a BootNotification waited the interval we gave.
+BOOT_INTERVAL_SLACK_S = 0.1
+# How long an abrupt stop lets already-read CALLs get their answers out.
+CRASH_DRAIN_S = 2.0
+
+_PAYLOAD_INDEX = {CALL: 3, CALLRESULT: 2, CALLERROR: 4}
+_CALL_ID_PREFIX = re.compile(r'^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.)*)"')
+
+
+def utc_now() -> str:
+    """Current UTC time as OCPP wants it: ISO 8601, milliseconds, `Z`."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an OCPP dateTime (ISO 8601, `Z` or offset) into an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 10, what: str = "condition",
+               interval: float = 0.05) -> Any:
+    """Poll `predicate` until it returns something truthy and return that.
+
+    Tests wait on conditions with a deadline instead of sleeping, so they are as fast
+    as the system under test allows and still fail with a clear message.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def expected_call_id(text: str) -> str:
+    """The id a charge point must echo when it answers `text` (OCPP-J rule: `-1` if unknown)."""
+    match = _CALL_ID_PREFIX.match(text)
+    return match.group(1) if match else "-1"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One websocket text frame as it crossed the wire, with what we could parse from it."""
+
+    seq: int
+    time: float  # time.time() when it was read or just before it was written
+    identity: str
+    connection: int  # serial number of the websocket connection, unique per CentralSystem
+    direction: str  # FROM_CP ("in") or TO_CP ("out")
+    raw: str
+    message: list | None  # the parsed JSON array, None if it was not one
+    action: str | None  # the CALL's action, or the action of the CALL a result answers
+
+    @property
+    def type_id(self) -> int | None:
+        return self.message[0] if self.message else None
+
+    @property
+    def unique_id(self) -> str | None:
+        return self.message[1] if self.message and len(self.message) > 1 else None
+
+    @property
+    def payload(self) -> Any:
+        """CALL or CALLRESULT payload; for a CALLERROR its errorDetails."""
+        index = _PAYLOAD_INDEX.get(self.type_id)
+        return None if index is None else _get(self.message, index)
+
+    @property
+    def error_code(self) -> str | None:
+        return _get(self.message, 2) if self.type_id == CALLERROR else None
+
+    def line(self) -> str:
+        """The log line for this frame: `<identity> <- <raw>`."""
+        return f"{self.identity} {ARROWS[self.direction]} {self.raw}"
+
+
+def _get(items: list, index: int) -> Any:
+    return items[index] if len(items) > index else None
+
+
+@dataclass
+class Settings:
+    """How the CSMS answers; tests may change any of it while the CSMS runs."""
+
+    boot_statuses: list[str] = field(default_factory=lambda: ["Accepted"])
+    heartbeat_interval: int = 60  # `interval` of an Accepted BootNotification
+    retry_interval: int | None = None  # `interval` when Pending/Rejected (None: heartbeat_interval)
+    accept_tags: set[str] = field(default_factory=set)
+    blocked_tags: set[str] = field(default_factory=set)
+    accept_all: bool = False
+    answer_delay: float = 0.0  # seconds to sit on each CP CALL before answering (slow CSMS)
+
+    def authorization(self, id_tag: str) -> str:
+        """AuthorizationStatus for a tag; idTags compare case-insensitively (CiString20)."""
+        tag = id_tag.upper()
+        if tag in {t.upper() for t in self.blocked_tags}:
+            return "Blocked"
+        if self.accept_all or tag in {t.upper() for t in self.accept_tags}:
+            return "Accepted"
+        return "Invalid"
+
+    def boot_interval(self, status: str) -> int:
+        if status == "Accepted" or self.retry_interval is None:
+            return self.heartbeat_interval
+        return self.retry_interval
+
+
+@dataclass
+class _Registration:
+    """What we last told one charge point in a BootNotification answer."""
+
+    status: str
+    interval: int
+    answered_at: float
+
+
+class _StationHandler(OcppChargePoint):
+    """The `ocpp` library's view of one connection; its @on handlers are the CSMS business logic."""
+
+    def __init__(self, link: _Link):
+        super().__init__(link.identity, link, response_timeout=10)
+        self._csms = link.csms
+
+    @on(Action.boot_notification)
+    def on_boot_notification(self, **_):
+        status = self._csms._next_boot_status(self.id)
+        return call_result.BootNotification(
+            current_time=utc_now(), interval=self._csms.settings.boot_interval(status), status=status)
+
+    @on(Action.heartbeat)
+    def on_heartbeat(self, **_):
+        return call_result.Heartbeat(current_time=utc_now())
+
+    @on(Action.status_notification)
+    def on_status_notification(self, **_):
+        return call_result.StatusNotification()
+
+    @on(Action.authorize)
+    def on_authorize(self, id_tag, **_):
+        return call_result.Authorize(id_tag_info=self._tag_info(id_tag))
+
+    @on(Action.start_transaction)
+    def on_start_transaction(self, id_tag, **_):
+        return call_result.StartTransaction(
+            transaction_id=self._csms._next_transaction_id(), id_tag_info=self._tag_info(id_tag))
+
+    @on(Action.stop_transaction)
+    def on_stop_transaction(self, id_tag=None, **_):
+        info = self._tag_info(id_tag) if id_tag is not None else None
+        return call_result.StopTransaction(id_tag_info=info)
+
+    @on(Action.meter_values)
+    def on_meter_values(self, **_):
+        return call_result.MeterValues()
+
+    @on(Action.data_transfer)
+    def on_data_transfer(self, **_):
+        return call_result.DataTransfer(status="UnknownVendorId")
+
+    @on(Action.diagnostics_status_notification)
+    def on_diagnostics_status_notification(self, **_):
+        return call_result.DiagnosticsStatusNotification()
+
+    @on(Action.firmware_status_notification)
+    def on_firmware_status_notification(self, **_):
+        return call_result.FirmwareStatusNotification()
+
+    def _tag_info(self, id_tag: str) -> dict:
+        return {"status": self._csms.settings.authorization(id_tag)}
+
+
+class _Link:
+    """One websocket connection.
+
+    A reader task records each frame the moment it arrives and checks it; a separate
+    router task hands frames to the `ocpp` library in order. Keeping the two apart is
+    what lets us see a second CALL arrive while the first is still unanswered. The
+    library writes through `send`, which records before writing.
+    """
+
+    def __init__(self, csms: CentralSystem, identity: str, websocket, serial: int):
+        self.csms = csms
+        self.identity = identity
+        self.websocket = websocket
+        self.serial = serial
+        self.reading = True  # False once the CSMS "crashed": later frames are lost unread
+        self.unanswered: set[str] = set()  # ids of CP CALLs we have not answered yet
+        self.pending_out: dict[str, str | None] = {}  # ids of our CALLs -> action
+        self.seen_call_ids: set[str] = set()
+        self._inbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self.station = _StationHandler(self)
+
+    async def run(self) -> None:
+        router = asyncio.create_task(self._route())
+        try:
+            async for text in self.websocket:
+                if self.reading:
+                    await self._receive(text)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._inbox.put_nowait(None)
+            await router
+
+    async def send(self, text: str) -> None:
+        """Record, then write; the library and `send_raw` both come through here."""
+        frame = self.csms._record(self, TO_CP, text, self._outgoing_action(text))
+        self._track_outgoing(frame, text)
+        await self.websocket.send(text)
+
+    def drained(self) -> bool:
+        """True when every CALL we read has been answered and written out."""
+        transport = self.websocket.transport
+        return not self.unanswered and (transport is None or transport.get_write_buffer_size() == 0)
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close handshake, as a crashed server would."""
+        if self.websocket.transport is not None:
+            self.websocket.transport.abort()
+
+    async def _route(self) -> None:
+        while (text := await self._inbox.get()) is not None:
+            if self.csms.settings.answer_delay > 0 and _is_call(_parse_array(text) or []):
+                await asyncio.sleep(self.csms.settings.answer_delay)
+            await self.station.route_message(text)
+
+    async def _receive(self, text: str | bytes) -> None:
+        if isinstance(text, bytes):
+            self.csms._violation(self.identity, f"binary frame received: {text[:80]!r}")
+            return
+        frame = self.csms._record(self, FROM_CP, text, self._incoming_action(_parse_array(text)))
+        # Bookkeeping must happen before the router can answer, the schema check may come after.
+        problems = self._inspect(frame)
+        self._inbox.put_nowait(text)
+        problems += await self._validate(frame)
+        for problem in problems:
+            self.csms._violation(self.identity, f"{problem}: {text[:300]}")
+
+    def _incoming_action(self, message: list | None) -> str | None:
+        if not message or len(message) < 2:
+            return None
+        if message[0] == CALL:
+            return _get(message, 2)
+        return self.pending_out.get(message[1])
+
+    def _outgoing_action(self, text: str) -> str | None:
+        message = _parse_array(text)
+        if message and message[0] == CALL:
+            return _get(message, 2)
+        if message and len(message) > 1:
+            return self.csms._action_of_cp_call(self, message[1])
+        return None
+
+    def _track_outgoing(self, frame: Frame, text: str) -> None:
+        if frame.type_id in (CALLRESULT, CALLERROR):
+            self.unanswered.discard(frame.unique_id)
+            if frame.action == "BootNotification" and frame.type_id == CALLRESULT:
+                self.csms._remember_registration(self.identity, frame.payload, frame.time)
+        else:  # a CALL, or garbage from send_raw: remember the id the answer must carry
+            self.pending_out[expected_call_id(text)] = frame.action
+
+    def _inspect(self, frame: Frame) -> list[str]:
+        """Shape, ordering and id rules for a frame from the charge point; updates bookkeeping."""
+        message = frame.message
+        if message is None:
+            return ["frame is not a JSON array"]
+        inspector = {CALL: self._inspect_call, CALLRESULT: self._inspect_result,
+                     CALLERROR: self._inspect_error}.get(message[0])
+        if inspector is None:
+            return [f"unknown MessageTypeId {message[0]!r}"]
+        return inspector(message, frame)
+
+    def _inspect_call(self, message: list, frame: Frame) -> list[str]:
+        if not _is_call(message):
+            return ["CALL is not [2, id, action, {payload}]"]
+        problems = []
+        if self.unanswered:
+            problems.append(f"{frame.action} sent while CALL {sorted(self.unanswered)} is unanswered")
+        problems += self.csms._registration_problems(self.identity, frame.action, frame.time)
+        if len(frame.unique_id) > MAX_MESSAGE_ID_LENGTH:
+            problems.append(f"message id longer than {MAX_MESSAGE_ID_LENGTH} characters")
+        if frame.unique_id in self.seen_call_ids:
+            problems.append(f"message id {frame.unique_id!r} reused on this connection")
+        self.seen_call_ids.add(frame.unique_id)
+        self.unanswered.add(frame.unique_id)
+        return problems
+
+    def _inspect_result(self, message: list, frame: Frame) -> list[str]:
+        if len(message) != 3 or not isinstance(message[1], str):
+            return ["CALLRESULT is not [3, id, payload]"]
+        if message[1] not in self.pending_out:
+            return [f"CALLRESULT for unknown or already answered id {message[1]!r}"]
+        if self.pending_out.pop(message[1]) is None:
+            return [f"CALLRESULT answers our malformed CALL {message[1]!r}"]
+        return []
+
+    def _inspect_error(self, message: list, frame: Frame) -> list[str]:
+        if len(message) != 5 or not all(isinstance(message[i], str) for i in (1, 2, 3)) \
+                or not isinstance(message[4], dict):
+            return ["CALLERROR is not [4, id, code, description, {details}]"]
+        problems = []
+        if message[1] not in self.pending_out:
+            problems.append(f"CALLERROR for unknown or already answered id {message[1]!r}")
+        self.pending_out.pop(message[1], None)
+        if message[2] not in ERROR_CODES_16:
+            problems.append(f"error code {message[2]!r} is not an OCPP 1.6 code")
+        return problems
+
+    async def _validate(self, frame: Frame) -> list[str]:
+        """Schema and dateTime checks of a well-formed CALL, or a CALLRESULT to one of our CALLs."""
+        message = frame.message
+        if frame.type_id == CALL and _is_call(message):
+            checked = Call(message[1], message[2], message[3])
+        elif frame.type_id == CALLRESULT and len(message) == 3 and frame.action:
+            checked = CallResult(message[1], message[2], action=frame.action)
+        else:
+            return []
+        return await _schema_problems(checked) + _time_problems(checked.payload)
+
+
+def _is_call(message: list) -> bool:
+    return len(message) == 4 and message[0] == CALL and isinstance(message[1], str) and isinstance(message[2], str) \
+        and isinstance(message[3], dict)
+
+
+def _parse_array(text: str | bytes) -> list | None:
+    try:
+        message = json.loads(text)
+    except (ValueError, TypeError):
+        return None
+    return message if isinstance(message, list) and message else None
+
+
+async def _schema_problems(message: Call | CallResult) -> list[str]:
+    """Validate with the library's copy of the official OCPP 1.6 schemas."""
+    kind = "CALL" if isinstance(message, Call) else "CALLRESULT"
+    try:
+        await validate_payload(message, OCPP_VERSION)
+    except OCPPError as error:
+        cause = (error.details or {}).get("cause", error.description)
+        return [f"{message.action} {kind} fails the schema ({error.code}): {cause}"]
+    return []
+
+
+def _time_problems(payload: Any, path: str = "") -> list[str]:
+    """Every dateTime must be ISO 8601 in UTC with a trailing `Z`."""
+    problems = []
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            where = f"{path}.{key}" if path else key
+            if key in TIME_KEYS and isinstance(value, str):
+                problems += _time_problem(where, value)
+            else:
+                problems += _time_problems(value, where)
+    elif isinstance(payload, list):
+        for index, item in enumerate(payload):
+            problems += _time_problems(item, f"{path}[{index}]")
+    return problems
+
+
+def _time_problem(where: str, value: str) -> list[str]:
+    if not value.endswith("Z"):
+        return [f"{where} {value!r} does not end with Z"]
+    try:
+        parse_time(value)
+    except ValueError:
+        return [f"{where} {value!r} is not an ISO 8601 dateTime"]
+    return []
+
+
+class CentralSystem:
+    """The CSMS, with a blocking API that is safe to call from any thread."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, settings: Settings | None = None):
+        self.host = host
+        self.port = port
+        self.settings = settings or Settings()
+        self._lock = threading.Lock()
+        self._frames: list[Frame] = []
+        self._violations: list[str] = []
+        self._links: dict[str, _Link] = {}  # newest connection per identity
+        self._open_links: set[_Link] = set()
+        self._connections_per_identity: dict[str, int] = {}
+        self._registrations: dict[str, _Registration] = {}
+        self._boot_counts: dict[str, int] = {}
+        self._seq = itertools.count(1)
+        self._serials = itertools.count(1)
+        self._transaction_ids = itertools.count(1)
+        self._server = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----- lifecycle -------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL for `chargepoint --csms`; the charge point appends `/<identity>`."""
+        return f"ws://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> CentralSystem:
+        """Listen (on a free port if `port` was 0); returns self for chaining."""
+        self._ensure_loop()
+        self._run(self._listen())
+        LOG.info("CSMS listening on %s", self.url)
+        return self
+
+    def stop(self, abrupt: bool = True) -> None:
+        """Stop listening and end every connection.
+
+        abrupt=True behaves like a crash: frames that arrive from now on are lost unread,
+        CALLs already read still get their answer written (so a test can reason about
+        exactly-once delivery), then sockets are dropped without a close handshake.
+        abrupt=False closes each websocket cleanly with code 1001.
+        """
+        if self.running:
+            self._run(self._shutdown_server(abrupt), timeout=CRASH_DRAIN_S + 10)
+            LOG.info("CSMS stopped (%s)", "abrupt" if abrupt else "clean")
+
+    def restart(self, abrupt: bool = True) -> None:
+        """Stop if running, then listen again on the same port with all state kept."""
+        self.stop(abrupt=abrupt)
+        self.start()
+
+    def shutdown(self) -> None:
+        """Stop and end the background loop; the object cannot be started again."""
+        self.stop(abrupt=False)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            self._loop = None
+
+    # ----- recorded traffic ------------------------------------------------------
+
+    @property
+    def violations(self) -> list[str]:
+        with self._lock:
+            return list(self._violations)
+
+    def frames(self, identity: str | None = None, action: str | None = None,
+               direction: str | None = None, type_id: int | None = None) -> list[Frame]:
+        """Recorded frames, oldest first, filtered by whatever is given."""
+        with self._lock:
+            frames = list(self._frames)
+        return [f for f in frames
+                if (identity is None or f.identity == identity)
+                and (action is None or f.action == action)
+                and (direction is None or f.direction == direction)
+                and (type_id is None or f.type_id == type_id)]
+
+    def call_frames(self, action: str | None = None, identity: str | None = None) -> list[Frame]:
+        """CALL frames the charge point sent, oldest first."""
+        return self.frames(identity=identity, action=action, direction=FROM_CP, type_id=CALL)
+
+    def calls(self, action: str, identity: str | None = None) -> list[dict]:
+        """Payloads of the charge point's CALLs for `action`, oldest first."""
+        return [f.payload for f in self.call_frames(action, identity)]
+
+    def answer_to(self, frame: Frame) -> Frame | None:
+        """The CALLRESULT/CALLERROR that answered a CALL frame, if any yet."""
+        for other in self.frames(identity=frame.identity):
+            if other.seq > frame.seq and other.connection == frame.connection \
+                    and other.direction != frame.direction and other.unique_id == frame.unique_id \
+                    and other.type_id in (CALLRESULT, CALLERROR):
+                return other
+        return None
+
+    def connection_count(self, identity: str) -> int:
+        """How many websocket connections this identity has opened so far."""
+        with self._lock:
+            return self._connections_per_identity.get(identity, 0)
+
+    def is_connected(self, identity: str) -> bool:
+        with self._lock:
+            link = self._links.get(identity)
+            return link is not None and link in self._open_links
+
+    def dump(self, limit: int = 400) -> str:
+        """The last frames as log lines, for failure reports."""
+        frames = self.frames()[-limit:]
+        return "\n".join(f"{_clock(f.time)} {f.line()}" for f in frames)
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10,
+                 what: str = "condition") -> Any:
+        """Poll until `predicate()` is truthy; returns its value, raises AssertionError on timeout."""
+        return wait_until(predicate, timeout, what)
+
+    def wait_for_calls(self, action: str, identity: str | None = None, count: int = 1,
+                       where: Callable[[dict], bool] = lambda payload: True,
+                       timeout: float = 10) -> list[dict]:
+        """Wait until the CP has sent at least `count` matching CALLs; returns all matching payloads."""
+        def matching():
+            found = [p for p in self.calls(action, identity) if where(p)]
+            return found if len(found) >= count else None
+        return wait_until(matching, timeout, f"{count} x {action} from {identity or 'any CP'}")
+
+    # ----- talking to a charge point ----------------------------------------------
+
+    def call(self, identity: str, payload: Any, timeout: float = 10) -> Any:
+        """Send a CALL (an `ocpp.v16.call.*` dataclass) and return the call_result dataclass.
+
+        A CALLERROR answer raises the matching `ocpp.exceptions.OCPPError`.
+        """
+        link = self._link(identity)
+
+        async def send():
+            link.station._response_timeout = timeout
+            return await link.station.call(payload, suppress=False)
+        return self._run(send(), timeout=timeout + 2)
+
+    def send_raw(self, identity: str, text: str) -> None:
+        """Write `text` as-is in one text frame (for malformed-input tests)."""
+        link = self._link(identity)
+        self._run(link.send(text))
+
+    def call_raw(self, identity: str, text: str, timeout: float = 10) -> list:
+        """Send `text` and wait for the CP's answer carrying the id OCPP-J says it must echo."""
+        reply_id = expected_call_id(text)
+        start = self.frames()[-1].seq if self.frames() else 0
+        self.send_raw(identity, text)
+
+        def reply():
+            return next((f.message for f in self.frames(identity=identity, direction=FROM_CP)
+                         if f.seq > start and f.type_id in (CALLRESULT, CALLERROR)
+                         and f.unique_id == reply_id), None)
+        return wait_until(reply, timeout, f"an answer with id {reply_id!r} to {text!r}")
+
+    def set_boot_statuses(self, statuses: list[str]) -> None:
+        """Answer the next BootNotifications with these statuses in order, repeating the last."""
+        with self._lock:
+            self.settings.boot_statuses = list(statuses)
+            self._boot_counts.clear()
+
+    # ----- internals (event-loop thread) -----------------------------------------
+
+    def _ensure_loop(self) -> None:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="csms", daemon=True)
+            self._thread.start()
+
+    def _run(self, coroutine, timeout: float | None = 15) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def _link(self, identity: str) -> _Link:
+        with self._lock:
+            link = self._links.get(identity)
+            if link is None or link not in self._open_links:
+                raise AssertionError(f"charge point {identity!r} is not connected")
+            return link
+
+    async def _listen(self) -> None:
+        self._server = await serve(
+            self._handle, self.host, self.port, subprotocols=[SUBPROTOCOL],
+            select_subprotocol=self._select_subprotocol)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _shutdown_server(self, abrupt: bool) -> None:
+        server, self._server = self._server, None
+        if not abrupt:
+            server.close()
+        else:
+            for link in list(self._open_links):
+                link.reading = False
+            await self._drain()
+            server.close(close_connections=False)
+            for link in list(self._open_links):
+                link.abort()
+        await asyncio.wait_for(server.wait_closed(), timeout=10)
+
+    async def _drain(self) -> None:
+        deadline = time.monotonic() + CRASH_DRAIN_S
+        while not all(link.drained() for link in self._open_links) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    def _select_subprotocol(self, connection, offered):
+        if SUBPROTOCOL in offered:
+            return SUBPROTOCOL
+        self._violation(_identity_of(connection.request.path),
+                        f"websocket handshake offered {list(offered)}, not {SUBPROTOCOL!r}")
+        raise NegotiationError(f"expected subprotocol {SUBPROTOCOL}")
+
+    async def _handle(self, websocket) -> None:
+        identity = _identity_of(websocket.request.path)
+        link = _Link(self, identity, websocket, next(self._serials))
+        with self._lock:
+            self._links[identity] = link
+            self._open_links.add(link)
+            self._connections_per_identity[identity] = self._connections_per_identity.get(identity, 0) + 1
+        LOG.info("%s connected (connection %d)", identity, link.serial)
+        try:
+            await link.run()
+        finally:
+            with self._lock:
+                self._open_links.discard(link)
+            LOG.info("%s disconnected (connection %d)", identity, link.serial)
+
+    def _record(self, link: _Link, direction: str, raw: str, action: str | None) -> Frame:
+        with self._lock:
+            frame = Frame(next(self._seq), time.time(), link.identity, link.serial, direction,
+                          raw, _parse_array(raw), action)
+            self._frames.append(frame)
+        LOG.info("%s", frame.line())
+        return frame
+
+    def _violation(self, identity: str, text: str) -> None:
+        entry = f"{_clock(time.time())} {identity}: {text}"
+        with self._lock:
+            self._violations.append(entry)
+        LOG.warning("VIOLATION %s", entry)
+
+    def _action_of_cp_call(self, link: _Link, unique_id: str) -> str | None:
+        with self._lock:
+            for frame in reversed(self._frames):
+                if frame.connection == link.serial and frame.direction == FROM_CP \
+                        and frame.type_id == CALL and frame.unique_id == unique_id:
+                    return frame.action
+        return None
+
+    def _next_boot_status(self, identity: str) -> str:
+        with self._lock:
+            statuses = self.settings.boot_statuses
+            count = self._boot_counts.get(identity, 0)
+            self._boot_counts[identity] = count + 1
+            return statuses[min(count, len(statuses) - 1)]
+
+    def _next_transaction_id(self) -> int:
+        return next(self._transaction_ids)
+
+    def _remember_registration(self, identity: str, payload: dict, when: float) -> None:
+        with self._lock:
+            self._registrations[identity] = _Registration(payload["status"], payload["interval"], when)
+
+    def _registration_problems(self, identity: str, action: str, when: float) -> list[str]:
+        """OCPP 1.6 §4.2 as seen from the CSMS: nothing before Accepted, no early re-boot."""
+        with self._lock:
+            registration = self._registrations.get(identity)
+        status = registration.status if registration else "not yet answered"
+        if action != "BootNotification":
+            return [] if status == "Accepted" else [f"{action} sent while registration is {status}"]
+        if registration is None or status == "Accepted":
+            return []
+        waited = when - registration.answered_at
+        if waited < registration.interval - BOOT_INTERVAL_SLACK_S:
+            return [f"BootNotification {waited:.2f} s after {status} with interval {registration.interval} s"]
+        return []
+
+
+def _identity_of(path: str) -> str:
+    """The charge point identity: the last path segment, percent-decoded."""
+    return unquote(path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
+
+
+def _clock(when: float) -> str:
+    return datetime.fromtimestamp(when).strftime("%H:%M:%S.%f")[:-3]
+
+
+# ----- standalone ----------------------------------------------------------------
+
+def _csv(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Strict OCPP 1.6-J test central system")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9000, help="0 picks a free port")
+    parser.add_argument("--accept-tags", type=_csv, default=[], help="comma-separated idTags to accept")
+    parser.add_argument("--blocked-tags", type=_csv, default=[], help="comma-separated idTags to answer Blocked")
+    parser.add_argument("--accept-all", action="store_true", help="accept every idTag not blocked")
+    parser.add_argument("--boot-status", type=_csv, default=["Accepted"],
+                        help="BootNotification answers in order, the last repeats (e.g. Pending,Accepted)")
+    parser.add_argument("--heartbeat-interval", type=int, default=60)
+    parser.add_argument("--retry-interval", type=int, default=None,
+                        help="interval sent with Pending/Rejected (default: heartbeat interval)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(message)s")
+    logging.getLogger("ocpp").setLevel(logging.CRITICAL)  # its CALLERROR tracebacks duplicate our violations
+    logging.getLogger("websockets").setLevel(logging.WARNING)  # we log connects ourselves
+    settings = Settings(boot_statuses=args.boot_status, heartbeat_interval=args.heartbeat_interval,
+                        retry_interval=args.retry_interval, accept_tags=set(args.accept_tags),
+                        blocked_tags=set(args.blocked_tags), accept_all=args.accept_all)
+    csms = CentralSystem(args.host, args.port, settings).start()
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    stopping.wait()
+    csms.shutdown()
+    LOG.info("%d protocol violation(s) seen", len(csms.violations))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

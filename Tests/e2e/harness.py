@@ -1,0 +1,307 @@
+"""Helpers shared by the end-to-end tests: the charge point process, a REST client and
+small assertions, kept out of the tests so each test reads as the scenario it checks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from csms import CentralSystem, parse_time, wait_until
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BINARY = REPO_ROOT / ".build" / "debug" / "chargepoint"
+HEALTH_TIMEOUT_S = 10
+HTTP_TIMEOUT_S = 20
+PROBLEM_TYPE_PREFIX = "urn:chargepoint:problem:"
+# Defaults every test charge point gets: sample every second so metering tests are quick.
+DEFAULT_OCPP_CONFIG = {"MeterValueSampleInterval": "1"}
+
+# SampledValue members and the value OCPP 1.6 §7.43 implies when one is left out.
+SAMPLED_VALUE_DEFAULTS = {
+    "context": "Sample.Periodic", "format": "Raw", "measurand": "Energy.Active.Import.Register",
+    "location": "Outlet", "unit": "Wh",
+}
+ENERGY = "Energy.Active.Import.Register"
+POWER = "Power.Active.Import"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, so tests can run beside anything else."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def unique_identity() -> str:
+    """A fresh charge point identity, so recorded frames never mix between tests."""
+    return "E2E" + uuid.uuid4().hex[:10].upper()
+
+
+def binary_path() -> Path:
+    return Path(os.environ.get("CHARGEPOINT_BIN", DEFAULT_BINARY))
+
+
+class RestClient:
+    """Thin wrapper over `requests` with the base URL and a timeout; one connection per request
+    so a restarted service never meets a stale keep-alive socket."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", HTTP_TIMEOUT_S)
+        return requests.request(method, self.base_url + path, **kwargs)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def ok_json(self, method: str, path: str, expected: int = 200, **kwargs) -> Any:
+        """Do a request that must succeed with `expected` and return its JSON body."""
+        response = self.request(method, path, **kwargs)
+        assert response.status_code == expected, describe(response)
+        return response.json()
+
+    def status(self) -> dict:
+        return self.ok_json("GET", "/api/v1/status")
+
+    def connector(self, connector_id: int) -> dict:
+        return self.ok_json("GET", f"/api/v1/connectors/{connector_id}")
+
+    def transactions(self) -> list[dict]:
+        return self.ok_json("GET", "/api/v1/transactions")["transactions"]
+
+    def set_meter(self, connector_id: int, **values) -> dict:
+        return self.ok_json("PUT", f"/api/v1/connectors/{connector_id}/meter", json=values)
+
+    def wait_status(self, timeout: float = 10, **expected) -> dict:
+        """Wait until GET /api/v1/status has all the expected member values."""
+        return wait_until(lambda: _matches(self.status(), expected), timeout,
+                          f"/api/v1/status with {expected}")
+
+    def wait_connector(self, connector_id: int, predicate, timeout: float = 10,
+                       what: str = "connector state") -> dict:
+        return wait_until(lambda: _passes(self.connector(connector_id), predicate), timeout,
+                          f"connector {connector_id}: {what}")
+
+
+def _matches(body: dict, expected: dict) -> dict | None:
+    return body if all(body.get(k) == v for k, v in expected.items()) else None
+
+
+def _passes(body: dict, predicate) -> dict | None:
+    return body if predicate(body) else None
+
+
+def describe(response: requests.Response) -> str:
+    """One line for assertion messages: method, URL, status and the start of the body."""
+    return (f"{response.request.method} {response.url} -> {response.status_code} "
+            f"{response.headers.get('Content-Type')} {response.text[:500]}")
+
+
+def assert_problem(response: requests.Response, status: int, status_member: Any = None) -> dict:
+    """Assert an RFC 9457 problem response with the contract's members; return the body.
+
+    `status_member` is what the body's `status` must hold; it defaults to the HTTP status.
+    The contract makes a refused tag (403) carry the AuthorizationStatus there instead,
+    see `assert_refused`.
+    """
+    assert response.status_code == status, describe(response)
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+    assert media_type == "application/problem+json", describe(response)
+    body = response.json()
+    missing = {"type", "title", "status", "detail"} - body.keys()
+    assert not missing, f"problem lacks {sorted(missing)}: {describe(response)}"
+    assert isinstance(body["type"], str) and body["type"].startswith(PROBLEM_TYPE_PREFIX), body
+    assert isinstance(body["title"], str) and body["title"], body
+    assert isinstance(body["detail"], str) and body["detail"], body
+    assert body["status"] == (status if status_member is None else status_member), body
+    return body
+
+
+def assert_refused(response: requests.Response, authorization_status: str) -> dict:
+    """403 for a refused idTag. The contract says the problem's `status` member carries the
+    AuthorizationStatus (which collides with RFC 9457's numeric `status`): change only here
+    if the contract moves it to an extension member."""
+    return assert_problem(response, 403, status_member=authorization_status)
+
+
+def sampled_values(meter_values: list[dict]) -> list[dict]:
+    """Flatten MeterValue objects into SampledValues with the spec defaults filled in and
+    the MeterValue timestamp copied into each, so tests compare what the values mean."""
+    return [{**SAMPLED_VALUE_DEFAULTS, **sample, "timestamp": meter_value["timestamp"]}
+            for meter_value in meter_values for sample in meter_value["sampledValue"]]
+
+
+def readings(meter_values: list[dict], measurand: str, context: str | None = None) -> list[float]:
+    """Numeric readings of one measurand (values travel as strings, see assert_sample_types)."""
+    return [float(sample["value"]) for sample in sampled_values(meter_values)
+            if sample["measurand"] == measurand and (context is None or sample["context"] == context)]
+
+
+def assert_sample_types(meter_values: list[dict]) -> None:
+    """SampledValue.value is a string holding a number (a JSON number is a common CP bug)."""
+    for sample in sampled_values(meter_values):
+        assert isinstance(sample["value"], str), sample
+        float(sample["value"])
+
+
+def meter_value_objects(meter_values_payloads: list[dict]) -> list[dict]:
+    """The MeterValue objects of MeterValues.req payloads, in arrival order."""
+    return [mv for payload in meter_values_payloads for mv in payload["meterValue"]]
+
+
+def sample_times(meter_values_payloads: list[dict]) -> list[str]:
+    """The MeterValue timestamps of MeterValues.req payloads, in arrival order."""
+    return [mv["timestamp"] for mv in meter_value_objects(meter_values_payloads)]
+
+
+def timestamps_in_order(times: list[str]) -> bool:
+    parsed = [parse_time(t) for t in times]
+    return all(a < b for a, b in zip(parsed, parsed[1:]))
+
+
+class ChargePointProcess:
+    """The real `chargepoint serve` binary under test, with its own identity, HTTP port and
+    data directory, all kept across restart() so a restart looks like a reboot."""
+
+    def __init__(self, csms: CentralSystem, data_dir: Path, connectors: int = 2,
+                 ocpp_config: dict[str, str] | None = None):
+        self.csms = csms
+        self.identity = unique_identity()
+        self.connectors = connectors
+        self.data_dir = data_dir / self.identity
+        self.data_dir.mkdir(parents=True)
+        self.http_port = free_port()
+        self.api = RestClient(f"http://127.0.0.1:{self.http_port}")
+        self.ocpp_config = {**DEFAULT_OCPP_CONFIG, **(ocpp_config or {})}
+        self.log_path = data_dir / f"{self.identity}.log"
+        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms.url,
+                   "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(self.data_dir),
+                   "--connectors", str(self.connectors), "--log-level", "debug"]
+        for key, value in self.ocpp_config.items():
+            command += ["--ocpp-config", f"{key}={value}"]
+        return command
+
+    def start(self) -> ChargePointProcess:
+        """Spawn the binary and wait until /healthz answers; fail (never skip) if it cannot run."""
+        binary = binary_path()
+        if not binary.is_file():
+            pytest.fail(f"chargepoint binary not found at {binary}: run `swift build` "
+                        f"or set CHARGEPOINT_BIN", pytrace=False)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n===== {' '.join(self.command())}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env)
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        def healthy():
+            if self.process.poll() is not None:
+                raise AssertionError(f"chargepoint exited with {self.process.returncode} "
+                                     f"during startup:\n{self.log_tail()}")
+            try:
+                response = self.api.get("/healthz", timeout=1)
+            except requests.RequestException:
+                return False
+            return response.status_code == 200 and response.json() == {"status": "ok"}
+        wait_until(healthy, HEALTH_TIMEOUT_S, f"GET /healthz of {self.identity}", interval=0.1)
+
+    def wait_registered(self, timeout: float = 15) -> None:
+        """Wait for boot Accepted and the StatusNotification of connector 0 and every connector."""
+        expected = set(range(self.connectors + 1))
+
+        def all_reported():
+            seen = {p["connectorId"] for p in self.csms.calls("StatusNotification", self.identity)}
+            return expected <= seen
+        self.csms.wait_for(all_reported, timeout, f"StatusNotification for connectors {sorted(expected)}")
+        self.api.wait_status(timeout, link="connected", registration="Accepted")
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or say goodbye, like a power cut."""
+        if self.running:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 10) -> int | None:
+        """SIGTERM and wait for a graceful exit, SIGKILL if it takes too long; returns the exit code."""
+        if self.running:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.process.returncode if self.process else None
+
+    def restart(self) -> ChargePointProcess:
+        """Kill (if running) and start again with the same identity, port and data directory."""
+        self.kill()
+        return self.start()
+
+    def log_tail(self, lines: int = 300) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def transaction_id_of(csms: CentralSystem, identity: str, index: int = -1) -> int:
+    """The transactionId the CSMS gave in answer to the charge point's StartTransaction."""
+    frame = csms.call_frames("StartTransaction", identity)[index]
+    answer = csms.wait_for(lambda: csms.answer_to(frame), 5, "StartTransaction answer")
+    return answer.payload["transactionId"]
+
+
+def status_sequence(csms: CentralSystem, identity: str, connector_id: int) -> list[str]:
+    """The statuses the charge point reported for one connector, in order."""
+    return [p["status"] for p in csms.calls("StatusNotification", identity)
+            if p["connectorId"] == connector_id]
+
+
+def wait_for_status(csms: CentralSystem, identity: str, connector_id: int, status: str,
+                    timeout: float = 10) -> list[str]:
+    """Wait until the connector's latest reported status is `status`; returns the whole sequence."""
+    def reached():
+        sequence = status_sequence(csms, identity, connector_id)
+        return sequence if sequence and sequence[-1] == status else None
+    return csms.wait_for(reached, timeout, f"connector {connector_id} reported {status}")
+
+
+def meter_values_for(csms: CentralSystem, identity: str, transaction_id: int) -> list[dict]:
+    return [p for p in csms.calls("MeterValues", identity) if p.get("transactionId") == transaction_id]
+
+
+def wait_meter_values(csms: CentralSystem, identity: str, transaction_id: int, count: int = 1,
+                      timeout: float = 10) -> list[dict]:
+    return csms.wait_for_calls("MeterValues", identity, count,
+                               where=lambda p: p.get("transactionId") == transaction_id,
+                               timeout=timeout)
+
+
+def assert_unique(items: list, what: str) -> None:
+    duplicates = sorted({str(i) for i in items if items.count(i) > 1})
+    assert not duplicates, f"duplicate {what}: {duplicates}"
+
+

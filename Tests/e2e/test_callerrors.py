@@ -1,0 +1,34 @@
+"""Malformed input from the CSMS gets the right CALLERROR and never costs the link
+(OCPP-J §4.2.3; contract "OCPP behaviour notes")."""
+
+from ocpp.v16 import call
+
+from csms import CALLERROR
+
+TOO_LONG_TAG = "T" * 21
+
+# (raw frame, id the CALLERROR must carry, error code)
+BAD_FRAMES = [
+    ('[2,"garbage-1","Heartbeat"', "garbage-1", "FormationViolation"),
+    ("not json at all", "-1", "FormationViolation"),
+    ('[2,"u-1","FooBar",{}]', "u-1", "NotImplemented"),
+    ('[2,"r-1","RemoteStartTransaction",{"idTag":"%s"}]' % TOO_LONG_TAG, "r-1", "TypeConstraintViolation"),
+    ('[2,"r-2","RemoteStartTransaction",{"idTag":"TAG1","foo":1}]', "r-2", "FormationViolation"),
+    ('[2,"r-3","RemoteStartTransaction",{"connectorId":1}]', "r-3", "ProtocolError"),
+]
+
+
+def test_malformed_calls_get_callerrors_and_the_link_survives(csms, chargepoint):
+    cp = chargepoint()
+
+    replies = [csms.call_raw(cp.identity, raw) for raw, _, _ in BAD_FRAMES]
+
+    assert [(r[0], r[1], r[2]) for r in replies] == \
+        [(CALLERROR, reply_id, code) for _, reply_id, code in BAD_FRAMES]
+    assert all(isinstance(r[3], str) and isinstance(r[4], dict) for r in replies), replies
+    answer = csms.call(cp.identity, call.RemoteStopTransaction(transaction_id=424242))
+    assert answer.status == "Rejected"
+    assert csms.connection_count(cp.identity) == 1
+    assert len(csms.calls("BootNotification", cp.identity)) == 1
+    assert "Preparing" not in [p["status"] for p in csms.calls("StatusNotification", cp.identity)]
+    assert cp.api.status()["link"] == "connected"
