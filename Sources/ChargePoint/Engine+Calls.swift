@@ -88,8 +88,10 @@ extension ChargePointEngine {
         }
         let retryWaiting = retryNotBefore.map { $0 > now.uptime } ?? false
         let transactionHead = retryWaiting ? nil : transactionQueue.first
+        // Calls made on this link keep their order with the transaction messages made on it (Preparing,
+        // Authorize, StartTransaction, Charging); a backlog from before the link may be overtaken.
         if let plain = plainOutbox.first,
-            transactionHead.map({ plain.precedesSequence <= $0 }) ?? true
+            transactionHead.map({ $0 < backlogBelowSequence || plain.precedesSequence <= $0 }) ?? true
         {
             plainOutbox.removeFirst()
             sendCall(plain.request, purpose: plain.purpose)

@@ -4,6 +4,7 @@ import OCPP16
 extension ChargePointEngine {
     mutating func linkUp() {
         link = .connected
+        backlogBelowSequence = nextSequence
         logger.info("link up")
         // A plain reconnect needs no new BootNotification ([J] §5); statuses that changed meanwhile are
         // reported by reportStatusChanges, the pump sends a BootNotification if this boot has none accepted.

@@ -59,6 +59,8 @@ public struct ChargePointEngine: Sendable {
     var transactions: [Int: TransactionRecord] = [:]
     var queued: [Int: QueuedMessage] = [:]
     var retryNotBefore: Duration?
+    /// Transaction messages numbered below this were queued before the link came up: the backlog.
+    var backlogBelowSequence = 0
     var nextLocalTransactionId: Int
     var nextSequence: Int
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.

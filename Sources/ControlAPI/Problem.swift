@@ -71,7 +71,7 @@ extension CommandFailure {
         case .notRegistered(let status):
             Problem(409, "not-registered", "Conflict", "The central system has not accepted this charge point (registration \(status?.rawValue ?? "Unknown")); wait until GET /api/v1/status shows registration Accepted.", extensions: ["registration": status?.rawValue ?? "Unknown"])
         case .refused(let status):
-            Problem(403, "tag-refused", "Forbidden", "The central system refused the idTag: \(status.rawValue).", extensions: ["status": status.rawValue])
+            Problem(403, "tag-refused", "Forbidden", "The central system refused the idTag: \(status.rawValue).", extensions: ["authorizationStatus": status.rawValue])
         case .centralSystemError(let code, let description):
             Problem(502, "csms-error", "Bad Gateway", "The central system answered with CALLERROR \(code): \(description)", extensions: ["errorCode": code])
         case .centralSystemTimeout:

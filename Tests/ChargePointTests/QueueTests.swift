@@ -85,8 +85,27 @@ import Testing
         harness.handle(.linkDown(reason: "gone"))
         #expect(harness.engine.queued.values.first?.failedAttempts == 0)
         harness.handle(.linkUp)
+        #expect(harness.outstanding?["status"] == .string("Charging"))
+        harness.respond("{}")
         #expect(harness.outstanding?.action == "StartTransaction")
         #expect(harness.calls("StartTransaction").count == 2)
+    }
+
+    @Test func authorizeOvertakesTheOfflineBacklogButNotTheLiveSession() {
+        var harness = Harness(overrides: [("AllowOfflineTxForUnknownId", "true"), ("MeterValueSampleInterval", "10")])
+        harness.bootAccepted()
+        harness.handle(.linkDown(reason: "gone"))
+        _ = harness.command(.start(connector: 1, idTag: "TAG1"))
+        harness.advance(by: .seconds(30))
+        harness.handle(.linkUp)
+        harness.respond("{}")  // status of connector 1
+        #expect(harness.outstanding?.action == "StartTransaction")
+        let authorize = harness.command(.authorize("B"))
+        harness.respond(#"{"idTagInfo":{"status":"Accepted"},"transactionId":5}"#)
+        #expect(harness.outstanding?.action == "Authorize")
+        harness.respond(#"{"idTagInfo":{"status":"Accepted"}}"#)
+        #expect(harness.reply(authorize) != nil)
+        #expect(harness.outstanding?.action == "MeterValues")
     }
 
     @Test func onlyOneCallIsOutstandingAtATime() {

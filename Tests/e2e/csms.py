@@ -120,7 +120,8 @@ class Frame:
 
     @property
     def type_id(self) -> int | None:
-        return self.message[0] if self.message else None
+        first = self.message[0] if self.message else None
+        return first if type(first) is int else None
 
     @property
     def unique_id(self) -> str | None:
@@ -304,7 +305,7 @@ class _Link:
             self.csms._violation(self.identity, f"{problem}: {text[:300]}")
 
     def _incoming_action(self, message: list | None) -> str | None:
-        if not message or len(message) < 2:
+        if not message or len(message) < 2 or not isinstance(message[1], str):
             return None
         if message[0] == CALL:
             return _get(message, 2)
@@ -314,7 +315,7 @@ class _Link:
         message = _parse_array(text)
         if message and message[0] == CALL:
             return _get(message, 2)
-        if message and len(message) > 1:
+        if message and len(message) > 1 and isinstance(message[1], str):
             return self.csms._action_of_cp_call(self, message[1])
         return None
 
@@ -332,7 +333,7 @@ class _Link:
         if message is None:
             return ["frame is not a JSON array"]
         inspector = {CALL: self._inspect_call, CALLRESULT: self._inspect_result,
-                     CALLERROR: self._inspect_error}.get(message[0])
+                     CALLERROR: self._inspect_error}.get(frame.type_id)
         if inspector is None:
             return [f"unknown MessageTypeId {message[0]!r}"]
         return inspector(message, frame)
@@ -386,8 +387,8 @@ class _Link:
 
 
 def _is_call(message: list) -> bool:
-    return len(message) == 4 and message[0] == CALL and isinstance(message[1], str) and isinstance(message[2], str) \
-        and isinstance(message[3], dict)
+    return (len(message) == 4 and message[0] == CALL and isinstance(message[1], str)
+            and isinstance(message[2], str) and isinstance(message[3], dict))
 
 
 def _parse_array(text: str | bytes) -> list | None:
@@ -736,7 +737,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0 picks a free port")
     parser.add_argument("--accept-tags", type=_csv, default=[], help="comma-separated idTags to accept")
-    parser.add_argument("--blocked-tags", type=_csv, default=[], help="comma-separated idTags to answer Blocked")
+    parser.add_argument("--blocked-tags", type=_csv, default=[],
+                        help="comma-separated idTags to answer Blocked")
     parser.add_argument("--accept-all", action="store_true", help="accept every idTag not blocked")
     parser.add_argument("--boot-status", type=_csv, default=["Accepted"],
                         help="BootNotification answers in order, the last repeats (e.g. Pending,Accepted)")

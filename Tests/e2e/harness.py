@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import uuid
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,7 @@ def sample_times(meter_values_payloads: list[dict]) -> list[str]:
 
 def timestamps_in_order(times: list[str]) -> bool:
     parsed = [parse_time(t) for t in times]
-    return all(a < b for a, b in zip(parsed, parsed[1:]))
+    return all(a < b for a, b in pairwise(parsed))
 
 
 class ChargePointProcess:

@@ -29,7 +29,8 @@ EXPECTED_VALUES = {
     "UnlockConnectorOnEVSideDisconnect": None,
 }
 READ_ONLY = {"NumberOfConnectors", "SupportedFeatureProfiles", "GetConfigurationMaxKeys"}
-READ_WRITE = set(EXPECTED_VALUES) - READ_ONLY - {"AuthorizeRemoteTxRequests", "StopTransactionOnEVSideDisconnect"}
+MAY_BE_READ_ONLY = {"AuthorizeRemoteTxRequests", "StopTransactionOnEVSideDisconnect"}  # R/RW in the spec
+READ_WRITE = set(EXPECTED_VALUES) - READ_ONLY - MAY_BE_READ_ONLY
 
 CHANGES = [  # (key, value, expected status) applied in this order
     ("MeterValueSampleInterval", "2", "Accepted"),

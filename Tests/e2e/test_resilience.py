@@ -2,6 +2,7 @@
 (reference §6.3; design principle "nothing acknowledged is ever lost")."""
 
 import time
+from itertools import pairwise
 
 from csms import parse_time
 from harness import (assert_unique, meter_values_for, sample_times, timestamps_in_order,
@@ -57,7 +58,7 @@ def assert_delivered_once_in_order(csms, identity, transaction_id, stopped_at):
     assert_unique(times, "MeterValues timestamps")
     assert timestamps_in_order(times), times
     parsed = [parse_time(t) for t in times]
-    gaps = [(b - a).total_seconds() for a, b in zip(parsed, parsed[1:])]
+    gaps = [(b - a).total_seconds() for a, b in pairwise(parsed)]
     assert max(gaps) <= MAX_SAMPLE_GAP_S, f"samples lost: gaps {gaps}"
     assert (parse_time(stopped_at) - parsed[-1]).total_seconds() <= MAX_SAMPLE_GAP_S, \
         f"samples before the stop at {stopped_at} lost, last is {times[-1]}"
@@ -94,7 +95,8 @@ def test_sigkill_mid_transaction_resumes_same_transaction(csms, chargepoint):
 
     cp.kill()
     cp.restart()
-    rebooted = csms.wait_for(lambda: calls_after_restart(csms, cp.identity), 15, "the restarted CP's first CALL")
+    rebooted = csms.wait_for(lambda: calls_after_restart(csms, cp.identity), 15,
+                             "the restarted CP's first CALL")
     assert rebooted[0].action == "BootNotification"
     cp.api.wait_status(link="connected", registration="Accepted")
     connector = cp.api.wait_connector(1, lambda c: c["transaction"] is not None, what="a transaction")
@@ -130,6 +132,8 @@ def test_offline_start_is_delivered_later_with_the_csms_id(csms, chargepoint):
     cp.api.wait_connector(1, lambda c: (c["transaction"] or {}).get("transactionId") == transaction_id
                           and c["transaction"]["pendingDelivery"] is False, what="the CSMS transaction id")
     assert_meter_values_use(csms, cp.identity, transaction_id)
+    by_local_id = cp.api.ok_json("GET", f"/api/v1/transactions/{pending['localId']}")
+    assert (by_local_id["localId"], by_local_id["transactionId"]) == (pending["localId"], transaction_id)
 
     stopped = cp.api.ok_json("POST", "/api/v1/connectors/1/stop", json={})
     assert stopped["transactionId"] == transaction_id

@@ -20,6 +20,7 @@ BAD_REQUESTS = [
     ("unknown-connector", "POST", "/api/v1/connectors/99/start", '{"idTag": "TAG1"}', 404),
     ("non-numeric-connector", "GET", "/api/v1/connectors/abc", None, 404),
     ("unknown-route", "GET", "/api/v1/nothing-here", None, 404),
+    ("unknown-transaction", "GET", "/api/v1/transactions/987654", None, 404),
     ("wrong-method", "DELETE", "/api/v1/connectors/1", None, 405),
     ("body-too-large", "POST", "/api/v1/authorize", OVERSIZED_BODY, 413),
     ("bad-stop-reason", "POST", "/api/v1/connectors/2/stop", '{"reason": "Nope"}', 422),

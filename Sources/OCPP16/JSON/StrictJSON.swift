@@ -34,6 +34,7 @@ final class StrictDecoder: Decoder {
         let fields = try objectFields()
         if access == .none {
             access = .keyed
+            askedKeys.reserveCapacity(fields.count)
         }
         return KeyedDecodingContainer(StrictKeyedContainer(decoder: self, fields: fields))
     }
