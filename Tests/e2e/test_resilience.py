@@ -12,6 +12,7 @@ from harness import (assert_unique, meter_values_for, sample_times, timestamps_i
 RECONNECT_TIMEOUT_S = 45
 MAX_SAMPLE_GAP_S = 2.5  # MeterValueSampleInterval=1: a bigger gap means lost samples
 QUEUED_BEFORE_STOP = 3
+QUIET_BEFORE_KILL_S = 0.3
 
 
 def start(cp, id_tag="TAG1", expected=201):
@@ -22,6 +23,13 @@ def go_offline(csms, cp):
     """Crash the CSMS and wait until the charge point has noticed."""
     csms.stop(abrupt=True)
     csms.wait_for(lambda: cp.api.status()["link"] != "connected", 15, "the CP to notice the CSMS is gone")
+
+
+def wait_between_exchanges(csms, identity):
+    """Wait until no frame has crossed for a moment, so a SIGKILL lands between two exchanges.
+    A kill inside one (conf received, not yet committed) may legitimately cause a resend."""
+    csms.wait_for(lambda: time.time() - csms.frames(identity=identity)[-1].time >= QUIET_BEFORE_KILL_S,
+                  10, "a quiet moment on the link")
 
 
 def transaction_messages(csms, identity, transaction_id):
@@ -93,6 +101,7 @@ def test_sigkill_mid_transaction_resumes_same_transaction(csms, chargepoint):
     transaction_id = transaction_id_of(csms, cp.identity)
     wait_meter_values(csms, cp.identity, transaction_id, count=2)
 
+    wait_between_exchanges(csms, cp.identity)
     cp.kill()
     cp.restart()
     rebooted = csms.wait_for(lambda: calls_after_restart(csms, cp.identity), 15,
