@@ -13,6 +13,7 @@ public struct WebSocketClientConfiguration: Sendable {
     /// Offered in `Sec-WebSocket-Protocol`; a reply that does not echo it is a failed connection.
     public var subprotocol: String
     /// Seconds between our PINGs; 0 = we send none (server pings are still answered).
+    /// Clamped to 0...65535.
     /// With pings on, the link is dropped when nothing (pong or data) arrives for 2 × interval + 5 s.
     public var pingInterval: Int
     public var backoff: Backoff
@@ -193,8 +194,9 @@ public final class WebSocketClient: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onEvent = onEvent
-        self.shared = Shared(pingInterval: configuration.pingInterval)
-        self.pingInterval = configuration.pingInterval
+        let pingInterval = WebSocketClient.clampPingInterval(configuration.pingInterval)
+        self.shared = Shared(pingInterval: pingInterval)
+        self.pingInterval = pingInterval
 
         cHost = strdup(endpoint.host)
         cHostHeader = strdup(endpoint.hostHeader)
@@ -252,6 +254,10 @@ public final class WebSocketClient: @unchecked Sendable {
         }
     }
 
+    /// Ping intervals are clamped to 0...65535 s (negative = off) rather than rejected, since
+    /// they come from a live-changeable OCPP configuration key.
+    static func clampPingInterval(_ seconds: Int) -> Int { min(max(0, seconds), 65535) }
+
     /// Checks a configuration the way `init` does; returns the parsed endpoint.
     @discardableResult
     public static func validate(
@@ -263,9 +269,6 @@ public final class WebSocketClient: @unchecked Sendable {
         }
         guard !configuration.subprotocol.isEmpty, tokenOK else {
             throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
-        }
-        guard configuration.pingInterval >= 0, configuration.pingInterval <= 65535 else {
-            throw .invalidConfiguration("pingInterval must be 0...65535 seconds")
         }
         guard configuration.maximumMessageSize > 0 else {
             throw .invalidConfiguration("maximumMessageSize must be positive")
@@ -308,7 +311,7 @@ public final class WebSocketClient: @unchecked Sendable {
 
     /// Changes the ping interval for the open connection and later ones; 0 disables pings.
     public func setPingInterval(seconds: Int) {
-        let value = min(max(0, seconds), 65535)
+        let value = WebSocketClient.clampPingInterval(seconds)
         lock.withLock {
             shared.pingInterval = value
             shared.pingIntervalChanged = true
@@ -387,7 +390,7 @@ public final class WebSocketClient: @unchecked Sendable {
                 }
             }
             for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-                lws_sul_cancel(&sul.pointee.sul)
+                cancel(sul)
             }
             lock.withLock { shared.context = nil }
             stopping = true
@@ -459,11 +462,17 @@ public final class WebSocketClient: @unchecked Sendable {
 
     private func schedule(_ sul: UnsafeMutablePointer<cp_sul_t>, _ callback: LWSSulCallback, afterMicros micros: UInt64) {
         guard let context else { return }
-        lws_sul_schedule(context, 0, &sul.pointee.sul, callback, lws_usec_t(min(micros, UInt64(Int64.max))))
+        lws_sul_schedule(context, 0, WebSocketClient.listEntry(sul), callback, lws_usec_t(min(micros, UInt64(Int64.max))))
     }
 
     private func cancel(_ sul: UnsafeMutablePointer<cp_sul_t>) {
-        lws_sul_cancel(&sul.pointee.sul)
+        lws_sul_cancel(WebSocketClient.listEntry(sul))
+    }
+
+    /// The `lws_sorted_usec_list_t` at the start of a (heap, never moving) `cp_sul_t`;
+    /// lws keeps this pointer in its timer list and `cp_sul_owner` casts it back.
+    private static func listEntry(_ sul: UnsafeMutablePointer<cp_sul_t>) -> UnsafeMutablePointer<lws_sorted_usec_list_t> {
+        UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
     }
 
     private func scheduleReconnect(afterMicros micros: UInt64) {

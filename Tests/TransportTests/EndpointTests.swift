@@ -94,9 +94,12 @@ import Testing
         #expect(throws: WebSocketClientError.self) {
             try WebSocketClient.validate(configuration: .init(url: "ws://x/", connectTimeoutSeconds: 0))
         }
-        #expect(throws: WebSocketClientError.self) {
-            try WebSocketClient.validate(configuration: .init(url: "ws://x/", pingInterval: -1))
+        #expect(throws: Never.self) {
+            try WebSocketClient.validate(configuration: .init(url: "ws://x/", pingInterval: -1))   // clamped to 0
         }
+        #expect(WebSocketClient.clampPingInterval(-5) == 0)
+        #expect(WebSocketClient.clampPingInterval(100_000) == 65535)
+        #expect(WebSocketClient.clampPingInterval(300) == 300)
         let endpoint = try WebSocketClient.validate(configuration: .init(url: "wss://x:8443/ocpp/CP1"))
         #expect(endpoint.description == "wss://x:8443/ocpp/CP1")
         // A valid client that is never started can be stopped and released.

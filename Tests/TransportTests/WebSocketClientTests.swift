@@ -57,6 +57,25 @@ import Glibc
         #expect(log.all.filter(\.isConnecting).count == 1)
     }
 
+    @Test func largeMessagesRoundTrip() throws {
+        let server = try LWSTestServer()
+        defer { server.shutdown() }
+        let log = EventLog()
+        let client = try makeClient(port: server.port, log: log)
+        client.start()
+        defer { client.stop() }
+        _ = try #require(log.waitFor { $0.isConnected })
+        let big = String((0..<600_000).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+        client.send(big, on: 1)
+        client.send("small after big", on: 1)
+        let texts = log.wait { events -> [String]? in
+            let texts = events.compactMap(\.receivedText)
+            return texts.count >= 2 ? texts : nil
+        }
+        #expect(texts?.first == big)
+        #expect(texts?.last == "small after big")
+    }
+
     @Test func concurrentSendsFromManyThreadsAllArrive() throws {
         let server = try LWSTestServer()
         defer { server.shutdown() }
