@@ -4,9 +4,9 @@ import Logging
 /// Answers one request exactly once, from any thread, now or later.
 ///
 /// While no answer exists the server suspends the connection (no thread, no CPU, no timeout) and
-/// resumes it when `respond` is called. Later calls are ignored (and logged). If the last reference
-/// to a responder goes away without an answer, the client gets a 500 problem document, so a lost
-/// responder cannot leak a connection.
+/// resumes it when `respond` is called. Later calls are ignored (a second answer from the application
+/// is logged as a warning). If the last reference to a responder goes away without an answer, the
+/// client gets a 500 problem document, so a lost responder cannot leak a connection.
 public final class HTTPResponder: Sendable {
     private enum Target: Sendable {
         case request(RequestState)
@@ -28,7 +28,7 @@ public final class HTTPResponder: Sendable {
     deinit {
         switch target {
         case .request(let request):
-            if request.answerIfUnanswered(.response(HTTPServerCore.noResponseProblem)) == .accepted {
+            if request.answerIfUnanswered(.response(HTTPServerCore.noResponseProblem), bySystem: true) == .accepted {
                 request.core.logger.error("HTTP handler dropped its responder without answering; sent 500",
                                           metadata: ["method": "\(request.method)", "path": "\(request.path)"])
             }
@@ -62,7 +62,6 @@ public final class HTTPResponder: Sendable {
             if request.answerIfUnanswered(answer) == .alreadyAnswered {
                 request.core.logger.warning("HTTP request answered twice; the later answer is ignored",
                                             metadata: ["method": "\(request.method)", "path": "\(request.path)"])
-                if case .stream(_, _, let stream) = answer { stream.close(.notAttached) }
             }
         case .callback(let callback):
             if !callback.deliver(answer), case .stream(_, _, let stream) = answer {
@@ -123,6 +122,7 @@ final class RequestState: @unchecked Sendable {  // see the threading note above
     // guarded by `lock`
     private var answer: HTTPAnswer?
     private var answered = false
+    private var answeredBySystem = false
     private var suspended = false
     private var completed = false
     private var stream: HTTPStream?
@@ -142,22 +142,28 @@ final class RequestState: @unchecked Sendable {  // see the threading note above
 
     var isAnswered: Bool { lock.withLock { answered || completed } }
 
-    enum AnswerOutcome { case accepted, alreadyAnswered, requestGone }
+    enum AnswerOutcome {
+        case accepted
+        /// The application answered before: a programming error worth a warning.
+        case alreadyAnswered
+        /// The request is over (connection ended) or the server answered it (503 while stopping).
+        case requestGone
+    }
 
     /// Stores the first answer and resumes the connection if it is suspended. Any thread.
-    func answerIfUnanswered(_ newAnswer: HTTPAnswer) -> AnswerOutcome {
+    /// A stream that is not used is closed.
+    func answerIfUnanswered(_ newAnswer: HTTPAnswer, bySystem: Bool = false) -> AnswerOutcome {
         lock.lock()
-        if answered {
+        if answered || completed {
+            let outcome: AnswerOutcome = (completed || answeredBySystem) ? .requestGone : .alreadyAnswered
             lock.unlock()
-            return .alreadyAnswered
+            if case .stream(_, _, let stream) = newAnswer {
+                stream.close(outcome == .requestGone ? .clientGone : .notAttached)
+            }
+            return outcome
         }
         answered = true
-        if completed {
-            // The connection ended (server stopped) before any answer: nothing to send to.
-            lock.unlock()
-            if case .stream(_, _, let stream) = newAnswer { stream.close(.clientGone) }
-            return .requestGone
-        }
+        answeredBySystem = bySystem
         answer = newAnswer
         if suspended {
             suspended = false
@@ -185,6 +191,7 @@ final class RequestState: @unchecked Sendable {  // see the threading note above
         }
         // The server is stopping: do not park the connection.
         answered = true
+        answeredBySystem = true
         lock.unlock()
         phase = .queued
         return core.queue(.response(HTTPServerCore.stoppingProblem), for: self, closeConnection: true)
@@ -211,7 +218,7 @@ final class RequestState: @unchecked Sendable {  // see the threading note above
         if let activeStream {
             activeStream.closeForShutdown()
         } else {
-            _ = answerIfUnanswered(.response(HTTPServerCore.stoppingProblem))
+            _ = answerIfUnanswered(.response(HTTPServerCore.stoppingProblem), bySystem: true)
         }
     }
 }

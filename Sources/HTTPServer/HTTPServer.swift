@@ -304,6 +304,11 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         }
         defer { MHD_destroy_response(created) }
         addHeaders(headers, to: created)
+        // Deliberately no cp_mhd_set_connection_timeout(connection, 0): while the stream has nothing
+        // to send its connection is suspended, and suspended connections never time out (MHD restarts
+        // the timer on resume; verified with a 1 s timeout and 3 s between events). The timeout then
+        // only fires for a client that stops reading while bytes are pending - exactly the stalled
+        // client that must be dropped. With timeout 0 such a connection would stay open forever.
         request.setStream(stream)
         if !request.core.registerLive(request) {
             stream.closeForShutdown()

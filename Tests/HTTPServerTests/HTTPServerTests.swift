@@ -306,6 +306,14 @@ struct HTTPServerTests {
         try client.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
         let again = try client.readHead()
         #expect(again.status == 200)
+        _ = try client.readChunk()   // the second stream's buffered "retry" line
+
+        // MHD released the first stream when its response ended: once the writer thread has let go
+        // of it too, nothing keeps it alive.
+        weak let released = stream
+        _ = streams.update { $0.removeFirst() }
+        _ = consume stream
+        #expect(waitUntil { released == nil })
     }
 
     @Test("A stalled client is dropped at the buffer bound while another stream keeps working")
