@@ -27,6 +27,7 @@ let package = Package(
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
         .target(name: "OCPP16", swiftSettings: strict),
+        .target(name: "Threads", swiftSettings: strict),
         .target(
             name: "ChargePoint",
             dependencies: [
@@ -53,13 +54,16 @@ let package = Package(
         ),
         .target(
             name: "ControlAPI",
-            dependencies: ["ChargePoint", "OCPP16", "HTTPServer"],
+            dependencies: [
+                "ChargePoint", "OCPP16", "HTTPServer", "Threads",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "chargepoint",
             dependencies: [
-                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI",
+                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),

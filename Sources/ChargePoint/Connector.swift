@@ -25,18 +25,25 @@ struct Connector: Sendable, Equatable {
     var finishing = false
     /// The CSMS refused the idTag and StopTransactionOnInvalidId is false: the EVSE offers no energy.
     var suspendedByEVSE = false
-    var errorCode = ChargePointErrorCode.noError
+    var errorCode: ChargePointErrorCode
+    var errorInfo: CiString<50>?
     var nextSampleAt: Duration?
 
     init(record: ConnectorRecord, simulatedPowerW: Double) {
         id = record.id
         plugged = record.plugged
         meter = Meter(energyWh: record.energyWh, demandW: simulatedPowerW, external: record.externalMeter)
+        errorCode = record.errorCode
+        errorInfo = record.errorInfo
     }
 
     var record: ConnectorRecord {
-        ConnectorRecord(id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external)
+        ConnectorRecord(
+            id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external, errorCode: errorCode,
+            errorInfo: errorInfo)
     }
+
+    var isFaulted: Bool { errorCode != .noError }
 
     var isDelivering: Bool {
         transactionLocalId != nil && plugged && !suspendedByEVSE
@@ -46,7 +53,11 @@ struct Connector: Sendable, Equatable {
 
     var isBusy: Bool { transactionLocalId != nil || pendingStart != nil }
 
+    /// Can take a new session now.
+    var isFree: Bool { !isBusy && !isFaulted }
+
     var status: ChargePointStatus {
+        if isFaulted { return .faulted }
         if transactionLocalId != nil {
             if suspendedByEVSE { return .suspendedEVSE }
             return plugged && meter.demandW > 0 ? .charging : .suspendedEV

@@ -5,7 +5,7 @@ import OCPP16
 enum CallPurpose: Sendable, Equatable {
     case boot
     case heartbeat
-    case status(connector: Int, ChargePointStatus)
+    case status(connector: Int, StatusReport)
     case authorize(AuthorizeOrigin)
     case transaction(sequence: Int)
 }

@@ -43,7 +43,51 @@ extension ChargePointEngine {
             withConnector(id, replyID) { engine, index in
                 engine.setMeter(connectorIndex: index, energyWh: energyWh, powerW: powerW, replyID)
             }
+        case .fault(let id, let errorCode, let info):
+            withConnector(id, replyID) { engine, index in
+                engine.setFault(connectorIndex: index, errorCode: errorCode, info: info)
+                engine.reply(replyID, .connector(engine.connectorSnapshot(index)))
+            }
+        case .configuration:
+            reply(replyID, .configuration(configurationEntries))
+        case .configurationKey(let name):
+            if let key = ConfigurationKey(named: name) {
+                reply(replyID, .configurationEntry(configurationEntry(key)))
+            } else {
+                fail(replyID, .configurationRefused(.unknownKey(name)))
+            }
+        case .changeConfiguration(let name, let value):
+            do {
+                let key = try changeConfiguration(name, to: value)
+                reply(replyID, .configurationEntry(configurationEntry(key)))
+            } catch {
+                fail(replyID, .configurationRefused(error))
+            }
+        case .snapshot:
+            let ongoing = transactions.values.filter(\.isActive).map(\.localId).sorted()
+            reply(
+                replyID,
+                .snapshot(
+                    stationSnapshot, connectors.indices.map(connectorSnapshot), ongoing.compactMap(transactionSnapshot),
+                    configurationEntries))
         }
+    }
+
+    /// A hardware fault makes the connector Faulted and ends its session ([CORE] §4.9: an inoperative
+    /// connector charges no one); NoError ends the fault.
+    private mutating func setFault(connectorIndex index: Int, errorCode: ChargePointErrorCode, info: CiString<50>?) {
+        connectors[index].errorCode = errorCode
+        connectors[index].errorInfo = errorCode == .noError ? nil : info
+        if errorCode != .noError {
+            if let localId = connectors[index].transactionLocalId {
+                stopTransaction(localId: localId, reason: .other, idTag: nil)
+            }
+            if case .api(let replyID)? = connectors[index].pendingStart?.origin {
+                fail(replyID, .connectorInoperative(connector: connectors[index].id, status: .faulted))
+            }
+            connectors[index].pendingStart = nil
+        }
+        persist(.saveConnector(connectors[index].record))
     }
 
     private mutating func withConnector(_ id: Int, _ replyID: ReplyID, _ body: (inout Self, Int) -> Void) {
@@ -65,6 +109,10 @@ extension ChargePointEngine {
     /// Offline, AllowOfflineTxForUnknownId decides ([CORE] §4.1); no local list or cache exists yet.
     private mutating func start(connectorIndex index: Int, idTag: IdToken, _ replyID: ReplyID) {
         let connector = connectors[index]
+        guard !connector.isFaulted else {
+            fail(replyID, .connectorInoperative(connector: connector.id, status: connector.status))
+            return
+        }
         guard !connector.isBusy else {
             fail(replyID, .connectorBusy(connector: connector.id, status: connector.status))
             return

@@ -37,7 +37,7 @@ extension ChargePointEngine {
             bootRetryAt = nil
             if response.interval > 0 {
                 configuration.set(.heartbeatInterval, .integer(response.interval))
-                persist(.saveConfiguration(key: ConfigurationKey.heartbeatInterval.rawValue, value: String(response.interval)))
+                configurationChanged(.heartbeatInterval)
             }
             // After a boot every connector's status is reported, connector 0 first ([ERR] 3.22).
             reportedStatus = [:]
@@ -54,16 +54,32 @@ extension ChargePointEngine {
     mutating func reportStatusChanges() {
         guard isOnline else { return }
         for connectorId in 0...connectors.count {
-            let status = connectorId == 0 ? ChargePointStatus.available : connectors[connectorId - 1].status
-            guard reportedStatus[connectorId] != status else { continue }
-            reportedStatus[connectorId] = status
-            let errorCode = connectorId == 0 ? ChargePointErrorCode.noError : connectors[connectorId - 1].errorCode
+            let report =
+                connectorId == 0
+                ? StatusReport(status: .available, errorCode: .noError, info: nil)
+                : StatusReport(connectors[connectorId - 1])
+            guard reportedStatus[connectorId] != report else { continue }
+            reportedStatus[connectorId] = report
             let request = StatusNotificationRequest(
-                connectorId: connectorId, errorCode: errorCode, status: status, timestamp: now.wallClock)
+                connectorId: connectorId, errorCode: report.errorCode, info: report.info, status: report.status,
+                timestamp: now.wallClock)
             plainOutbox.append(
                 PlainCall(
-                    request: request, purpose: .status(connector: connectorId, status),
+                    request: request, purpose: .status(connector: connectorId, report),
                     precedesSequence: nextSequence))
         }
+    }
+}
+
+/// What a StatusNotification says of a connector: a change in any part is reported.
+struct StatusReport: Sendable, Equatable {
+    var status: ChargePointStatus
+    var errorCode: ChargePointErrorCode
+    var info: CiString<50>?
+}
+
+extension StatusReport {
+    init(_ connector: Connector) {
+        self.init(status: connector.status, errorCode: connector.errorCode, info: connector.errorInfo)
     }
 }

@@ -30,6 +30,7 @@ extension ChargePointEngine {
         persist(.saveConnector(connectors[index].record))
         scheduleSample(connectorIndex: index)
         logger.info("transaction \(localId) started on connector \(connectorId) for \(pending.idTag), meter \(meterStart) Wh")
+        publishTransaction(.started, localId: localId)
         if case .api(let reply) = pending.origin { awaitConfirmation(of: sequence, localId: localId, reply: reply) }
     }
 
@@ -63,6 +64,7 @@ extension ChargePointEngine {
         }
         persist(.saveConnector(connectors[index].record))
         logger.info("transaction \(localId) stopped (\(reason.rawValue)), meter \(meterStop) Wh")
+        publishTransaction(.stopped, localId: localId)
         pruneFinishedTransactions()
         return sequence
     }
@@ -101,6 +103,7 @@ extension ChargePointEngine {
                 persist(.saveTransaction(record))
             }
             logger.info("transaction \(localId) is CSMS transaction \(response.transactionId) (\(response.idTagInfo.status.rawValue))")
+            publishTransaction(.confirmed, localId: localId)
             if response.idTagInfo.status != .accepted {
                 if let awaited = awaitingConfirmation.removeValue(forKey: sequence) {
                     fail(awaited.reply, .refused(response.idTagInfo.status))
@@ -112,6 +115,7 @@ extension ChargePointEngine {
         case .stop:
             _ = try StrictJSON.decode(StopTransactionResponse.self, from: payload)
             dequeue(sequence)
+            publishTransaction(.delivered, localId: localId)
         }
         answerAwaited(sequence: sequence)
     }

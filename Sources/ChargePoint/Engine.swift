@@ -42,9 +42,13 @@ public struct ChargePointEngine: Sendable {
     var bootRetryAt: Duration?
     var heartbeatDueAt: Duration?
     /// Status last queued for the CSMS per connector (0 = the whole charge point).
-    var reportedStatus: [Int: ChargePointStatus] = [:]
+    var reportedStatus: [Int: StatusReport] = [:]
     /// Status last put on the wire per connector: what the CSMS knows after the link drops.
-    var sentStatus: [Int: ChargePointStatus] = [:]
+    var sentStatus: [Int: StatusReport] = [:]
+    /// What observers were last shown, so that only changes are published.
+    var publishedStation: StationSnapshot?
+    var publishedConnectors: [Int: ConnectorSnapshot] = [:]
+    var meterPublishAt: Duration?
 
     // Calls of ours
     let messageIdPrefix: String
@@ -99,6 +103,7 @@ public struct ChargePointEngine: Sendable {
             let key = try configuration.change(name, to: value)
             persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
         }
+        meterPublishAt = now.uptime
         resumeTransactionsAfterRestart()
     }
 
@@ -122,6 +127,7 @@ public struct ChargePointEngine: Sendable {
         runDueTimers()
         reportStatusChanges()
         pump()
+        publishChanges()
         flushChanges()
         defer { effects = [] }
         return effects
@@ -132,6 +138,7 @@ public struct ChargePointEngine: Sendable {
     /// waits for something else (the link), and reporting it would make the runtime spin.
     public var nextDeadline: Duration? {
         var deadlines: [Duration?] = [inFlight?.deadline, heartbeatDueAt, bootRetryAt, retryNotBefore]
+        if connectors.contains(where: { $0.powerW > 0 }) { deadlines.append(meterPublishAt) }
         for connector in connectors {
             deadlines.append(connector.nextSampleAt)
             deadlines.append(connector.pendingStart?.expiresAt)

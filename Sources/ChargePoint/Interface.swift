@@ -36,6 +36,33 @@ public enum Effect: Sendable, Equatable {
     case send(String)
     case reply(ReplyID, CommandResult)
     case setPingInterval(seconds: Int)
+    /// Something an observer (the event stream) may want to see; nothing depends on its delivery.
+    case publish(Notification)
+}
+
+/// A change worth showing live: what the web page and event-stream clients follow.
+public enum Notification: Sendable, Equatable {
+    case station(StationSnapshot)
+    case connector(ConnectorSnapshot)
+    case meter(connectorId: Int, energyWh: Double, powerW: Double, time: Timestamp)
+    case transaction(TransactionEvent, TransactionSnapshot)
+    case configuration(ConfigurationEntry)
+}
+
+public enum TransactionEvent: String, Sendable, Equatable {
+    /// Begun locally; its StartTransaction is queued.
+    case started
+    /// The CSMS answered StartTransaction: the transaction id is known.
+    case confirmed
+    case stopped
+    /// The CSMS answered StopTransaction: nothing of the transaction waits any more.
+    case delivered
+}
+
+public struct ConfigurationEntry: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var readonly: Bool
 }
 
 public enum LinkState: String, Sendable, Equatable {
@@ -55,6 +82,13 @@ public enum Command: Sendable, Equatable {
     case plug(connector: Int)
     case unplug(connector: Int)
     case setMeter(connector: Int, energyWh: Double?, powerW: Double?)
+    /// A hardware fault (errorCode other than NoError) or its end (NoError).
+    case fault(connector: Int, errorCode: ChargePointErrorCode, info: CiString<50>?)
+    case configuration
+    case configurationKey(String)
+    case changeConfiguration(key: String, value: String)
+    /// Everything an event-stream client needs to start from.
+    case snapshot
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -64,6 +98,9 @@ public enum CommandResult: Sendable, Equatable {
     case transaction(TransactionSnapshot)
     case transactions([TransactionSnapshot])
     case authorization(idTag: IdToken, IdTagInfo)
+    case configuration([ConfigurationEntry])
+    case configurationEntry(ConfigurationEntry)
+    case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
     case failed(CommandFailure)
 }
 
@@ -72,6 +109,7 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case unknownConnector(Int)
     case unknownTransaction(Int)
     case connectorBusy(connector: Int, status: ChargePointStatus)
+    case connectorInoperative(connector: Int, status: ChargePointStatus)
     case noTransaction(connector: Int)
     case offline
     case offlineStartNotAllowed
@@ -80,6 +118,7 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case centralSystemError(code: String, description: String)
     case centralSystemTimeout
     case meterWouldDecrease(currentWh: Double, requestedWh: Double)
+    case configurationRefused(ConfigurationRefusal)
 }
 
 public struct StationSnapshot: Sendable, Equatable {

@@ -10,12 +10,20 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
     public var energyWh: Double
     /// True once a real meter feeds the register through the API: the simulator then stops integrating.
     public var externalMeter: Bool
+    /// A hardware fault reported through the API; it lasts until cleared, also across restarts.
+    public var errorCode: ChargePointErrorCode
+    public var errorInfo: CiString<50>?
 
-    public init(id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false) {
+    public init(
+        id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false,
+        errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil
+    ) {
         self.id = id
         self.plugged = plugged
         self.energyWh = energyWh
         self.externalMeter = externalMeter
+        self.errorCode = errorCode
+        self.errorInfo = errorInfo
     }
 }
 

@@ -11,15 +11,26 @@ public final class ControlAPI: Sendable {
     private let version: String
     private let connectorCount: Int
     private let perform: Perform
+    private let events: EventHub
+    private let page: StaticFiles
 
-    public init(csmsURL: String, version: String, connectorCount: Int, perform: @escaping Perform) {
+    public init(
+        csmsURL: String, version: String, connectorCount: Int, events: EventHub, page: StaticFiles,
+        perform: @escaping Perform
+    ) {
         self.csmsURL = csmsURL
         self.version = version
         self.connectorCount = connectorCount
+        self.events = events
+        self.page = page
         self.perform = perform
     }
 
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        if request.method == "GET" || request.method == "HEAD", let file = page.response(for: request.path) {
+            responder.respond(file)
+            return
+        }
         do {
             let route = try Route(path: request.path)
             let method = request.method == "HEAD" ? "GET" : request.method
@@ -64,6 +75,9 @@ public final class ControlAPI: Sendable {
                 let body = try Self.decode(MeterBody.self, request.body)
                 try Self.validate(body)
                 run(.setMeter(connector: connector, energyWh: body.energyWh, powerW: body.powerW), responder)
+            case .fault:
+                let body = try Self.decode(FaultBody.self, request.body)
+                run(.fault(connector: connector, errorCode: body.errorCode, info: body.info), responder)
             }
         case .authorize:
             let body = try Self.decode(IdTagBody.self, request.body)
@@ -75,7 +89,48 @@ public final class ControlAPI: Sendable {
                 throw Problem(404, "transaction-not-found", "Not Found", "'\(id)' is not a transaction id: ids are integers.")
             }
             run(.transaction(localId: localId), responder)
+        case .configuration:
+            run(.configuration, responder)
+        case .configurationKey(let key):
+            if request.method == "PUT" {
+                let body = try Self.decode(ValueBody.self, request.body)
+                run(.changeConfiguration(key: key, value: body.value), responder)
+            } else {
+                run(.configurationKey(key), responder)
+            }
+        case .messages:
+            let limit = try Self.limit(request.query["limit"], default: 200)
+            responder.respond(Self.json(200, FrameList(messages: events.recentFrames(limit: limit))))
+        case .events:
+            subscribe(request, responder)
         }
+    }
+
+    /// Opens an event stream: a client that reconnects with Last-Event-ID gets what it missed from the
+    /// backlog; anyone else starts from a snapshot taken on the engine's thread.
+    private func subscribe(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        let stream = HTTPStream()
+        let headers = [
+            (name: "Content-Type", value: "text/event-stream"), (name: "Cache-Control", value: "no-cache"),
+        ]
+        if let lastEventId = request.headers["last-event-id"].flatMap({ Int($0) }), events.resume(stream, after: lastEventId) {
+            responder.respondWithStream(status: 200, headers: headers, stream: stream)
+            return
+        }
+        let events = events
+        let csmsURL = csmsURL
+        let version = version
+        perform(.snapshot) { result in
+            guard case .snapshot(let station, let connectors, let transactions, let configuration) = result else { return }
+            events.subscribe(
+                stream,
+                snapshot: SnapshotResource(
+                    status: StationResource(snapshot: station, csmsURL: csmsURL, version: version),
+                    connectors: connectors.map(ConnectorResource.init),
+                    transactions: transactions.map(TransactionResource.init),
+                    configuration: configuration.map(ConfigurationEntryResource.init)))
+        }
+        responder.respondWithStream(status: 200, headers: headers, stream: stream)
     }
 
     /// Hands the command to the engine; the answer is written whenever the engine replies.
@@ -101,6 +156,20 @@ public final class ControlAPI: Sendable {
                 let resource = AuthorizationResource(
                     idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag)
                 responder.respond(Self.json(200, resource))
+            case .configuration(let entries):
+                responder.respond(Self.json(200, ConfigurationList(configuration: entries.map(ConfigurationEntryResource.init))))
+            case .configurationEntry(let entry):
+                if case .changeConfiguration = command {
+                    responder.respond(Self.json(200, ConfigurationChangeResource(key: entry.key, value: entry.value, readonly: entry.readonly)))
+                } else {
+                    responder.respond(Self.json(200, ConfigurationEntryResource(entry)))
+                }
+            case .snapshot(let station, let connectors, let transactions, let configuration):
+                responder.respond(Self.json(200, SnapshotResource(
+                    status: StationResource(snapshot: station, csmsURL: csmsURL, version: version),
+                    connectors: connectors.map(ConnectorResource.init),
+                    transactions: transactions.map(TransactionResource.init),
+                    configuration: configuration.map(ConfigurationEntryResource.init))))
             case .failed(let failure):
                 responder.respond(Self.problem(failure.problem(connectorCount: connectorCount)))
             }
@@ -148,8 +217,8 @@ public final class ControlAPI: Sendable {
         }
     }
 
-    private static func limit(_ text: String?) throws(Problem) -> Int {
-        guard let text else { return 50 }
+    private static func limit(_ text: String?, default fallback: Int = 50) throws(Problem) -> Int {
+        guard let text else { return fallback }
         guard let limit = Int(text), (1...1000).contains(limit) else {
             throw .invalidParameter("limit must be an integer from 1 to 1000, not '\(text)'.")
         }
@@ -173,7 +242,7 @@ public final class ControlAPI: Sendable {
 /// The API's resources, parsed from the path alone so that 404 and 405 are told apart.
 enum Route: Equatable {
     enum ConnectorAction: String {
-        case start, stop, plug, unplug, meter
+        case start, stop, plug, unplug, meter, fault
     }
 
     case health
@@ -184,6 +253,10 @@ enum Route: Equatable {
     case authorize
     case transactions
     case transaction(String)
+    case configuration
+    case configurationKey(String)
+    case messages
+    case events
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -195,6 +268,9 @@ enum Route: Equatable {
         case ["api", "v1", "connectors"]: self = .connectors
         case ["api", "v1", "authorize"]: self = .authorize
         case ["api", "v1", "transactions"]: self = .transactions
+        case ["api", "v1", "configuration"]: self = .configuration
+        case ["api", "v1", "messages"]: self = .messages
+        case ["api", "v1", "events"]: self = .events
         default:
             if segments.count == 4, segments[0...2] == ["api", "v1", "connectors"] {
                 self = .connector(segments[3])
@@ -204,6 +280,8 @@ enum Route: Equatable {
                 self = .connectorAction(segments[3], action)
             } else if segments.count == 4, segments[0...2] == ["api", "v1", "transactions"] {
                 self = .transaction(segments[3])
+            } else if segments.count == 4, segments[0...2] == ["api", "v1", "configuration"] {
+                self = .configurationKey(segments[3])
             } else {
                 throw .notFound(path)
             }
@@ -212,7 +290,9 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .status, .connectors, .connector, .transactions, .transaction: ["GET"]
+        case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events:
+            ["GET"]
+        case .configurationKey: ["GET", "PUT"]
         case .authorize: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]
         case .connectorAction: ["POST"]

@@ -62,6 +62,10 @@ extension CommandFailure {
             Problem(404, "transaction-not-found", "Not Found", "There is no transaction with local id \(id) among the ongoing and recent ones.")
         case .connectorBusy(let id, let status):
             Problem(409, "connector-busy", "Conflict", "Connector \(id) is \(status.rawValue) and already has a session: stop it first or use another connector.", extensions: ["connectorStatus": status.rawValue])
+        case .connectorInoperative(let id, let status):
+            Problem(409, "connector-inoperative", "Conflict", "Connector \(id) is \(status.rawValue): clear its fault (POST .../fault with errorCode NoError) first.", extensions: ["connectorStatus": status.rawValue])
+        case .configurationRefused(let refusal):
+            refusal.problem
         case .noTransaction(let id):
             Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
         case .offline:
@@ -78,6 +82,20 @@ extension CommandFailure {
             Problem(504, "csms-timeout", "Gateway Timeout", "The central system did not answer within MessageTimeout.")
         case .meterWouldDecrease(let current, let requested):
             Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
+        }
+    }
+}
+
+extension ConfigurationRefusal {
+    /// The local operator gets the same answers as ChangeConfiguration gives the CSMS, as HTTP statuses.
+    var problem: Problem {
+        switch self {
+        case .unknownKey(let key):
+            Problem(404, "configuration-key-not-found", "Not Found", "'\(key)' is not a configuration key of this charge point; GET /api/v1/configuration lists them.")
+        case .readOnly:
+            Problem(409, "configuration-read-only", "Conflict", "\(self); it cannot be changed.")
+        case .invalidValue:
+            Problem(422, "configuration-invalid-value", "Unprocessable Content", "\(self).")
         }
     }
 }

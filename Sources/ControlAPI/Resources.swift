@@ -93,7 +93,7 @@ struct Health: Encodable {
 }
 
 /// Meter readings go out as whole units (Wh, W), as OCPP reports them.
-private func wholeUnits(_ value: Double) -> Int {
+func wholeUnits(_ value: Double) -> Int {
     guard value.isFinite else { return 0 }
     return Int(max(-9e15, min(9e15, value.rounded(.down))))
 }
@@ -111,4 +111,63 @@ struct StopBody: Decodable {
 struct MeterBody: Decodable {
     var energyWh: Double?
     var powerW: Double?
+}
+
+struct ConfigurationEntryResource: Encodable {
+    var key: String
+    var value: String
+    var readonly: Bool
+
+    init(_ entry: ConfigurationEntry) {
+        key = entry.key
+        value = entry.value
+        readonly = entry.readonly
+    }
+}
+
+struct ConfigurationList: Encodable {
+    var configuration: [ConfigurationEntryResource]
+}
+
+struct ConfigurationChangeResource: Encodable {
+    var key: String
+    var value: String
+    var readonly: Bool
+    /// ChangeConfiguration's answer: every key of this charge point applies at once.
+    var status = "Accepted"
+}
+
+struct SnapshotResource: Encodable {
+    var status: StationResource
+    var connectors: [ConnectorResource]
+    var transactions: [TransactionResource]
+    var configuration: [ConfigurationEntryResource]
+}
+
+struct MeterResource: Encodable {
+    var connectorId: Int
+    var energyWh: Int
+    var powerW: Int
+    var time: Timestamp
+
+    init(connectorId: Int, energyWh: Double, powerW: Double, time: Timestamp) {
+        self.connectorId = connectorId
+        self.energyWh = wholeUnits(energyWh)
+        self.powerW = wholeUnits(powerW)
+        self.time = time
+    }
+}
+
+struct TransactionEventResource: Encodable {
+    var event: String
+    var transaction: TransactionResource
+}
+
+struct FaultBody: Decodable {
+    var errorCode: ChargePointErrorCode
+    var info: CiString<50>?
+}
+
+struct ValueBody: Decodable {
+    var value: String
 }

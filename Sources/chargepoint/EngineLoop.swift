@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import OCPP16
 import Store
+import Threads
 
 /// The one serial owner of the engine: a dedicated thread that takes inputs in arrival order, runs the
 /// engine, and carries out its effects in order (persist, then send or reply). Other threads (the
@@ -31,6 +32,9 @@ final class EngineLoop: @unchecked Sendable {
     private var thread: pthread_t?
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
+    var publish: @Sendable (Notification) -> Void = { _ in }
+    /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
+    var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
 
     init(engine: ChargePointEngine, store: Store, logger: Logger) {
         self.engine = engine
@@ -58,15 +62,8 @@ final class EngineLoop: @unchecked Sendable {
     }
 
     func start() {
-        let box = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            let loop = Unmanaged<EngineLoop>.fromOpaque(context!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box.toOpaque())
-        precondition(result == 0, "cannot start the engine thread: error \(result)")
-        self.thread = thread
+        thread = spawnThread { self.run() }
+        precondition(thread != nil, "cannot start the engine thread")
     }
 
     func stop() {
@@ -85,7 +82,9 @@ final class EngineLoop: @unchecked Sendable {
             for event in batch {
                 switch event {
                 case .input(let input):
-                    execute(engine.handle(input, at: Clock.now()))
+                    let now = Clock.now()
+                    if case .received(let text) = input { observeFrame(true, text, now.wallClock) }
+                    execute(engine.handle(input, at: now))
                 case .connected(let id):
                     connection = id
                     execute(engine.handle(.linkUp, at: Clock.now()))
@@ -126,11 +125,14 @@ final class EngineLoop: @unchecked Sendable {
             case .send(let text):
                 logger.debug("-> \(text)")
                 send(text, connection)
+                observeFrame(false, text, Clock.now().wallClock)
             case .reply(let id, let result):
                 let reply = condition.withLock { replies.removeValue(forKey: id) }
                 reply?(result)
             case .setPingInterval(let seconds):
                 setPingInterval(seconds)
+            case .publish(let notification):
+                publish(notification)
             }
         }
     }
@@ -139,53 +141,10 @@ final class EngineLoop: @unchecked Sendable {
 /// Reads the two clocks the engine needs: monotonic for timers, real time for timestamps.
 enum Clock {
     static func now() -> Now {
-        var monotonic = timespec()
         var real = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &monotonic)
         clock_gettime(CLOCK_REALTIME, &real)
         return Now(
-            uptime: .seconds(monotonic.tv_sec) + .nanoseconds(monotonic.tv_nsec),
+            uptime: monotonicUptime(),
             wallClock: Timestamp(millisecondsSince1970: Int64(real.tv_sec) * 1000 + Int64(real.tv_nsec) / 1_000_000))
-    }
-}
-
-/// A pthread mutex with a condition variable on the monotonic clock (TSan understands both).
-///
-/// `@unchecked Sendable`: the pthread objects are designed for use across threads.
-final class Condition: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-
-    init() {
-        pthread_mutex_init(&mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(&cond, &attributes)
-        pthread_condattr_destroy(&attributes)
-    }
-
-    deinit {
-        pthread_cond_destroy(&cond)
-        pthread_mutex_destroy(&mutex)
-    }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-
-    /// Call with the lock held.
-    func signal() { pthread_cond_signal(&cond) }
-
-    /// Call with the lock held.
-    func wait() { pthread_cond_wait(&cond, &mutex) }
-
-    /// Call with the lock held. Returns false when the deadline passed without a signal.
-    func wait(untilUptime deadline: Duration) -> Bool {
-        let (seconds, attoseconds) = deadline.components
-        var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        return pthread_cond_timedwait(&cond, &mutex, &time) != ETIMEDOUT
     }
 }

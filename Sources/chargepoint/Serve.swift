@@ -52,6 +52,9 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical [CP_LOG_LEVEL].")
     var logLevel: String?
 
+    @Option(help: "The folder of the web page served at / [CP_WEB_ROOT]; default: ./Web if it exists.")
+    var webRoot: String?
+
     @Option(
         name: .customLong("ocpp-config"),
         help: ArgumentHelp(
@@ -80,6 +83,7 @@ struct ServeOptions {
     var dataDirectory: String
     var bootNotification: BootNotificationRequest
     var logLevel: Logger.Level
+    var webRoot: String?
     var configurationOverrides: [(key: String, value: String)]
 
     init(_ serve: Serve, environment: [String: String]) throws {
@@ -127,6 +131,7 @@ struct ServeOptions {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
         self.logLevel = logLevel
+        webRoot = serve.webRoot ?? environment["CP_WEB_ROOT"] ?? (access("Web/index.html", R_OK) == 0 ? "Web" : nil)
 
         var assignments = serve.ocppConfig
         if assignments.isEmpty, let variable = environment["CP_OCPP_CONFIG"] {

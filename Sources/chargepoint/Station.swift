@@ -57,12 +57,21 @@ struct Station {
                 loop.post(.input(.linkDown(reason: reason)))
             }
         }
+        let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
         loop.send = { text, connection in client.send(text, on: connection) }
         loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+        loop.publish = events.publish
+        loop.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
+        let page: StaticFiles
+        do {
+            page = try options.webRoot.map { try StaticFiles(directory: $0) } ?? StaticFiles()
+        } catch {
+            throw ValidationError("--web-root: \(error)")
+        }
         let api = ControlAPI(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
-            perform: loop.perform)
+            events: events, page: page, perform: loop.perform)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(host: options.httpHost, port: options.httpPort),
             logger: Logger(label: "chargepoint.http"), handler: api.handle)

@@ -14,10 +14,10 @@ extension ChargePointEngine {
     }
 
     /// Validates, persists and applies at once: a new interval takes effect now, not at the next reboot.
-    mutating func changeConfiguration(_ name: String, to value: String) throws(ConfigurationRefusal) {
+    @discardableResult
+    mutating func changeConfiguration(_ name: String, to value: String) throws(ConfigurationRefusal) -> ConfigurationKey {
         let key = try configuration.change(name, to: value)
-        persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
-        logger.info("configuration \(key.rawValue) = \(configuration[key].text)")
+        configurationChanged(key)
         switch key {
         case .heartbeatInterval:
             if isOnline { scheduleHeartbeat() }
@@ -30,5 +30,19 @@ extension ChargePointEngine {
         default:
             break
         }
+        return key
+    }
+
+    /// Persists a changed key and shows it to observers.
+    mutating func configurationChanged(_ key: ConfigurationKey) {
+        persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
+        logger.info("configuration \(key.rawValue) = \(configuration[key].text)")
+        emit(.publish(.configuration(configurationEntry(key))))
+    }
+
+    var configurationEntries: [ConfigurationEntry] { ConfigurationKey.allCases.map(configurationEntry) }
+
+    func configurationEntry(_ key: ConfigurationKey) -> ConfigurationEntry {
+        ConfigurationEntry(key: key.rawValue, value: configuration[key].text, readonly: Configuration.isReadOnly(key))
     }
 }

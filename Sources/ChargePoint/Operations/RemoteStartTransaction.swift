@@ -8,10 +8,10 @@ extension ChargePointEngine {
         guard registration == .accepted else { return RemoteStartTransactionResponse(status: .rejected) }
         let index: Int?
         if let connectorId = request.connectorId {
-            index = connectors.firstIndex { $0.id == connectorId && !$0.isBusy }
+            index = connectors.firstIndex { $0.id == connectorId && $0.isFree }
         } else {
             // The connector with a cable waiting is the one the driver means; else the first free one.
-            index = connectors.firstIndex { !$0.isBusy && $0.plugged } ?? connectors.firstIndex { !$0.isBusy }
+            index = connectors.firstIndex { $0.isFree && $0.plugged } ?? connectors.firstIndex(where: \.isFree)
         }
         guard let index else {
             logger.info("RemoteStartTransaction rejected: no free connector \(request.connectorId.map(String.init) ?? "")")

@@ -1,0 +1,235 @@
+import ChargePoint
+import DequeModule
+import Glibc
+import HTTPServer
+import OCPP16
+import Threads
+
+/// Which way a frame went: `in` from the central system, `out` to it.
+public enum FrameDirection: String, Sendable {
+    case incoming = "in"
+    case outgoing = "out"
+}
+
+/// Fans engine notifications and OCPP frames out to Server-Sent-Events clients, keeps a bounded backlog
+/// so that a client reconnecting with `Last-Event-ID` misses nothing, and keeps the recent frames for
+/// `GET /api/v1/messages`.
+///
+/// Frames are kept raw and only parsed when someone looks: with nobody watching, logging a frame costs
+/// an append. A slow client never blocks a publisher: its stream is bounded and dropped when full.
+///
+/// `@unchecked Sendable`: all mutable state is guarded by `lock`.
+public final class EventHub: @unchecked Sendable {
+    struct RawFrame {
+        var time: Timestamp
+        var direction: FrameDirection
+        var text: String
+        /// The event id it got, or would have got: frames share the event numbering.
+        var id: Int
+    }
+
+    static let backlogLimit = 1024
+    static let frameLimit = 1000
+    static let keepaliveInterval: Duration = .seconds(15)
+
+    private let lock = Condition()
+    private var lastId = 0
+    private var backlog = Deque<(id: Int, bytes: [UInt8])>()
+    private var frames = Deque<RawFrame>()
+    private var subscribers: [ObjectIdentifier: HTTPStream] = [:]
+    /// The action of recent CALLs by message id, to name the action of their answers.
+    private var actions = ActionMemory()
+    private let csmsURL: String
+    private let version: String
+
+    public init(csmsURL: String, version: String) {
+        self.csmsURL = csmsURL
+        self.version = version
+        startKeepalive()
+    }
+
+    public func publish(_ notification: Notification) {
+        lock.withLock {
+            let (type, body) = render(notification)
+            broadcast(type: type, body: body)
+        }
+    }
+
+    public func frame(_ direction: FrameDirection, _ text: String, at time: Timestamp) {
+        lock.withLock {
+            lastId += 1
+            let frame = RawFrame(time: time, direction: direction, text: text, id: lastId)
+            frames.append(frame)
+            if frames.count > Self.frameLimit { frames.removeFirst() }
+            // Parsed only when watched; the action memory still learns every CALL so answers can be named.
+            if subscribers.isEmpty {
+                actions.learn(from: text)
+            } else {
+                append(id: frame.id, type: "frame", body: JSONWriter.encode(resource(frame)))
+            }
+        }
+    }
+
+    /// The last `limit` frames, oldest first.
+    func recentFrames(limit: Int) -> [FrameResource] {
+        lock.withLock { frames.suffix(limit).map(resource) }
+    }
+
+    /// Attaches a client that reconnects after `lastEventId`: true if the backlog still holds everything
+    /// it missed (which is then written to it), false if it needs a snapshot first.
+    func resume(_ stream: HTTPStream, after lastEventId: Int) -> Bool {
+        lock.withLock {
+            guard lastEventId <= lastId, lastEventId >= (backlog.first?.id ?? lastId + 1) - 1 else { return false }
+            for event in backlog where event.id > lastEventId { stream.write(event.bytes) }
+            add(stream)
+            return true
+        }
+    }
+
+    /// Attaches a new client with a snapshot taken on the engine's thread, where publications come from,
+    /// so no change can fall between the snapshot and the events that follow it.
+    func subscribe(_ stream: HTTPStream, snapshot: SnapshotResource) {
+        lock.withLock {
+            stream.write(Self.event(id: lastId, type: "snapshot", body: JSONWriter.encode(snapshot)))
+            add(stream)
+        }
+    }
+
+    // MARK: - Under the lock
+
+    private func add(_ stream: HTTPStream) {
+        let key = ObjectIdentifier(stream)
+        subscribers[key] = stream
+        stream.onClose = { [weak self] in
+            self?.lock.withLock { _ = self?.subscribers.removeValue(forKey: key) }
+        }
+        lock.signal()
+    }
+
+    private func broadcast(type: String, body: [UInt8]) {
+        lastId += 1
+        append(id: lastId, type: type, body: body)
+    }
+
+    private func append(id: Int, type: String, body: [UInt8]) {
+        let bytes = Self.event(id: id, type: type, body: body)
+        backlog.append((id, bytes))
+        if backlog.count > Self.backlogLimit { backlog.removeFirst() }
+        for stream in subscribers.values where !stream.write(bytes) {
+            subscribers.removeValue(forKey: ObjectIdentifier(stream))
+        }
+    }
+
+    private static func event(id: Int, type: String, body: [UInt8]) -> [UInt8] {
+        Array("id: \(id)\nevent: \(type)\ndata: ".utf8) + body + Array("\n\n".utf8)
+    }
+
+    private func render(_ notification: Notification) -> (String, [UInt8]) {
+        switch notification {
+        case .station(let snapshot):
+            ("status", JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
+        case .connector(let snapshot):
+            ("connector", JSONWriter.encode(ConnectorResource(snapshot: snapshot)))
+        case .meter(let connectorId, let energyWh, let powerW, let time):
+            ("meter", JSONWriter.encode(MeterResource(connectorId: connectorId, energyWh: energyWh, powerW: powerW, time: time)))
+        case .transaction(let event, let snapshot):
+            ("transaction", JSONWriter.encode(TransactionEventResource(event: event.rawValue, transaction: TransactionResource(snapshot: snapshot))))
+        case .configuration(let entry):
+            ("configuration", JSONWriter.encode(ConfigurationEntryResource(entry)))
+        }
+    }
+
+    private func resource(_ frame: RawFrame) -> FrameResource {
+        FrameResource(frame, action: actions.learn(from: frame.text))
+    }
+
+    /// SSE comments keep idle streams alive and let the server notice clients that went away.
+    private func startKeepalive() {
+        if let thread = spawnThread({ self.keepalive() }) { pthread_detach(thread) }
+    }
+
+    private func keepalive() {
+        let comment = Array(": keepalive\n\n".utf8)
+        lock.withLock {
+            while true {
+                if subscribers.isEmpty {
+                    lock.wait()
+                } else if !lock.wait(for: Self.keepaliveInterval) {
+                    for stream in subscribers.values where !stream.write(comment) {
+                        subscribers.removeValue(forKey: ObjectIdentifier(stream))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Remembers which action recent CALLs carried, bounded to the most recent ones.
+struct ActionMemory {
+    private var byMessageId: [String: String] = [:]
+    private var order = Deque<String>()
+    static let limit = 256
+
+    /// Parses the frame: remembers a CALL's action; for an answer, returns the action it answers.
+    mutating func learn(from text: String) -> String? {
+        switch RPCCodec.decode(text.utf8) {
+        case .frame(.call(let messageId, let action, _)):
+            byMessageId[messageId] = action
+            order.append(messageId)
+            if order.count > Self.limit, let oldest = order.popFirst() { byMessageId[oldest] = nil }
+            return action
+        case .frame(.callResult(let messageId, _)), .frame(.callError(let messageId, _, _, _)):
+            return byMessageId[messageId]
+        default:
+            return nil
+        }
+    }
+}
+
+/// One OCPP frame as the API shows it.
+struct FrameResource: Encodable {
+    var id: Int
+    var time: Timestamp
+    var direction: FrameDirection
+    var type: String
+    var messageId: String?
+    var action: String?
+    var payload: JSONValue
+
+    init(_ frame: EventHub.RawFrame, action: String?) {
+        id = frame.id
+        time = frame.time
+        direction = frame.direction
+        self.action = action
+        switch RPCCodec.decode(frame.text.utf8) {
+        case .frame(.call(let messageId, _, let payload)):
+            (type, self.messageId, self.payload) = ("CALL", messageId, payload)
+        case .frame(.callResult(let messageId, let payload)):
+            (type, self.messageId, self.payload) = ("CALLRESULT", messageId, payload)
+        case .frame(.callError(let messageId, let code, let description, let details)):
+            (type, self.messageId) = ("CALLERROR", messageId)
+            payload = .object(["errorCode": .string(code), "errorDescription": .string(description), "errorDetails": details])
+        case .malformed, .ignored:
+            (type, messageId, payload) = ("INVALID", nil, .string(frame.text))
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, time, direction, type, messageId, action, payload
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(time, forKey: .time)
+        try container.encode(direction.rawValue, forKey: .direction)
+        try container.encode(type, forKey: .type)
+        try container.encode(messageId, forKey: .messageId)
+        try container.encode(action, forKey: .action)
+        try container.encode(payload, forKey: .payload)
+    }
+}
+
+struct FrameList: Encodable {
+    var messages: [FrameResource]
+}

@@ -1,0 +1,84 @@
+import Glibc
+
+/// A pthread mutex with a condition variable on the monotonic clock. pthread rather than
+/// `Synchronization.Mutex`: ThreadSanitizer cannot see the futex calls that one is built on.
+///
+/// `@unchecked Sendable`: the pthread objects are made for use across threads and never move (they
+/// live in their own allocations).
+public final class Condition: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let cond: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        cond = .allocate(capacity: 1)
+        cond.initialize(to: pthread_cond_t())
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(cond, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        cond.deallocate()
+        mutex.deallocate()
+    }
+
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    /// Call with the lock held.
+    public func signal() { pthread_cond_signal(cond) }
+
+    /// Call with the lock held.
+    public func broadcast() { pthread_cond_broadcast(cond) }
+
+    /// Call with the lock held.
+    public func wait() { pthread_cond_wait(cond, mutex) }
+
+    /// Call with the lock held. Returns false when the deadline (on the monotonic clock) passed first.
+    public func wait(untilUptime deadline: Duration) -> Bool {
+        let (seconds, attoseconds) = deadline.components
+        var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        return pthread_cond_timedwait(cond, mutex, &time) != ETIMEDOUT
+    }
+
+    /// Call with the lock held. Returns false when the time passed without a signal.
+    public func wait(for duration: Duration) -> Bool {
+        wait(untilUptime: monotonicUptime() + duration)
+    }
+}
+
+/// The monotonic clock: never jumps, so timers measured on it do not either.
+public func monotonicUptime() -> Duration {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+}
+
+/// Starts a detached or joinable pthread running `body`; nil if the system refused.
+public func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body))
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { context in
+        Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+        return nil
+    }, box.toOpaque())
+    guard result == 0 else {
+        box.release()
+        return nil
+    }
+    return thread
+}
