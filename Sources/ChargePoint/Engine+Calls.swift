@@ -31,6 +31,7 @@ struct InFlightCall: Sendable {
     var messageId: String
     var action: Action
     var purpose: CallPurpose
+    var sentAt: Duration
     var deadline: Duration
 }
 
@@ -105,8 +106,10 @@ extension ChargePointEngine {
         let messageId = "\(messageIdPrefix)-\(messageCounter)"
         let action = type(of: request).action
         inFlight = InFlightCall(
-            messageId: messageId, action: action, purpose: purpose, deadline: now.uptime + messageTimeout)
+            messageId: messageId, action: action, purpose: purpose, sentAt: now.uptime,
+            deadline: now.uptime + messageTimeout)
         emit(.send(RPCCodec.call(messageId: messageId, action: action, payload: request)))
+        emit(.publish(.rpc(.callSent(action))))
         if case .status(let connector, let status) = purpose { sentStatus[connector] = status }
         if registration == .accepted { scheduleHeartbeat() }
     }
@@ -140,6 +143,8 @@ extension ChargePointEngine {
             return
         }
         inFlight = nil
+        let errorCode: String? = if case .failure(.callError(let code, _)) = result { code } else { nil }
+        emit(.publish(.rpc(.answerReceived(call.action, roundTrip: now.uptime - call.sentAt, errorCode: errorCode))))
         switch result {
         case .success(let payload):
             callSucceeded(call, payload: payload)

@@ -12,22 +12,21 @@ extension ChargePointEngine {
             answerArrived(messageId: messageId, result: .failure(.callError(code: code, description: description)))
         case .malformed(let messageId, let reason):
             logger.warning("malformed frame from the CSMS: \(reason)")
-            if registration != .rejected {
-                emit(.send(RPCCodec.callError(messageId: messageId, code: .formationViolation, description: reason)))
-            }
+            if registration != .rejected { refuse(messageId, action: "(malformed)", .formationViolation, reason) }
         case .ignored(let reason):
             logger.warning("ignored a frame from the CSMS: \(reason)")
         }
     }
 
     private mutating func handleCall(messageId: String, actionName: String, payload: JSONValue) {
+        emit(.publish(.rpc(.callReceived(action: actionName))))
         // While Rejected the charge point sends nothing at all until the retry interval has passed ([CORE] §4.2).
         guard registration != .rejected else {
             logger.warning("ignored \(actionName) from the CSMS: registration is Rejected")
             return
         }
         guard let action = Action(rawValue: actionName) else {
-            refuse(messageId, .notImplemented, "Unknown action '\(actionName)'")
+            refuse(messageId, action: actionName, .notImplemented, "Unknown action '\(actionName)'")
             return
         }
         switch action {
@@ -42,7 +41,7 @@ extension ChargePointEngine {
         case .remoteStopTransaction:
             respond(to: messageId, payload, as: RemoteStopTransactionRequest.self) { $0.remoteStop($1) }
         default:
-            refuse(messageId, .notImplemented, "\(action.rawValue) is not implemented by this charge point")
+            refuse(messageId, action: actionName, .notImplemented, "\(action.rawValue) is not implemented by this charge point")
         }
     }
 
@@ -57,14 +56,16 @@ extension ChargePointEngine {
             request = try StrictJSON.decode(Request.self, from: payload)
         } catch {
             logger.warning("invalid \(Request.action.rawValue) from the CSMS: \(error)")
-            refuse(messageId, RPCErrorCode(error.kind), error.description)
+            refuse(messageId, action: Request.action.rawValue, RPCErrorCode(error.kind), error.description)
             return
         }
         let response = operation(&self, request)
         emit(.send(RPCCodec.callResult(messageId: messageId, payload: response)))
+        emit(.publish(.rpc(.answerSent(action: Request.action.rawValue, errorCode: nil))))
     }
 
-    private mutating func refuse(_ messageId: String, _ code: RPCErrorCode, _ description: String) {
+    private mutating func refuse(_ messageId: String, action: String, _ code: RPCErrorCode, _ description: String) {
         emit(.send(RPCCodec.callError(messageId: messageId, code: code, description: description)))
+        emit(.publish(.rpc(.answerSent(action: action, errorCode: code))))
     }
 }

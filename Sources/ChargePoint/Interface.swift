@@ -47,6 +47,17 @@ public enum Notification: Sendable, Equatable {
     case meter(connectorId: Int, energyWh: Double, powerW: Double, time: Timestamp)
     case transaction(TransactionEvent, TransactionSnapshot)
     case configuration(ConfigurationEntry)
+    /// Traffic facts for metrics, one per frame.
+    case rpc(RPCEvent)
+}
+
+public enum RPCEvent: Sendable, Equatable {
+    case callSent(Action)
+    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
+    case answerReceived(Action, roundTrip: Duration, errorCode: String?)
+    case callReceived(action: String)
+    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
+    case answerSent(action: String, errorCode: RPCErrorCode?)
 }
 
 public enum TransactionEvent: String, Sendable, Equatable {

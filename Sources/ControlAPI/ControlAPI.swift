@@ -1,6 +1,7 @@
 import ChargePoint
 import HTTPServer
 import OCPP16
+import Threads
 
 /// The REST API v1 (openapi.yaml): turns HTTP requests into engine commands and command results into
 /// JSON answers. It keeps no state of its own; every answer comes from the engine's serial owner.
@@ -12,21 +13,44 @@ public final class ControlAPI: Sendable {
     private let connectorCount: Int
     private let perform: Perform
     private let events: EventHub
+    private let telemetry: Telemetry
     private let page: StaticFiles
 
     public init(
-        csmsURL: String, version: String, connectorCount: Int, events: EventHub, page: StaticFiles,
-        perform: @escaping Perform
+        csmsURL: String, version: String, connectorCount: Int, events: EventHub, telemetry: Telemetry,
+        page: StaticFiles, perform: @escaping Perform
     ) {
         self.csmsURL = csmsURL
         self.version = version
         self.connectorCount = connectorCount
         self.events = events
+        self.telemetry = telemetry
         self.page = page
         self.perform = perform
     }
 
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        let route = try? Route(path: request.path)
+        let started = monotonicUptime()
+        let telemetry = telemetry
+        let measured = HTTPResponder { answer in
+            let status: Int
+            switch answer {
+            case .response(let response):
+                status = response.status
+                responder.respond(response)
+            case .stream(let code, let headers, let stream):
+                status = code
+                responder.respondWithStream(status: code, headers: headers, stream: stream)
+            }
+            telemetry.recordHTTP(
+                route: route?.template ?? "(unmatched)", method: request.method, status: status,
+                duration: monotonicUptime() - started)
+        }
+        serve(request, measured)
+    }
+
+    private func serve(_ request: HTTPRequest, _ responder: HTTPResponder) {
         if request.method == "GET" || request.method == "HEAD", let file = page.response(for: request.path) {
             responder.respond(file)
             return
@@ -103,6 +127,15 @@ public final class ControlAPI: Sendable {
             responder.respond(Self.json(200, FrameList(messages: events.recentFrames(limit: limit))))
         case .events:
             subscribe(request, responder)
+        case .metrics:
+            let telemetry = telemetry
+            perform(.snapshot) { result in
+                guard case .snapshot(let station, let connectors, _, _) = result else { return }
+                responder.respond(
+                    HTTPResponse(
+                        status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
+                        body: telemetry.exposition(station: station, connectors: connectors)))
+            }
         }
     }
 
@@ -257,6 +290,7 @@ enum Route: Equatable {
     case configurationKey(String)
     case messages
     case events
+    case metrics
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -264,6 +298,7 @@ enum Route: Equatable {
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         switch segments {
         case ["healthz"]: self = .health
+        case ["metrics"]: self = .metrics
         case ["api", "v1", "status"]: self = .status
         case ["api", "v1", "connectors"]: self = .connectors
         case ["api", "v1", "authorize"]: self = .authorize
@@ -290,12 +325,34 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events:
+        case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
+            .metrics:
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]
         case .connectorAction: ["POST"]
+        }
+    }
+}
+
+extension Route {
+    /// The route with its parameters left as placeholders: a metrics label of bounded cardinality.
+    var template: String {
+        switch self {
+        case .health: "/healthz"
+        case .metrics: "/metrics"
+        case .status: "/api/v1/status"
+        case .connectors: "/api/v1/connectors"
+        case .connector: "/api/v1/connectors/{id}"
+        case .connectorAction(_, let action): "/api/v1/connectors/{id}/\(action.rawValue)"
+        case .authorize: "/api/v1/authorize"
+        case .transactions: "/api/v1/transactions"
+        case .transaction: "/api/v1/transactions/{id}"
+        case .configuration: "/api/v1/configuration"
+        case .configurationKey: "/api/v1/configuration/{key}"
+        case .messages: "/api/v1/messages"
+        case .events: "/api/v1/events"
         }
     }
 }

@@ -49,10 +49,8 @@ public final class EventHub: @unchecked Sendable {
     }
 
     public func publish(_ notification: Notification) {
-        lock.withLock {
-            let (type, body) = render(notification)
-            broadcast(type: type, body: body)
-        }
+        guard let (type, body) = render(notification) else { return }
+        lock.withLock { broadcast(type: type, body: body) }
     }
 
     public func frame(_ direction: FrameDirection, _ text: String, at time: Timestamp) {
@@ -124,7 +122,8 @@ public final class EventHub: @unchecked Sendable {
         Array("id: \(id)\nevent: \(type)\ndata: ".utf8) + body + Array("\n\n".utf8)
     }
 
-    private func render(_ notification: Notification) -> (String, [UInt8]) {
+    /// The event type and its JSON; nil for traffic facts, which reach clients as `frame` events instead.
+    private func render(_ notification: Notification) -> (String, [UInt8])? {
         switch notification {
         case .station(let snapshot):
             ("status", JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
@@ -136,6 +135,8 @@ public final class EventHub: @unchecked Sendable {
             ("transaction", JSONWriter.encode(TransactionEventResource(event: event.rawValue, transaction: TransactionResource(snapshot: snapshot))))
         case .configuration(let entry):
             ("configuration", JSONWriter.encode(ConfigurationEntryResource(entry)))
+        case .rpc:
+            nil
         }
     }
 

@@ -40,6 +40,7 @@ struct Station {
         }
 
         let loop = EngineLoop(engine: engine, store: store, logger: logger)
+        let telemetry = Telemetry()
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: "ocpp1.6",
@@ -50,6 +51,7 @@ struct Station {
             case .connecting:
                 loop.post(.input(.linkConnecting))
             case .connected(let connection):
+                telemetry.linkEstablished()
                 loop.post(.connected(connection: connection))
             case .received(_, let text):
                 loop.post(.input(.received(text)))
@@ -60,7 +62,9 @@ struct Station {
         let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
         loop.send = { text, connection in client.send(text, on: connection) }
         loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
-        loop.publish = events.publish
+        loop.publish = { notification in
+            if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
+        }
         loop.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
         let page: StaticFiles
@@ -71,7 +75,7 @@ struct Station {
         }
         let api = ControlAPI(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
-            events: events, page: page, perform: loop.perform)
+            events: events, telemetry: telemetry, page: page, perform: loop.perform)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(host: options.httpHost, port: options.httpPort),
             logger: Logger(label: "chargepoint.http"), handler: api.handle)
