@@ -103,6 +103,16 @@ public final class Store {
         }
     }
 
+    /// For tests: a pragma's current value.
+    func pragma(_ name: String) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    /// For tests: raw SQL, e.g. to damage a record.
+    func execute(_ sql: String) throws {
+        try database.write { db in try db.execute(sql: sql) }
+    }
+
     private static func records<Record: Decodable>(_ db: Database, _ type: Record.Type, sql: String) throws -> [Record] {
         try String.fetchAll(db, sql: sql).map { text in
             do {
