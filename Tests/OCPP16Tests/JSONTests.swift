@@ -1,3 +1,4 @@
+import Foundation
 import OCPP16
 import Testing
 
@@ -25,8 +26,10 @@ struct JSONParserTests {
         ("1e3", .number(1000)),
         ("-2.5E-3", .number(-0.0025)),
         ("0.1e+2", .number(10)),
-        (#"{"a":{"b":[1,{"c":null}]},"d":"e"}"#,
-         .object(["a": .object(["b": .array([.integer(1), .object(["c": .null])])]), "d": .string("e")])),
+        (
+            #"{"a":{"b":[1,{"c":null}]},"d":"e"}"#,
+            .object(["a": .object(["b": .array([.integer(1), .object(["c": .null])])]), "d": .string("e")])
+        ),
     ]
 
     @Test(arguments: accepted)
@@ -173,7 +176,9 @@ struct JSONSerializerTests {
     @Test func roundTripsThroughTheParser() throws {
         let value: JSONValue = .object([
             "text": .string("line\nbreak \"quoted\" \u{1} ⚡"),
-            "numbers": .array([.integer(.min), .integer(.max), .number(0.1), .number(-2.5e-300), .number(1.7976931348623157e308)]),
+            "numbers": .array([
+                .integer(.min), .integer(.max), .number(0.1), .number(-2.5e-300), .number(1.7976931348623157e308),
+            ]),
             "nested": .object(["empty": .object([:]), "list": .array([]), "flag": .bool(true), "nothing": .null]),
         ])
         #expect(try JSONValue.parse(value.serialized()) == value)
@@ -190,7 +195,8 @@ struct JSONWriterTests {
     }
 
     @Test func omitsNilOptionalsAndKeepsDeclarationOrder() {
-        #expect(JSONWriter.string(Reading(zeta: 1, alpha: nil, mid: [1.5, 2], flag: nil)) == #"{"zeta":1,"mid":[1.5,2]}"#)
+        #expect(
+            JSONWriter.string(Reading(zeta: 1, alpha: nil, mid: [1.5, 2], flag: nil)) == #"{"zeta":1,"mid":[1.5,2]}"#)
         #expect(
             JSONWriter.string(Reading(zeta: -2, alpha: "a\"b", mid: [], flag: false))
                 == #"{"zeta":-2,"alpha":"a\"b","mid":[],"flag":false}"#)
@@ -306,5 +312,62 @@ struct JSONWriterTests {
         ])
         #expect(JSONWriter.string(value) == value.serialized())
         #expect(JSONWriter.string(value) == #"{"a":{"k":"v\n"},"m":true,"z":[1e-07,3,null]}"#)
+    }
+}
+
+@Suite("JSONValue with other coders")
+struct JSONValueInteroperabilityTests {
+    /// Foundation stands in for any decoder that is not ours: `JSONValue` must find the shape
+    /// through the ordinary container API.
+    @Test func decodesFromForeignDecoders() throws {
+        let json = Data(#"{"a":[1,2.5,"x",null,true,{"b":[]}]}"#.utf8)
+        let expected: JSONValue = .object([
+            "a": .array([.integer(1), .number(2.5), .string("x"), .null, .bool(true), .object(["b": .array([])])])
+        ])
+        #expect(try JSONDecoder().decode(JSONValue.self, from: json) == expected)
+    }
+
+    @Test func encodesThroughForeignEncoders() throws {
+        let value: JSONValue = .object(["b": .array([.integer(1), .null]), "a": .string("x")])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(String(decoding: try encoder.encode(value), as: UTF8.self) == #"{"a":"x","b":[1,null]}"#)
+    }
+}
+
+@Suite("JSON writer misuse")
+struct JSONWriterMisuseTests {
+    struct Failing: Encodable {
+        struct Refusal: Error {}
+
+        func encode(to encoder: any Encoder) throws {
+            throw Refusal()
+        }
+    }
+
+    @Test func trapsWhenAValueThrowsWhileEncoding() async {
+        await #expect(processExitsWith: .failure) {
+            _ = JSONWriter.encode(Failing())
+        }
+    }
+
+    /// Writes to a nested container after its parent moved on, which a streaming writer cannot honour.
+    struct Interleaved: Encodable {
+        enum Keys: String, CodingKey {
+            case inner, after, late
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            var inner = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+            try container.encode(1, forKey: .after)
+            try inner.encode(2, forKey: .late)
+        }
+    }
+
+    @Test func trapsInsteadOfWritingMalformedJSON() async {
+        await #expect(processExitsWith: .failure) {
+            _ = JSONWriter.encode(Interleaved())
+        }
     }
 }

@@ -64,7 +64,8 @@ private func setProfile(period: String) -> String {
 @Suite("Strict decoder")
 struct StrictDecoderTests {
     @Test func decodesNestedSynthesizedTypes() throws {
-        let decoded = try decode(ProfileRequest.self, setProfile(period: #"{"startPeriod":60,"limit":6.5,"numberPhases":3}"#))
+        let decoded = try decode(
+            ProfileRequest.self, setProfile(period: #"{"startPeriod":60,"limit":6.5,"numberPhases":3}"#))
         let expected = ProfileRequest(
             connectorId: 1,
             csChargingProfiles: Profile(
@@ -90,21 +91,26 @@ struct StrictDecoderTests {
     @Test func reportsMissingFieldsWithTheFullPath() {
         let error = payloadError(ProfileRequest.self, setProfile(period: #"{"limit":6}"#))
         #expect(
-            error?.description == "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1].startPeriod: required field is missing")
+            error?.description
+                == "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1].startPeriod: required field is missing"
+        )
         #expect(error?.kind == .missingField)
     }
 
     @Test func reportsUnknownFieldsAtNestedLevels() {
-        let error = payloadError(ProfileRequest.self, setProfile(period: #"{"startPeriod":60,"limit":6,"stackLevel":1}"#))
+        let error = payloadError(
+            ProfileRequest.self, setProfile(period: #"{"startPeriod":60,"limit":6,"stackLevel":1}"#))
         #expect(
             error
                 == PayloadError(
-                    kind: .unknownField, path: "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1].stackLevel",
+                    kind: .unknownField,
+                    path: "csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1].stackLevel",
                     message: "unknown field"))
     }
 
     @Test func reportsUnknownFieldsAtTheRootAndInEmptyMessages() {
-        #expect(payloadError(Period.self, #"{"startPeriod":0,"limit":1,"b":1,"a":2}"#)?.description == "a: unknown field")
+        #expect(
+            payloadError(Period.self, #"{"startPeriod":0,"limit":1,"b":1,"a":2}"#)?.description == "a: unknown field")
         #expect(payloadError(EmptyPayload.self, #"{"foo":1}"#)?.description == "foo: unknown field")
         #expect(payloadError(EmptyPayload.self, "{}") == nil)
     }
@@ -136,7 +142,8 @@ struct StrictDecoderTests {
         #expect(
             payloadError(Profile.self, #"{"chargingProfileId":2147483648,"chargingSchedule":{}}"#)
                 == PayloadError(
-                    kind: .invalidValue, path: "chargingProfileId", message: "2147483648 is out of range -2147483648...2147483647"))
+                    kind: .invalidValue, path: "chargingProfileId",
+                    message: "2147483648 is out of range -2147483648...2147483647"))
         #expect(try StrictJSON.decode(UInt8.self, from: .integer(255)) == 255)
         #expect(
             throws: PayloadError(kind: .invalidValue, path: "", message: "-1 is out of range 0...255"),
@@ -156,7 +163,8 @@ struct StrictDecoderTests {
         #expect(try decode([Double].self, "[1,2.5,-3e2]") == [1, 2.5, -300])
         #expect(try decode([Float].self, "[16,0.1]") == [16, 0.1])
         #expect(
-            throws: PayloadError(kind: .invalidValue, path: "[0]", message: "1e+300 is out of range for a 32-bit float"),
+            throws: PayloadError(
+                kind: .invalidValue, path: "[0]", message: "1e+300 is out of range for a 32-bit float"),
             performing: { try decode([Float].self, "[1e300]") })
     }
 
@@ -173,7 +181,8 @@ struct StrictDecoderTests {
                 == PayloadError(kind: .notAnObject, path: "", message: "expected an object, found an array"))
         #expect(
             payloadError(Profile.self, #"{"chargingProfileId":1,"chargingSchedule":"none"}"#)
-                == PayloadError(kind: .wrongType, path: "chargingSchedule", message: "expected an object, found a string"))
+                == PayloadError(
+                    kind: .wrongType, path: "chargingSchedule", message: "expected an object, found a string"))
         #expect(
             payloadError(Schedule.self, #"{"chargingRateUnit":"W","chargingSchedulePeriod":{}}"#)?.description
                 == "chargingSchedulePeriod: expected an array, found an object")
@@ -315,7 +324,9 @@ struct CiStringTests {
     @Test func enforcesTheMaximumLengthOnConstruction() {
         #expect(IdToken(String(repeating: "A", count: 20))?.value == String(repeating: "A", count: 20))
         #expect(IdToken(String(repeating: "A", count: 21)) == nil)
-        let empty = "", twoBytesPlusOne = "äb", twoBytesPlusTwo = "äbc"
+        let empty = ""
+        let twoBytesPlusOne = "äb"
+        let twoBytesPlusTwo = "äbc"
         #expect(CiString<3>(empty)?.value == "")
         #expect(CiString<3>(twoBytesPlusOne)?.value == "äb")
         #expect(CiString<3>(twoBytesPlusTwo) == nil)
@@ -339,6 +350,13 @@ struct CiStringTests {
         #expect(!lower.equalsIgnoringCase("ABC-124"))
         #expect(!lower.equalsIgnoringCase("ABC-1234"))
         #expect(Set([lower, upper, "abc-123"]).count == 2)
+    }
+
+    @Test func trapsOnAnOverlongLiteral() async {
+        await #expect(processExitsWith: .failure) {
+            let tag: CiString<2> = "abc"
+            _ = tag
+        }
     }
 
     @Test func encodesAsAPlainString() {

@@ -99,23 +99,48 @@ struct TimestampTests {
     @Test func encodesAndDecodesAsAString() throws {
         let sample = Sample(timestamp: Timestamp(millisecondsSince1970: 1_795_851_265_123))
         #expect(JSONWriter.string(sample) == #"{"timestamp":"2026-11-28T07:34:25.123Z"}"#)
-        let decoded = try StrictJSON.decode(Sample.self, from: .object(["timestamp": .string("2026-11-28T08:34:25.123+01:00")]))
+        let decoded = try StrictJSON.decode(
+            Sample.self, from: .object(["timestamp": .string("2026-11-28T08:34:25.123+01:00")]))
         #expect(decoded == sample)
     }
 
     static let decodingFailures: [(JSONValue, PayloadError)] = [
-        (.string("2026-13-01T00:00:00Z"),
-         PayloadError(kind: .invalidValue, path: "timestamp", message: #""2026-13-01T00:00:00Z" is not an RFC 3339 date-time: month 13 is out of range"#)),
-        (.string("2026-02-29T00:00:00Z"),
-         PayloadError(kind: .invalidValue, path: "timestamp", message: #""2026-02-29T00:00:00Z" is not an RFC 3339 date-time: day 29 does not exist in 2026-02"#)),
-        (.string("2026-01-01T24:00:00Z"),
-         PayloadError(kind: .invalidValue, path: "timestamp", message: #""2026-01-01T24:00:00Z" is not an RFC 3339 date-time: hour 24 is out of range"#)),
-        (.string("2026-01-01T00:00:00"),
-         PayloadError(kind: .invalidValue, path: "timestamp", message: #""2026-01-01T00:00:00" is not an RFC 3339 date-time: missing time zone designator (Z or ±hh:mm)"#)),
-        (.string("2026-01-01 00:00:00Z"),
-         PayloadError(kind: .invalidValue, path: "timestamp", message: #""2026-01-01 00:00:00Z" is not an RFC 3339 date-time: expected 'T' after the date at position 10"#)),
-        (.integer(1_767_225_600),
-         PayloadError(kind: .wrongType, path: "timestamp", message: "expected a string, found an integer")),
+        (
+            .string("2026-13-01T00:00:00Z"),
+            PayloadError(
+                kind: .invalidValue, path: "timestamp",
+                message: #""2026-13-01T00:00:00Z" is not an RFC 3339 date-time: month 13 is out of range"#)
+        ),
+        (
+            .string("2026-02-29T00:00:00Z"),
+            PayloadError(
+                kind: .invalidValue, path: "timestamp",
+                message: #""2026-02-29T00:00:00Z" is not an RFC 3339 date-time: day 29 does not exist in 2026-02"#)
+        ),
+        (
+            .string("2026-01-01T24:00:00Z"),
+            PayloadError(
+                kind: .invalidValue, path: "timestamp",
+                message: #""2026-01-01T24:00:00Z" is not an RFC 3339 date-time: hour 24 is out of range"#)
+        ),
+        (
+            .string("2026-01-01T00:00:00"),
+            PayloadError(
+                kind: .invalidValue, path: "timestamp",
+                message:
+                    #""2026-01-01T00:00:00" is not an RFC 3339 date-time: missing time zone designator (Z or ±hh:mm)"#)
+        ),
+        (
+            .string("2026-01-01 00:00:00Z"),
+            PayloadError(
+                kind: .invalidValue, path: "timestamp",
+                message:
+                    #""2026-01-01 00:00:00Z" is not an RFC 3339 date-time: expected 'T' after the date at position 10"#)
+        ),
+        (
+            .integer(1_767_225_600),
+            PayloadError(kind: .wrongType, path: "timestamp", message: "expected a string, found an integer")
+        ),
     ]
 
     @Test(arguments: decodingFailures)

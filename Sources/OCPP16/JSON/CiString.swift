@@ -5,7 +5,9 @@
 /// character count, and for anything else it is the conservative bound a fixed-width field on
 /// the other side would apply. Content is not restricted to ASCII, because rejecting a stray
 /// non-ASCII character would break interoperability for no safety gain.
-public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     /// Stored exactly as received. Equality and hashing are case-sensitive so that the value
     /// survives a round trip unchanged; use ``equalsIgnoringCase(_:)`` where OCPP compares
     /// case-insensitively.
@@ -29,7 +31,8 @@ public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomS
     public init(from decoder: any Decoder) throws {
         let string = try decoder.singleValueContainer().decode(String.self)
         guard let bounded = Self(string) else {
-            throw decoder.payloadError(.tooLong, "is \(string.utf8.count) characters long, at most \(maxLength) are allowed")
+            throw decoder.payloadError(
+                .tooLong, "is \(string.utf8.count) characters long, at most \(maxLength) are allowed")
         }
         self = bounded
     }

@@ -1,7 +1,7 @@
 /// A proleptic Gregorian calendar date, converted to and from days since 1970-01-01 with
 /// Howard Hinnant's `days_from_civil` / `civil_from_days`, which are exact for every
 /// representable day without tables or loops (http://howardhinnant.github.io/date_algorithms.html).
-struct CivilDate: Equatable {
+struct CivilDate {
     var year: Int64
     /// 1...12
     var month: Int64

@@ -44,21 +44,35 @@ enum JSONOutput {
         }
     }
 
+    /// Copies runs of bytes that need no escaping in one go; most OCPP strings are one such run.
     static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            if let letter = shortEscapeLetter(for: byte) {
-                output.append(UInt8(ascii: "\\"))
-                output.append(letter)
-            } else if byte < 0x20 {
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigit(byte >> 4))
-                output.append(hexDigit(byte & 0x0F))
-            } else {
-                output.append(byte)
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in utf8.indices where needsEscape(utf8[index]) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscape(utf8[index], to: &output)
+                runStart = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func appendEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
+        if let letter = shortEscapeLetter(for: byte) {
+            output.append(letter)
+        } else {
+            output.append(contentsOf: "u00".utf8)
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0x0F))
+        }
     }
 
     /// The letter after the backslash for characters JSON lets us escape by name.

@@ -129,7 +129,9 @@ struct JSONParser {
 
     // MARK: Scalars
 
-    private mutating func parseLiteral(_ literal: StaticString, as value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func parseLiteral(_ literal: StaticString, as value: JSONValue) throws(JSONSyntaxError)
+        -> JSONValue
+    {
         for expected in UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) {
             guard offset < bytes.count else {
                 throw unexpectedEnd()
@@ -217,8 +219,11 @@ struct JSONParser {
                 let content = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<offset])
                 offset += 1
                 // ASCII needs no validation, and skipping the (unspecialized, generic)
-                // validating initializer roughly halves parse time for typical OCPP payloads.
-                return highBits < 0x80 ? String(decoding: content, as: UTF8.self) : try Self.string(validating: content, startingAt: start)
+                // validating initializer cuts parse time by about 40% for typical OCPP payloads.
+                if highBits < 0x80 {
+                    return String(decoding: content, as: UTF8.self)
+                }
+                return try Self.string(validating: content, startingAt: start)
             }
             if byte == UInt8(ascii: "\\") {
                 return try parseEscapedString(from: start)
@@ -316,7 +321,9 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw JSONSyntaxError(offset: offset, reason: "\\u escape needs a hex digit, found \(Self.describe(byte: byte))")
+            default:
+                throw JSONSyntaxError(
+                    offset: offset, reason: "\\u escape needs a hex digit, found \(Self.describe(byte: byte))")
             }
             value = value << 4 | UInt32(digit)
             offset += 1
@@ -324,7 +331,9 @@ struct JSONParser {
         return value
     }
 
-    private static func string(validating content: UnsafeBufferPointer<UInt8>, startingAt start: Int) throws(JSONSyntaxError) -> String {
+    private static func string(validating content: UnsafeBufferPointer<UInt8>, startingAt start: Int)
+        throws(JSONSyntaxError) -> String
+    {
         guard let string = String(validating: content, as: UTF8.self) else {
             throw JSONSyntaxError(offset: start, reason: "invalid UTF-8 in string")
         }

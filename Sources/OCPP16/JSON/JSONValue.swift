@@ -8,7 +8,8 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case bool(Bool)
     /// A number written without fraction or exponent that fits in 64 bits.
     case integer(Int64)
-    /// Any other number; always finite.
+    /// Any other number. The parser only produces finite ones; the serializer writes a
+    /// non-finite one as `null`.
     case number(Double)
     case string(String)
     case array([JSONValue])

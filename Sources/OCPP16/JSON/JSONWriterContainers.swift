@@ -147,7 +147,9 @@ struct StreamUnkeyedContainer: UnkeyedEncodingContainer {
         try stream.encode(value, at: path.appending(index))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let index = beginItem()
         return KeyedEncodingContainer(
             StreamKeyedContainer<NestedKey>(stream: stream, object: stream.open(.object), path: path.appending(index)))

@@ -79,7 +79,7 @@ final class StrictDecoder: Decoder {
         }
     }
 
-    func isNull() -> Bool {
+    var isNull: Bool {
         value == .null
     }
 
@@ -138,7 +138,8 @@ extension PayloadError {
     /// Normalizes what a type's `init(from:)` threw. `PayloadError`s pass unchanged, so types can
     /// throw their own; Swift's `DecodingError`s (from synthesized code, e.g. an enum's unknown raw
     /// value) map to the matching kind; anything else counts as an invalid value at this path.
-    init(converting error: any Error, thrownWhileDecoding value: JSONValue, as type: Any.Type, at path: CodingPathNode) {
+    init(converting error: any Error, thrownWhileDecoding value: JSONValue, as type: Any.Type, at path: CodingPathNode)
+    {
         switch error {
         case let error as PayloadError:
             self = error
@@ -160,7 +161,8 @@ extension PayloadError {
     private static func rejection(of value: JSONValue, as type: Any.Type) -> String {
         let shown = value.serialized()
         let allowed = (type as? any CaseIterable.Type).map { rawValues(of: $0) } ?? []
-        return allowed.isEmpty ? "\(shown) is not a valid value" : "\(shown) is not one of \(allowed.joined(separator: ", "))"
+        return allowed.isEmpty
+            ? "\(shown) is not a valid value" : "\(shown) is not one of \(allowed.joined(separator: ", "))"
     }
 
     private static func rawValues<Enumeration: CaseIterable>(of _: Enumeration.Type) -> [String] {

@@ -121,7 +121,9 @@ struct RFC3339Reader {
         }
 
         try require(1...12 ~= month, "month \(month) is out of range")
-        try require(1...CivilDate.daysInMonth(month, of: year) ~= day, "day \(day) does not exist in \(year)-\(Self.twoDigits(month))")
+        try require(
+            1...CivilDate.daysInMonth(month, of: year) ~= day,
+            "day \(day) does not exist in \(year)-\(Self.twoDigits(month))")
         try require(0...23 ~= hour, "hour \(hour) is out of range")
         try require(0...59 ~= minute, "minute \(minute) is out of range")
         try require(0...60 ~= second, "second \(second) is out of range")
@@ -172,7 +174,8 @@ struct RFC3339Reader {
             let seconds = hours * 3_600 + minutes * 60
             return designator == UInt8(ascii: "-") ? -seconds : seconds
         default:
-            throw TimestampSyntaxError(reason: "expected a time zone designator (Z or ±hh:mm) at position \(offset - 1)")
+            throw TimestampSyntaxError(
+                reason: "expected a time zone designator (Z or ±hh:mm) at position \(offset - 1)")
         }
     }
 
@@ -199,7 +202,8 @@ struct RFC3339Reader {
         _ separator: Unicode.Scalar, orLowercase acceptsLowercase: Bool = false, after field: String
     ) throws(TimestampSyntaxError) {
         let expected = UInt8(ascii: separator)
-        guard offset < bytes.count, bytes[offset] == expected || (acceptsLowercase && bytes[offset] == expected | 0x20) else {
+        guard offset < bytes.count, bytes[offset] == expected || (acceptsLowercase && bytes[offset] == expected | 0x20)
+        else {
             throw TimestampSyntaxError(reason: "expected '\(separator)' after the \(field) at position \(offset)")
         }
         offset += 1
