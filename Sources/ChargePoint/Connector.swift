@@ -27,6 +27,8 @@ struct Connector: Sendable, Equatable {
     var suspendedByEVSE = false
     var errorCode: ChargePointErrorCode
     var errorInfo: CiString<50>?
+    var operative: Bool
+    var scheduledAvailability: AvailabilityType?
     var nextSampleAt: Duration?
 
     init(record: ConnectorRecord, simulatedPowerW: Double) {
@@ -35,12 +37,14 @@ struct Connector: Sendable, Equatable {
         meter = Meter(energyWh: record.energyWh, demandW: simulatedPowerW, external: record.externalMeter)
         errorCode = record.errorCode
         errorInfo = record.errorInfo
+        operative = record.operative
+        scheduledAvailability = record.scheduledAvailability
     }
 
     var record: ConnectorRecord {
         ConnectorRecord(
             id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external, errorCode: errorCode,
-            errorInfo: errorInfo)
+            errorInfo: errorInfo, operative: operative, scheduledAvailability: scheduledAvailability)
     }
 
     var isFaulted: Bool { errorCode != .noError }
@@ -54,10 +58,11 @@ struct Connector: Sendable, Equatable {
     var isBusy: Bool { transactionLocalId != nil || pendingStart != nil }
 
     /// Can take a new session now.
-    var isFree: Bool { !isBusy && !isFaulted }
+    var isFree: Bool { !isBusy && !isFaulted && operative }
 
     var status: ChargePointStatus {
         if isFaulted { return .faulted }
+        if !operative { return .unavailable }
         if transactionLocalId != nil {
             if suspendedByEVSE { return .suspendedEVSE }
             return plugged && meter.demandW > 0 ? .charging : .suspendedEV

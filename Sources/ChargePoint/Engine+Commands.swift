@@ -48,6 +48,14 @@ extension ChargePointEngine {
                 engine.setFault(connectorIndex: index, errorCode: errorCode, info: info)
                 engine.reply(replyID, .connector(engine.connectorSnapshot(index)))
             }
+        case .changeAvailability(let id, let type):
+            if let status = changeAvailability(connectorId: id, to: type) {
+                reply(replyID, .availability(status))
+            } else {
+                fail(replyID, .unknownConnector(id))
+            }
+        case .unlock(let id):
+            withConnector(id, replyID) { engine, index in engine.reply(replyID, .unlock(engine.unlock(connectorId: id))) }
         case .configuration:
             reply(replyID, .configuration(configurationEntries))
         case .configurationKey(let name):
@@ -109,7 +117,7 @@ extension ChargePointEngine {
     /// Offline, AllowOfflineTxForUnknownId decides ([CORE] §4.1); no local list or cache exists yet.
     private mutating func start(connectorIndex index: Int, idTag: IdToken, _ replyID: ReplyID) {
         let connector = connectors[index]
-        guard !connector.isFaulted else {
+        guard !connector.isFaulted && connector.operative else {
             fail(replyID, .connectorInoperative(connector: connector.id, status: connector.status))
             return
         }

@@ -30,6 +30,10 @@ extension ChargePointEngine {
             return
         }
         switch action {
+        case .changeAvailability:
+            respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .unlockConnector:
+            respond(to: messageId, payload, as: UnlockConnectorRequest.self) { $0.unlockConnector($1) }
         case .changeConfiguration:
             respond(to: messageId, payload, as: ChangeConfigurationRequest.self) { $0.changeConfiguration($1) }
         case .dataTransfer:

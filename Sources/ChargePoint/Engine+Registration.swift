@@ -56,7 +56,7 @@ extension ChargePointEngine {
         for connectorId in 0...connectors.count {
             let report =
                 connectorId == 0
-                ? StatusReport(status: .available, errorCode: .noError, info: nil)
+                ? StatusReport(status: station.operative ? .available : .unavailable, errorCode: .noError, info: nil)
                 : StatusReport(connectors[connectorId - 1])
             guard reportedStatus[connectorId] != report else { continue }
             reportedStatus[connectorId] = report

@@ -61,6 +61,9 @@ extension ChargePointEngine {
             connectors[index].nextSampleAt = nil
             connectors[index].suspendedByEVSE = false
             connectors[index].finishing = connectors[index].plugged
+            if let scheduled = connectors[index].scheduledAvailability {
+                setAvailability(scheduled, connectorIndex: index)
+            }
         }
         persist(.saveConnector(connectors[index].record))
         logger.info("transaction \(localId) stopped (\(reason.rawValue)), meter \(meterStop) Wh")

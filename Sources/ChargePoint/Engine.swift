@@ -59,6 +59,7 @@ public struct ChargePointEngine: Sendable {
     var transactionQueue = Deque<Int>()
 
     // Model
+    var station: StationRecord
     var connectors: [Connector]
     var transactions: [Int: TransactionRecord] = [:]
     var queued: [Int: QueuedMessage] = [:]
@@ -87,6 +88,7 @@ public struct ChargePointEngine: Sendable {
 
         configuration = Configuration(connectorCount: settings.connectorCount)
         for (key, value) in persisted.configuration { configuration.restore(key, value) }
+        station = persisted.station
 
         connectors = (1...max(settings.connectorCount, 1)).map { id in
             let record = persisted.connectors.first { $0.id == id } ?? ConnectorRecord(id: id)

@@ -95,6 +95,9 @@ public enum Command: Sendable, Equatable {
     case setMeter(connector: Int, energyWh: Double?, powerW: Double?)
     /// A hardware fault (errorCode other than NoError) or its end (NoError).
     case fault(connector: Int, errorCode: ChargePointErrorCode, info: CiString<50>?)
+    /// Connector 0 means the whole charge point.
+    case changeAvailability(connector: Int, AvailabilityType)
+    case unlock(connector: Int)
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -112,6 +115,8 @@ public enum CommandResult: Sendable, Equatable {
     case configuration([ConfigurationEntry])
     case configurationEntry(ConfigurationEntry)
     case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
+    case availability(AvailabilityStatus)
+    case unlock(UnlockStatus)
     case failed(CommandFailure)
 }
 

@@ -13,10 +13,15 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
     /// A hardware fault reported through the API; it lasts until cleared, also across restarts.
     public var errorCode: ChargePointErrorCode
     public var errorInfo: CiString<50>?
+    /// ChangeAvailability's verdict, kept across reboots ([CORE] §5.2).
+    public var operative: Bool
+    /// A change that waits for the running transaction to end ("Scheduled").
+    public var scheduledAvailability: AvailabilityType?
 
     public init(
         id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false,
-        errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil
+        errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil, operative: Bool = true,
+        scheduledAvailability: AvailabilityType? = nil
     ) {
         self.id = id
         self.plugged = plugged
@@ -24,6 +29,8 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
         self.externalMeter = externalMeter
         self.errorCode = errorCode
         self.errorInfo = errorInfo
+        self.operative = operative
+        self.scheduledAvailability = scheduledAvailability
     }
 }
 
@@ -54,6 +61,15 @@ public struct TransactionRecord: Codable, Sendable, Equatable {
         self.meterStart = meterStart
         self.startedAt = startedAt
         stopTransactionData = []
+    }
+}
+
+/// What concerns the charge point as a whole (connector 0).
+public struct StationRecord: Codable, Sendable, Equatable {
+    public var operative: Bool
+
+    public init(operative: Bool = true) {
+        self.operative = operative
     }
 }
 
@@ -92,6 +108,7 @@ public struct QueuedMessage: Codable, Sendable, Equatable {
 /// One change to durable state. A batch of them is committed in one SQLite transaction before any frame or
 /// API answer that depends on it leaves the process.
 public enum StoreChange: Sendable, Equatable {
+    case saveStation(StationRecord)
     case saveConnector(ConnectorRecord)
     case saveTransaction(TransactionRecord)
     case deleteTransaction(localId: Int)
@@ -104,6 +121,7 @@ public enum StoreChange: Sendable, Equatable {
 /// Everything the store hands back at start-up.
 public struct PersistedState: Sendable, Equatable {
     public var configuration: [String: String]
+    public var station: StationRecord
     public var connectors: [ConnectorRecord]
     /// Active transactions and the most recent finished ones.
     public var transactions: [TransactionRecord]
@@ -111,10 +129,11 @@ public struct PersistedState: Sendable, Equatable {
     public var queue: [QueuedMessage]
 
     public init(
-        configuration: [String: String] = [:], connectors: [ConnectorRecord] = [],
-        transactions: [TransactionRecord] = [], queue: [QueuedMessage] = []
+        configuration: [String: String] = [:], station: StationRecord = StationRecord(),
+        connectors: [ConnectorRecord] = [], transactions: [TransactionRecord] = [], queue: [QueuedMessage] = []
     ) {
         self.configuration = configuration
+        self.station = station
         self.connectors = connectors
         self.transactions = transactions
         self.queue = queue

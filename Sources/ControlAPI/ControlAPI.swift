@@ -102,6 +102,11 @@ public final class ControlAPI: Sendable {
             case .fault:
                 let body = try Self.decode(FaultBody.self, request.body)
                 run(.fault(connector: connector, errorCode: body.errorCode, info: body.info), responder)
+            case .availability:
+                let body = try Self.decode(AvailabilityBody.self, request.body)
+                run(.changeAvailability(connector: connector, body.type), responder)
+            case .unlock:
+                run(.unlock(connector: connector), responder)
             }
         case .authorize:
             let body = try Self.decode(IdTagBody.self, request.body)
@@ -203,6 +208,10 @@ public final class ControlAPI: Sendable {
                     connectors: connectors.map(ConnectorResource.init),
                     transactions: transactions.map(TransactionResource.init),
                     configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .availability(let status):
+                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
+            case .unlock(let status):
+                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
             case .failed(let failure):
                 responder.respond(Self.problem(failure.problem(connectorCount: connectorCount)))
             }
@@ -275,7 +284,7 @@ public final class ControlAPI: Sendable {
 /// The API's resources, parsed from the path alone so that 404 and 405 are told apart.
 enum Route: Equatable {
     enum ConnectorAction: String {
-        case start, stop, plug, unplug, meter, fault
+        case start, stop, plug, unplug, meter, fault, availability, unlock
     }
 
     case health

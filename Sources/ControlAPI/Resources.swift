@@ -171,3 +171,12 @@ struct FaultBody: Decodable {
 struct ValueBody: Decodable {
     var value: String
 }
+
+struct AvailabilityBody: Decodable {
+    var type: AvailabilityType
+}
+
+/// The OCPP status a CSMS would have got for the same request (ChangeAvailability, UnlockConnector, ...).
+struct StatusResource: Encodable {
+    var status: String
+}

@@ -63,6 +63,12 @@ public struct ChargingSchedulePeriod: Codable, Sendable, Equatable {
     public var startPeriod: Int
     public var limit: Double
     public var numberPhases: Int?
+
+    public init(startPeriod: Int, limit: Double, numberPhases: Int? = nil) {
+        self.startPeriod = startPeriod
+        self.limit = limit
+        self.numberPhases = numberPhases
+    }
 }
 
 public struct ChargingSchedule: Codable, Sendable, Equatable {
@@ -71,6 +77,17 @@ public struct ChargingSchedule: Codable, Sendable, Equatable {
     public var chargingRateUnit: ChargingRateUnit
     public var chargingSchedulePeriod: [ChargingSchedulePeriod]
     public var minChargingRate: Double?
+
+    public init(
+        duration: Int? = nil, startSchedule: Timestamp? = nil, chargingRateUnit: ChargingRateUnit,
+        chargingSchedulePeriod: [ChargingSchedulePeriod], minChargingRate: Double? = nil
+    ) {
+        self.duration = duration
+        self.startSchedule = startSchedule
+        self.chargingRateUnit = chargingRateUnit
+        self.chargingSchedulePeriod = chargingSchedulePeriod
+        self.minChargingRate = minChargingRate
+    }
 
     private enum CodingKeys: String, CodingKey {
         case duration, startSchedule, chargingRateUnit, chargingSchedulePeriod, minChargingRate
@@ -100,4 +117,21 @@ public struct ChargingProfile: Codable, Sendable, Equatable {
     public var validFrom: Timestamp?
     public var validTo: Timestamp?
     public var chargingSchedule: ChargingSchedule
+
+    public init(
+        chargingProfileId: Int, transactionId: Int? = nil, stackLevel: Int,
+        chargingProfilePurpose: ChargingProfilePurpose, chargingProfileKind: ChargingProfileKind,
+        recurrencyKind: RecurrencyKind? = nil, validFrom: Timestamp? = nil, validTo: Timestamp? = nil,
+        chargingSchedule: ChargingSchedule
+    ) {
+        self.chargingProfileId = chargingProfileId
+        self.transactionId = transactionId
+        self.stackLevel = stackLevel
+        self.chargingProfilePurpose = chargingProfilePurpose
+        self.chargingProfileKind = chargingProfileKind
+        self.recurrencyKind = recurrencyKind
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.chargingSchedule = chargingSchedule
+    }
 }

@@ -171,3 +171,83 @@ public enum ChargingRateUnit: String, Codable, Sendable, CaseIterable {
     case amperes = "A"
     case watts = "W"
 }
+
+public enum AvailabilityType: String, Codable, Sendable, CaseIterable {
+    case inoperative = "Inoperative"
+    case operative = "Operative"
+}
+
+public enum AvailabilityStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case scheduled = "Scheduled"
+}
+
+public enum ResetType: String, Codable, Sendable, CaseIterable {
+    case hard = "Hard"
+    case soft = "Soft"
+}
+
+/// ResetStatus, ClearCacheStatus and CancelReservationStatus share these two values.
+public enum AcceptedRejected: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+}
+
+public enum UnlockStatus: String, Codable, Sendable, CaseIterable {
+    case unlocked = "Unlocked"
+    case unlockFailed = "UnlockFailed"
+    case notSupported = "NotSupported"
+}
+
+public enum MessageTrigger: String, Codable, Sendable, CaseIterable {
+    case bootNotification = "BootNotification"
+    case diagnosticsStatusNotification = "DiagnosticsStatusNotification"
+    case firmwareStatusNotification = "FirmwareStatusNotification"
+    case heartbeat = "Heartbeat"
+    case meterValues = "MeterValues"
+    case statusNotification = "StatusNotification"
+}
+
+public enum TriggerMessageStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case notImplemented = "NotImplemented"
+}
+
+public enum UpdateType: String, Codable, Sendable, CaseIterable {
+    case differential = "Differential"
+    case full = "Full"
+}
+
+public enum UpdateStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case failed = "Failed"
+    case notSupported = "NotSupported"
+    case versionMismatch = "VersionMismatch"
+}
+
+public enum ReservationStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case faulted = "Faulted"
+    case occupied = "Occupied"
+    case rejected = "Rejected"
+    case unavailable = "Unavailable"
+}
+
+public enum DiagnosticsStatus: String, Codable, Sendable, CaseIterable {
+    case idle = "Idle"
+    case uploaded = "Uploaded"
+    case uploadFailed = "UploadFailed"
+    case uploading = "Uploading"
+}
+
+public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
+    case downloaded = "Downloaded"
+    case downloadFailed = "DownloadFailed"
+    case downloading = "Downloading"
+    case idle = "Idle"
+    case installationFailed = "InstallationFailed"
+    case installing = "Installing"
+    case installed = "Installed"
+}

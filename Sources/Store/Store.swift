@@ -43,6 +43,7 @@ public final class Store {
                         local_id INTEGER PRIMARY KEY NOT NULL, active INTEGER NOT NULL, record TEXT NOT NULL);
                     CREATE TABLE queue (
                         sequence INTEGER PRIMARY KEY NOT NULL, local_id INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
                     """)
         }
         return migrator
@@ -55,6 +56,7 @@ public final class Store {
                 for row in try Row.fetchAll(db, sql: "SELECT key, value FROM configuration") {
                     state.configuration[row["key"]] = row["value"] as String
                 }
+                state.station = try Self.records(db, StationRecord.self, sql: "SELECT record FROM station").first ?? StationRecord()
                 state.connectors = try Self.records(db, ConnectorRecord.self, sql: "SELECT record FROM connector ORDER BY id")
                 state.transactions = try Self.records(
                     db, TransactionRecord.self, sql: "SELECT record FROM \"transaction\" ORDER BY local_id")
@@ -81,6 +83,9 @@ public final class Store {
 
     private static func apply(_ change: StoreChange, _ db: Database) throws {
         switch change {
+        case .saveStation(let record):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO station (id, record) VALUES (1, ?)", arguments: [JSONWriter.string(record)])
         case .saveConnector(let record):
             try db.execute(
                 sql: "INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)",
