@@ -54,6 +54,9 @@ extension ChargePointEngine {
             } else {
                 fail(replyID, .unknownConnector(id))
             }
+        case .reset(let type):
+            reset(type)
+            reply(replyID, .resetAccepted)
         case .unlock(let id):
             withConnector(id, replyID) { engine, index in engine.reply(replyID, .unlock(engine.unlock(connectorId: id))) }
         case .configuration:

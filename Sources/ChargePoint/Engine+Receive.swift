@@ -32,6 +32,8 @@ extension ChargePointEngine {
         switch action {
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .reset:
+            respond(to: messageId, payload, as: ResetRequest.self) { $0.reset($1) }
         case .unlockConnector:
             respond(to: messageId, payload, as: UnlockConnectorRequest.self) { $0.unlockConnector($1) }
         case .changeConfiguration:

@@ -68,6 +68,7 @@ public struct ChargePointEngine: Sendable {
     var backlogBelowSequence = 0
     var nextLocalTransactionId: Int
     var nextSequence: Int
+    var pendingReset: PendingReset?
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
     var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
 
@@ -128,8 +129,10 @@ public struct ChargePointEngine: Sendable {
         }
         runDueTimers()
         reportStatusChanges()
-        pump()
+        let rebooting = resetIsDue()
+        if !rebooting { pump() }
         publishChanges()
+        if rebooting { emit(.restart) }
         flushChanges()
         defer { effects = [] }
         return effects
@@ -139,7 +142,9 @@ public struct ChargePointEngine: Sendable {
     /// already passed are left out: every input runs the timers that are due, so what is still past due
     /// waits for something else (the link), and reporting it would make the runtime spin.
     public var nextDeadline: Duration? {
-        var deadlines: [Duration?] = [inFlight?.deadline, heartbeatDueAt, bootRetryAt, retryNotBefore]
+        var deadlines: [Duration?] = [
+            inFlight?.deadline, heartbeatDueAt, bootRetryAt, retryNotBefore, pendingReset?.deadline,
+        ]
         if connectors.contains(where: { $0.powerW > 0 }) { deadlines.append(meterPublishAt) }
         for connector in connectors {
             deadlines.append(connector.nextSampleAt)

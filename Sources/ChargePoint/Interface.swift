@@ -38,6 +38,8 @@ public enum Effect: Sendable, Equatable {
     case setPingInterval(seconds: Int)
     /// Something an observer (the event stream) may want to see; nothing depends on its delivery.
     case publish(Notification)
+    /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
+    case restart
 }
 
 /// A change worth showing live: what the web page and event-stream clients follow.
@@ -98,6 +100,7 @@ public enum Command: Sendable, Equatable {
     /// Connector 0 means the whole charge point.
     case changeAvailability(connector: Int, AvailabilityType)
     case unlock(connector: Int)
+    case reset(ResetType)
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -116,6 +119,7 @@ public enum CommandResult: Sendable, Equatable {
     case configurationEntry(ConfigurationEntry)
     case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
     case availability(AvailabilityStatus)
+    case resetAccepted
     case unlock(UnlockStatus)
     case failed(CommandFailure)
 }
@@ -135,6 +139,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case centralSystemTimeout
     case meterWouldDecrease(currentWh: Double, requestedWh: Double)
     case configurationRefused(ConfigurationRefusal)
+    /// The charge point rebooted before it could answer.
+    case restarted
 }
 
 public struct StationSnapshot: Sendable, Equatable {

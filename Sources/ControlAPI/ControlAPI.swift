@@ -111,6 +111,9 @@ public final class ControlAPI: Sendable {
         case .authorize:
             let body = try Self.decode(IdTagBody.self, request.body)
             run(.authorize(body.idTag), responder)
+        case .reset:
+            let body = try Self.decode(ResetBody.self, request.body)
+            run(.reset(body.type), responder)
         case .transactions:
             run(.transactions(limit: try Self.limit(request.query["limit"])), responder)
         case .transaction(let id):
@@ -208,6 +211,8 @@ public final class ControlAPI: Sendable {
                     connectors: connectors.map(ConnectorResource.init),
                     transactions: transactions.map(TransactionResource.init),
                     configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .resetAccepted:
+                responder.respond(Self.json(202, StatusResource(status: "Accepted")))
             case .availability(let status):
                 responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
             case .unlock(let status):
@@ -300,6 +305,7 @@ enum Route: Equatable {
     case messages
     case events
     case metrics
+    case reset
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -311,6 +317,7 @@ enum Route: Equatable {
         case ["api", "v1", "status"]: self = .status
         case ["api", "v1", "connectors"]: self = .connectors
         case ["api", "v1", "authorize"]: self = .authorize
+        case ["api", "v1", "reset"]: self = .reset
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -338,7 +345,7 @@ enum Route: Equatable {
             .metrics:
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
-        case .authorize: ["POST"]
+        case .authorize, .reset: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]
         case .connectorAction: ["POST"]
         }
@@ -356,6 +363,7 @@ extension Route {
         case .connector: "/api/v1/connectors/{id}"
         case .connectorAction(_, let action): "/api/v1/connectors/{id}/\(action.rawValue)"
         case .authorize: "/api/v1/authorize"
+        case .reset: "/api/v1/reset"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

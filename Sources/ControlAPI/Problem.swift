@@ -66,6 +66,8 @@ extension CommandFailure {
             Problem(409, "connector-inoperative", "Conflict", "Connector \(id) is \(status.rawValue): clear its fault (POST .../fault with errorCode NoError) first.", extensions: ["connectorStatus": status.rawValue])
         case .configurationRefused(let refusal):
             refusal.problem
+        case .restarted:
+            Problem(409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
         case .noTransaction(let id):
             Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
         case .offline:

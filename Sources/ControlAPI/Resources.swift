@@ -180,3 +180,7 @@ struct AvailabilityBody: Decodable {
 struct StatusResource: Encodable {
     var status: String
 }
+
+struct ResetBody: Decodable {
+    var type: ResetType
+}

@@ -847,14 +847,11 @@ public final class WebSocketClient: @unchecked Sendable {
         return 0
     }
 
+    /// Writes one frame. A close we asked for waits until the frames queued for this connection are out,
+    /// so that a last answer (e.g. Reset.conf before a reboot) is not lost to our own close.
     private func writeable(_ attempt: Attempt, wsi: OpaquePointer) -> Int32 {
-        if attempt.closing {
-            var text = Array("bye".utf8)
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, &text, text.count)
-            return -1
-        }
         let pre = cp_lws_pre()
-        if attempt.pingPending {
+        if attempt.pingPending && !attempt.closing {
             attempt.pingPending = false
             var frame = [UInt8](repeating: 0, count: pre)
             let written = frame.withUnsafeMutableBufferPointer { buffer in
@@ -874,7 +871,12 @@ public final class WebSocketClient: @unchecked Sendable {
             }
             return (nil, false)
         }
-        guard let next else { return 0 }
+        guard let next else {
+            guard attempt.closing else { return 0 }
+            var text = Array("bye".utf8)
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, &text, text.count)
+            return -1
+        }
         var frame = [UInt8](repeating: 0, count: pre)
         frame.append(contentsOf: next.text.utf8)
         let count = frame.count - pre
@@ -885,7 +887,7 @@ public final class WebSocketClient: @unchecked Sendable {
             attempt.note("write failed (\(written) of \(count) bytes)")
             return -1
         }
-        if more || attempt.pingPending { lws_callback_on_writable(wsi) }
+        if more || attempt.pingPending || attempt.closing { lws_callback_on_writable(wsi) }
         return 0
     }
 }

@@ -26,21 +26,30 @@ final class EngineLoop: @unchecked Sendable {
     private var stopping = false
 
     private var engine: ChargePointEngine
+    /// Builds the engine from what is persisted: at start and at every reboot (Reset).
+    private let boot: () throws -> ChargePointEngine
     private let store: Store
     private let logger: Logger
     private var connection: UInt64 = 0
+    /// Replies the engine has taken on; a reboot answers them, since the new engine knows nothing of them.
+    private var engineReplies: Set<ReplyID> = []
     private var thread: pthread_t?
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
+    var reconnect: @Sendable () -> Void = {}
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
 
-    init(engine: ChargePointEngine, store: Store, logger: Logger) {
-        self.engine = engine
+    init(store: Store, logger: Logger, boot: @escaping () throws -> ChargePointEngine) throws {
+        self.engine = try boot()
+        self.boot = boot
         self.store = store
         self.logger = logger
     }
+
+    /// The configuration the engine started with (the transport's ping interval needs it first).
+    var initialConfiguration: Configuration { engine.configuration }
 
     // MARK: - Any thread
 
@@ -84,6 +93,7 @@ final class EngineLoop: @unchecked Sendable {
                 case .input(let input):
                     let now = Clock.now()
                     if case .received(let text) = input { observeFrame(true, text, now.wallClock) }
+                    if case .command(_, let id) = input { engineReplies.insert(id) }
                     execute(engine.handle(input, at: now))
                 case .connected(let id):
                     connection = id
@@ -127,14 +137,33 @@ final class EngineLoop: @unchecked Sendable {
                 send(text, connection)
                 observeFrame(false, text, Clock.now().wallClock)
             case .reply(let id, let result):
+                engineReplies.remove(id)
                 let reply = condition.withLock { replies.removeValue(forKey: id) }
                 reply?(result)
             case .setPingInterval(let seconds):
                 setPingInterval(seconds)
             case .publish(let notification):
                 publish(notification)
+            case .restart:
+                restart()
             }
         }
+    }
+
+    /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification).
+    private func restart() {
+        let unanswered = condition.withLock { engineReplies.compactMap { replies.removeValue(forKey: $0) } }
+        engineReplies = []
+        for reply in unanswered { reply(.failed(.restarted)) }
+        do {
+            engine = try boot()
+        } catch {
+            logger.critical("cannot restart the engine: \(error)")
+            exit(EXIT_FAILURE)
+        }
+        logger.notice("rebooted")
+        execute(engine.start())
+        reconnect()
     }
 }
 

@@ -29,22 +29,22 @@ struct Station {
         let settings = StationSettings(
             identity: options.identity, connectorCount: options.connectorCount,
             bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides)
-        let engine: ChargePointEngine
+        let loop: EngineLoop
         do {
-            var random = SystemRandomNumberGenerator()
-            engine = try ChargePointEngine(
-                settings: settings, restoring: try store.load(), now: Clock.now(),
-                messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+            loop = try EngineLoop(store: store, logger: logger) {
+                var random = SystemRandomNumberGenerator()
+                return try ChargePointEngine(
+                    settings: settings, restoring: try store.load(), now: Clock.now(),
+                    messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+            }
         } catch let refusal as ConfigurationRefusal {
             throw ValidationError("--ocpp-config: \(refusal)")
         }
-
-        let loop = EngineLoop(engine: engine, store: store, logger: logger)
         let telemetry = Telemetry()
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: "ocpp1.6",
-                pingInterval: engine.configuration.integer(.webSocketPingInterval)),
+                pingInterval: loop.initialConfiguration.integer(.webSocketPingInterval)),
             logger: Logger(label: "chargepoint.websocket")
         ) { event in
             switch event {
@@ -62,6 +62,7 @@ struct Station {
         let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
         loop.send = { text, connection in client.send(text, on: connection) }
         loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+        loop.reconnect = { client.reconnect() }
         loop.publish = { notification in
             if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
         }
