@@ -4,7 +4,8 @@ import OCPP16
 /// What a CALL of ours is for, so that its answer reaches the right place.
 enum CallPurpose: Sendable, Equatable {
     case boot
-    case heartbeat
+    /// A call whose answer carries nothing the charge point acts on (Heartbeat, triggered notifications).
+    case informational
     case status(connector: Int, StatusReport)
     case authorize(AuthorizeOrigin)
     case transaction(sequence: Int)
@@ -25,6 +26,8 @@ struct PlainCall: Sendable {
     /// The sequence number the next transaction message would get when this call was made: transaction
     /// messages numbered below it are older and go first.
     var precedesSequence: Int
+    /// Asked for by TriggerMessage: the only calls besides BootNotification allowed while Pending ([CORE] §4.2).
+    var triggered = false
 }
 
 struct InFlightCall: Sendable {
@@ -62,9 +65,10 @@ extension ChargePointEngine {
     var messageTimeout: Duration { .seconds(configuration.integer(.messageTimeout)) }
     var isOnline: Bool { link == .connected && registration == .accepted }
 
-    mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose) {
+    mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose, triggered: Bool = false) {
         reportStatusChanges()
-        plainOutbox.append(PlainCall(request: request, purpose: purpose, precedesSequence: nextSequence))
+        plainOutbox.append(
+            PlainCall(request: request, purpose: purpose, precedesSequence: nextSequence, triggered: triggered))
     }
 
     @discardableResult
@@ -84,6 +88,9 @@ extension ChargePointEngine {
         guard registration == .accepted else {
             if bootRetryAt.map({ $0 <= now.uptime }) ?? true {
                 sendCall(settings.bootNotification, purpose: .boot)
+            } else if registration == .pending, let index = plainOutbox.firstIndex(where: \.triggered) {
+                let call = plainOutbox.remove(at: index)
+                sendCall(call.request, purpose: call.purpose)
             }
             return
         }
@@ -159,7 +166,7 @@ extension ChargePointEngine {
             switch call.purpose {
             case .boot:
                 bootAnswered(try StrictJSON.decode(BootNotificationResponse.self, from: payload))
-            case .heartbeat, .status:
+            case .informational, .status:
                 break
             case .authorize(let origin):
                 let response = try StrictJSON.decode(AuthorizeResponse.self, from: payload)
@@ -182,7 +189,7 @@ extension ChargePointEngine {
         switch call.purpose {
         case .boot:
             if failure != .linkLost { bootRetryAt = now.uptime + Self.bootRetryFallback }
-        case .heartbeat, .status:
+        case .informational, .status:
             break
         case .authorize(let origin):
             authorizationFailed(failure, for: origin)

@@ -54,6 +54,8 @@ extension ChargePointEngine {
             } else {
                 fail(replyID, .unknownConnector(id))
             }
+        case .trigger(let message, let connectorId):
+            reply(replyID, .triggered(trigger(message, connectorId: connectorId)))
         case .reset(let type):
             reset(type)
             reply(replyID, .resetAccepted)

@@ -32,6 +32,8 @@ extension ChargePointEngine {
         switch action {
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .triggerMessage:
+            respond(to: messageId, payload, as: TriggerMessageRequest.self) { $0.triggerMessage($1) }
         case .reset:
             respond(to: messageId, payload, as: ResetRequest.self) { $0.reset($1) }
         case .unlockConnector:

@@ -53,21 +53,28 @@ extension ChargePointEngine {
     /// told. Called before any other message is queued, so statuses go out in the order they happened.
     mutating func reportStatusChanges() {
         guard isOnline else { return }
-        for connectorId in 0...connectors.count {
-            let report =
-                connectorId == 0
-                ? StatusReport(status: station.operative ? .available : .unavailable, errorCode: .noError, info: nil)
-                : StatusReport(connectors[connectorId - 1])
-            guard reportedStatus[connectorId] != report else { continue }
-            reportedStatus[connectorId] = report
-            let request = StatusNotificationRequest(
-                connectorId: connectorId, errorCode: report.errorCode, info: report.info, status: report.status,
-                timestamp: now.wallClock)
-            plainOutbox.append(
-                PlainCall(
-                    request: request, purpose: .status(connector: connectorId, report),
-                    precedesSequence: nextSequence))
+        for connectorId in 0...connectors.count where reportedStatus[connectorId] != statusReport(connectorId) {
+            enqueueStatus(connectorId: connectorId)
         }
+    }
+
+    /// Queues a StatusNotification with the connector's current status (0 = the charge point).
+    mutating func enqueueStatus(connectorId: Int, triggered: Bool = false) {
+        let report = statusReport(connectorId)
+        reportedStatus[connectorId] = report
+        let request = StatusNotificationRequest(
+            connectorId: connectorId, errorCode: report.errorCode, info: report.info, status: report.status,
+            timestamp: now.wallClock)
+        plainOutbox.append(
+            PlainCall(
+                request: request, purpose: .status(connector: connectorId, report), precedesSequence: nextSequence,
+                triggered: triggered))
+    }
+
+    func statusReport(_ connectorId: Int) -> StatusReport {
+        connectorId == 0
+            ? StatusReport(status: station.operative ? .available : .unavailable, errorCode: .noError, info: nil)
+            : StatusReport(connectors[connectorId - 1])
     }
 }
 

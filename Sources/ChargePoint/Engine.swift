@@ -207,7 +207,7 @@ public struct ChargePointEngine: Sendable {
         }
         if let due = heartbeatDueAt, due <= uptime, registration == .accepted, link == .connected {
             heartbeatDueAt = nil
-            enqueue(HeartbeatRequest(), purpose: .heartbeat)
+            enqueue(HeartbeatRequest(), purpose: .informational)
         }
         for index in connectors.indices {
             if let due = connectors[index].nextSampleAt, due <= uptime { sampleMeter(connectorIndex: index) }

@@ -101,6 +101,7 @@ public enum Command: Sendable, Equatable {
     case changeAvailability(connector: Int, AvailabilityType)
     case unlock(connector: Int)
     case reset(ResetType)
+    case trigger(MessageTrigger, connector: Int?)
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -120,6 +121,7 @@ public enum CommandResult: Sendable, Equatable {
     case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
     case availability(AvailabilityStatus)
     case resetAccepted
+    case triggered(TriggerMessageStatus)
     case unlock(UnlockStatus)
     case failed(CommandFailure)
 }

@@ -114,6 +114,9 @@ public final class ControlAPI: Sendable {
         case .reset:
             let body = try Self.decode(ResetBody.self, request.body)
             run(.reset(body.type), responder)
+        case .trigger:
+            let body = try Self.decode(TriggerBody.self, request.body)
+            run(.trigger(body.message, connector: body.connectorId), responder)
         case .transactions:
             run(.transactions(limit: try Self.limit(request.query["limit"])), responder)
         case .transaction(let id):
@@ -211,6 +214,8 @@ public final class ControlAPI: Sendable {
                     connectors: connectors.map(ConnectorResource.init),
                     transactions: transactions.map(TransactionResource.init),
                     configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .triggered(let status):
+                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
             case .resetAccepted:
                 responder.respond(Self.json(202, StatusResource(status: "Accepted")))
             case .availability(let status):
@@ -306,6 +311,7 @@ enum Route: Equatable {
     case events
     case metrics
     case reset
+    case trigger
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -318,6 +324,7 @@ enum Route: Equatable {
         case ["api", "v1", "connectors"]: self = .connectors
         case ["api", "v1", "authorize"]: self = .authorize
         case ["api", "v1", "reset"]: self = .reset
+        case ["api", "v1", "trigger"]: self = .trigger
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -345,7 +352,7 @@ enum Route: Equatable {
             .metrics:
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
-        case .authorize, .reset: ["POST"]
+        case .authorize, .reset, .trigger: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]
         case .connectorAction: ["POST"]
         }
@@ -364,6 +371,7 @@ extension Route {
         case .connectorAction(_, let action): "/api/v1/connectors/{id}/\(action.rawValue)"
         case .authorize: "/api/v1/authorize"
         case .reset: "/api/v1/reset"
+        case .trigger: "/api/v1/trigger"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

@@ -184,3 +184,8 @@ struct StatusResource: Encodable {
 struct ResetBody: Decodable {
     var type: ResetType
 }
+
+struct TriggerBody: Decodable {
+    var message: MessageTrigger
+    var connectorId: Int?
+}
