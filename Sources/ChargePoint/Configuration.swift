@@ -4,10 +4,13 @@ import OCPP16
 /// behaviour behind it works: GetConfiguration must not promise what the charge point does not do.
 public enum ConfigurationKey: String, CaseIterable, Sendable {
     case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
+    case authorizationCacheEnabled = "AuthorizationCacheEnabled"
     case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
     case connectionTimeOut = "ConnectionTimeOut"
     case getConfigurationMaxKeys = "GetConfigurationMaxKeys"
     case heartbeatInterval = "HeartbeatInterval"
+    case localAuthListEnabled = "LocalAuthListEnabled"
+    case localAuthListMaxLength = "LocalAuthListMaxLength"
     case localAuthorizeOffline = "LocalAuthorizeOffline"
     case localPreAuthorize = "LocalPreAuthorize"
     case messageTimeout = "MessageTimeout"
@@ -15,6 +18,7 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case meterValuesSampledDataMaxLength = "MeterValuesSampledDataMaxLength"
     case meterValueSampleInterval = "MeterValueSampleInterval"
     case numberOfConnectors = "NumberOfConnectors"
+    case sendLocalListMaxLength = "SendLocalListMaxLength"
     case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
     case stopTransactionOnInvalidId = "StopTransactionOnInvalidId"
     case stopTxnSampledData = "StopTxnSampledData"
@@ -104,7 +108,7 @@ public struct Configuration: Sendable, Equatable {
     public static func isReadOnly(_ key: ConfigurationKey) -> Bool {
         switch key {
         case .getConfigurationMaxKeys, .meterValuesSampledDataMaxLength, .numberOfConnectors,
-            .stopTxnSampledDataMaxLength, .supportedFeatureProfiles:
+            .stopTxnSampledDataMaxLength, .supportedFeatureProfiles, .localAuthListMaxLength, .sendLocalListMaxLength:
             true
         default:
             false
@@ -176,6 +180,10 @@ public struct Configuration: Sendable, Equatable {
     private static func defaultValue(of key: ConfigurationKey, connectorCount: Int) -> ConfigurationValue {
         switch key {
         case .allowOfflineTxForUnknownId: .bool(false)
+        case .authorizationCacheEnabled: .bool(true)
+        case .localAuthListEnabled: .bool(true)
+        case .localAuthListMaxLength: .integer(1000)
+        case .sendLocalListMaxLength: .integer(100)
         case .authorizeRemoteTxRequests: .bool(false)
         case .connectionTimeOut: .integer(60)
         case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
@@ -191,7 +199,7 @@ public struct Configuration: Sendable, Equatable {
         case .stopTransactionOnInvalidId: .bool(true)
         case .stopTxnSampledData: .measurands([.energyActiveImportRegister])
         case .stopTxnSampledDataMaxLength: .integer(measurandListMaxLength)
-        case .supportedFeatureProfiles: .text("Core")
+        case .supportedFeatureProfiles: .text("Core,LocalAuthListManagement,RemoteTrigger")
         case .transactionMessageAttempts: .integer(3)
         case .transactionMessageRetryInterval: .integer(60)
         case .unlockConnectorOnEVSideDisconnect: .bool(true)

@@ -20,11 +20,7 @@ extension ChargePointEngine {
                 fail(replyID, .unknownTransaction(localId))
             }
         case .authorize(let idTag):
-            if let failure = centralSystemUnavailable {
-                fail(replyID, failure)
-            } else {
-                enqueue(AuthorizeRequest(idTag: idTag), purpose: .authorize(.api(replyID, idTag)))
-            }
+            authorize(idTag, replyID)
         case .start(let id, let idTag):
             withConnector(id, replyID) { engine, index in engine.start(connectorIndex: index, idTag: idTag, replyID) }
         case .stop(let id, let reason):
@@ -54,6 +50,8 @@ extension ChargePointEngine {
             } else {
                 fail(replyID, .unknownConnector(id))
             }
+        case .localList:
+            reply(replyID, .localList(localList))
         case .trigger(let message, let connectorId):
             reply(replyID, .triggered(trigger(message, connectorId: connectorId)))
         case .reset(let type):
@@ -111,15 +109,27 @@ extension ChargePointEngine {
         body(&self, index)
     }
 
-    /// Why a request that needs the CSMS cannot be sent now, if it cannot.
-    private var centralSystemUnavailable: CommandFailure? {
-        guard link == .connected else { return .offline }
-        guard registration == .accepted else { return .notRegistered(registration) }
-        return nil
+    /// The answer a script gets for an idTag: the CSMS's when it can be asked (unless LocalPreAuthorize
+    /// lets a locally valid tag through), otherwise the local list's or the cache's when
+    /// LocalAuthorizeOffline allows deciding offline.
+    private mutating func authorize(_ idTag: IdToken, _ replyID: ReplyID) {
+        if link == .connected && registration != .accepted {
+            fail(replyID, .notRegistered(registration))
+            return
+        }
+        let local = localAuthorization(idTag)
+        if case .known(let info, let source) = local,
+            isOnline ? info.status.isValid && configuration.bool(.localPreAuthorize) : configuration.bool(.localAuthorizeOffline)
+        {
+            reply(replyID, .authorization(idTag: idTag, info, source: source))
+        } else if isOnline {
+            enqueue(AuthorizeRequest(idTag: idTag), purpose: .authorize(.api(replyID, idTag)))
+        } else {
+            fail(replyID, .offline)
+        }
     }
 
-    /// A local start: plug in (the simulated cable) if needed, authorize with the CSMS, then StartTransaction.
-    /// Offline, AllowOfflineTxForUnknownId decides ([CORE] §4.1); no local list or cache exists yet.
+    /// A local start: plug in (the simulated cable) if needed, get the idTag authorized, then StartTransaction.
     private mutating func start(connectorIndex index: Int, idTag: IdToken, _ replyID: ReplyID) {
         let connector = connectors[index]
         guard !connector.isFaulted && connector.operative else {
@@ -130,23 +140,49 @@ extension ChargePointEngine {
             fail(replyID, .connectorBusy(connector: connector.id, status: connector.status))
             return
         }
-        if link == .connected {
-            if let failure = centralSystemUnavailable {
-                fail(replyID, failure)
-                return
-            }
-        } else if !configuration.bool(.allowOfflineTxForUnknownId) {
-            fail(replyID, .offlineStartNotAllowed)
+        if link == .connected && registration != .accepted {
+            fail(replyID, .notRegistered(registration))
             return
         }
-        plug(connectorIndex: index)
-        connectors[index].pendingStart = PendingStart(
-            idTag: idTag, origin: .api(replyID), authorized: !isOnline, expiresAt: nil)
-        if isOnline {
-            enqueue(AuthorizeRequest(idTag: idTag), purpose: .authorize(.start(connector: connector.id)))
-        } else {
-            beginTransaction(connectorIndex: index)
+        // A start that cannot be authorized leaves the connector as it was.
+        switch authorizationDecision(for: idTag) {
+        case .refused(let status):
+            fail(replyID, .refused(status))
+        case .notAllowedOffline:
+            fail(replyID, .offlineStartNotAllowed)
+        case .authorized, .askCentralSystem:
+            plug(connectorIndex: index)
+            connectors[index].pendingStart = PendingStart(idTag: idTag, origin: .api(replyID), authorized: false, expiresAt: nil)
+            authorizeStart(connectorIndex: index)
         }
+    }
+
+    /// Gets the pending start on this connector authorized: at once from local knowledge, or by asking the
+    /// CSMS; the transaction begins as soon as the start is authorized and the cable is in.
+    mutating func authorizeStart(connectorIndex index: Int) {
+        guard let pending = connectors[index].pendingStart else { return }
+        switch authorizationDecision(for: pending.idTag) {
+        case .authorized:
+            startAuthorized(connectorIndex: index)
+        case .askCentralSystem:
+            enqueue(AuthorizeRequest(idTag: pending.idTag), purpose: .authorize(.start(connector: connectors[index].id)))
+        case .refused(let status):
+            abandonStart(connectorIndex: index, .refused(status))
+        case .notAllowedOffline:
+            abandonStart(connectorIndex: index, .offlineStartNotAllowed)
+        }
+    }
+
+    mutating func startAuthorized(connectorIndex index: Int) {
+        connectors[index].pendingStart?.authorized = true
+        if connectors[index].plugged { beginTransaction(connectorIndex: index) }
+    }
+
+    private mutating func abandonStart(connectorIndex index: Int, _ failure: CommandFailure) {
+        guard let pending = connectors[index].pendingStart else { return }
+        logger.info("start of \(pending.idTag) on connector \(connectors[index].id) abandoned: \(failure)")
+        connectors[index].pendingStart = nil
+        if case .api(let replyID) = pending.origin { fail(replyID, failure) }
     }
 
     private mutating func stop(connectorIndex index: Int, reason: Reason, _ replyID: ReplyID) {
@@ -201,20 +237,18 @@ extension ChargePointEngine {
     mutating func authorizationArrived(_ info: IdTagInfo, for origin: AuthorizeOrigin) {
         switch origin {
         case .api(let replyID, let idTag):
-            reply(replyID, .authorization(idTag: idTag, info))
+            remember(idTag, info)
+            reply(replyID, .authorization(idTag: idTag, info, source: .centralSystem))
         case .start(let connectorId):
             guard let index = connectors.firstIndex(where: { $0.id == connectorId }),
-                var pending = connectors[index].pendingStart
+                let pending = connectors[index].pendingStart
             else { return }
-            guard info.status == .accepted else {
-                logger.info("idTag \(pending.idTag) refused on connector \(connectorId): \(info.status.rawValue)")
-                connectors[index].pendingStart = nil
-                if case .api(let replyID) = pending.origin { fail(replyID, .refused(info.status)) }
-                return
+            remember(pending.idTag, info)
+            if info.status == .accepted {
+                startAuthorized(connectorIndex: index)
+            } else {
+                abandonStart(connectorIndex: index, .refused(info.status))
             }
-            pending.authorized = true
-            connectors[index].pendingStart = pending
-            if connectors[index].plugged { beginTransaction(connectorIndex: index) }
         }
     }
 
@@ -223,11 +257,9 @@ extension ChargePointEngine {
         case .api(let replyID, _):
             fail(replyID, failure.commandFailure)
         case .start(let connectorId):
-            guard let index = connectors.firstIndex(where: { $0.id == connectorId }),
-                let pending = connectors[index].pendingStart
-            else { return }
-            connectors[index].pendingStart = nil
-            if case .api(let replyID) = pending.origin { fail(replyID, failure.commandFailure) }
+            if let index = connectors.firstIndex(where: { $0.id == connectorId }) {
+                abandonStart(connectorIndex: index, failure.commandFailure)
+            }
         }
     }
 

@@ -32,6 +32,12 @@ extension ChargePointEngine {
         switch action {
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .sendLocalList:
+            respond(to: messageId, payload, as: SendLocalListRequest.self) { $0.sendLocalList($1) }
+        case .getLocalListVersion:
+            respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
+        case .clearCache:
+            respond(to: messageId, payload, as: ClearCacheRequest.self) { $0.clearCache($1) }
         case .triggerMessage:
             respond(to: messageId, payload, as: TriggerMessageRequest.self) { $0.triggerMessage($1) }
         case .reset:

@@ -104,6 +104,7 @@ extension ChargePointEngine {
                 record.startAuthorization = response.idTagInfo.status
                 transactions[localId] = record
                 persist(.saveTransaction(record))
+                remember(record.idTag, response.idTagInfo)
             }
             logger.info("transaction \(localId) is CSMS transaction \(response.transactionId) (\(response.idTagInfo.status.rawValue))")
             publishTransaction(.confirmed, localId: localId)
@@ -115,9 +116,10 @@ extension ChargePointEngine {
             }
         case .meterValues:
             dequeue(sequence)
-        case .stop:
-            _ = try StrictJSON.decode(StopTransactionResponse.self, from: payload)
+        case .stop(let idTag, _, _, _, _):
+            let response = try StrictJSON.decode(StopTransactionResponse.self, from: payload)
             dequeue(sequence)
+            if let idTag, let info = response.idTagInfo { remember(idTag, info) }
             publishTransaction(.delivered, localId: localId)
         }
         answerAwaited(sequence: sequence)

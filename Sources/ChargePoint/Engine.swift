@@ -61,6 +61,8 @@ public struct ChargePointEngine: Sendable {
     // Model
     var station: StationRecord
     var connectors: [Connector]
+    var localList: LocalAuthorizationList
+    var authorizationCache: AuthorizationCache
     var transactions: [Int: TransactionRecord] = [:]
     var queued: [Int: QueuedMessage] = [:]
     var retryNotBefore: Duration?
@@ -90,6 +92,8 @@ public struct ChargePointEngine: Sendable {
         configuration = Configuration(connectorCount: settings.connectorCount)
         for (key, value) in persisted.configuration { configuration.restore(key, value) }
         station = persisted.station
+        localList = persisted.localList
+        authorizationCache = AuthorizationCache(restoring: persisted.cache)
 
         connectors = (1...max(settings.connectorCount, 1)).map { id in
             let record = persisted.connectors.first { $0.id == id } ?? ConnectorRecord(id: id)

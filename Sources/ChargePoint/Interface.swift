@@ -102,6 +102,7 @@ public enum Command: Sendable, Equatable {
     case unlock(connector: Int)
     case reset(ResetType)
     case trigger(MessageTrigger, connector: Int?)
+    case localList
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -115,13 +116,14 @@ public enum CommandResult: Sendable, Equatable {
     case connectors([ConnectorSnapshot])
     case transaction(TransactionSnapshot)
     case transactions([TransactionSnapshot])
-    case authorization(idTag: IdToken, IdTagInfo)
+    case authorization(idTag: IdToken, IdTagInfo, source: AuthorizationSource)
     case configuration([ConfigurationEntry])
     case configurationEntry(ConfigurationEntry)
     case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
     case availability(AvailabilityStatus)
     case resetAccepted
     case triggered(TriggerMessageStatus)
+    case localList(LocalAuthorizationList)
     case unlock(UnlockStatus)
     case failed(CommandFailure)
 }

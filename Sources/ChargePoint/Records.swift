@@ -116,6 +116,10 @@ public enum StoreChange: Sendable, Equatable {
     case updateQueued(QueuedMessage)
     case dequeue(sequence: Int)
     case saveConfiguration(key: String, value: String)
+    case saveLocalList(LocalAuthorizationList)
+    case saveCacheEntry(AuthorizationCache.Entry)
+    case deleteCacheEntry(IdToken)
+    case clearCache
 }
 
 /// Everything the store hands back at start-up.
@@ -127,11 +131,16 @@ public struct PersistedState: Sendable, Equatable {
     public var transactions: [TransactionRecord]
     /// Undelivered transaction messages in delivery order.
     public var queue: [QueuedMessage]
+    public var localList: LocalAuthorizationList
+    public var cache: [AuthorizationCache.Entry]
 
     public init(
         configuration: [String: String] = [:], station: StationRecord = StationRecord(),
-        connectors: [ConnectorRecord] = [], transactions: [TransactionRecord] = [], queue: [QueuedMessage] = []
+        connectors: [ConnectorRecord] = [], transactions: [TransactionRecord] = [], queue: [QueuedMessage] = [],
+        localList: LocalAuthorizationList = LocalAuthorizationList(), cache: [AuthorizationCache.Entry] = []
     ) {
+        self.localList = localList
+        self.cache = cache
         self.configuration = configuration
         self.station = station
         self.connectors = connectors

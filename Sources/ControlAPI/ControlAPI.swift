@@ -114,6 +114,8 @@ public final class ControlAPI: Sendable {
         case .reset:
             let body = try Self.decode(ResetBody.self, request.body)
             run(.reset(body.type), responder)
+        case .localList:
+            run(.localList, responder)
         case .trigger:
             let body = try Self.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)
@@ -196,9 +198,10 @@ public final class ControlAPI: Sendable {
                 responder.respond(Self.json(status, TransactionResource(snapshot: snapshot)))
             case .transactions(let snapshots):
                 responder.respond(Self.json(200, TransactionList(transactions: snapshots.map(TransactionResource.init))))
-            case .authorization(let idTag, let info):
+            case .authorization(let idTag, let info, let source):
                 let resource = AuthorizationResource(
-                    idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag)
+                    idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag,
+                    source: source.rawValue)
                 responder.respond(Self.json(200, resource))
             case .configuration(let entries):
                 responder.respond(Self.json(200, ConfigurationList(configuration: entries.map(ConfigurationEntryResource.init))))
@@ -214,6 +217,8 @@ public final class ControlAPI: Sendable {
                     connectors: connectors.map(ConnectorResource.init),
                     transactions: transactions.map(TransactionResource.init),
                     configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .localList(let list):
+                responder.respond(Self.json(200, LocalListResource(list)))
             case .triggered(let status):
                 responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
             case .resetAccepted:
@@ -312,6 +317,7 @@ enum Route: Equatable {
     case metrics
     case reset
     case trigger
+    case localList
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -325,6 +331,7 @@ enum Route: Equatable {
         case ["api", "v1", "authorize"]: self = .authorize
         case ["api", "v1", "reset"]: self = .reset
         case ["api", "v1", "trigger"]: self = .trigger
+        case ["api", "v1", "local-list"]: self = .localList
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -349,7 +356,7 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics:
+            .metrics, .localList:
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
@@ -372,6 +379,7 @@ extension Route {
         case .authorize: "/api/v1/authorize"
         case .reset: "/api/v1/reset"
         case .trigger: "/api/v1/trigger"
+        case .localList: "/api/v1/local-list"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

@@ -78,6 +78,8 @@ struct AuthorizationResource: Encodable {
     var status: AuthorizationStatus
     var expiryDate: Timestamp?
     var parentIdTag: IdToken?
+    /// centralSystem, localList or cache.
+    var source: String
 }
 
 struct ConnectorList: Encodable {
@@ -188,4 +190,23 @@ struct ResetBody: Decodable {
 struct TriggerBody: Decodable {
     var message: MessageTrigger
     var connectorId: Int?
+}
+
+struct LocalListResource: Encodable {
+    struct Entry: Encodable {
+        var idTag: IdToken
+        var status: AuthorizationStatus
+        var expiryDate: Timestamp?
+        var parentIdTag: IdToken?
+    }
+
+    var version: Int
+    var entries: [Entry]
+
+    init(_ list: LocalAuthorizationList) {
+        version = list.version
+        entries = list.all.compactMap { data in
+            data.idTagInfo.map { Entry(idTag: data.idTag, status: $0.status, expiryDate: $0.expiryDate, parentIdTag: $0.parentIdTag) }
+        }
+    }
 }

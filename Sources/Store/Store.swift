@@ -44,6 +44,8 @@ public final class Store {
                     CREATE TABLE queue (
                         sequence INTEGER PRIMARY KEY NOT NULL, local_id INTEGER NOT NULL, record TEXT NOT NULL);
                     CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+                    CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+                    CREATE TABLE authorization_cache (id_tag TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
                     """)
         }
         return migrator
@@ -61,6 +63,11 @@ public final class Store {
                 state.transactions = try Self.records(
                     db, TransactionRecord.self, sql: "SELECT record FROM \"transaction\" ORDER BY local_id")
                 state.queue = try Self.records(db, QueuedMessage.self, sql: "SELECT record FROM queue ORDER BY sequence")
+                state.localList =
+                    try Self.records(db, LocalAuthorizationList.self, sql: "SELECT record FROM local_list").first
+                    ?? LocalAuthorizationList()
+                state.cache = try Self.records(
+                    db, AuthorizationCache.Entry.self, sql: "SELECT record FROM authorization_cache ORDER BY id_tag")
                 return state
             }
         } catch let error as StoreError {
@@ -105,6 +112,17 @@ public final class Store {
         case .saveConfiguration(let key, let value):
             try db.execute(
                 sql: "INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", arguments: [key, value])
+        case .saveLocalList(let list):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", arguments: [JSONWriter.string(list)])
+        case .saveCacheEntry(let entry):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO authorization_cache (id_tag, record) VALUES (?, ?)",
+                arguments: [entry.idTag.value.lowercased(), JSONWriter.string(entry)])
+        case .deleteCacheEntry(let idTag):
+            try db.execute(sql: "DELETE FROM authorization_cache WHERE id_tag = ?", arguments: [idTag.value.lowercased()])
+        case .clearCache:
+            try db.execute(sql: "DELETE FROM authorization_cache")
         }
     }
 

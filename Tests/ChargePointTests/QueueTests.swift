@@ -149,7 +149,7 @@ import Testing
         harness.bootAccepted()
         let accepted = harness.command(.authorize("A"))
         harness.respond(#"{"idTagInfo":{"status":"Accepted","parentIdTag":"P"}}"#)
-        #expect(harness.reply(accepted) == .authorization(idTag: "A", IdTagInfo(status: .accepted, parentIdTag: "P")))
+        #expect(harness.reply(accepted) == .authorization(idTag: "A", IdTagInfo(status: .accepted, parentIdTag: "P"), source: .centralSystem))
         let failing = harness.command(.authorize("B"))
         harness.respondError("GenericError")
         #expect(harness.reply(failing) == .failed(.centralSystemError(code: "GenericError", description: "nope")))

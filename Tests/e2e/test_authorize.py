@@ -13,5 +13,5 @@ def test_authorize_reports_the_csms_verdict(csms, chargepoint, id_tag, expected)
 
     body = cp.api.ok_json("POST", "/api/v1/authorize", json={"idTag": id_tag})
 
-    assert body == {"idTag": id_tag, "status": expected}
+    assert body == {"idTag": id_tag, "status": expected, "source": "centralSystem"}
     assert csms.calls("Authorize", cp.identity) == [{"idTag": id_tag}]

@@ -61,4 +61,5 @@ def test_request_content_type_is_not_checked(cp):
     response = cp.api.post("/api/v1/authorize", data='{"idTag": "TAG2"}',
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
 
-    assert response.status_code == 200 and response.json() == {"idTag": "TAG2", "status": "Accepted"}
+    assert response.status_code == 200
+    assert response.json() == {"idTag": "TAG2", "status": "Accepted", "source": "centralSystem"}

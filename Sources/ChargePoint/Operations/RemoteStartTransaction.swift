@@ -17,14 +17,13 @@ extension ChargePointEngine {
             logger.info("RemoteStartTransaction rejected: no free connector \(request.connectorId.map(String.init) ?? "")")
             return RemoteStartTransactionResponse(status: .rejected)
         }
-        let authorized = !configuration.bool(.authorizeRemoteTxRequests)
         connectors[index].pendingStart = PendingStart(
-            idTag: request.idTag, origin: .remote, authorized: authorized,
+            idTag: request.idTag, origin: .remote, authorized: false,
             expiresAt: now.uptime + .seconds(configuration.integer(.connectionTimeOut)))
-        if !authorized {
-            enqueue(AuthorizeRequest(idTag: request.idTag), purpose: .authorize(.start(connector: connectors[index].id)))
-        } else if connectors[index].plugged {
-            beginTransaction(connectorIndex: index)
+        if configuration.bool(.authorizeRemoteTxRequests) {
+            authorizeStart(connectorIndex: index)
+        } else {
+            startAuthorized(connectorIndex: index)
         }
         return RemoteStartTransactionResponse(status: .accepted)
     }

@@ -13,6 +13,12 @@ public struct SendLocalListRequest: OCPPRequest, Equatable {
     public var listVersion: Int
     public var localAuthorizationList: [AuthorizationData]?
     public var updateType: UpdateType
+
+    public init(listVersion: Int, localAuthorizationList: [AuthorizationData]?, updateType: UpdateType) {
+        self.listVersion = listVersion
+        self.localAuthorizationList = localAuthorizationList
+        self.updateType = updateType
+    }
 }
 
 public struct SendLocalListResponse: Codable, Sendable, Equatable {

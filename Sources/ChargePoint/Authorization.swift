@@ -1,0 +1,157 @@
+import OCPP16
+
+/// Where an authorization came from.
+public enum AuthorizationSource: String, Sendable, Equatable {
+    case centralSystem, localList, cache
+}
+
+/// The local authorization list, as SendLocalList maintains it ([CORE] §3.5.3, §5.15). Only the CSMS
+/// changes it; idTags compare case-insensitively.
+public struct LocalAuthorizationList: Codable, Sendable, Equatable {
+    public private(set) var version: Int
+    /// By lowercased idTag.
+    private var entries: [String: AuthorizationData]
+
+    public init() {
+        version = 0
+        entries = [:]
+    }
+
+    public var count: Int { entries.count }
+
+    /// Sorted by idTag, for the API.
+    public var all: [AuthorizationData] { entries.values.sorted { $0.idTag.value < $1.idTag.value } }
+
+    func info(for idTag: IdToken) -> IdTagInfo? { entries[idTag.value.lowercased()]?.idTagInfo }
+
+    /// Applies a SendLocalList; nothing changes unless the answer is Accepted.
+    mutating func apply(_ request: SendLocalListRequest, capacity: Int, batchLimit: Int) -> UpdateStatus {
+        let items = request.localAuthorizationList ?? []
+        let keys = items.map { $0.idTag.value.lowercased() }
+        guard request.listVersion > 0, items.count <= batchLimit, Set(keys).count == keys.count else { return .failed }
+        var updated: [String: AuthorizationData]
+        switch request.updateType {
+        case .full:
+            guard items.allSatisfy({ $0.idTagInfo != nil }) else { return .failed }
+            updated = Dictionary(uniqueKeysWithValues: zip(keys, items))
+        case .differential:
+            guard request.listVersion > version else { return .versionMismatch }
+            updated = entries
+            for (key, item) in zip(keys, items) { updated[key] = item.idTagInfo == nil ? nil : item }
+        }
+        guard updated.count <= capacity else { return .failed }
+        entries = updated
+        // An empty list reports version 0 ([CORE] §5.10).
+        version = updated.isEmpty ? 0 : request.listVersion
+        return .accepted
+    }
+}
+
+/// What the charge point learnt from the CSMS about idTags, to decide locally when it may
+/// ([CORE] §3.5.2): valid and invalid entries, the least recently used evicted first when full,
+/// invalid ones before valid ones.
+public struct AuthorizationCache: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var idTag: IdToken
+        public var info: IdTagInfo
+        public var lastUsed: Timestamp
+    }
+
+    private var entries: [String: Entry] = [:]
+    public static let capacity = 1000
+
+    public init(restoring entries: [Entry] = []) {
+        for entry in entries { self.entries[entry.idTag.value.lowercased()] = entry }
+    }
+
+    public var all: [Entry] { entries.values.sorted { $0.idTag.value < $1.idTag.value } }
+
+    func info(for idTag: IdToken) -> IdTagInfo? { entries[idTag.value.lowercased()]?.info }
+
+    /// Remembers an answer; returns the entries that had to make room.
+    mutating func remember(_ idTag: IdToken, _ info: IdTagInfo, at time: Timestamp) -> [Entry] {
+        entries[idTag.value.lowercased()] = Entry(idTag: idTag, info: info, lastUsed: time)
+        var evicted: [Entry] = []
+        while entries.count > Self.capacity {
+            let victim = entries.values.min { lhs, rhs in
+                let lhsValid = lhs.info.status.isValid, rhsValid = rhs.info.status.isValid
+                return lhsValid == rhsValid ? lhs.lastUsed < rhs.lastUsed : !lhsValid
+            }!
+            entries[victim.idTag.value.lowercased()] = nil
+            evicted.append(victim)
+        }
+        return evicted
+    }
+
+    mutating func forget(_ idTag: IdToken) -> Bool {
+        entries.removeValue(forKey: idTag.value.lowercased()) != nil
+    }
+
+    mutating func clear() { entries = [:] }
+}
+
+extension AuthorizationStatus {
+    /// In the local list and the cache, Accepted and ConcurrentTx both let a driver charge ([CORE] §4.1).
+    var isValid: Bool { self == .accepted || self == .concurrentTx }
+}
+
+/// What the charge point knows about an idTag without asking.
+enum LocalAuthorization: Equatable {
+    case known(IdTagInfo, AuthorizationSource)
+    case unknown
+}
+
+/// How a start gets its authorization.
+enum AuthorizationDecision: Equatable {
+    case authorized
+    case askCentralSystem
+    case refused(AuthorizationStatus)
+    case notAllowedOffline
+}
+
+extension ChargePointEngine {
+    /// The local list beats the cache, and its entries are never cached ([CORE] §3.5). An entry past its
+    /// expiryDate counts as Expired.
+    func localAuthorization(_ idTag: IdToken) -> LocalAuthorization {
+        let found: (IdTagInfo, AuthorizationSource)? =
+            if configuration.bool(.localAuthListEnabled), let info = localList.info(for: idTag) {
+                (info, .localList)
+            } else if configuration.bool(.authorizationCacheEnabled), let info = authorizationCache.info(for: idTag) {
+                (info, .cache)
+            } else {
+                nil
+            }
+        guard var (info, source) = found else { return .unknown }
+        if let expiry = info.expiryDate, expiry <= now.wallClock, info.status.isValid { info.status = .expired }
+        return .known(info, source)
+    }
+
+    /// Online, a locally valid tag starts at once only with LocalPreAuthorize; anything else asks the
+    /// CSMS. Offline, LocalAuthorizeOffline lets known valid tags start, AllowOfflineTxForUnknownId unknown
+    /// ones; known invalid tags are refused ([CORE] §4.1, §5.16.2).
+    func authorizationDecision(for idTag: IdToken) -> AuthorizationDecision {
+        let local = localAuthorization(idTag)
+        if isOnline {
+            if case .known(let info, _) = local, info.status.isValid, configuration.bool(.localPreAuthorize) {
+                return .authorized
+            }
+            return .askCentralSystem
+        }
+        switch local {
+        case .known(let info, _) where info.status.isValid:
+            return configuration.bool(.localAuthorizeOffline) ? .authorized : .notAllowedOffline
+        case .known(let info, _):
+            return .refused(info.status)
+        case .unknown:
+            return configuration.bool(.allowOfflineTxForUnknownId) ? .authorized : .notAllowedOffline
+        }
+    }
+
+    /// Every IdTagInfo from the CSMS updates the cache, except for tags of the local list.
+    mutating func remember(_ idTag: IdToken, _ info: IdTagInfo) {
+        guard configuration.bool(.authorizationCacheEnabled), localList.info(for: idTag) == nil else { return }
+        let evicted = authorizationCache.remember(idTag, info, at: now.wallClock)
+        persist(.saveCacheEntry(AuthorizationCache.Entry(idTag: idTag, info: info, lastUsed: now.wallClock)))
+        for entry in evicted { persist(.deleteCacheEntry(entry.idTag)) }
+    }
+}
