@@ -103,7 +103,8 @@ enum LocalAuthorization: Equatable {
 
 /// How a start gets its authorization.
 enum AuthorizationDecision: Equatable {
-    case authorized
+    /// With the parent idTag when the local list or cache knows it (reservations may need it).
+    case authorized(parent: IdToken?)
     case askCentralSystem
     case refused(AuthorizationStatus)
     case notAllowedOffline
@@ -133,17 +134,17 @@ extension ChargePointEngine {
         let local = localAuthorization(idTag)
         if isOnline {
             if case .known(let info, _) = local, info.status.isValid, configuration.bool(.localPreAuthorize) {
-                return .authorized
+                return .authorized(parent: info.parentIdTag)
             }
             return .askCentralSystem
         }
         switch local {
         case .known(let info, _) where info.status.isValid:
-            return configuration.bool(.localAuthorizeOffline) ? .authorized : .notAllowedOffline
+            return configuration.bool(.localAuthorizeOffline) ? .authorized(parent: info.parentIdTag) : .notAllowedOffline
         case .known(let info, _):
             return .refused(info.status)
         case .unknown:
-            return configuration.bool(.allowOfflineTxForUnknownId) ? .authorized : .notAllowedOffline
+            return configuration.bool(.allowOfflineTxForUnknownId) ? .authorized(parent: nil) : .notAllowedOffline
         }
     }
 

@@ -18,6 +18,7 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case meterValuesSampledDataMaxLength = "MeterValuesSampledDataMaxLength"
     case meterValueSampleInterval = "MeterValueSampleInterval"
     case numberOfConnectors = "NumberOfConnectors"
+    case reserveConnectorZeroSupported = "ReserveConnectorZeroSupported"
     case sendLocalListMaxLength = "SendLocalListMaxLength"
     case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
     case stopTransactionOnInvalidId = "StopTransactionOnInvalidId"
@@ -108,7 +109,8 @@ public struct Configuration: Sendable, Equatable {
     public static func isReadOnly(_ key: ConfigurationKey) -> Bool {
         switch key {
         case .getConfigurationMaxKeys, .meterValuesSampledDataMaxLength, .numberOfConnectors,
-            .stopTxnSampledDataMaxLength, .supportedFeatureProfiles, .localAuthListMaxLength, .sendLocalListMaxLength:
+            .stopTxnSampledDataMaxLength, .supportedFeatureProfiles, .localAuthListMaxLength, .sendLocalListMaxLength,
+            .reserveConnectorZeroSupported:
             true
         default:
             false
@@ -184,6 +186,7 @@ public struct Configuration: Sendable, Equatable {
         case .localAuthListEnabled: .bool(true)
         case .localAuthListMaxLength: .integer(1000)
         case .sendLocalListMaxLength: .integer(100)
+        case .reserveConnectorZeroSupported: .bool(true)
         case .authorizeRemoteTxRequests: .bool(false)
         case .connectionTimeOut: .integer(60)
         case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
@@ -199,7 +202,7 @@ public struct Configuration: Sendable, Equatable {
         case .stopTransactionOnInvalidId: .bool(true)
         case .stopTxnSampledData: .measurands([.energyActiveImportRegister])
         case .stopTxnSampledDataMaxLength: .integer(measurandListMaxLength)
-        case .supportedFeatureProfiles: .text("Core,LocalAuthListManagement,RemoteTrigger")
+        case .supportedFeatureProfiles: .text("Core,LocalAuthListManagement,Reservation,RemoteTrigger")
         case .transactionMessageAttempts: .integer(3)
         case .transactionMessageRetryInterval: .integer(60)
         case .unlockConnectorOnEVSideDisconnect: .bool(true)

@@ -9,6 +9,8 @@ struct PendingStart: Sendable, Equatable {
     var idTag: IdToken
     var origin: Origin
     var authorized: Bool
+    /// Learnt with the authorization; a reservation for the parent admits its children.
+    var parentIdTag: IdToken?
     /// ConnectionTimeOut: when a start that waits for the cable is given up.
     var expiresAt: Duration?
 }
@@ -29,6 +31,7 @@ struct Connector: Sendable, Equatable {
     var errorInfo: CiString<50>?
     var operative: Bool
     var scheduledAvailability: AvailabilityType?
+    var reservation: Reservation?
     var nextSampleAt: Duration?
 
     init(record: ConnectorRecord, simulatedPowerW: Double) {
@@ -39,12 +42,14 @@ struct Connector: Sendable, Equatable {
         errorInfo = record.errorInfo
         operative = record.operative
         scheduledAvailability = record.scheduledAvailability
+        reservation = record.reservation
     }
 
     var record: ConnectorRecord {
         ConnectorRecord(
             id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external, errorCode: errorCode,
-            errorInfo: errorInfo, operative: operative, scheduledAvailability: scheduledAvailability)
+            errorInfo: errorInfo, operative: operative, scheduledAvailability: scheduledAvailability,
+            reservation: reservation)
     }
 
     var isFaulted: Bool { errorCode != .noError }
@@ -69,7 +74,7 @@ struct Connector: Sendable, Equatable {
         }
         if pendingStart != nil { return .preparing }
         if plugged { return finishing ? .finishing : .preparing }
-        return .available
+        return reservation == nil ? .available : .reserved
     }
 }
 

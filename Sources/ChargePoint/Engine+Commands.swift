@@ -52,6 +52,12 @@ extension ChargePointEngine {
             }
         case .localList:
             reply(replyID, .localList(localList))
+        case .reservations:
+            let anywhere = station.reservation.map { [PlacedReservation(connectorId: 0, reservation: $0)] } ?? []
+            let placed = connectors.compactMap { connector in
+                connector.reservation.map { PlacedReservation(connectorId: connector.id, reservation: $0) }
+            }
+            reply(replyID, .reservations(anywhere + placed))
         case .trigger(let message, let connectorId):
             reply(replyID, .triggered(trigger(message, connectorId: connectorId)))
         case .reset(let type):
@@ -90,6 +96,7 @@ extension ChargePointEngine {
         connectors[index].errorCode = errorCode
         connectors[index].errorInfo = errorCode == .noError ? nil : info
         if errorCode != .noError {
+            connectors[index].reservation = nil
             if let localId = connectors[index].transactionLocalId {
                 stopTransaction(localId: localId, reason: .other, idTag: nil)
             }
@@ -144,6 +151,11 @@ extension ChargePointEngine {
             fail(replyID, .notRegistered(registration))
             return
         }
+        // Only the parent of a reservation's idTag needs the authorization to be told apart.
+        if let reservation = connector.reservation, reservation.parentIdTag == nil, !reservation.admits(idTag, parent: nil) {
+            fail(replyID, .connectorReserved(connector: connector.id))
+            return
+        }
         // A start that cannot be authorized leaves the connector as it was.
         switch authorizationDecision(for: idTag) {
         case .refused(let status):
@@ -162,8 +174,8 @@ extension ChargePointEngine {
     mutating func authorizeStart(connectorIndex index: Int) {
         guard let pending = connectors[index].pendingStart else { return }
         switch authorizationDecision(for: pending.idTag) {
-        case .authorized:
-            startAuthorized(connectorIndex: index)
+        case .authorized(let parent):
+            startAuthorized(connectorIndex: index, parent: parent)
         case .askCentralSystem:
             enqueue(AuthorizeRequest(idTag: pending.idTag), purpose: .authorize(.start(connector: connectors[index].id)))
         case .refused(let status):
@@ -173,8 +185,15 @@ extension ChargePointEngine {
         }
     }
 
-    mutating func startAuthorized(connectorIndex index: Int) {
+    /// The start may proceed once reservations agree; the transaction begins when the cable is in.
+    mutating func startAuthorized(connectorIndex index: Int, parent: IdToken?) {
+        guard let pending = connectors[index].pendingStart else { return }
+        guard reservationAdmits(pending.idTag, parent: parent, connectorIndex: index) else {
+            abandonStart(connectorIndex: index, .connectorReserved(connector: connectors[index].id))
+            return
+        }
         connectors[index].pendingStart?.authorized = true
+        connectors[index].pendingStart?.parentIdTag = parent
         if connectors[index].plugged { beginTransaction(connectorIndex: index) }
     }
 
@@ -245,7 +264,7 @@ extension ChargePointEngine {
             else { return }
             remember(pending.idTag, info)
             if info.status == .accepted {
-                startAuthorized(connectorIndex: index)
+                startAuthorized(connectorIndex: index, parent: info.parentIdTag)
             } else {
                 abandonStart(connectorIndex: index, .refused(info.status))
             }

@@ -32,6 +32,10 @@ extension ChargePointEngine {
         switch action {
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .reserveNow:
+            respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
+        case .cancelReservation:
+            respond(to: messageId, payload, as: CancelReservationRequest.self) { $0.cancelReservation($1) }
         case .sendLocalList:
             respond(to: messageId, payload, as: SendLocalListRequest.self) { $0.sendLocalList($1) }
         case .getLocalListVersion:

@@ -20,8 +20,11 @@ extension ChargePointEngine {
         }
         transactions[localId] = record
         persist(.saveTransaction(record))
+        let reservation = reservationUsed(by: pending.idTag, parent: pending.parentIdTag, connectorIndex: index)
+        if let reservation { endReservation(id: reservation.id) }
         let start = StartTransactionRequest(
-            connectorId: connectorId, idTag: pending.idTag, meterStart: meterStart, timestamp: now.wallClock)
+            connectorId: connectorId, idTag: pending.idTag, meterStart: meterStart, reservationId: reservation?.id,
+            timestamp: now.wallClock)
         let sequence = enqueueTransactionMessage(.start(start), localId: localId)
         connectors[index].pendingStart = nil
         connectors[index].transactionLocalId = localId

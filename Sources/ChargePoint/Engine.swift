@@ -155,6 +155,7 @@ public struct ChargePointEngine: Sendable {
             deadlines.append(connector.pendingStart?.expiresAt)
         }
         deadlines.append(contentsOf: awaitingConfirmation.values.map(\.deadline))
+        deadlines.append(nextReservationExpiry)
         return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
     }
 
@@ -223,5 +224,6 @@ public struct ChargePointEngine: Sendable {
         for (sequence, awaited) in awaitingConfirmation where awaited.deadline <= uptime {
             answerAwaited(sequence: sequence)
         }
+        expireReservations()
     }
 }

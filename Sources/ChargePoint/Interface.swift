@@ -103,6 +103,7 @@ public enum Command: Sendable, Equatable {
     case reset(ResetType)
     case trigger(MessageTrigger, connector: Int?)
     case localList
+    case reservations
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -124,6 +125,7 @@ public enum CommandResult: Sendable, Equatable {
     case resetAccepted
     case triggered(TriggerMessageStatus)
     case localList(LocalAuthorizationList)
+    case reservations([PlacedReservation])
     case unlock(UnlockStatus)
     case failed(CommandFailure)
 }
@@ -134,6 +136,7 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case unknownTransaction(Int)
     case connectorBusy(connector: Int, status: ChargePointStatus)
     case connectorInoperative(connector: Int, status: ChargePointStatus)
+    case connectorReserved(connector: Int)
     case noTransaction(connector: Int)
     case offline
     case offlineStartNotAllowed
@@ -174,4 +177,10 @@ public struct TransactionSnapshot: Sendable, Equatable {
     public var energyWh: Double
     /// True while a message of this transaction waits undelivered.
     public var pendingDelivery: Bool
+}
+
+/// A reservation and where it holds (connector 0 = any connector).
+public struct PlacedReservation: Sendable, Equatable {
+    public var connectorId: Int
+    public var reservation: Reservation
 }

@@ -17,12 +17,14 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
     public var operative: Bool
     /// A change that waits for the running transaction to end ("Scheduled").
     public var scheduledAvailability: AvailabilityType?
+    public var reservation: Reservation?
 
     public init(
         id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false,
         errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil, operative: Bool = true,
-        scheduledAvailability: AvailabilityType? = nil
+        scheduledAvailability: AvailabilityType? = nil, reservation: Reservation? = nil
     ) {
+        self.reservation = reservation
         self.id = id
         self.plugged = plugged
         self.energyWh = energyWh
@@ -67,9 +69,35 @@ public struct TransactionRecord: Codable, Sendable, Equatable {
 /// What concerns the charge point as a whole (connector 0).
 public struct StationRecord: Codable, Sendable, Equatable {
     public var operative: Bool
+    /// A reservation of "any connector" (ReserveNow on connector 0).
+    public var reservation: Reservation?
 
-    public init(operative: Bool = true) {
+    public init(operative: Bool = true, reservation: Reservation? = nil) {
         self.operative = operative
+        self.reservation = reservation
+    }
+}
+
+/// ReserveNow's promise: only this idTag (or one with the same parent) may start here until expiryDate.
+public struct Reservation: Codable, Sendable, Equatable {
+    public var id: Int
+    public var idTag: IdToken
+    public var parentIdTag: IdToken?
+    public var expiryDate: Timestamp
+
+    public init(id: Int, idTag: IdToken, parentIdTag: IdToken?, expiryDate: Timestamp) {
+        self.id = id
+        self.idTag = idTag
+        self.parentIdTag = parentIdTag
+        self.expiryDate = expiryDate
+    }
+
+    /// Whether a driver presenting `idTag` (whose parent the CSMS or the local list may have told) may
+    /// use the reservation ([CORE] §5.13).
+    func admits(_ idTag: IdToken, parent: IdToken?) -> Bool {
+        if idTag.equalsIgnoringCase(self.idTag) { return true }
+        guard let parentIdTag, let parent else { return false }
+        return parent.equalsIgnoringCase(parentIdTag)
     }
 }
 

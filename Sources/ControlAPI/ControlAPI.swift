@@ -116,6 +116,8 @@ public final class ControlAPI: Sendable {
             run(.reset(body.type), responder)
         case .localList:
             run(.localList, responder)
+        case .reservations:
+            run(.reservations, responder)
         case .trigger:
             let body = try Self.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)
@@ -217,6 +219,8 @@ public final class ControlAPI: Sendable {
                     connectors: connectors.map(ConnectorResource.init),
                     transactions: transactions.map(TransactionResource.init),
                     configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .reservations(let placed):
+                responder.respond(Self.json(200, ReservationList(reservations: placed.map(ReservationResource.init))))
             case .localList(let list):
                 responder.respond(Self.json(200, LocalListResource(list)))
             case .triggered(let status):
@@ -318,6 +322,7 @@ enum Route: Equatable {
     case reset
     case trigger
     case localList
+    case reservations
 
     init(path: String) throws(Problem) {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -332,6 +337,7 @@ enum Route: Equatable {
         case ["api", "v1", "reset"]: self = .reset
         case ["api", "v1", "trigger"]: self = .trigger
         case ["api", "v1", "local-list"]: self = .localList
+        case ["api", "v1", "reservations"]: self = .reservations
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -356,7 +362,7 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList:
+            .metrics, .localList, .reservations:
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
@@ -380,6 +386,7 @@ extension Route {
         case .reset: "/api/v1/reset"
         case .trigger: "/api/v1/trigger"
         case .localList: "/api/v1/local-list"
+        case .reservations: "/api/v1/reservations"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

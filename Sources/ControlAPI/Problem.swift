@@ -68,6 +68,8 @@ extension CommandFailure {
             refusal.problem
         case .restarted:
             Problem(409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
+        case .connectorReserved(let id):
+            Problem(409, "connector-reserved", "Conflict", "Connector \(id) is reserved for another idTag; use another connector or the reserved tag.")
         case .noTransaction(let id):
             Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
         case .offline:

@@ -210,3 +210,24 @@ struct LocalListResource: Encodable {
         }
     }
 }
+
+struct ReservationResource: Encodable {
+    var reservationId: Int
+    /// 0: any connector.
+    var connectorId: Int
+    var idTag: IdToken
+    var parentIdTag: IdToken?
+    var expiryDate: Timestamp
+
+    init(_ placed: PlacedReservation) {
+        reservationId = placed.reservation.id
+        connectorId = placed.connectorId
+        idTag = placed.reservation.idTag
+        parentIdTag = placed.reservation.parentIdTag
+        expiryDate = placed.reservation.expiryDate
+    }
+}
+
+struct ReservationList: Encodable {
+    var reservations: [ReservationResource]
+}

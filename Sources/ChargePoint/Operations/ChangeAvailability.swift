@@ -12,6 +12,7 @@ extension ChargePointEngine {
         let affected: [Int]
         if connectorId == 0 {
             station.operative = type == .operative
+            if type == .inoperative { station.reservation = nil }
             persist(.saveStation(station))
             affected = Array(connectors.indices)
         } else if let index = connectors.firstIndex(where: { $0.id == connectorId }) {
@@ -36,6 +37,7 @@ extension ChargePointEngine {
     mutating func setAvailability(_ type: AvailabilityType, connectorIndex index: Int) {
         connectors[index].operative = type == .operative
         connectors[index].scheduledAvailability = nil
+        if type == .inoperative { connectors[index].reservation = nil }
         if type == .inoperative, let pending = connectors[index].pendingStart {
             connectors[index].pendingStart = nil
             if case .api(let replyID) = pending.origin {

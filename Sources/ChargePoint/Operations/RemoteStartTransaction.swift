@@ -6,12 +6,18 @@ extension ChargePointEngine {
     /// otherwise the connector waits in Preparing for ConnectionTimeOut seconds.
     mutating func remoteStart(_ request: RemoteStartTransactionRequest) -> RemoteStartTransactionResponse {
         guard registration == .accepted else { return RemoteStartTransactionResponse(status: .rejected) }
+        // A connector reserved for another driver (who is not told apart by a parent tag) is not free for this one.
+        let candidates = connectors.indices.filter { index in
+            connectors[index].isFree
+                && (connectors[index].reservation.map { $0.parentIdTag != nil || $0.admits(request.idTag, parent: nil) } ?? true)
+        }
         let index: Int?
         if let connectorId = request.connectorId {
-            index = connectors.firstIndex { $0.id == connectorId && $0.isFree }
+            index = candidates.first { connectors[$0].id == connectorId }
         } else {
-            // The connector with a cable waiting is the one the driver means; else the first free one.
-            index = connectors.firstIndex { $0.isFree && $0.plugged } ?? connectors.firstIndex(where: \.isFree)
+            // The connector reserved for this driver, or the one with a cable waiting, is the one meant.
+            index = candidates.first { connectors[$0].reservation?.admits(request.idTag, parent: nil) == true }
+                ?? candidates.first { connectors[$0].plugged } ?? candidates.first
         }
         guard let index else {
             logger.info("RemoteStartTransaction rejected: no free connector \(request.connectorId.map(String.init) ?? "")")
@@ -23,7 +29,7 @@ extension ChargePointEngine {
         if configuration.bool(.authorizeRemoteTxRequests) {
             authorizeStart(connectorIndex: index)
         } else {
-            startAuthorized(connectorIndex: index)
+            startAuthorized(connectorIndex: index, parent: nil)
         }
         return RemoteStartTransactionResponse(status: .accepted)
     }
