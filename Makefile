@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev pkg-config
+APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev pkg-config chromium chromium-driver
 VENV := .venv
 PYTHON_REQUIREMENTS := Tests/e2e/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

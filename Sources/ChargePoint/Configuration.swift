@@ -6,22 +6,32 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
     case authorizationCacheEnabled = "AuthorizationCacheEnabled"
     case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
+    case clockAlignedDataInterval = "ClockAlignedDataInterval"
     case connectionTimeOut = "ConnectionTimeOut"
+    case connectorPhaseRotation = "ConnectorPhaseRotation"
+    case connectorPhaseRotationMaxLength = "ConnectorPhaseRotationMaxLength"
     case getConfigurationMaxKeys = "GetConfigurationMaxKeys"
     case heartbeatInterval = "HeartbeatInterval"
     case localAuthListEnabled = "LocalAuthListEnabled"
     case localAuthListMaxLength = "LocalAuthListMaxLength"
     case localAuthorizeOffline = "LocalAuthorizeOffline"
     case localPreAuthorize = "LocalPreAuthorize"
+    case maxEnergyOnInvalidId = "MaxEnergyOnInvalidId"
     case messageTimeout = "MessageTimeout"
+    case meterValuesAlignedData = "MeterValuesAlignedData"
+    case meterValuesAlignedDataMaxLength = "MeterValuesAlignedDataMaxLength"
     case meterValuesSampledData = "MeterValuesSampledData"
     case meterValuesSampledDataMaxLength = "MeterValuesSampledDataMaxLength"
     case meterValueSampleInterval = "MeterValueSampleInterval"
     case numberOfConnectors = "NumberOfConnectors"
     case reserveConnectorZeroSupported = "ReserveConnectorZeroSupported"
+    case resetRetries = "ResetRetries"
     case sendLocalListMaxLength = "SendLocalListMaxLength"
     case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
     case stopTransactionOnInvalidId = "StopTransactionOnInvalidId"
+    case stopTransactionMaxMeterValues = "StopTransactionMaxMeterValues"
+    case stopTxnAlignedData = "StopTxnAlignedData"
+    case stopTxnAlignedDataMaxLength = "StopTxnAlignedDataMaxLength"
     case stopTxnSampledData = "StopTxnSampledData"
     case stopTxnSampledDataMaxLength = "StopTxnSampledDataMaxLength"
     case supportedFeatureProfiles = "SupportedFeatureProfiles"
@@ -44,6 +54,8 @@ public enum ConfigurationValue: Sendable, Equatable {
     case bool(Bool)
     case integer(Int)
     case measurands([Measurand])
+    /// ConnectorPhaseRotation entries such as `1.RST`.
+    case phaseRotation([String])
     case text(String)
 
     /// The wire form, as GetConfiguration reports it.
@@ -52,6 +64,7 @@ public enum ConfigurationValue: Sendable, Equatable {
         case .bool(let value): value ? "true" : "false"
         case .integer(let value): String(value)
         case .measurands(let list): list.map(\.rawValue).joined(separator: ",")
+        case .phaseRotation(let entries): entries.joined(separator: ",")
         case .text(let value): value
         }
     }
@@ -80,9 +93,12 @@ public let supportedMeasurands: [Measurand] = [
 /// The charge point's configuration: definitions, defaults, validation and current values.
 public struct Configuration: Sendable, Equatable {
     private var values: [ConfigurationKey: ConfigurationValue]
+    private let connectorCount: Int
     public static let measurandListMaxLength = supportedMeasurands.count
+    static let phaseRotations = ["NotApplicable", "Unknown", "RST", "RTS", "SRT", "STR", "TRS", "TSR"]
 
     public init(connectorCount: Int) {
+        self.connectorCount = connectorCount
         values = [:]
         for key in ConfigurationKey.allCases {
             values[key] = Self.defaultValue(of: key, connectorCount: connectorCount)
@@ -110,7 +126,8 @@ public struct Configuration: Sendable, Equatable {
         switch key {
         case .getConfigurationMaxKeys, .meterValuesSampledDataMaxLength, .numberOfConnectors,
             .stopTxnSampledDataMaxLength, .supportedFeatureProfiles, .localAuthListMaxLength, .sendLocalListMaxLength,
-            .reserveConnectorZeroSupported:
+            .reserveConnectorZeroSupported, .connectorPhaseRotationMaxLength, .meterValuesAlignedDataMaxLength,
+            .stopTransactionMaxMeterValues, .stopTxnAlignedDataMaxLength:
             true
         default:
             false
@@ -122,14 +139,14 @@ public struct Configuration: Sendable, Equatable {
     public mutating func change(_ name: String, to text: String) throws(ConfigurationRefusal) -> ConfigurationKey {
         guard let key = ConfigurationKey(named: name) else { throw .unknownKey(name) }
         guard !Self.isReadOnly(key) else { throw .readOnly(key) }
-        values[key] = try Self.parse(text, for: key)
+        values[key] = try parse(text, for: key)
         return key
     }
 
     /// Applies a persisted value; values that no longer parse (after an upgrade) keep the default.
     public mutating func restore(_ name: String, _ text: String) {
         guard let key = ConfigurationKey(named: name), !Self.isReadOnly(key),
-            let value = try? Self.parse(text, for: key)
+            let value = try? parse(text, for: key)
         else { return }
         values[key] = value
     }
@@ -138,9 +155,9 @@ public struct Configuration: Sendable, Equatable {
         values[key] = value
     }
 
-    static func parse(_ text: String, for key: ConfigurationKey) throws(ConfigurationRefusal) -> ConfigurationValue {
+    func parse(_ text: String, for key: ConfigurationKey) throws(ConfigurationRefusal) -> ConfigurationValue {
         let trimmed = text.trimmingSpaces
-        switch defaultValue(of: key, connectorCount: 1) {
+        switch Self.defaultValue(of: key, connectorCount: connectorCount) {
         case .bool:
             switch trimmed.lowercased() {
             case "true": return .bool(true)
@@ -148,13 +165,13 @@ public struct Configuration: Sendable, Equatable {
             default: throw .invalidValue(key, text, expected: "true or false")
             }
         case .integer:
-            let range = integerRange(of: key)
+            let range = Self.integerRange(of: key)
             guard let value = Int(trimmed), range.contains(value) else {
                 throw .invalidValue(key, text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
             }
             return .integer(value)
         case .measurands:
-            let expected = "a comma-separated list of at most \(measurandListMaxLength) of "
+            let expected = "a comma-separated list of at most \(Self.measurandListMaxLength) of "
                 + supportedMeasurands.map(\.rawValue).joined(separator: ", ")
             let names = trimmed.isEmpty ? [] : trimmed.split(separator: ",", omittingEmptySubsequences: false)
             var list: [Measurand] = []
@@ -164,8 +181,20 @@ public struct Configuration: Sendable, Equatable {
                 else { throw .invalidValue(key, text, expected: expected) }
                 list.append(measurand)
             }
-            guard list.count <= measurandListMaxLength else { throw .invalidValue(key, text, expected: expected) }
+            guard list.count <= Self.measurandListMaxLength else { throw .invalidValue(key, text, expected: expected) }
             return .measurands(list)
+        case .phaseRotation:
+            let expected = "comma-separated connector.rotation entries for connectors 0 to \(connectorCount), rotation one of "
+                + Self.phaseRotations.joined(separator: ", ")
+            let entries = trimmed.split(separator: ",").map { String($0).trimmingSpaces }
+            var seen = Set<Int>()
+            for entry in entries {
+                let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let connector = Int(parts[0]), (0...connectorCount).contains(connector),
+                    seen.insert(connector).inserted, Self.phaseRotations.contains(parts[1])
+                else { throw .invalidValue(key, text, expected: expected) }
+            }
+            return .phaseRotation(entries)
         case .text:
             return .text(text)
         }
@@ -189,6 +218,16 @@ public struct Configuration: Sendable, Equatable {
         case .reserveConnectorZeroSupported: .bool(true)
         case .authorizeRemoteTxRequests: .bool(false)
         case .connectionTimeOut: .integer(60)
+        case .clockAlignedDataInterval: .integer(0)
+        case .connectorPhaseRotation: .phaseRotation((0...connectorCount).map { "\($0).RST" })
+        case .connectorPhaseRotationMaxLength: .integer(connectorCount + 1)
+        case .maxEnergyOnInvalidId: .integer(0)
+        case .meterValuesAlignedData: .measurands([.energyActiveImportRegister])
+        case .meterValuesAlignedDataMaxLength: .integer(measurandListMaxLength)
+        case .resetRetries: .integer(1)
+        case .stopTransactionMaxMeterValues: .integer(ChargePointEngine.stopTransactionDataLimit)
+        case .stopTxnAlignedData: .measurands([])
+        case .stopTxnAlignedDataMaxLength: .integer(measurandListMaxLength)
         case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
         case .heartbeatInterval: .integer(300)
         case .localAuthorizeOffline: .bool(false)

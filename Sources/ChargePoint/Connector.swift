@@ -27,6 +27,8 @@ struct Connector: Sendable, Equatable {
     var finishing = false
     /// The CSMS refused the idTag and StopTransactionOnInvalidId is false: the EVSE offers no energy.
     var suspendedByEVSE = false
+    /// The register value at which the EVSE suspends, while MaxEnergyOnInvalidId still lets energy flow.
+    var energyCapWh: Double?
     var errorCode: ChargePointErrorCode
     var errorInfo: CiString<50>?
     var operative: Bool

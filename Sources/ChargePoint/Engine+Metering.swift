@@ -5,6 +5,61 @@ extension ChargePointEngine {
     static let nominalVoltage = 230.0
     static let phases = 3.0
 
+    /// The next instant on the grid of ClockAlignedDataInterval counted from midnight UTC ([CORE] §4.7);
+    /// nil when the interval is 0.
+    mutating func scheduleAlignedSample() {
+        let interval = Int64(configuration.integer(.clockAlignedDataInterval)) * 1000
+        guard interval > 0 else {
+            alignedSampleTime = nil
+            return
+        }
+        let wall = now.wallClock.millisecondsSince1970
+        alignedSampleTime = Timestamp(millisecondsSince1970: (wall / interval + 1) * interval)
+    }
+
+    /// Takes the aligned sample when its instant has come. Kept on the wall clock, so a clock that is set
+    /// (NTP, or a CSMS's currentTime) moves the grid with it instead of sampling off the grid.
+    mutating func sampleAlignedIfDue() {
+        guard let time = alignedSampleTime else { return }
+        let remaining = time.millisecondsSince1970 - now.wallClock.millisecondsSince1970
+        if remaining <= 0 {
+            sampleAligned(at: time)
+        } else if remaining > Int64(configuration.integer(.clockAlignedDataInterval)) * 1000 {
+            scheduleAlignedSample()  // the clock went back
+        }
+    }
+
+    var nextAlignedSample: Duration? {
+        alignedSampleTime.map { now.uptime + .milliseconds(max(0, $0.millisecondsSince1970 - now.wallClock.millisecondsSince1970)) }
+    }
+
+    /// Clock-aligned readings, stamped with the grid instant: for every transaction (as transaction
+    /// messages, and into StopTxnAlignedData), and for the main meter while online.
+    mutating func sampleAligned(at time: Timestamp) {
+        let measurands = configuration.measurands(.meterValuesAlignedData)
+        let stopData = configuration.measurands(.stopTxnAlignedData)
+        for index in connectors.indices {
+            guard let localId = connectors[index].transactionLocalId, var record = transactions[localId] else { continue }
+            if !measurands.isEmpty {
+                let reading = meterValue(connectorIndex: index, measurands, context: .sampleClock, at: time)
+                enqueueTransactionMessage(.meterValues(connectorId: connectors[index].id, meterValue: [reading]), localId: localId)
+            }
+            if !stopData.isEmpty {
+                record.keepForStopTransaction(meterValue(connectorIndex: index, stopData, context: .sampleClock, at: time))
+                transactions[localId] = record
+                persist(.saveTransaction(record))
+            }
+        }
+        if !measurands.isEmpty && isOnline {
+            enqueue(
+                MeterValuesRequest(
+                    connectorId: 0, transactionId: nil,
+                    meterValue: [stationMeterValue(measurands, context: .sampleClock, at: time)]),
+                purpose: .informational)
+        }
+        scheduleAlignedSample()
+    }
+
     mutating func scheduleSample(connectorIndex index: Int) {
         let interval = configuration.integer(.meterValueSampleInterval)
         connectors[index].nextSampleAt =
@@ -25,11 +80,7 @@ extension ChargePointEngine {
         }
         let stopData = configuration.measurands(.stopTxnSampledData)
         if !stopData.isEmpty {
-            record.stopTransactionData.append(meterValue(connectorIndex: index, stopData, context: .samplePeriodic))
-            // Keep Transaction.Begin and the latest periodic readings: StopTransaction stays bounded.
-            if record.stopTransactionData.count > Self.stopTransactionDataLimit - 1 {
-                record.stopTransactionData.remove(at: 1)
-            }
+            record.keepForStopTransaction(meterValue(connectorIndex: index, stopData, context: .samplePeriodic))
             transactions[localId] = record
             persist(.saveTransaction(record))
         }
@@ -40,23 +91,56 @@ extension ChargePointEngine {
         connectors[index].nextSampleAt = next > now.uptime ? next : now.uptime + interval
     }
 
-    /// One reading of the given measurands, all taken at this instant.
-    func meterValue(connectorIndex index: Int, _ measurands: [Measurand], context: ReadingContext) -> MeterValue {
+    /// One reading of the given measurands of a connector, all taken at this instant.
+    func meterValue(
+        connectorIndex index: Int, _ measurands: [Measurand], context: ReadingContext, at time: Timestamp? = nil
+    ) -> MeterValue {
         let connector = connectors[index]
-        let offeredW = settings.simulatedPowerW
+        let reading = Reading(energyWh: connector.meter.energyWh, powerW: connector.powerW, offeredW: settings.simulatedPowerW)
+        return reading.meterValue(measurands, context: context, at: time ?? now.wallClock)
+    }
+
+    /// The main meter (connector 0): what all connectors draw together.
+    func stationMeterValue(_ measurands: [Measurand], context: ReadingContext, at time: Timestamp) -> MeterValue {
+        let reading = Reading(
+            energyWh: connectors.map(\.meter.energyWh).reduce(0, +), powerW: connectors.map(\.powerW).reduce(0, +),
+            offeredW: settings.simulatedPowerW * Double(connectors.count))
+        return reading.meterValue(measurands, context: context, at: time)
+    }
+}
+
+/// What a meter shows at one instant, and how each supported measurand is derived from it.
+struct Reading {
+    var energyWh: Double
+    var powerW: Double
+    var offeredW: Double
+
+    func meterValue(_ measurands: [Measurand], context: ReadingContext, at time: Timestamp) -> MeterValue {
+        let perPhase = ChargePointEngine.nominalVoltage * ChargePointEngine.phases
         let values = measurands.map { measurand -> SampledValue in
             let (value, unit): (String, UnitOfMeasure) =
                 switch measurand {
-                case .energyActiveImportRegister: (String(wattHours(connector.meter.energyWh)), .wh)
-                case .powerActiveImport: (decimal(connector.powerW, digits: 0), .w)
+                case .energyActiveImportRegister: (String(wattHours(energyWh)), .wh)
+                case .powerActiveImport: (decimal(powerW, digits: 0), .w)
                 case .powerOffered: (decimal(offeredW, digits: 0), .w)
-                case .currentImport: (decimal(connector.powerW / (Self.nominalVoltage * Self.phases), digits: 1), .a)
-                case .currentOffered: (decimal(offeredW / (Self.nominalVoltage * Self.phases), digits: 1), .a)
-                default: (decimal(Self.nominalVoltage, digits: 0), .v)
+                case .currentImport: (decimal(powerW / perPhase, digits: 1), .a)
+                case .currentOffered: (decimal(offeredW / perPhase, digits: 1), .a)
+                default: (decimal(ChargePointEngine.nominalVoltage, digits: 0), .v)
                 }
             return SampledValue(value: value, context: context, measurand: measurand, unit: unit)
         }
-        return MeterValue(timestamp: now.wallClock, sampledValue: values)
+        return MeterValue(timestamp: time, sampledValue: values)
+    }
+}
+
+extension TransactionRecord {
+    /// Readings for StopTransaction.transactionData: Transaction.Begin and the latest ones, at most
+    /// StopTransactionMaxMeterValues in all, so a long session's StopTransaction stays bounded.
+    mutating func keepForStopTransaction(_ reading: MeterValue) {
+        stopTransactionData.append(reading)
+        if stopTransactionData.count > ChargePointEngine.stopTransactionDataLimit - 1 {
+            stopTransactionData.remove(at: 1)
+        }
     }
 }
 

@@ -51,8 +51,8 @@ extension ChargePointEngine {
         let stopData = configuration.measurands(.stopTxnSampledData)
         if !stopData.isEmpty {
             record.stopTransactionData.append(meterValue(connectorIndex: index, stopData, context: .transactionEnd))
-            transactionData = record.stopTransactionData
         }
+        if !record.stopTransactionData.isEmpty { transactionData = record.stopTransactionData }
         transactions[localId] = record
         persist(.saveTransaction(record))
         let sequence = enqueueTransactionMessage(
@@ -63,6 +63,7 @@ extension ChargePointEngine {
             connectors[index].transactionLocalId = nil
             connectors[index].nextSampleAt = nil
             connectors[index].suspendedByEVSE = false
+            connectors[index].energyCapWh = nil
             connectors[index].finishing = connectors[index].plugged
             if let scheduled = connectors[index].scheduledAvailability {
                 setAvailability(scheduled, connectorIndex: index)
@@ -170,9 +171,32 @@ extension ChargePointEngine {
         guard transactions[localId]?.isActive == true else { return }
         if configuration.bool(.stopTransactionOnInvalidId) {
             stopTransaction(localId: localId, reason: .deAuthorized, idTag: nil)
-        } else if let index = connectors.firstIndex(where: { $0.transactionLocalId == localId }) {
-            connectors[index].suspendedByEVSE = true
+        } else if let index = connectors.firstIndex(where: { $0.transactionLocalId == localId }),
+            let meterStart = transactions[localId]?.meterStart
+        {
+            // MaxEnergyOnInvalidId counts from the start of the transaction.
+            connectors[index].energyCapWh = Double(meterStart + configuration.integer(.maxEnergyOnInvalidId))
+            enforceEnergyCaps()
         }
+    }
+
+    /// Suspends the connectors whose energy cap has been reached.
+    mutating func enforceEnergyCaps() {
+        for index in connectors.indices {
+            guard let cap = connectors[index].energyCapWh, connectors[index].meter.energyWh >= cap else { continue }
+            connectors[index].energyCapWh = nil
+            connectors[index].suspendedByEVSE = true
+            logger.info("connector \(connectors[index].id) suspended: MaxEnergyOnInvalidId reached")
+        }
+    }
+
+    /// When the next energy cap will be reached at the present power, on the uptime clock.
+    var nextEnergyCap: Duration? {
+        connectors.compactMap { connector -> Duration? in
+            guard let cap = connector.energyCapWh, connector.powerW > 0 else { return nil }
+            let seconds = max(0, cap - connector.meter.energyWh) * 3600 / connector.powerW
+            return now.uptime + .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        }.min()
     }
 
     // MARK: - Restart

@@ -49,6 +49,8 @@ public struct ChargePointEngine: Sendable {
     var publishedStation: StationSnapshot?
     var publishedConnectors: [Int: ConnectorSnapshot] = [:]
     var meterPublishAt: Duration?
+    /// The grid instant of the next clock-aligned sample.
+    var alignedSampleTime: Timestamp?
 
     // Calls of ours
     let messageIdPrefix: String
@@ -111,6 +113,7 @@ public struct ChargePointEngine: Sendable {
             persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
         }
         meterPublishAt = now.uptime
+        scheduleAlignedSample()
         resumeTransactionsAfterRestart()
     }
 
@@ -156,6 +159,8 @@ public struct ChargePointEngine: Sendable {
         }
         deadlines.append(contentsOf: awaitingConfirmation.values.map(\.deadline))
         deadlines.append(nextReservationExpiry)
+        deadlines.append(nextAlignedSample)
+        deadlines.append(nextEnergyCap)
         return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
     }
 
@@ -225,5 +230,7 @@ public struct ChargePointEngine: Sendable {
             answerAwaited(sequence: sequence)
         }
         expireReservations()
+        enforceEnergyCaps()
+        sampleAlignedIfDue()
     }
 }

@@ -45,6 +45,9 @@ public final class EventHub: @unchecked Sendable {
     public init(csmsURL: String, version: String) {
         self.csmsURL = csmsURL
         self.version = version
+        // Ids continue from the wall clock (µs), so they keep growing across restarts: an id from a
+        // previous run is never mistaken for one of this run's backlog.
+        lastId = Int(Timestamp.now.millisecondsSince1970) * 1000
         startKeepalive()
     }
 

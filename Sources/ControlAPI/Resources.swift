@@ -11,7 +11,7 @@ struct StationResource: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case identity, csmsUrl, link, registration, heartbeatInterval, uptimeSeconds, version, firmwareVersion
-        case connectorCount, queuedMessages
+        case connectorCount, queuedMessages, serverTime
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -26,6 +26,8 @@ struct StationResource: Encodable {
         try container.encode(snapshot.firmwareVersion, forKey: .firmwareVersion)
         try container.encode(snapshot.connectorCount, forKey: .connectorCount)
         try container.encode(snapshot.queuedMessages, forKey: .queuedMessages)
+        // Lets a page compute durations with the service's clock rather than the browser's.
+        try container.encode(Timestamp.now, forKey: .serverTime)
     }
 }
 

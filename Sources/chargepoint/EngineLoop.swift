@@ -170,10 +170,7 @@ final class EngineLoop: @unchecked Sendable {
 /// Reads the two clocks the engine needs: monotonic for timers, real time for timestamps.
 enum Clock {
     static func now() -> Now {
-        var real = timespec()
-        clock_gettime(CLOCK_REALTIME, &real)
-        return Now(
-            uptime: monotonicUptime(),
-            wallClock: Timestamp(millisecondsSince1970: Int64(real.tv_sec) * 1000 + Int64(real.tv_nsec) / 1_000_000))
+        Now(uptime: monotonicUptime(), wallClock: .now)
     }
 }
+

@@ -25,6 +25,8 @@ extension ChargePointEngine {
             for index in connectors.indices where connectors[index].transactionLocalId != nil {
                 scheduleSample(connectorIndex: index)
             }
+        case .clockAlignedDataInterval:
+            scheduleAlignedSample()
         case .webSocketPingInterval:
             emit(.setPingInterval(seconds: configuration.integer(.webSocketPingInterval)))
         default:

@@ -1,3 +1,5 @@
+import Glibc
+
 /// An instant as OCPP's `dateTime` fields carry it, held as milliseconds since the Unix epoch
 /// because that is exact, cheap to compare and what the wire format can express.
 ///
@@ -217,5 +219,14 @@ struct RFC3339Reader {
 
     private static func twoDigits(_ value: Int64) -> String {
         value < 10 ? "0\(value)" : "\(value)"
+    }
+}
+
+extension Timestamp {
+    /// The system's real-time clock. Only the edges read it: the engine is handed the time instead.
+    public static var now: Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(millisecondsSince1970: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
     }
 }

@@ -1,0 +1,313 @@
+"""The live web page (Web/) in headless Chromium against the real charge point and the test CSMS:
+drive a transaction from the page, filter the frame log, edit a configuration key, and survive a
+service restart without a reload. Screenshots at desktop and phone width go to artifacts/.
+
+Needs Debian's `chromium` and `chromium-driver` (CHROMIUM_BIN / CHROMEDRIVER override the paths)
+and PyPI `selenium`. Nothing is downloaded: the driver is given explicitly so Selenium Manager
+never runs."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from harness import REPO_ROOT, ChargePointProcess
+
+WEB_ROOT = REPO_ROOT / "Web"
+ARTIFACTS = REPO_ROOT / "artifacts"
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+WAIT_S = 15
+QUIET_BEFORE_KILL_S = 0.3
+
+
+class WebChargePoint(ChargePointProcess):
+    """The harness's charge point, serving the page from this checkout's Web/ folder whatever the
+    working directory (the harness drops CP_* variables, so the flag it is)."""
+
+    def command(self) -> list[str]:
+        return super().command() + ["--web-root", str(WEB_ROOT)]
+
+
+@pytest.fixture
+def station(csms, chargepoint) -> WebChargePoint:
+    """A registered charge point with the page; the `chargepoint` factory cleans it up."""
+    process = WebChargePoint(csms, chargepoint.directory, connectors=2)
+    chargepoint.started.append(process)
+    process.start()
+    process.wait_registered()
+    return process
+
+
+def _executable(variable: str, *candidates: str) -> str:
+    for candidate in (os.environ.get(variable), *candidates):
+        if candidate and (shutil.which(candidate) or Path(candidate).is_file()):
+            return shutil.which(candidate) or candidate
+    pytest.fail(f"{candidates[0]} not found: install Debian's chromium and chromium-driver "
+                f"(make test does) or set {variable}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = _executable("CHROMIUM_BIN", "/usr/bin/chromium", "chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--hide-scrollbars", "--lang=en-US"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=_executable("CHROMEDRIVER", "/usr/bin/chromedriver", "chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def page(browser, station, request):
+    """The page of `station`, loaded and live; fails the test on any JavaScript error. A failed
+    test's report gets the page's state and console, and artifacts/ a screenshot of it."""
+    browser.set_window_size(*DESKTOP)
+    browser.get_log("browser")  # drop what earlier tests left
+    browser.diagnostics = lambda: page_diagnostics(browser, request.node.name)
+    browser.get(station.api.base_url + "/")
+    wait_text(browser, "#link-badge", "connected")
+    yield browser
+    # Network errors are expected (a refused start, the restart); script and CSP errors never are.
+    errors = [entry for entry in browser.get_log("browser") if entry.get("source") in ("javascript", "security")]
+    assert not errors, f"errors on the page: {errors}"
+    del browser.diagnostics
+
+
+# ----- helpers ---------------------------------------------------------------------------
+
+def wait(driver: WebDriver, condition, what: str, timeout: float = WAIT_S):
+    def attempt(d):
+        try:
+            return condition(d)
+        except (StaleElementReferenceException, WebDriverException):
+            return False
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(attempt, f"waiting for {what}")
+
+
+def text_of(driver: WebDriver, selector: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, selector).text.strip()
+
+
+def wait_text(driver: WebDriver, selector: str, expected: str, timeout: float = WAIT_S) -> None:
+    wait(driver, lambda d: text_of(d, selector) == expected, f"{selector} to read {expected!r}", timeout)
+
+
+def card(connector_id: int) -> str:
+    return f'[data-connector="{connector_id}"]'
+
+
+def button(driver: WebDriver, connector_id: int, action: str) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, f'{card(connector_id)} .actions [data-action="{action}"]')
+
+
+def visible_frame_rows(driver: WebDriver, action: str | None = None) -> list[WebElement]:
+    selector = "#frames > li" + (f'[data-action="{action}"]' if action else "")
+    return [row for row in driver.find_elements(By.CSS_SELECTOR, selector) if row.is_displayed()]
+
+
+def no_horizontal_overflow(driver: WebDriver) -> bool:
+    return driver.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
+    """A screenshot of an exactly `size` viewport (a phone size is emulated as a mobile device),
+    plus a full-page one beside it for reviewing the whole layout."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    width, height = size
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+    try:
+        wait(driver, lambda d: d.execute_script("return window.innerWidth") == width, f"a {width} px viewport")
+        assert no_horizontal_overflow(driver), f"the page scrolls sideways at {width} px"
+        driver.execute_script("document.activeElement?.blur(); window.scrollTo(0, 0)")
+        path = ARTIFACTS / f"{name}.png"
+        driver.save_screenshot(str(path))
+        full = driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"})
+        (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return path
+
+
+def page_diagnostics(driver: WebDriver, name: str) -> str:
+    """What the page showed when a test failed (conftest attaches it to the report)."""
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / f"web-failure-{name}.png"))
+        state = driver.execute_script("""
+            const text = (s) => [...document.querySelectorAll(s)].map((e) => e.innerText.trim());
+            return {banner: text('#stream-banner:not([hidden])'), status: text('#status-line'),
+                    header: text('.topbar'), cards: text('.connector'),
+                    frames: text('#frames > li').slice(0, 15)};""")
+        console = "\n".join(str(entry) for entry in driver.get_log("browser")) or "(empty)"
+        parts = [f"{key}:\n{value if isinstance(value, str) else chr(10).join(value)}" for key, value in state.items()]
+        return "\n\n".join(parts + [f"console:\n{console}", f"screenshot: artifacts/web-failure-{name}.png"])
+    except WebDriverException as error:
+        return f"(the browser could not be inspected: {error})"
+
+
+def wait_quiet_link(csms, identity: str) -> None:
+    """Wait until no frame crossed for a moment, so a SIGKILL lands between two exchanges."""
+    csms.wait_for(lambda: time.time() - csms.frames(identity=identity)[-1].time >= QUIET_BEFORE_KILL_S,
+                  10, "a quiet moment on the link")
+
+
+# ----- tests ---------------------------------------------------------------------------
+
+def test_transaction_from_the_page(page, station, csms):
+    driver = page
+    assert text_of(driver, "#registration-badge") == "Accepted"
+    assert text_of(driver, "#identity") == station.identity
+    assert station.identity in text_of(driver, "#csms-url")
+    wait_text(driver, f"{card(1)} [data-field=status]", "Available")
+    assert not button(driver, 1, "start").get_attribute("disabled")
+    assert button(driver, 1, "stop").get_attribute("disabled"), "Stop is enabled with nothing running"
+    assert button(driver, 1, "unplug").get_attribute("disabled"), "Unplug is enabled while unplugged"
+
+    # Start asks for the idTag in an inline form (no window.prompt), by keyboard too: Enter opens
+    # it with the focus in the field, Escape closes it and gives the focus back.
+    start = button(driver, 1, "start")
+    start.send_keys(Keys.ENTER)
+    tag_input = driver.find_element(By.CSS_SELECTOR, f"{card(1)} input[name=idTag]")
+    assert tag_input.is_displayed() and driver.switch_to.active_element == tag_input
+    assert start.get_attribute("aria-expanded") == "true"
+    tag_input.send_keys(Keys.ESCAPE)
+    wait(driver, lambda d: not tag_input.is_displayed(), "Escape to close the form")
+    assert driver.switch_to.active_element == start
+    start.send_keys(Keys.ENTER)
+    wait(driver, lambda d: d.switch_to.active_element == tag_input, "the idTag field focused")
+    tag_input.clear()
+    tag_input.send_keys("TAG1", Keys.ENTER)
+
+    wait_text(driver, f"{card(1)} [data-field=status]", "Charging")
+    connector = station.api.connector(1)
+    transaction_id = connector["transaction"]["transactionId"]
+    assert isinstance(transaction_id, int) and transaction_id > 0, connector
+    wait_text(driver, f"{card(1)} [data-field=transaction]", str(transaction_id))
+    assert text_of(driver, f"{card(1)} [data-field=idTag]") == "TAG1"
+    assert text_of(driver, f"{card(1)} [data-field=plugged]") == "Plugged in"
+    assert driver.execute_script("return localStorage.getItem('chargepoint.lastIdTag')") == "TAG1"
+    assert button(driver, 1, "start").get_attribute("disabled"), "Start is enabled while charging"
+    assert csms.calls("StartTransaction", station.identity)[-1]["idTag"] == "TAG1"
+
+    # The frame log shows the StartTransaction exchange; Enter on a row expands its payload.
+    call_row = '#frames > li[data-action="StartTransaction"][data-type="CALL"][data-direction="out"]'
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, call_row).is_displayed(), "a StartTransaction row")
+    assert visible_frame_rows(driver, "StartTransaction")[0].get_attribute("data-type") == "CALLRESULT", \
+        "the newest row (the answer) is not on top"
+    toggle = driver.find_element(By.CSS_SELECTOR, f"{call_row} .frame-row")
+    assert "CALL" in toggle.text and "CSMS" in toggle.text, toggle.text
+    toggle.send_keys(Keys.ENTER)
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"{call_row} .frame-payload").is_displayed(),
+         "the StartTransaction payload")
+    assert '"idTag": "TAG1"' in text_of(driver, f"{call_row} .frame-payload")
+    assert driver.find_element(By.CSS_SELECTOR, f"{call_row} .frame-row").get_attribute("aria-expanded") == "true"
+
+    # Live power from the meter events, a ticking duration and a sparkline.
+    power = f"{card(1)} [data-field=power]"
+    wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) > 0, "power above 0 kW")
+    first = text_of(driver, f"{card(1)} [data-field=duration]")
+    wait(driver, lambda d: text_of(d, f"{card(1)} [data-field=duration]") != first, "the duration to tick")
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"{card(1)} .spark-line").get_attribute("points"),
+         "a sparkline")
+    station.api.set_meter(1, powerW=7400)  # a change made elsewhere shows up live
+    wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) == 7.4, "power 7.4 kW")
+
+    screenshot(driver, "web-desktop", DESKTOP)
+    screenshot(driver, "web-phone", PHONE)
+
+    button(driver, 1, "stop").click()
+    wait_text(driver, f"{card(1)} [data-field=status]", "Finishing")
+    wait_text(driver, f"{card(1)} [data-field=transaction]", "—")
+    wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) == 0, "power back to 0 kW")
+    assert f"#{transaction_id}" in text_of(driver, f"{card(1)} [data-field=lastSession]")
+    assert csms.calls("StopTransaction", station.identity)[-1]["transactionId"] == transaction_id
+    wait(driver, lambda d: not button(d, 1, "start").get_attribute("disabled"), "Start enabled again")
+    assert button(driver, 1, "stop").get_attribute("disabled")
+
+
+def test_frame_filter_markup_and_configuration(page, station, csms):
+    driver = page
+    wait(driver, lambda d: len(visible_frame_rows(d)) >= 4, "the boot frames in the log")
+
+    # A CSMS can put anything in a frame: it must show as text, never as markup.
+    csms.call_raw(station.identity, '[2,"web-1","<img src=x onerror=window.__injected=1>",{}]')
+    wait(driver, lambda d: visible_frame_rows(d, "<img src=x onerror=window.__injected=1>"),
+         "the frame with markup in its action")
+    assert driver.find_elements(By.CSS_SELECTOR, "#frames img") == []
+    assert driver.execute_script("return window.__injected === undefined")
+
+    frame_filter = driver.find_element(By.ID, "frame-filter")
+    frame_filter.send_keys("NoSuchAction")
+    wait(driver, lambda d: not visible_frame_rows(d), "the filter to hide every row")
+    assert "NoSuchAction" in text_of(driver, "#frames-empty")
+    frame_filter.clear()
+    frame_filter.send_keys("statusnotif")
+    wait(driver, lambda d: visible_frame_rows(d), "StatusNotification rows")
+    assert {row.get_attribute("data-action") for row in visible_frame_rows(driver)} == {"StatusNotification"}
+    frame_filter.clear()
+    frame_filter.send_keys(" ", Keys.BACKSPACE)  # clear() fires no input event
+    wait(driver, lambda d: len(visible_frame_rows(d)) >= 4, "every row back")
+
+    key = "MeterValueSampleInterval"
+    row = f'#config-body tr[data-key="{key}"]'
+    wait_text(driver, f"{row} .value-text", "1")
+    assert driver.find_elements(By.CSS_SELECTOR, '#config-body tr[data-key="NumberOfConnectors"] .readonly-tag')
+    driver.find_element(By.CSS_SELECTOR, f"{row} button").click()
+    value_input = driver.find_element(By.CSS_SELECTOR, f"{row} input")
+    assert driver.switch_to.active_element == value_input
+    value_input.send_keys(Keys.CONTROL, "a")
+    value_input.send_keys("soon", Keys.ENTER)  # a bad value: the problem's detail shows inline
+    wait(driver, lambda d: "result error" in d.find_element(By.CSS_SELECTOR, f"{row} .result").get_attribute("class")
+         and text_of(d, f"{row} .result"), "the 422 detail")
+    assert station.api.ok_json("GET", f"/api/v1/configuration/{key}")["value"] == "1"
+    value_input.send_keys(Keys.CONTROL, "a")
+    value_input.send_keys("3", Keys.ENTER)
+    wait_text(driver, f"{row} .result", "Accepted")
+    wait_text(driver, f"{row} .value-text", "3")
+    assert station.api.ok_json("GET", f"/api/v1/configuration/{key}")["value"] == "3"
+
+
+def test_page_survives_a_service_restart(page, station, csms):
+    driver = page
+    driver.execute_script("window.__sameDocument = true")
+    boots = len(visible_frame_rows(driver, "BootNotification"))
+    assert boots >= 1
+
+    wait_quiet_link(csms, station.identity)
+    station.kill()
+    wait(driver, lambda d: d.find_element(By.ID, "stream-banner").is_displayed(), "the reconnecting banner")
+    assert "reconnecting" in text_of(driver, "#stream-banner")
+    assert text_of(driver, "#link-badge") != "connected"
+    assert button(driver, 1, "start").get_attribute("disabled"), "actions stay enabled while the state is unknown"
+
+    station.start()  # same identity, HTTP port and data directory
+    station.api.wait_status(15, link="connected", registration="Accepted")
+    wait(driver, lambda d: not d.find_element(By.ID, "stream-banner").is_displayed(), "the banner to go")
+    wait_text(driver, "#link-badge", "connected")
+    wait_text(driver, "#registration-badge", "Accepted")
+    assert driver.execute_script("return window.__sameDocument === true"), "the page was reloaded"
+    # The new run's frames join the log (its BootNotification), the old ones stay.
+    wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) > boots, "the new BootNotification")
+    wait(driver, lambda d: not button(d, 1, "start").get_attribute("disabled"), "actions enabled again")
