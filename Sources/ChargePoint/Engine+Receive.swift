@@ -32,6 +32,10 @@ extension ChargePointEngine {
         switch action {
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .updateFirmware:
+            respond(to: messageId, payload, as: UpdateFirmwareRequest.self) { $0.updateFirmware($1) }
+        case .getDiagnostics:
+            respond(to: messageId, payload, as: GetDiagnosticsRequest.self) { $0.getDiagnostics($1) }
         case .reserveNow:
             respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
         case .cancelReservation:

@@ -43,6 +43,8 @@ extension ChargePointEngine {
             reportedStatus = [:]
             sentStatus = [:]
             scheduleHeartbeat()
+            reportStatusChanges()
+            reportInstalledFirmware()
         case .pending, .rejected:
             let interval: Duration = response.interval > 0 ? .seconds(response.interval) : Self.bootRetryFallback
             bootRetryAt = now.uptime + interval

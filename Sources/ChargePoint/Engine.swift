@@ -73,6 +73,9 @@ public struct ChargePointEngine: Sendable {
     var nextLocalTransactionId: Int
     var nextSequence: Int
     var pendingReset: PendingReset?
+    var firmwareUpdate: FirmwareUpdate?
+    var diagnosticsUpload: DiagnosticsUpload?
+    var nextJobId = 0
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
     var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
 
@@ -85,6 +88,8 @@ public struct ChargePointEngine: Sendable {
         settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
         logger: Logger
     ) throws(ConfigurationRefusal) {
+        var settings = settings
+        if let installed = persisted.station.firmwareVersion { settings.bootNotification.firmwareVersion = installed }
         self.settings = settings
         self.logger = logger
         self.now = now
@@ -133,6 +138,8 @@ public struct ChargePointEngine: Sendable {
             break
         case .command(let command, let reply):
             perform(command, reply: reply)
+        case .jobFinished(let id, let outcome):
+            jobFinished(id: id, outcome)
         }
         runDueTimers()
         reportStatusChanges()
@@ -161,6 +168,7 @@ public struct ChargePointEngine: Sendable {
         deadlines.append(nextReservationExpiry)
         deadlines.append(nextAlignedSample)
         deadlines.append(nextEnergyCap)
+        deadlines.append(nextFileJobStep)
         return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
     }
 
@@ -231,6 +239,7 @@ public struct ChargePointEngine: Sendable {
         }
         expireReservations()
         enforceEnergyCaps()
+        advanceFileJobs()
         sampleAlignedIfDue()
     }
 }

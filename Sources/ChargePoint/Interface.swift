@@ -28,6 +28,29 @@ public enum Input: Sendable {
     /// The deadline reported by `nextDeadline` has passed.
     case tick
     case command(Command, ReplyID)
+    /// A file transfer or installation the engine asked for has ended.
+    case jobFinished(id: Int, JobOutcome)
+}
+
+/// Work that takes long and happens outside the engine: file transfers and the firmware install hook.
+public struct Job: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Download `url` into the firmware folder as `fileName`.
+        case downloadFirmware(url: String, fileName: String)
+        /// Run the install hook on the downloaded file.
+        case installFirmware(fileName: String)
+        /// Build a diagnostics archive named `fileName` and upload it into the directory `url`.
+        case uploadDiagnostics(url: String, fileName: String)
+    }
+
+    public var id: Int
+    public var kind: Kind
+}
+
+public enum JobOutcome: Sendable, Equatable {
+    /// For an installation: the firmware version it reports, if any.
+    case succeeded(detail: String?)
+    case failed(reason: String)
 }
 
 /// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
@@ -40,6 +63,8 @@ public enum Effect: Sendable, Equatable {
     case publish(Notification)
     /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
     case restart
+    /// Start a job; its end comes back as `Input.jobFinished`.
+    case start(Job)
 }
 
 /// A change worth showing live: what the web page and event-stream clients follow.

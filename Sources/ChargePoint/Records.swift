@@ -71,10 +71,19 @@ public struct StationRecord: Codable, Sendable, Equatable {
     public var operative: Bool
     /// A reservation of "any connector" (ReserveNow on connector 0).
     public var reservation: Reservation?
+    /// The version an installed update reported; BootNotification carries it from then on.
+    public var firmwareVersion: CiString<50>?
+    /// Installed was not yet reported: the CSMS learns it after the reboot ([CORE] §5.19).
+    public var firmwareInstalledUnreported: Bool
 
-    public init(operative: Bool = true, reservation: Reservation? = nil) {
+    public init(
+        operative: Bool = true, reservation: Reservation? = nil, firmwareVersion: CiString<50>? = nil,
+        firmwareInstalledUnreported: Bool = false
+    ) {
         self.operative = operative
         self.reservation = reservation
+        self.firmwareVersion = firmwareVersion
+        self.firmwareInstalledUnreported = firmwareInstalledUnreported
     }
 }
 

@@ -37,6 +37,8 @@ final class EngineLoop: @unchecked Sendable {
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var reconnect: @Sendable () -> Void = {}
+    /// Starts a job off this thread; its end is posted back as `.jobFinished`.
+    var runJob: @Sendable (Job) -> Void = { _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -146,6 +148,8 @@ final class EngineLoop: @unchecked Sendable {
                 publish(notification)
             case .restart:
                 restart()
+            case .start(let job):
+                runJob(job)
             }
         }
     }

@@ -30,9 +30,9 @@ extension ChargePointEngine {
                 enqueue(request, purpose: .informational, triggered: true)
             }
         case .diagnosticsStatusNotification:
-            enqueue(DiagnosticsStatusNotificationRequest(status: .idle), purpose: .informational, triggered: true)
+            enqueue(DiagnosticsStatusNotificationRequest(status: diagnosticsStatusForTrigger), purpose: .informational, triggered: true)
         case .firmwareStatusNotification:
-            enqueue(FirmwareStatusNotificationRequest(status: .idle), purpose: .informational, triggered: true)
+            enqueue(FirmwareStatusNotificationRequest(status: firmwareStatusForTrigger), purpose: .informational, triggered: true)
         }
         return .accepted
     }
