@@ -27,7 +27,18 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "OCPP16", swiftSettings: strict),
+        .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
+        .target(
+            name: "FileTransfer",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(name: "Threads", swiftSettings: strict),
         .target(
             name: "ChargePoint",
@@ -62,10 +73,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "CentralSystem",
+            dependencies: [
+                "OCPP16", "Transport", "HTTPServer", "Threads",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "chargepoint",
             dependencies: [
-                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads",
+                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem",
+                "FileTransfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,5 +97,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
+        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer"], swiftSettings: strict),
     ]
 )

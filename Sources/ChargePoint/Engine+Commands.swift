@@ -81,12 +81,7 @@ extension ChargePointEngine {
                 fail(replyID, .configurationRefused(error))
             }
         case .snapshot:
-            let ongoing = transactions.values.filter(\.isActive).map(\.localId).sorted()
-            reply(
-                replyID,
-                .snapshot(
-                    stationSnapshot, connectors.indices.map(connectorSnapshot), ongoing.compactMap(transactionSnapshot),
-                    configurationEntries))
+            reply(replyID, .snapshot(snapshot))
         }
     }
 
@@ -283,6 +278,13 @@ extension ChargePointEngine {
     }
 
     // MARK: - Snapshots
+
+    public var snapshot: EngineSnapshot {
+        let ongoing = transactions.values.filter(\.isActive).map(\.localId).sorted()
+        return EngineSnapshot(
+            station: stationSnapshot, connectors: connectors.indices.map(connectorSnapshot),
+            transactions: ongoing.compactMap(transactionSnapshot), configuration: configurationEntries)
+    }
 
     var stationSnapshot: StationSnapshot {
         StationSnapshot(

@@ -145,7 +145,7 @@ public enum CommandResult: Sendable, Equatable {
     case authorization(idTag: IdToken, IdTagInfo, source: AuthorizationSource)
     case configuration([ConfigurationEntry])
     case configurationEntry(ConfigurationEntry)
-    case snapshot(StationSnapshot, [ConnectorSnapshot], [TransactionSnapshot], [ConfigurationEntry])
+    case snapshot(EngineSnapshot)
     case availability(AvailabilityStatus)
     case resetAccepted
     case triggered(TriggerMessageStatus)
@@ -208,4 +208,13 @@ public struct TransactionSnapshot: Sendable, Equatable {
 public struct PlacedReservation: Sendable, Equatable {
     public var connectorId: Int
     public var reservation: Reservation
+}
+
+/// Everything an observer needs to start from: the event stream's first event, /metrics, diagnostics.
+public struct EngineSnapshot: Sendable, Equatable {
+    public var station: StationSnapshot
+    public var connectors: [ConnectorSnapshot]
+    /// The ongoing ones.
+    public var transactions: [TransactionSnapshot]
+    public var configuration: [ConfigurationEntry]
 }

@@ -145,11 +145,11 @@ public final class ControlAPI: Sendable {
         case .metrics:
             let telemetry = telemetry
             perform(.snapshot) { result in
-                guard case .snapshot(let station, let connectors, _, _) = result else { return }
+                guard case .snapshot(let snapshot) = result else { return }
                 responder.respond(
                     HTTPResponse(
                         status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
-                        body: telemetry.exposition(station: station, connectors: connectors)))
+                        body: telemetry.exposition(station: snapshot.station, connectors: snapshot.connectors)))
             }
         }
     }
@@ -169,14 +169,8 @@ public final class ControlAPI: Sendable {
         let csmsURL = csmsURL
         let version = version
         perform(.snapshot) { result in
-            guard case .snapshot(let station, let connectors, let transactions, let configuration) = result else { return }
-            events.subscribe(
-                stream,
-                snapshot: SnapshotResource(
-                    status: StationResource(snapshot: station, csmsURL: csmsURL, version: version),
-                    connectors: connectors.map(ConnectorResource.init),
-                    transactions: transactions.map(TransactionResource.init),
-                    configuration: configuration.map(ConfigurationEntryResource.init)))
+            guard case .snapshot(let snapshot) = result else { return }
+            events.subscribe(stream, snapshot: SnapshotResource(snapshot, csmsURL: csmsURL, version: version))
         }
         responder.respondWithStream(status: 200, headers: headers, stream: stream)
     }
@@ -213,12 +207,8 @@ public final class ControlAPI: Sendable {
                 } else {
                     responder.respond(Self.json(200, ConfigurationEntryResource(entry)))
                 }
-            case .snapshot(let station, let connectors, let transactions, let configuration):
-                responder.respond(Self.json(200, SnapshotResource(
-                    status: StationResource(snapshot: station, csmsURL: csmsURL, version: version),
-                    connectors: connectors.map(ConnectorResource.init),
-                    transactions: transactions.map(TransactionResource.init),
-                    configuration: configuration.map(ConfigurationEntryResource.init))))
+            case .snapshot(let snapshot):
+                responder.respond(Self.json(200, SnapshotResource(snapshot, csmsURL: csmsURL, version: version)))
             case .reservations(let placed):
                 responder.respond(Self.json(200, ReservationList(reservations: placed.map(ReservationResource.init))))
             case .localList(let list):
@@ -325,7 +315,11 @@ enum Route: Equatable {
     case reservations
 
     init(path: String) throws(Problem) {
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let raw = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard case let decoded = raw.map({ percentDecoded(String($0)) }), !decoded.contains(nil) else {
+            throw .notFound(path)
+        }
+        var segments = decoded.compactMap { $0 }
         if segments.first == "" { segments.removeFirst() }
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         switch segments {

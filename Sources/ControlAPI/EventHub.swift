@@ -33,10 +33,14 @@ public final class EventHub: @unchecked Sendable {
     static let keepaliveInterval: Duration = .seconds(15)
 
     private let lock = Condition()
-    private var lastId = 0
+    private var lastId: Int
+    /// Events other than frames, rendered; frames are kept raw in `frames` and rendered when needed.
     private var backlog = Deque<(id: Int, bytes: [UInt8])>()
     private var frames = Deque<RawFrame>()
+    /// The newest id that left `backlog` or `frames`: a client that missed it cannot resume.
+    private var forgottenThrough: Int
     private var subscribers: [ObjectIdentifier: HTTPStream] = [:]
+    private var keepaliveDue: Duration?
     /// The action of recent CALLs by message id, to name the action of their answers.
     private var actions = ActionMemory()
     private let csmsURL: String
@@ -48,12 +52,21 @@ public final class EventHub: @unchecked Sendable {
         // Ids continue from the wall clock (µs), so they keep growing across restarts: an id from a
         // previous run is never mistaken for one of this run's backlog.
         lastId = Int(Timestamp.now.millisecondsSince1970) * 1000
+        forgottenThrough = lastId
         startKeepalive()
     }
 
     public func publish(_ notification: Notification) {
         guard let (type, body) = render(notification) else { return }
-        lock.withLock { broadcast(type: type, body: body) }
+        lock.withLock {
+            lastId += 1
+            let bytes = Self.event(id: lastId, type: type, body: body)
+            backlog.append((lastId, bytes))
+            if backlog.count > Self.backlogLimit, let dropped = backlog.popFirst() {
+                forgottenThrough = max(forgottenThrough, dropped.id)
+            }
+            write(bytes)
+        }
     }
 
     public func frame(_ direction: FrameDirection, _ text: String, at time: Timestamp) {
@@ -61,12 +74,14 @@ public final class EventHub: @unchecked Sendable {
             lastId += 1
             let frame = RawFrame(time: time, direction: direction, text: text, id: lastId)
             frames.append(frame)
-            if frames.count > Self.frameLimit { frames.removeFirst() }
+            if frames.count > Self.frameLimit, let dropped = frames.popFirst() {
+                forgottenThrough = max(forgottenThrough, dropped.id)
+            }
             // Parsed only when watched; the action memory still learns every CALL so answers can be named.
             if subscribers.isEmpty {
                 actions.learn(from: text)
             } else {
-                append(id: frame.id, type: "frame", body: JSONWriter.encode(resource(frame)))
+                write(event(frame))
             }
         }
     }
@@ -76,15 +91,19 @@ public final class EventHub: @unchecked Sendable {
         lock.withLock { frames.suffix(limit).map(resource) }
     }
 
-    /// Attaches a client that reconnects after `lastEventId`: true if the backlog still holds everything
-    /// it missed (which is then written to it), false if it needs a snapshot first.
+    /// Attaches a client that reconnects after `lastEventId`: true if everything it missed is still kept
+    /// (it is then written to it, frames and other events in id order), false if it needs a snapshot.
     func resume(_ stream: HTTPStream, after lastEventId: Int) -> Bool {
-        lock.withLock {
-            guard lastEventId <= lastId, lastEventId >= (backlog.first?.id ?? lastId + 1) - 1 else { return false }
-            for event in backlog where event.id > lastEventId { stream.write(event.bytes) }
+        let resumed = lock.withLock {
+            guard lastEventId <= lastId, lastEventId >= forgottenThrough else { return false }
+            var missed = backlog.filter { $0.id > lastEventId }
+            missed += frames.filter { $0.id > lastEventId }.map { ($0.id, event($0)) }
+            for (_, bytes) in missed.sorted(by: { $0.id < $1.id }) { stream.write(bytes) }
             add(stream)
             return true
         }
+        if resumed { watchClose(of: stream) }
+        return resumed
     }
 
     /// Attaches a new client with a snapshot taken on the engine's thread, where publications come from,
@@ -94,31 +113,33 @@ public final class EventHub: @unchecked Sendable {
             stream.write(Self.event(id: lastId, type: "snapshot", body: JSONWriter.encode(snapshot)))
             add(stream)
         }
+        watchClose(of: stream)
+    }
+
+    /// Outside the lock: a stream that is already closed calls back at once, and the callback locks.
+    private func watchClose(of stream: HTTPStream) {
+        let key = ObjectIdentifier(stream)
+        stream.onClose = { [weak self] in
+            guard let self else { return }
+            lock.withLock { _ = subscribers.removeValue(forKey: key) }
+        }
     }
 
     // MARK: - Under the lock
 
     private func add(_ stream: HTTPStream) {
-        let key = ObjectIdentifier(stream)
-        subscribers[key] = stream
-        stream.onClose = { [weak self] in
-            self?.lock.withLock { _ = self?.subscribers.removeValue(forKey: key) }
-        }
-        lock.signal()
+        if subscribers.isEmpty { lock.signal() }
+        subscribers[ObjectIdentifier(stream)] = stream
     }
 
-    private func broadcast(type: String, body: [UInt8]) {
-        lastId += 1
-        append(id: lastId, type: type, body: body)
-    }
-
-    private func append(id: Int, type: String, body: [UInt8]) {
-        let bytes = Self.event(id: id, type: type, body: body)
-        backlog.append((id, bytes))
-        if backlog.count > Self.backlogLimit { backlog.removeFirst() }
+    private func write(_ bytes: [UInt8]) {
         for stream in subscribers.values where !stream.write(bytes) {
             subscribers.removeValue(forKey: ObjectIdentifier(stream))
         }
+    }
+
+    private func event(_ frame: RawFrame) -> [UInt8] {
+        Self.event(id: frame.id, type: "frame", body: JSONWriter.encode(resource(frame)))
     }
 
     private static func event(id: Int, type: String, body: [UInt8]) -> [UInt8] {
@@ -152,16 +173,21 @@ public final class EventHub: @unchecked Sendable {
         if let thread = spawnThread({ self.keepalive() }) { pthread_detach(thread) }
     }
 
+    /// Every 15 s while anyone listens; a new subscriber does not postpone the others' keepalive.
     private func keepalive() {
         let comment = Array(": keepalive\n\n".utf8)
         lock.withLock {
             while true {
-                if subscribers.isEmpty {
+                guard !subscribers.isEmpty else {
+                    keepaliveDue = nil
                     lock.wait()
-                } else if !lock.wait(for: Self.keepaliveInterval) {
-                    for stream in subscribers.values where !stream.write(comment) {
-                        subscribers.removeValue(forKey: ObjectIdentifier(stream))
-                    }
+                    continue
+                }
+                let due = keepaliveDue ?? monotonicUptime() + Self.keepaliveInterval
+                keepaliveDue = due
+                if !lock.wait(untilUptime: due) {
+                    keepaliveDue = nil
+                    write(comment)
                 }
             }
         }
@@ -236,4 +262,14 @@ struct FrameResource: Encodable {
 
 struct FrameList: Encodable {
     var messages: [FrameResource]
+}
+
+extension EventHub {
+    /// The state and the recent frames as JSON documents, for a diagnostics archive.
+    public func diagnosticsDocuments(_ snapshot: EngineSnapshot) -> [(name: String, contents: [UInt8])] {
+        [
+            ("state.json", JSONWriter.encode(SnapshotResource(snapshot, csmsURL: csmsURL, version: version))),
+            ("frames.json", JSONWriter.encode(FrameList(messages: recentFrames(limit: Self.frameLimit)))),
+        ]
+    }
 }

@@ -146,6 +146,13 @@ struct SnapshotResource: Encodable {
     var connectors: [ConnectorResource]
     var transactions: [TransactionResource]
     var configuration: [ConfigurationEntryResource]
+
+    init(_ snapshot: EngineSnapshot, csmsURL: String, version: String) {
+        status = StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
+        connectors = snapshot.connectors.map(ConnectorResource.init)
+        transactions = snapshot.transactions.map(TransactionResource.init)
+        configuration = snapshot.configuration.map(ConfigurationEntryResource.init)
+    }
 }
 
 struct MeterResource: Encodable {

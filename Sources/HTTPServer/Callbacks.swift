@@ -101,6 +101,14 @@ private func callHandler(_ core: HTTPServerCore, _ request: HTTPRequest, _ state
 }
 
 /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (sent, failed, timed out or daemon stopping).
+/// Leaves the URL and query as sent. MHD would decode them in place into C strings, where `%00` cuts the
+/// path short and `%2F` becomes a separator before routing; decoding is done in Swift instead, per
+/// segment and per argument, where neither can happen.
+let mhdKeepEscaped: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?) -> Int = {
+    _, _, text in
+    text.map { strlen($0) } ?? 0
+}
+
 let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     guard let cls, let conCls, let raw = conCls.pointee else { return }
     conCls.pointee = nil
@@ -128,13 +136,21 @@ let mhdStreamFree: MHD_ContentReaderFreeCallback = { cls in
 private struct ValueCollector {
     var values: [String: String] = [:]
     var lowercaseKeys: Bool
+    var decodeArguments: Bool
 }
 
 private let mhdCollectValue: MHD_KeyValueIteratorN = { cls, _, key, keySize, value, valueSize in
     guard let cls, let key else { return .YES }
     let collector = cls.assumingMemoryBound(to: ValueCollector.self)
     var name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
-    let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+    var text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+    if collector.pointee.decodeArguments {
+        // Undecodable arguments are dropped: to the application they were never sent.
+        guard let decodedName = percentDecoded(name, plusAsSpace: true),
+            let decodedText = percentDecoded(text, plusAsSpace: true)
+        else { return .YES }
+        (name, text) = (decodedName, decodedText)
+    }
     if collector.pointee.lowercaseKeys {
         name = asciiLowercased(name)
         if let previous = collector.pointee.values[name] {
@@ -147,7 +163,7 @@ private let mhdCollectValue: MHD_KeyValueIteratorN = { cls, _, key, keySize, val
 }
 
 private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
-    var collector = ValueCollector(lowercaseKeys: lowercaseKeys)
+    var collector = ValueCollector(lowercaseKeys: lowercaseKeys, decodeArguments: kind == .GET_ARGUMENT_KIND)
     withUnsafeMutablePointer(to: &collector) { pointer in
         _ = MHD_get_connection_values_n(connection, kind, mhdCollectValue, UnsafeMutableRawPointer(pointer))
     }
@@ -161,4 +177,34 @@ extension String {
         while let last = view.last, last == " " || last == "\t" { view.removeLast() }
         return String(view)
     }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space in query arguments). nil for a malformed escape, an encoded
+/// NUL or bytes that are not UTF-8: such text names nothing the application serves.
+public func percentDecoded(_ text: String, plusAsSpace: Bool = false) -> String? {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    var iterator = text.utf8.makeIterator()
+    func hexValue(_ byte: UInt8?) -> UInt8? {
+        switch byte {
+        case let digit? where digit >= 0x30 && digit <= 0x39: digit - 0x30
+        case let letter? where letter >= 0x41 && letter <= 0x46: letter - 0x41 + 10
+        case let letter? where letter >= 0x61 && letter <= 0x66: letter - 0x61 + 10
+        default: nil
+        }
+    }
+    while let byte = iterator.next() {
+        switch byte {
+        case UInt8(ascii: "%"):
+            guard let high = hexValue(iterator.next()), let low = hexValue(iterator.next()) else { return nil }
+            let decoded = high << 4 | low
+            guard decoded != 0 else { return nil }
+            bytes.append(decoded)
+        case UInt8(ascii: "+") where plusAsSpace:
+            bytes.append(0x20)
+        default:
+            bytes.append(byte)
+        }
+    }
+    return String(validating: bytes, as: UTF8.self)
 }

@@ -2,7 +2,8 @@
 public struct HTTPRequest: Sendable {
     /// The method exactly as sent: "GET", "POST", "HEAD", ...
     public var method: String
-    /// The percent-decoded path without the query string, e.g. "/api/v1/connectors/1".
+    /// The path as sent, still percent-encoded, without the query string, e.g. "/api/v1/connectors/1".
+    /// Decode it segment by segment (`percentDecoded`), so that an encoded "/" stays inside its segment.
     public var path: String
     /// Decoded query arguments ("+" is a space); for a repeated name the last value wins;
     /// a name without "=" maps to "".

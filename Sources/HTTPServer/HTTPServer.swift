@@ -140,6 +140,9 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
                 MHD_OptionItem(option: .NOTIFY_COMPLETED,
                                value: Int(bitPattern: unsafeBitCast(mhdRequestCompleted, to: UnsafeRawPointer.self)),
                                ptr_value: me),
+                MHD_OptionItem(option: .UNESCAPE_CALLBACK,
+                               value: Int(bitPattern: unsafeBitCast(mhdKeepEscaped, to: UnsafeRawPointer.self)),
+                               ptr_value: nil),
             ]
             if config.threadPoolSize > 1 {
                 options.append(MHD_OptionItem(option: .THREAD_POOL_SIZE, value: config.threadPoolSize, ptr_value: nil))

@@ -37,8 +37,9 @@ final class EngineLoop: @unchecked Sendable {
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var reconnect: @Sendable () -> Void = {}
-    /// Starts a job off this thread; its end is posted back as `.jobFinished`.
-    var runJob: @Sendable (Job) -> Void = { _ in }
+    /// Starts a job off this thread, given the engine's state at that moment (what a diagnostics archive
+    /// reports); its end is posted back as `.jobFinished`.
+    var runJob: @Sendable (Job, EngineSnapshot) -> Void = { _, _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -149,7 +150,7 @@ final class EngineLoop: @unchecked Sendable {
             case .restart:
                 restart()
             case .start(let job):
-                runJob(job)
+                runJob(job, engine.snapshot)
             }
         }
     }

@@ -56,6 +56,12 @@ struct Serve: ParsableCommand {
     var webRoot: String?
 
     @Option(
+        help: """
+            An executable run with a downloaded firmware file to install it; exit status 0 means installed and             its first output line is the new version. Without it installation is simulated             [CP_FIRMWARE_INSTALL_COMMAND].
+            """)
+    var firmwareInstallCommand: String?
+
+    @Option(
         name: .customLong("ocpp-config"),
         help: ArgumentHelp(
             "Sets an OCPP configuration key at every start, KEY=VALUE; repeatable [CP_OCPP_CONFIG, KEY=VALUE;KEY=VALUE].",
@@ -64,12 +70,13 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let options = try ServeOptions(self, environment: Environment.current)
+        let recorder = LogRecorder()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = options.logLevel
-            return handler
+            var stream = StreamLogHandler.standardError(label: label)
+            stream.logLevel = options.logLevel
+            return MultiplexLogHandler([stream, RecordingLogHandler(label: label, recorder: recorder, logLevel: options.logLevel)])
         }
-        try Station(options: options).runUntilSignalled()
+        try Station(options: options, logRecorder: recorder).runUntilSignalled()
     }
 }
 
@@ -84,6 +91,7 @@ struct ServeOptions {
     var bootNotification: BootNotificationRequest
     var logLevel: Logger.Level
     var webRoot: String?
+    var firmwareInstallCommand: String?
     var configurationOverrides: [(key: String, value: String)]
 
     init(_ serve: Serve, environment: [String: String]) throws {
@@ -132,6 +140,7 @@ struct ServeOptions {
         }
         self.logLevel = logLevel
         webRoot = serve.webRoot ?? environment["CP_WEB_ROOT"] ?? (access("Web/index.html", R_OK) == 0 ? "Web" : nil)
+        firmwareInstallCommand = serve.firmwareInstallCommand ?? environment["CP_FIRMWARE_INSTALL_COMMAND"]
 
         var assignments = serve.ocppConfig
         if assignments.isEmpty, let variable = environment["CP_OCPP_CONFIG"] {

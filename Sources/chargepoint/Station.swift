@@ -11,6 +11,8 @@ import Transport
 /// Wires the engine loop to its edges: the store, the websocket to the CSMS and the REST API.
 struct Station {
     let options: ServeOptions
+    /// Recent log lines, for diagnostics archives.
+    let logRecorder: LogRecorder
 
     func runUntilSignalled() throws {
         // Block the stop signals before any thread starts, so that only `sigwait` below receives them.
@@ -63,6 +65,18 @@ struct Station {
         loop.send = { text, connection in client.send(text, on: connection) }
         loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         loop.reconnect = { client.reconnect() }
+        let jobs = JobRunner(
+            dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
+            finished: { id, outcome in loop.post(.input(.jobFinished(id: id, outcome))) })
+        let recorder = logRecorder
+        loop.runJob = { job, snapshot in
+            var archive: [UInt8]?
+            if case .uploadDiagnostics = job.kind {
+                let log = ("chargepoint.log", Array(recorder.recent.joined(separator: "\n").utf8))
+                archive = TarArchive.make(events.diagnosticsDocuments(snapshot) + [log], modified: .now)
+            }
+            jobs.run(job, archive: archive)
+        }
         loop.publish = { notification in
             if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
         }

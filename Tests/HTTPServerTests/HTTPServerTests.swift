@@ -39,7 +39,7 @@ private let tooLargeJSON =
 
 @Suite("HTTPServer", .serialized)
 struct HTTPServerTests {
-    @Test("GET with a query: decoded path, arguments (last wins), lowercased headers")
+    @Test("GET with a query: the path as sent, decoded arguments (last wins), lowercased headers")
     func getWithQuery() throws {
         let server = try makeServer { request, responder in
             let query = request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
@@ -53,7 +53,7 @@ struct HTTPServerTests {
         let response = try client.readResponse()
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "text/plain")
-        #expect(response.text == "GET|/api/v1/connectors/1 b|a=2&b=hello world&c=x y&flag=|Yes|one, two")
+        #expect(response.text == "GET|/api/v1/connectors/1%20b|a=2&b=hello world&c=x y&flag=|Yes|one, two")
     }
 
     @Test("POST bodies are echoed (1 byte and 60 KiB)", arguments: [1, 60 * 1024])

@@ -192,3 +192,39 @@ def test_many_clients_and_a_stalled_one_do_not_block_anyone(csms, chargepoint):
             stream.close()
         stalled.close()
     wait_until(lambda: cp.api.get("/healthz").status_code == 200, 5, "the service after the clients left")
+
+
+def test_resume_includes_frames_exchanged_while_nobody_listened(csms, chargepoint):
+    cp = chargepoint()
+    first = EventStream(cp.http_port)
+    try:
+        last_id = first.next()[0]
+    finally:
+        first.close()
+    csms.wait_for(lambda: True, 0.2, "a moment for the server to notice the client left")
+    wait_until(lambda: cp.api.get("/metrics").status_code == 200, 5, "the API")  # some traffic meanwhile
+    cp.api.ok_json("POST", "/api/v1/connectors/1/plug")
+    csms.wait_for(lambda: any(p["status"] == "Preparing" for p in csms.calls("StatusNotification", cp.identity)),
+                  10, "the Preparing StatusNotification")
+    resumed = EventStream(cp.http_port, last_event_id=last_id)
+    try:
+        seen = resumed.until(lambda e: e[1] == "frame" and e[2]["type"] == "CALLRESULT"
+                             and e[2]["action"] == "StatusNotification", what="the frames of the plug")
+        assert all(kind != "snapshot" for _, kind, _ in seen)
+        ids = [event_id for event_id, _, _ in seen]
+        assert ids == sorted(ids) and ids[0] == last_id + 1, ids
+        assert any(kind == "frame" and data["action"] == "StatusNotification" and data["type"] == "CALL"
+                   for _, kind, data in seen)
+    finally:
+        resumed.close()
+
+
+def test_a_client_that_leaves_at_once_or_asks_with_head_blocks_nothing(csms, chargepoint):
+    cp = chargepoint()
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", cp.http_port)) as sock:
+            sock.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = cp.api.request("HEAD", "/api/v1/events")
+    assert head.status_code == 200
+    assert cp.api.get("/api/v1/status", timeout=5).status_code == 200
+    cp.api.ok_json("POST", "/api/v1/connectors/1/plug")

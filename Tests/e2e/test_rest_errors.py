@@ -63,3 +63,12 @@ def test_request_content_type_is_not_checked(cp):
 
     assert response.status_code == 200
     assert response.json() == {"idTag": "TAG2", "status": "Accepted", "source": "centralSystem"}
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/connectors/%00", "/api/v1/connectors/1%00xyz", "/api/v1/connectors/1%2Fstart",
+    "/api/v1/transactions/%00", "/api/v1/configuration/%00", "/api/v1/connectors/%zz",
+])
+def test_encoded_nul_slash_and_bad_escapes_name_nothing(cp, path):
+    response = cp.api.get(path)
+    assert_problem(response, 404)

@@ -1,0 +1,84 @@
+import OCPP16
+
+/// How the central system answers, fixed at start from the command line.
+public struct CentralSystemSettings: Sendable {
+    /// The status every BootNotification gets.
+    public var bootStatus: RegistrationStatus
+    /// The `interval` of BootNotification.conf: the heartbeat interval when Accepted, the retry
+    /// interval when Pending or Rejected.
+    public var heartbeatInterval: Int
+    public var tags: TagPolicy
+    /// Identities allowed to connect; nil admits any.
+    public var identities: Set<String>?
+    /// How long a CALL sent for an API caller may stay unanswered before the caller gets a timeout.
+    public var callTimeout: Duration
+    /// API CALLs that may wait behind the one in flight, per station; more are refused.
+    public var maximumQueuedCalls: Int
+
+    public init(
+        bootStatus: RegistrationStatus = .accepted, heartbeatInterval: Int = 300, tags: TagPolicy = .acceptAll,
+        identities: Set<String>? = nil, callTimeout: Duration = .seconds(30), maximumQueuedCalls: Int = 256
+    ) {
+        self.bootStatus = bootStatus
+        self.heartbeatInterval = heartbeatInterval
+        self.tags = tags
+        self.identities = identities
+        self.callTimeout = callTimeout
+        self.maximumQueuedCalls = maximumQueuedCalls
+    }
+
+    /// The items of a comma-separated option value (`--accept-tags`, `--identities`), trimmed, blanks dropped.
+    public static func commaSeparated(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingASCIISpaces() }.filter { !$0.isEmpty }
+    }
+
+    /// Whether a charge point with this identity may connect (checked at the websocket handshake).
+    public func admits(identity: String) -> Bool {
+        identities?.contains(identity) ?? true
+    }
+}
+
+/// Which idTags are Accepted; every other tag is Invalid.
+public enum TagPolicy: Sendable, Equatable {
+    case acceptAll
+    /// Tags in ASCII lower case, since OCPP compares idTags case-insensitively.
+    case accept(Set<String>)
+
+    /// Builds the policy from list items (the comma-separated `--accept-tags` and the lines of
+    /// `--tags-file`): a `*` item accepts every tag; blank items and `#` comment lines are skipped.
+    public init(items: some Sequence<some StringProtocol>) {
+        var tags: Set<String> = []
+        for item in items {
+            let tag = item.trimmingASCIISpaces()
+            if tag.isEmpty || tag.hasPrefix("#") { continue }
+            if tag == "*" {
+                self = .acceptAll
+                return
+            }
+            tags.insert(TagPolicy.folded(tag))
+        }
+        self = .accept(tags)
+    }
+
+    public func status(of idTag: IdToken) -> AuthorizationStatus {
+        switch self {
+        case .acceptAll: .accepted
+        case .accept(let tags): tags.contains(TagPolicy.folded(idTag.value)) ? .accepted : .invalid
+        }
+    }
+
+    static func folded(_ tag: some StringProtocol) -> String {
+        String(decoding: tag.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+}
+
+extension StringProtocol {
+    func trimmingASCIISpaces() -> String {
+        let bytes = Array(utf8)
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+}

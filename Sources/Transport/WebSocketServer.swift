@@ -1,0 +1,596 @@
+import CLibWebSockets
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct WebSocketServerConfiguration: Sendable {
+    /// An IPv4 or IPv6 literal ("127.0.0.1", "0.0.0.0", "::1", "::") or "localhost".
+    public var host: String
+    /// 0 picks a free port; read `WebSocketServer.boundPort` after `start()`.
+    public var port: Int
+    /// The only subprotocol accepted; a handshake that does not offer it is refused.
+    public var subprotocol: String
+    /// Reassembly cap for one incoming message; a bigger one closes the connection with 1009.
+    public var maximumMessageSize: Int
+    /// Simultaneous websocket connections; lws sizes its descriptor tables from this.
+    public var maximumConnections: Int
+    /// Decides at the handshake whether an identity (the last path segment, decoded)
+    /// may connect; a refused one gets HTTP 404, as OCPP-J prescribes for unknown identities.
+    /// Runs on the service thread and must not block.
+    public var admit: @Sendable (String) -> Bool
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        subprotocol: String = "ocpp1.6",
+        maximumMessageSize: Int = 1 << 20,
+        maximumConnections: Int = 1000,
+        admit: @escaping @Sendable (String) -> Bool = { _ in true }
+    ) {
+        self.host = host
+        self.port = port
+        self.subprotocol = subprotocol
+        self.maximumMessageSize = maximumMessageSize
+        self.maximumConnections = maximumConnections
+        self.admit = admit
+    }
+}
+
+public enum WebSocketServerEvent: Sendable, Equatable {
+    /// Handshake done; `send(_:on:)` now accepts this id. A second connection for an identity that
+    /// is already connected replaces the first: its `disconnected` comes before this event.
+    case connected(connection: UInt64, identity: String)
+    case received(connection: UInt64, text: String)
+    /// Exactly once per `connected`; nothing more arrives for the id afterwards.
+    case disconnected(connection: UInt64, reason: String)
+}
+
+public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidConfiguration(String)
+    /// The listening socket could not be set up (address in use, no such address, ...).
+    case listenFailed(String)
+    /// `start()` was called twice, or after `stop()`.
+    case invalidState
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(message): return "invalid websocket server configuration: \(message)"
+        case let .listenFailed(message): return message
+        case .invalidState: return "the websocket server was already started or stopped"
+        }
+    }
+}
+
+let lwsServerProtocolCallback: LWSCallback = { wsi, reason, user, input, length in
+    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else {
+        return lws_callback_http_dummy(wsi, reason, user, input, length)
+    }
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    return server.handleCallback(wsi: wsi, reason: reason, user: user, input: input, length: length)
+}
+
+let lwsServerStopDeadlineCallback: LWSSulCallback = { sul in
+    guard let sul, let owner = cp_sul_owner(sul) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().stopDeadlineFired()
+}
+
+/// A websocket server (libwebsockets server mode) for OCPP central systems: one connection per
+/// identity, taken from the last segment of the request path.
+///
+/// Threading: all lws calls happen on one service thread, except `lws_cancel_service`, which
+/// `send` and `stop` call (under `lock`) to wake it. `send` may be called from any thread: it
+/// appends to a locked outbox that the service thread drains. `onEvent` runs on the service
+/// thread, one event at a time and in order; it must not block, and may call `send`.
+public final class WebSocketServer: @unchecked Sendable {
+    // Sendable: `shared` is touched only under `lock`; the "service thread" properties only on
+    // the lws service thread (or in `start()` before it is spawned, or after it was joined);
+    // the rest is immutable.
+
+    public let configuration: WebSocketServerConfiguration
+    let logger: Logger
+    let onEvent: @Sendable (WebSocketServerEvent) -> Void
+
+    // MARK: State shared between threads (guarded by `lock`)
+
+    private struct Outgoing {
+        let connection: UInt64
+        let text: String
+    }
+
+    private enum Phase { case idle, running, stopped }
+
+    private struct Shared {
+        var phase = Phase.idle
+        var stopRequested = false
+        var thread: pthread_t?
+        /// The lws context while the service thread runs; `lws_cancel_service` is only called on it under `lock`.
+        var context: OpaquePointer?
+        var boundPort = 0
+        /// Messages for the service thread to hand to their connections, in `send` order.
+        var outbox: [Outgoing] = []
+    }
+
+    private let lock = PThreadMutex()
+    private var shared = Shared()
+
+    // MARK: Service thread state
+
+    /// One accepted websocket, from the handshake filter to WSI_DESTROY.
+    private final class Connection {
+        let id: UInt64
+        let identity: String
+        let wsi: OpaquePointer
+        /// `connected` was emitted and `disconnected` not yet: events flow for this id.
+        var open = false
+        var reason: String?
+        /// A close frame goes out at the next WRITEABLE.
+        var closing: (status: lws_close_status, text: String)?
+        var queue: [String] = []
+        var queueHead = 0
+        var rx: [UInt8] = []
+        var rxBinary = false
+        var rxInProgress = false
+
+        init(id: UInt64, identity: String, wsi: OpaquePointer) {
+            self.id = id
+            self.identity = identity
+            self.wsi = wsi
+        }
+
+        var hasQueued: Bool { queueHead < queue.count }
+
+        func popQueued() -> String? {
+            guard queueHead < queue.count else { return nil }
+            let text = queue[queueHead]
+            queueHead += 1
+            if queueHead == queue.count {
+                queue.removeAll(keepingCapacity: queue.count <= 64)
+                queueHead = 0
+            }
+            return text
+        }
+
+        func note(_ text: String) {
+            if reason == nil { reason = text }
+        }
+    }
+
+    private var context: OpaquePointer?
+    /// Every accepted connection (open or not yet destroyed), by id. lws keeps an unretained
+    /// pointer to each in the wsi's opaque user data.
+    private var connections: [UInt64: Connection] = [:]
+    private var openByIdentity: [String: Connection] = [:]
+    private var lastConnectionID: UInt64 = 0
+    private var stopping = false
+    private var exitLoop = false
+    /// Reused for every drain of `shared.outbox`, so a send costs no allocation here.
+    private var drained: [Outgoing] = []
+    /// Reused for every write: `LWS_PRE` bytes of headroom, then the message.
+    private var writeBuffer: [UInt8] = []
+
+    // C memory that must outlive the context; freed in deinit.
+    private let protocols: UnsafeMutablePointer<lws_protocols>
+    private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
+    private let cSubprotocol: UnsafeMutablePointer<CChar>
+    private let cInterface: UnsafeMutablePointer<CChar>?
+
+    /// How long `stop()` waits for clients to answer the close frame before dropping them.
+    static let stopGraceMicros: UInt64 = 2_000_000
+
+    public init(
+        configuration: WebSocketServerConfiguration,
+        logger: Logger,
+        onEvent: @escaping @Sendable (WebSocketServerEvent) -> Void
+    ) throws(WebSocketServerError) {
+        let interface = try WebSocketServer.interface(for: configuration)
+        self.configuration = configuration
+        self.logger = logger
+        self.onEvent = onEvent
+        cSubprotocol = strdup(configuration.subprotocol)
+        cInterface = interface.map { strdup($0) }
+
+        protocols = .allocate(capacity: 2)
+        protocols.initialize(repeating: lws_protocols(), count: 2)
+        protocols[0].name = UnsafePointer(cSubprotocol)
+        protocols[0].callback = lwsServerProtocolCallback
+
+        stopDeadlineSul = .allocate(capacity: 1)
+        stopDeadlineSul.initialize(to: cp_sul_t())
+        stopDeadlineSul.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        free(cSubprotocol)
+        if let cInterface { free(cInterface) }
+        protocols.deinitialize(count: 2)
+        protocols.deallocate()
+        stopDeadlineSul.deinitialize(count: 1)
+        stopDeadlineSul.deallocate()
+    }
+
+    /// The interface string lws binds to (nil = every address), after checking the configuration.
+    private static func interface(for configuration: WebSocketServerConfiguration) throws(WebSocketServerError) -> String? {
+        guard (0...65535).contains(configuration.port) else {
+            throw .invalidConfiguration("port must be 0...65535, not \(configuration.port)")
+        }
+        guard configuration.maximumMessageSize > 0 else {
+            throw .invalidConfiguration("maximumMessageSize must be positive")
+        }
+        guard (1...100_000).contains(configuration.maximumConnections) else {
+            throw .invalidConfiguration("maximumConnections must be 1...100000")
+        }
+        let tokenOK = configuration.subprotocol.utf8.allSatisfy { c in
+            c > 0x20 && c < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(c)
+        }
+        guard !configuration.subprotocol.isEmpty, tokenOK else {
+            throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
+        }
+        switch configuration.host {
+        case "0.0.0.0", "::": return nil
+        case "localhost": return "127.0.0.1"
+        default:
+            var v4 = in_addr()
+            var v6 = in6_addr()
+            guard inet_pton(AF_INET, configuration.host, &v4) == 1 || inet_pton(AF_INET6, configuration.host, &v6) == 1 else {
+                throw .invalidConfiguration("host '\(configuration.host)' must be an IP address or localhost")
+            }
+            return configuration.host
+        }
+    }
+
+    /// The port actually bound (useful with port 0); 0 before `start()`.
+    public var boundPort: Int { lock.withLock { shared.boundPort } }
+
+    /// Binds and starts the service thread. The context is created here, on the caller's thread,
+    /// so that a port in use is reported to the caller; lws runs it on the service thread afterwards.
+    public func start() throws(WebSocketServerError) {
+        try lock.withLock { () throws(WebSocketServerError) in
+            guard shared.phase == .idle else { throw .invalidState }
+            LWSLogRouter.shared.install(logger)
+            var info = lws_context_creation_info()
+            info.port = Int32(configuration.port)
+            info.iface = cInterface.map { UnsafePointer($0) }
+            info.protocols = UnsafePointer(protocols)
+            info.user = Unmanaged.passUnretained(self).toOpaque()
+            info.gid = -1
+            info.uid = -1
+            // An IPv4 address cannot be bound on an IPv6 socket; "::" keeps dual-stack.
+            info.options = configuration.host.contains(":") ? 0 : UInt64(LWS_SERVER_OPTION_DISABLE_IPV6)
+            // Listen socket, cancel pipe and a little slack besides the connections (see c-interop-notes §7).
+            info.fd_limit_per_thread = UInt32(configuration.maximumConnections + 8)
+            info.timeout_secs = 10
+            guard let created = lws_create_context(&info) else {
+                throw .listenFailed("cannot listen for websockets on \(configuration.host):\(configuration.port) (address in use or not available)")
+            }
+            guard let vhost = lws_get_vhost_by_name(created, "default") else {
+                lws_context_destroy(created)
+                throw .listenFailed("libwebsockets created no listening vhost for \(configuration.host):\(configuration.port)")
+            }
+            context = created
+            shared.context = created
+            shared.boundPort = Int(lws_get_vhost_listen_port(vhost))
+            shared.thread = spawnThread(name: "ws-server") { [self] in serviceThreadMain() }
+            guard shared.thread != nil else {
+                lws_context_destroy(created)
+                context = nil
+                shared.context = nil
+                throw .listenFailed("cannot start the websocket service thread")
+            }
+            shared.phase = .running
+        }
+        logger.info("websocket server listening on \(configuration.host):\(boundPort), subprotocol \(configuration.subprotocol)")
+    }
+
+    /// Queues `text` for `connection`; dropped if that connection is not (or no longer) open.
+    public func send(_ text: String, on connection: UInt64) {
+        lock.withLock {
+            guard let context = shared.context, !shared.stopRequested else { return }
+            if shared.outbox.isEmpty { lws_cancel_service(context) }
+            shared.outbox.append(Outgoing(connection: connection, text: text))
+        }
+    }
+
+    /// Closes every connection with 1001 (going away), waits up to 2 s for the clients to answer,
+    /// destroys the context on the service thread and joins it. Every open connection gets its
+    /// `disconnected` before this returns. Idempotent; must not be called from `onEvent`.
+    public func stop() {
+        let thread: pthread_t? = lock.withLock {
+            shared.stopRequested = true
+            shared.phase = .stopped
+            if let context = shared.context { lws_cancel_service(context) }
+            defer { shared.thread = nil }
+            return shared.thread
+        }
+        if let thread { pthread_join(thread, nil) }
+    }
+
+    // MARK: - Service thread
+
+    private func serviceThreadMain() {
+        guard let context else { return }
+        while !exitLoop {
+            if lws_service(context, 0) < 0 {
+                logger.error("websocket server: lws_service failed; shutting the server down")
+                break
+            }
+        }
+        lws_sul_cancel(WebSocketServer.listEntry(stopDeadlineSul))
+        lock.withLock {
+            shared.context = nil
+            shared.outbox.removeAll()
+        }
+        stopping = true
+        lws_context_destroy(context)     // delivers CLOSED / WSI_DESTROY for what is left
+        self.context = nil
+        for connection in Array(connections.values) {
+            connection.note("server stopped")
+            finish(connection)
+        }
+        logger.debug("websocket server: service thread finished")
+    }
+
+    func handleCallback(
+        wsi: OpaquePointer, reason: lws_callback_reasons,
+        user: UnsafeMutableRawPointer?, input: UnsafeMutableRawPointer?, length: Int
+    ) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            processCommands()
+            return 0
+
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            return admit(wsi)
+
+        case LWS_CALLBACK_ESTABLISHED:
+            guard let connection = connection(of: wsi) else { return -1 }
+            if stopping { return -1 }
+            establish(connection)
+            return 0
+
+        case LWS_CALLBACK_RECEIVE:
+            guard let connection = connection(of: wsi), connection.open else { return 0 }
+            return receive(connection, input: input, length: length)
+
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            guard let connection = connection(of: wsi) else { return 0 }
+            return writeable(connection)
+
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            if let connection = connection(of: wsi) {
+                var text = "client closed the connection"
+                if let input, length >= 2 {
+                    let bytes = UnsafeRawBufferPointer(start: input, count: length)
+                    text += " with code \(Int(bytes[0]) << 8 | Int(bytes[1]))"
+                    let message = String(decoding: bytes.dropFirst(2), as: UTF8.self)
+                    if !message.isEmpty { text += " (\(message))" }
+                }
+                connection.note(text)
+            }
+            return 0
+
+        case LWS_CALLBACK_CLOSED:
+            if let connection = connection(of: wsi) {
+                connection.note("connection closed")
+                finish(connection)
+            }
+            return 0
+
+        case LWS_CALLBACK_WSI_DESTROY:
+            // The one callback lws delivers for every wsi, also when the handshake failed after the filter.
+            if let connection = connection(of: wsi) {
+                connection.note("connection closed")
+                finish(connection)
+                lws_set_opaque_user_data(wsi, nil)
+                connections[connection.id] = nil
+                if stopping && connections.isEmpty { requestLoopExit() }
+            }
+            return 0
+
+        default:
+            return lws_callback_http_dummy(wsi, reason, user, input, length)
+        }
+    }
+
+    private func connection(of wsi: OpaquePointer) -> Connection? {
+        guard let pointer = lws_get_opaque_user_data(wsi) else { return nil }
+        return Unmanaged<Connection>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// The handshake filter: the request must offer our subprotocol (lws itself refuses a list
+    /// without it, but lets a request with no list at all through) and name an admitted identity.
+    private func admit(_ wsi: OpaquePointer) -> Int32 {
+        if stopping { return -1 }
+        let path = WebSocketServer.header(wsi, WSI_TOKEN_GET_URI)
+        guard WebSocketServer.header(wsi, WSI_TOKEN_PROTOCOL).isEmpty == false else {
+            logger.warning("websocket: refused \(path): the client offered no subprotocol (\(configuration.subprotocol) required)")
+            return -1
+        }
+        guard let identity = WebSocketServer.identity(fromPath: path) else {
+            logger.warning("websocket: refused '\(path)': the path does not end in a charge point identity")
+            _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
+            return -1
+        }
+        guard configuration.admit(identity) else {
+            logger.warning("websocket: refused identity '\(identity)': not admitted")
+            _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
+            return -1
+        }
+        lastConnectionID += 1
+        let connection = Connection(id: lastConnectionID, identity: identity, wsi: wsi)
+        connections[connection.id] = connection
+        lws_set_opaque_user_data(wsi, Unmanaged.passUnretained(connection).toOpaque())
+        return 0
+    }
+
+    /// The last segment of the request path; nil when it is empty or holds control characters.
+    /// lws has already decoded the path once, form-style: `%2541` arrives as `%41`, `+` as a space (a
+    /// percent-encoding client sends `%2B`), and `%2F` as a separator, so an identity cannot contain `/`.
+    static func identity(fromPath path: String) -> String? {
+        let withoutQuery = path.prefix { $0 != "?" }
+        let segment = withoutQuery.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard !segment.isEmpty, !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return nil
+        }
+        return String(segment)
+    }
+
+    private static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
+        let length = Int(lws_hdr_total_length(wsi, token))
+        guard length > 0 else { return "" }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return "" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private func establish(_ connection: Connection) {
+        if let previous = openByIdentity[connection.identity] {
+            previous.note("replaced by connection \(connection.id) for the same identity")
+            finish(previous)
+            previous.closing = (LWS_CLOSE_STATUS_NORMAL, "replaced by a new connection")
+            lws_callback_on_writable(previous.wsi)
+        }
+        connection.open = true
+        openByIdentity[connection.identity] = connection
+        logger.debug("websocket \(connection.id) connected: \(connection.identity)")
+        onEvent(.connected(connection: connection.id, identity: connection.identity))
+        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
+    }
+
+    /// Reports the end of an open connection, once; later traffic on it is dropped.
+    private func finish(_ connection: Connection) {
+        guard connection.open else { return }
+        connection.open = false
+        connection.queue.removeAll()
+        connection.queueHead = 0
+        if openByIdentity[connection.identity] === connection { openByIdentity[connection.identity] = nil }
+        let reason = connection.reason ?? "connection closed"
+        logger.debug("websocket \(connection.id) disconnected: \(connection.identity): \(reason)")
+        onEvent(.disconnected(connection: connection.id, reason: reason))
+    }
+
+    private func receive(_ connection: Connection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        let wsi = connection.wsi
+        let complete = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0
+        // Fast path: a whole message in one callback goes straight to a String, no reassembly copy.
+        if !connection.rxInProgress && complete {
+            if lws_frame_is_binary(wsi) != 0 {
+                logger.warning("websocket \(connection.id): ignoring a binary message of \(length) bytes")
+                return 0
+            }
+            guard length <= configuration.maximumMessageSize else { return tooLarge(connection) }
+            deliver(connection, UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length))
+            return 0
+        }
+        if !connection.rxInProgress {
+            connection.rxInProgress = true
+            connection.rxBinary = lws_frame_is_binary(wsi) != 0
+        }
+        if let input, length > 0 {
+            guard connection.rx.count + length <= configuration.maximumMessageSize else { return tooLarge(connection) }
+            connection.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        }
+        guard complete else { return 0 }
+        connection.rxInProgress = false
+        if connection.rxBinary {
+            logger.warning("websocket \(connection.id): ignoring a binary message of \(connection.rx.count) bytes")
+        } else {
+            connection.rx.withUnsafeBytes { deliver(connection, $0) }
+        }
+        connection.rx.removeAll(keepingCapacity: connection.rx.count <= 65536)
+        return 0
+    }
+
+    private func deliver(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
+        guard let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            logger.warning("websocket \(connection.id): ignoring a text message of \(bytes.count) bytes that is not valid UTF-8")
+            return
+        }
+        onEvent(.received(connection: connection.id, text: text))
+    }
+
+    private func tooLarge(_ connection: Connection) -> Int32 {
+        connection.note("incoming message larger than \(configuration.maximumMessageSize) bytes")
+        connection.rx = []
+        var text = Array("message too big".utf8)
+        lws_close_reason(connection.wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, &text, text.count)
+        return -1
+    }
+
+    private func writeable(_ connection: Connection) -> Int32 {
+        if let closing = connection.closing {
+            var text = Array(closing.text.utf8)
+            lws_close_reason(connection.wsi, closing.status, &text, text.count)
+            return -1
+        }
+        guard connection.open, let text = connection.popQueued() else { return 0 }
+        let pre = cp_lws_pre()
+        let count = text.utf8.count
+        if writeBuffer.count < pre + count {
+            writeBuffer = [UInt8](repeating: 0, count: max(pre + count, 2 * writeBuffer.count, 4096))
+        }
+        let written = writeBuffer.withUnsafeMutableBufferPointer { buffer in
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[pre..<(pre + count)]).update(fromContentsOf: text.utf8)
+            return lws_write(connection.wsi, buffer.baseAddress! + pre, count, LWS_WRITE_TEXT)
+        }
+        if Int(written) < count {
+            connection.note("write failed (\(written) of \(count) bytes)")
+            return -1
+        }
+        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
+        return 0
+    }
+
+    /// Runs after `lws_cancel_service`: hands queued messages to their connections and starts a stop.
+    private func processCommands() {
+        let stopRequested: Bool = lock.withLock {
+            swap(&shared.outbox, &drained)
+            return shared.stopRequested
+        }
+        for item in drained {
+            guard let connection = connections[item.connection], connection.open, connection.closing == nil else { continue }
+            if !connection.hasQueued { lws_callback_on_writable(connection.wsi) }
+            connection.queue.append(item.text)
+        }
+        drained.removeAll(keepingCapacity: drained.count <= 1024)
+        if stopRequested { beginStop() }
+    }
+
+    private func beginStop() {
+        guard !stopping else { return }
+        stopping = true
+        if connections.isEmpty {
+            requestLoopExit()
+            return
+        }
+        for connection in connections.values {
+            connection.note("server stopping")
+            if connection.open {
+                connection.closing = (LWS_CLOSE_STATUS_GOINGAWAY, "server stopping")
+                lws_callback_on_writable(connection.wsi)
+            } else {
+                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+            }
+        }
+        if let context {
+            lws_sul_schedule(context, 0, WebSocketServer.listEntry(stopDeadlineSul), lwsServerStopDeadlineCallback,
+                             lws_usec_t(WebSocketServer.stopGraceMicros))
+        }
+    }
+
+    func stopDeadlineFired() {
+        requestLoopExit()
+    }
+
+    private func requestLoopExit() {
+        exitLoop = true
+        if let context { lws_cancel_service(context) }
+    }
+
+    private static func listEntry(_ sul: UnsafeMutablePointer<cp_sul_t>) -> UnsafeMutablePointer<lws_sorted_usec_list_t> {
+        UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
+    }
+}

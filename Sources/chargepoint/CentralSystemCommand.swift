@@ -1,0 +1,166 @@
+import ArgumentParser
+import CentralSystem
+import Glibc
+import HTTPServer
+import Logging
+import OCPP16
+
+struct CentralSystemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "csms",
+        abstract: "Run a small OCPP 1.6-J central system: the fast local peer for demos, tests and benchmarks.",
+        discussion: """
+            Charge points connect to ws://<listen>/<any path>/<identity> with subprotocol ocpp1.6. Every option \
+            has an environment variable twin (shown in brackets); a flag on the command line wins over its variable.
+
+            REST API on --http:
+              GET  /healthz
+              GET  /api/v1/stations
+              POST /api/v1/stations/{identity}/call  {"action":"RemoteStartTransaction","payload":{"idTag":"TAG1"}}
+
+            Examples:
+              chargepoint csms --listen 127.0.0.1:9000 --http 127.0.0.1:9001
+              chargepoint csms --accept-tags TAG1,TAG2 --boot-status Pending --heartbeat-interval 60
+            """
+    )
+
+    @Option(help: "Where charge points connect, host:port [CSMS_LISTEN].")
+    var listen: String?
+
+    @Option(help: "Where the REST API listens, host:port [CSMS_HTTP].")
+    var http: String?
+
+    @Option(help: "idTags answered Accepted, comma-separated; * accepts every tag [CSMS_ACCEPT_TAGS]; default *.")
+    var acceptTags: String?
+
+    @Option(help: "A file of accepted idTags, one per line (# starts a comment); adds to --accept-tags [CSMS_TAGS_FILE].")
+    var tagsFile: String?
+
+    @Option(help: "The status of every BootNotification: Accepted, Pending or Rejected [CSMS_BOOT_STATUS].")
+    var bootStatus: String?
+
+    @Option(help: "The interval in BootNotification.conf, in seconds [CSMS_HEARTBEAT_INTERVAL].")
+    var heartbeatInterval: String?
+
+    @Option(help: "Identities allowed to connect, comma-separated; default: any [CSMS_IDENTITIES].")
+    var identities: String?
+
+    @Option(help: "trace, debug (one line per frame), info, notice, warning, error or critical [CSMS_LOG_LEVEL].")
+    var logLevel: String?
+
+    func run() throws {
+        let options = try CentralSystemOptions(self, environment: Environment.current)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = options.logLevel
+            return handler
+        }
+        // Block the stop signals before any thread starts, so that only `sigwait` below receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let logger = Logger(label: "csms")
+        let service: CentralSystemService
+        do {
+            service = try CentralSystemService(
+                settings: options.settings, websocketHost: options.listenHost, websocketPort: Int(options.listenPort),
+                httpHost: options.httpHost, httpPort: options.httpPort, logger: logger)
+            try service.start()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        logger.info(
+            "central system: charge points on ws://\(options.listenHost):\(service.websocketPort)/<identity>, API on http://\(options.httpHost):\(service.httpPort), boot \(options.settings.bootStatus.rawValue), tags \(options.tagsSummary)")
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.info("stopping on signal \(received)")
+        service.stop()
+    }
+}
+
+/// Options with their environment twins and defaults resolved and validated.
+struct CentralSystemOptions {
+    var listenHost: String
+    var listenPort: UInt16
+    var httpHost: String
+    var httpPort: UInt16
+    var settings: CentralSystemSettings
+    var tagsSummary: String
+    var logLevel: Logger.Level
+
+    init(_ command: CentralSystemCommand, environment: [String: String]) throws {
+        func resolve(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable]
+        }
+        func address(_ flag: String?, _ variable: String, _ name: String, default fallback: String) throws -> (String, UInt16) {
+            let text = resolve(flag, variable) ?? fallback
+            do {
+                return try HTTPServerConfiguration.parse(listenAddress: text)
+            } catch {
+                throw ValidationError("--\(name) '\(text)': \(error)")
+            }
+        }
+        (listenHost, listenPort) = try address(command.listen, "CSMS_LISTEN", "listen", default: "127.0.0.1:9000")
+        (httpHost, httpPort) = try address(command.http, "CSMS_HTTP", "http", default: "127.0.0.1:9001")
+
+        let statusText = resolve(command.bootStatus, "CSMS_BOOT_STATUS") ?? "Accepted"
+        guard let bootStatus = RegistrationStatus.allCases.first(where: { $0.rawValue.lowercased() == statusText.lowercased() }) else {
+            throw ValidationError("--boot-status must be Accepted, Pending or Rejected, not '\(statusText)'.")
+        }
+        let intervalText = resolve(command.heartbeatInterval, "CSMS_HEARTBEAT_INTERVAL") ?? "300"
+        guard let interval = Int(intervalText), (0...Int(Int32.max)).contains(interval) else {
+            throw ValidationError("--heartbeat-interval must be a number of seconds from 0 to \(Int32.max), not '\(intervalText)'.")
+        }
+
+        let tagList = resolve(command.acceptTags, "CSMS_ACCEPT_TAGS")
+        let tagsFile = resolve(command.tagsFile, "CSMS_TAGS_FILE")
+        var items: [String] = []
+        if let tagList { items += CentralSystemSettings.commaSeparated(tagList) }
+        if let tagsFile {
+            guard let text = Self.readFile(tagsFile) else {
+                throw ValidationError("--tags-file: cannot read \(tagsFile): \(String(cString: strerror(errno)))")
+            }
+            items += text.split(whereSeparator: \.isNewline).map(String.init)
+        }
+        let tags = tagList == nil && tagsFile == nil ? TagPolicy.acceptAll : TagPolicy(items: items)
+        switch tags {
+        case .acceptAll: tagsSummary = "all accepted"
+        case .accept(let set): tagsSummary = "\(set.count) accepted"
+        }
+
+        var admitted: Set<String>?
+        if let list = resolve(command.identities, "CSMS_IDENTITIES") {
+            let names = CentralSystemSettings.commaSeparated(list)
+            guard !names.isEmpty else { throw ValidationError("--identities lists no identity.") }
+            admitted = Set(names)
+        }
+        settings = CentralSystemSettings(
+            bootStatus: bootStatus, heartbeatInterval: interval, tags: tags, identities: admitted)
+
+        let level = resolve(command.logLevel, "CSMS_LOG_LEVEL") ?? "info"
+        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        self.logLevel = logLevel
+    }
+
+    /// The whole file as UTF-8 (invalid bytes replaced); nil if it cannot be read.
+    static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            bytes += chunk[0..<count]
+            if count < chunk.count { break }
+        }
+        guard ferror(file) == 0 else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

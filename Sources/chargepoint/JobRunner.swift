@@ -1,0 +1,109 @@
+import ChargePoint
+import FileTransfer
+import Glibc
+import OCPP16
+import Threads
+
+/// Runs the engine's long jobs (transfers, the install hook) each on a thread of its own, so the engine
+/// thread never waits for a network, and posts the outcome back as an input.
+struct JobRunner: Sendable {
+    let dataDirectory: String
+    /// An executable run with the firmware file's path; exit status 0 means installed, and the first line
+    /// it prints, if any, is the new firmware version. Without one, installation is simulated.
+    let installCommand: String?
+    let finished: @Sendable (Int, JobOutcome) -> Void
+
+    /// - Parameter archive: for a diagnostics upload, the archive's contents, gathered by the caller at the
+    ///   moment the job starts.
+    func run(_ job: Job, archive: [UInt8]?) {
+        let thread = spawnThread { finished(job.id, perform(job, archive: archive)) }
+        if let thread {
+            pthread_detach(thread)
+        } else {
+            finished(job.id, .failed(reason: "no thread could be started"))
+        }
+    }
+
+    private func perform(_ job: Job, archive: [UInt8]?) -> JobOutcome {
+        switch job.kind {
+        case .downloadFirmware(let url, let fileName):
+            guard let folder = folder("firmware") else { return .failed(reason: "cannot create the firmware folder") }
+            do {
+                _ = try FileTransfer.download(from: url, to: folder + "/" + fileName)
+                return .succeeded(detail: nil)
+            } catch {
+                return .failed(reason: error.description)
+            }
+        case .installFirmware(let fileName):
+            return install(dataDirectory + "/firmware/" + fileName, fileName: fileName)
+        case .uploadDiagnostics(let url, let fileName):
+            guard let folder = folder("diagnostics") else { return .failed(reason: "cannot create the diagnostics folder") }
+            let path = folder + "/" + fileName
+            guard write(archive ?? [], to: path) else { return .failed(reason: "cannot write \(path)") }
+            do {
+                try FileTransfer.upload(file: path, to: url, as: fileName)
+                return .succeeded(detail: nil)
+            } catch {
+                return .failed(reason: error.description)
+            }
+        }
+    }
+
+    /// Runs the install hook, or simulates a successful installation whose version is the file's name
+    /// without its extension (e.g. `cp-2.1.0.bin` installs `cp-2.1.0`).
+    private func install(_ path: String, fileName: String) -> JobOutcome {
+        guard let installCommand else {
+            let version = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+            return .succeeded(detail: version.isEmpty ? fileName : version)
+        }
+        var output: [Int32] = [0, 0]
+        guard pipe(&output) == 0 else { return .failed(reason: "cannot create a pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, output[1], STDOUT_FILENO)
+        posix_spawn_file_actions_addclose(&actions, output[0])
+        var process = pid_t()
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(installCommand), strdup(path), nil]
+        defer { arguments.forEach { free($0) } }
+        let spawned = posix_spawnp(&process, installCommand, &actions, nil, arguments, environ)
+        close(output[1])
+        defer { close(output[0]) }
+        guard spawned == 0 else { return .failed(reason: "cannot run \(installCommand): \(String(cString: strerror(spawned)))") }
+        var printed: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while printed.count < 65536 {
+            let count = read(output[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            printed += buffer[..<count]
+        }
+        var status: Int32 = 0
+        waitpid(process, &status, 0)
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            return .failed(reason: "\(installCommand) failed with status \(exitCode)")
+        }
+        let firstLine = String(decoding: printed, as: UTF8.self).split(separator: "\n").first.map(String.init)
+        return .succeeded(detail: firstLine?.trimmingCharacters(in: " \t\r"))
+    }
+
+    private func folder(_ name: String) -> String? {
+        let path = dataDirectory + "/" + name
+        return mkdir(path, 0o755) == 0 || errno == EEXIST ? path : nil
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) -> Bool {
+        guard let file = fopen(path, "wb") else { return false }
+        defer { fclose(file) }
+        return fwrite(bytes, 1, bytes.count, file) == bytes.count
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+        while let last = slice.last, characters.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
