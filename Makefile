@@ -6,7 +6,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev pkg-config chromium chromium-driver
+APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev libsqlite3-dev pkg-config binutils \
+	chromium chromium-driver busybox
 VENV := .venv
 PYTHON_REQUIREMENTS := Tests/e2e/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

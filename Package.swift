@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "ChargePoint",
             dependencies: [
-                "OCPP16",
+                "OCPP16", "SmartCharging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -93,7 +93,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
-        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),

@@ -21,16 +21,17 @@ struct StationAPI: Sendable {
         case stations
         case call(identity: String)
 
+        /// `path` arrives percent-encoded; the identity is decoded on its own, so `%2F` stays in it.
         init(path: String) throws(Problem) {
-            let prefix = "/api/v1/stations/"
-            let suffix = "/call"
-            switch path {
-            case "/healthz": self = .health
-            case "/api/v1/stations", "/api/v1/stations/": self = .stations
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            switch Array(segments) {
+            case ["healthz"]: self = .health
+            case ["api", "v1", "stations"], ["api", "v1", "stations", ""]: self = .stations
+            case let parts where parts.count == 5 && parts[0...2] == ["api", "v1", "stations"] && parts[4] == "call":
+                guard !parts[3].isEmpty, let identity = percentDecoded(String(parts[3])) else { throw .notFound(path) }
+                self = .call(identity: identity)
             default:
-                guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count
-                else { throw .notFound(path) }
-                self = .call(identity: String(path.dropFirst(prefix.count).dropLast(suffix.count)))
+                throw .notFound(path)
             }
         }
 

@@ -5,17 +5,22 @@ import OCPP16
 public enum ConfigurationKey: String, CaseIterable, Sendable {
     case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
     case authorizationCacheEnabled = "AuthorizationCacheEnabled"
+    case chargeProfileMaxStackLevel = "ChargeProfileMaxStackLevel"
+    case chargingScheduleAllowedChargingRateUnit = "ChargingScheduleAllowedChargingRateUnit"
+    case chargingScheduleMaxPeriods = "ChargingScheduleMaxPeriods"
     case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
     case clockAlignedDataInterval = "ClockAlignedDataInterval"
     case connectionTimeOut = "ConnectionTimeOut"
     case connectorPhaseRotation = "ConnectorPhaseRotation"
     case connectorPhaseRotationMaxLength = "ConnectorPhaseRotationMaxLength"
+    case connectorSwitch3to1PhaseSupported = "ConnectorSwitch3to1PhaseSupported"
     case getConfigurationMaxKeys = "GetConfigurationMaxKeys"
     case heartbeatInterval = "HeartbeatInterval"
     case localAuthListEnabled = "LocalAuthListEnabled"
     case localAuthListMaxLength = "LocalAuthListMaxLength"
     case localAuthorizeOffline = "LocalAuthorizeOffline"
     case localPreAuthorize = "LocalPreAuthorize"
+    case maxChargingProfilesInstalled = "MaxChargingProfilesInstalled"
     case maxEnergyOnInvalidId = "MaxEnergyOnInvalidId"
     case messageTimeout = "MessageTimeout"
     case meterValuesAlignedData = "MeterValuesAlignedData"
@@ -35,6 +40,7 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case stopTxnSampledData = "StopTxnSampledData"
     case stopTxnSampledDataMaxLength = "StopTxnSampledDataMaxLength"
     case supportedFeatureProfiles = "SupportedFeatureProfiles"
+    case supportedFileTransferProtocols = "SupportedFileTransferProtocols"
     case transactionMessageAttempts = "TransactionMessageAttempts"
     case transactionMessageRetryInterval = "TransactionMessageRetryInterval"
     case unlockConnectorOnEVSideDisconnect = "UnlockConnectorOnEVSideDisconnect"
@@ -127,7 +133,9 @@ public struct Configuration: Sendable, Equatable {
         case .getConfigurationMaxKeys, .meterValuesSampledDataMaxLength, .numberOfConnectors,
             .stopTxnSampledDataMaxLength, .supportedFeatureProfiles, .localAuthListMaxLength, .sendLocalListMaxLength,
             .reserveConnectorZeroSupported, .connectorPhaseRotationMaxLength, .meterValuesAlignedDataMaxLength,
-            .stopTransactionMaxMeterValues, .stopTxnAlignedDataMaxLength:
+            .stopTransactionMaxMeterValues, .stopTxnAlignedDataMaxLength, .chargeProfileMaxStackLevel,
+            .chargingScheduleAllowedChargingRateUnit, .chargingScheduleMaxPeriods, .connectorSwitch3to1PhaseSupported,
+            .maxChargingProfilesInstalled, .supportedFileTransferProtocols:
             true
         default:
             false
@@ -219,6 +227,12 @@ public struct Configuration: Sendable, Equatable {
         case .authorizeRemoteTxRequests: .bool(false)
         case .connectionTimeOut: .integer(60)
         case .clockAlignedDataInterval: .integer(0)
+        case .chargeProfileMaxStackLevel: .integer(10)
+        case .chargingScheduleAllowedChargingRateUnit: .text("Current,Power")
+        case .chargingScheduleMaxPeriods: .integer(24)
+        case .connectorSwitch3to1PhaseSupported: .bool(false)
+        case .maxChargingProfilesInstalled: .integer(20)
+        case .supportedFileTransferProtocols: .text("FTP,FTPS,HTTP,HTTPS")
         case .connectorPhaseRotation: .phaseRotation((0...connectorCount).map { "\($0).RST" })
         case .connectorPhaseRotationMaxLength: .integer(connectorCount + 1)
         case .maxEnergyOnInvalidId: .integer(0)
@@ -241,7 +255,8 @@ public struct Configuration: Sendable, Equatable {
         case .stopTransactionOnInvalidId: .bool(true)
         case .stopTxnSampledData: .measurands([.energyActiveImportRegister])
         case .stopTxnSampledDataMaxLength: .integer(measurandListMaxLength)
-        case .supportedFeatureProfiles: .text("Core,LocalAuthListManagement,Reservation,RemoteTrigger")
+        case .supportedFeatureProfiles:
+            .text("Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger")
         case .transactionMessageAttempts: .integer(3)
         case .transactionMessageRetryInterval: .integer(60)
         case .unlockConnectorOnEVSideDisconnect: .bool(true)

@@ -9,6 +9,8 @@ struct PendingStart: Sendable, Equatable {
     var idTag: IdToken
     var origin: Origin
     var authorized: Bool
+    /// RemoteStartTransaction's TxProfile, installed when the transaction begins.
+    var chargingProfile: ChargingProfile?
     /// Learnt with the authorization; a reservation for the parent admits its children.
     var parentIdTag: IdToken?
     /// ConnectionTimeOut: when a start that waits for the cable is given up.
@@ -29,6 +31,8 @@ struct Connector: Sendable, Equatable {
     var suspendedByEVSE = false
     /// The register value at which the EVSE suspends, while MaxEnergyOnInvalidId still lets energy flow.
     var energyCapWh: Double?
+    /// What the charging profiles allow now, in W; nil without a limit.
+    var limitW: Double?
     var errorCode: ChargePointErrorCode
     var errorInfo: CiString<50>?
     var operative: Bool
@@ -60,7 +64,7 @@ struct Connector: Sendable, Equatable {
         transactionLocalId != nil && plugged && !suspendedByEVSE
     }
 
-    var powerW: Double { isDelivering ? meter.demandW : 0 }
+    var powerW: Double { isDelivering ? min(meter.demandW, limitW ?? .infinity) : 0 }
 
     var isBusy: Bool { transactionLocalId != nil || pendingStart != nil }
 
@@ -71,7 +75,7 @@ struct Connector: Sendable, Equatable {
         if isFaulted { return .faulted }
         if !operative { return .unavailable }
         if transactionLocalId != nil {
-            if suspendedByEVSE { return .suspendedEVSE }
+            if suspendedByEVSE || limitW == 0 { return .suspendedEVSE }
             return plugged && meter.demandW > 0 ? .charging : .suspendedEV
         }
         if pendingStart != nil { return .preparing }

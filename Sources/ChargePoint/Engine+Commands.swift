@@ -52,6 +52,21 @@ extension ChargePointEngine {
             }
         case .localList:
             reply(replyID, .localList(localList))
+        case .chargingProfiles:
+            reply(replyID, .chargingProfiles(chargingProfiles.installed))
+        case .compositeSchedule(let id, let duration, let unit):
+            if let schedule = compositeSchedule(connectorId: id, duration: duration, unit: unit) {
+                reply(replyID, .compositeSchedule(connectorId: id, start: now.wallClock, schedule))
+            } else {
+                fail(replyID, .unknownConnector(id))
+            }
+        case .fileTransfers:
+            reply(
+                replyID,
+                .fileTransfers(
+                    FileTransfersSnapshot(
+                        firmwareStatus: firmwareStatusForTrigger, firmwareLocation: firmwareUpdate?.location,
+                        diagnosticsStatus: diagnosticsStatusForTrigger, diagnosticsFileName: diagnosticsUpload?.fileName)))
         case .reservations:
             let anywhere = station.reservation.map { [PlacedReservation(connectorId: 0, reservation: $0)] } ?? []
             let placed = connectors.compactMap { connector in
@@ -298,7 +313,7 @@ extension ChargePointEngine {
         let connector = connectors[index]
         return ConnectorSnapshot(
             id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
-            energyWh: connector.meter.energyWh, powerW: connector.powerW,
+            energyWh: connector.meter.energyWh, powerW: connector.powerW, limitW: connector.limitW,
             transaction: connector.transactionLocalId.flatMap(transactionSnapshot))
     }
 }

@@ -96,7 +96,8 @@ extension ChargePointEngine {
         connectorIndex index: Int, _ measurands: [Measurand], context: ReadingContext, at time: Timestamp? = nil
     ) -> MeterValue {
         let connector = connectors[index]
-        let reading = Reading(energyWh: connector.meter.energyWh, powerW: connector.powerW, offeredW: settings.simulatedPowerW)
+        let offered = min(settings.simulatedPowerW, connector.limitW ?? .infinity)
+        let reading = Reading(energyWh: connector.meter.energyWh, powerW: connector.powerW, offeredW: offered)
         return reading.meterValue(measurands, context: context, at: time ?? now.wallClock)
     }
 

@@ -36,6 +36,14 @@ extension ChargePointEngine {
             respond(to: messageId, payload, as: UpdateFirmwareRequest.self) { $0.updateFirmware($1) }
         case .getDiagnostics:
             respond(to: messageId, payload, as: GetDiagnosticsRequest.self) { $0.getDiagnostics($1) }
+        case .setChargingProfile:
+            respond(to: messageId, payload, as: SetChargingProfileRequest.self) { (engine, request) throws(PayloadError) in
+                try engine.setChargingProfile(request)
+            }
+        case .clearChargingProfile:
+            respond(to: messageId, payload, as: ClearChargingProfileRequest.self) { $0.clearChargingProfile($1) }
+        case .getCompositeSchedule:
+            respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { $0.getCompositeSchedule($1) }
         case .reserveNow:
             respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
         case .cancelReservation:
@@ -71,17 +79,17 @@ extension ChargePointEngine {
     /// set in motion is sent (the pump runs after this).
     private mutating func respond<Request: OCPPRequest>(
         to messageId: String, _ payload: JSONValue, as type: Request.Type,
-        _ operation: (inout Self, Request) -> Request.Response
+        _ operation: (inout Self, Request) throws(PayloadError) -> Request.Response
     ) {
-        let request: Request
+        let response: Request.Response
         do {
-            request = try StrictJSON.decode(Request.self, from: payload)
+            // Values the schema cannot judge (a connector that does not exist) fail in the operation.
+            response = try operation(&self, try StrictJSON.decode(Request.self, from: payload))
         } catch {
             logger.warning("invalid \(Request.action.rawValue) from the CSMS: \(error)")
             refuse(messageId, action: Request.action.rawValue, RPCErrorCode(error.kind), error.description)
             return
         }
-        let response = operation(&self, request)
         emit(.send(RPCCodec.callResult(messageId: messageId, payload: response)))
         emit(.publish(.rpc(.answerSent(action: Request.action.rawValue, errorCode: nil))))
     }

@@ -1,4 +1,5 @@
 import OCPP16
+import SmartCharging
 
 /// Transactions and their messages: begin and stop, the persistent FIFO queue, confirmation, retries
 /// ([CORE] §3.7, §4.7–4.10; [ERR] 3.17, 3.18, 3.54).
@@ -28,6 +29,11 @@ extension ChargePointEngine {
         let sequence = enqueueTransactionMessage(.start(start), localId: localId)
         connectors[index].pendingStart = nil
         connectors[index].transactionLocalId = localId
+        if let profile = pending.chargingProfile,
+            case .accepted = chargingProfiles.installForNewTransaction(profile, on: connectorId, context: installContext)
+        {
+            persist(.saveChargingProfiles(chargingProfiles))
+        }
         connectors[index].finishing = false
         connectors[index].suspendedByEVSE = false
         persist(.saveConnector(connectors[index].record))
@@ -64,6 +70,9 @@ extension ChargePointEngine {
             connectors[index].nextSampleAt = nil
             connectors[index].suspendedByEVSE = false
             connectors[index].energyCapWh = nil
+            let profileCount = chargingProfiles.installed.count
+            chargingProfiles.transactionEnded(connectorId: connectors[index].id)
+            if chargingProfiles.installed.count != profileCount { persist(.saveChargingProfiles(chargingProfiles)) }
             connectors[index].finishing = connectors[index].plugged
             if let scheduled = connectors[index].scheduledAvailability {
                 setAvailability(scheduled, connectorIndex: index)

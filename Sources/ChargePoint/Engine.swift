@@ -1,6 +1,7 @@
 import DequeModule
 import Logging
 import OCPP16
+import SmartCharging
 
 /// Fixed facts about the station, from the command line.
 public struct StationSettings: Sendable {
@@ -63,6 +64,8 @@ public struct ChargePointEngine: Sendable {
     // Model
     var station: StationRecord
     var connectors: [Connector]
+    var chargingProfiles: ChargingProfiles
+    var nextLimitChange: Duration?
     var localList: LocalAuthorizationList
     var authorizationCache: AuthorizationCache
     var transactions: [Int: TransactionRecord] = [:]
@@ -99,6 +102,7 @@ public struct ChargePointEngine: Sendable {
         configuration = Configuration(connectorCount: settings.connectorCount)
         for (key, value) in persisted.configuration { configuration.restore(key, value) }
         station = persisted.station
+        chargingProfiles = persisted.chargingProfiles
         localList = persisted.localList
         authorizationCache = AuthorizationCache(restoring: persisted.cache)
 
@@ -142,6 +146,7 @@ public struct ChargePointEngine: Sendable {
             jobFinished(id: id, outcome)
         }
         runDueTimers()
+        applyChargingLimits()
         reportStatusChanges()
         let rebooting = resetIsDue()
         if !rebooting { pump() }
@@ -169,6 +174,7 @@ public struct ChargePointEngine: Sendable {
         deadlines.append(nextAlignedSample)
         deadlines.append(nextEnergyCap)
         deadlines.append(nextFileJobStep)
+        deadlines.append(nextLimitChange)
         return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
     }
 

@@ -1,4 +1,5 @@
 import OCPP16
+import SmartCharging
 
 /// The engine's notion of "now", handed in with every input so that the engine never reads a clock:
 /// a monotonic reading for timers and the wall-clock time for timestamps.
@@ -129,6 +130,9 @@ public enum Command: Sendable, Equatable {
     case trigger(MessageTrigger, connector: Int?)
     case localList
     case reservations
+    case chargingProfiles
+    case compositeSchedule(connector: Int, duration: Int, unit: ChargingRateUnit)
+    case fileTransfers
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
@@ -151,6 +155,9 @@ public enum CommandResult: Sendable, Equatable {
     case triggered(TriggerMessageStatus)
     case localList(LocalAuthorizationList)
     case reservations([PlacedReservation])
+    case chargingProfiles([InstalledProfile])
+    case compositeSchedule(connectorId: Int, start: Timestamp, ChargingSchedule)
+    case fileTransfers(FileTransfersSnapshot)
     case unlock(UnlockStatus)
     case failed(CommandFailure)
 }
@@ -193,6 +200,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var plugged: Bool
     public var energyWh: Double
     public var powerW: Double
+    /// What the charging profiles allow now (W); nil without a limit.
+    public var limitW: Double?
     public var transaction: TransactionSnapshot?
 }
 
@@ -217,4 +226,12 @@ public struct EngineSnapshot: Sendable, Equatable {
     /// The ongoing ones.
     public var transactions: [TransactionSnapshot]
     public var configuration: [ConfigurationEntry]
+}
+
+/// The last firmware update and diagnostics upload, as far as they got.
+public struct FileTransfersSnapshot: Sendable, Equatable {
+    public var firmwareStatus: FirmwareStatus
+    public var firmwareLocation: String?
+    public var diagnosticsStatus: DiagnosticsStatus
+    public var diagnosticsFileName: String?
 }

@@ -1,4 +1,5 @@
 import OCPP16
+import SmartCharging
 
 /// What survives a restart. The engine owns these values; the store only writes and reads them back,
 /// so everything the CSMS or an API caller was told can be rebuilt after a SIGKILL.
@@ -157,6 +158,7 @@ public enum StoreChange: Sendable, Equatable {
     case saveCacheEntry(AuthorizationCache.Entry)
     case deleteCacheEntry(IdToken)
     case clearCache
+    case saveChargingProfiles(ChargingProfiles)
 }
 
 /// Everything the store hands back at start-up.
@@ -170,12 +172,15 @@ public struct PersistedState: Sendable, Equatable {
     public var queue: [QueuedMessage]
     public var localList: LocalAuthorizationList
     public var cache: [AuthorizationCache.Entry]
+    public var chargingProfiles: ChargingProfiles
 
     public init(
         configuration: [String: String] = [:], station: StationRecord = StationRecord(),
         connectors: [ConnectorRecord] = [], transactions: [TransactionRecord] = [], queue: [QueuedMessage] = [],
-        localList: LocalAuthorizationList = LocalAuthorizationList(), cache: [AuthorizationCache.Entry] = []
+        localList: LocalAuthorizationList = LocalAuthorizationList(), cache: [AuthorizationCache.Entry] = [],
+        chargingProfiles: ChargingProfiles = ChargingProfiles()
     ) {
+        self.chargingProfiles = chargingProfiles
         self.localList = localList
         self.cache = cache
         self.configuration = configuration

@@ -107,6 +107,10 @@ public final class ControlAPI: Sendable {
                 run(.changeAvailability(connector: connector, body.type), responder)
             case .unlock:
                 run(.unlock(connector: connector), responder)
+            case .compositeSchedule:
+                let duration = try Self.integer(request.query["duration"], name: "duration", in: 1...86_400, default: 3600)
+                let unit = try Self.unit(request.query["unit"])
+                run(.compositeSchedule(connector: connector, duration: duration, unit: unit), responder)
             }
         case .authorize:
             let body = try Self.decode(IdTagBody.self, request.body)
@@ -118,6 +122,10 @@ public final class ControlAPI: Sendable {
             run(.localList, responder)
         case .reservations:
             run(.reservations, responder)
+        case .chargingProfiles:
+            run(.chargingProfiles, responder)
+        case .firmware:
+            run(.fileTransfers, responder)
         case .trigger:
             let body = try Self.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)
@@ -209,6 +217,13 @@ public final class ControlAPI: Sendable {
                 }
             case .snapshot(let snapshot):
                 responder.respond(Self.json(200, SnapshotResource(snapshot, csmsURL: csmsURL, version: version)))
+            case .chargingProfiles(let installed):
+                let entries = installed.map { ChargingProfileList.Entry(connectorId: $0.connectorId, profile: $0.profile) }
+                responder.respond(Self.json(200, ChargingProfileList(profiles: entries)))
+            case .compositeSchedule(let connectorId, let start, let schedule):
+                responder.respond(Self.json(200, CompositeScheduleResource(connectorId: connectorId, scheduleStart: start, chargingSchedule: schedule)))
+            case .fileTransfers(let snapshot):
+                responder.respond(Self.json(200, FileTransfersResource(snapshot)))
             case .reservations(let placed):
                 responder.respond(Self.json(200, ReservationList(reservations: placed.map(ReservationResource.init))))
             case .localList(let list):
@@ -269,11 +284,23 @@ public final class ControlAPI: Sendable {
     }
 
     private static func limit(_ text: String?, default fallback: Int = 50) throws(Problem) -> Int {
+        try integer(text, name: "limit", in: 1...1000, default: fallback)
+    }
+
+    private static func integer(_ text: String?, name: String, in range: ClosedRange<Int>, default fallback: Int) throws(Problem) -> Int {
         guard let text else { return fallback }
-        guard let limit = Int(text), (1...1000).contains(limit) else {
-            throw .invalidParameter("limit must be an integer from 1 to 1000, not '\(text)'.")
+        guard let value = Int(text), range.contains(value) else {
+            throw .invalidParameter("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'.")
         }
-        return limit
+        return value
+    }
+
+    private static func unit(_ text: String?) throws(Problem) -> ChargingRateUnit {
+        guard let text else { return .watts }
+        guard let unit = ChargingRateUnit(rawValue: text) else {
+            throw .invalidParameter("unit must be W or A, not '\(text)'.")
+        }
+        return unit
     }
 
     // MARK: - Responses
@@ -294,6 +321,7 @@ public final class ControlAPI: Sendable {
 enum Route: Equatable {
     enum ConnectorAction: String {
         case start, stop, plug, unplug, meter, fault, availability, unlock
+        case compositeSchedule = "composite-schedule"
     }
 
     case health
@@ -313,6 +341,8 @@ enum Route: Equatable {
     case trigger
     case localList
     case reservations
+    case chargingProfiles
+    case firmware
 
     init(path: String) throws(Problem) {
         let raw = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -332,6 +362,8 @@ enum Route: Equatable {
         case ["api", "v1", "trigger"]: self = .trigger
         case ["api", "v1", "local-list"]: self = .localList
         case ["api", "v1", "reservations"]: self = .reservations
+        case ["api", "v1", "charging-profiles"]: self = .chargingProfiles
+        case ["api", "v1", "firmware"]: self = .firmware
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -356,7 +388,7 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList, .reservations:
+            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
@@ -381,6 +413,8 @@ extension Route {
         case .trigger: "/api/v1/trigger"
         case .localList: "/api/v1/local-list"
         case .reservations: "/api/v1/reservations"
+        case .chargingProfiles: "/api/v1/charging-profiles"
+        case .firmware: "/api/v1/firmware"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

@@ -1,4 +1,5 @@
 import ChargePoint
+import SmartCharging
 import OCPP16
 
 /// The REST representations (openapi.yaml). They are written by hand so that absent values appear as
@@ -35,7 +36,7 @@ struct ConnectorResource: Encodable {
     var snapshot: ConnectorSnapshot
 
     enum CodingKeys: String, CodingKey {
-        case id, status, errorCode, plugged, energyWh, powerW, transaction
+        case id, status, errorCode, plugged, energyWh, powerW, limitW, transaction
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -46,6 +47,7 @@ struct ConnectorResource: Encodable {
         try container.encode(snapshot.plugged, forKey: .plugged)
         try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
         try container.encode(wholeUnits(snapshot.powerW), forKey: .powerW)
+        try container.encode(snapshot.limitW.map(wholeUnits), forKey: .limitW)
         try container.encode(snapshot.transaction.map(TransactionResource.init), forKey: .transaction)
     }
 }
@@ -239,4 +241,39 @@ struct ReservationResource: Encodable {
 
 struct ReservationList: Encodable {
     var reservations: [ReservationResource]
+}
+
+struct ChargingProfileList: Encodable {
+    struct Entry: Encodable {
+        var connectorId: Int
+        var profile: ChargingProfile
+    }
+
+    var profiles: [Entry]
+}
+
+struct CompositeScheduleResource: Encodable {
+    var connectorId: Int
+    var scheduleStart: Timestamp
+    var chargingSchedule: ChargingSchedule
+}
+
+struct FileTransfersResource: Encodable {
+    struct Firmware: Encodable {
+        var status: FirmwareStatus
+        var location: String?
+    }
+
+    struct Diagnostics: Encodable {
+        var status: DiagnosticsStatus
+        var fileName: String?
+    }
+
+    var firmware: Firmware
+    var diagnostics: Diagnostics
+
+    init(_ snapshot: FileTransfersSnapshot) {
+        firmware = Firmware(status: snapshot.firmwareStatus, location: snapshot.firmwareLocation)
+        diagnostics = Diagnostics(status: snapshot.diagnosticsStatus, fileName: snapshot.diagnosticsFileName)
+    }
 }

@@ -251,3 +251,14 @@ public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
     case installing = "Installing"
     case installed = "Installed"
 }
+
+public enum ChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case notSupported = "NotSupported"
+}
+
+public enum ClearChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case unknown = "Unknown"
+}

@@ -1,6 +1,7 @@
 import ChargePoint
 import GRDB
 import OCPP16
+import SmartCharging
 
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
@@ -46,6 +47,7 @@ public final class Store {
                     CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
                     CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
                     CREATE TABLE authorization_cache (id_tag TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
                     """)
         }
         return migrator
@@ -66,6 +68,9 @@ public final class Store {
                 state.localList =
                     try Self.records(db, LocalAuthorizationList.self, sql: "SELECT record FROM local_list").first
                     ?? LocalAuthorizationList()
+                state.chargingProfiles =
+                    try Self.records(db, ChargingProfiles.self, sql: "SELECT record FROM charging_profiles").first
+                    ?? ChargingProfiles()
                 state.cache = try Self.records(
                     db, AuthorizationCache.Entry.self, sql: "SELECT record FROM authorization_cache ORDER BY id_tag")
                 return state
@@ -123,6 +128,10 @@ public final class Store {
             try db.execute(sql: "DELETE FROM authorization_cache WHERE id_tag = ?", arguments: [idTag.value.lowercased()])
         case .clearCache:
             try db.execute(sql: "DELETE FROM authorization_cache")
+        case .saveChargingProfiles(let profiles):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)",
+                arguments: [JSONWriter.string(profiles)])
         }
     }
 

@@ -411,19 +411,28 @@ public final class WebSocketServer: @unchecked Sendable {
         }
         guard let identity = WebSocketServer.identity(fromPath: path) else {
             logger.warning("websocket: refused '\(path)': the path does not end in a charge point identity")
-            _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
-            return -1
+            return notFound(wsi, "the path does not end in a charge point identity")
         }
         guard configuration.admit(identity) else {
             logger.warning("websocket: refused identity '\(identity)': not admitted")
-            _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
-            return -1
+            return notFound(wsi, "unknown charge point identity")
         }
         lastConnectionID += 1
         let connection = Connection(id: lastConnectionID, identity: identity, wsi: wsi)
         connections[connection.id] = connection
         lws_set_opaque_user_data(wsi, Unmanaged.passUnretained(connection).toOpaque())
         return 0
+    }
+
+    /// Answers the upgrade with 404 and hangs up. Written by hand because `lws_return_http_status` says
+    /// "HTTP/1.0" on the upgrade path (lws records the request's version only for plain HTTP), which
+    /// strict clients such as Python's `websockets` refuse to parse.
+    private func notFound(_ wsi: OpaquePointer, _ message: String) -> Int32 {
+        let body = message + "\n"
+        let head = "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\n"
+            + "connection: close\r\n\r\n" + body
+        write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
+        return -1
     }
 
     /// The last segment of the request path; nil when it is empty or holds control characters.
@@ -527,21 +536,27 @@ public final class WebSocketServer: @unchecked Sendable {
             return -1
         }
         guard connection.open, let text = connection.popQueued() else { return 0 }
+        let written = write(text, to: connection.wsi, as: LWS_WRITE_TEXT)
+        if written < text.utf8.count {
+            connection.note("write failed (\(written) of \(text.utf8.count) bytes)")
+            return -1
+        }
+        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
+        return 0
+    }
+
+    /// One `lws_write` from the reused buffer (lws wants `LWS_PRE` writable bytes before the data and
+    /// buffers whatever the socket does not take). Returns what lws reports as written.
+    private func write(_ text: String, to wsi: OpaquePointer, as kind: lws_write_protocol) -> Int {
         let pre = cp_lws_pre()
         let count = text.utf8.count
         if writeBuffer.count < pre + count {
             writeBuffer = [UInt8](repeating: 0, count: max(pre + count, 2 * writeBuffer.count, 4096))
         }
-        let written = writeBuffer.withUnsafeMutableBufferPointer { buffer in
+        return writeBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = UnsafeMutableBufferPointer(rebasing: buffer[pre..<(pre + count)]).update(fromContentsOf: text.utf8)
-            return lws_write(connection.wsi, buffer.baseAddress! + pre, count, LWS_WRITE_TEXT)
+            return Int(lws_write(wsi, buffer.baseAddress! + pre, count, kind))
         }
-        if Int(written) < count {
-            connection.note("write failed (\(written) of \(count) bytes)")
-            return -1
-        }
-        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
-        return 0
     }
 
     /// Runs after `lws_cancel_service`: hands queued messages to their connections and starts a stop.

