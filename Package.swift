@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMicroHTTPD", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer"], swiftSettings: strict),

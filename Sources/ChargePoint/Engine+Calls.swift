@@ -76,8 +76,7 @@ extension ChargePointEngine {
         reportStatusChanges()
         let queuedMessage = QueuedMessage(sequence: nextSequence, transactionLocalId: localId, message: message)
         nextSequence += 1
-        queued[queuedMessage.sequence] = queuedMessage
-        transactionQueue.append(queuedMessage.sequence)
+        transactionQueue.append(queuedMessage)
         persist(.enqueue(queuedMessage))
         return queuedMessage.sequence
     }
@@ -95,16 +94,16 @@ extension ChargePointEngine {
             return
         }
         let retryWaiting = retryNotBefore.map { $0 > now.uptime } ?? false
-        let transactionHead = retryWaiting ? nil : transactionQueue.first
+        let transactionHead = retryWaiting ? nil : transactionQueue.head
         // Calls made on this link keep their order with the transaction messages made on it (Preparing,
         // Authorize, StartTransaction, Charging); a backlog from before the link may be overtaken.
         if let plain = plainOutbox.first,
-            transactionHead.map({ $0 < backlogBelowSequence || plain.precedesSequence <= $0 }) ?? true
+            transactionHead.map({ $0.sequence < backlogBelowSequence || plain.precedesSequence <= $0.sequence }) ?? true
         {
             plainOutbox.removeFirst()
             sendCall(plain.request, purpose: plain.purpose)
-        } else if let sequence = transactionHead, let message = queued[sequence] {
-            sendCall(wireRequest(for: message), purpose: .transaction(sequence: sequence))
+        } else if let message = transactionHead {
+            sendCall(wireRequest(for: message), purpose: .transaction(sequence: message.sequence))
         }
     }
 

@@ -106,7 +106,7 @@ extension ChargePointEngine {
     // MARK: - Delivery results
 
     mutating func transactionMessageConfirmed(sequence: Int, payload: JSONValue) throws(PayloadError) {
-        guard let message = queued[sequence] else { return }
+        guard let message = transactionQueue[sequence] else { return }
         let localId = message.transactionLocalId
         switch message.message {
         case .start:
@@ -141,7 +141,7 @@ extension ChargePointEngine {
     /// A failure to process counts as an attempt; a lost link does not ([CORE] §3.7: never drop a
     /// message because the charge point is offline). Retry n waits n × TransactionMessageRetryInterval.
     mutating func transactionMessageFailed(sequence: Int, _ failure: CallFailure) {
-        guard failure != .linkLost, var message = queued[sequence] else { return }
+        guard failure != .linkLost, var message = transactionQueue[sequence] else { return }
         message.failedAttempts += 1
         let allowed = configuration.integer(.transactionMessageAttempts)
         if message.failedAttempts >= allowed {
@@ -156,7 +156,7 @@ extension ChargePointEngine {
                 fail(awaited.reply, failure.commandFailure)
             }
         } else {
-            queued[sequence] = message
+            transactionQueue.update(message)
             persist(.updateQueued(message))
             let interval = configuration.integer(.transactionMessageRetryInterval) * message.failedAttempts
             retryNotBefore = now.uptime + .seconds(interval)
@@ -165,12 +165,7 @@ extension ChargePointEngine {
     }
 
     private mutating func dequeue(_ sequence: Int) {
-        queued[sequence] = nil
-        if transactionQueue.first == sequence {
-            transactionQueue.removeFirst()
-        } else {
-            transactionQueue.removeAll { $0 == sequence }
-        }
+        transactionQueue.remove(sequence)
         retryNotBefore = nil
         persist(.dequeue(sequence: sequence))
     }
@@ -227,8 +222,7 @@ extension ChargePointEngine {
 
     private mutating func pruneFinishedTransactions() {
         let finished = transactions.values.filter { !$0.isActive }.map(\.localId).sorted()
-        let pending = Set(queued.values.map(\.transactionLocalId))
-        for localId in finished.dropLast(Self.recentTransactionsKept) where !pending.contains(localId) {
+        for localId in finished.dropLast(Self.recentTransactionsKept) where !transactionQueue.hasUndelivered(transaction: localId) {
             transactions[localId] = nil
             persist(.deleteTransaction(localId: localId))
         }
@@ -244,7 +238,7 @@ extension ChargePointEngine {
             }
         return TransactionSnapshot(
             record: record, energyWh: max(0, meterNow - Double(record.meterStart)),
-            pendingDelivery: queued.values.contains { $0.transactionLocalId == localId })
+            pendingDelivery: transactionQueue.hasUndelivered(transaction: localId))
     }
 }
 

@@ -58,8 +58,7 @@ public struct ChargePointEngine: Sendable {
     var messageCounter = 0
     var inFlight: InFlightCall?
     var plainOutbox = Deque<PlainCall>()
-    /// Undelivered transaction messages by sequence, in delivery order.
-    var transactionQueue = Deque<Int>()
+    var transactionQueue: TransactionQueue
 
     // Model
     var station: StationRecord
@@ -69,7 +68,6 @@ public struct ChargePointEngine: Sendable {
     var localList: LocalAuthorizationList
     var authorizationCache: AuthorizationCache
     var transactions: [Int: TransactionRecord] = [:]
-    var queued: [Int: QueuedMessage] = [:]
     var retryNotBefore: Duration?
     /// Transaction messages numbered below this were queued before the link came up: the backlog.
     var backlogBelowSequence = 0
@@ -113,10 +111,7 @@ public struct ChargePointEngine: Sendable {
         for record in persisted.transactions { transactions[record.localId] = record }
         nextLocalTransactionId = (persisted.transactions.map(\.localId).max() ?? 0) + 1
         nextSequence = (persisted.queue.map(\.sequence).max() ?? 0) + 1
-        for message in persisted.queue.sorted(by: { $0.sequence < $1.sequence }) {
-            queued[message.sequence] = message
-            transactionQueue.append(message.sequence)
-        }
+        transactionQueue = TransactionQueue(restoring: persisted.queue)
         for (name, value) in settings.configurationOverrides {
             let key = try configuration.change(name, to: value)
             persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))

@@ -1,3 +1,4 @@
+import Threads
 import CMicroHTTPD
 import Logging
 
@@ -72,7 +73,7 @@ public final class HTTPResponder: Sendable {
 }
 
 final class CallbackTarget: @unchecked Sendable {  // `answered` guarded by `lock`; `onAnswer` immutable
-    private let lock = PThreadLock()
+    private let lock = Lock()
     private var answered = false
     private let onAnswer: @Sendable (HTTPAnswer) -> Void
 
@@ -109,7 +110,7 @@ final class RequestState: @unchecked Sendable {  // see the threading note above
 
     let core: HTTPServerCore
     let connection: OpaquePointer
-    let lock = PThreadLock()
+    let lock = Lock()
 
     // MHD-thread-only
     var phase: Phase = .receiving

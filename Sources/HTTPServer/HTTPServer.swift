@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Glibc
+import Threads
 import Logging
 import Synchronization
 
@@ -11,7 +12,7 @@ import Synchronization
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let core: HTTPServerCore
-    private let stopLock = PThreadLock()   // serializes start() and stop()
+    private let stopLock = Lock()   // serializes start() and stop()
 
     public init(configuration: HTTPServerConfiguration, logger: Logger,
                 handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
@@ -63,8 +64,8 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
     /// Leak check for tests: per-request states not yet freed.
     let requestStatesAlive = Atomic<Int>(0)
 
-    let lock = PThreadLock()
-    private let drained = PThreadCondition()
+    /// Guards the server's state; waited on for the last live connection to finish when stopping.
+    let lock = Condition()
     // guarded by `lock`
     private var phase: Phase = .idle
     private var daemon: OpaquePointer?
@@ -190,12 +191,9 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         for request in waiting {
             request.shutDown()
         }
-        let grace = UInt64(max(0, configuration.shutdownGraceMilliseconds)) * 1_000_000
-        let deadline = monotonicNanoseconds() + grace
+        let deadline = monotonicUptime() + .milliseconds(max(0, configuration.shutdownGraceMilliseconds))
         let left: Int = lock.withLock {
-            while !live.isEmpty, monotonicNanoseconds() < deadline {
-                _ = drained.wait(on: lock, untilMonotonicNanoseconds: deadline)
-            }
+            while !live.isEmpty, lock.wait(untilUptime: deadline) {}
             return live.count
         }
         if left > 0 {
@@ -235,7 +233,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             if request.registeredLive {
                 request.registeredLive = false
                 live[ObjectIdentifier(request)] = nil
-                if live.isEmpty { drained.broadcast() }
+                if live.isEmpty { lock.broadcast() }
             }
         }
     }

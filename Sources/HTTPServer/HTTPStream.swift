@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Glibc
+import Threads
 
 /// The body of a streaming response (Server-Sent Events and the like), sent with chunked encoding.
 ///
@@ -29,7 +30,7 @@ public final class HTTPStream: @unchecked Sendable {  // all mutable state is in
     }
 
     public let maximumBufferedBytes: Int
-    private let lock = PThreadLock()
+    private let lock = Lock()
     private var s = State()  // guarded by `lock`
 
     enum End {

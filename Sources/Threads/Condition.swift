@@ -1,18 +1,43 @@
 import Glibc
 
-/// A pthread mutex with a condition variable on the monotonic clock. pthread rather than
-/// `Synchronization.Mutex`: ThreadSanitizer cannot see the futex calls that one is built on.
+/// A pthread mutex. pthread rather than `Synchronization.Mutex`: ThreadSanitizer cannot see the futex
+/// calls that one is built on, and reports false races.
 ///
-/// `@unchecked Sendable`: the pthread objects are made for use across threads and never move (they
-/// live in their own allocations).
-public final class Condition: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let cond: UnsafeMutablePointer<pthread_cond_t>
+/// `@unchecked Sendable`: the mutex is made for use across threads and never moves (it lives in its own
+/// allocation).
+public final class Lock: @unchecked Sendable {
+    fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func lock() { pthread_mutex_lock(mutex) }
+
+    public func unlock() { pthread_mutex_unlock(mutex) }
+
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+}
+
+/// A lock with a condition variable on the monotonic clock.
+///
+/// `@unchecked Sendable`: as `Lock`.
+public final class Condition: @unchecked Sendable {
+    private let mutex = Lock()
+    private let cond: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
         cond = .allocate(capacity: 1)
         cond.initialize(to: pthread_cond_t())
         var attributes = pthread_condattr_t()
@@ -24,15 +49,11 @@ public final class Condition: @unchecked Sendable {
 
     deinit {
         pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
         cond.deallocate()
-        mutex.deallocate()
     }
 
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+        try mutex.withLock(body)
     }
 
     /// Call with the lock held.
@@ -42,13 +63,13 @@ public final class Condition: @unchecked Sendable {
     public func broadcast() { pthread_cond_broadcast(cond) }
 
     /// Call with the lock held.
-    public func wait() { pthread_cond_wait(cond, mutex) }
+    public func wait() { pthread_cond_wait(cond, mutex.mutex) }
 
     /// Call with the lock held. Returns false when the deadline (on the monotonic clock) passed first.
     public func wait(untilUptime deadline: Duration) -> Bool {
         let (seconds, attoseconds) = deadline.components
         var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        return pthread_cond_timedwait(cond, mutex, &time) != ETIMEDOUT
+        return pthread_cond_timedwait(cond, mutex.mutex, &time) != ETIMEDOUT
     }
 
     /// Call with the lock held. Returns false when the time passed without a signal.
@@ -64,7 +85,7 @@ public func monotonicUptime() -> Duration {
     return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
 }
 
-/// Starts a detached or joinable pthread running `body`; nil if the system refused.
+/// Starts a pthread running `body`; nil if the system refused. Detach or join it.
 public func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
     final class Box {
         let body: @Sendable () -> Void

@@ -72,7 +72,7 @@ import Testing
         harness.respond("{}")
         harness.respond(#"{"idTagInfo":{"status":"Accepted"}}"#)
         harness.advance(by: .seconds(5))
-        #expect(harness.engine.queued.values.first?.failedAttempts == 1)
+        #expect(harness.engine.transactionQueue.head?.failedAttempts == 1)
         #expect(harness.persisted.contains { if case .updateQueued(let message) = $0 { message.failedAttempts == 1 } else { false } })
     }
 
@@ -83,7 +83,7 @@ import Testing
         harness.respond("{}")
         harness.respond(#"{"idTagInfo":{"status":"Accepted"}}"#)
         harness.handle(.linkDown(reason: "gone"))
-        #expect(harness.engine.queued.values.first?.failedAttempts == 0)
+        #expect(harness.engine.transactionQueue.head?.failedAttempts == 0)
         harness.handle(.linkUp)
         #expect(harness.outstanding?["status"] == .string("Charging"))
         harness.respond("{}")

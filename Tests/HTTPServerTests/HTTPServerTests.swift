@@ -1,12 +1,13 @@
 import Glibc
 import Logging
 import Testing
+import Threads
 
 @testable import HTTPServer
 
 /// A value shared between the test thread and handler threads.
 final class Shared<Value>: @unchecked Sendable {  // `value` guarded by `lock`
-    private let lock = PThreadLock()
+    private let lock = Lock()
     private var value: Value
     init(_ value: Value) { self.value = value }
     var get: Value { lock.withLock { value } }
