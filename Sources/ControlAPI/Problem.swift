@@ -63,7 +63,12 @@ extension CommandFailure {
         case .connectorBusy(let id, let status):
             Problem(409, "connector-busy", "Conflict", "Connector \(id) is \(status.rawValue) and already has a session: stop it first or use another connector.", extensions: ["connectorStatus": status.rawValue])
         case .connectorInoperative(let id, let status):
-            Problem(409, "connector-inoperative", "Conflict", "Connector \(id) is \(status.rawValue): clear its fault (POST .../fault with errorCode NoError) first.", extensions: ["connectorStatus": status.rawValue])
+            Problem(
+                409, "connector-inoperative", "Conflict",
+                status == .faulted
+                    ? "Connector \(id) is Faulted: clear its fault (POST .../fault with errorCode NoError) first."
+                    : "Connector \(id) is \(status.rawValue): make it available (POST .../availability with type Operative) first.",
+                extensions: ["connectorStatus": status.rawValue])
         case .configurationRefused(let refusal):
             refusal.problem
         case .restarted:

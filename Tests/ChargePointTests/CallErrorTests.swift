@@ -48,3 +48,26 @@ import Testing
         #expect(answers.count == 1)
     }
 }
+
+@Suite struct HostileValueTests {
+    /// Integers at the edges of the type are legal JSON and must not trap anywhere.
+    @Test(arguments: [
+        #"[2,"h1","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":-9223372036854775808}]"#,
+        #"[2,"h2","TriggerMessage",{"requestedMessage":"MeterValues","connectorId":9223372036854775807}]"#,
+        #"[2,"h3","UpdateFirmware",{"location":"http://x/f.bin","retrieveDate":"2027-01-15T07:00:00Z","retries":9223372036854775807,"retryInterval":9223372036854775807}]"#,
+        #"[2,"h4","GetDiagnostics",{"location":"http://x/","retries":-9223372036854775808,"retryInterval":-1}]"#,
+        #"[2,"h5","ChangeAvailability",{"connectorId":-9223372036854775808,"type":"Inoperative"}]"#,
+        #"[2,"h6","UnlockConnector",{"connectorId":9223372036854775807}]"#,
+        #"[2,"h7","ReserveNow",{"connectorId":-1,"expiryDate":"9999-12-31T23:59:59Z","idTag":"A","reservationId":-9223372036854775808}]"#,
+        #"[2,"h8","GetCompositeSchedule",{"connectorId":0,"duration":9223372036854775807}]"#,
+        #"[2,"h9","RemoteStopTransaction",{"transactionId":-9223372036854775808}]"#,
+    ])
+    func extremeIntegersAreAnsweredWithoutTrapping(frame: String) {
+        var harness = Harness()
+        harness.bootAccepted()
+        harness.handle(.received(frame))
+        let id = String(frame.split(separator: "\"")[1])
+        #expect(harness.answer(to: id) != nil)
+        harness.advance(by: .seconds(120))
+    }
+}

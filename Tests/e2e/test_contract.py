@@ -7,8 +7,9 @@ coverage cases (boundaries, missing and wrong-typed members) and random valid an
 requests. Every answer must be no 5xx and have a documented status code, content type, headers
 and body schema. Generation is derandomized, so a run is repeatable, and bounded per operation.
 
-Not fuzzed: `GET /api/v1/events` (an endless stream; test_events covers it) and `/` (static
-content that depends on the installation)."""
+Not fuzzed: `GET /api/v1/events` (an endless stream; test_events covers it), `/` (static
+content that depends on the installation) and `POST /api/v1/reset` (it reboots the engine, so
+requests in flight meanwhile, e.g. a start waiting for the CSMS, would fail with `409 restarted`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ CHECKS = [
 # own bounded sets. About 870 requests in all: ~20 s on two cores.
 MAX_EXAMPLES = 40
 NOT_FUZZED = {"/api/v1/events": "an endless text/event-stream", "/": "static web content"}
+# Single operations left out, by (method, path).
+NOT_FUZZED_OPERATIONS = {("POST", "/api/v1/reset"): "reboots the engine; requests in flight get 409 restarted"}
 
 
 def test_openapi_document_is_valid():
@@ -50,6 +53,8 @@ def load_schema():
     loaded.config.checks.update(included_check_names=CHECKS)
     for path in NOT_FUZZED:
         loaded = loaded.exclude(path=path)
+    for method, path in NOT_FUZZED_OPERATIONS:
+        loaded = loaded.exclude(method=method, path=path)
     return loaded
 
 

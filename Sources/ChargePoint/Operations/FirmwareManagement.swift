@@ -36,7 +36,7 @@ extension ChargePointEngine {
     mutating func updateFirmware(_ request: UpdateFirmwareRequest) -> EmptyResponse {
         firmwareUpdate = FirmwareUpdate(
             location: request.location, fileName: Self.fileName(in: request.location, fallback: "firmware.bin"),
-            attemptsLeft: max(1, (request.retries ?? 0) + 1), retryInterval: max(0, request.retryInterval ?? 60),
+            attemptsLeft: Self.attempts(retries: request.retries), retryInterval: Self.retryInterval(request.retryInterval),
             phase: .waiting(until: request.retrieveDate))
         logger.info("firmware update from \(request.location) at \(request.retrieveDate)")
         return EmptyResponse()
@@ -47,8 +47,8 @@ extension ChargePointEngine {
         let stamp = now.wallClock.iso8601.filter { $0.isNumber }.prefix(14)
         let fileName = "diagnostics-\(settings.identity)-\(stamp).tar"
         diagnosticsUpload = DiagnosticsUpload(
-            location: request.location, fileName: fileName, attemptsLeft: max(1, (request.retries ?? 0) + 1),
-            retryInterval: max(0, request.retryInterval ?? 60), job: nil, retryAt: nil)
+            location: request.location, fileName: fileName, attemptsLeft: Self.attempts(retries: request.retries),
+            retryInterval: Self.retryInterval(request.retryInterval), job: nil, retryAt: nil)
         return GetDiagnosticsResponse(fileName: CiString<255>(fileName))
     }
 
@@ -171,6 +171,12 @@ extension ChargePointEngine {
         logger.info("diagnostics \(status.rawValue)")
         if isOnline { enqueue(DiagnosticsStatusNotificationRequest(status: status), purpose: .informational) }
     }
+
+    /// The first try and the retries asked for, within reason (a CSMS may send any integer).
+    static func attempts(retries: Int?) -> Int { 1 + min(max(retries ?? 0, 0), 100) }
+
+    /// Seconds between tries, 60 when not given, at most a day.
+    static func retryInterval(_ seconds: Int?) -> Int { min(max(seconds ?? 60, 0), 86_400) }
 
     /// The last path segment of a URL, reduced to safe file-name characters.
     static func fileName(in location: String, fallback: String) -> String {

@@ -9,8 +9,13 @@ extension ChargePointEngine {
     }
 
     mutating func trigger(_ message: MessageTrigger, connectorId: Int?) -> TriggerMessageStatus {
-        if let connectorId, !connectors.indices.contains(connectorId - 1) { return .rejected }
-        let indices = connectorId.map { [$0 - 1] } ?? Array(connectors.indices)
+        let indices: [Int]
+        if let connectorId {
+            guard let index = connectors.firstIndex(where: { $0.id == connectorId }) else { return .rejected }
+            indices = [index]
+        } else {
+            indices = Array(connectors.indices)
+        }
         switch message {
         case .bootNotification:
             guard registration != .accepted else { return .rejected }
