@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "Transport",
-            dependencies: ["CLibWebSockets", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibWebSockets", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),

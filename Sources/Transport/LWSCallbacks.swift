@@ -3,6 +3,7 @@ import Logging
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #endif
 
 // C entry points for libwebsockets. They cannot capture, so each one finds its Swift
@@ -43,7 +44,7 @@ final class LWSLogRouter: @unchecked Sendable {
     // `logger` is guarded by `lock`.
     static let shared = LWSLogRouter()
 
-    private let lock = PThreadMutex()
+    private let lock = Lock()
     private var logger: Logger?
     /// The last ERR line, with the thread that logged it: lws puts the real cause of TLS
     /// failures only there, while CONNECTION_ERROR says "connect SSL err 1: error:00000001".

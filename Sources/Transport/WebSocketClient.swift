@@ -3,6 +3,7 @@ import Logging
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -119,8 +120,8 @@ public final class WebSocketClient: @unchecked Sendable {
         }
     }
 
-    private let lock = PThreadMutex()
-    private let finishedCondition = PThreadCondition()
+    /// Guards `shared`; also waited on for the service thread to finish or a retry to be due.
+    private let lock = Condition()
     private var shared: Shared
 
     // MARK: Service thread state
@@ -339,7 +340,7 @@ public final class WebSocketClient: @unchecked Sendable {
             shared.thread = nil
             return thread
         }
-        finishedCondition.broadcast()   // wakes a context-creation retry wait
+        lock.broadcast()   // wakes a context-creation retry wait
         if let thread {
             if pthread_equal(thread, pthread_self()) != 0 {
                 pthread_detach(thread)
@@ -352,7 +353,7 @@ public final class WebSocketClient: @unchecked Sendable {
         lock.withLock {
             while shared.started && !shared.serviceFinished {
                 if let id = shared.serviceThreadID, pthread_equal(id, pthread_self()) != 0 { return }
-                finishedCondition.wait(lock, untilMicros: monotonicMicros() + 100_000)
+                _ = lock.wait(for: .milliseconds(100))
             }
         }
     }
@@ -407,7 +408,7 @@ public final class WebSocketClient: @unchecked Sendable {
             shared.openConnection = nil
             _ = shared.clearOutbox()
         }
-        finishedCondition.broadcast()
+        lock.broadcast()
         logger.debug("websocket: service thread finished")
     }
 
@@ -445,7 +446,7 @@ public final class WebSocketClient: @unchecked Sendable {
         let deadline = monotonicMicros() + WebSocketClient.micros(delay)
         lock.withLock {
             while !shared.stopRequested && monotonicMicros() < deadline {
-                finishedCondition.wait(lock, untilMicros: deadline)
+                _ = lock.wait(untilUptime: .microseconds(Int64(deadline)))
             }
         }
     }

@@ -3,6 +3,7 @@ import Logging
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -101,10 +102,8 @@ public final class WebSocketServer: @unchecked Sendable {
         let text: String
     }
 
-    private enum Phase { case idle, running, stopped }
-
     private struct Shared {
-        var phase = Phase.idle
+        var started = false
         var stopRequested = false
         var thread: pthread_t?
         /// The lws context while the service thread runs; `lws_cancel_service` is only called on it under `lock`.
@@ -114,7 +113,7 @@ public final class WebSocketServer: @unchecked Sendable {
         var outbox: [Outgoing] = []
     }
 
-    private let lock = PThreadMutex()
+    private let lock = Lock()
     private var shared = Shared()
 
     // MARK: Service thread state
@@ -249,7 +248,7 @@ public final class WebSocketServer: @unchecked Sendable {
     /// so that a port in use is reported to the caller; lws runs it on the service thread afterwards.
     public func start() throws(WebSocketServerError) {
         try lock.withLock { () throws(WebSocketServerError) in
-            guard shared.phase == .idle else { throw .invalidState }
+            guard !shared.started, !shared.stopRequested else { throw .invalidState }
             LWSLogRouter.shared.install(logger)
             var info = lws_context_creation_info()
             info.port = Int32(configuration.port)
@@ -280,7 +279,7 @@ public final class WebSocketServer: @unchecked Sendable {
                 shared.context = nil
                 throw .listenFailed("cannot start the websocket service thread")
             }
-            shared.phase = .running
+            shared.started = true
         }
         logger.info("websocket server listening on \(configuration.host):\(boundPort), subprotocol \(configuration.subprotocol)")
     }
@@ -300,7 +299,6 @@ public final class WebSocketServer: @unchecked Sendable {
     public func stop() {
         let thread: pthread_t? = lock.withLock {
             shared.stopRequested = true
-            shared.phase = .stopped
             if let context = shared.context { lws_cancel_service(context) }
             defer { shared.thread = nil }
             return shared.thread

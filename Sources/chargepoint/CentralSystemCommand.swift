@@ -55,13 +55,7 @@ struct CentralSystemCommand: ParsableCommand {
             handler.logLevel = options.logLevel
             return handler
         }
-        // Block the stop signals before any thread starts, so that only `sigwait` below receives them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        let stopSignals = StopSignals()
 
         let logger = Logger(label: "csms")
         let service: CentralSystemService
@@ -76,9 +70,7 @@ struct CentralSystemCommand: ParsableCommand {
         logger.info(
             "central system: charge points on ws://\(options.listenHost):\(service.websocketPort)/<identity>, API on http://\(options.httpHost):\(service.httpPort), boot \(options.settings.bootStatus.rawValue), tags \(options.tagsSummary)")
 
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
-        logger.info("stopping on signal \(received)")
+        logger.info("stopping on signal \(stopSignals.wait())")
         service.stop()
     }
 }
@@ -142,11 +134,7 @@ struct CentralSystemOptions {
         settings = CentralSystemSettings(
             bootStatus: bootStatus, heartbeatInterval: interval, tags: tags, identities: admitted)
 
-        let level = resolve(command.logLevel, "CSMS_LOG_LEVEL") ?? "info"
-        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
-        }
-        self.logLevel = logLevel
+        logLevel = try Logger.Level(option: resolve(command.logLevel, "CSMS_LOG_LEVEL") ?? "info")
     }
 
     /// The whole file as UTF-8 (invalid bytes replaced); nil if it cannot be read.

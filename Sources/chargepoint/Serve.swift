@@ -134,11 +134,7 @@ struct ServeOptions {
                 resolve(serve.firmwareVersion, "CP_FIRMWARE_VERSION", default: ChargePointCommand.version),
                 "firmware-version"))
 
-        let level = resolve(serve.logLevel, "CP_LOG_LEVEL", default: "info")
-        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
-        }
-        self.logLevel = logLevel
+        logLevel = try Logger.Level(option: resolve(serve.logLevel, "CP_LOG_LEVEL", default: "info"))
         webRoot = serve.webRoot ?? environment["CP_WEB_ROOT"] ?? (access("Web/index.html", R_OK) == 0 ? "Web" : nil)
         firmwareInstallCommand = serve.firmwareInstallCommand ?? environment["CP_FIRMWARE_INSTALL_COMMAND"]
 

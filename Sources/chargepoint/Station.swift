@@ -15,13 +15,7 @@ struct Station {
     let logRecorder: LogRecorder
 
     func runUntilSignalled() throws {
-        // Block the stop signals before any thread starts, so that only `sigwait` below receives them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        let stopSignals = StopSignals()
 
         let logger = Logger(label: "chargepoint")
         guard makeDirectories(options.dataDirectory) else {
@@ -105,9 +99,7 @@ struct Station {
         logger.info(
             "charge point \(options.identity): API on http://\(options.httpHost):\(server.boundPort), central system \(options.csmsURL), data in \(options.dataDirectory)")
 
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
-        logger.info("stopping on signal \(received)")
+        logger.info("stopping on signal \(stopSignals.wait())")
         server.stop()
         client.stop()
         loop.stop()

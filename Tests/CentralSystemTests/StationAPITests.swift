@@ -46,7 +46,7 @@ import Threads
     @Test func healthAndTheStationList() throws {
         #expect(json(request("GET", "/healthz")) == .object(["status": .string("ok")]))
         #expect(json(request("GET", "/api/v1/stations")) == .object(["stations": .array([])]))
-        driver.handle(.connected(connection: 3, identity: "CP 1"))
+        driver.handle(.connected(connection: 3, identity: "CP 1/2"))
         driver.handle(.received(connection: 3, text: #"[2,"b","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]"#))
         driver.handle(.received(connection: 3, text: #"[2,"s","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2026-01-01T00:00:00Z"}]"#))
         let list = try #require(json(request("GET", "/api/v1/stations"))?["stations"])
@@ -54,7 +54,7 @@ import Threads
             Issue.record("no station in \(list)")
             return
         }
-        #expect(station["identity"] == .string("CP 1"))
+        #expect(station["identity"] == .string("CP 1/2"))
         #expect(station["registration"] == .string("Accepted"))
         #expect(station["transactions"] == .array([.integer(1)]))
         guard case .string(let since)? = station["connectedSince"] else {
@@ -62,6 +62,12 @@ import Threads
             return
         }
         #expect(since.hasSuffix("Z") && Timestamp.parse(since) != nil)
+
+        // The identity in the call path is percent-decoded on its own.
+        let responder = HTTPResponder(onAnswer: recorder.answer)
+        api.handle(HTTPRequest(method: "POST", path: "/api/v1/stations/CP%201%2F2/call", body: Array(#"{"action":"Reset"}"#.utf8)),
+                   responder)
+        #expect(recorder.sentFrames.last?.1 == 3)
     }
 
     @Test func aCallIsCorrelatedWithItsAnswer() throws {
@@ -112,6 +118,8 @@ import Threads
             ("POST", "/api/v1/stations", "", 405, "method-not-allowed"),
             ("GET", "/api/v1/nothing", "", 404, "not-found"),
             ("GET", "/api/v1/stations//call", "", 404, "not-found"),
+            ("POST", "/api/v1/stations/A%2/call", "", 404, "not-found"),
+            ("POST", "/api/v1/stations/A/B/call", "", 404, "not-found"),
         ]
         for (method, path, body, status, slug) in cases {
             let response = try #require(request(method, path, body))

@@ -3,6 +3,7 @@ import CLibWebSockets
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #endif
 
 typealias LWSServerCallback = @convention(c) (
@@ -51,7 +52,7 @@ final class LWSTestServer: @unchecked Sendable {
     private var thread: pthread_t?
     private var connections: [OpaquePointer: Connection] = [:]
 
-    private let lock = PThreadMutex()
+    private let lock = Lock()
     private var commands: [Command] = []
     private var stopRequested = false
     private var receivedLog: [String] = []

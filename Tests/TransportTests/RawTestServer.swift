@@ -2,6 +2,7 @@
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #endif
 
 /// A hand-written loopback HTTP/websocket-handshake server over BSD sockets, for replies
@@ -23,7 +24,7 @@ final class RawTestServer: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private var thread: pthread_t?
-    private let lock = PThreadMutex()
+    private let lock = Lock()
     private var requestLog: [String] = []
 
     struct SetupError: Error { let step: String }

@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #endif
 
 /// Deterministic generator (SplitMix64) for reproducible backoff values.
@@ -28,8 +29,7 @@ struct ConstantRandom: RandomNumberGenerator {
 /// Thread-safe event log with waiting (no fixed sleeps: waits on a condition variable).
 final class EventLog: @unchecked Sendable {
     // `events` is guarded by `lock`.
-    private let lock = PThreadMutex()
-    private let condition = PThreadCondition()
+    private let lock = Condition()
     private var events: [WebSocketEvent] = []
     private var times: [UInt64] = []
     /// Called (on the client's service thread) after each event is recorded.
@@ -41,7 +41,7 @@ final class EventLog: @unchecked Sendable {
                 events.append(event)
                 times.append(monotonicMicros())
             }
-            condition.broadcast()
+            lock.broadcast()
             onRecord?(event)
         }
     }
@@ -59,7 +59,7 @@ final class EventLog: @unchecked Sendable {
             while true {
                 if let found = match(events) { return found }
                 if monotonicMicros() >= deadline { return nil }
-                condition.wait(lock, untilMicros: deadline)
+                _ = lock.wait(untilUptime: .microseconds(Int64(deadline)))
             }
         }
     }
@@ -92,7 +92,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     // `lines` is guarded by `lock`; metadata/logLevel are only set before use.
     final class Store: @unchecked Sendable {
         // `lines` is guarded by `lock`.
-        let lock = PThreadMutex()
+        let lock = Lock()
         var lines: [(Logger.Level, String)] = []
         var all: [(Logger.Level, String)] { lock.withLock { lines } }
     }

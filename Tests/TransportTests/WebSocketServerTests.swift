@@ -3,18 +3,18 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import Threads
 #endif
 
 /// Thread-safe log of server events with waiting (condition variable, no fixed sleeps).
 final class ServerEventLog: @unchecked Sendable {
     // `events` is guarded by `lock`.
-    private let lock = PThreadMutex()
-    private let condition = PThreadCondition()
+    private let lock = Condition()
     private var events: [WebSocketServerEvent] = []
 
     func record(_ event: WebSocketServerEvent) {
         lock.withLock { events.append(event) }
-        condition.broadcast()
+        lock.broadcast()
     }
 
     var all: [WebSocketServerEvent] { lock.withLock { events } }
@@ -25,7 +25,7 @@ final class ServerEventLog: @unchecked Sendable {
             while true {
                 if let found = match(events) { return found }
                 if monotonicMicros() >= deadline { return nil }
-                condition.wait(lock, untilMicros: deadline)
+                _ = lock.wait(untilUptime: .microseconds(Int64(deadline)))
             }
         }
     }
@@ -56,8 +56,8 @@ extension WebSocketServerEvent {
     var isServerDisconnected: Bool { if case .disconnected = self { return true } else { return false } }
 }
 
-/// Sends a hand-written upgrade request and returns the response head ("" when the server hung up
-/// without a word), for the refusals a websocket client library would only report vaguely.
+/// Sends a hand-written upgrade request and returns the response ("" when the server hung up without
+/// a word), for the refusals a websocket client library would only report vaguely.
 func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return "socket failed" }
@@ -79,7 +79,8 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
     _ = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
     var response: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
-    while !response.starts(with: Array("HTTP".utf8)) || !String(decoding: response, as: UTF8.self).contains("\r\n\r\n") {
+    // A refusal is read to the end (the server hangs up); an accepted upgrade up to the blank line.
+    while !(response.starts(with: Array("HTTP/1.1 101".utf8)) && String(decoding: response, as: UTF8.self).contains("\r\n\r\n")) {
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if n <= 0 { break }
         response += chunk[0..<n]
@@ -189,14 +190,14 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
         let server = try makeServer(admit: { $0 == "CP1" }, log: serverLog)
         defer { server.stop() }
 
-        // lws answers refusals in HTTP/1.0.
-        #expect(rawUpgrade(port: server.boundPort, path: "/ocpp/CP2", subprotocol: "ocpp1.6").hasPrefix("HTTP/1.0 404"))
-        #expect(rawUpgrade(port: server.boundPort, path: "/ocpp/", subprotocol: "ocpp1.6").hasPrefix("HTTP/1.0 404"))
+        let refused = rawUpgrade(port: server.boundPort, path: "/ocpp/CP2", subprotocol: "ocpp1.6")
+        #expect(refused.hasPrefix("HTTP/1.1 404 Not Found\r\n") && refused.hasSuffix("unknown charge point identity\n"), "\(refused)")
+        #expect(rawUpgrade(port: server.boundPort, path: "/ocpp/", subprotocol: "ocpp1.6").hasPrefix("HTTP/1.1 404"))
         let log = EventLog()
         let client = try makeClient(port: server.boundPort, path: "/ocpp/CP2", log: log)
         defer { client.stop() }
-        let refused = try #require(log.waitFor { $0.isDisconnected })
-        #expect(refused.disconnectReason?.contains("404") == true, "\(refused)")
+        let failed = try #require(log.waitFor { $0.isDisconnected })
+        #expect(failed.disconnectReason?.contains("404") == true, "\(failed)")
         #expect(rawUpgrade(port: server.boundPort, path: "/ocpp/CP1", subprotocol: "ocpp1.6").hasPrefix("HTTP/1.1 101"))
     }
 
