@@ -15,6 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_ID ?= CP001
 DEMO_HTTP ?= 127.0.0.1:8080
 DEMO_CSMS_PORT ?= 9000
+DEMO_CSMS_HTTP ?= 127.0.0.1:9001
 DEMO_TAGS ?= TAG1,TAG2,04E91C5A
 
 .PHONY: help demo test build system-packages clean
@@ -47,14 +48,18 @@ test: system-packages $(VENV)/.installed build
 	$(VENV)/bin/openapi-spec-validator openapi.yaml
 	CHARGEPOINT_BIN=$(CURDIR)/.build/debug/chargepoint $(VENV)/bin/pytest -q Tests/e2e
 
-demo: system-packages $(VENV)/.installed
+demo: system-packages
 	swift build -c release --product chargepoint
 	@set -euo pipefail; \
-	$(VENV)/bin/python Tests/e2e/csms.py --host 127.0.0.1 --port $(DEMO_CSMS_PORT) --accept-tags $(DEMO_TAGS) & \
+	.build/release/chargepoint csms --listen 127.0.0.1:$(DEMO_CSMS_PORT) --http $(DEMO_CSMS_HTTP) \
+		--accept-tags $(DEMO_TAGS) --log-level debug & \
 	csms=$$!; trap 'kill $$csms 2>/dev/null' EXIT; \
 	echo; \
-	echo "  central system  ws://127.0.0.1:$(DEMO_CSMS_PORT)  (accepts $(DEMO_TAGS); every frame is logged below)"; \
-	echo "  charge point    $(DEMO_ID), REST API http://$(DEMO_HTTP)/api/v1/status"; \
+	echo "  web page        http://$(DEMO_HTTP)/"; \
+	echo "  REST API        http://$(DEMO_HTTP)/api/v1/status"; \
+	echo "  central system  ws://127.0.0.1:$(DEMO_CSMS_PORT) (accepts $(DEMO_TAGS); every frame is logged below)"; \
+	echo "                  its API: curl -X POST http://$(DEMO_CSMS_HTTP)/api/v1/stations/$(DEMO_ID)/call \\"; \
+	echo "                           -d '{\"action\":\"RemoteStartTransaction\",\"payload\":{\"idTag\":\"TAG1\"}}'"; \
 	echo "  try             curl -X POST http://$(DEMO_HTTP)/api/v1/connectors/1/start -d '{\"idTag\":\"TAG1\"}'"; \
 	echo; \
 	.build/release/chargepoint serve --id $(DEMO_ID) --csms ws://127.0.0.1:$(DEMO_CSMS_PORT) \

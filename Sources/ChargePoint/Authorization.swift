@@ -122,7 +122,7 @@ extension ChargePointEngine {
             } else {
                 nil
             }
-        guard var (info, source) = found else { return .unknown }
+        guard case (var info, let source)? = found else { return .unknown }
         if let expiry = info.expiryDate, expiry <= now.wallClock, info.status.isValid { info.status = .expired }
         return .known(info, source)
     }
@@ -148,11 +148,27 @@ extension ChargePointEngine {
         }
     }
 
-    /// Every IdTagInfo from the CSMS updates the cache, except for tags of the local list.
+    /// Every IdTagInfo from the CSMS updates the cache, except for tags of the local list; an answer that
+    /// contradicts the list is reported as a LocalListConflict on connector 0 ([CORE] §3.5.3).
     mutating func remember(_ idTag: IdToken, _ info: IdTagInfo) {
-        guard configuration.bool(.authorizationCacheEnabled), localList.info(for: idTag) == nil else { return }
+        if let listed = localList.info(for: idTag) {
+            if listed.status != info.status { reportLocalListConflict(idTag) }
+            return
+        }
+        guard configuration.bool(.authorizationCacheEnabled) else { return }
         let evicted = authorizationCache.remember(idTag, info, at: now.wallClock)
         persist(.saveCacheEntry(AuthorizationCache.Entry(idTag: idTag, info: info, lastUsed: now.wallClock)))
         for entry in evicted { persist(.deleteCacheEntry(entry.idTag)) }
+    }
+
+    private mutating func reportLocalListConflict(_ idTag: IdToken) {
+        logger.warning("the central system's answer for \(idTag) contradicts the local list")
+        guard isOnline else { return }
+        let report = statusReport(0)
+        enqueue(
+            StatusNotificationRequest(
+                connectorId: 0, errorCode: .localListConflict, info: CiString<50>("idTag \(idTag) conflicts with the local list"),
+                status: report.status, timestamp: now.wallClock),
+            purpose: .informational)
     }
 }

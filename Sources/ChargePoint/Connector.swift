@@ -49,13 +49,14 @@ struct Connector: Sendable, Equatable {
         operative = record.operative
         scheduledAvailability = record.scheduledAvailability
         reservation = record.reservation
+        finishing = record.finishing
     }
 
     var record: ConnectorRecord {
         ConnectorRecord(
             id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external, errorCode: errorCode,
             errorInfo: errorInfo, operative: operative, scheduledAvailability: scheduledAvailability,
-            reservation: reservation)
+            reservation: reservation, finishing: finishing)
     }
 
     var isFaulted: Bool { errorCode != .noError }

@@ -19,13 +19,16 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
     /// A change that waits for the running transaction to end ("Scheduled").
     public var scheduledAvailability: AvailabilityType?
     public var reservation: Reservation?
+    /// A transaction ended while the cable stayed in: Finishing until it is pulled, also after a reboot.
+    public var finishing: Bool
 
     public init(
         id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false,
         errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil, operative: Bool = true,
-        scheduledAvailability: AvailabilityType? = nil, reservation: Reservation? = nil
+        scheduledAvailability: AvailabilityType? = nil, reservation: Reservation? = nil, finishing: Bool = false
     ) {
         self.reservation = reservation
+        self.finishing = finishing
         self.id = id
         self.plugged = plugged
         self.energyWh = energyWh

@@ -201,6 +201,7 @@ struct ActionMemory {
     static let limit = 256
 
     /// Parses the frame: remembers a CALL's action; for an answer, returns the action it answers.
+    @discardableResult
     mutating func learn(from text: String) -> String? {
         switch RPCCodec.decode(text.utf8) {
         case .frame(.call(let messageId, let action, _)):

@@ -2,8 +2,10 @@ import ChargePoint
 import SmartCharging
 import OCPP16
 
-/// The REST representations (openapi.yaml). They are written by hand so that absent values appear as
-/// `null`: a script reading `.transaction` or `.transactionId` finds the field either way.
+/// The REST representations (openapi.yaml). The charge point's own resources (status, connectors,
+/// transactions) are written by hand so that absent values appear as `null`: a script reading
+/// `.transaction` or `.transactionId` finds the field either way. Resources that mirror OCPP structures
+/// (local list, reservations, charging profiles, firmware) leave absent values out, as OCPP does.
 
 struct StationResource: Encodable {
     var snapshot: StationSnapshot

@@ -17,9 +17,53 @@ public final class Telemetry: Sendable {
 
     public init() {}
 
+    /// Metric names and help texts, in one place (computed: the descriptor type is not Sendable).
+    private enum Metric {
+        static var connections: MetricNameDescriptor {
+            name("ocpp", "connections", "total", "Websocket connections established to the central system")
+        }
+        static var frames: MetricNameDescriptor {
+            name("ocpp", "frames", "total", "OCPP frames by direction (in = from the central system), message type and action")
+        }
+        static var callDuration: MetricNameDescriptor {
+            name("ocpp", "call_duration", "seconds", "Round trip of the charge point's CALLs, sent to answered")
+        }
+        static var callErrors: MetricNameDescriptor {
+            name("ocpp", "callerrors", "total", "CALLERRORs by direction and error code")
+        }
+        static var linkUp: MetricNameDescriptor {
+            name("ocpp", "link", "up", "1 while the websocket to the central system is open")
+        }
+        static var registration: MetricNameDescriptor {
+            name("ocpp", "registration", "", "1 for the registration status the central system gave")
+        }
+        static var queued: MetricNameDescriptor {
+            name("ocpp", "queued_transaction", "messages", "Transaction messages waiting for delivery")
+        }
+        static var power: MetricNameDescriptor {
+            name("chargepoint", "connector_power", "watts", "Power delivered now")
+        }
+        static var energy: MetricNameDescriptor {
+            name("chargepoint", "connector_energy", "wh", "Energy register")
+        }
+        static var status: MetricNameDescriptor {
+            name("chargepoint", "connector_status", "", "1 for the connector's OCPP status")
+        }
+        static var requests: MetricNameDescriptor {
+            name("http", "requests", "total", "HTTP requests answered")
+        }
+        static var requestDuration: MetricNameDescriptor {
+            name("http", "request_duration", "seconds", "Time from request to answer")
+        }
+
+        private static func name(_ namespace: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: namespace, metricName: metric, unitName: unit, helpText: help)
+        }
+    }
+
     /// Reconnects: every link that came up after the first.
     public func linkEstablished() {
-        registry.makeCounter(name: "ocpp_connections_total", help: "Websocket connections established to the central system").increment()
+        registry.makeCounter(descriptor: Metric.connections, labels: []).increment()
     }
 
     public func record(_ event: RPCEvent) {
@@ -29,8 +73,7 @@ public final class Telemetry: Sendable {
         case .answerReceived(let action, let roundTrip, let errorCode):
             frame(direction: "in", type: errorCode == nil ? "CALLRESULT" : "CALLERROR", action: action.rawValue)
             registry.makeDurationHistogram(
-                name: "ocpp_call_duration_seconds", labels: [("action", action.rawValue)], buckets: Self.latencyBuckets,
-                help: "Round trip of the charge point's CALLs, sent to answered"
+                descriptor: Metric.callDuration, labels: [("action", action.rawValue)], buckets: Self.latencyBuckets
             ).record(roundTrip)
             if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
         case .callReceived(let action):
@@ -43,10 +86,9 @@ public final class Telemetry: Sendable {
 
     func recordHTTP(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(name: "http_requests_total", labels: labels, help: "HTTP requests answered").increment()
+        registry.makeCounter(descriptor: Metric.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            name: "http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
-            help: "Time from request to answer"
+            descriptor: Metric.requestDuration, labels: [("route", route)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
@@ -54,27 +96,19 @@ public final class Telemetry: Sendable {
     func exposition(
         station: StationSnapshot, connectors: [ConnectorSnapshot]
     ) -> [UInt8] {
-        registry.makeGauge(name: "ocpp_link_up", help: "1 while the websocket to the central system is open")
-            .set(station.link == .connected ? 1.0 : 0.0)
+        registry.makeGauge(descriptor: Metric.linkUp, labels: []).set(station.link == .connected ? 1.0 : 0.0)
         for status in RegistrationStatus.allCases {
-            registry.makeGauge(
-                name: "ocpp_registration", labels: [("status", status.rawValue)],
-                help: "1 for the registration status the central system gave"
-            ).set(station.registration == status ? 1.0 : 0.0)
+            registry.makeGauge(descriptor: Metric.registration, labels: [("status", status.rawValue)])
+                .set(station.registration == status ? 1.0 : 0.0)
         }
-        registry.makeGauge(name: "ocpp_queued_transaction_messages", help: "Transaction messages waiting for delivery")
-            .set(Double(station.queuedMessages))
+        registry.makeGauge(descriptor: Metric.queued, labels: []).set(Double(station.queuedMessages))
         for connector in connectors {
             let id = ("connector", String(connector.id))
-            registry.makeGauge(name: "chargepoint_connector_power_watts", labels: [id], help: "Power delivered now")
-                .set(connector.powerW)
-            registry.makeGauge(name: "chargepoint_connector_energy_wh", labels: [id], help: "Energy register")
-                .set(connector.energyWh)
+            registry.makeGauge(descriptor: Metric.power, labels: [id]).set(connector.powerW)
+            registry.makeGauge(descriptor: Metric.energy, labels: [id]).set(connector.energyWh)
             for status in ChargePointStatus.allCases {
-                registry.makeGauge(
-                    name: "chargepoint_connector_status", labels: [id, ("status", status.rawValue)],
-                    help: "1 for the connector's OCPP status"
-                ).set(connector.status == status ? 1.0 : 0.0)
+                registry.makeGauge(descriptor: Metric.status, labels: [id, ("status", status.rawValue)])
+                    .set(connector.status == status ? 1.0 : 0.0)
             }
         }
         return registry.emitToBuffer()
@@ -82,16 +116,12 @@ public final class Telemetry: Sendable {
 
     private func frame(direction: String, type: String, action: String) {
         registry.makeCounter(
-            name: "ocpp_frames_total", labels: [("direction", direction), ("type", type), ("action", action)],
-            help: "OCPP frames by direction (in = from the central system), message type and action"
+            descriptor: Metric.frames, labels: [("direction", direction), ("type", type), ("action", action)]
         ).increment()
     }
 
     private func callError(direction: String, code: String) {
-        registry.makeCounter(
-            name: "ocpp_callerrors_total", labels: [("direction", direction), ("code", code)],
-            help: "CALLERRORs by direction and error code"
-        ).increment()
+        registry.makeCounter(descriptor: Metric.callErrors, labels: [("direction", direction), ("code", code)]).increment()
     }
 
     /// Unknown action names from the CSMS collapse into one label value.

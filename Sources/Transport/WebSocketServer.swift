@@ -429,7 +429,7 @@ public final class WebSocketServer: @unchecked Sendable {
         let body = message + "\n"
         let head = "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\n"
             + "connection: close\r\n\r\n" + body
-        write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
+        _ = write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
         return -1
     }
 

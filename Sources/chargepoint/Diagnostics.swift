@@ -41,11 +41,8 @@ struct RecordingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        recorder.record("\(Timestamp.now.iso8601) \(level) \(label): \(message)")
+    func log(event: LogEvent) {
+        recorder.record("\(Timestamp.now.iso8601) \(event.level) \(label): \(event.message)")
     }
 }
 

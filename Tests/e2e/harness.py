@@ -3,11 +3,13 @@ small assertions, kept out of the tests so each test reads as the scenario it ch
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import uuid
+from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -302,3 +304,45 @@ def assert_unique(items: list, what: str) -> None:
     assert not duplicates, f"duplicate {what}: {duplicates}"
 
 
+# ----- helpers for the feature-profile tests (test_profile_*.py) --------------------------------
+
+def ocpp_call(csms: CentralSystem, identity: str, action: str, payload: dict | None = None,
+              timeout: float = 10) -> dict:
+    """Send a CSMS->CP CALL as raw JSON and return the CALLRESULT payload exactly as the charge
+    point wrote it (camelCase, absent members absent); a CALLERROR fails the test. The strict
+    CSMS still checks the answer against the official schema."""
+    message_id = "t-" + uuid.uuid4().hex[:16]
+    reply = csms.call_raw(identity, json.dumps([2, message_id, action, payload or {}]), timeout=timeout)
+    assert reply[0] == 3, f"{action} {payload} was answered {reply}"
+    return reply[2]
+
+
+def utc_in(seconds: float) -> str:
+    """An OCPP dateTime `seconds` from now (negative: in the past), UTC with milliseconds and Z."""
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def boot_frames(csms: CentralSystem, identity: str) -> list:
+    """The charge point's BootNotification CALL frames, oldest first."""
+    return csms.call_frames("BootNotification", identity)
+
+
+def calls_since(csms: CentralSystem, identity: str, seq: int, action: str | None = None) -> list:
+    """The charge point's CALL frames recorded after frame number `seq`, optionally of one action."""
+    return [f for f in csms.call_frames(action, identity) if f.seq > seq]
+
+
+def last_seq(csms: CentralSystem) -> int:
+    """The sequence number of the newest recorded frame (0 if none): a marker for calls_since."""
+    frames = csms.frames()
+    return frames[-1].seq if frames else 0
+
+
+def settle(csms: CentralSystem, cp: ChargePointProcess) -> None:
+    """A barrier: ask for a Heartbeat (POST /api/v1/trigger) and wait for it. The charge point
+    sends its messages that are not transaction-related in order, so any StatusNotification queued
+    before has been seen by the CSMS afterwards; lets a test assert that something was NOT sent."""
+    before = len(csms.calls("Heartbeat", cp.identity))
+    assert cp.api.ok_json("POST", "/api/v1/trigger", json={"message": "Heartbeat"}) == {"status": "Accepted"}
+    csms.wait_for_calls("Heartbeat", cp.identity, before + 1)

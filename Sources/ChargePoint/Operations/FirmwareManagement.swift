@@ -99,7 +99,8 @@ extension ChargePointEngine {
                 station.firmwareInstalledUnreported = true
                 persist(.saveStation(station))
                 logger.notice("firmware installed\(version.map { ": \($0)" } ?? ""); rebooting")
-                pendingReset = PendingReset(type: .hard, deadline: now.uptime)
+                // A graceful reboot: Installing and whatever is in flight reach the CSMS first.
+                pendingReset = PendingReset(type: .soft, deadline: now.uptime + messageTimeout)
             case (.installing(id), .failed(let reason)):
                 firmwareUpdate = nil
                 logger.error("firmware installation failed: \(reason)")

@@ -6,10 +6,13 @@ extension ChargePointEngine {
     /// otherwise the connector waits in Preparing for ConnectionTimeOut seconds.
     mutating func remoteStart(_ request: RemoteStartTransactionRequest) -> RemoteStartTransactionResponse {
         guard registration == .accepted else { return RemoteStartTransactionResponse(status: .rejected) }
-        // A connector reserved for another driver (who is not told apart by a parent tag) is not free for this one.
+        // A connector reserved for another driver is not free for this one; only when a reservation names a
+        // parent tag does the authorization (which tells the parent) have to decide.
         let candidates = connectors.indices.filter { index in
-            connectors[index].isFree
-                && (connectors[index].reservation.map { $0.parentIdTag != nil || $0.admits(request.idTag, parent: nil) } ?? true)
+            let connector = connectors[index]
+            let reservation = connector.reservation ?? station.reservation
+            let parentDecides = reservation?.parentIdTag != nil
+            return connector.isFree && (parentDecides || reservationAdmits(request.idTag, parent: nil, connectorIndex: index))
         }
         let index: Int?
         if let connectorId = request.connectorId {

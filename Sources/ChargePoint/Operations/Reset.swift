@@ -24,10 +24,11 @@ extension ChargePointEngine {
         pendingReset = PendingReset(type: type, deadline: now.uptime + (type == .soft ? messageTimeout : .zero))
     }
 
-    /// True once a pending reset may reboot: nothing more may be sent then.
+    /// True once a pending reset may reboot: nothing more may be sent then. A soft one waits until
+    /// everything queued has been delivered and answered (or the link is gone, or the deadline passed).
     mutating func resetIsDue() -> Bool {
         guard let reset = pendingReset else { return false }
-        let delivered = transactionQueue.isEmpty || !isOnline
+        let delivered = !isOnline || (transactionQueue.isEmpty && plainOutbox.isEmpty && inFlight == nil)
         guard reset.type == .hard || delivered || reset.deadline <= now.uptime else { return false }
         pendingReset = nil
         return true
