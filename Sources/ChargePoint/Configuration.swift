@@ -5,10 +5,10 @@ import OCPP16
 public enum ConfigurationKey: String, CaseIterable, Sendable {
     case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
     case authorizationCacheEnabled = "AuthorizationCacheEnabled"
+    case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
     case chargeProfileMaxStackLevel = "ChargeProfileMaxStackLevel"
     case chargingScheduleAllowedChargingRateUnit = "ChargingScheduleAllowedChargingRateUnit"
     case chargingScheduleMaxPeriods = "ChargingScheduleMaxPeriods"
-    case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
     case clockAlignedDataInterval = "ClockAlignedDataInterval"
     case connectionTimeOut = "ConnectionTimeOut"
     case connectorPhaseRotation = "ConnectorPhaseRotation"
@@ -25,16 +25,16 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case messageTimeout = "MessageTimeout"
     case meterValuesAlignedData = "MeterValuesAlignedData"
     case meterValuesAlignedDataMaxLength = "MeterValuesAlignedDataMaxLength"
+    case meterValueSampleInterval = "MeterValueSampleInterval"
     case meterValuesSampledData = "MeterValuesSampledData"
     case meterValuesSampledDataMaxLength = "MeterValuesSampledDataMaxLength"
-    case meterValueSampleInterval = "MeterValueSampleInterval"
     case numberOfConnectors = "NumberOfConnectors"
     case reserveConnectorZeroSupported = "ReserveConnectorZeroSupported"
     case resetRetries = "ResetRetries"
     case sendLocalListMaxLength = "SendLocalListMaxLength"
+    case stopTransactionMaxMeterValues = "StopTransactionMaxMeterValues"
     case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
     case stopTransactionOnInvalidId = "StopTransactionOnInvalidId"
-    case stopTransactionMaxMeterValues = "StopTransactionMaxMeterValues"
     case stopTxnAlignedData = "StopTxnAlignedData"
     case stopTxnAlignedDataMaxLength = "StopTxnAlignedDataMaxLength"
     case stopTxnSampledData = "StopTxnSampledData"
@@ -220,43 +220,43 @@ public struct Configuration: Sendable, Equatable {
         switch key {
         case .allowOfflineTxForUnknownId: .bool(false)
         case .authorizationCacheEnabled: .bool(true)
-        case .localAuthListEnabled: .bool(true)
-        case .localAuthListMaxLength: .integer(1000)
-        case .sendLocalListMaxLength: .integer(100)
-        case .reserveConnectorZeroSupported: .bool(true)
         case .authorizeRemoteTxRequests: .bool(false)
-        case .connectionTimeOut: .integer(60)
-        case .clockAlignedDataInterval: .integer(0)
         case .chargeProfileMaxStackLevel: .integer(10)
         case .chargingScheduleAllowedChargingRateUnit: .text("Current,Power")
         case .chargingScheduleMaxPeriods: .integer(24)
-        case .connectorSwitch3to1PhaseSupported: .bool(false)
-        case .maxChargingProfilesInstalled: .integer(20)
-        case .supportedFileTransferProtocols: .text("FTP,FTPS,HTTP,HTTPS")
+        case .clockAlignedDataInterval: .integer(0)
+        case .connectionTimeOut: .integer(60)
         case .connectorPhaseRotation: .phaseRotation((0...connectorCount).map { "\($0).RST" })
         case .connectorPhaseRotationMaxLength: .integer(connectorCount + 1)
-        case .maxEnergyOnInvalidId: .integer(0)
-        case .meterValuesAlignedData: .measurands([.energyActiveImportRegister])
-        case .meterValuesAlignedDataMaxLength: .integer(measurandListMaxLength)
-        case .resetRetries: .integer(1)
-        case .stopTransactionMaxMeterValues: .integer(ChargePointEngine.stopTransactionDataLimit)
-        case .stopTxnAlignedData: .measurands([])
-        case .stopTxnAlignedDataMaxLength: .integer(measurandListMaxLength)
+        case .connectorSwitch3to1PhaseSupported: .bool(false)
         case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
         case .heartbeatInterval: .integer(300)
+        case .localAuthListEnabled: .bool(true)
+        case .localAuthListMaxLength: .integer(1000)
         case .localAuthorizeOffline: .bool(false)
         case .localPreAuthorize: .bool(false)
+        case .maxChargingProfilesInstalled: .integer(20)
+        case .maxEnergyOnInvalidId: .integer(0)
         case .messageTimeout: .integer(30)
+        case .meterValuesAlignedData: .measurands([.energyActiveImportRegister])
+        case .meterValuesAlignedDataMaxLength: .integer(measurandListMaxLength)
+        case .meterValueSampleInterval: .integer(60)
         case .meterValuesSampledData: .measurands([.energyActiveImportRegister, .powerActiveImport])
         case .meterValuesSampledDataMaxLength: .integer(measurandListMaxLength)
-        case .meterValueSampleInterval: .integer(60)
         case .numberOfConnectors: .integer(connectorCount)
+        case .reserveConnectorZeroSupported: .bool(true)
+        case .resetRetries: .integer(1)
+        case .sendLocalListMaxLength: .integer(100)
+        case .stopTransactionMaxMeterValues: .integer(ChargePointEngine.stopTransactionDataLimit)
         case .stopTransactionOnEVSideDisconnect: .bool(true)
         case .stopTransactionOnInvalidId: .bool(true)
+        case .stopTxnAlignedData: .measurands([])
+        case .stopTxnAlignedDataMaxLength: .integer(measurandListMaxLength)
         case .stopTxnSampledData: .measurands([.energyActiveImportRegister])
         case .stopTxnSampledDataMaxLength: .integer(measurandListMaxLength)
         case .supportedFeatureProfiles:
             .text("Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger")
+        case .supportedFileTransferProtocols: .text("FTP,FTPS,HTTP,HTTPS")
         case .transactionMessageAttempts: .integer(3)
         case .transactionMessageRetryInterval: .integer(60)
         case .unlockConnectorOnEVSideDisconnect: .bool(true)
