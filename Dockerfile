@@ -1,8 +1,9 @@
 # chargepoint: an OCPP 1.6-J charge point with a REST API, as a container.
 #
 #   docker build -t chargepoint .
+#   export CP_API_TOKEN=$(openssl rand -hex 32)      # the API listens on 0.0.0.0 here, so it needs a token
 #   docker run --rm -p 127.0.0.1:8080:8080 -v chargepoint-data:/data \
-#       -e CP_ID=CP001 -e CP_CSMS_URL=ws://citrine:8092 chargepoint
+#       -e CP_API_TOKEN -e CP_ID=CP001 -e CP_CSMS_URL=ws://citrine:8092 chargepoint
 #   docker run --rm -p 127.0.0.1:9000:9000 -p 127.0.0.1:9001:9001 chargepoint csms
 #
 # Every setting is an environment variable (README.md lists them: CP_ID, CP_CSMS_URL, CP_CONNECTORS, ...);
@@ -71,7 +72,8 @@ COPY Web /usr/share/chargepoint/web
 # The health probe: a bash script (bash is Essential in Debian), so the image needs no curl or wget.
 COPY --chmod=0755 deploy/healthcheck.sh /usr/local/bin/chargepoint-healthcheck
 
-# Container defaults: listen on every interface, keep the SQLite store in the volume, serve the page.
+# Container defaults: listen on every interface (so the service needs CP_API_TOKEN or CP_API_TOKEN_FILE),
+# keep the SQLite store in the volume, serve the page.
 ENV CP_HTTP=0.0.0.0:8080 \
     CP_DATA_DIR=/data \
     CP_WEB_ROOT=/usr/share/chargepoint/web

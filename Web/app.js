@@ -14,6 +14,7 @@
   const RETRY_MIN_MS = 1000;
   const RETRY_MAX_MS = 4000;
   const TAG_STORAGE_KEY = "chargepoint.lastIdTag";
+  const TOKEN_STORAGE_KEY = "chargepoint.apiToken";   // sessionStorage: this tab only
   const OK_MESSAGE_MS = 8000;
 
   // OCPP 1.6 ChargePointErrorCode, as in openapi.yaml.
@@ -130,6 +131,89 @@
     $("#status-line").textContent = `${clockTime(new Date().toISOString())} · ${text}`;
   }
 
+  // ------------------------------------------------------------------ access token
+
+  // A service started with --api-token answers 401 to every API request without it. The page asks for
+  // the token once (an inline form), keeps it for this tab in sessionStorage, and sends it as
+  // `Authorization: Bearer` on fetch and as `access_token` on the event stream (EventSource sends no headers).
+  let apiToken = "";
+  try { apiToken = sessionStorage.getItem(TOKEN_STORAGE_KEY) || ""; } catch { /* storage disabled */ }
+
+  function withToken(headers) {
+    if (apiToken) headers.Authorization = `Bearer ${apiToken}`;
+    return headers;
+  }
+
+  function eventsUrl() {
+    return API + "events" + (apiToken ? `?access_token=${encodeURIComponent(apiToken)}` : "");
+  }
+
+  // The service refused the token (or there was none): forget it and ask; a wrong one shows the detail.
+  function askForToken(detail) {
+    const form = $("#token-form");
+    const input = $("#token-input");
+    const error = $("#token-error");
+    const rejected = Boolean(apiToken);
+    apiToken = "";
+    try { sessionStorage.removeItem(TOKEN_STORAGE_KEY); } catch { /* storage disabled */ }
+    error.textContent = rejected ? detail || "The service refused the token." : "";
+    error.hidden = !rejected;
+    if (rejected) input.setAttribute("aria-invalid", "true");
+    $("#stream-banner-text").textContent = "The charge point service needs its API token.";
+    if (!state.streamUp) $("#status-line").textContent = "Waiting for the API token.";
+    const wasHidden = form.hidden;
+    form.hidden = false;
+    if (wasHidden || rejected) {
+      input.focus();
+      input.select();
+    }
+  }
+
+  function submitToken(event) {
+    event.preventDefault();
+    const input = $("#token-input");
+    const value = input.value.trim();
+    if (!value) {
+      input.setAttribute("aria-invalid", "true");
+      $("#token-error").textContent = "Type the token the service was started with.";
+      $("#token-error").hidden = false;
+      input.focus();
+      return;
+    }
+    apiToken = value;
+    try { sessionStorage.setItem(TOKEN_STORAGE_KEY, value); } catch { /* storage disabled */ }
+    input.removeAttribute("aria-invalid");
+    $("#token-error").hidden = true;
+    connect();
+  }
+
+  function tokenAccepted() {
+    const form = $("#token-form");
+    if (form.hidden) return;
+    const hadFocus = form.contains(document.activeElement);
+    form.hidden = true;
+    $("#token-input").value = "";
+    $("#token-error").hidden = true;
+    if (hadFocus) $("#connectors-heading").focus();
+  }
+
+  // After the stream failed: true when the reason is a missing or wrong token (then the form is shown).
+  async function accessRefused() {
+    let response;
+    try {
+      response = await fetch(API + "status", {
+        headers: withToken({ Accept: "application/json, application/problem+json" }), cache: "no-store",
+      });
+    } catch {
+      return false;
+    }
+    if (response.status !== 401) return false;
+    let detail = "";
+    try { detail = String((await response.json()).detail || ""); } catch { /* not a problem document */ }
+    askForToken(detail);
+    return true;
+  }
+
   // ------------------------------------------------------------------ REST
 
   class ApiError extends Error {
@@ -141,7 +225,7 @@
   }
 
   async function api(method, path, body) {
-    const init = { method, headers: { Accept: "application/json, application/problem+json" }, cache: "no-store" };
+    const init = { method, headers: withToken({ Accept: "application/json, application/problem+json" }), cache: "no-store" };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers["Content-Type"] = "application/json";
@@ -161,6 +245,7 @@
       const detail = data && typeof data.detail === "string" && data.detail
         ? data.detail
         : `The service answered ${response.status} ${response.statusText}.`;
+      if (response.status === 401) askForToken(detail);
       throw new ApiError(response.status, detail, data);
     }
     return { status: response.status, data };
@@ -864,6 +949,7 @@
 
   const handlers = {
     snapshot(data) {
+      tokenAccepted();
       state.streamUp = true;
       state.hadStream = true;
       retryDelay = RETRY_MIN_MS;
@@ -943,7 +1029,7 @@
     clearTimeout(retryTimer);
     retryTimer = null;
     if (source) source.close();
-    source = new EventSource(API + "events");
+    source = new EventSource(eventsUrl());
     for (const [type, handle] of Object.entries(handlers)) {
       source.addEventListener(type, (event) => {
         let data;
@@ -954,10 +1040,12 @@
         handle(data);
       });
     }
-    source.addEventListener("error", () => {
+    source.addEventListener("error", async () => {
       if (source) source.close();
       source = null;
       streamIsDown();
+      if (await accessRefused()) return;   // the token form connects again
+      if (source || retryTimer) return;    // connected again meanwhile
       retryTimer = setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
     });
@@ -1005,6 +1093,8 @@
   }
 
   function start() {
+    $("#token-form").addEventListener("submit", submitToken);
+    $("#token-input").addEventListener("input", () => $("#token-input").removeAttribute("aria-invalid"));
     $("#frame-filter").addEventListener("input", applyFrameFilter);
     $("#frame-direction").addEventListener("change", applyFrameFilter);
     document.addEventListener("visibilitychange", () => {

@@ -33,4 +33,10 @@ static inline enum MHD_Result
 cp_mhd_set_connection_timeout(struct MHD_Connection *connection, unsigned int seconds) {
     return MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds);
 }
+
+/* Whether this libmicrohttpd was built with GnuTLS (MHD_USE_TLS works). */
+static inline int
+cp_mhd_supports_tls(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
 #endif

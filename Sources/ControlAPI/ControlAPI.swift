@@ -15,10 +15,11 @@ public final class ControlAPI: Sendable {
     private let events: EventHub
     private let telemetry: Telemetry
     private let page: StaticFiles
+    private let access: APIAccess
 
     public init(
         csmsURL: String, version: String, connectorCount: Int, events: EventHub, telemetry: Telemetry,
-        page: StaticFiles, perform: @escaping Perform
+        page: StaticFiles, access: APIAccess = APIAccess(token: nil), perform: @escaping Perform
     ) {
         self.csmsURL = csmsURL
         self.version = version
@@ -26,6 +27,7 @@ public final class ControlAPI: Sendable {
         self.events = events
         self.telemetry = telemetry
         self.page = page
+        self.access = access
         self.perform = perform
     }
 
@@ -47,11 +49,16 @@ public final class ControlAPI: Sendable {
                 route: route?.template ?? "(unmatched)", method: request.method, status: status,
                 duration: monotonicUptime() - started)
         }
-        serve(request, measured)
+        serve(request, route: route, measured)
     }
 
-    private func serve(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        if request.method == "GET" || request.method == "HEAD", let file = page.response(for: request.path) {
+    private func serve(_ request: HTTPRequest, route: Route?, _ responder: HTTPResponder) {
+        let file = request.method == "GET" || request.method == "HEAD" ? page.response(for: request.path) : nil
+        if let refusal = access.refusal(for: request, route: route, isStaticFile: file != nil) {
+            responder.respond(refusal)
+            return
+        }
+        if let file {
             responder.respond(file)
             return
         }

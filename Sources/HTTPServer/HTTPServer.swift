@@ -63,6 +63,10 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
 
     /// Leak check for tests: per-request states not yet freed.
     let requestStatesAlive = Atomic<Int>(0)
+    /// The certificate and key as C strings for MHD_OPTION_HTTPS_MEM_CERT/KEY, alive as long as the daemon.
+    private let tlsStrings: [UnsafeMutablePointer<CChar>?]
+    /// TLS 1.2 and 1.3 with GnuTLS's default ciphers; older protocol versions are refused.
+    private static let tlsPriorities = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
     /// Guards the server's state; waited on for the last live connection to finish when stopping.
     let lock = Condition()
@@ -80,6 +84,17 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         self.handler = handler
         maximumBodySize = max(0, configuration.maximumBodySize)
         discardLimit = max(1 << 20, maximumBodySize.multipliedReportingOverflow(by: 16).partialValue)
+        tlsStrings = configuration.tls.map { [strdup($0.certificatePEM), strdup($0.keyPEM)] } ?? []
+    }
+
+    deinit {
+        // The key stays in memory no longer than needed: overwritten before it is freed.
+        for string in tlsStrings {
+            if let string {
+                memset(string, 0, strlen(string))
+                free(string)
+            }
+        }
     }
 
     // MARK: problems
@@ -106,6 +121,14 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             throw HTTPServerError(.invalidConfiguration,
                                   "invalid HTTP server configuration: maximumBodySize >= 0, connectionLimit >= 1, connectionTimeoutSeconds >= 0, connectionMemoryLimit >= 4096 and threadPoolSize >= 1 are required")
         }
+        if config.tls != nil {
+            guard cp_mhd_supports_tls() != 0 else {
+                throw HTTPServerError(.invalidConfiguration, "this libmicrohttpd was built without TLS support; HTTPS is not available")
+            }
+            guard tlsStrings.allSatisfy({ $0 != nil }) else {
+                throw HTTPServerError(.invalidConfiguration, "out of memory for the TLS certificate and key")
+            }
+        }
         let shownAddress = config.host.contains(":") ? "[\(config.host)]:\(config.port)" : "\(config.host):\(config.port)"
         var address = try ListenAddress.resolve(host: config.host, port: config.port)
 
@@ -126,6 +149,9 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             | MHD_USE_ERROR_LOG.rawValue
         if address.isIPv6 {
             flags |= address.isIPv6Any ? MHD_USE_DUAL_STACK.rawValue : MHD_USE_IPv6.rawValue
+        }
+        if config.tls != nil {
+            flags |= MHD_USE_TLS.rawValue
         }
         let me = Unmanaged.passUnretained(self).toOpaque()
         let started: OpaquePointer? = withUnsafeMutableBytes(of: &address.storage) { addressBytes in
@@ -148,9 +174,17 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             if config.threadPoolSize > 1 {
                 options.append(MHD_OptionItem(option: .THREAD_POOL_SIZE, value: config.threadPoolSize, ptr_value: nil))
             }
-            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
-            return options.withUnsafeBufferPointer { buffer in
-                cp_mhd_start(flags, config.port, mhdAccessHandler, me, buffer.baseAddress)
+            return Self.tlsPriorities.withCString { priorities in
+                if config.tls != nil {
+                    options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: tlsStrings[0]))
+                    options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: tlsStrings[1]))
+                    options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0,
+                                                  ptr_value: UnsafeMutableRawPointer(mutating: priorities)))
+                }
+                options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+                return options.withUnsafeBufferPointer { buffer in
+                    cp_mhd_start(flags, config.port, mhdAccessHandler, me, buffer.baseAddress)
+                }
             }
         }
 
@@ -170,7 +204,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             boundPort = port
         }
         let listening = config.host.contains(":") ? "[\(config.host)]:\(port)" : "\(config.host):\(port)"
-        logger.info("HTTP server listening", metadata: ["address": "\(listening)",
+        logger.info("HTTP server listening", metadata: ["address": "\(listening)", "tls": "\(config.tls != nil)",
                                                         "threads": "\(config.threadPoolSize)"])
     }
 

@@ -26,6 +26,21 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible, Equatab
     public var description: String { message }
 }
 
+/// A server certificate (chain) and its private key, both PEM text as read from their files. The key
+/// must not be encrypted. libmicrohttpd hands them to GnuTLS, which accepts TLS 1.2 and 1.3 only here.
+public struct TLSCredentials: Sendable, CustomStringConvertible {
+    public var certificatePEM: String
+    public var keyPEM: String
+
+    public init(certificatePEM: String, keyPEM: String) {
+        self.certificatePEM = certificatePEM
+        self.keyPEM = keyPEM
+    }
+
+    /// Never the key, should the configuration ever be printed.
+    public var description: String { "TLSCredentials(certificate: \(certificatePEM.utf8.count) bytes, key: redacted)" }
+}
+
 public struct HTTPServerConfiguration: Sendable {
     /// "127.0.0.1", "0.0.0.0", "::1", "::" (IPv4 and IPv6 on one socket), "localhost" or a resolvable name.
     public var host: String
@@ -44,6 +59,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var threadPoolSize: Int
     /// How long `stop()` waits for answered and finishing connections to flush before closing them.
     public var shutdownGraceMilliseconds: Int
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    public var tls: TLSCredentials?
 
     public init(
         host: String = "127.0.0.1",
@@ -53,7 +70,8 @@ public struct HTTPServerConfiguration: Sendable {
         connectionTimeoutSeconds: Int = 30,
         connectionMemoryLimit: Int = 64 * 1024,
         threadPoolSize: Int = 2,
-        shutdownGraceMilliseconds: Int = 1000
+        shutdownGraceMilliseconds: Int = 1000,
+        tls: TLSCredentials? = nil
     ) {
         self.host = host
         self.port = port
@@ -63,6 +81,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.connectionMemoryLimit = connectionMemoryLimit
         self.threadPoolSize = threadPoolSize
         self.shutdownGraceMilliseconds = shutdownGraceMilliseconds
+        self.tls = tls
     }
 
     /// Splits "host:port". Accepted: "127.0.0.1:8080", "0.0.0.0:80", "localhost:8080", "[::1]:8080",

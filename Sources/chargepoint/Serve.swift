@@ -19,6 +19,12 @@ struct Serve: ParsableCommand {
               chargepoint serve --id CP001 --csms ws://citrine:8092
               CP_ID=CP001 CP_CSMS_URL=ws://citrine:8092 chargepoint serve
               chargepoint serve --ocpp-config MeterValueSampleInterval=10 --ocpp-config HeartbeatInterval=60
+              chargepoint serve --http 0.0.0.0:8080 --api-token-file api-token
+              chargepoint serve --api-cert cert.pem --api-key key.pem
+
+            The REST API listens on 127.0.0.1 by default. To listen on any other address it needs a token \
+            (--api-token-file or CP_API_TOKEN; --api-token shows it to everyone who can list processes): \
+            every request but GET /healthz then needs the header Authorization: Bearer <token>.
             """
     )
 
@@ -33,6 +39,20 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Where the REST API listens, host:port [CP_HTTP].")
     var http: String?
+
+    @Option(help: ArgumentHelp(
+        "The bearer token every API request but GET /healthz needs; required unless --http is a loopback address [CP_API_TOKEN]. Prefer --api-token-file or the variable: a flag is visible in the process list.",
+        valueName: "token"))
+    var apiToken: String?
+
+    @Option(help: "A file holding the API token (surrounding whitespace is ignored) [CP_API_TOKEN_FILE].")
+    var apiTokenFile: String?
+
+    @Option(help: "Serve the API over HTTPS with this PEM certificate (chain); needs --api-key [CP_API_CERT].")
+    var apiCert: String?
+
+    @Option(help: "The unencrypted PEM private key of --api-cert [CP_API_KEY].")
+    var apiKey: String?
 
     @Option(help: "The folder that keeps transactions, queued messages and configuration [CP_DATA_DIR].")
     var dataDir: String?
@@ -87,6 +107,10 @@ struct ServeOptions {
     var connectorCount: Int
     var httpHost: String
     var httpPort: UInt16
+    /// The bearer token of the REST API, nil for none (then the API listens on loopback only).
+    var apiToken: [UInt8]?
+    /// HTTPS for the REST API.
+    var apiTLS: TLSCredentials?
     var dataDirectory: String
     var bootNotification: BootNotificationRequest
     var logLevel: Logger.Level
@@ -116,6 +140,15 @@ struct ServeOptions {
         } catch {
             throw ValidationError("--http '\(listen)': \(error)")
         }
+        apiToken = try Self.apiToken(serve, environment)
+        if apiToken == nil, !isLoopbackHost(httpHost) {
+            throw ValidationError(
+                "--http \(listen) makes the REST API reachable from other machines, and without a token anyone who "
+                    + "reaches it could control the charge point. Set a token with --api-token-file FILE "
+                    + "(CP_API_TOKEN_FILE), CP_API_TOKEN or --api-token, and send it as `Authorization: Bearer <token>`; "
+                    + "or listen on 127.0.0.1 only (--http 127.0.0.1:\(httpPort)).")
+        }
+        apiTLS = try Self.apiTLS(serve, environment)
         dataDirectory = resolve(serve.dataDir, "CP_DATA_DIR", default: "./data")
 
         func field<let n: Int>(_ value: String, _ flag: String) throws -> CiString<n> {
@@ -148,6 +181,80 @@ struct ServeOptions {
             }
             return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
         }
+    }
+
+    /// The API token from --api-token / CP_API_TOKEN or from the file of --api-token-file / CP_API_TOKEN_FILE
+    /// (one of them; an empty variable counts as unset). Error messages never contain the token.
+    static func apiToken(_ serve: Serve, _ environment: [String: String]) throws -> [UInt8]? {
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let text = serve.apiToken ?? variable("CP_API_TOKEN")
+        let file = serve.apiTokenFile ?? variable("CP_API_TOKEN_FILE")
+        let token: [UInt8]
+        switch (text, file) {
+        case (nil, nil):
+            return nil
+        case (_?, _?):
+            throw ValidationError("Give the API token one way: --api-token (CP_API_TOKEN) or --api-token-file (CP_API_TOKEN_FILE), not both.")
+        case (let text?, nil):
+            token = Array(text.utf8)
+        case (nil, let file?):
+            guard let contents = readFile(file) else {
+                throw ValidationError("--api-token-file \(file): cannot read it: \(String(cString: strerror(errno))).")
+            }
+            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+            token = Array(contents.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        }
+        guard !token.isEmpty else {
+            throw ValidationError("The API token is empty\(file.map { " (in \($0))" } ?? ""); use a long random one, e.g. `openssl rand -hex 32`.")
+        }
+        guard token.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ValidationError("The API token may contain only printable ASCII characters without spaces (it travels in an HTTP header); e.g. `openssl rand -hex 32` makes one.")
+        }
+        return token
+    }
+
+    /// The HTTPS certificate and key: both or neither, readable PEM files.
+    static func apiTLS(_ serve: Serve, _ environment: [String: String]) throws -> TLSCredentials? {
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let certificate = serve.apiCert ?? variable("CP_API_CERT")
+        let key = serve.apiKey ?? variable("CP_API_KEY")
+        guard certificate != nil || key != nil else { return nil }
+        guard let certificate, let key else {
+            throw ValidationError("HTTPS needs both --api-cert (CP_API_CERT) and --api-key (CP_API_KEY): give \(certificate == nil ? "--api-cert" : "--api-key") too, or neither for plain HTTP.")
+        }
+        func pem(_ path: String, _ flag: String, _ what: String) throws -> String {
+            guard let bytes = readFile(path) else {
+                throw ValidationError("\(flag) \(path): cannot read it: \(String(cString: strerror(errno))).")
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard text.contains("-----BEGIN "), !bytes.contains(0) else {
+                throw ValidationError("\(flag) \(path) is not a PEM file; it must hold the \(what) as text starting with -----BEGIN.")
+            }
+            return text
+        }
+        let certificateText = try pem(certificate, "--api-cert", "certificate")
+        let keyText = try pem(key, "--api-key", "private key")
+        guard !keyText.contains("ENCRYPTED") else {
+            throw ValidationError("--api-key \(key) is encrypted; give the key without a passphrase (e.g. `openssl pkey -in \(key) -out plain.pem`) and protect the file instead.")
+        }
+        return TLSCredentials(certificatePEM: certificateText, keyPEM: keyText)
+    }
+
+    /// The whole file, nil (errno set) if it cannot be read.
+    private static func readFile(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count > 0 { bytes += chunk[..<count] }
+            if count < chunk.count {
+                if ferror(file) != 0 { return nil }
+                break
+            }
+        }
+        return bytes
     }
 
     /// The CSMS URL with the identity appended as the last path segment, percent-encoded ([J] §3.1.1).

@@ -84,20 +84,39 @@ struct Station {
         }
         let api = ControlAPI(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
-            events: events, telemetry: telemetry, page: page, perform: loop.perform)
+            events: events, telemetry: telemetry, page: page, access: APIAccess(token: options.apiToken),
+            perform: loop.perform)
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: options.httpHost, port: options.httpPort),
+            configuration: HTTPServerConfiguration(
+                host: options.httpHost, port: options.httpPort,
+                // The largest request the API takes (a configuration value, a fault's info) is far smaller.
+                maximumBodySize: 64 * 1024,
+                // Further clients wait in the accept backlog; event streams count too.
+                connectionLimit: 256,
+                // Idle or stalled clients (also one that sends its request slowly) are dropped; requests
+                // waiting for the central system and quiet event streams are suspended and exempt.
+                connectionTimeoutSeconds: 30,
+                // Request line and headers (8 KiB of headers fit) plus buffers; measured faster than 64 KiB.
+                connectionMemoryLimit: 16 * 1024,
+                threadPoolSize: 2,
+                tls: options.apiTLS),
             logger: Logger(label: "chargepoint.http"), handler: api.handle)
         do {
             try server.start()
         } catch {
-            throw ValidationError("cannot serve HTTP on \(options.httpHost):\(options.httpPort): \(error)")
+            throw ValidationError("cannot serve the REST API on \(options.httpHost):\(options.httpPort): \(error)")
         }
 
         loop.start()
         client.start()
+        let scheme = options.apiTLS == nil ? "http" : "https"
+        let shownHost = options.httpHost.contains(":") ? "[\(options.httpHost)]" : options.httpHost
+        let access = options.apiToken == nil ? "no token, loopback only" : "bearer token required"
         logger.info(
-            "charge point \(options.identity): API on http://\(options.httpHost):\(server.boundPort), central system \(options.csmsURL), data in \(options.dataDirectory)")
+            "charge point \(options.identity): API on \(scheme)://\(shownHost):\(server.boundPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
+        if let token = options.apiToken, token.count < 16 {
+            logger.warning("the API token is shorter than 16 characters; use a long random one, e.g. `openssl rand -hex 32`")
+        }
 
         logger.info("stopping on signal \(stopSignals.wait())")
         server.stop()

@@ -54,13 +54,22 @@ def binary_path() -> Path:
 
 class RestClient:
     """Thin wrapper over `requests` with the base URL and a timeout; one connection per request
-    so a restarted service never meets a stale keep-alive socket."""
+    so a restarted service never meets a stale keep-alive socket. With `token` every request sends
+    `Authorization: Bearer <token>` unless it sets its own; `verify` is passed on (HTTPS)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, token: str | None = None, verify: str | bool = True):
         self.base_url = base_url
+        self.token = token
+        self.verify = verify
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", HTTP_TIMEOUT_S)
+        kwargs.setdefault("verify", self.verify)
+        if self.token is not None:
+            headers = dict(kwargs.pop("headers", None) or {})
+            if not any(name.lower() == "authorization" for name in headers):
+                headers["Authorization"] = f"Bearer {self.token}"
+            kwargs["headers"] = headers
         return requests.request(method, self.base_url + path, **kwargs)
 
     def get(self, path: str, **kwargs) -> requests.Response:
@@ -204,7 +213,7 @@ class ChargePointProcess:
         if not binary.is_file():
             pytest.fail(f"chargepoint binary not found at {binary}: run `swift build` "
                         f"or set CHARGEPOINT_BIN", pytrace=False)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
+        env = self.environment()
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== {' '.join(self.command())}\n".encode())
             log.flush()
@@ -212,6 +221,10 @@ class ChargePointProcess:
                                             stdin=subprocess.DEVNULL, env=env)
         self._wait_healthy()
         return self
+
+    def environment(self) -> dict[str, str]:
+        """The process's environment: this one's, without CP_* variables (subclasses add their own)."""
+        return {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
 
     def _wait_healthy(self) -> None:
         def healthy():

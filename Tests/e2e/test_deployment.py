@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -696,14 +697,27 @@ def wait_for_probe(process: subprocess.Popen, log_path: Path, *arguments: str, e
         time.sleep(0.2)
 
 
+def test_compose_passes_the_api_token_through():
+    """In the container the API listens on 0.0.0.0, so the charge points need the token from the shell or
+    .env; compose leaves it out when it is not set (and the service then refuses to start)."""
+    with_token = compose_config("citrineos", environment={"CP_API_TOKEN": "t0ken-from-the-shell"})
+    without = compose_config("citrineos")
+    for name in ("chargepoint", "chargepoint-citrine"):
+        assert service_environment(with_token["services"][name])["CP_API_TOKEN"] == "t0ken-from-the-shell"
+        assert "CP_API_TOKEN" not in service_environment(without["services"][name])
+
+
 def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
-    """The runtime image's ENV plus the chargepoint service's environment as compose renders it, with only
-    the CSMS address, the port and the folders moved onto this machine: the binary starts, serves the web
-    page, answers the health probe and registers with the identity compose gives it."""
+    """The runtime image's ENV plus the chargepoint service's environment as compose renders it (with an
+    API token in the shell, as the image's 0.0.0.0 requires), with only the CSMS address, the port and the
+    folders moved onto this machine: the binary starts, serves the web page, answers the health probe and
+    registers with the identity compose gives it."""
     port = free_port()
+    token = secrets.token_hex(16)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "CSMS_"))}
     environment.update(image_environment())
-    environment.update(service_environment(compose_config()["services"]["chargepoint"]))
+    environment.update(service_environment(
+        compose_config(environment={"CP_API_TOKEN": token})["services"]["chargepoint"]))
     environment.update({
         "CP_CSMS_URL": csms.url,
         "CP_HTTP": with_port(environment["CP_HTTP"], port),  # 0.0.0.0: the probe turns it into loopback
@@ -717,13 +731,14 @@ def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
     process = start_service(["serve"], environment, log_path)
     try:
         wait_for_probe(process, log_path, environment=probe_environment)
-        status = RestClient(f"http://127.0.0.1:{port}").wait_status(15, registration="Accepted")
+        assert environment["CP_API_TOKEN"] == token
+        status = RestClient(f"http://127.0.0.1:{port}", token=token).wait_status(15, registration="Accepted")
         assert status["identity"] == environment["CP_ID"] == "CP001"
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200 and "<html" in page.text.lower()
         assert healthcheck(f"127.0.0.1:{port}", environment={}).returncode == 0
         missing = healthcheck(f"127.0.0.1:{port}", "/no-such-page", environment={})
-        assert missing.returncode == 1 and "404" in missing.stderr
+        assert missing.returncode == 1 and "401" in missing.stderr  # the probe sends no token
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -735,7 +750,8 @@ def test_default_profile_runs_as_processes(tmp_path):
     """The default profile without docker: `chargepoint csms` and `chargepoint serve` with the image's
     and compose's environment, only the ports moved to free ones and the service name `csms` to
     loopback; both pass the health probes compose runs, and the charge point registers."""
-    config = compose_config()
+    token = secrets.token_hex(16)
+    config = compose_config(environment={"CP_API_TOKEN": token})
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "CSMS_"))}
     base.update(image_environment())
 
@@ -763,7 +779,8 @@ def test_default_profile_runs_as_processes(tmp_path):
         wait_for_probe(processes[0], tmp_path / "csms.log", *probe_arguments, environment={})
         processes.append(start_service(cp_service["command"], cp_environment, tmp_path / "chargepoint.log"))
         wait_for_probe(processes[1], tmp_path / "chargepoint.log", environment={"CP_HTTP": cp_environment["CP_HTTP"]})
-        status = RestClient(f"http://127.0.0.1:{port}").wait_status(15, link="connected", registration="Accepted")
+        status = RestClient(f"http://127.0.0.1:{port}", token=token).wait_status(15, link="connected",
+                                                                               registration="Accepted")
         assert status["identity"] == "CP001"
         stations = requests.get(f"http://127.0.0.1:{http}/api/v1/stations", timeout=10).json()["stations"]
         assert [s["identity"] for s in stations] == ["CP001"]

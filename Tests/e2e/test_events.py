@@ -22,7 +22,7 @@ class EventStream:
         self.events: queue.Queue = queue.Queue()
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         header = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id is not None else ""
-        self.sock.sendall(f"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n{header}\r\n"
+        self.sock.sendall(f"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{header}\r\n"
                           .encode())
         self.head = b""
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -171,7 +171,7 @@ def test_many_clients_and_a_stalled_one_do_not_block_anyone(csms, chargepoint):
     cp = chargepoint()
     stalled = socket.create_connection(("127.0.0.1", cp.http_port))
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    stalled.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")  # and never reads
+    stalled.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # and never reads
     streams = [EventStream(cp.http_port) for _ in range(CLIENTS)]
     try:
         for stream in streams:
@@ -223,7 +223,7 @@ def test_a_client_that_leaves_at_once_or_asks_with_head_blocks_nothing(csms, cha
     cp = chargepoint()
     for _ in range(5):
         with socket.create_connection(("127.0.0.1", cp.http_port)) as sock:
-            sock.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     head = cp.api.request("HEAD", "/api/v1/events")
     assert head.status_code == 200
     assert cp.api.get("/api/v1/status", timeout=5).status_code == 200

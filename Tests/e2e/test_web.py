@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from harness import REPO_ROOT, ChargePointProcess
+from harness import REPO_ROOT, ChargePointProcess, RestClient
 
 WEB_ROOT = REPO_ROOT / "Web"
 ARTIFACTS = REPO_ROOT / "artifacts"
@@ -40,6 +41,19 @@ class WebChargePoint(ChargePointProcess):
 
     def command(self) -> list[str]:
         return super().command() + ["--web-root", str(WEB_ROOT)]
+
+
+class TokenWebChargePoint(WebChargePoint):
+    """The page's charge point started with an API token (from a file), and a REST client that sends it."""
+
+    def __init__(self, csms, directory: Path, token: str):
+        super().__init__(csms, directory, connectors=2)
+        self.token_path = directory / f"{self.identity}.token"
+        self.token_path.write_text(token + "\n")
+        self.api = RestClient(self.api.base_url, token=token)
+
+    def command(self) -> list[str]:
+        return super().command() + ["--api-token-file", str(self.token_path)]
 
 
 @pytest.fixture
@@ -311,3 +325,53 @@ def test_page_survives_a_service_restart(page, station, csms):
     # The new run's frames join the log (its BootNotification), the old ones stay.
     wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) > boots, "the new BootNotification")
     wait(driver, lambda d: not button(d, 1, "start").get_attribute("disabled"), "actions enabled again")
+
+
+def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
+    """With --api-token the page asks for the token in an inline form, says why a wrong one is refused,
+    and with the right one works as usual; it keeps the token for the tab, so a reload does not ask."""
+    token = secrets.token_hex(24)
+    station = TokenWebChargePoint(csms, chargepoint.directory, token)
+    chargepoint.started.append(station)
+    station.start()
+    station.wait_registered()
+    driver = browser
+    driver.set_window_size(*DESKTOP)
+    driver.get_log("browser")
+    driver.diagnostics = lambda: page_diagnostics(driver, request.node.name)
+    try:
+        driver.get(station.api.base_url + "/")
+        token_input = driver.find_element(By.ID, "token-input")
+        wait(driver, lambda d: token_input.is_displayed() and d.switch_to.active_element == token_input,
+             "the token form, focused")
+        assert not driver.find_element(By.ID, "token-error").is_displayed(), "an error before any token was sent"
+        assert "token" in text_of(driver, "#stream-banner").lower()
+        screenshot(driver, "web-token-phone", PHONE)
+
+        token_input.send_keys("not-the-token", Keys.ENTER)
+        error = driver.find_element(By.ID, "token-error")
+        wait(driver, lambda d: error.is_displayed() and "not the one" in error.text, "the 401 detail")
+        assert token_input.get_attribute("aria-invalid") == "true"
+        assert driver.switch_to.active_element == token_input
+
+        token_input.send_keys(Keys.CONTROL, "a")
+        token_input.send_keys(token, Keys.ENTER)
+        wait_text(driver, "#link-badge", "connected")
+        wait(driver, lambda d: not d.find_element(By.ID, "token-form").is_displayed(), "the form to go")
+        assert driver.execute_script("return sessionStorage.getItem('chargepoint.apiToken')") == token
+        assert token_input.get_attribute("value") == "", "the token stays in the field"
+        wait_text(driver, "#registration-badge", "Accepted")
+        wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) >= 1, "the frame history (fetched)")
+
+        button(driver, 1, "plug").click()  # a POST with the token
+        wait_text(driver, f"{card(1)} [data-field=status]", "Preparing")
+        assert station.api.connector(1)["plugged"] is True
+
+        driver.refresh()
+        wait_text(driver, "#link-badge", "connected")
+        assert not driver.find_element(By.ID, "token-form").is_displayed(), "asked again after a reload"
+        errors = [entry for entry in driver.get_log("browser") if entry.get("source") in ("javascript", "security")]
+        assert not errors, f"errors on the page: {errors}"
+    finally:
+        driver.execute_script("sessionStorage.clear()")
+        del driver.diagnostics
