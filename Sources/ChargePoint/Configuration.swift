@@ -48,10 +48,11 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
 
     /// Keys are CiString50: case-insensitive on the wire.
     public init?(named name: String) {
-        let lowered = name.lowercased()
-        guard let key = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else { return nil }
+        guard let key = Self.byLowercasedName[name.lowercased()] else { return nil }
         self = key
     }
+
+    private static let byLowercasedName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })
 }
 
 /// A typed configuration value. Values travel as strings; keeping them typed means a bad value is refused

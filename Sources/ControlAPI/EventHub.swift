@@ -200,20 +200,15 @@ struct ActionMemory {
     private var order = Deque<String>()
     static let limit = 256
 
-    /// Parses the frame: remembers a CALL's action; for an answer, returns the action it answers.
+    /// Reads the frame's header: remembers a CALL's action; for an answer, returns the action it answers.
     @discardableResult
     mutating func learn(from text: String) -> String? {
-        switch RPCCodec.decode(text.utf8) {
-        case .frame(.call(let messageId, let action, _)):
-            byMessageId[messageId] = action
-            order.append(messageId)
-            if order.count > Self.limit, let oldest = order.popFirst() { byMessageId[oldest] = nil }
-            return action
-        case .frame(.callResult(let messageId, _)), .frame(.callError(let messageId, _, _, _)):
-            return byMessageId[messageId]
-        default:
-            return nil
-        }
+        guard let header = RPCCodec.header(of: text) else { return nil }
+        guard let action = header.action else { return byMessageId[header.messageId] }
+        byMessageId[header.messageId] = action
+        order.append(header.messageId)
+        if order.count > Self.limit, let oldest = order.popFirst() { byMessageId[oldest] = nil }
+        return action
     }
 }
 

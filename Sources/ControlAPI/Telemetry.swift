@@ -1,14 +1,42 @@
 import ChargePoint
 import OCPP16
 import Prometheus
+import Threads
 
 /// The Prometheus metrics of `GET /metrics`: OCPP traffic as it happens, HTTP requests, and the station's
 /// state read from a snapshot at scrape time (so gauges are never stale).
 ///
 /// Label values come from bounded sets (actions, error codes, route templates, connector ids), so the
 /// number of series cannot grow without bound whatever the CSMS or an API caller sends.
-public final class Telemetry: Sendable {
+///
+/// `@unchecked Sendable`: the registry is thread-safe; `counters` and `histograms` are guarded by `lock`.
+public final class Telemetry: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
+    /// The registry validates names and labels at every lookup; a frame must not pay that, so the
+    /// metrics recorded per frame are looked up once and kept here by their label values.
+    private let lock = Lock()
+    private var counters: [CounterKey: Counter] = [:]
+    private var histograms: [CounterKey: DurationHistogram] = [:]
+
+    private struct CounterKey: Hashable {
+        var metric: PerFrameMetric
+        var labels: [String]
+    }
+
+    /// The metrics recorded per frame or request.
+    private enum PerFrameMetric: Hashable {
+        case frames, callErrors, requests, callDuration, requestDuration
+
+        var descriptor: MetricNameDescriptor {
+            switch self {
+            case .frames: Metric.frames
+            case .callErrors: Metric.callErrors
+            case .requests: Metric.requests
+            case .callDuration: Metric.callDuration
+            case .requestDuration: Metric.requestDuration
+            }
+        }
+    }
     private static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -72,9 +100,7 @@ public final class Telemetry: Sendable {
             frame(direction: "out", type: "CALL", action: action.rawValue)
         case .answerReceived(let action, let roundTrip, let errorCode):
             frame(direction: "in", type: errorCode == nil ? "CALLRESULT" : "CALLERROR", action: action.rawValue)
-            registry.makeDurationHistogram(
-                descriptor: Metric.callDuration, labels: [("action", action.rawValue)], buckets: Self.latencyBuckets
-            ).record(roundTrip)
+            histogram(.callDuration, labels: [("action", action.rawValue)]).record(roundTrip)
             if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
         case .callReceived(let action):
             frame(direction: "in", type: "CALL", action: knownAction(action))
@@ -85,11 +111,9 @@ public final class Telemetry: Sendable {
     }
 
     func recordHTTP(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(descriptor: Metric.requests, labels: labels).increment()
-        registry.makeDurationHistogram(
-            descriptor: Metric.requestDuration, labels: [("route", route)], buckets: Self.latencyBuckets
-        ).record(duration)
+        counter(.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+            .increment()
+        histogram(.requestDuration, labels: [("route", route)]).record(duration)
     }
 
     /// The text exposition, with the state gauges set from this snapshot first.
@@ -115,13 +139,32 @@ public final class Telemetry: Sendable {
     }
 
     private func frame(direction: String, type: String, action: String) {
-        registry.makeCounter(
-            descriptor: Metric.frames, labels: [("direction", direction), ("type", type), ("action", action)]
-        ).increment()
+        counter(.frames, labels: [("direction", direction), ("type", type), ("action", action)]).increment()
     }
 
     private func callError(direction: String, code: String) {
-        registry.makeCounter(descriptor: Metric.callErrors, labels: [("direction", direction), ("code", code)]).increment()
+        counter(.callErrors, labels: [("direction", direction), ("code", code)]).increment()
+    }
+
+    private func counter(_ metric: PerFrameMetric, labels: [(String, String)]) -> Counter {
+        let key = CounterKey(metric: metric, labels: labels.map(\.1))
+        return lock.withLock {
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(descriptor: metric.descriptor, labels: labels)
+            counters[key] = counter
+            return counter
+        }
+    }
+
+    private func histogram(_ metric: PerFrameMetric, labels: [(String, String)]) -> DurationHistogram {
+        let key = CounterKey(metric: metric, labels: labels.map(\.1))
+        return lock.withLock {
+            if let histogram = histograms[key] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: metric.descriptor, labels: labels, buckets: Self.latencyBuckets)
+            histograms[key] = histogram
+            return histogram
+        }
     }
 
     /// Unknown action names from the CSMS collapse into one label value.

@@ -109,6 +109,41 @@ public enum RPCCodec {
         JSONValue.string(string).serialized()
     }
 
+    /// The message type, id and (for a CALL) action, read from the start of a frame without parsing the
+    /// rest: what a frame log needs to name answers after their CALLs, at a fraction of a parse's cost.
+    /// nil when the frame does not start like an RPC message.
+    public static func header(of text: String) -> (type: Int, messageId: String, action: String?)? {
+        var bytes = text.utf8[...]
+        func skipSpaces() {
+            while let first = bytes.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D {
+                bytes.removeFirst()
+            }
+        }
+        func take(_ ascii: UInt8) -> Bool {
+            skipSpaces()
+            guard bytes.first == ascii else { return false }
+            bytes.removeFirst()
+            return true
+        }
+        /// A string without escapes (ids and actions never need them).
+        func plainString() -> String? {
+            guard take(UInt8(ascii: "\"")), let end = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let value = bytes[..<end]
+            guard !value.contains(UInt8(ascii: "\\")) else { return nil }
+            bytes = bytes[bytes.index(after: end)...]
+            return String(decoding: value, as: UTF8.self)
+        }
+        guard take(UInt8(ascii: "[")) else { return nil }
+        skipSpaces()
+        guard let digit = bytes.first, (UInt8(ascii: "2")...UInt8(ascii: "4")).contains(digit) else { return nil }
+        bytes.removeFirst()
+        let type = Int(digit - UInt8(ascii: "0"))
+        guard take(UInt8(ascii: ",")), let messageId = plainString() else { return nil }
+        guard type == 2 else { return (type, messageId, nil) }
+        guard take(UInt8(ascii: ",")), let action = plainString() else { return nil }
+        return (type, messageId, action)
+    }
+
     /// Recovers the id of a truncated or broken CALL from its `[2,"<id>"` prefix, so the CALLERROR can be
     /// matched by the sender; without one the answer carries `-1`.
     static func salvageMessageId(_ bytes: [UInt8]) -> String {
