@@ -9,6 +9,8 @@ SHELL := /bin/bash
 APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev libsqlite3-dev pkg-config binutils \
 	chromium chromium-driver busybox
 VENV := .venv
+# Only `make bench` needs these (wrk: the REST load; valgrind: the callgrind instruction counts).
+BENCH_PACKAGES := wrk valgrind
 PYTHON_REQUIREMENTS := Tests/e2e/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -23,6 +25,7 @@ DEMO_TAGS ?= TAG1,TAG2,04E91C5A
 help:
 	@echo "make demo   run the charge point against a local central system (no CitrineOS needed)"
 	@echo "make test   run the unit, end-to-end and contract tests"
+	@echo "make bench  run the benchmarks: one table, bench/results.json (BENCH_ARGS=--quick or --profile)"
 
 # Debian packages the build and the tests need; apt-get runs only when one is missing.
 system-packages:
@@ -64,6 +67,19 @@ demo: system-packages
 	echo; \
 	.build/release/chargepoint serve --id $(DEMO_ID) --csms ws://127.0.0.1:$(DEMO_CSMS_PORT) \
 		--http $(DEMO_HTTP) --data-dir data/$(DEMO_ID)
+
+# Benchmarks (bench/README.md): builds the release binary and the C instruments, prints one table and
+# writes bench/results.json. BENCH_ARGS=--quick for a short smoke run, --profile for the callgrind profiles only.
+.PHONY: bench
+bench: system-packages $(VENV)/.installed
+	@missing=""; \
+	for package in $(BENCH_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build $(VENV) data

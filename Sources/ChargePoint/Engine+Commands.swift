@@ -258,6 +258,10 @@ extension ChargePointEngine {
         }
         if let powerW { connectors[index].meter.demandW = powerW }
         persist(.saveConnector(connectors[index].record))
+        // The register jumped: observers cannot extrapolate that, so they are shown the reading.
+        let connector = connectors[index]
+        emit(.publish(.meter(connectorId: connector.id, energyWh: connector.meter.energyWh, powerW: connector.powerW, time: now.wallClock)))
+        revision &+= 1
         reply(replyID, .connector(connectorSnapshot(index)))
     }
 
@@ -298,7 +302,8 @@ extension ChargePointEngine {
         let ongoing = transactions.values.filter(\.isActive).map(\.localId).sorted()
         return EngineSnapshot(
             station: stationSnapshot, connectors: connectors.indices.map(connectorSnapshot),
-            transactions: ongoing.compactMap(transactionSnapshot), configuration: configurationEntries)
+            transactions: ongoing.compactMap(transactionSnapshot), configuration: configurationEntries,
+            takenAt: now.uptime)
     }
 
     var stationSnapshot: StationSnapshot {
@@ -314,6 +319,7 @@ extension ChargePointEngine {
         return ConnectorSnapshot(
             id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
             energyWh: connector.meter.energyWh, powerW: connector.powerW, limitW: connector.limitW,
-            transaction: connector.transactionLocalId.flatMap(transactionSnapshot))
+            transaction: connector.transactionLocalId.flatMap(transactionSnapshot),
+            simulatedPowerW: connector.meter.external ? 0 : connector.powerW)
     }
 }

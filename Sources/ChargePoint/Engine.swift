@@ -74,6 +74,9 @@ public struct ChargePointEngine: Sendable {
     var nextLocalTransactionId: Int
     var nextSequence: Int
     var pendingReset: PendingReset?
+    /// Grows with every change an observer can see (not the steady rise of energy), so a read model
+    /// knows when to take a new snapshot.
+    public internal(set) var revision = 0
     var firmwareUpdate: FirmwareUpdate?
     var diagnosticsUpload: DiagnosticsUpload?
     var nextJobId = 0
@@ -189,6 +192,7 @@ public struct ChargePointEngine: Sendable {
     /// Anything that leaves the process waits for the changes made before it to be committed.
     mutating func emit(_ effect: Effect) {
         if case .persist = effect {} else { flushChanges() }
+        if case .publish(let notification) = effect, notification.changesState { revision &+= 1 }
         effects.append(effect)
     }
 

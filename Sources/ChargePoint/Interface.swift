@@ -79,6 +79,16 @@ public enum Notification: Sendable, Equatable {
     case rpc(RPCEvent)
 }
 
+extension Notification {
+    /// Meter readings and traffic facts change nothing a snapshot shows (energy is advanced on reading).
+    var changesState: Bool {
+        switch self {
+        case .meter, .rpc: false
+        case .station, .connector, .transaction, .configuration: true
+        }
+    }
+}
+
 public enum RPCEvent: Sendable, Equatable {
     case callSent(Action)
     /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
@@ -203,6 +213,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     /// What the charging profiles allow now (W); nil without a limit.
     public var limitW: Double?
     public var transaction: TransactionSnapshot?
+    /// The power the simulator integrates into the register (0 for a real meter's register).
+    public var simulatedPowerW: Double = 0
 }
 
 public struct TransactionSnapshot: Sendable, Equatable {
@@ -219,13 +231,41 @@ public struct PlacedReservation: Sendable, Equatable {
     public var reservation: Reservation
 }
 
-/// Everything an observer needs to start from: the event stream's first event, /metrics, diagnostics.
+/// Everything an observer needs to start from: the event stream's first event, /metrics, diagnostics, and
+/// the read model that answers GETs without a trip to the engine's thread.
 public struct EngineSnapshot: Sendable, Equatable {
     public var station: StationSnapshot
     public var connectors: [ConnectorSnapshot]
     /// The ongoing ones.
     public var transactions: [TransactionSnapshot]
     public var configuration: [ConfigurationEntry]
+    /// When it was taken, on the uptime clock.
+    public var takenAt: Duration
+
+    /// True while energy flows into a simulated register: readings then move with time.
+    public var isChanging: Bool { connectors.contains { $0.simulatedPowerW > 0 } }
+
+    /// The snapshot as it stands at `uptime`: uptime and simulated energy registers advanced, what the
+    /// engine itself would report, since nothing else can change without a new snapshot.
+    public func advanced(to uptime: Duration) -> EngineSnapshot {
+        let elapsed = max(.zero, uptime - takenAt)
+        guard elapsed > .zero else { return self }
+        var copy = self
+        copy.takenAt = uptime
+        copy.station.uptime += elapsed
+        for index in copy.connectors.indices {
+            let added = copy.connectors[index].simulatedPowerW * elapsed.seconds / 3600
+            guard added > 0 else { continue }
+            copy.connectors[index].energyWh += added
+            copy.connectors[index].transaction?.energyWh += added
+            if let localId = copy.connectors[index].transaction?.record.localId,
+                let position = copy.transactions.firstIndex(where: { $0.record.localId == localId })
+            {
+                copy.transactions[position].energyWh += added
+            }
+        }
+        return copy
+    }
 }
 
 /// The last firmware update and diagnostics upload, as far as they got.

@@ -4,7 +4,8 @@ import OCPP16
 import Threads
 
 /// The REST API v1 (openapi.yaml): turns HTTP requests into engine commands and command results into
-/// JSON answers. It keeps no state of its own; every answer comes from the engine's serial owner.
+/// JSON answers. It keeps no state of its own: answers come from the engine's serial owner, or for plain
+/// reads from the snapshot that owner last published (the read model).
 public final class ControlAPI: Sendable {
     public typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
 
@@ -16,11 +17,14 @@ public final class ControlAPI: Sendable {
     private let telemetry: Telemetry
     private let page: StaticFiles
     private let access: APIAccess
+    private let readModel: ReadModel
 
     public init(
         csmsURL: String, version: String, connectorCount: Int, events: EventHub, telemetry: Telemetry,
-        page: StaticFiles, access: APIAccess = APIAccess(token: nil), perform: @escaping Perform
+        page: StaticFiles, access: APIAccess = APIAccess(token: nil), readModel: ReadModel = ReadModel(),
+        perform: @escaping Perform
     ) {
+        self.readModel = readModel
         self.csmsURL = csmsURL
         self.version = version
         self.connectorCount = connectorCount
@@ -84,11 +88,18 @@ public final class ControlAPI: Sendable {
         case .health:
             responder.respond(Self.json(200, Health()))
         case .status:
-            run(.station, responder)
+            read("status", responder, or: .station) { [csmsURL, version] snapshot in
+                StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
+            }
         case .connectors:
-            run(.connectors, responder)
+            read("connectors", responder, or: .connectors) { snapshot in
+                ConnectorList(connectors: snapshot.connectors.map(ConnectorResource.init))
+            }
         case .connector(let id):
-            run(.connector(try connectorId(id)), responder)
+            let connector = try connectorId(id)
+            read("connector \(connector)", responder, or: .connector(connector)) { snapshot in
+                snapshot.connectors.first { $0.id == connector }.map(ConnectorResource.init)
+            }
         case .connectorAction(let id, let action):
             let connector = try connectorId(id)
             switch action {
@@ -188,6 +199,18 @@ public final class ControlAPI: Sendable {
             events.subscribe(stream, snapshot: SnapshotResource(snapshot, csmsURL: csmsURL, version: version))
         }
         responder.respondWithStream(status: 200, headers: headers, stream: stream)
+    }
+
+    /// Answers a read from the read model when it can; otherwise (before the first snapshot, or for an
+    /// unknown connector, whose problem the engine words) asks the engine.
+    private func read<Resource: Encodable>(
+        _ key: String, _ responder: HTTPResponder, or command: Command, _ resource: @escaping (EngineSnapshot) -> Resource?
+    ) {
+        guard let body = readModel.body(for: key, { snapshot in resource(snapshot).map(JSONWriter.encode) }) else {
+            run(command, responder)
+            return
+        }
+        responder.respond(HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/json")], body: body))
     }
 
     /// Hands the command to the engine; the answer is written whenever the engine replies.

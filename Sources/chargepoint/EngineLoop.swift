@@ -41,6 +41,9 @@ final class EngineLoop: @unchecked Sendable {
     /// reports); its end is posted back as `.jobFinished`.
     var runJob: @Sendable (Job, EngineSnapshot) -> Void = { _, _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
+    /// Receives a snapshot whenever the observable state changed, once it is on disk.
+    var publishSnapshot: @Sendable (EngineSnapshot) -> Void = { _ in }
+    private var publishedRevision = -1
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
 
@@ -126,6 +129,7 @@ final class EngineLoop: @unchecked Sendable {
 
     private func execute(_ effects: [Effect]) {
         for effect in effects {
+            if case .persist = effect {} else { publishSnapshotIfChanged() }
             switch effect {
             case .persist(let changes):
                 do {
@@ -153,6 +157,15 @@ final class EngineLoop: @unchecked Sendable {
                 runJob(job, engine.snapshot)
             }
         }
+        publishSnapshotIfChanged()
+    }
+
+    /// After the changes are committed and before anything that follows them is answered, so that a
+    /// read from the read model never shows less than an answer already gave.
+    private func publishSnapshotIfChanged() {
+        guard engine.revision != publishedRevision else { return }
+        publishedRevision = engine.revision
+        publishSnapshot(engine.snapshot)
     }
 
     /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification).
@@ -166,6 +179,7 @@ final class EngineLoop: @unchecked Sendable {
             logger.critical("cannot restart the engine: \(error)")
             exit(EXIT_FAILURE)
         }
+        publishedRevision = -1
         logger.notice("rebooted")
         execute(engine.start())
         reconnect()

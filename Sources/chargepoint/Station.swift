@@ -71,6 +71,8 @@ struct Station {
             }
             jobs.run(job, archive: archive)
         }
+        let readModel = ReadModel()
+        loop.publishSnapshot = readModel.publish
         loop.publish = { notification in
             if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
         }
@@ -84,7 +86,7 @@ struct Station {
         }
         let api = ControlAPI(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
-            events: events, telemetry: telemetry, page: page, access: APIAccess(token: options.apiToken),
+            events: events, telemetry: telemetry, page: page, access: APIAccess(token: options.apiToken), readModel: readModel,
             perform: loop.perform)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(

@@ -1,0 +1,44 @@
+import ChargePoint
+import HTTPServer
+import OCPP16
+import Threads
+
+/// The state the engine last published, for answering reads on the HTTP threads: a GET of the status or
+/// of the connectors needs no trip to the engine's thread. The engine loop publishes after every change
+/// that is on disk and before any answer that follows it, so a read never shows less than a reply did.
+///
+/// Bodies that cannot change until the next snapshot (no energy flowing) are encoded once and reused.
+///
+/// `@unchecked Sendable`: `snapshot` and `cachedBodies` are guarded by `lock`.
+public final class ReadModel: @unchecked Sendable {
+    private let lock = Lock()
+    private var snapshot: EngineSnapshot?
+    private var cachedBodies: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    public func publish(_ snapshot: EngineSnapshot) {
+        lock.withLock {
+            self.snapshot = snapshot
+            cachedBodies = [:]
+        }
+    }
+
+    /// The latest snapshot advanced to now; nil before the first one.
+    func current() -> EngineSnapshot? {
+        let snapshot = lock.withLock { self.snapshot }
+        return snapshot?.advanced(to: monotonicUptime())
+    }
+
+    /// The body for `key`, encoded by `encode` from the current snapshot, and kept while it cannot change.
+    func body(for key: String, _ encode: (EngineSnapshot) -> [UInt8]?) -> [UInt8]? {
+        if let cached = lock.withLock({ cachedBodies[key] }) { return cached }
+        guard let snapshot = current(), let body = encode(snapshot) else { return nil }
+        if !snapshot.isChanging {
+            lock.withLock {
+                if self.snapshot?.takenAt == snapshot.takenAt { cachedBodies[key] = body }
+            }
+        }
+        return body
+    }
+}
