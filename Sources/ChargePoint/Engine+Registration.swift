@@ -35,7 +35,7 @@ extension ChargePointEngine {
         switch response.status {
         case .accepted:
             bootRetryAt = nil
-            if response.interval > 0 {
+            if response.interval > 0, response.interval != configuration.integer(.heartbeatInterval) {
                 configuration.set(.heartbeatInterval, .integer(response.interval))
                 configurationChanged(.heartbeatInterval)
             }

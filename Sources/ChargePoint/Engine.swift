@@ -36,6 +36,7 @@ public struct ChargePointEngine: Sendable {
     let startedAt: Duration
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
+    var publications: [Effect] = []
 
     // Link and registration
     var link = LinkState.disconnected
@@ -149,8 +150,11 @@ public struct ChargePointEngine: Sendable {
         let rebooting = resetIsDue()
         if !rebooting { pump() }
         publishChanges()
-        if rebooting { emit(.restart) }
         flushChanges()
+        // Observers hear of a change once it is committed; the reboot comes after everything else.
+        effects += publications
+        publications = []
+        if rebooting { effects.append(.restart) }
         defer { effects = [] }
         return effects
     }
@@ -189,11 +193,19 @@ public struct ChargePointEngine: Sendable {
         pendingChanges.append(change)
     }
 
-    /// Anything that leaves the process waits for the changes made before it to be committed.
+    /// Anything that leaves the process waits for the changes made before it to be committed. Changes
+    /// gather until then, so one input costs one commit (one fsync) however many records it touches.
     mutating func emit(_ effect: Effect) {
-        if case .persist = effect {} else { flushChanges() }
-        if case .publish(let notification) = effect, notification.changesState { revision &+= 1 }
-        effects.append(effect)
+        switch effect {
+        case .publish(let notification):
+            if notification.changesState { revision &+= 1 }
+            publications.append(effect)
+        case .persist:
+            effects.append(effect)
+        case .send, .reply, .setPingInterval, .restart, .start:
+            flushChanges()
+            effects.append(effect)
+        }
     }
 
     mutating func flushChanges() {

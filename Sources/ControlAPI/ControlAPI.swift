@@ -375,11 +375,17 @@ enum Route: Equatable {
     case firmware
 
     init(path: String) throws(Problem) {
-        let raw = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard case let decoded = raw.map({ percentDecoded(String($0)) }), !decoded.contains(nil) else {
-            throw .notFound(path)
+        // Split on bytes and decode only segments with an escape: this runs for every request.
+        var segments: [String] = []
+        for raw in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            let segment = String(decoding: raw, as: UTF8.self)
+            guard raw.contains(UInt8(ascii: "%")) else {
+                segments.append(segment)
+                continue
+            }
+            guard let decoded = percentDecoded(segment) else { throw .notFound(path) }
+            segments.append(decoded)
         }
-        var segments = decoded.compactMap { $0 }
         if segments.first == "" { segments.removeFirst() }
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         switch segments {

@@ -34,8 +34,9 @@ public final class EventHub: @unchecked Sendable {
 
     private let lock = Condition()
     private var lastId: Int
-    /// Events other than frames, rendered; frames are kept raw in `frames` and rendered when needed.
-    private var backlog = Deque<(id: Int, bytes: [UInt8])>()
+    /// Events other than frames; frames are kept raw in `frames`. Both are rendered only when someone
+    /// listens or resumes: with nobody watching, publishing costs an append.
+    private var backlog = Deque<(id: Int, notification: Notification)>()
     private var frames = Deque<RawFrame>()
     /// The newest id that left `backlog` or `frames`: a client that missed it cannot resume.
     private var forgottenThrough: Int
@@ -57,15 +58,14 @@ public final class EventHub: @unchecked Sendable {
     }
 
     public func publish(_ notification: Notification) {
-        guard let (type, body) = render(notification) else { return }
+        if case .rpc = notification { return }
         lock.withLock {
             lastId += 1
-            let bytes = Self.event(id: lastId, type: type, body: body)
-            backlog.append((lastId, bytes))
+            backlog.append((lastId, notification))
             if backlog.count > Self.backlogLimit, let dropped = backlog.popFirst() {
                 forgottenThrough = max(forgottenThrough, dropped.id)
             }
-            write(bytes)
+            if !subscribers.isEmpty, let bytes = event(id: lastId, notification) { write(bytes) }
         }
     }
 
@@ -96,7 +96,9 @@ public final class EventHub: @unchecked Sendable {
     func resume(_ stream: HTTPStream, after lastEventId: Int) -> Bool {
         let resumed = lock.withLock {
             guard lastEventId <= lastId, lastEventId >= forgottenThrough else { return false }
-            var missed = backlog.filter { $0.id > lastEventId }
+            var missed = backlog.filter { $0.id > lastEventId }.compactMap { entry in
+                event(id: entry.id, entry.notification).map { (id: entry.id, bytes: $0) }
+            }
             missed += frames.filter { $0.id > lastEventId }.map { ($0.id, event($0)) }
             for (_, bytes) in missed.sorted(by: { $0.id < $1.id }) { stream.write(bytes) }
             add(stream)
@@ -136,6 +138,10 @@ public final class EventHub: @unchecked Sendable {
         for stream in subscribers.values where !stream.write(bytes) {
             subscribers.removeValue(forKey: ObjectIdentifier(stream))
         }
+    }
+
+    private func event(id: Int, _ notification: Notification) -> [UInt8]? {
+        render(notification).map { Self.event(id: id, type: $0.0, body: $0.1) }
     }
 
     private func event(_ frame: RawFrame) -> [UInt8] {

@@ -93,45 +93,43 @@ public final class Store {
         }
     }
 
+    /// Statements are prepared once and reused (cachedStatement): compiling SQL dominated a commit's cost.
     private static func apply(_ change: StoreChange, _ db: Database) throws {
+        func run(_ sql: String, _ arguments: StatementArguments) throws {
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        }
         switch change {
         case .saveStation(let record):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO station (id, record) VALUES (1, ?)", arguments: [JSONWriter.string(record)])
+            try run("INSERT OR REPLACE INTO station (id, record) VALUES (1, ?)", [JSONWriter.string(record)])
         case .saveConnector(let record):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)",
-                arguments: [record.id, JSONWriter.string(record)])
+            try run("INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)", [record.id, JSONWriter.string(record)])
         case .saveTransaction(let record):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO \"transaction\" (local_id, active, record) VALUES (?, ?, ?)",
-                arguments: [record.localId, record.isActive, JSONWriter.string(record)])
+            try run(
+                "INSERT OR REPLACE INTO \"transaction\" (local_id, active, record) VALUES (?, ?, ?)",
+                [record.localId, record.isActive, JSONWriter.string(record)])
         case .deleteTransaction(let localId):
-            try db.execute(sql: "DELETE FROM \"transaction\" WHERE local_id = ?", arguments: [localId])
+            try run("DELETE FROM \"transaction\" WHERE local_id = ?", [localId])
         case .enqueue(let message), .updateQueued(let message):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO queue (sequence, local_id, record) VALUES (?, ?, ?)",
-                arguments: [message.sequence, message.transactionLocalId, JSONWriter.string(message)])
+            try run(
+                "INSERT OR REPLACE INTO queue (sequence, local_id, record) VALUES (?, ?, ?)",
+                [message.sequence, message.transactionLocalId, JSONWriter.string(message)])
         case .dequeue(let sequence):
-            try db.execute(sql: "DELETE FROM queue WHERE sequence = ?", arguments: [sequence])
+            try run("DELETE FROM queue WHERE sequence = ?", [sequence])
         case .saveConfiguration(let key, let value):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", arguments: [key, value])
+            try run("INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", [key, value])
         case .saveLocalList(let list):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", arguments: [JSONWriter.string(list)])
+            try run("INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", [JSONWriter.string(list)])
         case .saveCacheEntry(let entry):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO authorization_cache (id_tag, record) VALUES (?, ?)",
-                arguments: [entry.idTag.value.lowercased(), JSONWriter.string(entry)])
+            try run(
+                "INSERT OR REPLACE INTO authorization_cache (id_tag, record) VALUES (?, ?)",
+                [entry.idTag.value.lowercased(), JSONWriter.string(entry)])
         case .deleteCacheEntry(let idTag):
-            try db.execute(sql: "DELETE FROM authorization_cache WHERE id_tag = ?", arguments: [idTag.value.lowercased()])
+            try run("DELETE FROM authorization_cache WHERE id_tag = ?", [idTag.value.lowercased()])
         case .clearCache:
-            try db.execute(sql: "DELETE FROM authorization_cache")
+            try run("DELETE FROM authorization_cache", [])
         case .saveChargingProfiles(let profiles):
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)",
-                arguments: [JSONWriter.string(profiles)])
+            try run(
+                "INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [JSONWriter.string(profiles)])
         }
     }
 

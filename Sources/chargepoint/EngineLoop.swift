@@ -129,7 +129,10 @@ final class EngineLoop: @unchecked Sendable {
 
     private func execute(_ effects: [Effect]) {
         for effect in effects {
-            if case .persist = effect {} else { publishSnapshotIfChanged() }
+            switch effect {
+            case .persist: break
+            default: publishSnapshotIfChanged()
+            }
             switch effect {
             case .persist(let changes):
                 do {
