@@ -1,5 +1,5 @@
 import ChargePoint
-import GRDB
+import CSQLite
 import OCPP16
 import SmartCharging
 
@@ -13,143 +13,138 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 ///
 /// Used from the engine's thread only, which is why it needs no locking of its own.
 public final class Store {
-    private let database: DatabaseQueue
+    private let database: SQLiteConnection
     public let path: String
+
+    /// Schema versions, in order; `PRAGMA user_version` says how many are applied.
+    private static let migrations = [
+        """
+        CREATE TABLE configuration (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        CREATE TABLE connector (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE "transaction" (local_id INTEGER PRIMARY KEY NOT NULL, active INTEGER NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE queue (sequence INTEGER PRIMARY KEY NOT NULL, local_id INTEGER NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE authorization_cache (id_tag TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """
+    ]
 
     public init(directory: String) throws(StoreError) {
         path = directory.hasSuffix("/") ? directory + "chargepoint.sqlite" : directory + "/chargepoint.sqlite"
-        do {
-            var configuration = GRDB.Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+        database = try SQLiteConnection(path: path)
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = FULL")
+        let applied = Int(try database.text("PRAGMA user_version") ?? "0") ?? 0
+        for (index, migration) in Self.migrations.enumerated().dropFirst(applied) {
+            try database.transaction { () throws(StoreError) in
+                try database.execute(migration)
+                try database.execute("PRAGMA user_version = \(index + 1)")
             }
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-            }
-            try Self.migrator.migrate(database)
-        } catch {
-            throw StoreError(description: "cannot open the database \(path): \(error)")
         }
-    }
-
-    private static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE configuration (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                    CREATE TABLE connector (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
-                    CREATE TABLE "transaction" (
-                        local_id INTEGER PRIMARY KEY NOT NULL, active INTEGER NOT NULL, record TEXT NOT NULL);
-                    CREATE TABLE queue (
-                        sequence INTEGER PRIMARY KEY NOT NULL, local_id INTEGER NOT NULL, record TEXT NOT NULL);
-                    CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
-                    CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
-                    CREATE TABLE authorization_cache (id_tag TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
-                    CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
-                    """)
-        }
-        return migrator
     }
 
     public func load() throws(StoreError) -> PersistedState {
-        do {
-            return try database.read { db in
-                var state = PersistedState()
-                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM configuration") {
-                    state.configuration[row["key"]] = row["value"] as String
-                }
-                state.station = try Self.records(db, StationRecord.self, sql: "SELECT record FROM station").first ?? StationRecord()
-                state.connectors = try Self.records(db, ConnectorRecord.self, sql: "SELECT record FROM connector ORDER BY id")
-                state.transactions = try Self.records(
-                    db, TransactionRecord.self, sql: "SELECT record FROM \"transaction\" ORDER BY local_id")
-                state.queue = try Self.records(db, QueuedMessage.self, sql: "SELECT record FROM queue ORDER BY sequence")
-                state.localList =
-                    try Self.records(db, LocalAuthorizationList.self, sql: "SELECT record FROM local_list").first
-                    ?? LocalAuthorizationList()
-                state.chargingProfiles =
-                    try Self.records(db, ChargingProfiles.self, sql: "SELECT record FROM charging_profiles").first
-                    ?? ChargingProfiles()
-                state.cache = try Self.records(
-                    db, AuthorizationCache.Entry.self, sql: "SELECT record FROM authorization_cache ORDER BY id_tag")
-                return state
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(description: "cannot read \(path): \(error)")
+        var state = PersistedState()
+        for (key, value) in try database.rows("SELECT key, value FROM configuration", [], { ($0.text(0), $0.text(1)) }) {
+            state.configuration[key] = value
         }
+        state.station = try records(StationRecord.self, "SELECT record FROM station").first ?? StationRecord()
+        state.connectors = try records(ConnectorRecord.self, "SELECT record FROM connector ORDER BY id")
+        state.transactions = try records(TransactionRecord.self, "SELECT record FROM \"transaction\" ORDER BY local_id")
+        state.queue = try records(QueuedMessage.self, "SELECT record FROM queue ORDER BY sequence")
+        state.localList = try records(LocalAuthorizationList.self, "SELECT record FROM local_list").first ?? LocalAuthorizationList()
+        state.chargingProfiles =
+            try records(ChargingProfiles.self, "SELECT record FROM charging_profiles").first ?? ChargingProfiles()
+        state.cache = try records(AuthorizationCache.Entry.self, "SELECT record FROM authorization_cache ORDER BY id_tag")
+        return state
     }
 
-    /// Commits a batch of changes as one SQLite transaction.
+    /// Commits a batch of changes as one SQLite transaction, synced to disk before it returns.
+    ///
+    /// A batch that only removes delivered messages is not synced: in WAL mode it still survives a crash
+    /// of the process (SIGKILL), and only a power cut could bring such a message back, to be sent once more,
+    /// which at-least-once delivery allows. Syncing it would cap an offline backlog's delivery at one
+    /// message per disk flush.
     public func apply(_ changes: [StoreChange]) throws(StoreError) {
+        let onlyDeliveries = changes.allSatisfy { if case .dequeue = $0 { true } else { false } }
         do {
-            try database.write { db in
-                for change in changes { try Self.apply(change, db) }
+            if onlyDeliveries { try database.execute("PRAGMA synchronous = NORMAL") }
+            defer { if onlyDeliveries { try? database.execute("PRAGMA synchronous = FULL") } }
+            try database.transaction { () throws(StoreError) in
+                for change in changes { try apply(change) }
             }
         } catch {
             throw StoreError(description: "cannot write to \(path): \(error)")
         }
     }
 
-    /// Statements are prepared once and reused (cachedStatement): compiling SQL dominated a commit's cost.
-    private static func apply(_ change: StoreChange, _ db: Database) throws {
-        func run(_ sql: String, _ arguments: StatementArguments) throws {
-            try db.cachedStatement(sql: sql).execute(arguments: arguments)
-        }
+    private func apply(_ change: StoreChange) throws(StoreError) {
         switch change {
         case .saveStation(let record):
-            try run("INSERT OR REPLACE INTO station (id, record) VALUES (1, ?)", [JSONWriter.string(record)])
+            try database.run("INSERT OR REPLACE INTO station (id, record) VALUES (1, ?)", [.json(record)])
         case .saveConnector(let record):
-            try run("INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)", [record.id, JSONWriter.string(record)])
+            try database.run("INSERT OR REPLACE INTO connector (id, record) VALUES (?, ?)", [.integer(record.id), .json(record)])
         case .saveTransaction(let record):
-            try run(
+            try database.run(
                 "INSERT OR REPLACE INTO \"transaction\" (local_id, active, record) VALUES (?, ?, ?)",
-                [record.localId, record.isActive, JSONWriter.string(record)])
+                [.integer(record.localId), .integer(record.isActive ? 1 : 0), .json(record)])
         case .deleteTransaction(let localId):
-            try run("DELETE FROM \"transaction\" WHERE local_id = ?", [localId])
+            try database.run("DELETE FROM \"transaction\" WHERE local_id = ?", [.integer(localId)])
         case .enqueue(let message), .updateQueued(let message):
-            try run(
+            try database.run(
                 "INSERT OR REPLACE INTO queue (sequence, local_id, record) VALUES (?, ?, ?)",
-                [message.sequence, message.transactionLocalId, JSONWriter.string(message)])
+                [.integer(message.sequence), .integer(message.transactionLocalId), .json(message)])
         case .dequeue(let sequence):
-            try run("DELETE FROM queue WHERE sequence = ?", [sequence])
+            try database.run("DELETE FROM queue WHERE sequence = ?", [.integer(sequence)])
         case .saveConfiguration(let key, let value):
-            try run("INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", [key, value])
+            try database.run("INSERT OR REPLACE INTO configuration (key, value) VALUES (?, ?)", [.text(key), .text(value)])
         case .saveLocalList(let list):
-            try run("INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", [JSONWriter.string(list)])
+            try database.run("INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", [.json(list)])
         case .saveCacheEntry(let entry):
-            try run(
+            try database.run(
                 "INSERT OR REPLACE INTO authorization_cache (id_tag, record) VALUES (?, ?)",
-                [entry.idTag.value.lowercased(), JSONWriter.string(entry)])
+                [.text(entry.idTag.value.lowercased()), .json(entry)])
         case .deleteCacheEntry(let idTag):
-            try run("DELETE FROM authorization_cache WHERE id_tag = ?", [idTag.value.lowercased()])
+            try database.run("DELETE FROM authorization_cache WHERE id_tag = ?", [.text(idTag.value.lowercased())])
         case .clearCache:
-            try run("DELETE FROM authorization_cache", [])
+            try database.run("DELETE FROM authorization_cache", [])
         case .saveChargingProfiles(let profiles):
-            try run(
-                "INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [JSONWriter.string(profiles)])
+            try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
         }
     }
 
-    /// For tests: a pragma's current value.
-    func pragma(_ name: String) throws -> String? {
-        try database.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
-    }
-
-    /// For tests: raw SQL, e.g. to damage a record.
-    func execute(_ sql: String) throws {
-        try database.write { db in try db.execute(sql: sql) }
-    }
-
-    private static func records<Record: Decodable>(_ db: Database, _ type: Record.Type, sql: String) throws -> [Record] {
-        try String.fetchAll(db, sql: sql).map { text in
+    /// A stored record that no longer decodes stops the start: losing it silently would lose data.
+    private func records<Record: Decodable>(_ type: Record.Type, _ sql: String) throws(StoreError) -> [Record] {
+        var decoded: [Record] = []
+        for text in try database.rows(sql, [], { $0.text(0) }) {
             do {
-                return try StrictJSON.decode(Record.self, from: JSONValue.parse(text))
+                decoded.append(try StrictJSON.decode(Record.self, from: JSONValue.parse(text)))
             } catch {
                 throw StoreError(description: "a stored \(Record.self) cannot be read (\(error)): \(text)")
             }
         }
+        return decoded
+    }
+
+    /// For tests: a pragma's current value.
+    func pragma(_ name: String) throws(StoreError) -> String? {
+        try database.text("PRAGMA \(name)")
+    }
+
+    /// For tests: raw SQL, e.g. to damage a record.
+    func execute(_ sql: String) throws(StoreError) {
+        try database.execute(sql)
+    }
+}
+
+extension SQLiteValue {
+    static func json(_ value: some Encodable) -> SQLiteValue { .text(JSONWriter.string(value)) }
+}
+
+extension OpaquePointer {
+    /// Column `index` of the current row as text ("" for NULL).
+    fileprivate func text(_ index: Int32) -> String {
+        sqlite3_column_text(self, index).map { String(cString: $0) } ?? ""
     }
 }

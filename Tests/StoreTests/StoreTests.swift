@@ -80,3 +80,15 @@ import Testing
         #expect(throws: StoreError.self) { try Store(directory: "/proc/no-such-place") }
     }
 }
+
+@Suite struct StoreDurabilityTests {
+    @Test func onlyDeliveryBatchesSkipTheSyncAndFullSyncComesBack() throws {
+        var template = Array("/tmp/chargepoint-store-XXXXXX".utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        let store = try Store(directory: directory)
+        try store.apply([.enqueue(QueuedMessage(sequence: 1, transactionLocalId: 1, message: .meterValues(connectorId: 1, meterValue: [])))])
+        try store.apply([.dequeue(sequence: 1)])
+        #expect(try store.pragma("synchronous") == "2")
+        #expect(try Store(directory: directory).load().queue.isEmpty)
+    }
+}
