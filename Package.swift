@@ -36,7 +36,13 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "OCPP16", swiftSettings: strict),
+        .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         .target(
             name: "FileTransfer",
@@ -47,7 +53,7 @@ let package = Package(
         .target(
             name: "ChargePoint",
             dependencies: [
-                "OCPP16", "SmartCharging",
+                "OCPP16", "SmartCharging", "Certificates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -89,7 +95,7 @@ let package = Package(
             name: "chargepoint",
             dependencies: [
                 "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem",
-                "FileTransfer",
+                "FileTransfer", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +109,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"], swiftSettings: strict),
         .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer"], swiftSettings: strict),
     ]
 )

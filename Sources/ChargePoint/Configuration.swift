@@ -3,9 +3,12 @@ import OCPP16
 /// The OCPP configuration keys this charge point implements ([CORE] §9). A key is listed only once the
 /// behaviour behind it works: GetConfiguration must not promise what the charge point does not do.
 public enum ConfigurationKey: String, CaseIterable, Sendable {
+    case additionalRootCertificateCheck = "AdditionalRootCertificateCheck"
     case allowOfflineTxForUnknownId = "AllowOfflineTxForUnknownId"
     case authorizationCacheEnabled = "AuthorizationCacheEnabled"
     case authorizeRemoteTxRequests = "AuthorizeRemoteTxRequests"
+    case certificateSignedMaxChainSize = "CertificateSignedMaxChainSize"
+    case certificateStoreMaxLength = "CertificateStoreMaxLength"
     case chargeProfileMaxStackLevel = "ChargeProfileMaxStackLevel"
     case chargingScheduleAllowedChargingRateUnit = "ChargingScheduleAllowedChargingRateUnit"
     case chargingScheduleMaxPeriods = "ChargingScheduleMaxPeriods"
@@ -14,6 +17,7 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case connectorPhaseRotation = "ConnectorPhaseRotation"
     case connectorPhaseRotationMaxLength = "ConnectorPhaseRotationMaxLength"
     case connectorSwitch3to1PhaseSupported = "ConnectorSwitch3to1PhaseSupported"
+    case cpoName = "CpoName"
     case getConfigurationMaxKeys = "GetConfigurationMaxKeys"
     case heartbeatInterval = "HeartbeatInterval"
     case localAuthListEnabled = "LocalAuthListEnabled"
@@ -31,6 +35,7 @@ public enum ConfigurationKey: String, CaseIterable, Sendable {
     case numberOfConnectors = "NumberOfConnectors"
     case reserveConnectorZeroSupported = "ReserveConnectorZeroSupported"
     case resetRetries = "ResetRetries"
+    case securityProfile = "SecurityProfile"
     case sendLocalListMaxLength = "SendLocalListMaxLength"
     case stopTransactionMaxMeterValues = "StopTransactionMaxMeterValues"
     case stopTransactionOnEVSideDisconnect = "StopTransactionOnEVSideDisconnect"
@@ -82,12 +87,15 @@ public enum ConfigurationRefusal: Error, Sendable, Equatable, CustomStringConver
     case unknownKey(String)
     case readOnly(ConfigurationKey)
     case invalidValue(ConfigurationKey, String, expected: String)
+    /// A secret was refused; its value is never repeated.
+    case invalidSecret(String, expected: String)
 
     public var description: String {
         switch self {
         case .unknownKey(let key): "'\(key)' is not a configuration key of this charge point"
         case .readOnly(let key): "\(key.rawValue) is read-only"
         case .invalidValue(let key, let value, let expected): "\(key.rawValue) cannot be '\(value)': expected \(expected)"
+        case .invalidSecret(let name, let expected): "the \(name) was refused: expected \(expected)"
         }
     }
 }
@@ -136,7 +144,8 @@ public struct Configuration: Sendable, Equatable {
             .reserveConnectorZeroSupported, .connectorPhaseRotationMaxLength, .meterValuesAlignedDataMaxLength,
             .stopTransactionMaxMeterValues, .stopTxnAlignedDataMaxLength, .chargeProfileMaxStackLevel,
             .chargingScheduleAllowedChargingRateUnit, .chargingScheduleMaxPeriods, .connectorSwitch3to1PhaseSupported,
-            .maxChargingProfilesInstalled, .supportedFileTransferProtocols:
+            .maxChargingProfilesInstalled, .supportedFileTransferProtocols, .additionalRootCertificateCheck,
+            .certificateSignedMaxChainSize, .certificateStoreMaxLength:
             true
         default:
             false
@@ -205,6 +214,10 @@ public struct Configuration: Sendable, Equatable {
             }
             return .phaseRotation(entries)
         case .text:
+            // CpoName becomes the CSR's organization, which X.520 bounds at 64 characters.
+            if key == .cpoName, text.utf8.count > 64 {
+                throw .invalidValue(key, text, expected: "at most 64 characters")
+            }
             return .text(text)
         }
     }
@@ -213,15 +226,19 @@ public struct Configuration: Sendable, Equatable {
         switch key {
         case .transactionMessageAttempts: 1...100
         case .messageTimeout: 1...3600
+        case .securityProfile: 0...3
         default: 0...Int(Int32.max)
         }
     }
 
     private static func defaultValue(of key: ConfigurationKey, connectorCount: Int) -> ConfigurationValue {
         switch key {
+        case .additionalRootCertificateCheck: .bool(false)
         case .allowOfflineTxForUnknownId: .bool(false)
         case .authorizationCacheEnabled: .bool(true)
         case .authorizeRemoteTxRequests: .bool(false)
+        case .certificateSignedMaxChainSize: .integer(10_000)
+        case .certificateStoreMaxLength: .integer(ChargePointEngine.certificateStoreCapacity)
         case .chargeProfileMaxStackLevel: .integer(10)
         case .chargingScheduleAllowedChargingRateUnit: .text("Current,Power")
         case .chargingScheduleMaxPeriods: .integer(24)
@@ -230,6 +247,7 @@ public struct Configuration: Sendable, Equatable {
         case .connectorPhaseRotation: .phaseRotation((0...connectorCount).map { "\($0).RST" })
         case .connectorPhaseRotationMaxLength: .integer(connectorCount + 1)
         case .connectorSwitch3to1PhaseSupported: .bool(false)
+        case .cpoName: .text("")
         case .getConfigurationMaxKeys: .integer(ConfigurationKey.allCases.count)
         case .heartbeatInterval: .integer(300)
         case .localAuthListEnabled: .bool(true)
@@ -247,6 +265,7 @@ public struct Configuration: Sendable, Equatable {
         case .numberOfConnectors: .integer(connectorCount)
         case .reserveConnectorZeroSupported: .bool(true)
         case .resetRetries: .integer(1)
+        case .securityProfile: .integer(0)
         case .sendLocalListMaxLength: .integer(100)
         case .stopTransactionMaxMeterValues: .integer(ChargePointEngine.stopTransactionDataLimit)
         case .stopTransactionOnEVSideDisconnect: .bool(true)

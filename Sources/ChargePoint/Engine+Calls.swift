@@ -133,6 +133,8 @@ extension ChargePointEngine {
             return StopTransactionRequest(
                 idTag: idTag, meterStop: meterStop, timestamp: timestamp, transactionId: transactionId,
                 reason: reason, transactionData: transactionData)
+        case .securityEvent(let request):
+            return request
         }
     }
 

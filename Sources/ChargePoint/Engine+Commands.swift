@@ -90,11 +90,16 @@ extension ChargePointEngine {
             }
         case .changeConfiguration(let name, let value):
             do {
-                let key = try changeConfiguration(name, to: value)
-                reply(replyID, .configurationEntry(configurationEntry(key)))
+                if let key = try changeConfiguration(name, to: value) {
+                    reply(replyID, .configurationEntry(configurationEntry(key)))
+                } else {
+                    reply(replyID, .configurationEntry(ConfigurationEntry(key: Self.authorizationKeyName, value: nil, readonly: false)))
+                }
             } catch {
                 fail(replyID, .configurationRefused(error))
             }
+        case .securityEvents:
+            reply(replyID, .securityEvents(securityLog))
         case .snapshot:
             reply(replyID, .snapshot(snapshot))
         }

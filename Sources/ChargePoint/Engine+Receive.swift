@@ -70,6 +70,20 @@ extension ChargePointEngine {
             respond(to: messageId, payload, as: RemoteStartTransactionRequest.self) { $0.remoteStart($1) }
         case .remoteStopTransaction:
             respond(to: messageId, payload, as: RemoteStopTransactionRequest.self) { $0.remoteStop($1) }
+        case .installCertificate:
+            respond(to: messageId, payload, as: InstallCertificateRequest.self) { $0.installCertificate($1) }
+        case .deleteCertificate:
+            respond(to: messageId, payload, as: DeleteCertificateRequest.self) { $0.deleteCertificate($1) }
+        case .getInstalledCertificateIds:
+            respond(to: messageId, payload, as: GetInstalledCertificateIdsRequest.self) { $0.getInstalledCertificateIds($1) }
+        case .certificateSigned:
+            respond(to: messageId, payload, as: CertificateSignedRequest.self) { $0.certificateSigned($1) }
+        case .extendedTriggerMessage:
+            respond(to: messageId, payload, as: ExtendedTriggerMessageRequest.self) { $0.extendedTriggerMessage($1) }
+        case .getLog:
+            respond(to: messageId, payload, as: GetLogRequest.self) { $0.getLog($1) }
+        case .signedUpdateFirmware:
+            respond(to: messageId, payload, as: SignedUpdateFirmwareRequest.self) { $0.signedUpdateFirmware($1) }
         default:
             refuse(messageId, action: actionName, .notImplemented, "\(action.rawValue) is not implemented by this charge point")
         }

@@ -6,6 +6,7 @@ extension ChargePointEngine {
         link = .connected
         backlogBelowSequence = nextSequence
         logger.info("link up")
+        securityProfileConnected()
         // A plain reconnect needs no new BootNotification ([J] §5); statuses that changed meanwhile are
         // reported by reportStatusChanges, the pump sends a BootNotification if this boot has none accepted.
         if registration == .accepted { scheduleHeartbeat() }
@@ -15,6 +16,7 @@ extension ChargePointEngine {
         let wasConnected = link == .connected
         link = .disconnected
         if wasConnected { logger.warning("link down: \(reason)") }
+        if !wasConnected { securityProfileConnectFailed() }
         if let call = inFlight {
             inFlight = nil
             callFailed(call, .linkLost)

@@ -127,7 +127,7 @@ extension ChargePointEngine {
                 }
                 transactionDeauthorized(localId: localId)
             }
-        case .meterValues:
+        case .meterValues, .securityEvent:
             dequeue(sequence)
         case .stop(let idTag, _, _, _, _):
             let response = try StrictJSON.decode(StopTransactionResponse.self, from: payload)
@@ -142,6 +142,14 @@ extension ChargePointEngine {
     /// message because the charge point is offline). Retry n waits n × TransactionMessageRetryInterval.
     mutating func transactionMessageFailed(sequence: Int, _ failure: CallFailure) {
         guard failure != .linkLost, var message = transactionQueue[sequence] else { return }
+        if case .securityEvent(let request) = message.message, case .callError(let code, let description) = failure {
+            // A CSMS without the security extension (CitrineOS 1.8 answers InternalError): the event stays
+            // in the security log; retrying would only block the queue.
+            logger.warning(
+                "the central system refused SecurityEventNotification \(request.type.value) (\(code): \(description)); it stays in the security log only")
+            dequeue(sequence)
+            return
+        }
         message.failedAttempts += 1
         let allowed = configuration.integer(.transactionMessageAttempts)
         if message.failedAttempts >= allowed {

@@ -12,11 +12,14 @@ public struct StationSettings: Sendable {
     public var simulatedPowerW: Double
     /// Applied over persisted values at every start: what the operator passes on the command line wins.
     public var configurationOverrides: [(key: String, value: String)]
+    public var security: SecuritySettings
 
     public init(
         identity: String, connectorCount: Int, bootNotification: BootNotificationRequest,
-        simulatedPowerW: Double = 11_000, configurationOverrides: [(key: String, value: String)] = []
+        simulatedPowerW: Double = 11_000, configurationOverrides: [(key: String, value: String)] = [],
+        security: SecuritySettings = SecuritySettings()
     ) {
+        self.security = security
         self.identity = identity
         self.connectorCount = connectorCount
         self.bootNotification = bootNotification
@@ -79,10 +82,21 @@ public struct ChargePointEngine: Sendable {
     /// knows when to take a new snapshot.
     public internal(set) var revision = 0
     var firmwareUpdate: FirmwareUpdate?
-    var diagnosticsUpload: DiagnosticsUpload?
+    var diagnosticsUpload: FileUpload?
+    var logUpload: FileUpload?
     var nextJobId = 0
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
     var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
+
+    // Security
+    var security: SecurityRecord
+    /// The security log, oldest first, at most `securityLogCapacity` entries.
+    var securityLog: [SecurityEvent]
+    var securityProfileTrial: SecurityProfileTrial?
+    /// Link failures already reported since the last successful connect: one event per streak.
+    var reportedLinkFailures: Set<SecurityEventType> = []
+    /// The link must take new credentials once the current input's answers are out (true: reconnect for them).
+    var linkChange: Bool?
 
     static let recentTransactionsKept = 200
     static let bootRetryFallback: Duration = .seconds(30)
@@ -107,6 +121,8 @@ public struct ChargePointEngine: Sendable {
         chargingProfiles = persisted.chargingProfiles
         localList = persisted.localList
         authorizationCache = AuthorizationCache(restoring: persisted.cache)
+        security = persisted.security
+        securityLog = persisted.securityEvents
 
         connectors = (1...max(settings.connectorCount, 1)).map { id in
             let record = persisted.connectors.first { $0.id == id } ?? ConnectorRecord(id: id)
@@ -120,9 +136,14 @@ public struct ChargePointEngine: Sendable {
             let key = try configuration.change(name, to: value)
             persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
         }
+        if settings.security.minimumProfile > configuration.integer(.securityProfile) {
+            configuration.set(.securityProfile, .integer(settings.security.minimumProfile))
+            configurationChanged(.securityProfile)
+        }
         meterPublishAt = now.uptime
         scheduleAlignedSample()
         resumeTransactionsAfterRestart()
+        raiseSecurityEvent(.startupOfTheDevice)
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -131,6 +152,9 @@ public struct ChargePointEngine: Sendable {
         switch input {
         case .linkConnecting:
             link = .connecting
+            if securityProfileTrial?.phase == .switching { securityProfileTrial?.phase = .trying }
+        case .securityFailure(let type, let detail):
+            linkSecurityFailed(type, detail: detail)
         case .linkUp:
             linkUp()
         case .linkDown(let reason):
@@ -147,6 +171,10 @@ public struct ChargePointEngine: Sendable {
         runDueTimers()
         applyChargingLimits()
         reportStatusChanges()
+        if let reconnect = linkChange {
+            linkChange = nil
+            emit(.configureLink(linkSecurity, reconnect: reconnect))
+        }
         let rebooting = resetIsDue()
         if !rebooting { pump() }
         publishChanges()
@@ -202,7 +230,7 @@ public struct ChargePointEngine: Sendable {
             publications.append(effect)
         case .persist:
             effects.append(effect)
-        case .send, .reply, .setPingInterval, .restart, .start:
+        case .send, .reply, .setPingInterval, .restart, .start, .configureLink:
             flushChanges()
             effects.append(effect)
         }

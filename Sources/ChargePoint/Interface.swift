@@ -25,6 +25,8 @@ public enum Input: Sendable {
     case linkConnecting
     case linkUp
     case linkDown(reason: String)
+    /// The connection attempt failed for a security reason (reported before its `linkDown`).
+    case securityFailure(SecurityEventType, detail: String)
     case received(String)
     /// The deadline reported by `nextDeadline` has passed.
     case tick
@@ -42,6 +44,11 @@ public struct Job: Sendable, Equatable {
         case installFirmware(fileName: String)
         /// Build a diagnostics archive named `fileName` and upload it into the directory `url`.
         case uploadDiagnostics(url: String, fileName: String)
+        /// Upload `content` as `fileName` into the directory `url` (GetLog's SecurityLog).
+        case uploadText(url: String, fileName: String, content: String)
+        /// Check that `signature` (SHA-256) over the downloaded firmware `fileName` was made with the key
+        /// of `certificatePEM`.
+        case verifyFirmware(fileName: String, certificatePEM: String, signature: [UInt8])
     }
 
     public var id: Int
@@ -66,6 +73,8 @@ public enum Effect: Sendable, Equatable {
     case restart
     /// Start a job; its end comes back as `Input.jobFinished`.
     case start(Job)
+    /// Connect with these credentials from now on; `reconnect` drops the current connection for it.
+    case configureLink(LinkSecurity, reconnect: Bool)
 }
 
 /// A change worth showing live: what the web page and event-stream clients follow.
@@ -110,7 +119,8 @@ public enum TransactionEvent: String, Sendable, Equatable {
 
 public struct ConfigurationEntry: Sendable, Equatable {
     public var key: String
-    public var value: String
+    /// Nil only for the write-only AuthorizationKey.
+    public var value: String?
     public var readonly: Bool
 }
 
@@ -146,6 +156,7 @@ public enum Command: Sendable, Equatable {
     case configuration
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
+    case securityEvents
     /// Everything an event-stream client needs to start from.
     case snapshot
 }
@@ -169,6 +180,7 @@ public enum CommandResult: Sendable, Equatable {
     case compositeSchedule(connectorId: Int, start: Timestamp, ChargingSchedule)
     case fileTransfers(FileTransfersSnapshot)
     case unlock(UnlockStatus)
+    case securityEvents([SecurityEvent])
     case failed(CommandFailure)
 }
 

@@ -79,11 +79,14 @@ public struct StationRecord: Codable, Sendable, Equatable {
     public var firmwareVersion: CiString<50>?
     /// Installed was not yet reported: the CSMS learns it after the reboot ([CORE] §5.19).
     public var firmwareInstalledUnreported: Bool
+    /// The SignedUpdateFirmware request that installation answered, whose requestId Installed carries.
+    public var firmwareRequestId: Int?
 
     public init(
         operative: Bool = true, reservation: Reservation? = nil, firmwareVersion: CiString<50>? = nil,
-        firmwareInstalledUnreported: Bool = false
+        firmwareInstalledUnreported: Bool = false, firmwareRequestId: Int? = nil
     ) {
+        self.firmwareRequestId = firmwareRequestId
         self.operative = operative
         self.reservation = reservation
         self.firmwareVersion = firmwareVersion
@@ -120,12 +123,15 @@ public enum TransactionMessage: Codable, Sendable, Equatable {
     case start(StartTransactionRequest)
     case meterValues(connectorId: Int, meterValue: [MeterValue])
     case stop(idTag: IdToken?, meterStop: Int, timestamp: Timestamp, reason: Reason?, transactionData: [MeterValue]?)
+    /// Not transaction-related, but delivered with the same guarantee ([SEC] A04); transaction 0.
+    case securityEvent(SecurityEventNotificationRequest)
 
     public var action: Action {
         switch self {
         case .start: .startTransaction
         case .meterValues: .meterValues
         case .stop: .stopTransaction
+        case .securityEvent: .securityEventNotification
         }
     }
 }
@@ -162,6 +168,9 @@ public enum StoreChange: Sendable, Equatable {
     case deleteCacheEntry(IdToken)
     case clearCache
     case saveChargingProfiles(ChargingProfiles)
+    case saveSecurity(SecurityRecord)
+    /// Appended to the security log, which keeps the most recent `ChargePointEngine.securityLogCapacity`.
+    case appendSecurityEvent(SecurityEvent)
 }
 
 /// Everything the store hands back at start-up.
@@ -176,13 +185,19 @@ public struct PersistedState: Sendable, Equatable {
     public var localList: LocalAuthorizationList
     public var cache: [AuthorizationCache.Entry]
     public var chargingProfiles: ChargingProfiles
+    public var security: SecurityRecord
+    /// The security log, oldest first.
+    public var securityEvents: [SecurityEvent]
 
     public init(
         configuration: [String: String] = [:], station: StationRecord = StationRecord(),
         connectors: [ConnectorRecord] = [], transactions: [TransactionRecord] = [], queue: [QueuedMessage] = [],
         localList: LocalAuthorizationList = LocalAuthorizationList(), cache: [AuthorizationCache.Entry] = [],
-        chargingProfiles: ChargingProfiles = ChargingProfiles()
+        chargingProfiles: ChargingProfiles = ChargingProfiles(), security: SecurityRecord = SecurityRecord(),
+        securityEvents: [SecurityEvent] = []
     ) {
+        self.security = security
+        self.securityEvents = securityEvents
         self.chargingProfiles = chargingProfiles
         self.localList = localList
         self.cache = cache

@@ -144,6 +144,8 @@ public final class ControlAPI: Sendable {
             run(.chargingProfiles, responder)
         case .firmware:
             run(.fileTransfers, responder)
+        case .securityEvents:
+            run(.securityEvents, responder)
         case .trigger:
             let body = try Self.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)
@@ -232,6 +234,8 @@ public final class ControlAPI: Sendable {
                 responder.respond(Self.json(status, TransactionResource(snapshot: snapshot)))
             case .transactions(let snapshots):
                 responder.respond(Self.json(200, TransactionList(transactions: snapshots.map(TransactionResource.init))))
+            case .securityEvents(let events):
+                responder.respond(Self.json(200, SecurityEventList(events: events.map(SecurityEventResource.init))))
             case .authorization(let idTag, let info, let source):
                 let resource = AuthorizationResource(
                     idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag,
@@ -373,6 +377,7 @@ enum Route: Equatable {
     case reservations
     case chargingProfiles
     case firmware
+    case securityEvents
 
     init(path: String) throws(Problem) {
         // Split on bytes and decode only segments with an escape: this runs for every request.
@@ -400,6 +405,7 @@ enum Route: Equatable {
         case ["api", "v1", "reservations"]: self = .reservations
         case ["api", "v1", "charging-profiles"]: self = .chargingProfiles
         case ["api", "v1", "firmware"]: self = .firmware
+        case ["api", "v1", "security-events"]: self = .securityEvents
         case ["api", "v1", "transactions"]: self = .transactions
         case ["api", "v1", "configuration"]: self = .configuration
         case ["api", "v1", "messages"]: self = .messages
@@ -424,7 +430,8 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
+            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .securityEvents,
+            .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
@@ -451,6 +458,7 @@ extension Route {
         case .reservations: "/api/v1/reservations"
         case .chargingProfiles: "/api/v1/charging-profiles"
         case .firmware: "/api/v1/firmware"
+        case .securityEvents: "/api/v1/security-events"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

@@ -103,7 +103,7 @@ extension ConfigurationRefusal {
             Problem(404, "configuration-key-not-found", "Not Found", "'\(key)' is not a configuration key of this charge point; GET /api/v1/configuration lists them.")
         case .readOnly:
             Problem(409, "configuration-read-only", "Conflict", "\(self); it cannot be changed.")
-        case .invalidValue:
+        case .invalidValue, .invalidSecret:
             Problem(422, "configuration-invalid-value", "Unprocessable Content", "\(self).")
         }
     }

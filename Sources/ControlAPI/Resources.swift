@@ -123,7 +123,7 @@ struct MeterBody: Decodable {
 
 struct ConfigurationEntryResource: Encodable {
     var key: String
-    var value: String
+    var value: String?
     var readonly: Bool
 
     init(_ entry: ConfigurationEntry) {
@@ -139,7 +139,8 @@ struct ConfigurationList: Encodable {
 
 struct ConfigurationChangeResource: Encodable {
     var key: String
-    var value: String
+    /// Null for the write-only AuthorizationKey.
+    var value: String?
     var readonly: Bool
     /// ChangeConfiguration's answer: every key of this charge point applies at once.
     var status = "Accepted"
@@ -278,4 +279,23 @@ struct FileTransfersResource: Encodable {
         firmware = Firmware(status: snapshot.firmwareStatus, location: snapshot.firmwareLocation)
         diagnostics = Diagnostics(status: snapshot.diagnosticsStatus, fileName: snapshot.diagnosticsFileName)
     }
+}
+
+struct SecurityEventResource: Encodable {
+    var type: String
+    var timestamp: Timestamp
+    var techInfo: String?
+    var critical: Bool
+
+    init(_ event: SecurityEvent) {
+        type = event.type.rawValue
+        timestamp = event.timestamp
+        techInfo = event.techInfo
+        critical = event.type.isCritical
+    }
+}
+
+struct SecurityEventList: Encodable {
+    /// Oldest first.
+    var events: [SecurityEventResource]
 }

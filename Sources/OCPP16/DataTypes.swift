@@ -135,3 +135,21 @@ public struct ChargingProfile: Codable, Sendable, Equatable {
         self.chargingSchedule = chargingSchedule
     }
 }
+
+/// Identifies an installed certificate by its issuer and serial number, as OCSP's CertID does.
+public struct CertificateHashData: Codable, Sendable, Equatable, Hashable {
+    public var hashAlgorithm: HashAlgorithmName
+    public var issuerNameHash: CiString<128>
+    public var issuerKeyHash: CiString<128>
+    public var serialNumber: CiString<40>
+
+    public init(
+        hashAlgorithm: HashAlgorithmName, issuerNameHash: CiString<128>, issuerKeyHash: CiString<128>,
+        serialNumber: CiString<40>
+    ) {
+        self.hashAlgorithm = hashAlgorithm
+        self.issuerNameHash = issuerNameHash
+        self.issuerKeyHash = issuerKeyHash
+        self.serialNumber = serialNumber
+    }
+}

@@ -262,3 +262,96 @@ public enum ClearChargingProfileStatus: String, Codable, Sendable, CaseIterable 
     case accepted = "Accepted"
     case unknown = "Unknown"
 }
+
+// MARK: - Security whitepaper extension
+
+public enum CertificateUse: String, Codable, Sendable, CaseIterable {
+    case centralSystemRootCertificate = "CentralSystemRootCertificate"
+    case manufacturerRootCertificate = "ManufacturerRootCertificate"
+}
+
+public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case failed = "Failed"
+    case rejected = "Rejected"
+}
+
+public enum GenericStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+}
+
+public enum DeleteCertificateStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case failed = "Failed"
+    case notFound = "NotFound"
+}
+
+public enum GetInstalledCertificateStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case notFound = "NotFound"
+}
+
+public enum HashAlgorithmName: String, Codable, Sendable, CaseIterable {
+    case sha256 = "SHA256"
+    case sha384 = "SHA384"
+    case sha512 = "SHA512"
+}
+
+/// ExtendedTriggerMessage's list: FirmwareStatusNotification means SignedFirmwareStatusNotification and
+/// SignChargePointCertificate means SignCertificate.
+public enum ExtendedMessageTrigger: String, Codable, Sendable, CaseIterable {
+    case bootNotification = "BootNotification"
+    case logStatusNotification = "LogStatusNotification"
+    case firmwareStatusNotification = "FirmwareStatusNotification"
+    case heartbeat = "Heartbeat"
+    case meterValues = "MeterValues"
+    case signChargePointCertificate = "SignChargePointCertificate"
+    case statusNotification = "StatusNotification"
+}
+
+public enum LogType: String, Codable, Sendable, CaseIterable {
+    case diagnosticsLog = "DiagnosticsLog"
+    case securityLog = "SecurityLog"
+}
+
+public enum LogStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case acceptedCanceled = "AcceptedCanceled"
+}
+
+public enum UploadLogStatus: String, Codable, Sendable, CaseIterable {
+    case badMessage = "BadMessage"
+    case idle = "Idle"
+    case notSupportedOperation = "NotSupportedOperation"
+    case permissionDenied = "PermissionDenied"
+    case uploaded = "Uploaded"
+    case uploadFailure = "UploadFailure"
+    case uploading = "Uploading"
+}
+
+public enum SignedFirmwareStatus: String, Codable, Sendable, CaseIterable {
+    case downloaded = "Downloaded"
+    case downloadFailed = "DownloadFailed"
+    case downloading = "Downloading"
+    case downloadScheduled = "DownloadScheduled"
+    case downloadPaused = "DownloadPaused"
+    case idle = "Idle"
+    case installationFailed = "InstallationFailed"
+    case installing = "Installing"
+    case installed = "Installed"
+    case installRebooting = "InstallRebooting"
+    case installScheduled = "InstallScheduled"
+    case installVerificationFailed = "InstallVerificationFailed"
+    case invalidSignature = "InvalidSignature"
+    case signatureVerified = "SignatureVerified"
+}
+
+public enum UpdateFirmwareStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case acceptedCanceled = "AcceptedCanceled"
+    case invalidCertificate = "InvalidCertificate"
+    case revokedCertificate = "RevokedCertificate"
+}

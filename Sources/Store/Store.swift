@@ -1,5 +1,6 @@
 import ChargePoint
 import CSQLite
+import Glibc
 import OCPP16
 import SmartCharging
 
@@ -27,12 +28,19 @@ public final class Store {
         CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         CREATE TABLE authorization_cache (id_tag TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
         """
+        CREATE TABLE security (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE security_event (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String) throws(StoreError) {
         path = directory.hasSuffix("/") ? directory + "chargepoint.sqlite" : directory + "/chargepoint.sqlite"
         database = try SQLiteConnection(path: path)
+        // It holds the AuthorizationKey and the charge point's private key: owner only (SQLite gives the
+        // -wal and -shm files the same mode).
+        chmod(path, 0o600)
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = FULL")
         let applied = Int(try database.text("PRAGMA user_version") ?? "0") ?? 0
@@ -57,6 +65,8 @@ public final class Store {
         state.chargingProfiles =
             try records(ChargingProfiles.self, "SELECT record FROM charging_profiles").first ?? ChargingProfiles()
         state.cache = try records(AuthorizationCache.Entry.self, "SELECT record FROM authorization_cache ORDER BY id_tag")
+        state.security = try records(SecurityRecord.self, "SELECT record FROM security").first ?? SecurityRecord()
+        state.securityEvents = try records(SecurityEvent.self, "SELECT record FROM security_event ORDER BY id")
         return state
     }
 
@@ -111,6 +121,13 @@ public final class Store {
             try database.run("DELETE FROM authorization_cache", [])
         case .saveChargingProfiles(let profiles):
             try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
+        case .saveSecurity(let record):
+            try database.run("INSERT OR REPLACE INTO security (id, record) VALUES (1, ?)", [.json(record)])
+        case .appendSecurityEvent(let event):
+            try database.run("INSERT INTO security_event (record) VALUES (?)", [.json(event)])
+            try database.run(
+                "DELETE FROM security_event WHERE id <= (SELECT max(id) FROM security_event) - ?",
+                [.integer(ChargePointEngine.securityLogCapacity)])
         }
     }
 

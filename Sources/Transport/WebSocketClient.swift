@@ -22,6 +22,8 @@ public struct WebSocketClientConfiguration: Sendable {
     public var maximumMessageSize: Int
     /// TCP connect + TLS + websocket upgrade must complete within this many seconds.
     public var connectTimeoutSeconds: Int
+    /// Credentials and trust; `WebSocketClient.update(security:)` changes them for the next connection.
+    public var security: WebSocketSecurity
 
     public init(
         url: String,
@@ -29,7 +31,8 @@ public struct WebSocketClientConfiguration: Sendable {
         pingInterval: Int = 0,
         backoff: Backoff = Backoff(),
         maximumMessageSize: Int = 1 << 20,
-        connectTimeoutSeconds: Int = 10
+        connectTimeoutSeconds: Int = 10,
+        security: WebSocketSecurity = .none
     ) {
         self.url = url
         self.subprotocol = subprotocol
@@ -37,6 +40,7 @@ public struct WebSocketClientConfiguration: Sendable {
         self.backoff = backoff
         self.maximumMessageSize = maximumMessageSize
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.security = security
     }
 }
 
@@ -46,6 +50,8 @@ public enum WebSocketEvent: Sendable, Equatable {
     /// Handshake done and the subprotocol was confirmed; `send(_:on:)` now accepts this id.
     case connected(connection: UInt64)
     case received(connection: UInt64, text: String)
+    /// The attempt failed for a security reason; its `disconnected` follows.
+    case securityFailure(connection: UInt64, LinkSecurityFailure, detail: String)
     /// Exactly once per `connecting`. `reconnectIn` is nil only when we were asked to stop.
     case disconnected(connection: UInt64, reason: String, reconnectIn: Duration?)
 }
@@ -55,7 +61,7 @@ public enum WebSocketEvent: Sendable, Equatable {
 /// Threading: all lws calls happen on the service thread, except `lws_cancel_service`,
 /// which other threads call (under `lock`) to wake it. `onEvent` is invoked on the
 /// service thread, one event at a time and in order; it must not block. It may call
-/// `send`, `setPingInterval`, `reconnect` and `stop` (from there `stop()` does not wait).
+/// `send`, `setPingInterval`, `update(security:)`, `reconnect` and `stop` (from there `stop()` does not wait).
 ///
 /// Lifetime: the service thread keeps the client alive until `stop()` completes; a client
 /// that is started and never stopped lives (and reconnects) for the rest of the process.
@@ -89,6 +95,9 @@ public final class WebSocketClient: @unchecked Sendable {
         var reconnectRequested = false
         var pingInterval: Int
         var pingIntervalChanged = false
+        var security: WebSocketSecurity
+        /// `security` differs from what the lws context was built with: rebuild it before the next attempt.
+        var securityChanged = false
         /// The lws context while it exists; `lws_cancel_service` is only called on it under `lock`.
         var context: OpaquePointer?
         /// The connection `send` accepts messages for (nil while not connected).
@@ -143,6 +152,7 @@ public final class WebSocketClient: @unchecked Sendable {
         var rx: [UInt8] = []
         var rxBinary = false
         var rxInProgress = false
+        var securityFailure: (LinkSecurityFailure, String)?
 
         init(id: UInt64) { self.id = id }
 
@@ -160,6 +170,11 @@ public final class WebSocketClient: @unchecked Sendable {
     private var attemptsSinceConnected = 0
     private var stopping = false
     private var exitLoop = false
+    /// Leave the service loop to rebuild the context with new security settings.
+    private var rebuildContext = false
+    /// The security the current context was built with.
+    private var activeSecurity: WebSocketSecurity
+    private var secure: Bool { endpoint.secure || activeSecurity.requireTLS }
     private var pingInterval: Int
     private var random = SystemRandomNumberGenerator()
 
@@ -196,8 +211,9 @@ public final class WebSocketClient: @unchecked Sendable {
         self.logger = logger
         self.onEvent = onEvent
         let pingInterval = WebSocketClient.clampPingInterval(configuration.pingInterval)
-        self.shared = Shared(pingInterval: pingInterval)
+        self.shared = Shared(pingInterval: pingInterval, security: configuration.security)
         self.pingInterval = pingInterval
+        self.activeSecurity = configuration.security
 
         cHost = strdup(endpoint.host)
         cHostHeader = strdup(endpoint.hostHeader)
@@ -320,6 +336,16 @@ public final class WebSocketClient: @unchecked Sendable {
         }
     }
 
+    /// New credentials or trust for the connections to come; the current one is kept (call `reconnect()`
+    /// to switch at once). The lws context is rebuilt before the next attempt.
+    public func update(security: WebSocketSecurity) {
+        lock.withLock {
+            guard security != shared.security else { return }
+            shared.security = security
+            shared.securityChanged = true
+        }
+    }
+
     /// Closes the current connection (close code 1000) and connects again at once.
     public func reconnect() {
         lock.withLock {
@@ -363,17 +389,9 @@ public final class WebSocketClient: @unchecked Sendable {
     private func serviceThreadMain() {
         LWSLogRouter.shared.install(logger)
 
-        var createdContext: OpaquePointer?
-        while createdContext == nil {
-            if lock.withLock({ shared.stopRequested }) { break }
-            createdContext = createContext()
-            if createdContext == nil {
-                waitAfterContextFailure()
-            }
-        }
-
-        if let ctx = createdContext {
+        while let ctx = createContextRetrying() {
             context = ctx
+            rebuildContext = false
             let stopNow: Bool = lock.withLock {
                 shared.context = ctx
                 return shared.stopRequested
@@ -383,7 +401,7 @@ public final class WebSocketClient: @unchecked Sendable {
             } else {
                 scheduleReconnect(afterMicros: 0)
             }
-            while !exitLoop {
+            while !exitLoop && !rebuildContext {
                 if lws_service(ctx, 0) < 0 {
                     logger.error("websocket: lws_service failed; shutting the client down")
                     stopping = true
@@ -394,13 +412,15 @@ public final class WebSocketClient: @unchecked Sendable {
                 cancel(sul)
             }
             lock.withLock { shared.context = nil }
-            stopping = true
+            let rebuilding = rebuildContext && !exitLoop && !stopping
+            if !rebuilding { stopping = true }
             lws_context_destroy(ctx)     // may still deliver WSI_DESTROY → finishAttempt
             context = nil
             if let attempt = current {
                 attempt.note("client stopped")
                 finishAttempt(attempt)
             }
+            if !rebuilding { break }
         }
 
         lock.withLock {
@@ -412,6 +432,20 @@ public final class WebSocketClient: @unchecked Sendable {
         logger.debug("websocket: service thread finished")
     }
 
+    /// A context with the latest security settings, retried with backoff; nil once a stop is requested.
+    private func createContextRetrying() -> OpaquePointer? {
+        while true {
+            let stop: Bool = lock.withLock {
+                activeSecurity = shared.security
+                shared.securityChanged = false
+                return shared.stopRequested
+            }
+            if stop { return nil }
+            if let created = createContext() { return created }
+            waitAfterContextFailure()
+        }
+    }
+
     private func createContext() -> OpaquePointer? {
         var info = lws_context_creation_info()
         info.port = CONTEXT_PORT_NO_LISTEN
@@ -419,9 +453,12 @@ public final class WebSocketClient: @unchecked Sendable {
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.gid = -1
         info.uid = -1
-        // TLS global init only for wss: it costs a few MB of RSS. For TLS material
-        // (CA file, client certificate) set the client_ssl_* fields here later.
-        info.options = endpoint.secure ? UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) : 0
+        // TLS global init only for wss: it costs a few MB of RSS. Our own trust anchors replace the
+        // system's; they and the client certificate are loaded in LOAD_EXTRA_CLIENT_VERIFY_CERTS.
+        info.options = secure ? UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) : 0
+        if secure, activeSecurity.trustedCertificatesPEM != nil {
+            info.options |= UInt64(LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS)
+        }
         info.fd_limit_per_thread = WebSocketClient.fdLimitPerThread
         // Our connect deadline (connectTimeoutSeconds) fires first; lws's stage timeouts are a backstop.
         info.connect_timeout_secs = UInt32(configuration.connectTimeoutSeconds)
@@ -484,6 +521,11 @@ public final class WebSocketClient: @unchecked Sendable {
 
     func reconnectTimerFired() {
         guard !stopping, current == nil, let context else { return }
+        if lock.withLock({ shared.securityChanged }) {
+            rebuildContext = true      // the loop rebuilds the context, then reconnects at once
+            lws_cancel_service(context)
+            return
+        }
         lastConnectionID += 1
         let attempt = Attempt(id: lastConnectionID)
         current = attempt
@@ -500,7 +542,7 @@ public final class WebSocketClient: @unchecked Sendable {
         info.protocol = UnsafePointer(cSubprotocol)
         info.local_protocol_name = UnsafePointer(cSubprotocol)
         info.ietf_version_or_minus_one = -1
-        info.ssl_connection = endpoint.secure ? Int32(LCCSCF_USE_SSL.rawValue) : 0
+        info.ssl_connection = secure ? Int32(LCCSCF_USE_SSL.rawValue) : 0
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
         info.opaque_user_data = UnsafeMutableRawPointer(bitPattern: UInt(attempt.id))
         info.pwsi = wsiSlot
@@ -560,6 +602,9 @@ public final class WebSocketClient: @unchecked Sendable {
             logger.info("websocket \(attempt.id) disconnected: \(reason); reconnecting in \(delay)")
         } else {
             logger.info("websocket \(attempt.id) disconnected: \(reason)")
+        }
+        if let (failure, detail) = attempt.securityFailure {
+            emit(.securityFailure(connection: attempt.id, failure, detail: detail))
         }
         emit(.disconnected(connection: attempt.id, reason: reason, reconnectIn: reconnectIn))
 
@@ -715,6 +760,22 @@ public final class WebSocketClient: @unchecked Sendable {
             processCommands()
             return 0
 
+        case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+            // `user` is the client SSL_CTX of the context being built.
+            return loadTLSMaterial(into: OpaquePointer(user))
+
+        case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+            guard let header = activeSecurity.authorizationHeader, let input else { return 0 }
+            let cursor = input.assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self)
+            guard let start = cursor.pointee else { return -1 }
+            let added = header.withCString { value in
+                value.withMemoryRebound(to: UInt8.self, capacity: header.utf8.count) { bytes in
+                    lws_add_http_header_by_token(
+                        wsi, WSI_TOKEN_HTTP_AUTHORIZATION, bytes, Int32(header.utf8.count), cursor, start + length)
+                }
+            }
+            return added == 0 ? 0 : -1
+
         case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
             // lws accepts a reply without Sec-WebSocket-Protocol; the headers are only readable here.
             guard let attempt = attempt(for: wsi) else { return -1 }
@@ -740,7 +801,7 @@ public final class WebSocketClient: @unchecked Sendable {
             attempt.lastPingMicros = now
             lock.withLock { shared.openConnection = attempt.id }
             scheduleKeepalive()
-            logger.info("websocket \(attempt.id) connected to \(endpoint)")
+            logger.info("websocket \(attempt.id) connected to \(endpoint)\(secure && !endpoint.secure ? " over TLS" : "")")
             emit(.connected(connection: attempt.id))
             if current === attempt, !attempt.closing, lock.withLock({ shared.hasOutbox }) {
                 lws_callback_on_writable(wsi)
@@ -782,11 +843,18 @@ public final class WebSocketClient: @unchecked Sendable {
                         : String(cString: input.assumingMemoryBound(to: CChar.self))
                     if !text.isEmpty { message = text }
                 }
-                if message.contains("SSL"), let detail = LWSLogRouter.shared.recentError(withinMicros: 1_000_000) {
+                var tlsError: String?
+                if message.contains("SSL") || message.contains("read failed") || message.contains("tls"),
+                    let detail = LWSLogRouter.shared.recentError(withinMicros: 1_000_000)
+                {
+                    tlsError = detail
                     message += " (\(detail))"
                 }
                 let status = lws_http_client_http_response(wsi)
                 if status > 0 && status != 101 { message += " (HTTP \(status))" }
+                if let failure = LinkSecurityFailure.classify(httpStatus: Int(status), tlsError: tlsError ?? message) {
+                    attempt.securityFailure = (failure, message)
+                }
                 attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
             }
             return 0
@@ -803,6 +871,27 @@ public final class WebSocketClient: @unchecked Sendable {
         default:
             return lws_callback_http_dummy(wsi, reason, user, input, length)
         }
+    }
+
+    /// Trust anchors (a bundle) and the client certificate for the SSL_CTX lws is building; a failure
+    /// fails the context, which is retried with backoff.
+    private func loadTLSMaterial(into sslContext: OpaquePointer?) -> Int32 {
+        guard let sslContext else { return 0 }
+        let security = activeSecurity
+        var error = [CChar](repeating: 0, count: 256)
+        let result = withOptionalCString(security.trustedCertificatesPEM) { trusted in
+            withOptionalCString(security.clientKeyPEM == nil ? nil : security.clientCertificateChainPEM) { chain in
+                withOptionalCString(security.clientKeyPEM) { key in
+                    cp_tls_configure_client(sslContext, trusted, chain, key, &error, error.count)
+                }
+            }
+        }
+        if result != 0 {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            logger.error("websocket: TLS settings refused: \(reason)")
+            return -1
+        }
+        return 0
     }
 
     private func headerValue(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
@@ -891,4 +980,9 @@ public final class WebSocketClient: @unchecked Sendable {
         if more || attempt.pingPending || attempt.closing { lws_callback_on_writable(wsi) }
         return 0
     }
+}
+
+private func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
 }

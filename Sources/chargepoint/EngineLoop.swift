@@ -37,6 +37,8 @@ final class EngineLoop: @unchecked Sendable {
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var reconnect: @Sendable () -> Void = {}
+    /// New credentials for the CSMS link; `true` asks for a reconnect with them now.
+    var configureLink: @Sendable (LinkSecurity, Bool) -> Void = { _, _ in }
     /// Starts a job off this thread, given the engine's state at that moment (what a diagnostics archive
     /// reports); its end is posted back as `.jobFinished`.
     var runJob: @Sendable (Job, EngineSnapshot) -> Void = { _, _ in }
@@ -56,6 +58,9 @@ final class EngineLoop: @unchecked Sendable {
 
     /// The configuration the engine started with (the transport's ping interval needs it first).
     var initialConfiguration: Configuration { engine.configuration }
+
+    /// The link's first credentials, and what keeps it from connecting at all.
+    var initialLinkSecurity: (settings: LinkSecurity, problem: String?) { (engine.linkSecurity, engine.linkSecurityProblem) }
 
     // MARK: - Any thread
 
@@ -158,6 +163,8 @@ final class EngineLoop: @unchecked Sendable {
                 restart()
             case .start(let job):
                 runJob(job, engine.snapshot)
+            case .configureLink(let security, let reconnect):
+                configureLink(security, reconnect)
             }
         }
         publishSnapshotIfChanged()
@@ -185,6 +192,7 @@ final class EngineLoop: @unchecked Sendable {
         publishedRevision = -1
         logger.notice("rebooted")
         execute(engine.start())
+        configureLink(engine.linkSecurity, false)
         reconnect()
     }
 }

@@ -1,3 +1,4 @@
+import Certificates
 import ChargePoint
 import FileTransfer
 import Glibc
@@ -37,15 +38,37 @@ struct JobRunner: Sendable {
         case .installFirmware(let fileName):
             return install(dataDirectory + "/firmware/" + fileName, fileName: fileName)
         case .uploadDiagnostics(let url, let fileName):
-            guard let folder = folder("diagnostics") else { return .failed(reason: "cannot create the diagnostics folder") }
-            let path = folder + "/" + fileName
-            guard write(archive ?? [], to: path) else { return .failed(reason: "cannot write \(path)") }
-            do {
-                try FileTransfer.upload(file: path, to: url, as: fileName)
-                return .succeeded(detail: nil)
-            } catch {
-                return .failed(reason: error.description)
+            return upload(archive ?? [], as: fileName, to: url)
+        case .uploadText(let url, let fileName, let content):
+            return upload(Array(content.utf8), as: fileName, to: url)
+        case .verifyFirmware(let fileName, let certificatePEM, let signature):
+            return verify(dataDirectory + "/firmware/" + fileName, signature: signature, certificatePEM: certificatePEM)
+        }
+    }
+
+    /// Keeps a copy in the diagnostics folder (what was sent, for the operator) and uploads it.
+    private func upload(_ bytes: [UInt8], as fileName: String, to url: String) -> JobOutcome {
+        guard let folder = folder("diagnostics") else { return .failed(reason: "cannot create the diagnostics folder") }
+        let path = folder + "/" + fileName
+        guard write(bytes, to: path) else { return .failed(reason: "cannot write \(path)") }
+        do {
+            try FileTransfer.upload(file: path, to: url, as: fileName)
+            return .succeeded(detail: nil)
+        } catch {
+            return .failed(reason: error.description)
+        }
+    }
+
+    /// The firmware file against its signature, streamed (images are large).
+    private func verify(_ path: String, signature: [UInt8], certificatePEM: String) -> JobOutcome {
+        do {
+            guard let certificate = try Certificate.parseChain(pem: certificatePEM).first else {
+                return .failed(reason: "no signing certificate")
             }
+            return try SignatureCheck.verifyFile(at: path, signature: signature, certificate: certificate)
+                ? .succeeded(detail: nil) : .failed(reason: "the signature does not match the firmware file")
+        } catch {
+            return .failed(reason: "\(error)")
         }
     }
 

@@ -21,10 +21,19 @@ struct Serve: ParsableCommand {
               chargepoint serve --ocpp-config MeterValueSampleInterval=10 --ocpp-config HeartbeatInterval=60
               chargepoint serve --http 0.0.0.0:8080 --api-token-file api-token
               chargepoint serve --api-cert cert.pem --api-key key.pem
+              chargepoint serve --csms wss://csms.example:8443/ocpp --security-profile 2 --auth-key-file auth-key --ca-file csms-ca.pem
+              chargepoint serve --csms wss://csms.example:8443/ocpp --security-profile 3 --ca-file csms-ca.pem \
+                  --client-cert cp.pem --client-key cp-key.pem
 
             The REST API listens on 127.0.0.1 by default. To listen on any other address it needs a token \
             (--api-token-file or CP_API_TOKEN; --api-token shows it to everyone who can list processes): \
             every request but GET /healthz then needs the header Authorization: Bearer <token>.
+
+            OCPP security profiles: 0 plain; 1 Basic auth (user = --id, password = the AuthorizationKey); 2 Basic \
+            auth over TLS (wss, server certificate checked against --ca-file and the installed \
+            CentralSystemRootCertificates, or the system CAs without either); 3 TLS with a client certificate. \
+            Profiles 2 and 3 connect with wss:// to the host, port and path of --csms. The CSMS can raise the \
+            profile and set a new key with ChangeConfiguration; those values are kept in the data folder and win.
             """
     )
 
@@ -53,6 +62,24 @@ struct Serve: ParsableCommand {
 
     @Option(help: "The unencrypted PEM private key of --api-cert [CP_API_KEY].")
     var apiKey: String?
+
+    @Option(help: "The lowest OCPP security profile, 0 to 3; one the CSMS raised it to wins [CP_SECURITY_PROFILE].")
+    var securityProfile: Int?
+
+    @Option(help: "A file holding the AuthorizationKey, the Basic-auth password of profiles 1 and 2 [CP_AUTH_KEY_FILE, or the key itself in CP_AUTH_KEY].")
+    var authKeyFile: String?
+
+    @Option(help: "How the AuthorizationKey becomes the password: text (sent as written, 16-40 characters) or hex (32-40 hex digits, sent decoded) [CP_AUTH_KEY_ENCODING].")
+    var authKeyEncoding: String?
+
+    @Option(help: "PEM certificates trusted for the central system's TLS certificate [CP_CA_FILE].")
+    var caFile: String?
+
+    @Option(help: "The charge point's PEM certificate (chain) for security profile 3 [CP_CLIENT_CERT].")
+    var clientCert: String?
+
+    @Option(help: "The unencrypted PEM private key of --client-cert [CP_CLIENT_KEY].")
+    var clientKey: String?
 
     @Option(help: "The folder that keeps transactions, queued messages and configuration [CP_DATA_DIR].")
     var dataDir: String?
@@ -117,6 +144,7 @@ struct ServeOptions {
     var webRoot: String?
     var firmwareInstallCommand: String?
     var configurationOverrides: [(key: String, value: String)]
+    var security: SecuritySettings
 
     init(_ serve: Serve, environment: [String: String]) throws {
         func resolve(_ flag: String?, _ variable: String, default fallback: String) -> String {
@@ -149,6 +177,7 @@ struct ServeOptions {
                     + "or listen on 127.0.0.1 only (--http 127.0.0.1:\(httpPort)).")
         }
         apiTLS = try Self.apiTLS(serve, environment)
+        security = try Self.security(serve, environment)
         dataDirectory = resolve(serve.dataDir, "CP_DATA_DIR", default: "./data")
 
         func field<let n: Int>(_ value: String, _ flag: String) throws -> CiString<n> {
@@ -201,8 +230,7 @@ struct ServeOptions {
             guard let contents = readFile(file) else {
                 throw ValidationError("--api-token-file \(file): cannot read it: \(String(cString: strerror(errno))).")
             }
-            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
-            token = Array(contents.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+            token = trimmingSpace(contents)
         }
         guard !token.isEmpty else {
             throw ValidationError("The API token is empty\(file.map { " (in \($0))" } ?? ""); use a long random one, e.g. `openssl rand -hex 32`.")
@@ -222,22 +250,67 @@ struct ServeOptions {
         guard let certificate, let key else {
             throw ValidationError("HTTPS needs both --api-cert (CP_API_CERT) and --api-key (CP_API_KEY): give \(certificate == nil ? "--api-cert" : "--api-key") too, or neither for plain HTTP.")
         }
-        func pem(_ path: String, _ flag: String, _ what: String) throws -> String {
-            guard let bytes = readFile(path) else {
-                throw ValidationError("\(flag) \(path): cannot read it: \(String(cString: strerror(errno))).")
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
-            guard text.contains("-----BEGIN "), !bytes.contains(0) else {
-                throw ValidationError("\(flag) \(path) is not a PEM file; it must hold the \(what) as text starting with -----BEGIN.")
-            }
-            return text
-        }
         let certificateText = try pem(certificate, "--api-cert", "certificate")
         let keyText = try pem(key, "--api-key", "private key")
         guard !keyText.contains("ENCRYPTED") else {
             throw ValidationError("--api-key \(key) is encrypted; give the key without a passphrase (e.g. `openssl pkey -in \(key) -out plain.pem`) and protect the file instead.")
         }
         return TLSCredentials(certificatePEM: certificateText, keyPEM: keyText)
+    }
+
+    /// The CSMS-link security settings; files are read here so that a mistake stops the start with its name.
+    static func security(_ serve: Serve, _ environment: [String: String]) throws -> SecuritySettings {
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let profileText = serve.securityProfile.map(String.init) ?? variable("CP_SECURITY_PROFILE") ?? "0"
+        guard let profile = Int(profileText), (0...3).contains(profile) else {
+            throw ValidationError("--security-profile must be 0, 1, 2 or 3, not '\(profileText)'.")
+        }
+        let encodingText = serve.authKeyEncoding ?? variable("CP_AUTH_KEY_ENCODING") ?? "text"
+        guard let encoding = AuthorizationKeyEncoding(rawValue: encodingText) else {
+            throw ValidationError("--auth-key-encoding must be text or hex, not '\(encodingText)'.")
+        }
+        var key = variable("CP_AUTH_KEY")
+        if let file = serve.authKeyFile ?? variable("CP_AUTH_KEY_FILE") {
+            guard let bytes = readFile(file) else {
+                throw ValidationError("--auth-key-file \(file): cannot read it: \(String(cString: strerror(errno))).")
+            }
+            key = String(decoding: trimmingSpace(bytes), as: UTF8.self)
+        }
+        if let key, encoding.password(for: key) == nil {
+            throw ValidationError("The AuthorizationKey is not valid for --auth-key-encoding \(encoding.rawValue): it must be \(encoding.requirement).")
+        }
+        let trusted = try (serve.caFile ?? variable("CP_CA_FILE")).map { try pem($0, "--ca-file", "CA certificates") }
+        let certificate = serve.clientCert ?? variable("CP_CLIENT_CERT")
+        let clientKey = serve.clientKey ?? variable("CP_CLIENT_KEY")
+        guard (certificate == nil) == (clientKey == nil) else {
+            throw ValidationError("A client certificate needs both --client-cert (CP_CLIENT_CERT) and --client-key (CP_CLIENT_KEY).")
+        }
+        let chainText = try certificate.map { try pem($0, "--client-cert", "certificate") }
+        let keyText = try clientKey.map { try pem($0, "--client-key", "private key") }
+        if let keyText, let clientKey, keyText.contains("ENCRYPTED") {
+            throw ValidationError("--client-key \(clientKey) is encrypted; give the key without a passphrase and protect the file instead.")
+        }
+        return SecuritySettings(
+            minimumProfile: profile, authorizationKey: key, keyEncoding: encoding, trustedCertificatesPEM: trusted,
+            clientCertificateChainPEM: chainText, clientKeyPEM: keyText)
+    }
+
+    /// A secret file's content without surrounding whitespace (a trailing newline is what editors add).
+    private static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        return Array(bytes.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+
+    /// A readable PEM file's text.
+    static func pem(_ path: String, _ flag: String, _ what: String) throws -> String {
+        guard let bytes = readFile(path) else {
+            throw ValidationError("\(flag) \(path): cannot read it: \(String(cString: strerror(errno))).")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.contains("-----BEGIN "), !bytes.contains(0) else {
+            throw ValidationError("\(flag) \(path) is not a PEM file; it must hold the \(what) as text starting with -----BEGIN.")
+        }
+        return text
     }
 
     /// The whole file, nil (errno set) if it cannot be read.

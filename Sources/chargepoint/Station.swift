@@ -24,7 +24,8 @@ struct Station {
         let store = try Store(directory: options.dataDirectory)
         let settings = StationSettings(
             identity: options.identity, connectorCount: options.connectorCount,
-            bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides)
+            bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides,
+            security: options.security)
         let loop: EngineLoop
         do {
             loop = try EngineLoop(store: store, logger: logger) {
@@ -36,11 +37,16 @@ struct Station {
         } catch let refusal as ConfigurationRefusal {
             throw ValidationError("--ocpp-config: \(refusal)")
         }
+        if let problem = loop.initialLinkSecurity.problem {
+            throw ValidationError("cannot connect to the central system: \(problem).")
+        }
         let telemetry = Telemetry()
+        let identity = options.identity
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: "ocpp1.6",
-                pingInterval: loop.initialConfiguration.integer(.webSocketPingInterval)),
+                pingInterval: loop.initialConfiguration.integer(.webSocketPingInterval),
+                security: WebSocketSecurity(loop.initialLinkSecurity.settings, identity: identity)),
             logger: Logger(label: "chargepoint.websocket")
         ) { event in
             switch event {
@@ -51,6 +57,8 @@ struct Station {
                 loop.post(.connected(connection: connection))
             case .received(_, let text):
                 loop.post(.input(.received(text)))
+            case .securityFailure(_, let failure, let detail):
+                loop.post(.input(.securityFailure(SecurityEventType(failure), detail: detail)))
             case .disconnected(_, let reason, _):
                 loop.post(.input(.linkDown(reason: reason)))
             }
@@ -59,6 +67,11 @@ struct Station {
         loop.send = { text, connection in client.send(text, on: connection) }
         loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         loop.reconnect = { client.reconnect() }
+        loop.configureLink = { security, reconnect in
+            logger.notice("central system link: \(security)")
+            client.update(security: WebSocketSecurity(security, identity: identity))
+            if reconnect { client.reconnect() }
+        }
         let jobs = JobRunner(
             dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
             finished: { id, outcome in loop.post(.input(.jobFinished(id: id, outcome))) })
@@ -134,5 +147,28 @@ struct Station {
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
         }
         return true
+    }
+}
+
+extension WebSocketSecurity {
+    /// The transport's view of a security profile's credentials: Basic auth as the identity.
+    init(_ link: LinkSecurity, identity: String) {
+        self.init(
+            basicAuth: link.basicAuthPassword.map { BasicCredentials(user: identity, password: $0) },
+            requireTLS: link.profile >= 2, trustedCertificatesPEM: link.trustedCertificatesPEM,
+            clientCertificateChainPEM: link.clientCertificateChainPEM, clientKeyPEM: link.clientKeyPEM)
+    }
+}
+
+extension SecurityEventType {
+    /// The security event a refused connection raises.
+    init(_ failure: LinkSecurityFailure) {
+        self =
+            switch failure {
+            case .credentialsRejected: .failedToAuthenticateAtCentralSystem
+            case .serverCertificateRejected: .invalidCentralSystemCertificate
+            case .tlsVersionRefused: .invalidTLSVersion
+            case .tlsCipherRefused: .invalidTLSCipherSuite
+            }
     }
 }

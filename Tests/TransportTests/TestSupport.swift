@@ -76,7 +76,8 @@ final class EventLog: @unchecked Sendable {
 extension WebSocketEvent {
     var connectionID: UInt64 {
         switch self {
-        case let .connecting(id, _), let .connected(id), let .received(id, _), let .disconnected(id, _, _): return id
+        case let .connecting(id, _), let .connected(id), let .received(id, _), let .securityFailure(id, _, _),
+             let .disconnected(id, _, _): return id
         }
     }
     var isConnecting: Bool { if case .connecting = self { return true } else { return false } }
@@ -208,6 +209,8 @@ func checkEventContract(_ events: [WebSocketEvent], allowOpen: Bool = false,
             state[id] = 1
         case .received:
             #expect(state[id] == 1, "received outside a connection: \(events)", sourceLocation: sourceLocation)
+        case .securityFailure:
+            #expect(state[id] == 0, "security failure after connecting: \(events)", sourceLocation: sourceLocation)
         case .disconnected:
             #expect(state[id] == 0 || state[id] == 1, "second or stray disconnected: \(events)", sourceLocation: sourceLocation)
             state[id] = 2

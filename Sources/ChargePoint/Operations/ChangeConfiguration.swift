@@ -15,7 +15,15 @@ extension ChargePointEngine {
 
     /// Validates, persists and applies at once: a new interval takes effect now, not at the next reboot.
     @discardableResult
-    mutating func changeConfiguration(_ name: String, to value: String) throws(ConfigurationRefusal) -> ConfigurationKey {
+    mutating func changeConfiguration(_ name: String, to value: String) throws(ConfigurationRefusal) -> ConfigurationKey? {
+        if name.lowercased() == Self.authorizationKeyName.lowercased() {
+            try changeAuthorizationKey(to: value)
+            return nil
+        }
+        if ConfigurationKey(named: name) == .securityProfile {
+            try raiseSecurityProfile(to: value)
+            return .securityProfile
+        }
         let key = try configuration.change(name, to: value)
         configurationChanged(key)
         switch key {
@@ -29,6 +37,8 @@ extension ChargePointEngine {
             scheduleAlignedSample()
         case .webSocketPingInterval:
             emit(.setPingInterval(seconds: configuration.integer(.webSocketPingInterval)))
+        case .cpoName:
+            raiseSecurityEvent(.reconfigurationOfSecurityParameters, techInfo: "CpoName changed")
         default:
             break
         }
@@ -41,6 +51,9 @@ extension ChargePointEngine {
         logger.info("configuration \(key.rawValue) = \(configuration[key].text)")
         emit(.publish(.configuration(configurationEntry(key))))
     }
+
+    /// Write-only ([JERR] 3.10): kept out of `ConfigurationKey`, so that no listing can ever show it.
+    static let authorizationKeyName = "AuthorizationKey"
 
     var configurationEntries: [ConfigurationEntry] { ConfigurationKey.allCases.map(configurationEntry) }
 

@@ -9,14 +9,18 @@ extension ChargePointEngine {
         if names.isEmpty {
             known = ConfigurationKey.allCases
         } else {
-            for name in names {
+            for name in names where name.value.lowercased() != Self.authorizationKeyName.lowercased() {
                 if let key = ConfigurationKey(named: name.value) { known.append(key) } else { unknown.append(name) }
             }
         }
-        let values = known.map { key in
+        var values = known.map { key in
             KeyValue(
                 key: CiString<50>(key.rawValue)!, readonly: Configuration.isReadOnly(key),
                 value: CiString<500>(configuration[key].text))
+        }
+        // Asked for by name, the write-only key is listed without its value ([JERR] 3.10).
+        if names.contains(where: { $0.value.lowercased() == Self.authorizationKeyName.lowercased() }) {
+            values.append(KeyValue(key: CiString<50>(Self.authorizationKeyName)!, readonly: false, value: nil))
         }
         return GetConfigurationResponse(
             configurationKey: values.isEmpty ? nil : values, unknownKey: unknown.isEmpty ? nil : unknown)

@@ -1,0 +1,104 @@
+/// How the client proves who it is and decides whom to trust: the transport half of the OCPP security
+/// profiles (Basic auth for 1 and 2, TLS with a verified server for 2 and 3, a client certificate for 3).
+/// Material is held as PEM text, so a change is seen by comparing values, and nothing secret is written
+/// to disk by the transport.
+public struct WebSocketSecurity: Sendable, Equatable, CustomStringConvertible {
+    public struct BasicCredentials: Sendable, Equatable {
+        public var user: String
+        /// Raw bytes: OCPP implementations differ on whether the AuthorizationKey is sent as typed or hex-decoded.
+        public var password: [UInt8]
+
+        public init(user: String, password: [UInt8]) {
+            self.user = user
+            self.password = password
+        }
+    }
+
+    /// Sent as `Authorization: Basic base64(user:password)` with the upgrade request.
+    public var basicAuth: BasicCredentials?
+    /// TLS even when the URL says `ws://` (same host, port and path).
+    public var requireTLS: Bool
+    /// The only certificates trusted for the server; nil trusts the system's CAs.
+    public var trustedCertificatesPEM: String?
+    /// The client certificate (leaf first, then intermediates) and its private key, for mutual TLS.
+    public var clientCertificateChainPEM: String?
+    public var clientKeyPEM: String?
+
+    public init(
+        basicAuth: BasicCredentials? = nil, requireTLS: Bool = false, trustedCertificatesPEM: String? = nil,
+        clientCertificateChainPEM: String? = nil, clientKeyPEM: String? = nil
+    ) {
+        self.basicAuth = basicAuth
+        self.requireTLS = requireTLS
+        self.trustedCertificatesPEM = trustedCertificatesPEM
+        self.clientCertificateChainPEM = clientCertificateChainPEM
+        self.clientKeyPEM = clientKeyPEM
+    }
+
+    public static let none = WebSocketSecurity()
+
+    /// Says what is configured, never the secrets themselves.
+    public var description: String {
+        var parts: [String] = []
+        if let basicAuth { parts.append("basic auth as \(basicAuth.user)") }
+        if requireTLS { parts.append("TLS required") }
+        parts.append(trustedCertificatesPEM == nil ? "system CAs" : "own trusted CAs")
+        if clientCertificateChainPEM != nil { parts.append("client certificate") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The `Authorization` header value for `basicAuth`.
+    var authorizationHeader: String? {
+        guard let basicAuth else { return nil }
+        return "Basic " + base64(Array(basicAuth.user.utf8) + [UInt8(ascii: ":")] + basicAuth.password)
+    }
+}
+
+/// Why a connection attempt failed for a security reason: what the OCPP security events report.
+public enum LinkSecurityFailure: String, Sendable, Equatable {
+    /// The server refused our credentials: HTTP 401 or our client certificate.
+    case credentialsRejected
+    /// The server's certificate is untrusted, expired or for another host.
+    case serverCertificateRejected
+    /// The server offers only TLS versions below 1.2.
+    case tlsVersionRefused
+    /// No cipher suite in common.
+    case tlsCipherRefused
+
+    /// Reads the failure from the HTTP status of the upgrade answer and OpenSSL's error line (lws puts the
+    /// real TLS cause only in its log).
+    static func classify(httpStatus: Int, tlsError: String?) -> LinkSecurityFailure? {
+        if httpStatus == 401 { return .credentialsRejected }
+        guard let text = tlsError?.lowercased() else { return nil }
+        let markers: [(LinkSecurityFailure, [String])] = [
+            (.tlsVersionRefused, ["unsupported protocol", "protocol version", "wrong version number", "no protocols available"]),
+            (.tlsCipherRefused, ["no shared cipher", "no ciphers available", "no cipher match"]),
+            (.credentialsRejected, [
+                "certificate required", "alert bad certificate", "alert unknown ca", "alert certificate unknown",
+                "alert access denied", "alert certificate expired", "alert certificate revoked",
+            ]),
+            (.serverCertificateRejected, [
+                "certificate verify failed", "hostname mismatch", "ip address mismatch", "certificate has expired",
+                "self-signed", "self signed", "unable to get local issuer", "not yet valid", "unable to verify",
+            ]),
+        ]
+        return markers.first { _, needles in needles.contains { text.contains($0) } }?.0
+    }
+}
+
+private func base64(_ bytes: [UInt8]) -> String {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var output: [UInt8] = []
+    output.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var index = 0
+    while index < bytes.count {
+        let chunk = bytes[index..<min(index + 3, bytes.count)]
+        var value = 0
+        for (offset, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * offset) }
+        for position in 0..<4 {
+            output.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 0x3F] : UInt8(ascii: "="))
+        }
+        index += 3
+    }
+    return String(decoding: output, as: UTF8.self)
+}
