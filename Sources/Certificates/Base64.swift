@@ -23,9 +23,8 @@ public enum Base64 {
                 sextets.append(value)
             }
         }
-        guard (sextets.count + padding) % 4 == 0, padding <= 2,
-              padding == 0 || sextets.count % 4 == 4 - padding
-        else { return nil }
+        // Whole quanta only; "=" and "==" complete the last one, "===" completes nothing.
+        guard (sextets.count + padding) % 4 == 0, padding <= 2 else { return nil }
 
         var bytes: [UInt8] = []
         bytes.reserveCapacity(sextets.count * 3 / 4)

@@ -25,9 +25,11 @@ enum OpenSSL {
         ERR_clear_error()
     }
 
-    /// A read-only memory BIO over `bytes` for the duration of `body`.
+    /// A read-only memory BIO over `bytes` for the duration of `body`; nil if OpenSSL cannot make
+    /// one (out of memory, more than 2 GiB).
     static func withReadBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
-        bytes.withUnsafeBytes { raw in
+        guard bytes.count <= Int(Int32.max) else { return nil }
+        return bytes.withUnsafeBytes { raw in
             // BIO_new_mem_buf needs a non-null pointer even for zero bytes.
             let empty: UInt8 = 0
             return withUnsafePointer(to: empty) { fallback in

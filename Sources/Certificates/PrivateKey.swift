@@ -88,9 +88,10 @@ public struct PrivateKey: Sendable {
     /// Parses an unencrypted PEM private key into an `EVP_PKEY` the caller frees; nil if it does not
     /// parse. The password callback refuses, so an encrypted key fails instead of prompting.
     static func load(pem: String) -> OpaquePointer? {
-        OpenSSL.withReadBIO(Array(pem.utf8)) { bio in
+        let key = OpenSSL.withReadBIO(Array(pem.utf8)) { bio in
             PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in -1 }, nil)
-        } ?? nil
+        }
+        return key ?? nil
     }
 
     /// Unencrypted PKCS#8 PEM of `key` (PEM_write_bio_PrivateKey writes PKCS#8 since OpenSSL 1.0).

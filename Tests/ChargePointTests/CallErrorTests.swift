@@ -6,7 +6,7 @@ import Testing
 @Suite struct CallErrorTests {
     @Test(arguments: [
         (#"[2,"e1","FooBar",{}]"#, "e1", "NotImplemented"),
-        (#"[2,"e2","GetLog",{"logType":"DiagnosticsLog","requestId":1,"log":{"remoteLocation":"ftp://x/"}}]"#, "e2", "NotImplemented"),
+        (#"[2,"e2","Authorize",{"idTag":"A"}]"#, "e2", "NotImplemented"),
         (#"[2,"e3","RemoteStartTransaction",{"idTag":"123456789012345678901"}]"#, "e3", "TypeConstraintViolation"),
         (#"[2,"e4","RemoteStartTransaction",{"idTag":"A","extra":1}]"#, "e4", "FormationViolation"),
         (#"[2,"e5","RemoteStartTransaction",{}]"#, "e5", "ProtocolError"),

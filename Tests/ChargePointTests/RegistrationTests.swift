@@ -20,14 +20,16 @@ import Testing
         harness.handle(.linkUp)
         harness.respond(#"{"status":"Accepted","currentTime":"2027-01-15T08:00:00.123Z","interval":120}"#)
         var reported: [Int] = []
-        while let call = harness.outstanding {
-            #expect(call.action == "StatusNotification")
+        while let call = harness.outstanding, call.action == "StatusNotification" {
             #expect(call["status"] == .string("Available"))
             #expect(call["errorCode"] == .string("NoError"))
             reported.append(call["connectorId"]!.intValue!)
             harness.respond("{}")
         }
         #expect(reported == [0, 1, 2])
+        // The security event of this start was queued before the link came up: the statuses overtake it.
+        #expect(harness.outstanding?.action == "SecurityEventNotification")
+        #expect(harness.outstanding?["type"] == .string("StartupOfTheDevice"))
         #expect(harness.engine.configuration.integer(.heartbeatInterval) == 120)
         #expect(harness.persisted.contains(.saveConfiguration(key: "HeartbeatInterval", value: "120")))
     }
