@@ -184,12 +184,20 @@ def timestamps_in_order(times: list[str]) -> bool:
 
 class ChargePointProcess:
     """The real `chargepoint serve` binary under test, with its own identity, HTTP port and
-    data directory, all kept across restart() so a restart looks like a reboot."""
+    data directory, all kept across restart() so a restart looks like a reboot. `args` are
+    appended to the command line and `env` added to the environment (both may be changed
+    between restarts); `csms_url` replaces the CSMS's own URL in `--csms`; `identity` is for a
+    test that must know it before the start (a client certificate issued for it)."""
 
     def __init__(self, csms: CentralSystem, data_dir: Path, connectors: int = 2,
-                 ocpp_config: dict[str, str] | None = None):
+                 ocpp_config: dict[str, str] | None = None, *, args: list[str] | tuple[str, ...] = (),
+                 env: dict[str, str] | None = None, csms_url: str | None = None,
+                 identity: str | None = None):
         self.csms = csms
-        self.identity = unique_identity()
+        self.args = list(args)
+        self.env = dict(env or {})
+        self.csms_url = csms_url
+        self.identity = identity or unique_identity()
         self.connectors = connectors
         self.data_dir = data_dir / self.identity
         self.data_dir.mkdir(parents=True)
@@ -200,12 +208,12 @@ class ChargePointProcess:
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms.url,
+        command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms_url or self.csms.url,
                    "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(self.data_dir),
                    "--connectors", str(self.connectors), "--log-level", "debug"]
         for key, value in self.ocpp_config.items():
             command += ["--ocpp-config", f"{key}={value}"]
-        return command
+        return command + self.args
 
     def start(self) -> ChargePointProcess:
         """Spawn the binary and wait until /healthz answers; fail (never skip) if it cannot run."""
@@ -223,8 +231,8 @@ class ChargePointProcess:
         return self
 
     def environment(self) -> dict[str, str]:
-        """The process's environment: this one's, without CP_* variables (subclasses add their own)."""
-        return {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
+        """The process's environment: this one's without CP_* variables, plus `env`."""
+        return {**{k: v for k, v in os.environ.items() if not k.startswith("CP_")}, **self.env}
 
     def _wait_healthy(self) -> None:
         def healthy():
