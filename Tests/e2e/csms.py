@@ -181,10 +181,15 @@ class Settings:
     # {identity: password bytes}, or a callable(identity, password bytes or None) -> bool.
     # A handshake that fails it is answered HTTP 401 with WWW-Authenticate.
     basic_auth: dict[str, bytes] | Callable[[str, bytes | None], bool] | None = None
-    # Security profile 3: a handshake with a verified client certificate needs no Basic auth.
-    client_certificate_replaces_basic_auth: bool = True
+    # Security profile 3: whether a handshake's TLS-verified client certificate stands in for Basic
+    # auth: True (any), False (none), or a callable(DER bytes) -> bool (e.g. only one issuer's).
+    client_certificate_auth: bool | Callable[[bytes], bool] = True
     security_extension: bool = True  # False: CALLERROR InternalError to the CP's security CALLs
     sign_certificate_status: str = "Accepted"  # SignCertificate.conf status
+
+    def certificate_admits(self, der: bytes) -> bool:
+        rule = self.client_certificate_auth
+        return bool(rule(der)) if callable(rule) else bool(rule)
 
     def admits(self, identity: str, password: bytes | None) -> bool:
         """Whether the handshake's Basic credentials (password None: none sent) pass basic_auth."""
@@ -801,7 +806,7 @@ class CentralSystem:
         user, password = decode_basic(header)
         ssl_object = connection.transport.get_extra_info("ssl_object") if connection.transport else None
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        admitted = (der is not None and self.settings.client_certificate_replaces_basic_auth) \
+        admitted = (der is not None and self.settings.certificate_admits(der)) \
             or self.settings.admits(identity, password if user == identity else None)
         subject = None
         if der is not None:

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
@@ -367,3 +368,42 @@ def settle(csms: CentralSystem, cp: ChargePointProcess) -> None:
     before = len(csms.calls("Heartbeat", cp.identity))
     assert cp.api.ok_json("POST", "/api/v1/trigger", json={"message": "Heartbeat"}) == {"status": "Accepted"}
     csms.wait_for_calls("Heartbeat", cp.identity, before + 1)
+
+
+# ----- helpers for the security tests (test_security_*.py) ----------------------------------------
+
+def holds_for(predicate, seconds: float, what: str, interval: float = 0.1) -> None:
+    """Fail as soon as `predicate()` is falsy during the next `seconds`: for claims that something
+    does NOT happen (no connection, no more retries), over a window the contract makes meaningful."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert predicate(), f"{what} stopped holding"
+        time.sleep(interval)
+    assert predicate(), f"{what} stopped holding"
+
+
+def security_events(csms: CentralSystem, identity: str, event_type: str | None = None) -> list[dict]:
+    """Payloads of the charge point's SecurityEventNotification CALLs, optionally of one type."""
+    return [p for p in csms.calls("SecurityEventNotification", identity)
+            if event_type is None or p.get("type") == event_type]
+
+
+def wait_security_event(csms: CentralSystem, identity: str, event_type: str, timeout: float = 20) -> dict:
+    return csms.wait_for_calls("SecurityEventNotification", identity,
+                               where=lambda p: p.get("type") == event_type, timeout=timeout)[0]
+
+
+def get_configuration(csms: CentralSystem, identity: str, keys: list[str] | None = None) -> dict:
+    """GetConfiguration as the raw answer payload (entries exactly as the charge point wrote them)."""
+    return ocpp_call(csms, identity, "GetConfiguration", {"key": keys} if keys is not None else {})
+
+
+def configuration_value(csms: CentralSystem, identity: str, key: str) -> str | None:
+    entries = get_configuration(csms, identity, [key]).get("configurationKey", [])
+    entry = next((e for e in entries if e["key"] == key), None)
+    assert entry is not None, f"GetConfiguration does not know {key}"
+    return entry.get("value")
+
+
+def change_configuration(csms: CentralSystem, identity: str, key: str, value: str) -> str:
+    return ocpp_call(csms, identity, "ChangeConfiguration", {"key": key, "value": value})["status"]

@@ -170,9 +170,11 @@ def test_a_client_certificate_stands_in_for_basic_auth_unless_told_otherwise(sta
     client = client_tls(root, pki.client_certificate(root, IDENTITY))
     assert isinstance(attempt(csms, tls=client), str)
     assert isinstance(attempt(csms, tls=client_tls(root)), InvalidStatus)
-    csms.settings.client_certificate_replaces_basic_auth = False
+    csms.settings.client_certificate_auth = lambda der: False
     assert isinstance(attempt(csms, tls=client), InvalidStatus)
-    assert [h.status for h in csms.handshakes()] == [101, 401, 401]
+    csms.settings.client_certificate_auth = False
+    assert isinstance(attempt(csms, tls=client), InvalidStatus)
+    assert [h.status for h in csms.handshakes()] == [101, 401, 401, 401]
 
 
 def test_a_tls_1_1_server_is_refused_by_a_modern_client(started, pki, root):
