@@ -5,13 +5,16 @@ frame log, because an e2e failure is rarely understandable from the assertion al
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import ssl
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from csms import CentralSystem, Settings
+from fileserver import running_file_server
 from harness import ChargePointProcess
+from pki import Pki
 
 ACCEPTED_TAGS = {"TAG1", "TAG2", "TAG3"}
 BLOCKED_TAGS = {"BLOCKED1"}
@@ -48,10 +51,12 @@ class CsmsUnderTest(CentralSystem):
 
 
 @contextmanager
-def running_csms():
-    """A started CSMS on a free port that fails the test at teardown on any recorded violation."""
-    csms = CsmsUnderTest(settings=Settings(accept_tags=set(ACCEPTED_TAGS), blocked_tags=set(BLOCKED_TAGS),
-                                           heartbeat_interval=CSMS_HEARTBEAT_INTERVAL)).start()
+def running_csms(tls: ssl.SSLContext | None = None, **settings):
+    """A started CSMS on a free port that fails the test at teardown on any recorded violation;
+    `tls` makes it wss:// (csms.server_tls), `settings` override Settings members."""
+    csms = CsmsUnderTest(settings=Settings(**{
+        "accept_tags": set(ACCEPTED_TAGS), "blocked_tags": set(BLOCKED_TAGS),
+        "heartbeat_interval": CSMS_HEARTBEAT_INTERVAL, **settings}), tls=tls).start()
     try:
         yield csms
     finally:
@@ -68,10 +73,15 @@ class ChargePointFactory:
         self.started: list[ChargePointProcess] = []
 
     def __call__(self, csms: CentralSystem | None = None, *, connectors: int = 2,
-                 ocpp_config: dict[str, str] | None = None, registered: bool = True) -> ChargePointProcess:
+                 ocpp_config: dict[str, str] | None = None, registered: bool = True,
+                 args: list[str] | tuple[str, ...] = (), env: dict[str, str] | None = None,
+                 csms_url: str | None = None, identity: str | None = None) -> ChargePointProcess:
         """Start one charge point; with registered=True also wait for boot Accepted and the
-        initial StatusNotifications, which is where almost every test begins."""
-        process = ChargePointProcess(csms or self.csms, self.directory, connectors, ocpp_config)
+        initial StatusNotifications, which is where almost every test begins. `args`, `env` and
+        `csms_url` and `identity` go to ChargePointProcess (extra flags, extra variables, another
+        --csms, a chosen identity)."""
+        process = ChargePointProcess(csms or self.csms, self.directory, connectors, ocpp_config,
+                                     args=args, env=env, csms_url=csms_url, identity=identity)
         self.started.append(process)
         process.start()
         if registered:
@@ -116,3 +126,24 @@ def module_chargepoint(module_csms, tmp_path_factory):
         yield factory
     finally:
         factory.cleanup()
+
+
+@pytest.fixture
+def file_server():
+    """An HTTP server for firmware downloads and diagnostics/log uploads (fileserver.FileServer)."""
+    with running_file_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pki(tmp_path):
+    """A throw-away PKI writing into this test's tmp dir (pki.Pki)."""
+    return Pki(tmp_path / "pki")
+
+
+@pytest.fixture
+def csms_factory():
+    """Starts further CSMSs for one test, e.g. with TLS: `csms_factory(tls=server_tls(...),
+    basic_auth=...)`; each one fails the test at teardown on a violation like `csms` does."""
+    with ExitStack() as stack:
+        yield lambda tls=None, **settings: stack.enter_context(running_csms(tls, **settings))

@@ -13,26 +13,40 @@ Two ways to use it:
   `call`, `send_raw`, `stop`, `restart` ...);
 * standalone: `python csms.py --port 9000 --accept-tags TAG1,TAG2` logs one line
   per frame (`<identity> <- [2,"...","BootNotification",{...}]`) until Ctrl-C.
+
+Security (OCPP 1.6 security whitepaper): with `tls=` (an `ssl.SSLContext`, see `server_tls`)
+it serves `wss://localhost:PORT`, and it can ask for client certificates; `Settings.basic_auth`
+answers a handshake without the right `Authorization: Basic` with HTTP 401. Every opening
+handshake is recorded (`handshakes()`: Basic user and password, client certificate subject,
+TLS version, HTTP status) and every TLS ClientHello (`client_hellos()`), so a test sees refused
+attempts too. With `Settings.security_extension = False` the CP->CSMS security actions get a
+CALLERROR InternalError, as CitrineOS 1.8 answers them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import binascii
 import itertools
 import json
 import logging
 import re
 import signal
+import ssl
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from ocpp.exceptions import OCPPError
+from ocpp.exceptions import InternalError, OCPPError
 from ocpp.messages import Call, CallResult, validate_payload
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as OcppChargePoint
@@ -67,6 +81,12 @@ MAX_MESSAGE_ID_LENGTH = 36
 BOOT_INTERVAL_SLACK_S = 0.1
 # How long an abrupt stop lets already-read CALLs get their answers out.
 CRASH_DRAIN_S = 2.0
+
+# CP->CSMS actions of the security extension; Settings.security_extension=False refuses them.
+SECURITY_ACTIONS = frozenset({"SecurityEventNotification", "SignCertificate", "LogStatusNotification",
+                              "SignedFirmwareStatusNotification"})
+BASIC_REALM = 'Basic realm="OCPP"'
+CLIENT_CERT_POLICIES = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "required": ssl.CERT_REQUIRED}
 
 _PAYLOAD_INDEX = {CALL: 3, CALLRESULT: 2, CALLERROR: 4}
 _CALL_ID_PREFIX = re.compile(r'^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.)*)"')
@@ -157,6 +177,28 @@ class Settings:
     blocked_tags: set[str] = field(default_factory=set)
     accept_all: bool = False
     answer_delay: float = 0.0  # seconds to sit on each CP CALL before answering (slow CSMS)
+    # Basic auth of the opening handshake (security profiles 1 and 2): None accepts everyone;
+    # {identity: password bytes}, or a callable(identity, password bytes or None) -> bool.
+    # A handshake that fails it is answered HTTP 401 with WWW-Authenticate.
+    basic_auth: dict[str, bytes] | Callable[[str, bytes | None], bool] | None = None
+    # Security profile 3: whether a handshake's TLS-verified client certificate stands in for Basic
+    # auth: True (any), False (none), or a callable(DER bytes) -> bool (e.g. only one issuer's).
+    client_certificate_auth: bool | Callable[[bytes], bool] = True
+    security_extension: bool = True  # False: CALLERROR InternalError to the CP's security CALLs
+    sign_certificate_status: str = "Accepted"  # SignCertificate.conf status
+
+    def certificate_admits(self, der: bytes) -> bool:
+        rule = self.client_certificate_auth
+        return bool(rule(der)) if callable(rule) else bool(rule)
+
+    def admits(self, identity: str, password: bytes | None) -> bool:
+        """Whether the handshake's Basic credentials (password None: none sent) pass basic_auth."""
+        rule = self.basic_auth
+        if rule is None:
+            return True
+        if callable(rule):
+            return bool(rule(identity, password))
+        return password is not None and identity in rule and rule[identity] == password
 
     def authorization(self, id_tag: str) -> str:
         """AuthorizationStatus for a tag; idTags compare case-insensitively (CiString20)."""
@@ -171,6 +213,68 @@ class Settings:
         if status == "Accepted" or self.retry_interval is None:
             return self.heartbeat_interval
         return self.retry_interval
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """One websocket opening handshake as the CSMS saw it, accepted (status 101) or refused."""
+
+    connection: int  # the serial a Frame.connection carries if it was accepted
+    time: float
+    identity: str
+    path: str
+    status: int  # HTTP status we answered: 101, or 401 for failed Basic auth
+    authorization: str | None  # the raw Authorization header
+    basic_user: str | None  # decoded from `Authorization: Basic`, None if absent or not Basic
+    basic_password: bytes | None
+    client_subject: dict[str, str] | None  # peer certificate subject {"commonName": ...}, None if none
+    client_certificate: bytes | None  # its DER
+    tls_version: str | None  # "TLSv1.2", "TLSv1.3", None for plain ws
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 101
+
+
+def decode_basic(header: str | None) -> tuple[str | None, bytes | None]:
+    """(user, password bytes) of an `Authorization: Basic` value; (None, None) if it is not one.
+    The password is split off at the first colon, the rest stays bytes (keys may be binary)."""
+    if not header:
+        return None, None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None, None
+    user, colon, password = decoded.partition(b":")
+    if not colon:
+        return None, None
+    return user.decode("utf-8", errors="replace"), password
+
+
+def server_tls(certificate_chain: str | Path, private_key: str | Path, *, client_certs: str = "none",
+               client_ca: str | Path | None = None, max_version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A server SSLContext for CentralSystem(tls=...): the PEM chain and key it presents;
+    client_certs none|optional|required with `client_ca` (PEM bundle) to verify them against
+    (optional: a certificate that is sent must verify); `max_version` below TLS 1.2 makes an
+    outdated server (ciphers at @SECLEVEL=0 so OpenSSL 3 still offers it)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(certificate_chain), str(private_key))
+    context.verify_mode = CLIENT_CERT_POLICIES[client_certs]
+    if client_certs != "none":
+        if client_ca is None:
+            raise ValueError("client certificates need client_ca")
+        context.load_verify_locations(cafile=str(client_ca))
+    if max_version is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if max_version < ssl.TLSVersion.TLSv1_2:
+                context.set_ciphers("DEFAULT:@SECLEVEL=0")
+                context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = max_version
+    return context
 
 
 @dataclass
@@ -233,6 +337,33 @@ class _StationHandler(OcppChargePoint):
     def on_firmware_status_notification(self, **_):
         return call_result.FirmwareStatusNotification()
 
+    # ----- security extension (CP -> CSMS) -----
+
+    @on(Action.security_event_notification)
+    def on_security_event_notification(self, **_):
+        self._security_extension("SecurityEventNotification")
+        return call_result.SecurityEventNotification()
+
+    @on(Action.sign_certificate)
+    def on_sign_certificate(self, **_):
+        self._security_extension("SignCertificate")
+        return call_result.SignCertificate(status=self._csms.settings.sign_certificate_status)
+
+    @on(Action.log_status_notification)
+    def on_log_status_notification(self, **_):
+        self._security_extension("LogStatusNotification")
+        return call_result.LogStatusNotification()
+
+    @on(Action.signed_firmware_status_notification)
+    def on_signed_firmware_status_notification(self, **_):
+        self._security_extension("SignedFirmwareStatusNotification")
+        return call_result.SignedFirmwareStatusNotification()
+
+    def _security_extension(self, action: str) -> None:
+        """A CSMS without the security extension (CitrineOS 1.8) answers CALLERROR InternalError."""
+        if not self._csms.settings.security_extension:
+            raise InternalError(description=f"{action} is not supported by this central system")
+
     def _tag_info(self, id_tag: str) -> dict:
         return {"status": self._csms.settings.authorization(id_tag)}
 
@@ -246,8 +377,10 @@ class _Link:
     library writes through `send`, which records before writing.
     """
 
-    def __init__(self, csms: CentralSystem, identity: str, websocket, serial: int):
+    def __init__(self, csms: CentralSystem, identity: str, websocket, serial: int,
+                 handshake: Handshake | None = None):
         self.csms = csms
+        self.handshake = handshake
         self.identity = identity
         self.websocket = websocket
         self.serial = serial
@@ -439,12 +572,18 @@ def _time_problem(where: str, value: str) -> list[str]:
 class CentralSystem:
     """The CSMS, with a blocking API that is safe to call from any thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, settings: Settings | None = None):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, settings: Settings | None = None, *,
+                 tls: ssl.SSLContext | None = None):
+        """`tls` makes it a wss:// server (see `server_tls`); it may be replaced while stopped, or
+        with `restart(tls=...)`, to change certificates or policy on the same port."""
         self.host = host
         self.port = port
         self.settings = settings or Settings()
+        self.tls = tls
         self._lock = threading.Lock()
         self._frames: list[Frame] = []
+        self._handshakes: list[Handshake] = []
+        self._hellos: list[tuple[float, str | None]] = []
         self._violations: list[str] = []
         self._links: dict[str, _Link] = {}  # newest connection per identity
         self._open_links: set[_Link] = set()
@@ -462,7 +601,10 @@ class CentralSystem:
 
     @property
     def url(self) -> str:
-        """Base URL for `chargepoint --csms`; the charge point appends `/<identity>`."""
+        """Base URL for `chargepoint --csms`; the charge point appends `/<identity>`. With TLS the
+        name is `localhost` (what the test server certificates are issued for)."""
+        if self.tls is not None:
+            return f"wss://localhost:{self.port}"
         return f"ws://{self.host}:{self.port}"
 
     @property
@@ -488,9 +630,15 @@ class CentralSystem:
             self._run(self._shutdown_server(abrupt), timeout=CRASH_DRAIN_S + 10)
             LOG.info("CSMS stopped (%s)", "abrupt" if abrupt else "clean")
 
-    def restart(self, abrupt: bool = True) -> None:
-        """Stop if running, then listen again on the same port with all state kept."""
+    def restart(self, abrupt: bool = True, **changes: Any) -> None:
+        """Stop if running, then listen again on the same port with all state kept; `tls=` (an
+        SSLContext or None) swaps the TLS material or policy in between."""
+        unknown = set(changes) - {"tls"}
+        if unknown:
+            raise TypeError(f"restart() cannot change {sorted(unknown)}")
         self.stop(abrupt=abrupt)
+        if "tls" in changes:
+            self.tls = changes["tls"]
         self.start()
 
     def shutdown(self) -> None:
@@ -535,6 +683,24 @@ class CentralSystem:
                     and other.type_id in (CALLRESULT, CALLERROR):
                 return other
         return None
+
+    def handshakes(self, identity: str | None = None, accepted: bool | None = None) -> list[Handshake]:
+        """Opening handshakes (accepted and refused), oldest first."""
+        with self._lock:
+            found = list(self._handshakes)
+        return [h for h in found if (identity is None or h.identity == identity)
+                and (accepted is None or h.accepted == accepted)]
+
+    def handshake_of(self, connection: int) -> Handshake | None:
+        """The handshake of the connection a Frame.connection names."""
+        return next((h for h in self.handshakes() if h.connection == connection), None)
+
+    def client_hellos(self) -> list[tuple[float, str | None]]:
+        """(time, SNI name or None) of every TLS ClientHello the server processed, whatever the
+        handshake's outcome: shows TLS attempts that never reached the websocket handshake (a
+        client that refuses our certificate). A hello in a version we do not speak is not seen."""
+        with self._lock:
+            return list(self._hellos)
 
     def connection_count(self, identity: str) -> int:
         """How many websocket connections this identity has opened so far."""
@@ -621,10 +787,42 @@ class CentralSystem:
             return link
 
     async def _listen(self) -> None:
+        if self.tls is not None:
+            self.tls.sni_callback = self._client_hello
         self._server = await serve(
             self._handle, self.host, self.port, subprotocols=[SUBPROTOCOL],
-            select_subprotocol=self._select_subprotocol)
+            select_subprotocol=self._select_subprotocol, process_request=self._process_request,
+            ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
+
+    def _client_hello(self, _ssl_object, server_name, _context) -> None:
+        with self._lock:
+            self._hellos.append((time.time(), server_name))
+
+    def _process_request(self, connection, request):
+        """Record the handshake; refuse it with 401 when Basic auth does not pass."""
+        identity = _identity_of(request.path)
+        header = request.headers.get("Authorization")
+        user, password = decode_basic(header)
+        ssl_object = connection.transport.get_extra_info("ssl_object") if connection.transport else None
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        admitted = (der is not None and self.settings.certificate_admits(der)) \
+            or self.settings.admits(identity, password if user == identity else None)
+        subject = None
+        if der is not None:
+            subject = {k: v for rdn in ssl_object.getpeercert().get("subject", ()) for k, v in rdn}
+        handshake = Handshake(next(self._serials), time.time(), identity, request.path,
+                              101 if admitted else 401, header, user, password, subject, der,
+                              ssl_object.version() if ssl_object is not None else None)
+        with self._lock:
+            self._handshakes.append(handshake)
+        connection.e2e_handshake = handshake
+        if admitted:
+            return None
+        LOG.info("%s refused: HTTP 401 (Authorization %s)", identity, "sent" if header else "missing")
+        response = connection.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
+        response.headers["WWW-Authenticate"] = BASIC_REALM
+        return response
 
     async def _shutdown_server(self, abrupt: bool) -> None:
         server, self._server = self._server, None
@@ -653,7 +851,9 @@ class CentralSystem:
 
     async def _handle(self, websocket) -> None:
         identity = _identity_of(websocket.request.path)
-        link = _Link(self, identity, websocket, next(self._serials))
+        handshake = getattr(websocket, "e2e_handshake", None)
+        serial = handshake.connection if handshake is not None else next(self._serials)
+        link = _Link(self, identity, websocket, serial, handshake)
         with self._lock:
             self._links[identity] = link
             self._open_links.add(link)

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
@@ -184,12 +185,20 @@ def timestamps_in_order(times: list[str]) -> bool:
 
 class ChargePointProcess:
     """The real `chargepoint serve` binary under test, with its own identity, HTTP port and
-    data directory, all kept across restart() so a restart looks like a reboot."""
+    data directory, all kept across restart() so a restart looks like a reboot. `args` are
+    appended to the command line and `env` added to the environment (both may be changed
+    between restarts); `csms_url` replaces the CSMS's own URL in `--csms`; `identity` is for a
+    test that must know it before the start (a client certificate issued for it)."""
 
     def __init__(self, csms: CentralSystem, data_dir: Path, connectors: int = 2,
-                 ocpp_config: dict[str, str] | None = None):
+                 ocpp_config: dict[str, str] | None = None, *, args: list[str] | tuple[str, ...] = (),
+                 env: dict[str, str] | None = None, csms_url: str | None = None,
+                 identity: str | None = None):
         self.csms = csms
-        self.identity = unique_identity()
+        self.args = list(args)
+        self.env = dict(env or {})
+        self.csms_url = csms_url
+        self.identity = identity or unique_identity()
         self.connectors = connectors
         self.data_dir = data_dir / self.identity
         self.data_dir.mkdir(parents=True)
@@ -200,12 +209,12 @@ class ChargePointProcess:
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms.url,
+        command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms_url or self.csms.url,
                    "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(self.data_dir),
                    "--connectors", str(self.connectors), "--log-level", "debug"]
         for key, value in self.ocpp_config.items():
             command += ["--ocpp-config", f"{key}={value}"]
-        return command
+        return command + self.args
 
     def start(self) -> ChargePointProcess:
         """Spawn the binary and wait until /healthz answers; fail (never skip) if it cannot run."""
@@ -223,8 +232,8 @@ class ChargePointProcess:
         return self
 
     def environment(self) -> dict[str, str]:
-        """The process's environment: this one's, without CP_* variables (subclasses add their own)."""
-        return {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
+        """The process's environment: this one's without CP_* variables, plus `env`."""
+        return {**{k: v for k, v in os.environ.items() if not k.startswith("CP_")}, **self.env}
 
     def _wait_healthy(self) -> None:
         def healthy():
@@ -359,3 +368,42 @@ def settle(csms: CentralSystem, cp: ChargePointProcess) -> None:
     before = len(csms.calls("Heartbeat", cp.identity))
     assert cp.api.ok_json("POST", "/api/v1/trigger", json={"message": "Heartbeat"}) == {"status": "Accepted"}
     csms.wait_for_calls("Heartbeat", cp.identity, before + 1)
+
+
+# ----- helpers for the security tests (test_security_*.py) ----------------------------------------
+
+def holds_for(predicate, seconds: float, what: str, interval: float = 0.1) -> None:
+    """Fail as soon as `predicate()` is falsy during the next `seconds`: for claims that something
+    does NOT happen (no connection, no more retries), over a window the contract makes meaningful."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert predicate(), f"{what} stopped holding"
+        time.sleep(interval)
+    assert predicate(), f"{what} stopped holding"
+
+
+def security_events(csms: CentralSystem, identity: str, event_type: str | None = None) -> list[dict]:
+    """Payloads of the charge point's SecurityEventNotification CALLs, optionally of one type."""
+    return [p for p in csms.calls("SecurityEventNotification", identity)
+            if event_type is None or p.get("type") == event_type]
+
+
+def wait_security_event(csms: CentralSystem, identity: str, event_type: str, timeout: float = 20) -> dict:
+    return csms.wait_for_calls("SecurityEventNotification", identity,
+                               where=lambda p: p.get("type") == event_type, timeout=timeout)[0]
+
+
+def get_configuration(csms: CentralSystem, identity: str, keys: list[str] | None = None) -> dict:
+    """GetConfiguration as the raw answer payload (entries exactly as the charge point wrote them)."""
+    return ocpp_call(csms, identity, "GetConfiguration", {"key": keys} if keys is not None else {})
+
+
+def configuration_value(csms: CentralSystem, identity: str, key: str) -> str | None:
+    entries = get_configuration(csms, identity, [key]).get("configurationKey", [])
+    entry = next((e for e in entries if e["key"] == key), None)
+    assert entry is not None, f"GetConfiguration does not know {key}"
+    return entry.get("value")
+
+
+def change_configuration(csms: CentralSystem, identity: str, key: str, value: str) -> str:
+    return ocpp_call(csms, identity, "ChangeConfiguration", {"key": key, "value": value})["status"]

@@ -38,10 +38,9 @@ class SecuredChargePoint(ChargePointProcess):
     def __init__(self, csms, data_dir: Path, *, host: str = "127.0.0.1", arguments: list[str] = (),
                  environment: dict[str, str] | None = None, token: str | None = None,
                  certificate: Path | None = None):
-        super().__init__(csms, data_dir, connectors=2)
+        super().__init__(csms, data_dir, connectors=2, args=["--web-root", str(REPO_ROOT / "Web"), *arguments],
+                         env=environment)
         self.host = host
-        self.arguments = list(arguments)
-        self.extra_environment = environment or {}
         scheme = "https" if certificate else "http"
         self.api = RestClient(f"{scheme}://127.0.0.1:{self.http_port}", token=token,
                               verify=str(certificate) if certificate else True)
@@ -49,10 +48,7 @@ class SecuredChargePoint(ChargePointProcess):
     def command(self) -> list[str]:
         command = super().command()
         command[command.index("--http") + 1] = f"{self.host}:{self.http_port}"
-        return command + ["--web-root", str(REPO_ROOT / "Web")] + self.arguments
-
-    def environment(self) -> dict[str, str]:
-        return {**super().environment(), **self.extra_environment}
+        return command
 
 
 @pytest.fixture
