@@ -98,3 +98,42 @@ let lwsLogEmitCallback: @convention(c) (Int32, UnsafePointer<CChar>?) -> Void = 
     guard let line else { return }
     LWSLogRouter.shared.emit(level: level, line: String(cString: line))
 }
+
+// MARK: - TLS alerts
+
+/// The TLS alerts of the handshakes on each thread: the precise reason a TLS connection failed (lws
+/// reports only "connect SSL err 1", and logs the cause of some failures but not of others).
+final class TLSAlertRecorder: @unchecked Sendable {
+    // `alerts` is guarded by `lock`.
+    static let shared = TLSAlertRecorder()
+
+    struct Alerts: Equatable {
+        /// The last alert we sent (our verdict on the server) and the last one the server sent.
+        var sent: Int32?
+        var received: Int32?
+    }
+
+    private let lock = Lock()
+    private var alerts: [pthread_t: Alerts] = [:]
+
+    func record(sent: Bool, description: Int32) {
+        lock.withLock {
+            if sent {
+                alerts[pthread_self(), default: Alerts()].sent = description
+            } else {
+                alerts[pthread_self(), default: Alerts()].received = description
+            }
+        }
+    }
+
+    /// This thread's alerts since the last call.
+    func take() -> Alerts {
+        lock.withLock { alerts.removeValue(forKey: pthread_self()) ?? Alerts() }
+    }
+}
+
+/// OpenSSL's info callback: `value` is (level << 8) | description for alerts.
+let tlsInfoCallback: @convention(c) (OpaquePointer?, Int32, Int32) -> Void = { _, event, value in
+    guard event & Int32(SSL_CB_ALERT) != 0 else { return }
+    TLSAlertRecorder.shared.record(sent: event & Int32(SSL_CB_WRITE) != 0, description: value & 0xFF)
+}

@@ -489,7 +489,11 @@ public final class WebSocketClient: @unchecked Sendable {
     }
 
     private func emit(_ event: WebSocketEvent) {
-        logger.trace("websocket event: \(event)")
+        if case .received(let connection, let text) = event {
+            logger.trace("websocket \(connection): received \(text.utf8.count) bytes")   // payloads may hold secrets
+        } else {
+            logger.trace("websocket event: \(event)")
+        }
         onEvent(event)
     }
 
@@ -529,6 +533,7 @@ public final class WebSocketClient: @unchecked Sendable {
         lastConnectionID += 1
         let attempt = Attempt(id: lastConnectionID)
         current = attempt
+        _ = TLSAlertRecorder.shared.take()     // what an earlier connection left says nothing of this one
         attemptsSinceConnected += 1
         emit(.connecting(connection: attempt.id, attempt: attemptsSinceConnected))
         if stopping || current !== attempt { return }   // onEvent may have called stop()
@@ -852,7 +857,12 @@ public final class WebSocketClient: @unchecked Sendable {
                 }
                 let status = lws_http_client_http_response(wsi)
                 if status > 0 && status != 101 { message += " (HTTP \(status))" }
-                if let failure = LinkSecurityFailure.classify(httpStatus: Int(status), tlsError: tlsError ?? message) {
+                let alerts = TLSAlertRecorder.shared.take()
+                if let sent = alerts.sent { message += " (we sent TLS alert \(sent))" }
+                if let received = alerts.received { message += " (the server sent TLS alert \(received))" }
+                if let failure = LinkSecurityFailure.classify(
+                    httpStatus: Int(status), alertSent: alerts.sent, alertReceived: alerts.received, tlsError: tlsError ?? message)
+                {
                     attempt.securityFailure = (failure, message)
                 }
                 attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
@@ -878,6 +888,7 @@ public final class WebSocketClient: @unchecked Sendable {
     private func loadTLSMaterial(into sslContext: OpaquePointer?) -> Int32 {
         guard let sslContext else { return 0 }
         let security = activeSecurity
+        SSL_CTX_set_info_callback(sslContext, tlsInfoCallback)
         var error = [CChar](repeating: 0, count: 256)
         let result = withOptionalCString(security.trustedCertificatesPEM) { trusted in
             withOptionalCString(security.clientKeyPEM == nil ? nil : security.clientCertificateChainPEM) { chain in

@@ -65,10 +65,22 @@ public enum LinkSecurityFailure: String, Sendable, Equatable {
     /// No cipher suite in common.
     case tlsCipherRefused
 
-    /// Reads the failure from the HTTP status of the upgrade answer and OpenSSL's error line (lws puts the
-    /// real TLS cause only in its log).
-    static func classify(httpStatus: Int, tlsError: String?) -> LinkSecurityFailure? {
+    /// Reads the failure from the HTTP status of the upgrade answer, the TLS alerts of the handshake
+    /// (RFC 8446 §6.2) and, failing those, OpenSSL's error text.
+    static func classify(httpStatus: Int, alertSent: Int32?, alertReceived: Int32?, tlsError: String?) -> LinkSecurityFailure? {
         if httpStatus == 401 { return .credentialsRejected }
+        switch alertSent {
+        case 70: return .tlsVersionRefused                       // protocol_version
+        case 40, 71: return .tlsCipherRefused                     // handshake_failure, insufficient_security
+        case 42, 43, 44, 45, 46, 48, 49: return .serverCertificateRejected   // bad/unsupported/revoked/expired/unknown certificate, unknown_ca, access_denied
+        default: break
+        }
+        switch alertReceived {
+        case 70: return .tlsVersionRefused
+        case 40, 71: return .tlsCipherRefused
+        case 42, 43, 44, 45, 46, 48, 49, 116: return .credentialsRejected  // the server refused our certificate
+        default: break
+        }
         guard let text = tlsError?.lowercased() else { return nil }
         let markers: [(LinkSecurityFailure, [String])] = [
             (.tlsVersionRefused, ["unsupported protocol", "protocol version", "wrong version number", "no protocols available"]),

@@ -103,7 +103,7 @@ final class EngineLoop: @unchecked Sendable {
                 switch event {
                 case .input(let input):
                     let now = Clock.now()
-                    if case .received(let text) = input { observeFrame(true, text, now.wallClock) }
+                    if case .received(let text) = input { observeFrame(true, RPCCodec.redactingSecrets(text), now.wallClock) }
                     if case .command(_, let id) = input { engineReplies.insert(id) }
                     execute(engine.handle(input, at: now))
                 case .connected(let id):
