@@ -123,6 +123,7 @@ struct MeterBody: Decodable {
 
 struct ConfigurationEntryResource: Encodable {
     var key: String
+    /// Never nil in a listing: only a change of the write-only AuthorizationKey has no value to show.
     var value: String?
     var readonly: Bool
 
@@ -144,6 +145,16 @@ struct ConfigurationChangeResource: Encodable {
     var readonly: Bool
     /// ChangeConfiguration's answer: every key of this charge point applies at once.
     var status = "Accepted"
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(value, forKey: .value)
+        try container.encode(readonly, forKey: .readonly)
+        try container.encode(status, forKey: .status)
+    }
+
+    private enum CodingKeys: String, CodingKey { case key, value, readonly, status }
 }
 
 struct SnapshotResource: Encodable {
@@ -293,6 +304,17 @@ struct SecurityEventResource: Encodable {
         techInfo = event.techInfo
         critical = event.type.isCritical
     }
+
+    /// `techInfo` is null, not left out, when there is none.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(techInfo, forKey: .techInfo)
+        try container.encode(critical, forKey: .critical)
+    }
+
+    private enum CodingKeys: String, CodingKey { case type, timestamp, techInfo, critical }
 }
 
 struct SecurityEventList: Encodable {

@@ -151,7 +151,6 @@ def test_the_certificate_store_holds_at_most_certificate_store_max_length(csms, 
 # ----- ExtendedTriggerMessage ------------------------------------------------------------------
 
 @pytest.mark.parametrize("requested, action, connector_id", [
-    ("BootNotification", "BootNotification", None),
     ("Heartbeat", "Heartbeat", None),
     ("StatusNotification", "StatusNotification", 1),
     ("MeterValues", "MeterValues", 1),
@@ -169,6 +168,15 @@ def test_extended_trigger_message_sends_the_requested_message(csms, chargepoint,
         assert frame.payload["connectorId"] == connector_id, frame.payload
     if action in ("SignedFirmwareStatusNotification", "LogStatusNotification"):
         assert frame.payload["status"] == "Idle", frame.payload
+
+
+def test_extended_trigger_of_boot_notification_is_rejected_once_accepted(csms, chargepoint):
+    """As for TriggerMessage ([ERR] 3.35): a registered charge point has nothing to boot."""
+    cp = chargepoint()
+    boots = len(csms.calls("BootNotification", cp.identity))
+    assert extended_trigger(csms, cp.identity, "BootNotification") == "Rejected"
+    settle(csms, cp)
+    assert len(csms.calls("BootNotification", cp.identity)) == boots
 
 
 def test_sign_charge_point_certificate_needs_a_cpo_name(csms, chargepoint):
