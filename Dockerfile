@@ -59,6 +59,7 @@ RUN apt-get update \
         libcurl4 \
         libmicrohttpd12 \
         libsqlite3-0 \
+        libssl3 \
         libstdc++6 \
         libwebsockets17 \
     && rm -rf /var/lib/apt/lists/* \

@@ -434,5 +434,5 @@ def test_a_csms_without_the_security_extension_keeps_a_working_link(csms, charge
               and csms.is_connected(cp.identity), 10, "one link and no endless StartupOfTheDevice retries")
     settle(csms, cp)  # Heartbeat still works
     heartbeat = csms.call_frames("Heartbeat", cp.identity)[-1]
-    assert csms.answer_to(heartbeat).type_id == CALLRESULT
+    assert csms.wait_for(lambda: csms.answer_to(heartbeat), 5, "the Heartbeat answer").type_id == CALLRESULT
     assert cp.api.status()["link"] == "connected"
