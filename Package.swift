@@ -66,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Transport",
-            dependencies: ["CLibWebSockets", "Threads", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibWebSockets", "Threads", "Certificates", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

@@ -100,6 +100,8 @@ extension ChargePointEngine {
             }
         case .securityEvents:
             reply(replyID, .securityEvents(securityLog))
+        case .reportSecurityEvent(let type, let techInfo):
+            reportHardwareSecurityEvent(type, techInfo: techInfo, reply: replyID)
         case .snapshot:
             reply(replyID, .snapshot(snapshot))
         }

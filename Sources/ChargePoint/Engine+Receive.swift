@@ -12,6 +12,7 @@ extension ChargePointEngine {
             answerArrived(messageId: messageId, result: .failure(.callError(code: code, description: description)))
         case .malformed(let messageId, let reason):
             logger.warning("malformed frame from the CSMS: \(reason)")
+            raiseSecurityEventOncePerConnection(.invalidMessages, techInfo: reason)
             if registration != .rejected { refuse(messageId, action: "(malformed)", .formationViolation, reason) }
         case .ignored(let reason):
             logger.warning("ignored a frame from the CSMS: \(reason)")

@@ -87,7 +87,7 @@ extension ChargePointEngine {
     // MARK: - Link outcomes
 
     mutating func securityProfileConnected() {
-        reportedLinkFailures = []
+        reportedUntilNextConnection = []
         guard let trial = securityProfileTrial else { return }
         securityProfileTrial = nil
         let profile = configuration.integer(.securityProfile)
@@ -106,8 +106,20 @@ extension ChargePointEngine {
 
     mutating func linkSecurityFailed(_ type: SecurityEventType, detail: String) {
         logger.warning("connection refused for a security reason (\(type.rawValue)): \(detail)")
-        guard reportedLinkFailures.insert(type).inserted else { return }
-        raiseSecurityEvent(type, techInfo: detail)
+        raiseSecurityEventOncePerConnection(type, techInfo: detail)
+    }
+
+    /// A CSMS that keeps failing, or keeps sending garbage, fills the log and the queue with one event, not
+    /// one per attempt or frame.
+    mutating func raiseSecurityEventOncePerConnection(_ type: SecurityEventType, techInfo: String) {
+        guard reportedUntilNextConnection.insert(type).inserted else { return }
+        raiseSecurityEvent(type, techInfo: techInfo)
+    }
+
+    /// What the hardware side reports through the API (a tamper switch, the clock being set, memory).
+    mutating func reportHardwareSecurityEvent(_ type: SecurityEventType, techInfo: String?, reply replyID: ReplyID) {
+        raiseSecurityEvent(type, techInfo: techInfo)
+        reply(replyID, .securityEvent(securityLog[securityLog.count - 1]))
     }
 
     // MARK: - Security log

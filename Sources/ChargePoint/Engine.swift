@@ -93,8 +93,8 @@ public struct ChargePointEngine: Sendable {
     /// The security log, oldest first, at most `securityLogCapacity` entries.
     var securityLog: [SecurityEvent]
     var securityProfileTrial: SecurityProfileTrial?
-    /// Link failures already reported since the last successful connect: one event per streak.
-    var reportedLinkFailures: Set<SecurityEventType> = []
+    /// Events raised at most once until the next successful connect: a failure streak, a stream of bad frames.
+    var reportedUntilNextConnection: Set<SecurityEventType> = []
     /// The link must take new credentials once the current input's answers are out (true: reconnect for them).
     var linkChange: Bool?
 

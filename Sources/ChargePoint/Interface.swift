@@ -157,6 +157,8 @@ public enum Command: Sendable, Equatable {
     case configurationKey(String)
     case changeConfiguration(key: String, value: String)
     case securityEvents
+    /// A security event only the hardware can see; `HardwareSecurityEvent` lists which.
+    case reportSecurityEvent(SecurityEventType, techInfo: String?)
     /// Everything an event-stream client needs to start from.
     case snapshot
 }
@@ -181,6 +183,7 @@ public enum CommandResult: Sendable, Equatable {
     case fileTransfers(FileTransfersSnapshot)
     case unlock(UnlockStatus)
     case securityEvents([SecurityEvent])
+    case securityEvent(SecurityEvent)
     case failed(CommandFailure)
 }
 

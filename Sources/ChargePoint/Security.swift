@@ -33,6 +33,15 @@ public enum SecurityEventType: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// The events the API may report for the hardware: the ones this software cannot see for itself.
+public enum HardwareSecurityEvent: String, Sendable, CaseIterable, Codable {
+    case tamperDetectionActivated = "TamperDetectionActivated"
+    case settingSystemTime = "SettingSystemTime"
+    case memoryExhaustion = "MemoryExhaustion"
+
+    public var type: SecurityEventType { SecurityEventType(rawValue: rawValue)! }
+}
+
 /// One entry of the security log.
 public struct SecurityEvent: Codable, Sendable, Equatable {
     public var type: SecurityEventType

@@ -145,7 +145,12 @@ public final class ControlAPI: Sendable {
         case .firmware:
             run(.fileTransfers, responder)
         case .securityEvents:
-            run(.securityEvents, responder)
+            if request.method == "POST" {
+                let body = try Self.decode(SecurityEventBody.self, request.body)
+                run(.reportSecurityEvent(body.type.type, techInfo: body.techInfo?.value), responder)
+            } else {
+                run(.securityEvents, responder)
+            }
         case .trigger:
             let body = try Self.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)
@@ -236,6 +241,8 @@ public final class ControlAPI: Sendable {
                 responder.respond(Self.json(200, TransactionList(transactions: snapshots.map(TransactionResource.init))))
             case .securityEvents(let events):
                 responder.respond(Self.json(200, SecurityEventList(events: events.map(SecurityEventResource.init))))
+            case .securityEvent(let event):
+                responder.respond(Self.json(201, SecurityEventResource(event)))
             case .authorization(let idTag, let info, let source):
                 let resource = AuthorizationResource(
                     idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag,
@@ -430,9 +437,9 @@ enum Route: Equatable {
     var methods: [String] {
         switch self {
         case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .securityEvents,
-            .connectorAction(_, .compositeSchedule):
+            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
             ["GET"]
+        case .securityEvents: ["GET", "POST"]
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]

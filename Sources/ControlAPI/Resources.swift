@@ -321,3 +321,8 @@ struct SecurityEventList: Encodable {
     /// Oldest first.
     var events: [SecurityEventResource]
 }
+
+struct SecurityEventBody: Decodable {
+    var type: HardwareSecurityEvent
+    var techInfo: CiString<255>?
+}

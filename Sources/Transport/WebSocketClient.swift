@@ -861,7 +861,8 @@ public final class WebSocketClient: @unchecked Sendable {
                 if let sent = alerts.sent { message += " (we sent TLS alert \(sent))" }
                 if let received = alerts.received { message += " (the server sent TLS alert \(received))" }
                 if let failure = LinkSecurityFailure.classify(
-                    httpStatus: Int(status), alertSent: alerts.sent, alertReceived: alerts.received, tlsError: tlsError ?? message)
+                    httpStatus: Int(status), sentCredentials: activeSecurity.basicAuth != nil, alertSent: alerts.sent,
+                    alertReceived: alerts.received, tlsError: tlsError ?? message)
                 {
                     attempt.securityFailure = (failure, message)
                 }

@@ -1,3 +1,5 @@
+import Certificates
+
 /// How the client proves who it is and decides whom to trust: the transport half of the OCPP security
 /// profiles (Basic auth for 1 and 2, TLS with a verified server for 2 and 3, a client certificate for 3).
 /// Material is held as PEM text, so a change is seen by comparing values, and nothing secret is written
@@ -50,7 +52,7 @@ public struct WebSocketSecurity: Sendable, Equatable, CustomStringConvertible {
     /// The `Authorization` header value for `basicAuth`.
     var authorizationHeader: String? {
         guard let basicAuth else { return nil }
-        return "Basic " + base64(Array(basicAuth.user.utf8) + [UInt8(ascii: ":")] + basicAuth.password)
+        return "Basic " + Base64.encode(Array(basicAuth.user.utf8) + [UInt8(ascii: ":")] + basicAuth.password)
     }
 }
 
@@ -67,8 +69,12 @@ public enum LinkSecurityFailure: String, Sendable, Equatable {
 
     /// Reads the failure from the HTTP status of the upgrade answer, the TLS alerts of the handshake
     /// (RFC 8446 §6.2) and, failing those, OpenSSL's error text.
-    static func classify(httpStatus: Int, alertSent: Int32?, alertReceived: Int32?, tlsError: String?) -> LinkSecurityFailure? {
-        if httpStatus == 401 { return .credentialsRejected }
+    /// A 401 counts only when we sent credentials: CitrineOS also answers 401 while an old connection of
+    /// the same identity lingers.
+    static func classify(
+        httpStatus: Int, sentCredentials: Bool, alertSent: Int32?, alertReceived: Int32?, tlsError: String?
+    ) -> LinkSecurityFailure? {
+        if httpStatus == 401 { return sentCredentials ? .credentialsRejected : nil }
         switch alertSent {
         case 70: return .tlsVersionRefused                       // protocol_version
         case 40, 71: return .tlsCipherRefused                     // handshake_failure, insufficient_security
@@ -96,21 +102,4 @@ public enum LinkSecurityFailure: String, Sendable, Equatable {
         ]
         return markers.first { _, needles in needles.contains { text.contains($0) } }?.0
     }
-}
-
-private func base64(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var output: [UInt8] = []
-    output.reserveCapacity((bytes.count + 2) / 3 * 4)
-    var index = 0
-    while index < bytes.count {
-        let chunk = bytes[index..<min(index + 3, bytes.count)]
-        var value = 0
-        for (offset, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * offset) }
-        for position in 0..<4 {
-            output.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 0x3F] : UInt8(ascii: "="))
-        }
-        index += 3
-    }
-    return String(decoding: output, as: UTF8.self)
 }

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from csms import CALLERROR, CALLRESULT, parse_time, server_tls
-from harness import (boot_frames, calls_since, change_configuration, configuration_value, get_configuration,
+from harness import (assert_problem, boot_frames, calls_since, change_configuration, configuration_value, get_configuration,
                      holds_for, last_seq, ocpp_call, security_events, settle, unique_identity, utc_in,
                      wait_security_event)
 from pki import certificate_hash_data, name_attribute, sign_bytes
@@ -436,3 +436,30 @@ def test_a_csms_without_the_security_extension_keeps_a_working_link(csms, charge
     heartbeat = csms.call_frames("Heartbeat", cp.identity)[-1]
     assert csms.wait_for(lambda: csms.answer_to(heartbeat), 5, "the Heartbeat answer").type_id == CALLRESULT
     assert cp.api.status()["link"] == "connected"
+
+
+# ----- events the charge point sees for itself or hears of from the hardware ---------------------
+
+def test_malformed_frames_raise_invalid_messages_once_per_connection(csms, chargepoint):
+    cp = chargepoint()
+    for number in range(3):
+        csms.call_raw(cp.identity, f'[2,"bad-frame-{number}","Reset"')
+    wait_security_event(csms, cp.identity, "InvalidMessages")
+    settle(csms, cp)
+    assert len(security_events(csms, cp.identity, "InvalidMessages")) == 1
+    logged = cp.api.ok_json("GET", "/api/v1/security-events")["events"]
+    assert [e["type"] for e in logged].count("InvalidMessages") == 1
+
+
+def test_the_hardware_reports_tampering_through_the_api(csms, chargepoint):
+    cp = chargepoint()
+    created = cp.api.ok_json("POST", "/api/v1/security-events", expected=201,
+                             json={"type": "TamperDetectionActivated", "techInfo": "enclosure door opened"})
+    assert (created["type"], created["techInfo"], created["critical"]) == \
+        ("TamperDetectionActivated", "enclosure door opened", True)
+    sent = wait_security_event(csms, cp.identity, "TamperDetectionActivated")
+    assert sent["techInfo"] == "enclosure door opened"
+    assert sent["timestamp"] == created["timestamp"]
+    assert cp.api.ok_json("GET", "/api/v1/security-events")["events"][-1] == created
+    refused = cp.api.post("/api/v1/security-events", json={"type": "StartupOfTheDevice"})
+    assert_problem(refused, 422)
