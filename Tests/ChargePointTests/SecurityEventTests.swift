@@ -128,4 +128,18 @@ import Testing
         harness.handle(.securityFailure(.invalidMessages, detail: String(repeating: "x", count: 300)))
         #expect(F.events(harness.persisted).last?.techInfo == String(repeating: "x", count: 255))
     }
+
+    @Test func techInfoIsCutAtACharacterBoundaryAndStillSent() throws {
+        var harness = Harness()
+        let detail = String(repeating: "x", count: 254) + "é and more"
+        harness.handle(.securityFailure(.invalidMessages, detail: detail))
+        let event = try #require(F.events(harness.persisted).last)
+        let info = try #require(event.techInfo)
+        #expect(info.utf8.count <= 255)
+        #expect(detail.hasPrefix(info))
+        let queued = harness.persisted.compactMap { change -> SecurityEventNotificationRequest? in
+            if case .enqueue(let message) = change, case .securityEvent(let request) = message.message { request } else { nil }
+        }
+        #expect(queued.last?.techInfo?.value == info)
+    }
 }

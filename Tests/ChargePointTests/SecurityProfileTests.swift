@@ -182,4 +182,20 @@ enum SecurityFixture {
         #expect(higher.engine.configuration.integer(.securityProfile) == 2)
         #expect(F.savedConfiguration(higher.persisted, "SecurityProfile").isEmpty)
     }
+
+    @Test func aSecondRaiseBeforeTheSwitchStillFallsBackToTheProfileThatLastConnected() throws {
+        let pki = try SecurityPKI.get()
+        var harness = Harness(security: SecuritySettings(authorizationKey: F.key, trustedCertificatesPEM: pki.csmsRootPEM))
+        harness.bootAccepted()
+        let first = change(&harness, "c1", profile: "1")
+        let second = change(&harness, "c2", profile: "2")
+        #expect(first == .string("Accepted"))
+        harness.handle(.linkDown(reason: "closed for the new profile"))
+        harness.handle(.linkConnecting)
+        harness.handle(.linkDown(reason: "TLS handshake failed"))
+        // Whether the second raise is refused or tried, profile 1 never connected: the fallback is to 0.
+        _ = second
+        #expect(harness.engine.configuration.integer(.securityProfile) == 0)
+        #expect(F.savedConfiguration(harness.persisted, "SecurityProfile").isEmpty)
+    }
 }
