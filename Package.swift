@@ -103,13 +103,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
-        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging"], swiftSettings: strict),
+        .testTarget(
+            name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "CertificateFixtures"],
+            swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates"], swiftSettings: strict),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CertificateFixtures"], swiftSettings: strict),
+        /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.
+        .target(name: "CertificateFixtures", path: "Tests/CertificateFixtures", swiftSettings: strict),
         .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer"], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import CertificateFixtures
 import Certificates
 
 /// Throw-away test material made once per test process with the openssl CLI: a root CA, an
@@ -47,57 +48,14 @@ struct PKI: Sendable {
 
     private init() throws {
         let directory = try TemporaryDirectory()
-        let dir = directory.path
-        try directory.write("index.txt", "")
-        try directory.write("ca.cnf", """
-            [ ca ]
-            default_ca = test_ca
-            [ test_ca ]
-            database = \(dir)/index.txt
-            new_certs_dir = \(dir)
-            serial = \(dir)/serial
-            default_md = sha256
-            policy = any_policy
-            unique_subject = no
-            email_in_dn = no
-            [ any_policy ]
-            commonName = supplied
-            organizationName = optional
-            [ v3_ca ]
-            basicConstraints = critical, CA:TRUE
-            keyUsage = critical, keyCertSign, cRLSign
-            subjectKeyIdentifier = hash
-            [ v3_leaf ]
-            basicConstraints = critical, CA:FALSE
-            keyUsage = critical, digitalSignature
-            [ req ]
-            distinguished_name = req_dn
-            [ req_dn ]
+        try directory.prepareCertificateAuthority()
+        let config = directory.certificateAuthorityConfig
 
-            """)
-        let config = directory.file("ca.cnf")
-
-        func ecKey(_ name: String) throws {
-            try directory.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                  "-out", directory.file(name))
-        }
-        /// Issues `name`.pem for `name`.key with `openssl ca`; `issuer` nil means self-signed.
+        func ecKey(_ name: String) throws { try directory.ecKey(name) }
         func issue(_ name: String, subject: String, serial: String, issuer: String?, extensions: String,
                    from start: String, to end: String) throws -> String {
-            try ecKey(name + ".key")
-            try directory.openssl("req", "-new", "-config", config, "-key", directory.file(name + ".key"),
-                                  "-subj", subject, "-out", directory.file(name + ".csr"))
-            try directory.write("serial", serial + "\n")
-            var arguments = ["ca", "-batch", "-config", config, "-notext", "-preserveDN", "-extensions", extensions,
-                             "-startdate", start, "-enddate", end,
-                             "-in", directory.file(name + ".csr"), "-out", directory.file(name + ".pem")]
-            if let issuer {
-                arguments += ["-cert", directory.file(issuer + ".pem"), "-keyfile", directory.file(issuer + ".key")]
-            } else {
-                arguments += ["-selfsign", "-keyfile", directory.file(name + ".key")]
-            }
-            try directory.openssl(arguments)
-            return try directory.readText(name + ".pem")
+            try directory.issue(name, subject: subject, serial: serial, issuer: issuer, extensions: extensions,
+                                from: start, to: end)
         }
 
         rootPEM = try issue("root", subject: "/CN=Test Root CA/O=ACME Test", serial: "01", issuer: nil,

@@ -1,3 +1,4 @@
+import CertificateFixtures
 import Certificates
 import Testing
 

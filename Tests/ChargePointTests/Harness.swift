@@ -27,12 +27,12 @@ struct Harness {
 
     init(
         connectors: Int = 2, persisted: PersistedState = PersistedState(),
-        overrides: [(key: String, value: String)] = []
+        overrides: [(key: String, value: String)] = [], security: SecuritySettings = SecuritySettings()
     ) {
         let settings = StationSettings(
             identity: "CP1", connectorCount: connectors,
             bootNotification: BootNotificationRequest(chargePointVendor: "Vendor", chargePointModel: "Model"),
-            configurationOverrides: overrides)
+            configurationOverrides: overrides, security: security)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         engine = try! ChargePointEngine(
@@ -187,6 +187,9 @@ struct Harness {
         engine.connectorSnapshot(connector - 1).status
     }
 }
+
+/// `text` as a JSON string literal, for payloads that carry PEM or other text needing escapes.
+func jsonString(_ text: String) -> String { JSONValue.string(text).serialized() }
 
 extension JSONValue {
     subscript(_ field: String) -> JSONValue? {

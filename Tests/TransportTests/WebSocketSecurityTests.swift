@@ -1,0 +1,73 @@
+import Testing
+
+@testable import Transport
+
+@Suite struct AuthorizationHeaderTests {
+    private func header(user: String, password: [UInt8]) -> String? {
+        WebSocketSecurity(basicAuth: .init(user: user, password: password)).authorizationHeader
+    }
+
+    @Test func isBasicWithBase64OfUserColonPassword() {
+        #expect(header(user: "CP001", password: Array("secret".utf8)) == "Basic Q1AwMDE6c2VjcmV0")
+    }
+
+    @Test func carriesRawPasswordBytesThatAreNotUTF8() {
+        #expect(header(user: "CP1", password: [0xFF, 0x00, 0x80, 0x41]) == "Basic Q1AxOv8AgEE=")
+    }
+
+    @Test func padsEveryRemainderOfThree() {
+        #expect(header(user: "ab", password: []) == "Basic YWI6")
+        #expect(header(user: "a", password: Array("xy".utf8)) == "Basic YTp4eQ==")
+    }
+
+    @Test func isAbsentWithoutBasicAuth() {
+        #expect(WebSocketSecurity.none.authorizationHeader == nil)
+    }
+}
+
+@Suite struct LinkSecurityFailureTests {
+    private func classify(
+        http: Int = 0, sent: Int32? = nil, received: Int32? = nil, text: String? = nil
+    ) -> LinkSecurityFailure? {
+        LinkSecurityFailure.classify(httpStatus: http, alertSent: sent, alertReceived: received, tlsError: text)
+    }
+
+    @Test func http401IsRejectedCredentials() {
+        #expect(classify(http: 401) == .credentialsRejected)
+        #expect(classify(http: 401, sent: 48) == .credentialsRejected)
+    }
+
+    @Test func protocolVersionAlertEitherWayIsTheTLSVersion() {
+        #expect(classify(sent: 70) == .tlsVersionRefused)
+        #expect(classify(received: 70) == .tlsVersionRefused)
+    }
+
+    @Test func unknownCASentMeansWeRejectTheServerReceivedMeansItRejectsUs() {
+        #expect(classify(sent: 48) == .serverCertificateRejected)
+        #expect(classify(received: 48) == .credentialsRejected)
+    }
+
+    @Test func certificateRequiredReceivedIsRejectedCredentials() {
+        #expect(classify(received: 116) == .credentialsRejected)
+    }
+
+    @Test func handshakeFailureIsTheCipherSuite() {
+        #expect(classify(sent: 40) == .tlsCipherRefused)
+        #expect(classify(received: 40) == .tlsCipherRefused)
+        #expect(classify(received: 71) == .tlsCipherRefused)
+    }
+
+    @Test func withoutAlertsTheOpenSSLTextDecides() {
+        #expect(classify(text: "error:0A000102:SSL routines::unsupported protocol") == .tlsVersionRefused)
+        #expect(classify(text: "SSL routines::no shared cipher") == .tlsCipherRefused)
+        #expect(classify(text: "SSL routines::tlsv13 alert certificate required") == .credentialsRejected)
+        #expect(classify(text: "SSL routines::certificate verify failed") == .serverCertificateRejected)
+        #expect(classify(text: "Hostname mismatch") == .serverCertificateRejected)
+    }
+
+    @Test func anUnrelatedErrorIsNoSecurityFailure() {
+        #expect(classify() == nil)
+        #expect(classify(http: 404) == nil)
+        #expect(classify(sent: 0, received: 0, text: "connection refused") == nil)
+    }
+}
