@@ -22,6 +22,7 @@ RUN apt-get update \
         libcurl4-openssl-dev \
         libmicrohttpd-dev \
         libsqlite3-dev \
+        libssl-dev \
         libwebsockets-dev \
         pkg-config \
     && rm -rf /var/lib/apt/lists/*
@@ -39,7 +40,8 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 # The Swift runtime, standard library and Foundation are linked statically, so the binary needs only
 # Debian libraries: readelf -d lists libmicrohttpd.so.12, libwebsockets.so.17, libcurl.so.4,
-# libsqlite3.so.0, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm, installed below.
+# libsqlite3.so.0, libssl.so.3, libcrypto.so.3, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm,
+# installed below.
 RUN swift build -c release --static-swift-stdlib --product chargepoint \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/chargepoint" /out/chargepoint \
     && strip /out/chargepoint

@@ -6,8 +6,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev libsqlite3-dev pkg-config binutils \
-	chromium chromium-driver busybox
+APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config \
+	binutils openssl chromium chromium-driver busybox
 VENV := .venv
 # Only `make bench` needs these (wrk: the REST load; valgrind: the callgrind instruction counts).
 BENCH_PACKAGES := wrk valgrind

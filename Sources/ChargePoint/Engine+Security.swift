@@ -67,7 +67,8 @@ extension ChargePointEngine {
         if profile == 3, clientCredential == nil { throw refuse("a lower profile until a charge point certificate is installed") }
         logger.notice("security profile \(current) → \(profile): reconnecting to try it")
         configuration.set(.securityProfile, value)
-        securityProfileTrial = SecurityProfileTrial(previous: current, phase: .switching)
+        // A raise on top of one not yet tried falls back to the profile that last connected.
+        securityProfileTrial = SecurityProfileTrial(previous: securityProfileTrial?.previous ?? current, phase: .switching)
         linkChange = true
     }
 
@@ -124,10 +125,23 @@ extension ChargePointEngine {
 
     // MARK: - Security log
 
+    /// The longest prefix of whole characters within `maximumBytes` of UTF-8 (CiString bounds count bytes).
+    static func prefix(_ text: String, maximumBytes: Int) -> String {
+        var length = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            guard length + size <= maximumBytes else { break }
+            length += size
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
+    }
+
     /// Logs the event and queues its SecurityEventNotification with the delivery guarantee of transaction
     /// messages ([SEC] A04), so it reaches the CSMS once the link is back.
     mutating func raiseSecurityEvent(_ type: SecurityEventType, techInfo: String? = nil) {
-        let info = techInfo.map { String(decoding: $0.utf8.prefix(255), as: UTF8.self) }
+        let info = techInfo.map { Self.prefix($0, maximumBytes: 255) }
         let event = SecurityEvent(type: type, timestamp: now.wallClock, techInfo: info)
         securityLog.append(event)
         if securityLog.count > Self.securityLogCapacity { securityLog.removeFirst(securityLog.count - Self.securityLogCapacity) }

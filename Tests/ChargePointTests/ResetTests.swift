@@ -19,6 +19,10 @@ import Testing
         #expect(!afterStop.contains(.restart), "the status that follows goes out first")
         #expect(harness.outstanding?["status"] == .string("Finishing"))
         harness.respond("{}")
+        #expect(!harness.effects.contains(.restart), "the security event of the reset goes out before it")
+        #expect(harness.outstanding?.action == "SecurityEventNotification")
+        #expect(harness.outstanding?["type"] == .string("ResetOrReboot"))
+        harness.respond("{}")
         #expect(harness.effects.last == .restart)
     }
 

@@ -27,14 +27,21 @@ import Testing
 
 @Suite struct LinkSecurityFailureTests {
     private func classify(
-        http: Int = 0, sent: Int32? = nil, received: Int32? = nil, text: String? = nil
+        http: Int = 0, credentials: Bool = true, sent: Int32? = nil, received: Int32? = nil, text: String? = nil
     ) -> LinkSecurityFailure? {
-        LinkSecurityFailure.classify(httpStatus: http, alertSent: sent, alertReceived: received, tlsError: text)
+        LinkSecurityFailure.classify(
+            httpStatus: http, sentCredentials: credentials, alertSent: sent, alertReceived: received, tlsError: text)
     }
 
     @Test func http401IsRejectedCredentials() {
         #expect(classify(http: 401) == .credentialsRejected)
         #expect(classify(http: 401, sent: 48) == .credentialsRejected)
+    }
+
+    /// CitrineOS answers 401 while an old connection of the identity lingers: without credentials sent,
+    /// that says nothing about them.
+    @Test func http401WithoutCredentialsIsNoSecurityFailure() {
+        #expect(classify(http: 401, credentials: false) == nil)
     }
 
     @Test func protocolVersionAlertEitherWayIsTheTLSVersion() {

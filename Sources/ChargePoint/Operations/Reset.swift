@@ -17,11 +17,11 @@ extension ChargePointEngine {
 
     mutating func reset(_ type: ResetType) {
         logger.notice("\(type.rawValue) reset")
-        raiseSecurityEvent(.resetOrReboot, techInfo: "\(type.rawValue) reset")
         let reason: Reason = type == .hard ? .hardReset : .softReset
         for localId in transactions.values.filter(\.isActive).map(\.localId).sorted() {
             stopTransaction(localId: localId, reason: reason, idTag: nil)
         }
+        raiseSecurityEvent(.resetOrReboot, techInfo: "\(type.rawValue) reset")
         pendingReset = PendingReset(type: type, deadline: now.uptime + (type == .soft ? messageTimeout : .zero))
     }
 
