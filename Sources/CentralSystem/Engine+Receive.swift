@@ -50,6 +50,15 @@ extension CentralSystemEngine {
             respond(to: call, as: DiagnosticsStatusNotificationRequest.self) { _, _ in EmptyResponse() }
         case .firmwareStatusNotification:
             respond(to: call, as: FirmwareStatusNotificationRequest.self) { _, _ in EmptyResponse() }
+        case .securityEventNotification:
+            respond(to: call, as: SecurityEventNotificationRequest.self) { _, _ in EmptyResponse() }
+        case .logStatusNotification:
+            respond(to: call, as: LogStatusNotificationRequest.self) { _, _ in EmptyResponse() }
+        case .signedFirmwareStatusNotification:
+            respond(to: call, as: SignedFirmwareStatusNotificationRequest.self) { _, _ in EmptyResponse() }
+        case .signCertificate:
+            // No CA here: saying Accepted would promise a CertificateSigned that never comes.
+            respond(to: call, as: SignCertificateRequest.self) { _, _ in GenericStatusResponse(status: .rejected) }
         default:
             refuse(messageId, .notSupported, "\(actionName) is not handled by this central system", on: connection, to: identity)
         }

@@ -28,6 +28,19 @@ import Testing
         #expect(payload == .object(["currentTime": .string("2026-01-01T00:01:01.000Z")]))
     }
 
+    /// The security extension's notifications are taken; a certificate request is refused, since there
+    /// is no CA here to sign it.
+    @Test func securityMessagesAreAnsweredAndNoCertificateIsPromised() {
+        var harness = Harness()
+        harness.connect("CP1", connection: 1)
+        let event = #"{"type":"StartupOfTheDevice","timestamp":"2026-01-01T00:00:00Z"}"#
+        #expect(harness.result("SecurityEventNotification", event) == .object([:]))
+        #expect(harness.result("LogStatusNotification", #"{"status":"Idle"}"#) == .object([:]))
+        #expect(harness.result("SignedFirmwareStatusNotification", #"{"status":"Idle"}"#) == .object([:]))
+        let csr = #"{"csr":"-----BEGIN CERTIFICATE REQUEST-----"}"#
+        #expect(harness.result("SignCertificate", csr) == .object(["status": .string("Rejected")]))
+    }
+
     @Test func transactionIdsCountUpFromOneAcrossStationsAndStopsEndThem() {
         var harness = Harness()
         harness.connect("CP1", connection: 1)

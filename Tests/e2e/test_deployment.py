@@ -307,9 +307,10 @@ def test_the_build_context_holds_every_target_of_the_manifest():
     """SwiftPM will not load Package.swift if a target's folder is missing from the context."""
     manifest = (REPO / "Package.swift").read_text()
     copied = {s for sources in copy_sources() for s in sources}
-    for kind, name in re.findall(r"\.(testTarget|executableTarget|target|systemLibrary)\(\s*name:\s*\"([^\"]+)\"",
-                                 manifest):
-        folder = ("Tests" if kind == "testTarget" else "Sources") + "/" + name
+    targets = re.findall(r"\.(testTarget|executableTarget|target|systemLibrary)\(\s*name:\s*\"([^\"]+)\""
+                         r"(?:,\s*path:\s*\"([^\"]+)\")?", manifest)
+    for kind, name, path in targets:
+        folder = path or ("Tests" if kind == "testTarget" else "Sources") + "/" + name
         assert (REPO / folder).is_dir(), f"{folder} is missing"
         assert folder.split("/")[0] in copied, f"the Dockerfile does not copy {folder.split('/')[0]}/"
         files = [str(p.relative_to(REPO)) for p in (REPO / folder).rglob("*") if p.is_file()]

@@ -13,8 +13,8 @@ extension ChargePointEngine {
 
     /// Roots the CSMS's certificates are checked against: installed ones and the installer's bundle.
     var centralSystemRoots: [Certificate] {
-        installedCertificates(.centralSystemRootCertificate)
-            + ((try? settings.security.trustedCertificatesPEM.map(Certificate.parseChain(pem:))) ?? nil ?? [])
+        let configured = settings.security.trustedCertificatesPEM.flatMap { try? Certificate.parseChain(pem: $0) } ?? []
+        return installedCertificates(.centralSystemRootCertificate) + configured
     }
 
     /// One currently valid certificate, while the store has room; installing one already there is a no-op.
