@@ -139,12 +139,13 @@ struct Station {
         loop.stop()
     }
 
-    /// `mkdir -p`.
+    /// `mkdir -p`, with the data folder itself owner-only since it holds keys (an existing one keeps its mode).
     private func makeDirectories(_ path: String) -> Bool {
         var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
+        let components = path.split(separator: "/")
+        for (index, component) in components.enumerated() {
             prefix += component + "/"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
+            if mkdir(prefix, index == components.count - 1 ? 0o700 : 0o755) != 0 && errno != EEXIST { return false }
         }
         return true
     }
