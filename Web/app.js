@@ -16,6 +16,7 @@
   const TAG_STORAGE_KEY = "chargepoint.lastIdTag";
   const TOKEN_STORAGE_KEY = "chargepoint.apiToken";   // sessionStorage: this tab only
   const OK_MESSAGE_MS = 8000;
+  const SECURITY_EVENTS_SHOWN = 8;
 
   // OCPP 1.6 ChargePointErrorCode, as in openapi.yaml.
   const ERROR_CODES = [
@@ -29,6 +30,12 @@
   };
   const LINK_TONE = { connected: "ok", connecting: "warn", disconnected: "danger" };
   const REGISTRATION_TONE = { Accepted: "ok", Pending: "warn", Rejected: "danger", Unknown: "neutral" };
+  // OCPP security whitepaper, security profiles: [meaning, tone]. 0 and 1 send no secret or send
+  // the AuthorizationKey in clear, hence the warning tone.
+  const SECURITY_PROFILES = {
+    0: ["no authentication", "warn"], 1: ["Basic auth", "warn"],
+    2: ["Basic auth over TLS", "ok"], 3: ["TLS client certificate", "ok"],
+  };
   const FRAME_TYPE = {
     CALL: ["CALL", "neutral"], CALLRESULT: ["RESULT", "ok"], CALLERROR: ["ERROR", "danger"],
   };
@@ -48,6 +55,8 @@
     hadStream: false,
     clockOffset: 0,               // server time - local time, from live events
     lastEventAt: null,
+    securityEvents: null,         // the security log, oldest first (null until loaded)
+    securityLoads: 0,             // sequence number of the newest security log request
   };
 
   const $ = (selector, root = document) => root.querySelector(selector);
@@ -69,6 +78,14 @@
     for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
     for (const child of children) node.append(child);
     return node;
+  }
+
+  // Let long names wrap between their words (StopTxnSampled|Data|MaxLength), not inside one.
+  function appendCamelCase(node, text) {
+    text.split(/(?<=[a-z0-9])(?=[A-Z])/).forEach((word, index) => {
+      if (index > 0) node.append(document.createElement("wbr"));
+      node.append(word);
+    });
   }
 
   function setBadge(node, text, tone) {
@@ -806,6 +823,7 @@
     for (const entry of entries) state.config.set(entry.key, entry);
     for (const key of [...state.config.keys()]) if (!keys.has(key)) state.config.delete(key);
     renderConfiguration();
+    renderSecurityProfile();
   }
 
   function renderConfiguration() {
@@ -835,11 +853,7 @@
     const tr = el("tr");
     tr.dataset.key = key;
     const keyCell = el("th", { className: "c-key", attrs: { scope: "row" } });
-    // Let long keys wrap between their words (StopTxnSampled|Data|MaxLength), not inside one.
-    key.split(/(?<=[a-z0-9])(?=[A-Z])/).forEach((word, index) => {
-      if (index > 0) keyCell.append(document.createElement("wbr"));
-      keyCell.append(word);
-    });
+    appendCamelCase(keyCell, key);
     const valueCell = el("td", { className: "c-value" });
     const valueText = el("span", { className: "value-text" });
     valueCell.append(valueText);
@@ -930,6 +944,7 @@
       const { data } = await api("PUT", `configuration/${encodeURIComponent(row.key)}`, { value });
       if (data && typeof data.key === "string") {
         state.config.set(data.key, { key: data.key, value: data.value, readonly: data.readonly });
+        if (data.key === "SecurityProfile") renderSecurityProfile();
       }
       endEdit(row, true);
       const answer = data && data.status ? String(data.status) : "Accepted";
@@ -942,6 +957,88 @@
       row.result.className = "result error";
       row.result.textContent = error.message;
       input.focus();
+    }
+  }
+
+  // ------------------------------------------------------------------ security
+
+  function renderSecurityProfile() {
+    const badge = $("#security-profile");
+    const meaning = $("#security-profile-meaning");
+    const entry = state.config.get("SecurityProfile");
+    const value = entry ? String(entry.value ?? "").trim() : "";
+    const known = SECURITY_PROFILES[value];
+    if (known) {
+      setBadge(badge, value, known[1]);
+      meaning.textContent = known[0];
+    } else {
+      setBadge(badge, value || "unknown", "neutral");
+      meaning.textContent = entry ? "not a profile of the security whitepaper" : "The charge point reports no SecurityProfile key.";
+    }
+  }
+
+  function securityTime(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso ?? "");
+    const today = new Date();
+    if (date.toDateString() === today.toDateString()) return clockTime(iso);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clockTime(iso)}`;
+  }
+
+  function securityEventElement(event) {
+    const type = String(event.type ?? "(unknown type)");
+    const stamp = String(event.timestamp ?? "");
+    const name = el("span", { className: "sec-type" });
+    appendCamelCase(name, type);
+    const line = el("div", { className: "sec-line" }, [
+      el("time", { className: "sec-time num", text: securityTime(stamp), attrs: { datetime: stamp, title: stamp } }),
+      name,
+    ]);
+    if (event.critical === true) line.append(el("span", { className: "badge tone-danger sec-critical", text: "critical" }));
+    const item = el("li", { className: "sec-event" }, [line]);
+    item.dataset.type = type;
+    item.dataset.critical = String(event.critical === true);
+    if (typeof event.techInfo === "string" && event.techInfo !== "") {
+      item.append(el("p", { className: "sec-info small", text: event.techInfo, attrs: { title: event.techInfo } }));
+    }
+    return item;
+  }
+
+  function renderSecurityEvents() {
+    const events = state.securityEvents || [];
+    const shown = events.slice(-SECURITY_EVENTS_SHOWN).reverse();
+    $("#security-events").replaceChildren(...shown.map(securityEventElement));
+    const empty = $("#security-empty");
+    empty.hidden = shown.length > 0;
+    empty.textContent = "No security events yet.";
+    const noun = events.length === 1 ? "event" : "events";
+    $("#security-count").textContent = events.length > shown.length
+      ? `newest ${shown.length} of ${events.length} ${noun}` : `${events.length} ${noun}`;
+  }
+
+  // Overlapping loads (the snapshot and a link change at once, a Refresh click) are fine: only the
+  // answer to the newest request is shown. The button stays enabled (disabling it would drop the
+  // keyboard focus); `byHand` says whether to confirm the update in its status line.
+  async function loadSecurityEvents(byHand = false) {
+    const sequence = ++state.securityLoads;
+    const refresh = $("#security-refresh");
+    const result = $("#security-result");
+    refresh.setAttribute("aria-busy", "true");
+    try {
+      const { data } = await api("GET", "security-events");
+      if (sequence !== state.securityLoads) return;
+      state.securityEvents = data && Array.isArray(data.events) ? data.events : [];
+      renderSecurityEvents();
+      result.className = "result muted";
+      result.textContent = byHand === true ? `Updated ${clockTime(new Date().toISOString())}.` : "";
+    } catch (error) {
+      if (sequence !== state.securityLoads) return;
+      result.className = "result error";
+      result.textContent = `Could not load the security events: ${error.message}`;
+      if (!state.securityEvents) $("#security-empty").textContent = "The security log is not available.";
+    } finally {
+      if (sequence === state.securityLoads) refresh.removeAttribute("aria-busy");
     }
   }
 
@@ -967,8 +1064,15 @@
       streamIsUp();
       loadFrames();
       loadLastTransactions();
+      loadSecurityEvents();
     },
-    status(data) { setStatus(data); },
+    status(data) {
+      const before = state.status && state.status.link;
+      setStatus(data);
+      // No stream event for the security log: a new connection is when new entries are likely
+      // (a failed TLS handshake, a changed profile), so read it again then.
+      if (data.link === "connected" && before !== "connected") loadSecurityEvents();
+    },
     connector(data) { applyConnector(data); },
     meter(data) {
       noteServerTime(data.time);
@@ -1000,6 +1104,7 @@
       const known = state.config.has(data.key);
       state.config.set(data.key, data);
       if (known) updateConfigRow(data.key); else renderConfiguration();
+      if (data.key === "SecurityProfile") renderSecurityProfile();
     },
     frame(data) {
       noteServerTime(data.time);
@@ -1097,6 +1202,7 @@
     $("#token-input").addEventListener("input", () => $("#token-input").removeAttribute("aria-invalid"));
     $("#frame-filter").addEventListener("input", applyFrameFilter);
     $("#frame-direction").addEventListener("change", applyFrameFilter);
+    $("#security-refresh").addEventListener("click", () => loadSecurityEvents(true));
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && !source && retryTimer) connect();
     });

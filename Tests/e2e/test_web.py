@@ -1,6 +1,7 @@
 """The live web page (Web/) in headless Chromium against the real charge point and the test CSMS:
-drive a transaction from the page, filter the frame log, edit a configuration key, and survive a
-service restart without a reload. Screenshots at desktop and phone width go to artifacts/.
+drive a transaction from the page, filter the frame log, edit a configuration key, follow the
+security profile and log, and survive a service restart without a reload. Screenshots at desktop
+and phone width go to artifacts/.
 
 Needs Debian's `chromium` and `chromium-driver` (CHROMIUM_BIN / CHROMEDRIVER override the paths)
 and PyPI `selenium`. Nothing is downloaded: the driver is given explicitly so Selenium Manager
@@ -13,6 +14,7 @@ import os
 import secrets
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -144,9 +146,10 @@ def no_horizontal_overflow(driver: WebDriver) -> bool:
         "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
+def screenshot(driver: WebDriver, name: str, size: tuple[int, int], part: str | None = None) -> Path:
     """A screenshot of an exactly `size` viewport (a phone size is emulated as a mobile device),
-    plus a full-page one beside it for reviewing the whole layout."""
+    plus a full-page one beside it for reviewing the whole layout, and one of the element `part`
+    (a CSS selector) if given."""
     ARTIFACTS.mkdir(exist_ok=True)
     width, height = size
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
@@ -159,6 +162,10 @@ def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
         driver.save_screenshot(str(path))
         full = driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"})
         (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
+        if part:
+            element = driver.find_element(By.CSS_SELECTOR, part)
+            driver.execute_script("arguments[0].scrollIntoView()", element)
+            element.screenshot(str(ARTIFACTS / f"{name}-part.png"))
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     return path
@@ -173,12 +180,42 @@ def page_diagnostics(driver: WebDriver, name: str) -> str:
             const text = (s) => [...document.querySelectorAll(s)].map((e) => e.innerText.trim());
             return {banner: text('#stream-banner:not([hidden])'), status: text('#status-line'),
                     header: text('.topbar'), cards: text('.connector'),
-                    frames: text('#frames > li').slice(0, 15)};""")
+                    frames: text('#frames > li').slice(0, 15), security: text('.security-panel')};""")
         console = "\n".join(str(entry) for entry in driver.get_log("browser")) or "(empty)"
         parts = [f"{key}:\n{value if isinstance(value, str) else chr(10).join(value)}" for key, value in state.items()]
         return "\n\n".join(parts + [f"console:\n{console}", f"screenshot: artifacts/web-failure-{name}.png"])
     except WebDriverException as error:
         return f"(the browser could not be inspected: {error})"
+
+
+def security_rows(driver: WebDriver) -> list[dict]:
+    """The Security panel's event list as shown, top first."""
+    return driver.execute_script("""
+        return [...document.querySelectorAll('#security-events > li')].map((li) => {
+            const info = li.querySelector('.sec-info');
+            return {type: li.querySelector('.sec-type').textContent,
+                    time: li.querySelector('time').textContent,
+                    datetime: li.querySelector('time').getAttribute('datetime'),
+                    badges: [...li.querySelectorAll('.badge')].map((b) => b.textContent),
+                    techInfo: info ? info.textContent : null, title: info ? info.title : null,
+                    cut: info ? info.scrollWidth > info.clientWidth : null};
+        });""")
+
+
+def expected_security_rows(station) -> list[dict]:
+    """What the panel should list for the service's security log: newest first, at most 8."""
+    events = station.api.ok_json("GET", "/api/v1/security-events")["events"]
+    return [{"type": event["type"], "datetime": event["timestamp"],
+             "badges": ["critical"] if event["critical"] else [],
+             "techInfo": event["techInfo"], "title": event["techInfo"]} for event in reversed(events[-8:])]
+
+
+def shown_as(rows: list[dict]) -> list[dict]:
+    return [{key: row[key] for key in ("type", "datetime", "badges", "techInfo", "title")} for row in rows]
+
+
+def local_clock(iso: str) -> str:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
 
 
 def wait_quiet_link(csms, identity: str) -> None:
@@ -303,6 +340,47 @@ def test_frame_filter_markup_and_configuration(page, station, csms):
     assert station.api.ok_json("GET", f"/api/v1/configuration/{key}")["value"] == "3"
 
 
+def test_security_panel(page, station):
+    """The Security panel shows the profile with its meaning and the newest security events; a
+    reported tamper event shows on top, marked critical, after Refresh."""
+    driver = page
+    wait_text(driver, "#security-profile", "0")
+    assert text_of(driver, "#security-profile-meaning") == "no authentication"
+    assert "tone-warn" in driver.find_element(By.ID, "security-profile").get_attribute("class")
+    wait(driver, lambda d: security_rows(d), "the security events")
+    rows = security_rows(driver)
+    assert shown_as(rows) == expected_security_rows(station)
+    startup = [row for row in rows if row["type"] == "StartupOfTheDevice"]
+    assert len(startup) == 1, rows
+    assert startup[0]["badges"] == ["critical"] and startup[0]["time"] == local_clock(startup[0]["datetime"])
+    assert not driver.find_element(By.ID, "security-empty").is_displayed()
+    assert text_of(driver, "#security-count") == f"{len(rows)} {'event' if len(rows) == 1 else 'events'}"
+
+    # The hardware reports events through the API; no stream event tells the page, Refresh does.
+    long_info = "clock set from GNSS after a drift of " + "1234567890" * 12 + " ms"
+    station.api.ok_json("POST", "/api/v1/security-events", expected=201,
+                        json={"type": "SettingSystemTime", "techInfo": long_info})
+    created = station.api.ok_json("POST", "/api/v1/security-events", expected=201,
+                                  json={"type": "TamperDetectionActivated", "techInfo": "door opened"})
+    assert security_rows(driver) == rows, "the list changed without a refresh"
+    refresh = driver.find_element(By.ID, "security-refresh")
+    refresh.click()
+    wait(driver, lambda d: security_rows(d)[0]["type"] == "TamperDetectionActivated", "the tamper event on top")
+    rows = security_rows(driver)
+    assert rows[0] == {"type": "TamperDetectionActivated", "time": local_clock(created["timestamp"]),
+                       "datetime": created["timestamp"], "badges": ["critical"],
+                       "techInfo": "door opened", "title": "door opened", "cut": False}
+    assert (rows[1]["type"], rows[1]["techInfo"], rows[1]["title"], rows[1]["cut"]) == \
+        ("SettingSystemTime", long_info, long_info, True), "a long techInfo is not cut to one line"
+    assert shown_as(rows) == expected_security_rows(station)
+    wait(driver, lambda d: text_of(d, "#security-result").startswith("Updated "), "the refresh confirmed")
+    assert driver.switch_to.active_element == refresh
+    assert "AuthorizationKey" not in text_of(driver, ".security-panel")
+
+    screenshot(driver, "web-security-desktop", DESKTOP, part=".security-panel")
+    screenshot(driver, "web-security-phone", PHONE, part=".security-panel")
+
+
 def test_page_survives_a_service_restart(page, station, csms):
     driver = page
     driver.execute_script("window.__sameDocument = true")
@@ -324,6 +402,10 @@ def test_page_survives_a_service_restart(page, station, csms):
     assert driver.execute_script("return window.__sameDocument === true"), "the page was reloaded"
     # The new run's frames join the log (its BootNotification), the old ones stay.
     wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) > boots, "the new BootNotification")
+    # The security log is read again after the restart: the new run's StartupOfTheDevice joins the old one.
+    wait(driver, lambda d: [row["type"] for row in security_rows(d)].count("StartupOfTheDevice") == 2,
+         "the new StartupOfTheDevice in the Security panel")
+    wait(driver, lambda d: shown_as(security_rows(d)) == expected_security_rows(station), "the whole security log")
     wait(driver, lambda d: not button(d, 1, "start").get_attribute("disabled"), "actions enabled again")
 
 
