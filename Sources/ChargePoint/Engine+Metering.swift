@@ -30,7 +30,7 @@ extension ChargePointEngine {
     }
 
     var nextAlignedSample: Duration? {
-        alignedSampleTime.map { now.uptime + .milliseconds(max(0, $0.millisecondsSince1970 - now.wallClock.millisecondsSince1970)) }
+        alignedSampleTime.map(uptime(at:))
     }
 
     /// Clock-aligned readings, stamped with the grid instant: for every transaction (as transaction

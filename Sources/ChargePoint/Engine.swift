@@ -1,3 +1,4 @@
+import Certificates
 import DequeModule
 import Logging
 import OCPP16
@@ -93,6 +94,10 @@ public struct ChargePointEngine: Sendable {
     /// The security log, oldest first, at most `securityLogCapacity` entries.
     var securityLog: [SecurityEvent]
     var securityProfileTrial: SecurityProfileTrial?
+    /// When the certificate the link presents expires (unix seconds): the charge point renews it ([SEC] A03).
+    var chargePointCertificateExpiry: Int64?
+    /// After a renewal request, the next one waits until then.
+    var certificateRenewalRetryAt: Timestamp?
     /// Events raised at most once until the next successful connect: a failure streak, a stream of bad frames.
     var reportedUntilNextConnection: Set<SecurityEventType> = []
     /// The link must take new credentials once the current input's answers are out (true: reconnect for them).
@@ -143,6 +148,7 @@ public struct ChargePointEngine: Sendable {
         meterPublishAt = now.uptime
         scheduleAlignedSample()
         resumeTransactionsAfterRestart()
+        chargePointCertificateExpiry = clientCredential.flatMap { try? Certificate.parseChain(pem: $0.chain).first?.notAfter }
         raiseSecurityEvent(.startupOfTheDevice)
     }
 
@@ -205,6 +211,7 @@ public struct ChargePointEngine: Sendable {
         deadlines.append(nextEnergyCap)
         deadlines.append(nextFileJobStep)
         deadlines.append(nextLimitChange)
+        deadlines.append(nextCertificateRenewal.map(uptime(at:)))
         return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
     }
 
@@ -252,6 +259,11 @@ public struct ChargePointEngine: Sendable {
 
     // MARK: - Time
 
+    /// A wall-clock instant as a deadline on the uptime clock (now for one already past).
+    func uptime(at time: Timestamp) -> Duration {
+        now.uptime + .milliseconds(max(0, time.millisecondsSince1970 - now.wallClock.millisecondsSince1970))
+    }
+
     private mutating func advanceClock(to newNow: Now) {
         let elapsed = newNow.uptime - now.uptime
         if elapsed > .zero {
@@ -286,5 +298,6 @@ public struct ChargePointEngine: Sendable {
         enforceEnergyCaps()
         advanceFileJobs()
         sampleAlignedIfDue()
+        renewChargePointCertificateIfDue()
     }
 }

@@ -156,3 +156,54 @@ import Testing
         #expect(harness.outstanding?.payload == .object(["status": .string("Uploading"), "requestId": .integer(42)]))
     }
 }
+
+/// [SEC] A03: the charge point renews its own certificate a month before it expires.
+@Suite struct CertificateRenewalTests {
+    typealias F = SecurityFixture
+    /// 2029-12-02T00:00:00Z, 30 days before the signed leaf's notAfter (2030-01-01).
+    static let renewalDueMillis: Int64 = 1_890_864_000_000
+
+    /// A charge point holding a CSMS-signed certificate valid 2026-01-01 … 2030-01-01, CpoName set.
+    private func harnessWithSignedCertificate() throws -> Harness {
+        let pki = try SecurityPKI.get()
+        let key = try PrivateKey.generateP256()
+        let csr = try key.certificateSigningRequest(commonName: "CP1", organization: "ACME CPO")
+        let leaf = try SecurityPKI.sign(csr: csr, rootPEM: pki.csmsRootPEM, rootKeyPEM: pki.csmsRootKeyPEM)
+        let record = SecurityRecord(chargePointCertificateChainPEM: leaf, chargePointKeyPEM: key.pem)
+        var harness = Harness(
+            persisted: PersistedState(configuration: ["CpoName": "ACME CPO"], security: record),
+            security: SecuritySettings(trustedCertificatesPEM: pki.csmsRootPEM))
+        harness.bootAccepted()
+        return harness
+    }
+
+    @Test func aCertificateFarFromExpiryIsLeftAlone() throws {
+        var harness = try harnessWithSignedCertificate()
+        harness.advance(by: .seconds(3600))
+        #expect(harness.calls("SignCertificate").isEmpty)
+    }
+
+    @Test func aMonthBeforeExpiryTheChargePointAsksOnItsOwnThenDailyUntilOneArrives() throws {
+        var harness = try harnessWithSignedCertificate()
+        harness.wallClock = Self.renewalDueMillis - 1000
+        harness.advance(by: .seconds(1))
+        harness.acknowledgeAll()
+        #expect(harness.calls("SignCertificate").count == 1)
+        let pending = try #require(F.savedSecurity(harness.persisted).last?.pendingKeyPEM)
+        #expect(pending.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        harness.advance(by: .seconds(86_399))
+        harness.acknowledgeAll()
+        #expect(harness.calls("SignCertificate").count == 1)
+        harness.advance(by: .seconds(1))
+        harness.acknowledgeAll()
+        #expect(harness.calls("SignCertificate").count == 2)
+    }
+
+    /// The renewal date is one of the engine's deadlines, so an idle charge point wakes for it.
+    @Test func theRenewalIsADeadline() throws {
+        var harness = try harnessWithSignedCertificate()
+        harness.wallClock = Self.renewalDueMillis - 5000
+        harness.handle(.tick)
+        #expect(harness.engine.nextDeadline == harness.uptime + .seconds(5))
+    }
+}

@@ -145,6 +145,8 @@ struct Harness {
                 respond(#"{"currentTime":"2027-01-15T08:00:00Z"}"#)
             case "BootNotification":
                 respond(#"{"status":"Accepted","currentTime":"2027-01-15T08:00:00Z","interval":300}"#)
+            case "SignCertificate":
+                respond(#"{"status":"Accepted"}"#)
             default:
                 respond("{}")
             }

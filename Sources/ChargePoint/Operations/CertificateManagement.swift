@@ -93,8 +93,30 @@ extension ChargePointEngine {
 
     // MARK: - The charge point certificate
 
+    /// The charge point asks for a new certificate itself a month before the one it presents expires, then
+    /// once a day until one arrives ([SEC] A03).
+    static let certificateRenewalLeadSeconds: Int64 = 30 * 86_400
+    static let certificateRenewalRetrySeconds = 86_400
+
+    /// When the next self-initiated renewal is due, on the wall clock; nil without a certificate in use (one
+    /// the CSMS signed, or the installer's under profile 3).
+    var nextCertificateRenewal: Timestamp? {
+        guard let expiry = chargePointCertificateExpiry,
+            security.chargePointCertificateChainPEM != nil || configuration.integer(.securityProfile) == 3
+        else { return nil }
+        let due = Timestamp(millisecondsSince1970: (expiry - Self.certificateRenewalLeadSeconds) * 1000)
+        return max(due, certificateRenewalRetryAt ?? due)
+    }
+
+    mutating func renewChargePointCertificateIfDue() {
+        guard let due = nextCertificateRenewal, due <= now.wallClock, isOnline else { return }
+        certificateRenewalRetryAt = now.wallClock.adding(seconds: Self.certificateRenewalRetrySeconds)
+        logger.notice("the charge point certificate expires within \(Self.certificateRenewalLeadSeconds / 86_400) days: asking for a new one")
+        _ = requestChargePointCertificate(triggered: false)
+    }
+
     /// A new key and a CSR with CN = identity and O = CpoName ([SEC] A02); refused while CpoName is unset.
-    mutating func requestChargePointCertificate() -> TriggerMessageStatus {
+    mutating func requestChargePointCertificate(triggered: Bool = true) -> TriggerMessageStatus {
         let organization = configuration[.cpoName].text
         guard !organization.isEmpty else {
             logger.warning("cannot ask for a charge point certificate: CpoName is not set")
@@ -110,7 +132,7 @@ extension ChargePointEngine {
             return .rejected
         }
         persist(.saveSecurity(security))
-        enqueue(SignCertificateRequest(csr: CiString<5500>(csr)!), purpose: .informational, triggered: true)
+        enqueue(SignCertificateRequest(csr: CiString<5500>(csr)!), purpose: .informational, triggered: triggered)
         return .accepted
     }
 
@@ -136,6 +158,8 @@ extension ChargePointEngine {
         security.chargePointKeyPEM = security.pendingKeyPEM
         security.pendingKeyPEM = nil
         persist(.saveSecurity(security))
+        chargePointCertificateExpiry = chain[0].notAfter
+        certificateRenewalRetryAt = nil
         logger.notice("charge point certificate installed: \(chain[0].subject)")
         if configuration.integer(.securityProfile) == 3 { linkChange = true }
         return GenericStatusResponse(status: .accepted)

@@ -252,7 +252,7 @@ extension ChargePointEngine {
         default: break
         }
         times += [diagnosticsUpload?.retryAt, logUpload?.retryAt].compactMap { $0 }
-        return times.min().map { now.uptime + .milliseconds(max(0, $0.millisecondsSince1970 - now.wallClock.millisecondsSince1970)) }
+        return times.min().map(uptime(at:))
     }
 
     /// The status TriggerMessage reports: Idle when nothing is in progress ([ERR] 3.46).

@@ -68,9 +68,7 @@ extension ChargePointEngine {
     /// When the next reservation expires, on the uptime clock.
     var nextReservationExpiry: Duration? {
         let reservations = [station.reservation].compactMap { $0 } + connectors.compactMap(\.reservation)
-        return reservations.map(\.expiryDate).min().map { expiry in
-            now.uptime + .milliseconds(max(0, expiry.millisecondsSince1970 - now.wallClock.millisecondsSince1970))
-        }
+        return reservations.map(\.expiryDate).min().map(uptime(at:))
     }
 
     /// Whether this driver may start on this connector as far as reservations go: a connector reserved for
