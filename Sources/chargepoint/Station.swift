@@ -129,6 +129,9 @@ struct Station {
         let access = options.apiToken == nil ? "no token, loopback only" : "bearer token required"
         logger.info(
             "charge point \(options.identity): API on \(scheme)://\(shownHost):\(server.boundPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
+        if loop.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
+            logger.warning("security profile 1 over ws:// sends the AuthorizationKey readable by anyone on the path: use it on a trusted network only, or profile 2")
+        }
         if let token = options.apiToken, token.count < 16 {
             logger.warning("the API token is shorter than 16 characters; use a long random one, e.g. `openssl rand -hex 32`")
         }
