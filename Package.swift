@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
-        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16", "Transport"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CertificateFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.

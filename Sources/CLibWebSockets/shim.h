@@ -5,6 +5,11 @@
 /* LWS_PRE is a macro expression Swift does not import. */
 static inline size_t cp_lws_pre(void) { return LWS_PRE; }
 
+/* A multi-line OR of options Swift does not import. */
+static inline unsigned long long cp_lws_option_require_valid_client_certificate(void) {
+    return (unsigned long long)LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
+}
+
 /* Scheduled-callback (sul) handlers only receive the sul pointer; C code uses
  * lws_container_of to find its owner. Keeping the sul first in a struct with an
  * owner pointer lets Swift get back to the object that scheduled it. */

@@ -25,14 +25,14 @@ public final class CentralSystemService: Sendable {
 
     public init(
         settings: CentralSystemSettings, websocketHost: String, websocketPort: Int, httpHost: String, httpPort: UInt16,
-        logger: Logger
+        tls: WebSocketServerTLS? = nil, logger: Logger
     ) throws(CentralSystemError) {
         let driver = EngineDriver(engine: CentralSystemEngine(settings: settings, logger: logger))
         do {
             websocket = try WebSocketServer(
                 configuration: WebSocketServerConfiguration(
-                    host: websocketHost, port: websocketPort, subprotocol: "ocpp1.6",
-                    admit: { settings.admits(identity: $0) }),
+                    host: websocketHost, port: websocketPort, subprotocol: "ocpp1.6", tls: tls,
+                    admit: { settings.admits(identity: $0) }, authenticate: { settings.authenticates($0) }),
                 logger: Logger(label: "\(logger.label).websocket")
             ) { event in
                 switch event {

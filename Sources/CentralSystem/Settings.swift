@@ -1,4 +1,5 @@
 import OCPP16
+import Transport
 
 /// How the central system answers, fixed at start from the command line.
 public struct CentralSystemSettings: Sendable {
@@ -14,11 +15,15 @@ public struct CentralSystemSettings: Sendable {
     public var callTimeout: Duration
     /// API CALLs that may wait behind the one in flight, per station; more are refused.
     public var maximumQueuedCalls: Int
+    /// The Basic-auth password charge points must send (security profiles 1 and 2); nil asks for none.
+    public var authorizationKey: String?
 
     public init(
         bootStatus: RegistrationStatus = .accepted, heartbeatInterval: Int = 300, tags: TagPolicy = .acceptAll,
-        identities: Set<String>? = nil, callTimeout: Duration = .seconds(30), maximumQueuedCalls: Int = 256
+        identities: Set<String>? = nil, callTimeout: Duration = .seconds(30), maximumQueuedCalls: Int = 256,
+        authorizationKey: String? = nil
     ) {
+        self.authorizationKey = authorizationKey
         self.bootStatus = bootStatus
         self.heartbeatInterval = heartbeatInterval
         self.tags = tags
@@ -35,6 +40,16 @@ public struct CentralSystemSettings: Sendable {
     /// Whether a charge point with this identity may connect (checked at the websocket handshake).
     public func admits(identity: String) -> Bool {
         identities?.contains(identity) ?? true
+    }
+
+    /// A verified client certificate must name the identity (profile 3); otherwise, with a key set, Basic
+    /// auth must (profiles 1 and 2). The password may be the key as written or the bytes its hex digits
+    /// encode, since charge points differ there.
+    public func authenticates(_ credentials: HandshakeCredentials) -> Bool {
+        if let commonName = credentials.clientCertificateCommonName { return commonName == credentials.identity }
+        guard let authorizationKey else { return true }
+        guard let basic = credentials.basicAuth, basic.user == credentials.identity else { return false }
+        return AuthorizationKeyEncoding.allCases.contains { $0.password(for: authorizationKey) == basic.password }
     }
 }
 

@@ -1,3 +1,4 @@
+import Certificates
 import CLibWebSockets
 import Logging
 
@@ -23,6 +24,11 @@ public struct WebSocketServerConfiguration: Sendable {
     /// may connect; a refused one gets HTTP 404, as OCPP-J prescribes for unknown identities.
     /// Runs on the service thread and must not block.
     public var admit: @Sendable (String) -> Bool
+    /// wss instead of ws.
+    public var tls: WebSocketServerTLS?
+    /// Decides, after `admit`, whether the handshake's credentials are good enough; a refused one gets
+    /// HTTP 401. Runs on the service thread and must not block.
+    public var authenticate: @Sendable (HandshakeCredentials) -> Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -30,14 +36,52 @@ public struct WebSocketServerConfiguration: Sendable {
         subprotocol: String = "ocpp1.6",
         maximumMessageSize: Int = 1 << 20,
         maximumConnections: Int = 1000,
-        admit: @escaping @Sendable (String) -> Bool = { _ in true }
+        tls: WebSocketServerTLS? = nil,
+        admit: @escaping @Sendable (String) -> Bool = { _ in true },
+        authenticate: @escaping @Sendable (HandshakeCredentials) -> Bool = { _ in true }
     ) {
         self.host = host
         self.port = port
         self.subprotocol = subprotocol
         self.maximumMessageSize = maximumMessageSize
         self.maximumConnections = maximumConnections
+        self.tls = tls
         self.admit = admit
+        self.authenticate = authenticate
+    }
+}
+
+/// The server's certificate, and whom it accepts client certificates from (OCPP security profiles 2 and 3).
+public struct WebSocketServerTLS: Sendable {
+    /// PEM files: the certificate chain and its unencrypted key.
+    public var certificateFile: String
+    public var keyFile: String
+    /// With it, a client may present a certificate, which must chain to these CAs (a bad one fails the TLS
+    /// handshake); a client without one still reaches `authenticate`.
+    public var clientCAFile: String?
+
+    public init(certificateFile: String, keyFile: String, clientCAFile: String? = nil) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.clientCAFile = clientCAFile
+    }
+}
+
+/// What a client proved at the handshake.
+public struct HandshakeCredentials: Sendable, Equatable {
+    /// The last path segment.
+    public var identity: String
+    /// From `Authorization: Basic`; nil without a well-formed one.
+    public var basicAuth: WebSocketSecurity.BasicCredentials?
+    /// The subject common name of the client certificate, which TLS has verified; nil without one.
+    public var clientCertificateCommonName: String?
+
+    public init(
+        identity: String, basicAuth: WebSocketSecurity.BasicCredentials? = nil, clientCertificateCommonName: String? = nil
+    ) {
+        self.identity = identity
+        self.basicAuth = basicAuth
+        self.clientCertificateCommonName = clientCertificateCommonName
     }
 }
 
@@ -176,6 +220,8 @@ public final class WebSocketServer: @unchecked Sendable {
     private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
     private let cSubprotocol: UnsafeMutablePointer<CChar>
     private let cInterface: UnsafeMutablePointer<CChar>?
+    /// TLS files: certificate, key, client CAs.
+    private let cTLSFiles: [UnsafeMutablePointer<CChar>?]
 
     /// How long `stop()` waits for clients to answer the close frame before dropping them.
     static let stopGraceMicros: UInt64 = 2_000_000
@@ -191,6 +237,8 @@ public final class WebSocketServer: @unchecked Sendable {
         self.onEvent = onEvent
         cSubprotocol = strdup(configuration.subprotocol)
         cInterface = interface.map { strdup($0) }
+        cTLSFiles = [configuration.tls?.certificateFile, configuration.tls?.keyFile, configuration.tls?.clientCAFile]
+            .map { $0.map { strdup($0) } }
 
         protocols = .allocate(capacity: 2)
         protocols.initialize(repeating: lws_protocols(), count: 2)
@@ -205,6 +253,7 @@ public final class WebSocketServer: @unchecked Sendable {
     deinit {
         free(cSubprotocol)
         if let cInterface { free(cInterface) }
+        for file in cTLSFiles { free(file) }
         protocols.deinitialize(count: 2)
         protocols.deallocate()
         stopDeadlineSul.deinitialize(count: 1)
@@ -260,6 +309,16 @@ public final class WebSocketServer: @unchecked Sendable {
             // An IPv4 address cannot be bound on an IPv6 socket; "::" keeps dual-stack.
             info.options = configuration.host.contains(":") ? 0 : UInt64(LWS_SERVER_OPTION_DISABLE_IPV6)
             // Listen socket, cancel pipe and a little slack besides the connections (see c-interop-notes §7).
+            if configuration.tls != nil {
+                info.options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+                info.ssl_cert_filepath = UnsafePointer(cTLSFiles[0])
+                info.ssl_private_key_filepath = UnsafePointer(cTLSFiles[1])
+                if let clientCAs = cTLSFiles[2] {
+                    info.ssl_ca_filepath = UnsafePointer(clientCAs)
+                    // Verify a certificate the client sends, but let one without through (profile 2 next to 3).
+                    info.options |= cp_lws_option_require_valid_client_certificate() | UInt64(LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED)
+                }
+            }
             info.fd_limit_per_thread = UInt32(configuration.maximumConnections + 8)
             info.timeout_secs = 10
             guard let created = lws_create_context(&info) else {
@@ -415,6 +474,13 @@ public final class WebSocketServer: @unchecked Sendable {
             logger.warning("websocket: refused identity '\(identity)': not admitted")
             return notFound(wsi, "unknown charge point identity")
         }
+        let credentials = HandshakeCredentials(
+            identity: identity, basicAuth: Self.basicCredentials(WebSocketServer.header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION)),
+            clientCertificateCommonName: Self.clientCertificateCommonName(wsi))
+        guard configuration.authenticate(credentials) else {
+            logger.warning("websocket: refused identity '\(identity)': its credentials were not accepted")
+            return refuse(wsi, status: "401 Unauthorized", "credentials not accepted", headers: "www-authenticate: Basic realm=\"OCPP\"\r\n")
+        }
         lastConnectionID += 1
         let connection = Connection(id: lastConnectionID, identity: identity, wsi: wsi)
         connections[connection.id] = connection
@@ -426,11 +492,36 @@ public final class WebSocketServer: @unchecked Sendable {
     /// "HTTP/1.0" on the upgrade path (lws records the request's version only for plain HTTP), which
     /// strict clients such as Python's `websockets` refuse to parse.
     private func notFound(_ wsi: OpaquePointer, _ message: String) -> Int32 {
+        refuse(wsi, status: "404 Not Found", message)
+    }
+
+    private func refuse(_ wsi: OpaquePointer, status: String, _ message: String, headers: String = "") -> Int32 {
         let body = message + "\n"
-        let head = "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\n"
-            + "connection: close\r\n\r\n" + body
+        let head = "HTTP/1.1 \(status)\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\n"
+            + headers + "connection: close\r\n\r\n" + body
         _ = write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
         return -1
+    }
+
+    /// `Basic base64(user:password)`; nil for anything else.
+    static func basicCredentials(_ header: String) -> WebSocketSecurity.BasicCredentials? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic", let decoded = Base64.decode(String(parts[1])),
+            let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
+        else { return nil }
+        return WebSocketSecurity.BasicCredentials(
+            user: String(decoding: decoded[..<colon], as: UTF8.self), password: Array(decoded[(colon + 1)...]))
+    }
+
+    /// The common name of the client certificate; TLS has already verified it against the client CAs.
+    private static func clientCertificateCommonName(_ wsi: OpaquePointer) -> String? {
+        guard let ssl = lws_get_ssl(wsi), let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(certificate) }
+        guard SSL_get_verify_result(ssl) == X509_V_OK else { return nil }
+        var name = [CChar](repeating: 0, count: 256)
+        let length = X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, &name, Int32(name.count))
+        guard length > 0 else { return nil }
+        return String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The last segment of the request path; nil when it is empty or holds control characters.

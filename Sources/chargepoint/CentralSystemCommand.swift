@@ -4,6 +4,7 @@ import Glibc
 import HTTPServer
 import Logging
 import OCPP16
+import Transport
 
 struct CentralSystemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,11 @@ struct CentralSystemCommand: ParsableCommand {
             Examples:
               chargepoint csms --listen 127.0.0.1:9000 --http 127.0.0.1:9001
               chargepoint csms --accept-tags TAG1,TAG2 --boot-status Pending --heartbeat-interval 60
+              chargepoint csms --tls-cert csms.pem --tls-key csms-key.pem --client-ca cp-ca.pem --auth-key-file auth-key
+
+            Security profiles: --auth-key-file asks every charge point for Basic auth (user = its identity); \
+            --tls-cert/--tls-key serve wss; --client-ca also takes client certificates from those CAs, whose \
+            common name must be the identity, instead of Basic auth.
             """
     )
 
@@ -48,6 +54,18 @@ struct CentralSystemCommand: ParsableCommand {
     @Option(help: "trace, debug (one line per frame), info, notice, warning, error or critical [CSMS_LOG_LEVEL].")
     var logLevel: String?
 
+    @Option(help: "Serve wss with this PEM certificate (chain); needs --tls-key [CSMS_TLS_CERT].")
+    var tlsCert: String?
+
+    @Option(help: "The unencrypted PEM key of --tls-cert [CSMS_TLS_KEY].")
+    var tlsKey: String?
+
+    @Option(help: "PEM CAs whose client certificates identify charge points (security profile 3) [CSMS_CLIENT_CA].")
+    var clientCa: String?
+
+    @Option(help: "A file holding the AuthorizationKey every charge point must send as Basic-auth password [CSMS_AUTH_KEY_FILE].")
+    var authKeyFile: String?
+
     func run() throws {
         let options = try CentralSystemOptions(self, environment: Environment.current)
         LoggingSystem.bootstrap { label in
@@ -62,13 +80,13 @@ struct CentralSystemCommand: ParsableCommand {
         do {
             service = try CentralSystemService(
                 settings: options.settings, websocketHost: options.listenHost, websocketPort: Int(options.listenPort),
-                httpHost: options.httpHost, httpPort: options.httpPort, logger: logger)
+                httpHost: options.httpHost, httpPort: options.httpPort, tls: options.tls, logger: logger)
             try service.start()
         } catch {
             throw ValidationError("\(error)")
         }
         logger.info(
-            "central system: charge points on ws://\(options.listenHost):\(service.websocketPort)/<identity>, API on http://\(options.httpHost):\(service.httpPort), boot \(options.settings.bootStatus.rawValue), tags \(options.tagsSummary)")
+            "central system: charge points on \(options.tls == nil ? "ws" : "wss")://\(options.listenHost):\(service.websocketPort)/<identity>, API on http://\(options.httpHost):\(service.httpPort), boot \(options.settings.bootStatus.rawValue), tags \(options.tagsSummary)")
 
         logger.info("stopping on signal \(stopSignals.wait())")
         service.stop()
@@ -84,6 +102,7 @@ struct CentralSystemOptions {
     var settings: CentralSystemSettings
     var tagsSummary: String
     var logLevel: Logger.Level
+    var tls: WebSocketServerTLS?
 
     init(_ command: CentralSystemCommand, environment: [String: String]) throws {
         func resolve(_ flag: String?, _ variable: String) -> String? {
@@ -131,8 +150,32 @@ struct CentralSystemOptions {
             guard !names.isEmpty else { throw ValidationError("--identities lists no identity.") }
             admitted = Set(names)
         }
+        var authorizationKey: String?
+        if let file = resolve(command.authKeyFile, "CSMS_AUTH_KEY_FILE") {
+            guard let text = Self.readFile(file) else {
+                throw ValidationError("--auth-key-file: cannot read \(file): \(String(cString: strerror(errno)))")
+            }
+            let key = String(decoding: ServeOptions.trimmingSpace(Array(text.utf8)), as: UTF8.self)
+            guard AuthorizationKeyEncoding.allCases.contains(where: { $0.password(for: key) != nil }) else {
+                throw ValidationError("--auth-key-file \(file): an AuthorizationKey is \(AuthorizationKeyEncoding.text.requirement), or \(AuthorizationKeyEncoding.hex.requirement).")
+            }
+            authorizationKey = key
+        }
         settings = CentralSystemSettings(
-            bootStatus: bootStatus, heartbeatInterval: interval, tags: tags, identities: admitted)
+            bootStatus: bootStatus, heartbeatInterval: interval, tags: tags, identities: admitted,
+            authorizationKey: authorizationKey)
+        let certificate = resolve(command.tlsCert, "CSMS_TLS_CERT")
+        let key = resolve(command.tlsKey, "CSMS_TLS_KEY")
+        let clientCA = resolve(command.clientCa, "CSMS_CLIENT_CA")
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            tls = WebSocketServerTLS(certificateFile: certificate, keyFile: key, clientCAFile: clientCA)
+        case (nil, nil):
+            guard clientCA == nil else { throw ValidationError("--client-ca needs wss: give --tls-cert and --tls-key too.") }
+            tls = nil
+        default:
+            throw ValidationError("wss needs both --tls-cert (CSMS_TLS_CERT) and --tls-key (CSMS_TLS_KEY).")
+        }
 
         logLevel = try Logger.Level(option: resolve(command.logLevel, "CSMS_LOG_LEVEL") ?? "info")
     }

@@ -296,7 +296,7 @@ struct ServeOptions {
     }
 
     /// A secret file's content without surrounding whitespace (a trailing newline is what editors add).
-    private static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
+    static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
         return Array(bytes.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }

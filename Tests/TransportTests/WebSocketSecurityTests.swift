@@ -78,3 +78,21 @@ import Testing
         #expect(classify(sent: 0, received: 0, text: "connection refused") == nil)
     }
 }
+
+/// What the server reads back from `Authorization`: the client's header round-trips.
+@Suite struct BasicCredentialsParsingTests {
+    @Test func theClientsHeaderParsesBackToUserAndPasswordBytes() throws {
+        let password: [UInt8] = [0x00, 0xFF, 0x3A, 0x41]
+        let header = try #require(WebSocketSecurity(basicAuth: .init(user: "CP001", password: password)).authorizationHeader)
+        #expect(WebSocketServer.basicCredentials(header) == .init(user: "CP001", password: password))
+    }
+
+    @Test func theSchemeIsCaseInsensitiveAndOnlyTheFirstColonSplits() {
+        #expect(WebSocketServer.basicCredentials("basic Q1AxOmE6Yg==") == .init(user: "CP1", password: Array("a:b".utf8)))
+    }
+
+    @Test(arguments: ["", "Bearer abc", "Basic", "Basic !!!", "Basic Q1Ax"])
+    func anythingElseIsNoCredentials(header: String) {
+        #expect(WebSocketServer.basicCredentials(header) == nil)
+    }
+}

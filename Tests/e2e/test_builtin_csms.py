@@ -292,3 +292,48 @@ def test_the_real_charge_point_boots_and_starts_a_transaction(builtin, tmp_path)
         assert config.json()["result"]["configurationKey"][0]["value"] == str(HEARTBEAT_INTERVAL)
     finally:
         chargepoint.terminate()
+
+
+def test_security_profiles_2_and_3_against_the_builtin_csms(tmp_path, pki):
+    """`chargepoint csms` over wss asks for the AuthorizationKey as Basic auth or a client certificate
+    naming the identity: the real charge point connects with profile 2 and with profile 3, and a wrong
+    key is refused with 401, which that charge point logs as FailedToAuthenticateAtCentralSystem."""
+    root = pki.root_ca()
+    server = pki.server_certificate(root)
+    key = "e2e-0123456789-abcdef"
+    key_file = tmp_path / "auth-key"
+    key_file.write_text(key + "\n")
+    wrong_key_file = tmp_path / "wrong-key"
+    wrong_key_file.write_text("not-the-key-0123456789\n")
+    csms = BuiltinCsms(tmp_path, ["--tls-cert", str(server.chain_path), "--tls-key", str(server.key_path),
+                                  "--client-ca", str(root.cert_path), "--auth-key-file", str(key_file)]).start()
+    wss_url = f"wss://localhost:{csms.ws_port}/ocpp"
+    client = pki.client_certificate(root, "E2ECSMSMTLS")
+    stations = [
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSBASIC", args=[
+            "--security-profile", "2", "--auth-key-file", str(key_file), "--ca-file", str(root.cert_path)]),
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSMTLS", args=[
+            "--security-profile", "3", "--ca-file", str(root.cert_path),
+            "--client-cert", str(client.chain_path), "--client-key", str(client.key_path)]),
+    ]
+    refused = ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSWRONG", args=[
+        "--security-profile", "2", "--auth-key-file", str(wrong_key_file), "--ca-file", str(root.cert_path)])
+    try:
+        for station in [*stations, refused]:
+            station.start()
+        for station in stations:
+            station.api.wait_status(15, link="connected", registration="Accepted")
+            listed = wait_until(lambda: csms.station(station.identity), 5, f"{station.identity} in the station list")
+            assert listed["registration"] == "Accepted"
+
+        def refusal_logged():
+            events = refused.api.ok_json("GET", "/api/v1/security-events")["events"]
+            return [e for e in events if e["type"] == "FailedToAuthenticateAtCentralSystem"]
+        logged = wait_until(refusal_logged, 10, "FailedToAuthenticateAtCentralSystem in the refused station's log")
+        assert "401" in logged[0]["techInfo"]
+        assert refused.api.status()["link"] != "connected"
+        assert csms.station("E2ECSMSWRONG") is None
+    finally:
+        for station in [*stations, refused]:
+            station.terminate()
+        csms.stop()
