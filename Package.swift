@@ -104,16 +104,16 @@ let package = Package(
         ),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
         .testTarget(
-            name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "CertificateFixtures"],
+            name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16", "Transport"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CertificateFixtures"], swiftSettings: strict),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.
-        .target(name: "CertificateFixtures", path: "Tests/CertificateFixtures", swiftSettings: strict),
-        .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer"], swiftSettings: strict),
+        .target(name: "TestFixtures", path: "Tests/TestFixtures", swiftSettings: strict),
+        .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer", "TestFixtures"], swiftSettings: strict),
     ]
 )

@@ -1,4 +1,4 @@
-import CertificateFixtures
+import TestFixtures
 import Certificates
 import Testing
 

@@ -1,4 +1,4 @@
-import CertificateFixtures
+import TestFixtures
 import Certificates
 
 /// Throw-away test material made once per test process with the openssl CLI: a root CA, an

@@ -1,4 +1,4 @@
-import CertificateFixtures
+import TestFixtures
 import Certificates
 
 /// Unix seconds of midnight UTC on the first day of a year (and month), for readable test instants.

@@ -1,4 +1,4 @@
-import CertificateFixtures
+import TestFixtures
 import Certificates
 
 /// Throw-away certificates for the security tests, made once per test process with the openssl CLI and

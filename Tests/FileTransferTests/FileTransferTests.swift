@@ -1,5 +1,6 @@
 import FileTransfer
 import HTTPServer
+import TestFixtures
 import Testing
 
 /// Runs `body`, expecting a TransferError, and returns it (nil, with a recorded issue, otherwise).
@@ -32,7 +33,7 @@ struct DownloadTests {
             responder.respond(HTTPResponse(status: 200, body: payload))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let target = directory.file("firmware.bin")
 
         let bytes = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/fw/firmware.bin", to: target)
@@ -47,7 +48,7 @@ struct DownloadTests {
     func emptyDownload() throws {
         let server = try startServer { _, responder in responder.respond(HTTPResponse(status: 200)) }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let bytes = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/empty", to: directory.file("e"))
         #expect(bytes == 0)
         #expect(readFile(directory.file("e")) == [])
@@ -59,7 +60,7 @@ struct DownloadTests {
             responder.respond(HTTPResponse(status: 404, body: Array("no such firmware".utf8)))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let url = "http://127.0.0.1:\(server.boundPort)/missing.bin"
 
         let error = transferError { () throws(TransferError) in
@@ -91,7 +92,7 @@ struct DownloadTests {
             }
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
 
         let bytes = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/old", to: directory.file("fw"))
 
@@ -106,7 +107,7 @@ struct DownloadTests {
             responder.respond(HTTPResponse(status: 302, headers: [(name: "Location", value: "gopher://127.0.0.1/x")]))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/r", to: directory.file("fw"))
         }
@@ -120,7 +121,7 @@ struct DownloadTests {
             responder.respond(HTTPResponse(status: 302, headers: [(name: "Location", value: "/loop")]))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/loop", to: directory.file("fw"))
         }
@@ -133,7 +134,7 @@ struct DownloadTests {
     func tooLargeAnnounced() throws {
         let server = try startServer { _, responder in responder.respond(HTTPResponse(status: 200, body: pattern(5000))) }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/big", to: directory.file("fw"),
                                           limits: TransferLimits(maximumDownloadBytes: 1000))
@@ -151,7 +152,7 @@ struct DownloadTests {
             stream.finish()
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/stream", to: directory.file("fw"),
                                           limits: TransferLimits(maximumDownloadBytes: 2500))
@@ -166,8 +167,8 @@ struct DownloadTests {
     }
 
     @Test("a closed port fails with .connectionFailed")
-    func connectionRefused() {
-        let directory = TemporaryDirectory()
+    func connectionRefused() throws {
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(closedPort())/fw.bin", to: directory.file("fw"))
         }
@@ -183,7 +184,7 @@ struct DownloadTests {
             server.stop()
             parked.update { $0.removeAll() }  // the responders hold the server (a cycle otherwise)
         }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         var error: TransferError?
         let took = elapsed {
             error = transferError { () throws(TransferError) in
@@ -209,7 +210,7 @@ struct DownloadTests {
             server.stop()
             parked.update { $0.removeAll() }  // the responders hold the server (a cycle otherwise)
         }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         var error: TransferError?
         let took = elapsed {
             error = transferError { () throws(TransferError) in
@@ -233,7 +234,7 @@ struct DownloadTests {
         defer { server.stop() }
         let cancellation = TransferCancellation()
         cancellation.cancel()
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let error = transferError { () throws(TransferError) in
             _ = try FileTransfer.download(from: "http://127.0.0.1:\(server.boundPort)/fw", to: directory.file("fw"),
                                           cancellation: cancellation)
@@ -271,7 +272,7 @@ struct UploadTests {
             responder.respond(HTTPResponse(status: 201))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         writeFile(directory.file("diag.tar.gz"), payload)
 
         try FileTransfer.upload(file: directory.file("diag.tar.gz"), to: "http://127.0.0.1:\(server.boundPort)/dir",
@@ -298,7 +299,7 @@ struct UploadTests {
             responder.respond(HTTPResponse(status: 204))
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         writeFile(directory.file("empty.log"), [])
         try FileTransfer.upload(file: directory.file("empty.log"), to: "http://127.0.0.1:\(server.boundPort)/logs/",
                                 as: "empty.log")
@@ -319,7 +320,7 @@ struct UploadTests {
             }
         }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         writeFile(directory.file("diag.zip"), payload)
         try FileTransfer.upload(file: directory.file("diag.zip"), to: "http://127.0.0.1:\(server.boundPort)/old",
                                 as: "diag.zip")
@@ -333,7 +334,7 @@ struct UploadTests {
     func uploadServerError() throws {
         let server = try startServer { _, responder in responder.respond(HTTPResponse(status: 500)) }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         writeFile(directory.file("d.txt"), pattern(1000))
         let error = transferError { () throws(TransferError) in
             try FileTransfer.upload(file: directory.file("d.txt"), to: "http://127.0.0.1:\(server.boundPort)/dir", as: "d.txt")
@@ -399,7 +400,7 @@ struct URLTests {
     func schemeCase() throws {
         let server = try startServer { _, responder in responder.respond(HTTPResponse(status: 200, body: [1, 2, 3])) }
         defer { server.stop() }
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         #expect(try FileTransfer.download(from: "HTTP://127.0.0.1:\(server.boundPort)/x", to: directory.file("x")) == 3)
     }
 

@@ -62,49 +62,6 @@ func closedPort() -> UInt16 {
     return UInt16(bigEndian: address.sin_port)
 }
 
-/// Deterministic pseudo-random bytes.
-func pattern(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
-    var state = seed
-    var bytes = [UInt8](repeating: 0, count: count)
-    for index in 0..<count {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        bytes[index] = UInt8(truncatingIfNeeded: state >> 33)
-    }
-    return bytes
-}
-
-/// A fresh directory under /tmp, removed (with its files) on deinit.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array("/tmp/filetransfer-tests-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    deinit {
-        for name in entries() { unlink(file(name)) }
-        rmdir(path)
-    }
-
-    func entries() -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
-    }
-}
-
 func fileExists(_ path: String) -> Bool {
     access(path, F_OK) == 0
 }

@@ -12,7 +12,7 @@ public final class TemporaryDirectory {
     public let path: String
 
     public init() throws {
-        var template = Array("/tmp/certificates-tests-XXXXXX".utf8CString)
+        var template = Array("/tmp/chargepoint-tests-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else { throw SetupError(description: "mkdtemp failed: errno \(errno)") }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -22,8 +22,12 @@ public final class TemporaryDirectory {
 
     deinit { Self.remove(path) }
 
-    private static func remove(_ directory: String) {
-        guard let handle = opendir(directory) else { return }
+    /// The names in the directory, sorted.
+    public func entries() -> [String] { Self.entries(of: path) }
+
+    private static func entries(of directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -31,8 +35,11 @@ public final class TemporaryDirectory {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        closedir(handle)
-        for name in names {
+        return names.sorted()
+    }
+
+    private static func remove(_ directory: String) {
+        for name in entries(of: directory) {
             let path = directory + "/" + name
             if unlink(path) != 0 { remove(path) }
         }
