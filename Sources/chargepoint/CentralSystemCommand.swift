@@ -133,7 +133,7 @@ struct CentralSystemOptions {
         var items: [String] = []
         if let tagList { items += CentralSystemSettings.commaSeparated(tagList) }
         if let tagsFile {
-            guard let text = Self.readFile(tagsFile) else {
+            guard let text = readFile(tagsFile).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw ValidationError("--tags-file: cannot read \(tagsFile): \(String(cString: strerror(errno)))")
             }
             items += text.split(whereSeparator: \.isNewline).map(String.init)
@@ -152,10 +152,10 @@ struct CentralSystemOptions {
         }
         var authorizationKey: String?
         if let file = resolve(command.authKeyFile, "CSMS_AUTH_KEY_FILE") {
-            guard let text = Self.readFile(file) else {
+            guard let bytes = readFile(file) else {
                 throw ValidationError("--auth-key-file: cannot read \(file): \(String(cString: strerror(errno)))")
             }
-            let key = String(decoding: ServeOptions.trimmingSpace(Array(text.utf8)), as: UTF8.self)
+            let key = String(decoding: trimmingSpace(bytes), as: UTF8.self)
             guard AuthorizationKeyEncoding.allCases.contains(where: { $0.password(for: key) != nil }) else {
                 throw ValidationError("--auth-key-file \(file): an AuthorizationKey is \(AuthorizationKeyEncoding.text.requirement), or \(AuthorizationKeyEncoding.hex.requirement).")
             }
@@ -178,20 +178,5 @@ struct CentralSystemOptions {
         }
 
         logLevel = try Logger.Level(option: resolve(command.logLevel, "CSMS_LOG_LEVEL") ?? "info")
-    }
-
-    /// The whole file as UTF-8 (invalid bytes replaced); nil if it cannot be read.
-    static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<count]
-            if count < chunk.count { break }
-        }
-        guard ferror(file) == 0 else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

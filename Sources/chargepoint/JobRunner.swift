@@ -107,7 +107,7 @@ struct JobRunner: Sendable {
             return .failed(reason: "\(installCommand) failed with status \(exitCode)")
         }
         let firstLine = String(decoding: printed, as: UTF8.self).split(separator: "\n").first.map(String.init)
-        return .succeeded(detail: firstLine?.trimmingCharacters(in: " \t\r"))
+        return .succeeded(detail: firstLine.map { String(decoding: trimmingSpace($0.utf8), as: UTF8.self) })
     }
 
     private func folder(_ name: String) -> String? {
@@ -119,14 +119,5 @@ struct JobRunner: Sendable {
         guard let file = fopen(path, "wb") else { return false }
         defer { fclose(file) }
         return fwrite(bytes, 1, bytes.count, file) == bytes.count
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -215,9 +215,8 @@ struct ServeOptions {
     /// The API token from --api-token / CP_API_TOKEN or from the file of --api-token-file / CP_API_TOKEN_FILE
     /// (one of them; an empty variable counts as unset). Error messages never contain the token.
     static func apiToken(_ serve: Serve, _ environment: [String: String]) throws -> [UInt8]? {
-        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let text = serve.apiToken ?? variable("CP_API_TOKEN")
-        let file = serve.apiTokenFile ?? variable("CP_API_TOKEN_FILE")
+        let text = serve.apiToken ?? variable(environment, "CP_API_TOKEN")
+        let file = serve.apiTokenFile ?? variable(environment, "CP_API_TOKEN_FILE")
         let token: [UInt8]
         switch (text, file) {
         case (nil, nil):
@@ -243,34 +242,29 @@ struct ServeOptions {
 
     /// The HTTPS certificate and key: both or neither, readable PEM files.
     static func apiTLS(_ serve: Serve, _ environment: [String: String]) throws -> TLSCredentials? {
-        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let certificate = serve.apiCert ?? variable("CP_API_CERT")
-        let key = serve.apiKey ?? variable("CP_API_KEY")
+        let certificate = serve.apiCert ?? variable(environment, "CP_API_CERT")
+        let key = serve.apiKey ?? variable(environment, "CP_API_KEY")
         guard certificate != nil || key != nil else { return nil }
         guard let certificate, let key else {
             throw ValidationError("HTTPS needs both --api-cert (CP_API_CERT) and --api-key (CP_API_KEY): give \(certificate == nil ? "--api-cert" : "--api-key") too, or neither for plain HTTP.")
         }
         let certificateText = try pem(certificate, "--api-cert", "certificate")
-        let keyText = try pem(key, "--api-key", "private key")
-        guard !keyText.contains("ENCRYPTED") else {
-            throw ValidationError("--api-key \(key) is encrypted; give the key without a passphrase (e.g. `openssl pkey -in \(key) -out plain.pem`) and protect the file instead.")
-        }
+        let keyText = try privateKey(key, "--api-key")
         return TLSCredentials(certificatePEM: certificateText, keyPEM: keyText)
     }
 
     /// The CSMS-link security settings; files are read here so that a mistake stops the start with its name.
     static func security(_ serve: Serve, _ environment: [String: String]) throws -> SecuritySettings {
-        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let profileText = serve.securityProfile.map(String.init) ?? variable("CP_SECURITY_PROFILE") ?? "0"
+        let profileText = serve.securityProfile.map(String.init) ?? variable(environment, "CP_SECURITY_PROFILE") ?? "0"
         guard let profile = Int(profileText), (0...3).contains(profile) else {
             throw ValidationError("--security-profile must be 0, 1, 2 or 3, not '\(profileText)'.")
         }
-        let encodingText = serve.authKeyEncoding ?? variable("CP_AUTH_KEY_ENCODING") ?? "text"
+        let encodingText = serve.authKeyEncoding ?? variable(environment, "CP_AUTH_KEY_ENCODING") ?? "text"
         guard let encoding = AuthorizationKeyEncoding(rawValue: encodingText) else {
             throw ValidationError("--auth-key-encoding must be text or hex, not '\(encodingText)'.")
         }
-        var key = variable("CP_AUTH_KEY")
-        if let file = serve.authKeyFile ?? variable("CP_AUTH_KEY_FILE") {
+        var key = variable(environment, "CP_AUTH_KEY")
+        if let file = serve.authKeyFile ?? variable(environment, "CP_AUTH_KEY_FILE") {
             guard let bytes = readFile(file) else {
                 throw ValidationError("--auth-key-file \(file): cannot read it: \(String(cString: strerror(errno))).")
             }
@@ -279,26 +273,31 @@ struct ServeOptions {
         if let key, encoding.password(for: key) == nil {
             throw ValidationError("The AuthorizationKey is not valid for --auth-key-encoding \(encoding.rawValue): it must be \(encoding.requirement).")
         }
-        let trusted = try (serve.caFile ?? variable("CP_CA_FILE")).map { try pem($0, "--ca-file", "CA certificates") }
-        let certificate = serve.clientCert ?? variable("CP_CLIENT_CERT")
-        let clientKey = serve.clientKey ?? variable("CP_CLIENT_KEY")
+        let trusted = try (serve.caFile ?? variable(environment, "CP_CA_FILE")).map { try pem($0, "--ca-file", "CA certificates") }
+        let certificate = serve.clientCert ?? variable(environment, "CP_CLIENT_CERT")
+        let clientKey = serve.clientKey ?? variable(environment, "CP_CLIENT_KEY")
         guard (certificate == nil) == (clientKey == nil) else {
             throw ValidationError("A client certificate needs both --client-cert (CP_CLIENT_CERT) and --client-key (CP_CLIENT_KEY).")
         }
         let chainText = try certificate.map { try pem($0, "--client-cert", "certificate") }
-        let keyText = try clientKey.map { try pem($0, "--client-key", "private key") }
-        if let keyText, let clientKey, keyText.contains("ENCRYPTED") {
-            throw ValidationError("--client-key \(clientKey) is encrypted; give the key without a passphrase and protect the file instead.")
-        }
+        let keyText = try clientKey.map { try privateKey($0, "--client-key") }
         return SecuritySettings(
             minimumProfile: profile, authorizationKey: key, keyEncoding: encoding, trustedCertificatesPEM: trusted,
             clientCertificateChainPEM: chainText, clientKeyPEM: keyText)
     }
 
-    /// A secret file's content without surrounding whitespace (a trailing newline is what editors add).
-    static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
-        return Array(bytes.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    /// An environment variable's value; an empty one counts as unset (compose passes unset ones as empty).
+    static func variable(_ environment: [String: String], _ name: String) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// An unencrypted private key in PEM: a passphrase would have to sit next to it anyway.
+    static func privateKey(_ path: String, _ flag: String) throws -> String {
+        let text = try pem(path, flag, "private key")
+        guard !text.contains("ENCRYPTED") else {
+            throw ValidationError("\(flag) \(path) is encrypted; give the key without a passphrase (e.g. `openssl pkey -in \(path) -out plain.pem`) and protect the file instead.")
+        }
+        return text
     }
 
     /// A readable PEM file's text.
@@ -311,23 +310,6 @@ struct ServeOptions {
             throw ValidationError("\(flag) \(path) is not a PEM file; it must hold the \(what) as text starting with -----BEGIN.")
         }
         return text
-    }
-
-    /// The whole file, nil (errno set) if it cannot be read.
-    private static func readFile(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count > 0 { bytes += chunk[..<count] }
-            if count < chunk.count {
-                if ferror(file) != 0 { return nil }
-                break
-            }
-        }
-        return bytes
     }
 
     /// The CSMS URL with the identity appended as the last path segment, percent-encoded ([J] §3.1.1).
