@@ -69,7 +69,7 @@ extension ChargePointEngine {
         configuration.set(.securityProfile, value)
         // A raise on top of one not yet tried falls back to the profile that last connected.
         securityProfileTrial = SecurityProfileTrial(previous: securityProfileTrial?.previous ?? current, phase: .switching)
-        linkChange = true
+        reconfigureLink(reconnect: true)
     }
 
     /// A new key is used at once: the link reconnects with it, keeping the queue ([SEC] A01).
@@ -82,7 +82,13 @@ extension ChargePointEngine {
         persist(.saveSecurity(security))
         logger.notice("AuthorizationKey changed; reconnecting with it")
         raiseSecurityEvent(.reconfigurationOfSecurityParameters, techInfo: "AuthorizationKey changed")
-        linkChange = true
+        reconfigureLink(reconnect: true)
+    }
+
+    /// The link takes the current credentials once this input's answers are out; `reconnect` switches
+    /// the open connection too (otherwise only the next one uses them). Requests within one input merge.
+    mutating func reconfigureLink(reconnect: Bool) {
+        linkChange = (linkChange ?? false) || reconnect
     }
 
     // MARK: - Link outcomes
@@ -102,7 +108,7 @@ extension ChargePointEngine {
         securityProfileTrial = nil
         logger.warning("could not connect with security profile \(configuration.integer(.securityProfile)); falling back to \(trial.previous)")
         configuration.set(.securityProfile, .integer(trial.previous))
-        linkChange = true
+        reconfigureLink(reconnect: true)
     }
 
     mutating func linkSecurityFailed(_ type: SecurityEventType, detail: String) {

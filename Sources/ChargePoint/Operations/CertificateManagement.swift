@@ -38,7 +38,7 @@ extension ChargePointEngine {
         security.certificates.append(installed)
         persist(.saveSecurity(security))
         logger.notice("installed \(request.certificateType.rawValue) \(certificate.subject)")
-        if request.certificateType == .centralSystemRootCertificate { linkChange = linkChange ?? false }
+        if request.certificateType == .centralSystemRootCertificate { reconfigureLink(reconnect: false) }
         return InstallCertificateResponse(status: .accepted)
     }
 
@@ -64,7 +64,7 @@ extension ChargePointEngine {
         security.certificates.remove(at: index)
         persist(.saveSecurity(security))
         logger.notice("deleted a \(target.use.rawValue)")
-        if target.use == .centralSystemRootCertificate { linkChange = linkChange ?? false }
+        if target.use == .centralSystemRootCertificate { reconfigureLink(reconnect: false) }
         return DeleteCertificateResponse(status: .accepted)
     }
 
@@ -161,7 +161,7 @@ extension ChargePointEngine {
         chargePointCertificateExpiry = chain[0].notAfter
         certificateRenewalRetryAt = nil
         logger.notice("charge point certificate installed: \(chain[0].subject)")
-        if configuration.integer(.securityProfile) == 3 { linkChange = true }
+        if configuration.integer(.securityProfile) == 3 { reconfigureLink(reconnect: true) }
         return GenericStatusResponse(status: .accepted)
     }
 
