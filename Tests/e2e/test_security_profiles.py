@@ -12,6 +12,7 @@ API, /metrics or the log."""
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 import socket
 import ssl
@@ -112,13 +113,30 @@ class AlertingTLSServer:
             except TimeoutError:
                 continue
             connection.settimeout(5)
+            # A second handle on the socket, for a lingering close after a refusal: with TLS 1.3 the client
+            # already sends its upgrade request while we refuse its certificate, and closing with that unread
+            # would reset the connection and drop the alert before the client reads it.
+            raw = socket.socket(fileno=os.dup(connection.fileno()))
             try:
                 with self.context.wrap_socket(connection, server_side=True) as tls:
-                    tls.recv(1)  # TLS 1.3 judges the client certificate after the client's Finished
+                    tls.recv(1)
             except (ssl.SSLError, OSError):
                 self.refused += 1
+                self._linger(raw)
             finally:
                 connection.close()
+                raw.close()
+
+    @staticmethod
+    def _linger(raw: socket.socket) -> None:
+        """Half-close, then read until the client closes (or 2 s pass), as servers do after an error."""
+        try:
+            raw.shutdown(socket.SHUT_WR)
+            raw.settimeout(2)
+            while raw.recv(4096):
+                pass
+        except OSError:
+            pass
 
 
 def refused_by_alerting_server(csms: CentralSystem, context: ssl.SSLContext, cp_factory) -> object:
