@@ -44,7 +44,9 @@ extension ChargePointEngine {
         case .clearChargingProfile:
             respond(to: messageId, payload, as: ClearChargingProfileRequest.self) { $0.clearChargingProfile($1) }
         case .getCompositeSchedule:
-            respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { $0.getCompositeSchedule($1) }
+            respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { (engine, request) throws(PayloadError) in
+                try engine.getCompositeSchedule(request)
+            }
         case .reserveNow:
             respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
         case .cancelReservation:

@@ -47,6 +47,8 @@ public enum ReceivedMessage: Sendable, Equatable {
 public enum RPCCodec {
     /// The id to answer with when a malformed message carries none that can be read.
     public static let unknownMessageId = "-1"
+    /// [J] §4.1.3: a message id is at most 36 characters long.
+    public static let maximumMessageIdLength = 36
 
     public static func decode(_ bytes: some Collection<UInt8>) -> ReceivedMessage {
         let value: JSONValue
@@ -63,6 +65,12 @@ public enum RPCCodec {
         case 2:
             guard let messageId else {
                 return .malformed(messageId: unknownMessageId, reason: "CALL without a string message id")
+            }
+            guard messageId.count <= maximumMessageIdLength else {
+                // Not echoed: an id that long is not one the sender can be matched by, and it would be
+                // amplified back to whoever sent it.
+                return .malformed(messageId: unknownMessageId,
+                                  reason: "message id longer than \(maximumMessageIdLength) characters")
             }
             guard elements.count == 4, case .string(let action) = elements[2], case .object = elements[3] else {
                 return .malformed(messageId: messageId, reason: "a CALL is [2, messageId, action, {payload}]")
@@ -159,7 +167,7 @@ public enum RPCCodec {
         }
         guard expect("["), expect("2"), expect(","), expect("\"") else { return unknownMessageId }
         let start = index
-        while index < bytes.count, index - start <= 36 {
+        while index < bytes.count, index - start <= maximumMessageIdLength {
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 return String(decoding: bytes[start..<index], as: UTF8.self)

@@ -152,6 +152,9 @@ public final class WebSocketClient: @unchecked Sendable {
         var rx: [UInt8] = []
         var rxBinary = false
         var rxInProgress = false
+        /// We fail the connection (RFC 6455 §7.1.7) with this close code: WRITEABLE sends the close at once,
+        /// and incoming data is discarded until then.
+        var failing: (status: lws_close_status, text: String)?
         var securityFailure: (LinkSecurityFailure, String)?
 
         init(id: UInt64) { self.id = id }
@@ -915,19 +918,21 @@ public final class WebSocketClient: @unchecked Sendable {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
+    /// Reassembles one message. Never returns non-zero: lws 4.1.6 keeps its receive buffer's fill index when
+    /// RECEIVE asks to close, and parsing the rest of a large frame then writes past that buffer (a heap
+    /// overflow seen as a crash on a 1.1 MB frame). A connection we fail is closed from WRITEABLE instead.
     private func receive(_ attempt: Attempt, wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
         attempt.lastReceiveMicros = monotonicMicros()
+        guard attempt.failing == nil else { return 0 }
         if !attempt.rxInProgress {
             attempt.rxInProgress = true
             attempt.rxBinary = lws_frame_is_binary(wsi) != 0
         }
         if let input, length > 0 {
             if attempt.rx.count + length > configuration.maximumMessageSize {
-                attempt.note("incoming message larger than \(configuration.maximumMessageSize) bytes")
-                attempt.rx = []
-                var text = Array("message too big".utf8)
-                lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, &text, text.count)
-                return -1
+                fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big",
+                     because: "incoming message larger than \(configuration.maximumMessageSize) bytes")
+                return 0
             }
             attempt.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
         }
@@ -942,16 +947,33 @@ public final class WebSocketClient: @unchecked Sendable {
             return 0
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            logger.warning("websocket \(attempt.id): ignoring text message of \(bytes.count) bytes that is not valid UTF-8")
+            fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8",
+                 because: "incoming text message of \(bytes.count) bytes is not valid UTF-8")
             return 0
         }
         emit(.received(connection: attempt.id, text: text))
         return 0
     }
 
+    /// Fails the connection: nothing more is read from it, and WRITEABLE sends the close frame with `status`.
+    private func fail(_ attempt: Attempt, wsi: OpaquePointer, _ status: lws_close_status, _ text: String,
+                      because reason: String) {
+        attempt.note(reason)
+        attempt.failing = (status, text)
+        attempt.rx = []
+        attempt.rxInProgress = false
+        lws_callback_on_writable(wsi)
+        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
+    }
+
     /// Writes one frame. A close we asked for waits until the frames queued for this connection are out,
     /// so that a last answer (e.g. Reset.conf before a reboot) is not lost to our own close.
     private func writeable(_ attempt: Attempt, wsi: OpaquePointer) -> Int32 {
+        if let failing = attempt.failing {
+            var text = Array(failing.text.utf8)
+            lws_close_reason(wsi, failing.status, &text, text.count)
+            return -1
+        }
         let pre = cp_lws_pre()
         if attempt.pingPending && !attempt.closing {
             attempt.pingPending = false

@@ -570,7 +570,11 @@ public final class WebSocketServer: @unchecked Sendable {
         onEvent(.disconnected(connection: connection.id, reason: reason))
     }
 
+    /// Reassembles one message. Never returns non-zero (a connection we fail is closed from WRITEABLE, and
+    /// what arrives until then is discarded): asking lws 4.1.6 to close from inside RECEIVE leaves its receive
+    /// buffer mid-frame, which its client parser overflows (see `WebSocketClient.receive`).
     private func receive(_ connection: Connection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        guard connection.closing == nil else { return 0 }
         let wsi = connection.wsi
         let complete = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0
         // Fast path: a whole message in one callback goes straight to a String, no reassembly copy.
@@ -604,18 +608,27 @@ public final class WebSocketServer: @unchecked Sendable {
 
     private func deliver(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            logger.warning("websocket \(connection.id): ignoring a text message of \(bytes.count) bytes that is not valid UTF-8")
+            fail(connection, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8",
+                 because: "incoming text message of \(bytes.count) bytes is not valid UTF-8")
             return
         }
         onEvent(.received(connection: connection.id, text: text))
     }
 
     private func tooLarge(_ connection: Connection) -> Int32 {
-        connection.note("incoming message larger than \(configuration.maximumMessageSize) bytes")
+        fail(connection, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big",
+             because: "incoming message larger than \(configuration.maximumMessageSize) bytes")
+        return 0
+    }
+
+    /// Fails the connection (RFC 6455 §7.1.7): nothing more is read from it, and WRITEABLE sends the close.
+    private func fail(_ connection: Connection, _ status: lws_close_status, _ text: String, because reason: String) {
+        connection.note(reason)
+        connection.closing = (status, text)
         connection.rx = []
-        var text = Array("message too big".utf8)
-        lws_close_reason(connection.wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, &text, text.count)
-        return -1
+        connection.rxInProgress = false
+        lws_callback_on_writable(connection.wsi)
+        lws_set_timeout(connection.wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
     }
 
     private func writeable(_ connection: Connection) -> Int32 {

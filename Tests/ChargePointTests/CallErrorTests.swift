@@ -18,7 +18,11 @@ import Testing
         (#"[2,"e11","Heartbeat""#, "e11", "FormationViolation"),
         (#"not json"#, "-1", "FormationViolation"),
         (#"[2,"e12","RemoteStopTransaction"]"#, "e12", "FormationViolation"),
+        (#"[2,"e13","GetCompositeSchedule",{"connectorId":1,"duration":-1}]"#, "e13", "PropertyConstraintViolation"),
         (#"{"a":1}"#, "-1", "FormationViolation"),
+        (#"[2,"\#(String(repeating: "i", count: 37))","Heartbeat",{}]"#, "-1", "FormationViolation"),
+        (#"[2,"\#(String(repeating: "i", count: 1000))","FooBar",{}]"#, "-1", "FormationViolation"),
+        (#"[2,"\#(String(repeating: "k", count: 36))","FooBar",{}]"#, String(repeating: "k", count: 36), "NotImplemented"),
     ])
     func malformedOrUnsupportedCallsGetTheRightCallError(frame: String, messageId: String, code: String) {
         var harness = Harness()

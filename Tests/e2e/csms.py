@@ -89,7 +89,8 @@ BASIC_REALM = 'Basic realm="OCPP"'
 CLIENT_CERT_POLICIES = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "required": ssl.CERT_REQUIRED}
 
 _PAYLOAD_INDEX = {CALL: 3, CALLRESULT: 2, CALLERROR: 4}
-_CALL_ID_PREFIX = re.compile(r'^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.)*)"')
+# OCPP-J §4.1.3: a message id is at most 36 characters; a longer one is unreadable and answered as `-1`.
+_CALL_ID_PREFIX = re.compile(r'^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,36})"')
 
 
 def utc_now() -> str:
@@ -588,6 +589,7 @@ class CentralSystem:
         self._links: dict[str, _Link] = {}  # newest connection per identity
         self._open_links: set[_Link] = set()
         self._connections_per_identity: dict[str, int] = {}
+        self._close_codes: dict[str, list[int | None]] = {}
         self._registrations: dict[str, _Registration] = {}
         self._boot_counts: dict[str, int] = {}
         self._seq = itertools.count(1)
@@ -706,6 +708,12 @@ class CentralSystem:
         """How many websocket connections this identity has opened so far."""
         with self._lock:
             return self._connections_per_identity.get(identity, 0)
+
+    def close_codes(self, identity: str) -> list[int | None]:
+        """The close code each ended connection of this identity received from the charge point, in
+        order (None: the connection ended without a close frame from it)."""
+        with self._lock:
+            return list(self._close_codes.get(identity, []))
 
     def is_connected(self, identity: str) -> bool:
         with self._lock:
@@ -862,8 +870,10 @@ class CentralSystem:
         try:
             await link.run()
         finally:
+            received = websocket.protocol.close_rcvd
             with self._lock:
                 self._open_links.discard(link)
+                self._close_codes.setdefault(identity, []).append(received.code if received else None)
             LOG.info("%s disconnected (connection %d)", identity, link.serial)
 
     def _record(self, link: _Link, direction: str, raw: str, action: str | None) -> Frame:

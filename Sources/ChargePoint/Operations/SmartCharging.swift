@@ -44,7 +44,11 @@ extension ChargePointEngine {
         return ClearChargingProfileResponse(status: cleared ? .accepted : .unknown)
     }
 
-    func getCompositeSchedule(_ request: GetCompositeScheduleRequest) -> GetCompositeScheduleResponse {
+    /// A negative duration names no time span: a PropertyConstraintViolation, not an empty schedule.
+    func getCompositeSchedule(_ request: GetCompositeScheduleRequest) throws(PayloadError) -> GetCompositeScheduleResponse {
+        guard request.duration >= 0 else {
+            throw PayloadError(kind: .invalidValue, path: "duration", message: "duration \(request.duration) is negative")
+        }
         guard let schedule = compositeSchedule(connectorId: request.connectorId, duration: request.duration, unit: request.chargingRateUnit ?? .watts)
         else { return GetCompositeScheduleResponse(status: .rejected) }
         return GetCompositeScheduleResponse(
