@@ -31,6 +31,15 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
         state.method = method.map { String(cString: $0) } ?? "GET"
         state.path = url.map { String(cString: $0) } ?? "/"
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        if let ambiguity = ambiguousFraming(connection) {
+            // RFC 9112 §6.3: the body's end cannot be known, so neither can the next request's start
+            // (request smuggling). Answered without reading the body; MHD closes the connection after it.
+            state.phase = .queued
+            core.requestReceived(on: connection)
+            return core.queue(HTTPResponse.problem(status: 400, type: "urn:chargepoint:problem:ambiguous-body-length",
+                                                   title: "Bad Request", detail: ambiguity),
+                              on: connection, closeConnection: true)
+        }
         if let announced = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") {
             let text = String(cString: announced).trimmingASCIISpaces()
             if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
@@ -38,6 +47,7 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
                 if length > core.maximumBodySize {
                     // Answer before reading the body; MHD then closes the connection after sending.
                     state.phase = .queued
+                    core.requestReceived(on: connection)
                     return core.queue(HTTPServerCore.bodyTooLargeProblem(limit: core.maximumBodySize),
                                       on: connection, closeConnection: true)
                 }
@@ -76,6 +86,7 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
     case .receiving:
         if state.bodyTooLarge {
             state.phase = .queued
+            core.requestReceived(on: connection)
             return core.queue(HTTPServerCore.bodyTooLargeProblem(limit: core.maximumBodySize), on: connection)
         }
         let request = HTTPRequest(method: state.method, path: state.path,
@@ -84,6 +95,7 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
                                   body: state.body)
         state.body = []
         state.phase = .waiting
+        core.requestReceived(on: connection)
         callHandler(core, request, state)
         return state.deliverOrSuspend()
     case .waiting:
@@ -91,6 +103,27 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
     case .queued:
         return .YES
     }
+}
+
+/// Why the body's length cannot be trusted: several Content-Length fields, or one beside Transfer-Encoding.
+private func ambiguousFraming(_ connection: OpaquePointer) -> String? {
+    var counts = (contentLength: 0, transferEncoding: 0)
+    withUnsafeMutablePointer(to: &counts) { pointer in
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, _ in
+            guard let cls, let key else { return .YES }
+            let counts = cls.assumingMemoryBound(to: (contentLength: Int, transferEncoding: Int).self)
+            if strcasecmp(key, "Content-Length") == 0 { counts.pointee.contentLength += 1 }
+            if strcasecmp(key, "Transfer-Encoding") == 0 { counts.pointee.transferEncoding += 1 }
+            return .YES
+        }, UnsafeMutableRawPointer(pointer))
+    }
+    if counts.contentLength > 1 {
+        return "The request has \(counts.contentLength) Content-Length header fields; send exactly one."
+    }
+    if counts.contentLength > 0 && counts.transferEncoding > 0 {
+        return "The request has both Content-Length and Transfer-Encoding; send one of them."
+    }
+    return nil
 }
 
 /// In its own function so the responder is released (and, if the handler dropped it unanswered,
@@ -109,12 +142,43 @@ let mhdKeepEscaped: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Un
     text.map { strlen($0) } ?? 0
 }
 
-let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+let mhdRequestCompleted: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
     guard let cls, let conCls, let raw = conCls.pointee else { return }
     conCls.pointee = nil
     let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
+    if let connection { core.answerSent(on: connection) }
     let state = Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue()
     core.requestCompleted(state)
+}
+
+/// MHD_OPTION_NOTIFY_CONNECTION: a connection was accepted or is being cleaned up (its socket still open).
+let mhdConnectionNotified: MHD_NotifyConnectionCallback = { cls, connection, _, code in
+    guard let cls, let connection else { return }
+    let core = Unmanaged<HTTPServerCore>.fromOpaque(cls).takeUnretainedValue()
+    switch code {
+    case .CONNECTION_NOTIFY_STARTED: core.connectionOpened(connection)
+    case .CONNECTION_NOTIFY_CLOSED: core.connectionClosed(connection)
+    default: break
+    }
+}
+
+/// The client's IP address as bytes, an IPv4-mapped IPv6 address as its IPv4 address: what connections
+/// are counted per address by.
+func clientAddressBytes(_ address: UnsafeMutablePointer<sockaddr>) -> [UInt8] {
+    switch Int32(address.pointee.sa_family) {
+    case AF_INET:
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
+            withUnsafeBytes(of: ipv4.pointee.sin_addr) { Array($0) }
+        }
+    case AF_INET6:
+        let bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
+            withUnsafeBytes(of: ipv6.pointee.sin6_addr) { Array($0) }
+        }
+        let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+        return bytes.starts(with: mappedPrefix) ? Array(bytes.suffix(4)) : bytes
+    default:
+        return []
+    }
 }
 
 /// Content reader of a stream response.

@@ -77,14 +77,31 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
     private var startupMessages: [String]?
     var boundPort: UInt16 = 0
 
+    /// Guards `admission`, `sockets` and `admissionTimerRunning`; its timer thread waits on it for the next
+    /// request deadline. Separate from `lock`, which `stop()` holds while waiting for live requests.
+    private let admissionLock = Condition()
+    private var admission: ConnectionAdmission<UInt>
+    /// The socket of each open connection, by connection: what a connection to be closed is shut down by.
+    /// An entry leaves in NOTIFY_CLOSED, under `admissionLock`, before MHD closes the descriptor, so a
+    /// shutdown never reaches a descriptor that was closed and reused.
+    private var sockets: [UInt: Int32] = [:]
+    private var admissionTimerRunning = false
+    private var admissionTimerIdle = false
+    private var admissionTimer: pthread_t?
+
     init(configuration: HTTPServerConfiguration, logger: Logger,
          handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
         self.configuration = configuration
         self.logger = logger
         self.handler = handler
         maximumBodySize = max(0, configuration.maximumBodySize)
-        discardLimit = max(1 << 20, maximumBodySize.multipliedReportingOverflow(by: 16).partialValue)
+        // Discarding is cheap and bounded in time by the request timeout; the client learns why (413).
+        discardLimit = max(16 << 20, maximumBodySize.multipliedReportingOverflow(by: 16).partialValue)
         tlsStrings = configuration.tls.map { [strdup($0.certificatePEM), strdup($0.keyPEM)] } ?? []
+        admission = ConnectionAdmission(limits: .init(
+            requestTimeout: .seconds(configuration.requestTimeoutSeconds),
+            connectionLimit: configuration.connectionLimit,
+            perAddressLimit: configuration.connectionLimitPerAddress))
     }
 
     deinit {
@@ -116,10 +133,11 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
 
     func start() throws(HTTPServerError) {
         let config = configuration
-        guard config.maximumBodySize >= 0, config.connectionLimit > 0, config.connectionTimeoutSeconds >= 0,
+        guard config.maximumBodySize >= 0, config.connectionLimit > 0, config.connectionLimitPerAddress > 0,
+              config.requestTimeoutSeconds > 0, config.connectionTimeoutSeconds >= 0,
               config.connectionMemoryLimit >= 4096, config.threadPoolSize >= 1 else {
             throw HTTPServerError(.invalidConfiguration,
-                                  "invalid HTTP server configuration: maximumBodySize >= 0, connectionLimit >= 1, connectionTimeoutSeconds >= 0, connectionMemoryLimit >= 4096 and threadPoolSize >= 1 are required")
+                                  "invalid HTTP server configuration: maximumBodySize >= 0, connectionLimit >= 1, connectionLimitPerAddress >= 1, requestTimeoutSeconds >= 1, connectionTimeoutSeconds >= 0, connectionMemoryLimit >= 4096 and threadPoolSize >= 1 are required")
         }
         if config.tls != nil {
             guard cp_mhd_supports_tls() != 0 else {
@@ -161,7 +179,12 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
                                value: Int(bitPattern: unsafeBitCast(mhdLogCallback, to: UnsafeRawPointer.self)),
                                ptr_value: me),
                 MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: addressBytes.baseAddress),
-                MHD_OptionItem(option: .CONNECTION_LIMIT, value: config.connectionLimit, ptr_value: nil),
+                // MHD's own limit is only a backstop: ConnectionAdmission keeps `connectionLimit`, and a
+                // newcomer must be accepted to take the place of a slow connection.
+                MHD_OptionItem(option: .CONNECTION_LIMIT, value: 2 * config.connectionLimit, ptr_value: nil),
+                MHD_OptionItem(option: .NOTIFY_CONNECTION,
+                               value: Int(bitPattern: unsafeBitCast(mhdConnectionNotified, to: UnsafeRawPointer.self)),
+                               ptr_value: me),
                 MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: config.connectionTimeoutSeconds, ptr_value: nil),
                 MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: config.connectionMemoryLimit, ptr_value: nil),
                 MHD_OptionItem(option: .NOTIFY_COMPLETED,
@@ -188,6 +211,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
             }
         }
 
+        if started != nil { startAdmissionTimer() }
         let messages: [String] = lock.withLock {
             let captured = startupMessages ?? []
             startupMessages = nil
@@ -238,6 +262,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         if listenSocket >= 0 {
             close(listenSocket)
         }
+        stopAdmissionTimer()
         lock.withLock {
             daemon = nil
             phase = .stopped
@@ -274,6 +299,82 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
 
     /// Testing aid: requests currently suspended or streaming.
     var liveCount: Int { lock.withLock { live.count } }
+
+    // MARK: admission (ConnectionAdmission): MHD threads and the admission timer
+
+    func connectionOpened(_ connection: OpaquePointer) {
+        guard let fd = cp_mhd_connection_info(connection, .CONNECTION_INFO_CONNECTION_FD)?.pointee.connect_fd else { return }
+        let address = cp_mhd_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS)?.pointee.client_addr
+            .map(clientAddressBytes) ?? []
+        let id = UInt(bitPattern: connection)
+        admissionLock.withLock {
+            sockets[id] = fd
+            shutDown(admission.opened(id, address: address, now: monotonicUptime()), because: "connection limit")
+            wakeAdmissionTimerIfIdle()
+        }
+    }
+
+    func connectionClosed(_ connection: OpaquePointer) {
+        let id = UInt(bitPattern: connection)
+        admissionLock.withLock {
+            sockets[id] = nil
+            admission.closed(id)
+        }
+    }
+
+    func requestReceived(on connection: OpaquePointer) {
+        admissionLock.withLock { admission.requestReceived(UInt(bitPattern: connection)) }
+    }
+
+    func answerSent(on connection: OpaquePointer) {
+        admissionLock.withLock {
+            admission.answerSent(UInt(bitPattern: connection), now: monotonicUptime())
+            wakeAdmissionTimerIfIdle()
+        }
+    }
+
+    /// With `admissionLock` held. MHD sees the end of the stream and closes the connection itself.
+    private func shutDown(_ ids: [UInt], because reason: String) {
+        for id in ids {
+            guard let fd = sockets[id] else { continue }
+            logger.debug("HTTP connection closed: \(reason)", metadata: ["socket": "\(fd)"])
+            _ = shutdown(fd, Int32(SHUT_RDWR))
+        }
+    }
+
+    private func wakeAdmissionTimerIfIdle() {
+        if admissionTimerIdle {
+            admissionTimerIdle = false
+            admissionLock.signal()
+        }
+    }
+
+    private func startAdmissionTimer() {
+        admissionLock.withLock { admissionTimerRunning = true }
+        admissionTimer = spawnThread { [self] in
+            admissionLock.withLock {
+                while admissionTimerRunning {
+                    let now = monotonicUptime()
+                    shutDown(admission.expire(now: now), because: "request not received within \(configuration.requestTimeoutSeconds) s")
+                    if let deadline = admission.nextDeadline {
+                        _ = admissionLock.wait(untilUptime: deadline)
+                    } else {
+                        admissionTimerIdle = true
+                        admissionLock.wait()
+                    }
+                }
+            }
+        }
+    }
+
+    private func stopAdmissionTimer() {
+        admissionLock.withLock {
+            admissionTimerRunning = false
+            admissionLock.broadcast()
+        }
+        if let admissionTimer { pthread_join(admissionTimer, nil) }
+        admissionTimer = nil
+    }
 
     // MARK: logging
 

@@ -48,10 +48,16 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: UInt16
     /// A request body larger than this is refused with 413 before it is buffered.
     public var maximumBodySize: Int
-    /// Maximum simultaneous connections; further clients wait in the kernel's accept backlog.
+    /// Maximum simultaneous connections. A newcomer past it takes the place of the oldest connection
+    /// that has not delivered its request yet (see `ConnectionAdmission`).
     public var connectionLimit: Int
-    /// Idle (and stalled) connections are dropped after this many seconds. Connections waiting for an
-    /// answer or an event stream waiting for data are suspended and do not time out.
+    /// Maximum simultaneous connections from one client address, with the same rule.
+    public var connectionLimitPerAddress: Int
+    /// A connection must deliver a whole request (headers and body) within this many seconds of opening
+    /// or of its previous answer, however steadily it trickles bytes.
+    public var requestTimeoutSeconds: Int
+    /// Stalled connections (no byte in either direction) are dropped after this many seconds. Connections
+    /// waiting for an answer or an event stream waiting for data are suspended and do not time out.
     public var connectionTimeoutSeconds: Int
     /// Per-connection memory pool (request line, headers, read and write buffers).
     public var connectionMemoryLimit: Int
@@ -67,6 +73,8 @@ public struct HTTPServerConfiguration: Sendable {
         port: UInt16 = 0,
         maximumBodySize: Int = 64 * 1024,
         connectionLimit: Int = 256,
+        connectionLimitPerAddress: Int = 128,
+        requestTimeoutSeconds: Int = 10,
         connectionTimeoutSeconds: Int = 30,
         connectionMemoryLimit: Int = 64 * 1024,
         threadPoolSize: Int = 2,
@@ -77,6 +85,8 @@ public struct HTTPServerConfiguration: Sendable {
         self.port = port
         self.maximumBodySize = maximumBodySize
         self.connectionLimit = connectionLimit
+        self.connectionLimitPerAddress = connectionLimitPerAddress
+        self.requestTimeoutSeconds = requestTimeoutSeconds
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.connectionMemoryLimit = connectionMemoryLimit
         self.threadPoolSize = threadPoolSize

@@ -106,10 +106,13 @@ struct Station {
                 host: options.httpHost, port: options.httpPort,
                 // The largest request the API takes (a configuration value, a fault's info) is far smaller.
                 maximumBodySize: 64 * 1024,
-                // Further clients wait in the accept backlog; event streams count too.
+                // Event streams count too. Past either limit a newcomer takes the place of the oldest
+                // connection still sending its request (slowloris), so a new client always gets in.
                 connectionLimit: 256,
-                // Idle or stalled clients (also one that sends its request slowly) are dropped; requests
-                // waiting for the central system and quiet event streams are suspended and exempt.
+                connectionLimitPerAddress: 128,
+                // A whole request within 10 s however steadily it trickles; stalled clients go after 30 s.
+                // Requests waiting for the central system and quiet event streams are exempt from both.
+                requestTimeoutSeconds: 10,
                 connectionTimeoutSeconds: 30,
                 // Request line and headers (8 KiB of headers fit) plus buffers; measured faster than 64 KiB.
                 connectionMemoryLimit: 16 * 1024,

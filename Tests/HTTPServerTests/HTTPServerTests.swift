@@ -90,7 +90,7 @@ struct HTTPServerTests {
         #expect(calls.get == 0)
     }
 
-    @Test("Chunked body over the limit: buffering stops, 413 at the end; under the limit it is echoed")
+    @Test("Chunked body over the limit (10 MiB): buffering stops, 413 at the end; under the limit it is echoed")
     func chunkedBodies() throws {
         let calls = Shared(0)
         let server = try makeServer { request, responder in
@@ -102,7 +102,7 @@ struct HTTPServerTests {
         let client = try TestHTTPClient(port: server.boundPort)
         let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 1024)
         var upload = Array("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
-        for _ in 0..<70 {
+        for _ in 0..<10 * 1024 {
             upload += Array("400\r\n".utf8) + piece + Array("\r\n".utf8)
         }
         upload += Array("0\r\n\r\n".utf8)
@@ -507,5 +507,50 @@ struct HTTPServerTests {
         #expect(String(decoding: problem.body, as: UTF8.self)
             == #"{"type":"urn:x","title":"Not \"Found\"","status":404,"detail":"a\nb"}"#)
         #expect(problem.header("content-type") == "application/problem+json")
+    }
+
+    // MARK: abuse (issue 10)
+
+    @Test("Two Content-Length fields, or one beside Transfer-Encoding: 400 problem+json and the connection closes",
+          arguments: ["Content-Length: 2\r\nContent-Length: 3\r\n", "Content-Length: 2\r\ncontent-length: 2\r\n",
+                      "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n"])
+    func ambiguousBodyLength(headers: String) throws {
+        let handled = Shared(0)
+        let server = try makeServer { _, responder in
+            handled.update { $0 += 1 }
+            responder.respond(text("ok"))
+        }
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.boundPort)
+        try client.send("POST /x HTTP/1.1\r\nHost: x\r\n\(headers)\r\nabc")
+        let response = try client.readResponse()
+        #expect(response.status == 400)
+        #expect(response.headers["content-type"] == "application/problem+json")
+        #expect(response.text.contains("urn:chargepoint:problem:ambiguous-body-length"))
+        #expect(client.waitForClose())
+        #expect(handled.get == 0)
+    }
+
+    @Test("Slowloris: many connections trickling a request never keep a new client out, and each ends at its deadline")
+    func slowClientsCannotStarveNewOnes() throws {
+        let server = try makeServer({ configuration in
+            configuration.connectionLimit = 8
+            configuration.connectionLimitPerAddress = 6
+            configuration.requestTimeoutSeconds = 1
+        }) { _, responder in responder.respond(text("ok")) }
+        defer { server.stop() }
+        var slow: [TestHTTPClient] = []
+        for _ in 0..<30 {
+            let client = try TestHTTPClient(port: server.boundPort)
+            try client.send("GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            slow.append(client)
+        }
+        for _ in 0..<3 {
+            let probe = try TestHTTPClient(port: server.boundPort)
+            #expect(try probe.request("GET", "/status").status == 200)
+            for client in slow { try? client.send("a") }
+        }
+        // Every slow connection is gone within its deadline, though each kept sending.
+        for client in slow { #expect(client.waitForClose(timeout: 3)) }
     }
 }
