@@ -29,9 +29,9 @@ RUN apt-get update \
 
 WORKDIR /build
 
-# Dependencies first, so that a change to the sources reuses this layer. Package.resolved pins them when
-# the context has one; the glob lets the build go on without it.
-COPY Package.swift Package.resolved* ./
+# Dependencies first, so that a change to the sources reuses this layer. The committed Package.resolved
+# pins every package to a revision, so the image builds what `make` builds.
+COPY Package.swift Package.resolved ./
 RUN swift package resolve
 
 # The Swift test targets are copied too: the manifest declares them and SwiftPM refuses to load a package
