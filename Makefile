@@ -32,8 +32,10 @@ SYSCONFDIR ?= /etc
 RELEASE_BINARY := .build/release/chargepoint
 BINARY ?= $(RELEASE_BINARY)
 DIST ?= dist
-# Build the release binary only when it is the one shipped.
-SHIP_BUILD := $(if $(filter $(RELEASE_BINARY),$(BINARY)),release-binary)
+# The release binary is a file target, remade only when a source is newer, so that `sudo make install`
+# after a build as yourself does not build again as root; it is a prerequisite only when it is shipped.
+SWIFT_SOURCES := $(shell find Sources -type f) Package.swift Package.resolved
+SHIP_BUILD := $(if $(filter $(RELEASE_BINARY),$(BINARY)),$(RELEASE_BINARY))
 # The unit with its paths filled in.
 RENDER_UNIT = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 	-e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' deploy/chargepoint.service
@@ -101,8 +103,11 @@ bench: system-packages $(VENV)/.installed
 	fi
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
-release-binary: system-packages
+release-binary: $(RELEASE_BINARY)
+
+$(RELEASE_BINARY): $(SWIFT_SOURCES) | system-packages
 	swift build -c release --static-swift-stdlib --product chargepoint
+	touch $@
 
 # The settings file is written only when missing: a reinstall keeps the operator's settings.
 install: $(SHIP_BUILD)
