@@ -205,6 +205,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case configurationRefused(ConfigurationRefusal)
     /// The charge point rebooted before it could answer.
     case restarted
+    /// The data folder does not take writes (full, or read-only): nothing that must be stored is accepted.
+    case storageUnavailable(String)
 }
 
 public struct StationSnapshot: Sendable, Equatable {

@@ -73,6 +73,9 @@ extension CommandFailure {
             refusal.problem
         case .restarted:
             Problem(409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
+        case .storageUnavailable(let reason):
+            Problem(503, "storage-unavailable", "Service Unavailable",
+                    "The charge point cannot store data (\(reason)): make room in its data folder; reads still work and it resumes by itself.")
         case .connectorReserved(let id):
             Problem(409, "connector-reserved", "Conflict", "Connector \(id) is reserved for another idTag; use another connector or the reserved tag.")
         case .noTransaction(let id):

@@ -11,6 +11,12 @@ import Threads
 /// websocket service thread, HTTP workers) only enqueue. It sleeps on a condition variable until the next
 /// input or the engine's next deadline, so an idle charge point wakes for nothing.
 ///
+/// When a commit fails (a full disk, a folder that turned read-only) the station stays up but the engine
+/// is held: the failed changes and every effect after them wait, and are carried out, in order, once the
+/// changes commit (retried every `storeRetryInterval`). Meanwhile nothing reaches the engine: CSMS CALLs are
+/// answered with CALLERROR InternalError, API commands that act fail with `storageUnavailable`, reads are
+/// answered, and link and job events are kept to be handed over in order on recovery.
+///
 /// `@unchecked Sendable`: `inbox`, `replies`, `nextReplyNumber` and `stopping` are guarded by `condition`;
 /// everything else is touched only on the loop thread.
 final class EngineLoop: @unchecked Sendable {
@@ -34,6 +40,14 @@ final class EngineLoop: @unchecked Sendable {
     /// Replies the engine has taken on; a reboot answers them, since the new engine knows nothing of them.
     private var engineReplies: Set<ReplyID> = []
     private var thread: pthread_t?
+    /// The effects of a failed commit, from its `.persist` on; set while the store refuses writes.
+    private var held: [Effect]?
+    /// Why the store refused, while `held` is set.
+    private var storeProblem: String?
+    /// Link and job events that arrived while held, for the engine in arrival order.
+    private var heldInputs: [Event] = []
+    private var storeRetryAt: Duration = .zero
+    let storeRetryInterval: Duration = .seconds(5)
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var reconnect: @Sendable () -> Void = {}
@@ -46,6 +60,8 @@ final class EngineLoop: @unchecked Sendable {
     /// Receives a snapshot whenever the observable state changed, once it is on disk.
     var publishSnapshot: @Sendable (EngineSnapshot) -> Void = { _ in }
     private var publishedRevision = -1
+    /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
+    var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
 
@@ -99,26 +115,38 @@ final class EngineLoop: @unchecked Sendable {
     private func run() {
         execute(engine.start())
         while let batch = nextBatch() {
+            if held != nil, monotonicUptime() >= storeRetryAt { retryHeldEffects() }
             for event in batch {
-                switch event {
-                case .input(let input):
-                    let now = Clock.now()
-                    if case .received(let text) = input { observeFrame(true, RPCCodec.redactingSecrets(text), now.wallClock) }
-                    if case .command(_, let id) = input { engineReplies.insert(id) }
-                    execute(engine.handle(input, at: now))
-                case .connected(let id):
-                    connection = id
-                    execute(engine.handle(.linkUp, at: Clock.now()))
+                if held != nil {
+                    refuseWhileHeld(event)
+                } else {
+                    handle(event)
                 }
             }
         }
     }
 
-    /// Waits for inputs or the engine's next deadline; a deadline that passes becomes a `.tick`.
+    private func handle(_ event: Event) {
+        switch event {
+        case .input(let input):
+            let now = Clock.now()
+            if case .received(let text) = input { observeFrame(true, RPCCodec.redactingSecrets(text), now.wallClock) }
+            if case .command(_, let id) = input { engineReplies.insert(id) }
+            execute(engine.handle(input, at: now))
+        case .connected(let id):
+            connection = id
+            execute(engine.handle(.linkUp, at: Clock.now()))
+        }
+    }
+
+    /// Waits for inputs or the engine's next deadline; a deadline that passes becomes a `.tick`. While the
+    /// engine is held, the next store retry takes the place of the engine's deadlines.
     private func nextBatch() -> [Event]? {
         condition.withLock {
             while inbox.isEmpty && !stopping {
-                if let deadline = engine.nextDeadline {
+                if held != nil {
+                    if !condition.wait(untilUptime: storeRetryAt) { return [] }
+                } else if let deadline = engine.nextDeadline {
                     if !condition.wait(untilUptime: deadline) {
                         inbox.append(.input(.tick))
                     }
@@ -133,7 +161,7 @@ final class EngineLoop: @unchecked Sendable {
     }
 
     private func execute(_ effects: [Effect]) {
-        for effect in effects {
+        for (index, effect) in effects.enumerated() {
             switch effect {
             case .persist: break
             default: publishSnapshotIfChanged()
@@ -143,9 +171,9 @@ final class EngineLoop: @unchecked Sendable {
                 do {
                     try store.apply(changes)
                 } catch {
-                    // Nothing may be acknowledged that is not on disk: stop here rather than go on unsafely.
-                    logger.critical("\(error); exiting so that nothing unpersisted is acknowledged")
-                    exit(EXIT_FAILURE)
+                    // Nothing may be acknowledged that is not on disk: hold this and all that follows it.
+                    hold(Array(effects[index...]), because: error)
+                    return
                 }
             case .send(let text):
                 logger.debug("-> \(text)")
@@ -168,6 +196,76 @@ final class EngineLoop: @unchecked Sendable {
             }
         }
         publishSnapshotIfChanged()
+    }
+
+    // MARK: - A store that refuses writes
+
+    private func hold(_ effects: [Effect], because error: any Error) {
+        if held == nil {
+            logger.critical("\(error); holding every change until it can be stored (retried every \(storeRetryInterval)): CSMS calls get InternalError, API commands 503, reads go on")
+            storeProblem = "\(error)"
+            publishStoreProblem(storeProblem)
+        }
+        held = effects
+        storeRetryAt = monotonicUptime() + storeRetryInterval
+    }
+
+    /// Commits the held changes again; on success carries out what followed them, then hands the engine the
+    /// events that waited, for as long as the store takes their changes.
+    private func retryHeldEffects() {
+        guard let effects = held else { return }
+        held = nil
+        execute(effects)
+        while held == nil, !heldInputs.isEmpty {
+            handle(heldInputs.removeFirst())
+        }
+        if held == nil {
+            logger.notice("the data folder takes writes again; the held changes are stored")
+            storeProblem = nil
+            publishStoreProblem(nil)
+        }
+    }
+
+    private func refuseWhileHeld(_ event: Event) {
+        let problem = storeProblem ?? "the data folder cannot be written"
+        switch event {
+        case .connected(let id):
+            connection = id
+            keepForTheEngine(event)
+        case .input(.received(let text)):
+            observeFrame(true, RPCCodec.redactingSecrets(text), Clock.now().wallClock)
+            // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
+            guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
+            let answer = RPCCodec.callError(messageId: header.messageId, code: .internalError,
+                                            description: "cannot store data: \(problem)")
+            send(answer, connection)
+            observeFrame(false, answer, Clock.now().wallClock)
+        case .input(.command(let command, let id)):
+            // Reads are answered from the engine as it stands; anything that acts would need a commit.
+            let reply = condition.withLock { replies.removeValue(forKey: id) }
+            reply?(engine.answer(command) ?? .failed(.storageUnavailable(problem)))
+        case .input(.tick):
+            break
+        case .input(.linkConnecting), .input(.linkUp), .input(.linkDown), .input(.securityFailure),
+             .input(.jobFinished):
+            keepForTheEngine(event)
+        }
+    }
+
+    /// Keeps a link or job event for the engine. A new connection attempt replaces the record of the failed
+    /// attempts since the last connection: how often the link failed while held is not worth a backlog.
+    private func keepForTheEngine(_ event: Event) {
+        if case .input(.linkConnecting) = event,
+           let attempt = heldInputs.lastIndex(where: { if case .input(.linkConnecting) = $0 { true } else { false } }),
+           !heldInputs[attempt...].contains(where: {
+               switch $0 {
+               case .connected, .input(.linkUp), .input(.jobFinished): true
+               default: false
+               }
+           }) {
+            heldInputs.removeSubrange(attempt...)
+        }
+        heldInputs.append(event)
     }
 
     /// After the changes are committed and before anything that follows them is answered, so that a
