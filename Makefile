@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libmicrohttpd-dev libwebsockets-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config \
-	binutils openssl chromium chromium-driver busybox
+	binutils openssl chromium chromium-driver busybox prometheus
 VENV := .venv
 # Only `make bench` needs these (wrk: the REST load; valgrind: the callgrind instruction counts).
 BENCH_PACKAGES := wrk valgrind

@@ -51,6 +51,9 @@ let package = Package(
         ),
         .target(name: "Threads", swiftSettings: strict),
         .target(
+            name: "JSONLogging", dependencies: ["OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
             name: "ChargePoint",
             dependencies: [
                 "OCPP16", "SmartCharging", "Certificates",
@@ -77,12 +80,18 @@ let package = Package(
         .target(
             name: "ControlAPI",
             dependencies: [
-                "ChargePoint", "OCPP16", "HTTPServer", "Threads",
+                "ChargePoint", "OCPP16", "HTTPServer", "Threads", "Certificates", "WebContent",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
+        /// The web page (the files of Web/) and openapi.yaml as a Swift source, written at build time by the
+        /// EmbedFiles plugin with its tool embed-files: nothing but generated code. Its folder is Web/ itself,
+        /// so SwiftPM notices a file added there or taken away.
+        .target(name: "WebContent", path: "Web", sources: ["WebContent.swift"], swiftSettings: strict, plugins: ["EmbedFiles"]),
+        .executableTarget(name: "embed-files", swiftSettings: strict),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(
             name: "CentralSystem",
             dependencies: [
@@ -95,7 +104,7 @@ let package = Package(
             name: "chargepoint",
             dependencies: [
                 "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem",
-                "FileTransfer", "Certificates",
+                "FileTransfer", "Certificates", "JSONLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +117,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
+        .testTarget(
+            name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "WebContent"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16", "Transport"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),

@@ -3,7 +3,7 @@ import HTTPServer
 /// Who may use the API, checked before a request is routed. `/healthz` is open to everyone.
 ///
 /// - With a token, every other request needs `Authorization: Bearer <token>` (compared in constant
-///   time), except the web page's files, which hold no data. `GET /api/v1/events` also takes the token
+///   time), except the web page's files and `GET /openapi.yaml` (the contract built in), which hold no data. `GET /api/v1/events` also takes the token
 ///   as `?access_token=`, because a browser's EventSource cannot send headers.
 /// - Without a token the service listens on loopback only (the executable refuses anything else), and it
 ///   answers only requests addressed to a loopback name: a page on another name that resolves to
@@ -34,7 +34,7 @@ public struct APIAccess: Sendable {
                 "Requests from pages of another origin (\(origin)) may not change anything here, and cross-origin "
                     + "requests are not supported; use the page this service serves, or a client that sends no Origin."))
         }
-        if isStaticFile { return nil }
+        if isStaticFile || route == .contract { return nil }
         guard let token else { return nil }
         let presented = Self.bearerToken(request.headers["authorization"])
             ?? (route == .events ? request.query["access_token"] : nil)

@@ -87,6 +87,8 @@ public final class ControlAPI: Sendable {
         switch route {
         case .health:
             responder.respond(Self.json(200, Health()))
+        case .contract:
+            responder.respond(StaticFiles.contract)
         case .status:
             read("status", responder, or: .station) { [csmsURL, version] snapshot in
                 StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
@@ -366,6 +368,7 @@ enum Route: Equatable {
     }
 
     case health
+    case contract
     case status
     case connectors
     case connector(String)
@@ -402,6 +405,7 @@ enum Route: Equatable {
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         switch segments {
         case ["healthz"]: self = .health
+        case ["openapi.yaml"]: self = .contract
         case ["metrics"]: self = .metrics
         case ["api", "v1", "status"]: self = .status
         case ["api", "v1", "connectors"]: self = .connectors
@@ -436,7 +440,7 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
+        case .health, .contract, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
             .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .securityEvents: ["GET", "POST"]
@@ -453,6 +457,7 @@ extension Route {
     var template: String {
         switch self {
         case .health: "/healthz"
+        case .contract: "/openapi.yaml"
         case .metrics: "/metrics"
         case .status: "/api/v1/status"
         case .connectors: "/api/v1/connectors"

@@ -1,13 +1,30 @@
+import Certificates
+import WebContent
 import Glibc
 import HTTPServer
 
-/// The web page's files, read once at start-up: a few small files, served from memory with no disk
-/// access per request. `/` is `index.html`.
+/// The web page's files, served from memory with no disk access per request. `/` is `index.html`.
+///
+/// By default they are the files of `Web/` embedded in the binary at build time (the EmbedFiles plugin), so
+/// the page is served whatever the working directory; a folder given with `--web-root` replaces them, for
+/// working on the page without rebuilding.
 public struct StaticFiles: Sendable {
     private var files: [String: HTTPResponse] = [:]
 
-    /// An empty set: the API works without the page.
-    public init() {}
+    /// The page as `Web/` held it when the binary was built.
+    public static let embedded = StaticFiles(
+        WebContent.files.compactMap { file in
+            file.name.hasPrefix(webFolder) ? (String(file.name.dropFirst(webFolder.count)), decoded(file)) : nil
+        })
+
+    /// `openapi.yaml` as it was when the binary was built: the contract this binary follows.
+    static let contract: HTTPResponse = {
+        guard let file = WebContent.files.first(where: { $0.name == "openapi.yaml" }), let type = contentType(of: file.name)
+        else { preconditionFailure("the EmbedFiles plugin embedded no openapi.yaml") }
+        return response(type, decoded(file))
+    }()
+
+    private static let webFolder = "Web/"
 
     /// Reads the regular files directly inside `directory` (no subfolders, nothing outside it).
     public init(directory: String) throws(StaticFilesError) {
@@ -15,19 +32,38 @@ public struct StaticFiles: Sendable {
             throw StaticFilesError(description: "cannot read the web folder \(directory): \(String(cString: strerror(errno)))")
         }
         defer { closedir(handle) }
+        var found: [(name: String, body: [UInt8])] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix("."), let type = Self.contentType(of: name),
-                let body = Self.read(directory + "/" + name)
-            else { continue }
-            files["/" + name] = HTTPResponse(
-                status: 200, headers: [(name: "Content-Type", value: type), (name: "Cache-Control", value: "no-cache")],
-                body: body)
+            guard !name.hasPrefix("."), let body = readFile(directory + "/" + name) else { continue }
+            found.append((name, body))
+        }
+        self.init(found)
+    }
+
+    /// Files by name; those of an unknown type and hidden ones are left out.
+    private init(_ named: [(name: String, body: [UInt8])]) {
+        for (name, body) in named where !name.hasPrefix(".") {
+            guard let type = Self.contentType(of: name) else { continue }
+            files["/" + name] = Self.response(type, body)
         }
         files["/"] = files["/index.html"]
     }
 
     func response(for path: String) -> HTTPResponse? { files[path] }
+
+    private static func response(_ contentType: String, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(
+            status: 200, headers: [(name: "Content-Type", value: contentType), (name: "Cache-Control", value: "no-cache")],
+            body: body)
+    }
+
+    private static func decoded(_ file: (name: String, base64: String)) -> [UInt8] {
+        guard let bytes = Base64.decode(file.base64) else {
+            preconditionFailure("the EmbedFiles plugin wrote invalid base64 for \(file.name)")
+        }
+        return bytes
+    }
 
     private static func contentType(of name: String) -> String? {
         guard let dot = name.lastIndex(of: ".") else { return nil }
@@ -39,22 +75,24 @@ public struct StaticFiles: Sendable {
         case "png": "image/png"
         case "ico": "image/x-icon"
         case "json": "application/json"
+        case "yaml": "application/yaml"
         default: nil
         }
     }
+}
 
-    private static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes += chunk[..<count]
-        }
-        return bytes
+/// A whole file's bytes, nil if it cannot be read (also for /proc files, whose size reads as 0).
+func readFile(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        if count <= 0 { break }
+        bytes += chunk[..<count]
     }
+    return ferror(file) == 0 ? bytes : nil
 }
 
 public struct StaticFilesError: Error, Sendable, CustomStringConvertible {

@@ -2,9 +2,14 @@ import ChargePoint
 import OCPP16
 import Prometheus
 import Threads
+import WebContent
 
-/// The Prometheus metrics of `GET /metrics`: OCPP traffic as it happens, HTTP requests, and the station's
-/// state read from a snapshot at scrape time (so gauges are never stale).
+/// The Prometheus metrics of `GET /metrics`: OCPP traffic and HTTP requests as they happen, and at scrape
+/// time the station's state from a snapshot (so gauges are never stale), the build and the process.
+///
+/// Names follow Prometheus' conventions: one prefix, `chargepoint_` (but the `process_*` metrics, which
+/// keep the names every client library gives them), base units (seconds, joules, watts, bytes), `_total`
+/// on counters, `code` for HTTP status codes.
 ///
 /// Label values come from bounded sets (actions, error codes, route templates, connector ids), so the
 /// number of series cannot grow without bound whatever the CSMS or an API caller sends.
@@ -12,6 +17,8 @@ import Threads
 /// `@unchecked Sendable`: the registry is thread-safe; `counters` and `histograms` are guarded by `lock`.
 public final class Telemetry: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
+    /// `chargepoint_build_info`'s labels.
+    private let buildLabels: [(String, String)]
     /// The registry validates names and labels at every lookup; a frame must not pay that, so the
     /// metrics recorded per frame are looked up once and kept here by their label values.
     private let lock = Lock()
@@ -43,9 +50,13 @@ public final class Telemetry: @unchecked Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
     ]
 
-    public init() {}
+    /// `version`: the service's, for `chargepoint_build_info`.
+    public init(version: String) {
+        buildLabels = [("version", version), ("swift_version", WebContent.swiftVersion), ("ocpp_version", "1.6")]
+    }
 
-    /// Metric names and help texts, in one place (computed: the descriptor type is not Sendable).
+    /// Names and help texts of the metrics kept in the registry, in one place (computed: the descriptor
+    /// type is not Sendable).
     private enum Metric {
         static var connections: MetricNameDescriptor {
             name("ocpp", "connections", "total", "Websocket connections established to the central system")
@@ -59,33 +70,15 @@ public final class Telemetry: @unchecked Sendable {
         static var callErrors: MetricNameDescriptor {
             name("ocpp", "callerrors", "total", "CALLERRORs by direction and error code")
         }
-        static var linkUp: MetricNameDescriptor {
-            name("ocpp", "link", "up", "1 while the websocket to the central system is open")
-        }
-        static var registration: MetricNameDescriptor {
-            name("ocpp", "registration", "", "1 for the registration status the central system gave")
-        }
-        static var queued: MetricNameDescriptor {
-            name("ocpp", "queued_transaction", "messages", "Transaction messages waiting for delivery")
-        }
-        static var power: MetricNameDescriptor {
-            name("chargepoint", "connector_power", "watts", "Power delivered now")
-        }
-        static var energy: MetricNameDescriptor {
-            name("chargepoint", "connector_energy", "wh", "Energy register")
-        }
-        static var status: MetricNameDescriptor {
-            name("chargepoint", "connector_status", "", "1 for the connector's OCPP status")
-        }
         static var requests: MetricNameDescriptor {
-            name("http", "requests", "total", "HTTP requests answered")
+            name("http", "requests", "total", "HTTP requests answered, by route, method and status code")
         }
         static var requestDuration: MetricNameDescriptor {
             name("http", "request_duration", "seconds", "Time from request to answer")
         }
 
-        private static func name(_ namespace: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-            MetricNameDescriptor(namespace: namespace, metricName: metric, unitName: unit, helpText: help)
+        private static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "chargepoint", subsystem: subsystem, metricName: metric, unitName: unit, helpText: help)
         }
     }
 
@@ -111,31 +104,61 @@ public final class Telemetry: @unchecked Sendable {
     }
 
     func recordHTTP(route: String, method: String, status: Int, duration: Duration) {
-        counter(.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+        counter(.requests, labels: [("route", route), ("method", method), ("code", String(status))])
             .increment()
         histogram(.requestDuration, labels: [("route", route)]).record(duration)
     }
 
-    /// The text exposition, with the state gauges set from this snapshot first.
-    func exposition(
-        station: StationSnapshot, connectors: [ConnectorSnapshot]
-    ) -> [UInt8] {
-        registry.makeGauge(descriptor: Metric.linkUp, labels: []).set(station.link == .connected ? 1.0 : 0.0)
-        for status in RegistrationStatus.allCases {
-            registry.makeGauge(descriptor: Metric.registration, labels: [("status", status.rawValue)])
-                .set(station.registration == status ? 1.0 : 0.0)
+    /// The text exposition: what the registry recorded, then what is read now from this snapshot and the process.
+    func exposition(station: StationSnapshot, connectors: [ConnectorSnapshot]) -> [UInt8] {
+        var scraped = Exposition()
+        scraped.family("chargepoint_build_info", .gauge, help: "The service's build: 1, with its versions as labels", [
+            (labels: buildLabels, value: 1)
+        ])
+        scraped.family(
+            "chargepoint_ocpp_link_up", .gauge, help: "1 while the websocket to the central system is open",
+            station.link == .connected ? 1 : 0)
+        scraped.family(
+            "chargepoint_ocpp_registration", .gauge, help: "1 for the registration status the central system gave",
+            RegistrationStatus.allCases.map { (labels: [("status", $0.rawValue)], value: station.registration == $0 ? 1 : 0) })
+        scraped.family(
+            "chargepoint_ocpp_queued_transaction_messages", .gauge, help: "Transaction messages waiting for delivery",
+            Double(station.queuedMessages))
+        let ids = connectors.map { [("connector", String($0.id))] }
+        scraped.family(
+            "chargepoint_connector_power_watts", .gauge, help: "Power delivered now",
+            zip(ids, connectors).map { (labels: $0, value: $1.powerW) })
+        scraped.family(
+            "chargepoint_connector_energy_joules_total", .counter,
+            help: "Energy register (1 Wh = 3600 J); it never decreases",
+            zip(ids, connectors).map { (labels: $0, value: $1.energyWh * 3600) })
+        scraped.family(
+            "chargepoint_connector_status", .gauge, help: "1 for the connector's OCPP status",
+            zip(ids, connectors).flatMap { labels, connector in
+                ChargePointStatus.allCases.map { (labels: labels + [("status", $0.rawValue)], value: connector.status == $0 ? 1 : 0) }
+            })
+        Self.process(into: &scraped)
+        return registry.emitToBuffer() + Array(scraped.text.utf8)
+    }
+
+    private static func process(into exposition: inout Exposition) {
+        if let process = ProcessMetrics.current() {
+            exposition.family(
+                "process_cpu_seconds_total", .counter, help: "Total user and system CPU time spent in seconds", process.cpuSeconds)
+            exposition.family(
+                "process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes", process.residentMemoryBytes)
+            exposition.family(
+                "process_virtual_memory_bytes", .gauge, help: "Virtual memory size in bytes", process.virtualMemoryBytes)
+            exposition.family(
+                "process_start_time_seconds", .gauge, help: "Start time of the process since unix epoch in seconds",
+                process.startTimeSeconds)
         }
-        registry.makeGauge(descriptor: Metric.queued, labels: []).set(Double(station.queuedMessages))
-        for connector in connectors {
-            let id = ("connector", String(connector.id))
-            registry.makeGauge(descriptor: Metric.power, labels: [id]).set(connector.powerW)
-            registry.makeGauge(descriptor: Metric.energy, labels: [id]).set(connector.energyWh)
-            for status in ChargePointStatus.allCases {
-                registry.makeGauge(descriptor: Metric.status, labels: [id, ("status", status.rawValue)])
-                    .set(connector.status == status ? 1.0 : 0.0)
-            }
+        if let open = ProcessMetrics.openFileDescriptors() {
+            exposition.family("process_open_fds", .gauge, help: "Number of open file descriptors", Double(open))
         }
-        return registry.emitToBuffer()
+        if let maximum = ProcessMetrics.maximumFileDescriptors() {
+            exposition.family("process_max_fds", .gauge, help: "Maximum number of open file descriptors", maximum)
+        }
     }
 
     private func frame(direction: String, type: String, action: String) {

@@ -54,6 +54,9 @@ struct CentralSystemCommand: ParsableCommand {
     @Option(help: "trace, debug (one line per frame), info, notice, warning, error or critical [CSMS_LOG_LEVEL].")
     var logLevel: String?
 
+    @Option(help: "text, or json for one JSON object per line (timestamp, level, label, message, metadata) [CSMS_LOG_FORMAT].")
+    var logFormat: String?
+
     @Option(help: "Serve wss with this PEM certificate (chain); needs --tls-key [CSMS_TLS_CERT].")
     var tlsCert: String?
 
@@ -67,12 +70,16 @@ struct CentralSystemCommand: ParsableCommand {
     var authKeyFile: String?
 
     func run() throws {
-        let options = try CentralSystemOptions(self, environment: Environment.current)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = options.logLevel
-            return handler
+        let environment = Environment.current
+        let format = try LogFormat(option: logFormat ?? ServeOptions.variable(environment, "CSMS_LOG_FORMAT") ?? "text")
+        try format.reportingFailure(label: "csms") {
+            let options = try CentralSystemOptions(self, environment: environment)
+            LoggingSystem.bootstrap { label in format.handler(label: label, level: options.logLevel) }
+            try run(options)
         }
+    }
+
+    private func run(_ options: CentralSystemOptions) throws {
         let stopSignals = StopSignals()
 
         let logger = Logger(label: "csms")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import JSONLogging
 import Logging
 
 /// SIGINT and SIGTERM, for a graceful stop. They are blocked before any thread starts, so that only the
@@ -31,5 +32,44 @@ extension Logger.Level {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical, not '\(text)'.")
         }
         self = level
+    }
+}
+
+/// How log lines are written to standard error: `text`, swift-log's line format, or `json`, one object per
+/// line for log shippers (JSONLogHandler).
+enum LogFormat: String {
+    case text, json
+
+    init(option text: String) throws {
+        guard let format = LogFormat(rawValue: text.lowercased()) else {
+            throw ValidationError("--log-format must be text or json, not '\(text)'.")
+        }
+        self = format
+    }
+
+    func handler(label: String, level: Logger.Level) -> any LogHandler {
+        switch self {
+        case .text:
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        case .json:
+            return JSONLogHandler.standardError(label: label, logLevel: level)
+        }
+    }
+
+    /// Runs a command's body. With JSON logs a failure (bad options, a port in use) is logged as a critical
+    /// line under `label`, so that every line stays JSON, and ends the process with the status ArgumentParser
+    /// would give; with text logs ArgumentParser prints it as usual.
+    func reportingFailure(label: String, _ body: () throws -> Void) throws {
+        guard self == .json else { return try body() }
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Logger(label: label) { JSONLogHandler.standardError(label: $0, logLevel: .critical) }.critical("\(error)")
+            throw error is ValidationError ? ExitCode.validationFailure : ExitCode.failure
+        }
     }
 }

@@ -99,7 +99,10 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical [CP_LOG_LEVEL].")
     var logLevel: String?
 
-    @Option(help: "The folder of the web page served at / [CP_WEB_ROOT]; default: ./Web if it exists.")
+    @Option(help: "text, or json for one JSON object per line (timestamp, level, label, message, metadata) [CP_LOG_FORMAT].")
+    var logFormat: String?
+
+    @Option(help: "Serve the web page from this folder instead of the page built into the binary, e.g. Web to work on it without rebuilding [CP_WEB_ROOT].")
     var webRoot: String?
 
     @Option(
@@ -116,14 +119,19 @@ struct Serve: ParsableCommand {
     var ocppConfig: [String] = []
 
     func run() throws {
-        let options = try ServeOptions(self, environment: Environment.current)
-        let recorder = LogRecorder()
-        LoggingSystem.bootstrap { label in
-            var stream = StreamLogHandler.standardError(label: label)
-            stream.logLevel = options.logLevel
-            return MultiplexLogHandler([stream, RecordingLogHandler(label: label, recorder: recorder, logLevel: options.logLevel)])
+        let environment = Environment.current
+        let format = try LogFormat(option: logFormat ?? ServeOptions.variable(environment, "CP_LOG_FORMAT") ?? "text")
+        try format.reportingFailure(label: "chargepoint") {
+            let options = try ServeOptions(self, environment: environment)
+            let recorder = LogRecorder()
+            LoggingSystem.bootstrap { label in
+                MultiplexLogHandler([
+                    format.handler(label: label, level: options.logLevel),
+                    RecordingLogHandler(label: label, recorder: recorder, logLevel: options.logLevel),
+                ])
+            }
+            try Station(options: options, logRecorder: recorder).runUntilSignalled()
         }
-        try Station(options: options, logRecorder: recorder).runUntilSignalled()
     }
 }
 
@@ -197,7 +205,7 @@ struct ServeOptions {
                 "firmware-version"))
 
         logLevel = try Logger.Level(option: resolve(serve.logLevel, "CP_LOG_LEVEL", default: "info"))
-        webRoot = serve.webRoot ?? environment["CP_WEB_ROOT"] ?? (access("Web/index.html", R_OK) == 0 ? "Web" : nil)
+        webRoot = serve.webRoot ?? Self.variable(environment, "CP_WEB_ROOT")
         firmwareInstallCommand = serve.firmwareInstallCommand ?? environment["CP_FIRMWARE_INSTALL_COMMAND"]
 
         var assignments = serve.ocppConfig

@@ -40,7 +40,7 @@ struct Station {
         if let problem = loop.initialLinkSecurity.problem {
             throw ValidationError("cannot connect to the central system: \(problem).")
         }
-        let telemetry = Telemetry()
+        let telemetry = Telemetry(version: ChargePointCommand.version)
         let identity = options.identity
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
@@ -93,7 +93,7 @@ struct Station {
 
         let page: StaticFiles
         do {
-            page = try options.webRoot.map { try StaticFiles(directory: $0) } ?? StaticFiles()
+            page = try options.webRoot.map { try StaticFiles(directory: $0) } ?? StaticFiles.embedded
         } catch {
             throw ValidationError("--web-root: \(error)")
         }

@@ -75,13 +75,14 @@ class ChargePointFactory:
     def __call__(self, csms: CentralSystem | None = None, *, connectors: int = 2,
                  ocpp_config: dict[str, str] | None = None, registered: bool = True,
                  args: list[str] | tuple[str, ...] = (), env: dict[str, str] | None = None,
-                 csms_url: str | None = None, identity: str | None = None) -> ChargePointProcess:
+                 csms_url: str | None = None, identity: str | None = None,
+                 cwd: Path | None = None) -> ChargePointProcess:
         """Start one charge point; with registered=True also wait for boot Accepted and the
-        initial StatusNotifications, which is where almost every test begins. `args`, `env` and
-        `csms_url` and `identity` go to ChargePointProcess (extra flags, extra variables, another
-        --csms, a chosen identity)."""
+        initial StatusNotifications, which is where almost every test begins. `args`, `env`,
+        `csms_url`, `identity` and `cwd` go to ChargePointProcess (extra flags, extra variables,
+        another --csms, a chosen identity, the working directory)."""
         process = ChargePointProcess(csms or self.csms, self.directory, connectors, ocpp_config,
-                                     args=args, env=env, csms_url=csms_url, identity=identity)
+                                     args=args, env=env, csms_url=csms_url, identity=identity, cwd=cwd)
         self.started.append(process)
         process.start()
         if registered:

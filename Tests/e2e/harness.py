@@ -188,13 +188,15 @@ class ChargePointProcess:
     data directory, all kept across restart() so a restart looks like a reboot. `args` are
     appended to the command line and `env` added to the environment (both may be changed
     between restarts); `csms_url` replaces the CSMS's own URL in `--csms`; `identity` is for a
-    test that must know it before the start (a client certificate issued for it)."""
+    test that must know it before the start (a client certificate issued for it); `cwd` is the
+    working directory (default: the test run's)."""
 
     def __init__(self, csms: CentralSystem, data_dir: Path, connectors: int = 2,
                  ocpp_config: dict[str, str] | None = None, *, args: list[str] | tuple[str, ...] = (),
                  env: dict[str, str] | None = None, csms_url: str | None = None,
-                 identity: str | None = None):
+                 identity: str | None = None, cwd: Path | None = None):
         self.csms = csms
+        self.cwd = cwd
         self.args = list(args)
         self.env = dict(env or {})
         self.csms_url = csms_url
@@ -227,7 +229,7 @@ class ChargePointProcess:
             log.write(f"\n===== {' '.join(self.command())}\n".encode())
             log.flush()
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env)
+                                            stdin=subprocess.DEVNULL, env=env, cwd=self.cwd)
         self._wait_healthy()
         return self
 

@@ -145,6 +145,8 @@ def test_every_endpoint_but_healthz_needs_the_token(secured, tmp_path):
     assert anonymous.ok_json("GET", "/healthz") == {"status": "ok"}
     page = anonymous.get("/")
     assert page.status_code == 200 and "<html" in page.text.lower(), "the page holds no data and loads without it"
+    contract = anonymous.get("/openapi.yaml")
+    assert contract.status_code == 200 and contract.text.startswith("openapi: "), "so does the contract"
     for method, path in GUARDED:
         for client, why in ((anonymous, "send the header"), (wrong, "not the one")):
             response = client.request(method, path, json={"value": "60"} if method == "PUT" else None)
@@ -209,7 +211,7 @@ def test_the_token_never_appears_in_answers_logs_or_metrics(secured, tmp_path, s
 
     for text in seen:
         assert token not in text, f"the token shows in an answer: {text[:300]}"
-    assert 'status="401"' in metrics.text, "the refused requests are counted (by route, never by credentials)"
+    assert 'code="401"' in metrics.text, "the refused requests are counted (by route, never by credentials)"
     cp.terminate()
     log = cp.log_path.read_text(errors="replace")
     # The command line the harness writes into the log names the file, never the token (variable: nothing).
@@ -248,8 +250,9 @@ def test_without_a_token_only_loopback_names_are_served(chargepoint):
     port = cp.http_port
 
     for host in (f"evil.example:{port}", f"192.168.1.10:{port}", "evil.example"):
-        problem = assert_problem(cp.api.get("/api/v1/status", headers={"Host": host}), 403)
-        assert problem["type"] == "urn:chargepoint:problem:host-not-allowed"
+        for path in ("/api/v1/status", "/openapi.yaml", "/"):
+            problem = assert_problem(cp.api.get(path, headers={"Host": host}), 403)
+            assert problem["type"] == "urn:chargepoint:problem:host-not-allowed"
     assert cp.api.get("/healthz", headers={"Host": f"evil.example:{port}"}).status_code == 200
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"cp.localhost:{port}", "127.0.0.2"):
         assert cp.api.get("/api/v1/status", headers={"Host": host}).status_code == 200, host

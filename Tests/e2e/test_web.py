@@ -300,6 +300,9 @@ def test_transaction_from_the_page(page, station, csms):
 
 def test_frame_filter_markup_and_configuration(page, station, csms):
     driver = page
+    link = driver.find_element(By.ID, "contract-link").get_attribute("href")
+    assert link == station.api.base_url + "/openapi.yaml", link
+    assert station.api.get(link.removeprefix(station.api.base_url)).text.startswith("openapi: ")
     wait(driver, lambda d: len(visible_frame_rows(d)) >= 4, "the boot frames in the log")
 
     # A CSMS can put anything in a frame: it must show as text, never as markup.
@@ -457,3 +460,49 @@ def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
     finally:
         driver.execute_script("sessionStorage.clear()")
         del driver.diagnostics
+
+
+# ----- the page and the contract built into the binary -------------------------------------
+
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8"}
+
+
+def test_page_and_contract_are_built_in(chargepoint, tmp_path):
+    """Started in a folder without Web/ and without --web-root, the binary serves every file of Web/
+    and openapi.yaml as they were when it was built, byte for byte; not WebContent.swift, the Swift
+    source that makes Web/ a target."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cp = chargepoint(cwd=elsewhere, registered=False)
+    files = sorted(path for path in WEB_ROOT.iterdir()
+                   if path.is_file() and not path.name.startswith(".") and path.suffix != ".swift")
+    assert {path.suffix for path in files} <= set(CONTENT_TYPES), "a file type this test does not know"
+    for path in files:
+        response = cp.api.get("/" + path.name)
+        assert response.status_code == 200, (path.name, response.status_code)
+        assert response.content == path.read_bytes(), f"{path.name} differs from the built one: rebuild"
+        assert response.headers["Content-Type"] == CONTENT_TYPES[path.suffix]
+        assert response.headers["Cache-Control"] == "no-cache"
+    assert cp.api.get("/").content == (WEB_ROOT / "index.html").read_bytes()
+    assert cp.api.get("/WebContent.swift").status_code == 404
+
+    contract = cp.api.get("/openapi.yaml")
+    assert contract.status_code == 200
+    assert contract.content == (REPO_ROOT / "openapi.yaml").read_bytes(), "openapi.yaml differs from the built one"
+    assert contract.headers["Content-Type"] == "application/yaml"
+    assert contract.headers["Cache-Control"] == "no-cache"
+    assert cp.api.request("HEAD", "/openapi.yaml").status_code == 200
+    assert cp.api.post("/openapi.yaml").status_code == 405
+
+
+def test_web_root_replaces_the_built_in_page(chargepoint, tmp_path):
+    """--web-root serves that folder instead of the built-in page (the files it lacks are gone), while
+    /openapi.yaml stays the contract the binary was built with."""
+    folder = tmp_path / "page"
+    folder.mkdir()
+    (folder / "index.html").write_text("<!doctype html><title>work in progress</title>")
+    cp = chargepoint(args=["--web-root", str(folder)], registered=False)
+    assert cp.api.get("/").text == "<!doctype html><title>work in progress</title>"
+    assert cp.api.get("/app.js").status_code == 404
+    assert cp.api.get("/openapi.yaml").content == (REPO_ROOT / "openapi.yaml").read_bytes()
