@@ -1,6 +1,7 @@
 import HTTPServer
 
-/// Who may use the API, checked before a request is routed. `/healthz` is open to everyone.
+/// Who may use the API, checked before a request is routed. `/healthz` and `/readyz` are open to everyone
+/// (probes seldom carry credentials; they tell only whether the station works, and why not).
 ///
 /// - With a token, every other request needs `Authorization: Bearer <token>` (compared in constant
 ///   time), except the web page's files and `GET /openapi.yaml` (the contract built in), which hold no data. `GET /api/v1/events` also takes the token
@@ -21,7 +22,7 @@ public struct APIAccess: Sendable {
 
     /// nil when the request may go on, else the answer that refuses it.
     func refusal(for request: HTTPRequest, route: Route?, isStaticFile: Bool) -> HTTPResponse? {
-        if route == .health { return nil }
+        if route == .health || route == .readiness { return nil }
         if token == nil, let host = request.headers["host"], !isLoopbackHostHeader(host) {
             return ControlAPI.problem(Problem(
                 403, "host-not-allowed", "Forbidden",

@@ -87,6 +87,12 @@ public final class ControlAPI: Sendable {
         switch route {
         case .health:
             responder.respond(Self.json(200, Health()))
+        case .readiness:
+            if let problem = readiness() {
+                responder.respond(Self.problem(problem))
+            } else {
+                responder.respond(Self.json(200, Health(status: "ready")))
+            }
         case .contract:
             responder.respond(StaticFiles.contract)
         case .status:
@@ -212,6 +218,25 @@ public final class ControlAPI: Sendable {
 
     /// Answers a read from the read model when it can; otherwise (before the first snapshot, or for an
     /// unknown connector, whose problem the engine words) asks the engine.
+    /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and
+    /// the registration Accepted, checked in that order.
+    private func readiness() -> Problem? {
+        let reason: String? = if let storeProblem = readModel.storeProblem {
+            "The data folder does not take writes: \(storeProblem)."
+        } else if let station = readModel.current()?.station {
+            if station.link != .connected {
+                "The link to the central system is \(station.link.rawValue)."
+            } else if station.registration != .accepted {
+                "The central system has not accepted the registration (\(station.registration?.rawValue ?? "no BootNotification answer yet"))."
+            } else {
+                nil
+            }
+        } else {
+            "The charge point is starting."
+        }
+        return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
+    }
+
     private func read<Resource: Encodable>(
         _ key: String, _ responder: HTTPResponder, or command: Command, _ resource: @escaping (EngineSnapshot) -> Resource?
     ) {
@@ -368,6 +393,7 @@ enum Route: Equatable {
     }
 
     case health
+    case readiness
     case contract
     case status
     case connectors
@@ -405,6 +431,7 @@ enum Route: Equatable {
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         switch segments {
         case ["healthz"]: self = .health
+        case ["readyz"]: self = .readiness
         case ["openapi.yaml"]: self = .contract
         case ["metrics"]: self = .metrics
         case ["api", "v1", "status"]: self = .status
@@ -440,7 +467,7 @@ enum Route: Equatable {
 
     var methods: [String] {
         switch self {
-        case .health, .contract, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
+        case .health, .readiness, .contract, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
             .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .securityEvents: ["GET", "POST"]
@@ -457,6 +484,7 @@ extension Route {
     var template: String {
         switch self {
         case .health: "/healthz"
+        case .readiness: "/readyz"
         case .contract: "/openapi.yaml"
         case .metrics: "/metrics"
         case .status: "/api/v1/status"

@@ -9,13 +9,20 @@ import Threads
 ///
 /// Bodies that cannot change until the next snapshot (no energy flowing) are encoded once and reused.
 ///
-/// `@unchecked Sendable`: `snapshot` and `cachedBodies` are guarded by `lock`.
+/// `@unchecked Sendable`: `snapshot`, `cachedBodies` and `storeRefusal` are guarded by `lock`.
 public final class ReadModel: @unchecked Sendable {
     private let lock = Lock()
     private var snapshot: EngineSnapshot?
     private var cachedBodies: [String: [UInt8]] = [:]
+    private var storeRefusal: String?
 
     public init() {}
+
+    /// Why the store refuses writes, while it does (the engine loop reports it).
+    public var storeProblem: String? {
+        get { lock.withLock { storeRefusal } }
+        set { lock.withLock { storeRefusal = newValue } }
+    }
 
     public func publish(_ snapshot: EngineSnapshot) {
         lock.withLock {

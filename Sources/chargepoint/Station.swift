@@ -86,6 +86,7 @@ struct Station {
         }
         let readModel = ReadModel()
         loop.publishSnapshot = readModel.publish
+        loop.publishStoreProblem = { readModel.storeProblem = $0 }
         loop.publish = { notification in
             if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
         }

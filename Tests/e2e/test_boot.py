@@ -45,6 +45,8 @@ def test_boot_not_accepted_waits_interval_and_sends_nothing_else(csms, chargepoi
 
     csms.wait_for_calls("BootNotification", cp.identity, count=2, timeout=interval * 2 + 10)
     cp.api.wait_status(registration=status)
+    not_ready = cp.api.request("GET", "/readyz")
+    assert not_ready.status_code == 503 and status in not_ready.json()["detail"], not_ready.text
     first, second = csms.call_frames("BootNotification", cp.identity)[:2]
     waited = second.time - csms.answer_to(first).time
     assert waited >= interval - EARLY_SLACK_S, f"re-sent BootNotification after {waited:.2f} s"
@@ -57,6 +59,17 @@ def test_boot_not_accepted_waits_interval_and_sends_nothing_else(csms, chargepoi
     assert actions[first_other] == "StatusNotification"
     assert first_other >= 3, "expected the status BootNotifications and then the Accepted one"
     assert cp.api.status()["heartbeatInterval"] == CSMS_HEARTBEAT_INTERVAL
+    assert cp.api.ok_json("GET", "/readyz") == {"status": "ready"}
+
+
+def test_readiness_says_the_link_is_down(csms, chargepoint):
+    cp = chargepoint(registered=False, csms_url="ws://127.0.0.1:9")
+
+    not_ready = cp.api.request("GET", "/readyz")
+
+    assert not_ready.status_code == 503
+    assert not_ready.headers["Content-Type"] == "application/problem+json"
+    assert "link to the central system" in not_ready.json()["detail"], not_ready.text
 
 
 def test_heartbeat_follows_the_interval_from_the_csms(csms, chargepoint):
