@@ -43,7 +43,9 @@ struct Connector: Sendable, Equatable {
     init(record: ConnectorRecord, simulatedPowerW: Double) {
         id = record.id
         plugged = record.plugged
-        meter = Meter(energyWh: record.energyWh, demandW: simulatedPowerW, external: record.externalMeter)
+        // A register that may have shown up to its stored ceiling before the restart resumes there.
+        let resumed = max(record.energyWh, record.energyCeilingWh ?? record.energyWh)
+        meter = Meter(energyWh: resumed, demandW: simulatedPowerW, external: record.externalMeter, ceilingWh: resumed)
         errorCode = record.errorCode
         errorInfo = record.errorInfo
         operative = record.operative
@@ -56,7 +58,8 @@ struct Connector: Sendable, Equatable {
         ConnectorRecord(
             id: id, plugged: plugged, energyWh: meter.energyWh, externalMeter: meter.external, errorCode: errorCode,
             errorInfo: errorInfo, operative: operative, scheduledAvailability: scheduledAvailability,
-            reservation: reservation, finishing: finishing)
+            reservation: reservation, finishing: finishing,
+            energyCeilingWh: meter.ceilingWh > meter.energyWh ? meter.ceilingWh : nil)
     }
 
     var isFaulted: Bool { errorCode != .noError }
@@ -87,17 +90,40 @@ struct Connector: Sendable, Equatable {
 
 /// The energy meter of a connector: a simulator that integrates power over time, or a register fed by a
 /// real meter through the API.
+///
+/// The simulator stands for hardware whose register survives a power cut, but it integrates in memory. So
+/// it never runs past `ceilingWh`, a value stored ahead of it (`headroom`): after a kill it resumes at the
+/// stored ceiling, never below a value it showed. Should the ceiling not be raised in time, the register
+/// pauses rather than show what could be lost.
 struct Meter: Sendable, Equatable {
     var energyWh: Double
     /// What the EV draws while energy is offered: the simulated power, or the last value a real meter reported.
     var demandW: Double
     var external: Bool
+    var ceilingWh: Double
+
+    /// How far ahead of the register the stored ceiling is set, in time at the present power.
+    static let headroom: Duration = .seconds(5)
+    /// A new ceiling is stored when the register comes this close to the old one.
+    static let headroomLead: Duration = .seconds(2)
 
     /// Integrates the power delivered since the previous event; called before every state change so that
     /// the power in force over the interval is the one that applied.
     mutating func integrate(powerW: Double, over interval: Duration) {
         guard !external, powerW > 0 else { return }
-        energyWh += powerW * interval.seconds / 3600
+        energyWh = min(energyWh + powerW * interval.seconds / 3600, max(ceilingWh, energyWh))
+    }
+
+    /// When the ceiling must be raised at `powerW`, as time from now (zero: now).
+    func ceilingDue(powerW: Double) -> Duration? {
+        guard !external, powerW > 0 else { return nil }
+        let left = (ceilingWh - energyWh) / powerW * 3600 - Self.headroomLead.seconds
+        return .milliseconds(max(0, Int64(left * 1000)))
+    }
+
+    /// Raises the ceiling to `headroom` ahead at `powerW`; the caller stores it before anything shows more.
+    mutating func raiseCeiling(powerW: Double) {
+        ceilingWh = max(ceilingWh, energyWh + powerW * Self.headroom.seconds / 3600)
     }
 }
 

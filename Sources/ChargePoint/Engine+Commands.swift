@@ -270,6 +270,7 @@ extension ChargePointEngine {
                 return
             }
             connectors[index].meter.energyWh = max(energyWh, current)
+            connectors[index].meter.ceilingWh = max(connectors[index].meter.ceilingWh, connectors[index].meter.energyWh)
             connectors[index].meter.external = true
         }
         if let powerW { connectors[index].meter.demandW = powerW }
@@ -336,6 +337,6 @@ extension ChargePointEngine {
             id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
             energyWh: connector.meter.energyWh, powerW: connector.powerW, limitW: connector.limitW,
             transaction: connector.transactionLocalId.flatMap(transactionSnapshot),
-            simulatedPowerW: connector.meter.external ? 0 : connector.powerW)
+            simulatedPowerW: connector.meter.external ? 0 : connector.powerW, energyCeilingWh: connector.meter.ceilingWh)
     }
 }

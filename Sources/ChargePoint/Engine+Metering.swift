@@ -60,6 +60,22 @@ extension ChargePointEngine {
         scheduleAlignedSample()
     }
 
+    /// Stores a higher ceiling for every simulated register that comes close to its own (`Meter`), before
+    /// anything can show more; the snapshot published after it carries the new ceiling.
+    mutating func raiseMeterCeilings() {
+        for index in connectors.indices {
+            let powerW = connectors[index].powerW
+            guard connectors[index].meter.ceilingDue(powerW: powerW) == .zero else { continue }
+            connectors[index].meter.raiseCeiling(powerW: powerW)
+            persist(.saveConnector(connectors[index].record))
+            revision &+= 1
+        }
+    }
+
+    var nextMeterCeiling: Duration? {
+        connectors.compactMap { $0.meter.ceilingDue(powerW: $0.powerW) }.min().map { now.uptime + $0 }
+    }
+
     mutating func scheduleSample(connectorIndex index: Int) {
         let interval = configuration.integer(.meterValueSampleInterval)
         connectors[index].nextSampleAt =

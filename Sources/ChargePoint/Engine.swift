@@ -176,6 +176,7 @@ public struct ChargePointEngine: Sendable {
         }
         runDueTimers()
         applyChargingLimits()
+        raiseMeterCeilings()
         reportStatusChanges()
         if let reconnect = linkChange {
             linkChange = nil
@@ -209,6 +210,7 @@ public struct ChargePointEngine: Sendable {
         deadlines.append(nextReservationExpiry)
         deadlines.append(nextAlignedSample)
         deadlines.append(nextEnergyCap)
+        deadlines.append(nextMeterCeiling)
         deadlines.append(nextFileJobStep)
         deadlines.append(nextLimitChange)
         deadlines.append(nextCertificateRenewal.map(uptime(at:)))

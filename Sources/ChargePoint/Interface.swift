@@ -232,6 +232,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var transaction: TransactionSnapshot?
     /// The power the simulator integrates into the register (0 for a real meter's register).
     public var simulatedPowerW: Double = 0
+    /// How far the simulated register may go before the engine stores more (`Meter`).
+    public var energyCeilingWh: Double = .infinity
 }
 
 public struct TransactionSnapshot: Sendable, Equatable {
@@ -271,7 +273,9 @@ public struct EngineSnapshot: Sendable, Equatable {
         copy.takenAt = uptime
         copy.station.uptime += elapsed
         for index in copy.connectors.indices {
-            let added = copy.connectors[index].simulatedPowerW * elapsed.seconds / 3600
+            let connector = copy.connectors[index]
+            let added = min(connector.simulatedPowerW * elapsed.seconds / 3600,
+                            max(0, connector.energyCeilingWh - connector.energyWh))
             guard added > 0 else { continue }
             copy.connectors[index].energyWh += added
             copy.connectors[index].transaction?.energyWh += added

@@ -21,12 +21,17 @@ public struct ConnectorRecord: Codable, Sendable, Equatable {
     public var reservation: Reservation?
     /// A transaction ended while the cable stayed in: Finishing until it is pulled, also after a reboot.
     public var finishing: Bool
+    /// The simulated register shows no more than this until a higher ceiling is stored, and resumes here
+    /// after a restart: so it never shows less than it showed before a power cut (see `Meter`).
+    public var energyCeilingWh: Double?
 
     public init(
         id: Int, plugged: Bool = false, energyWh: Double = 0, externalMeter: Bool = false,
         errorCode: ChargePointErrorCode = .noError, errorInfo: CiString<50>? = nil, operative: Bool = true,
-        scheduledAvailability: AvailabilityType? = nil, reservation: Reservation? = nil, finishing: Bool = false
+        scheduledAvailability: AvailabilityType? = nil, reservation: Reservation? = nil, finishing: Bool = false,
+        energyCeilingWh: Double? = nil
     ) {
+        self.energyCeilingWh = energyCeilingWh
         self.reservation = reservation
         self.finishing = finishing
         self.id = id

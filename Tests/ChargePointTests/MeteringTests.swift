@@ -10,6 +10,44 @@ import Testing
         return values
     }
 
+    /// The highest register value stored for connector 1, ceiling included: where it resumes after a kill.
+    private func storedCeiling(_ harness: Harness) -> Double {
+        harness.persisted.reduce(0) { highest, change in
+            guard case .saveConnector(let record) = change, record.id == 1 else { return highest }
+            return max(highest, record.energyWh, record.energyCeilingWh ?? 0)
+        }
+    }
+
+    /// Issue 10, defect 7: after a kill the register resumed at its last save, below values already shown.
+    @Test func theSimulatedRegisterNeverShowsMoreThanWhereItResumesAfterAKill() {
+        var harness = Harness(overrides: [("MeterValueSampleInterval", "0")])
+        harness.bootAccepted()
+        _ = harness.command(.start(connector: 1, idTag: "TAG1"))
+        harness.acknowledgeAll()
+        var shown = 0.0
+        var previous = 0.0
+        for step in 1...200 {
+            harness.advance(by: .milliseconds(700))
+            let snapshot = harness.engine.snapshot
+            let engineShows = snapshot.connectors[0].energyWh
+            // What a read may show later from this snapshot, should no new one come (the read model).
+            let readShows = snapshot.advanced(to: harness.uptime + .seconds(30)).connectors[0].energyWh
+            #expect(engineShows >= previous, "step \(step)")
+            previous = engineShows
+            shown = max(shown, engineShows, readShows)
+            #expect(shown <= storedCeiling(harness), "step \(step): shows \(shown) Wh, would resume at \(storedCeiling(harness))")
+        }
+        #expect(shown > 400, "11 kW for 140 s is about 428 Wh; the register must not stall (\(shown))")
+        #expect(storedCeiling(harness) - shown < 11_000 * Meter.headroom.seconds / 3600 + 1)
+    }
+
+    @Test func afterARestartTheRegisterResumesAtItsStoredCeiling() {
+        let harness = Harness(persisted: PersistedState(connectors: [
+            ConnectorRecord(id: 1, energyWh: 1000, energyCeilingWh: 1012.5), ConnectorRecord(id: 2, energyWh: 7),
+        ]))
+        #expect(harness.engine.snapshot.connectors.map(\.energyWh) == [1012.5, 7])
+    }
+
     @Test func clockAlignedValuesFallOnTheGridFromMidnight() throws {
         var harness = Harness(overrides: [("ClockAlignedDataInterval", "900"), ("MeterValueSampleInterval", "0")])
         harness.wallClock = Timestamp.parse("2027-01-15T08:10:00Z")!.millisecondsSince1970

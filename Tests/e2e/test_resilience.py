@@ -1,6 +1,7 @@
 """Crashes and outages: the offline queue, persistence across SIGKILL, offline starts
 (reference §6.3; design principle "nothing acknowledged is ever lost")."""
 
+import random
 import time
 from itertools import pairwise
 
@@ -148,3 +149,28 @@ def test_offline_start_is_delivered_later_with_the_csms_id(csms, chargepoint):
     assert stopped["transactionId"] == transaction_id
     stop_req = csms.wait_for_calls("StopTransaction", cp.identity)[0]
     assert stop_req["transactionId"] == transaction_id
+
+
+def test_sigkill_at_random_instants_never_takes_the_register_back(csms, chargepoint):
+    """Issue 10, defect 7: kill -9 at random instants, charging or not; after every restart the
+    register is at least every value the API showed before the kill."""
+    rng = random.Random(20261207)
+    cp = chargepoint()
+    shown = 0
+    for round_number in range(12):
+        connector = cp.api.connector(1)
+        if connector["transaction"] is None and rng.random() < 0.75:
+            start(cp)
+        elif connector["transaction"] is not None and rng.random() < 0.25:
+            cp.api.ok_json("POST", "/api/v1/connectors/1/stop", json={})
+        deadline = time.monotonic() + rng.uniform(0.2, 2.5)
+        while time.monotonic() < deadline:
+            shown = max(shown, cp.api.connector(1)["energyWh"])
+            time.sleep(rng.uniform(0, 0.05))
+        cp.kill()
+        cp.restart()
+        cp.api.wait_status(link="connected", registration="Accepted", timeout=RECONNECT_TIMEOUT_S)
+        after = cp.api.connector(1)["energyWh"]
+        assert after >= shown, f"round {round_number}: the register showed {shown} Wh, {after} Wh after the kill"
+        shown = after
+    assert shown > 0
