@@ -34,10 +34,15 @@ WORKDIR /build
 COPY Package.swift Package.resolved ./
 RUN swift package resolve
 
-# The Swift test targets are copied too: the manifest declares them and SwiftPM refuses to load a package
-# whose target folders are missing (they are not built).
+# Everything the manifest's targets and plugins need. SwiftPM refuses to load a package whose target
+# folders are missing, so the Swift test targets come too (they are not built). The EmbedFiles build-tool
+# plugin (Plugins/) builds the web page (Web/, the folder of the target WebContent) and openapi.yaml into
+# the binary, so the runtime stage needs neither.
+COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Web ./Web
+COPY openapi.yaml ./
 # The Swift runtime, standard library and Foundation are linked statically, so the binary needs only
 # Debian libraries: readelf -d lists libmicrohttpd.so.12, libwebsockets.so.17, libcurl.so.4,
 # libsqlite3.so.0, libssl.so.3, libcrypto.so.3, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm,
@@ -70,14 +75,13 @@ RUN apt-get update \
         --shell /usr/sbin/nologin chargepoint \
     && install -d -o chargepoint -g chargepoint -m 0750 /data
 
+# The binary is the whole program: the web page and GET /openapi.yaml are built into it.
 COPY --from=build /out/chargepoint /usr/local/bin/chargepoint
-COPY Web /usr/share/chargepoint/web
 
 # Container defaults: listen on every interface (so the service needs CP_API_TOKEN or CP_API_TOKEN_FILE),
-# keep the SQLite store in the volume, serve the page.
+# keep the SQLite store in the volume.
 ENV CP_HTTP=0.0.0.0:8080 \
-    CP_DATA_DIR=/data \
-    CP_WEB_ROOT=/usr/share/chargepoint/web
+    CP_DATA_DIR=/data
 
 WORKDIR /data
 VOLUME ["/data"]

@@ -22,7 +22,9 @@ DEMO_TAGS ?= TAG1,TAG2,04E91C5A
 
 # `make install` and `make release` (README, "Install as a service"). DESTDIR is prepended to every
 # installed path (for packaging); BINARY is the executable to ship: by default the release build, made
-# with the Swift runtime linked in as the image does, so it runs on a Debian 12 without Swift.
+# with the Swift runtime linked in as the image does, so it runs on a Debian 12 without Swift. The web
+# page and openapi.yaml are built into the binary (Plugins/EmbedFiles), so no page is installed;
+# openapi.yaml goes with the docs, for reading and generating clients without a running service.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
@@ -34,7 +36,7 @@ BINARY ?= $(RELEASE_BINARY)
 DIST ?= dist
 # The release binary is a file target, remade only when a source is newer, so that `sudo make install`
 # after a build as yourself does not build again as root; it is a prerequisite only when it is shipped.
-SWIFT_SOURCES := $(shell find Sources -type f) Package.swift Package.resolved
+SWIFT_SOURCES := $(shell find Sources Plugins Web -type f) Package.swift Package.resolved openapi.yaml
 SHIP_BUILD := $(if $(filter $(RELEASE_BINARY),$(BINARY)),$(RELEASE_BINARY))
 # The unit with its paths filled in.
 RENDER_UNIT = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
@@ -46,7 +48,7 @@ help:
 	@echo "make demo   run the charge point against a local central system (no CitrineOS needed)"
 	@echo "make test   run the unit, end-to-end and contract tests"
 	@echo "make bench  run the benchmarks: one table, bench/results.json (BENCH_ARGS=--quick or --profile)"
-	@echo "make install   install the binary, page, systemd unit and settings file (PREFIX=/usr/local, DESTDIR)"
+	@echo "make install   install the binary, docs, systemd unit and settings file (PREFIX=/usr/local, DESTDIR)"
 	@echo "make release   build $(DIST)/chargepoint-<version>-linux-<arch>.tar.gz and its .sha256"
 
 # Debian packages the build and the tests need; apt-get runs only when one is missing.
@@ -112,11 +114,8 @@ $(RELEASE_BINARY): $(SWIFT_SOURCES) | system-packages
 # The settings file is written only when missing: a reinstall keeps the operator's settings.
 install: $(SHIP_BUILD)
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/chargepoint
-	install -d -m 0755 $(DESTDIR)$(DATADIR)/chargepoint/web
-	cp -R Web/. $(DESTDIR)$(DATADIR)/chargepoint/web/
-	install -m 0644 openapi.yaml $(DESTDIR)$(DATADIR)/chargepoint/openapi.yaml
 	install -d -m 0755 $(DESTDIR)$(DOCDIR)
-	install -m 0644 README.md CHANGELOG.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md CHANGELOG.md LICENSE openapi.yaml $(DESTDIR)$(DOCDIR)/
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	$(RENDER_UNIT) > $(DESTDIR)$(UNITDIR)/chargepoint.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/chargepoint.service
@@ -141,7 +140,6 @@ release: $(SHIP_BUILD)
 	stage=$$(mktemp -d); trap 'rm -rf "$$stage"' EXIT; \
 	mkdir "$$stage/$$name"; \
 	install -m 0755 $(BINARY) "$$stage/$$name/chargepoint"; \
-	cp -R Web "$$stage/$$name/Web"; \
 	install -m 0644 openapi.yaml deploy/chargepoint.env LICENSE README.md CHANGELOG.md "$$stage/$$name/"; \
 	$(RENDER_UNIT) > "$$stage/$$name/chargepoint.service"; \
 	mkdir -p $(DIST); \

@@ -269,9 +269,11 @@ def test_runtime_stage_settings():
     assert listen_port(environment["CP_HTTP"]) == 8080
     assert environment["CP_HTTP"].startswith("0.0.0.0:"), "inside a container the API listens on all interfaces"
     assert environment["CP_DATA_DIR"] == "/data"
-    web_copy = [a for k, a in runtime if k == "COPY" and a.split()[0] == "Web"]
-    assert web_copy and web_copy[0].split()[-1] == environment["CP_WEB_ROOT"], \
-        "CP_WEB_ROOT must be where the Web/ folder is copied"
+    # The page and the contract are in the binary: the runtime stage takes nothing but the build's output,
+    # and CP_WEB_ROOT (a development override) would only shadow the built-in page with a stale copy.
+    assert "CP_WEB_ROOT" not in environment, "the page is built into the binary"
+    from_context = [a for k, a in runtime if k in ("COPY", "ADD") and "--from=" not in a]
+    assert from_context == [], f"the runtime stage copies from the build context: {from_context}"
     build = stages()[0]
     build_commands = " ".join(a for k, a in build if k == "RUN")
     assert "--static-swift-stdlib" in build_commands and "-c release" in build_commands
@@ -308,18 +310,99 @@ def test_everything_the_dockerfile_copies_is_in_the_build_context():
     assert excluded_from_context(".venv/bin/python")
 
 
-def test_the_build_context_holds_every_target_of_the_manifest():
-    """SwiftPM will not load Package.swift if a target's folder is missing from the context."""
+def _call_bodies(text: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(kind, the text between the parentheses) of every `.kind(...)` call in Swift source `text`;
+    nested parentheses and string literals are skipped over."""
+    calls = []
+    for match in re.finditer(r"\.(" + "|".join(kinds) + r")\(", text):
+        depth, i, in_string = 1, match.end(), False
+        while depth:
+            char = text[i]
+            if in_string:
+                if char == "\\":
+                    i += 1
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            i += 1
+        calls.append((match.group(1), text[match.end():i - 1]))
+    return calls
+
+
+def manifest_inputs() -> set[str]:
+    """What `swift build` reads from the package besides Package.swift and Package.resolved: the folder of
+    every target (its `path:`, else Sources/<name>, Tests/<name> for test targets) and plugin
+    (Plugins/<name>), and every file or folder of the package a build-tool plugin reads
+    (`context.package.directoryURL.appending(path: "...")` in Plugins/)."""
     manifest = (REPO / "Package.swift").read_text()
-    copied = {s for sources in copy_sources() for s in sources}
-    targets = re.findall(r"\.(testTarget|executableTarget|target|systemLibrary)\(\s*name:\s*\"([^\"]+)\""
-                         r"(?:,\s*path:\s*\"([^\"]+)\")?", manifest)
-    for kind, name, path in targets:
-        folder = path or ("Tests" if kind == "testTarget" else "Sources") + "/" + name
-        assert (REPO / folder).is_dir(), f"{folder} is missing"
-        assert folder.split("/")[0] in copied, f"the Dockerfile does not copy {folder.split('/')[0]}/"
-        files = [str(p.relative_to(REPO)) for p in (REPO / folder).rglob("*") if p.is_file()]
-        assert any(not excluded_from_context(f) for f in files), f".dockerignore leaves out {folder}"
+    kinds = ("testTarget", "executableTarget", "target", "systemLibrary", "plugin")
+    inputs = set()
+    for kind, body in _call_bodies(manifest, kinds):
+        name = re.match(r'\s*name:\s*"([^"]+)"', body)
+        assert name, f".{kind}({body[:60]}...): no name"
+        path = re.search(r'\bpath:\s*"([^"]+)"', body)
+        default = {"testTarget": "Tests", "plugin": "Plugins"}.get(kind, "Sources")
+        inputs.add(path.group(1) if path else f"{default}/{name.group(1)}")
+    plugins = [p for p in inputs if p.startswith("Plugins/")]
+    assert plugins, "Package.swift declares no plugin (the page is built in by Plugins/EmbedFiles)"
+    for plugin in plugins:
+        for source in (REPO / plugin).rglob("*.swift"):
+            inputs |= set(re.findall(r'package\.directoryURL\.appending\(path:\s*"([^"]+)"\)', source.read_text()))
+    return inputs
+
+
+def build_stage_copies_before_build() -> dict[str, str]:
+    """{source: destination} of the build stage's context COPYs that come before its `swift build`."""
+    copies = {}
+    for keyword, arguments in stages()[0]:
+        if keyword == "RUN" and "swift build" in arguments:
+            return copies
+        if keyword in ("COPY", "ADD") and "--from=" not in arguments:
+            words = [w for w in shlex.split(arguments) if not w.startswith("--")]
+            for source in words[:-1]:
+                copies[source] = words[-1]
+    raise AssertionError("the build stage never runs `swift build`")
+
+
+def test_the_build_stage_copies_everything_the_manifest_needs_before_swift_build():
+    """SwiftPM will not load Package.swift if a target's folder is missing, and the EmbedFiles plugin fails
+    the build without Web/ and openapi.yaml: each must be copied, to the same place below WORKDIR, before
+    `swift build`, and .dockerignore must let it through."""
+    inputs = manifest_inputs()
+    assert {"Plugins/EmbedFiles", "Sources/embed-files", "Web", "openapi.yaml", "Tests/TestFixtures"} <= inputs, inputs
+    copies = build_stage_copies_before_build()
+    for needed in sorted(inputs):
+        assert (REPO / needed).exists(), f"{needed} is missing from the repository"
+        # The copied folder holding it (or the file itself), as in `COPY Sources ./Sources`.
+        parts = Path(needed).parts
+        source = next((s for s in ("/".join(parts[:n]) for n in range(1, len(parts) + 1)) if s in copies), None)
+        assert source, f"the build stage does not copy {needed} before `swift build`"
+        destination = copies[source].rstrip("/")
+        assert os.path.normpath(destination) == source or \
+            ((REPO / source).is_file() and os.path.normpath(destination) == "."), \
+            f"COPY {source} {copies[source]}: not to its place in the package"
+        files = [needed] if (REPO / needed).is_file() else \
+            [str(p.relative_to(REPO)) for p in (REPO / needed).rglob("*") if p.is_file()]
+        assert any(not excluded_from_context(f) for f in files), f".dockerignore leaves out {needed}"
+    for required in ("Plugins/EmbedFiles/EmbedFiles.swift", "Web/index.html", "Web/app.js", "Web/style.css",
+                     "Web/WebContent.swift", "openapi.yaml", "Sources/embed-files/main.swift"):
+        assert not excluded_from_context(required), f".dockerignore leaves out {required}"
+
+
+def test_the_copy_check_catches_a_dockerfile_without_plugins(tmp_path, monkeypatch):
+    """The check above fails when a folder the manifest needs is not copied, as the Dockerfile was before
+    the page was built in."""
+    broken = tmp_path / "Dockerfile"
+    broken.write_text("\n".join(line for line in DOCKERFILE.read_text().splitlines()
+                                if not line.startswith("COPY Plugins")))
+    monkeypatch.setattr(sys.modules[__name__], "DOCKERFILE", broken)
+    with pytest.raises(AssertionError, match="does not copy Plugins/EmbedFiles"):
+        test_the_build_stage_copies_everything_the_manifest_needs_before_swift_build()
 
 
 def test_apt_packages_exist_in_debian_bookworm():
@@ -817,8 +900,8 @@ def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
         "CP_CSMS_URL": csms.url,
         "CP_HTTP": with_port(environment["CP_HTTP"], port),  # 0.0.0.0: the probe turns it into loopback
         "CP_DATA_DIR": str(tmp_path / "data"),
-        "CP_WEB_ROOT": str(REPO / "Web"),
     })
+    assert "CP_WEB_ROOT" not in environment, "the image serves the page built into the binary"
     assert environment["CP_HTTP"].startswith("0.0.0.0:")
     (tmp_path / "data").mkdir()
     log_path = tmp_path / "chargepoint.log"
@@ -828,8 +911,11 @@ def test_the_image_and_compose_environment_run_the_charge_point(csms, tmp_path):
         assert environment["CP_API_TOKEN"] == token
         status = RestClient(f"http://127.0.0.1:{port}", token=token).wait_status(15, registration="Accepted")
         assert status["identity"] == environment["CP_ID"] == "CP001"
+        # Run in a folder without Web/ and without CP_WEB_ROOT, as in the image: the built-in copies.
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
-        assert page.status_code == 200 and "<html" in page.text.lower()
+        assert page.status_code == 200 and page.content == (REPO / "Web" / "index.html").read_bytes()
+        contract = requests.get(f"http://127.0.0.1:{port}/openapi.yaml", timeout=10)
+        assert contract.status_code == 200 and contract.content == (REPO / "openapi.yaml").read_bytes()
         assert healthcheck("--http", f"127.0.0.1:{port}", environment={}).returncode == 0
     finally:
         process.terminate()
@@ -864,7 +950,7 @@ def test_default_profile_runs_as_processes(tmp_path):
         f"//csms:{listen_port(service_environment(csms_service)['CSMS_LISTEN'])}", f"//127.0.0.1:{listen}")
     assert cp_environment["CP_CSMS_URL"] == f"ws://127.0.0.1:{listen}"
     cp_environment.update({"CP_HTTP": with_port(cp_environment["CP_HTTP"], port),
-                           "CP_DATA_DIR": str(tmp_path), "CP_WEB_ROOT": str(REPO / "Web")})
+                           "CP_DATA_DIR": str(tmp_path)})
     cp_probe = compose_probe(cp_service)
     assert cp_probe == ["--ready"]
 
