@@ -41,6 +41,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /// libmicrohttpd's own error answers as problem documents (the file says how, and why in C).
+        .target(name: "CMicroHTTPDProblems", dependencies: ["CMicroHTTPD"]),
         .target(name: "OCPP16", swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
@@ -74,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: ["CMicroHTTPD", "Threads", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMicroHTTPD", "CMicroHTTPDProblems", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

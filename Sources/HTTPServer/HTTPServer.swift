@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import CMicroHTTPDProblems
 import Glibc
 import Threads
 import Logging
@@ -414,7 +415,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         if closeConnection {
             _ = MHD_add_response_header(created, "Connection", "close")
         }
-        let result = MHD_queue_response(connection, UInt32(clamping: response.status), created)
+        let result = cp_mhd_queue_response(connection, UInt32(clamping: response.status), created)
         if result == .NO {
             logger.error("libmicrohttpd refused to queue a response", metadata: ["status": "\(response.status)"])
         }
@@ -449,7 +450,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         if !request.core.registerLive(request) {
             stream.closeForShutdown()
         }
-        let result = MHD_queue_response(request.connection, UInt32(clamping: status), created)
+        let result = cp_mhd_queue_response(request.connection, UInt32(clamping: status), created)
         if result == .NO {
             logger.error("libmicrohttpd refused to queue a stream response", metadata: ["status": "\(status)"])
         }

@@ -1,6 +1,7 @@
 """HTTP abuse of the REST API (issue 10): request smuggling shapes, slow clients, oversized input.
 Every refusal is a problem+json answer, and the API stays reachable for everyone else."""
 
+import json
 import resource
 import socket
 import threading
@@ -112,3 +113,17 @@ def test_a_ten_megabyte_chunked_body_gets_413(cp):
     assert status == 413, body
     assert headers["content-type"] == "application/problem+json"
 
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /api/v1/" + b"a" * 20000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+    (b"GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 20000 + b"\r\n\r\n", 431),
+    (b"GET /api/v1/status HTTP/7.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
+], ids=["uri-too-long", "headers-too-large", "http-version"])
+def test_what_the_http_library_refuses_is_problem_json_too(cp, request_bytes, status):
+    answer, headers, body = status_and_body(raw_exchange(cp.http_port, request_bytes))
+
+    assert answer == status, body
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["type"].startswith("urn:chargepoint:problem:"), problem
