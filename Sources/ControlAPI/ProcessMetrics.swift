@@ -1,4 +1,5 @@
 import Glibc
+import Threads
 
 /// The process metrics every Prometheus client library exports under the same names (`process_*`), so the
 /// usual dashboards and alerts work: read from Linux's /proc at scrape time.

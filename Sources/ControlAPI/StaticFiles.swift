@@ -1,7 +1,8 @@
 import Certificates
-import WebContent
 import Glibc
 import HTTPServer
+import Threads
+import WebContent
 
 /// The web page's files, served from memory with no disk access per request. `/` is `index.html`.
 ///
@@ -79,20 +80,6 @@ public struct StaticFiles: Sendable {
         default: nil
         }
     }
-}
-
-/// A whole file's bytes, nil if it cannot be read (also for /proc files, whose size reads as 0).
-func readFile(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count <= 0 { break }
-        bytes += chunk[..<count]
-    }
-    return ferror(file) == 0 ? bytes : nil
 }
 
 public struct StaticFilesError: Error, Sendable, CustomStringConvertible {

@@ -4,6 +4,7 @@ import Glibc
 import HTTPServer
 import Logging
 import OCPP16
+import Threads
 import Transport
 
 struct CentralSystemCommand: ParsableCommand {

@@ -201,7 +201,7 @@ final class EngineLoop: @unchecked Sendable {
     // MARK: - A store that refuses writes
 
     private func hold(_ effects: [Effect], because error: any Error) {
-        if held == nil {
+        if storeProblem == nil {
             logger.critical("\(error); holding every change until it can be stored (retried every \(storeRetryInterval)): CSMS calls get InternalError, API commands 503, reads go on")
             storeProblem = "\(error)"
             publishStoreProblem(storeProblem)

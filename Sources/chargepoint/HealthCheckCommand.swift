@@ -3,6 +3,7 @@ import FileTransfer
 import Glibc
 import HTTPServer
 import OCPP16
+import Threads
 
 struct HealthCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,6 +6,7 @@ import HTTPServer
 import Logging
 import OCPP16
 import Store
+import Threads
 import Transport
 
 struct Serve: ParsableCommand {

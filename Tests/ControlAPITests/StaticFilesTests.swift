@@ -1,5 +1,6 @@
 import HTTPServer
 import Testing
+import Threads
 import WebContent
 
 @testable import ControlAPI
