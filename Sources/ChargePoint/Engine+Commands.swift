@@ -3,15 +3,22 @@ import OCPP16
 /// Commands from the local API and the hardware side (cable, meter).
 extension ChargePointEngine {
     mutating func perform(_ command: Command, reply replyID: ReplyID) {
-        if let answer = answer(command) {
-            reply(replyID, answer)
-            return
-        }
         switch command {
-        case .station, .connectors, .connector, .transactions, .transaction, .localList, .chargingProfiles,
-             .compositeSchedule, .fileTransfers, .reservations, .configuration, .configurationKey, .securityEvents,
-             .snapshot:
-            preconditionFailure("\(command) is answered by answer(_:)")
+        case .station:
+            reply(replyID, .station(stationSnapshot))
+        case .connectors:
+            reply(replyID, .connectors(connectors.indices.map(connectorSnapshot)))
+        case .connector(let id):
+            withConnector(id, replyID) { engine, index in engine.reply(replyID, .connector(engine.connectorSnapshot(index))) }
+        case .transactions(let limit):
+            let newestFirst = transactions.keys.sorted(by: >).prefix(max(0, limit))
+            reply(replyID, .transactions(newestFirst.compactMap(transactionSnapshot)))
+        case .transaction(let localId):
+            if let snapshot = transactionSnapshot(localId) {
+                reply(replyID, .transaction(snapshot))
+            } else {
+                fail(replyID, .unknownTransaction(localId))
+            }
         case .authorize(let idTag):
             authorize(idTag, replyID)
         case .start(let id, let idTag):
@@ -43,6 +50,29 @@ extension ChargePointEngine {
             } else {
                 fail(replyID, .unknownConnector(id))
             }
+        case .localList:
+            reply(replyID, .localList(localList))
+        case .chargingProfiles:
+            reply(replyID, .chargingProfiles(chargingProfiles.installed))
+        case .compositeSchedule(let id, let duration, let unit):
+            if let schedule = compositeSchedule(connectorId: id, duration: duration, unit: unit) {
+                reply(replyID, .compositeSchedule(connectorId: id, start: now.wallClock, schedule))
+            } else {
+                fail(replyID, .unknownConnector(id))
+            }
+        case .fileTransfers:
+            reply(
+                replyID,
+                .fileTransfers(
+                    FileTransfersSnapshot(
+                        firmwareStatus: firmwareStatusForTrigger, firmwareLocation: firmwareUpdate?.location,
+                        diagnosticsStatus: diagnosticsStatusForTrigger, diagnosticsFileName: diagnosticsUpload?.fileName)))
+        case .reservations:
+            let anywhere = station.reservation.map { [PlacedReservation(connectorId: 0, reservation: $0)] } ?? []
+            let placed = connectors.compactMap { connector in
+                connector.reservation.map { PlacedReservation(connectorId: connector.id, reservation: $0) }
+            }
+            reply(replyID, .reservations(anywhere + placed))
         case .trigger(let message, let connectorId):
             reply(replyID, .triggered(trigger(message, connectorId: connectorId)))
         case .reset(let type):
@@ -50,6 +80,14 @@ extension ChargePointEngine {
             reply(replyID, .resetAccepted)
         case .unlock(let id):
             withConnector(id, replyID) { engine, index in engine.reply(replyID, .unlock(engine.unlock(connectorId: id))) }
+        case .configuration:
+            reply(replyID, .configuration(configurationEntries))
+        case .configurationKey(let name):
+            if let key = ConfigurationKey(named: name) {
+                reply(replyID, .configurationEntry(configurationEntry(key)))
+            } else {
+                fail(replyID, .configurationRefused(.unknownKey(name)))
+            }
         case .changeConfiguration(let name, let value):
             do {
                 if let key = try changeConfiguration(name, to: value) {
@@ -60,59 +98,12 @@ extension ChargePointEngine {
             } catch {
                 fail(replyID, .configurationRefused(error))
             }
+        case .securityEvents:
+            reply(replyID, .securityEvents(securityLog))
         case .reportSecurityEvent(let type, let techInfo):
             reportHardwareSecurityEvent(type, techInfo: techInfo, reply: replyID)
-        }
-    }
-
-    /// The answer to a command that only reads, without changing anything (so also while nothing can be
-    /// stored); nil for a command that acts.
-    public func answer(_ command: Command) -> CommandResult? {
-        switch command {
-        case .station:
-            return .station(stationSnapshot)
-        case .connectors:
-            return .connectors(connectors.indices.map(connectorSnapshot))
-        case .connector(let id):
-            guard let index = connectors.firstIndex(where: { $0.id == id }) else { return .failed(.unknownConnector(id)) }
-            return .connector(connectorSnapshot(index))
-        case .transactions(let limit):
-            let newestFirst = transactions.keys.sorted(by: >).prefix(max(0, limit))
-            return .transactions(newestFirst.compactMap(transactionSnapshot))
-        case .transaction(let localId):
-            return transactionSnapshot(localId).map(CommandResult.transaction) ?? .failed(.unknownTransaction(localId))
-        case .localList:
-            return .localList(localList)
-        case .chargingProfiles:
-            return .chargingProfiles(chargingProfiles.installed)
-        case .compositeSchedule(let id, let duration, let unit):
-            guard let schedule = compositeSchedule(connectorId: id, duration: duration, unit: unit) else {
-                return .failed(.unknownConnector(id))
-            }
-            return .compositeSchedule(connectorId: id, start: now.wallClock, schedule)
-        case .fileTransfers:
-            return .fileTransfers(
-                FileTransfersSnapshot(
-                    firmwareStatus: firmwareStatusForTrigger, firmwareLocation: firmwareUpdate?.location,
-                    diagnosticsStatus: diagnosticsStatusForTrigger, diagnosticsFileName: diagnosticsUpload?.fileName))
-        case .reservations:
-            let anywhere = station.reservation.map { [PlacedReservation(connectorId: 0, reservation: $0)] } ?? []
-            let placed = connectors.compactMap { connector in
-                connector.reservation.map { PlacedReservation(connectorId: connector.id, reservation: $0) }
-            }
-            return .reservations(anywhere + placed)
-        case .configuration:
-            return .configuration(configurationEntries)
-        case .configurationKey(let name):
-            guard let key = ConfigurationKey(named: name) else { return .failed(.configurationRefused(.unknownKey(name))) }
-            return .configurationEntry(configurationEntry(key))
-        case .securityEvents:
-            return .securityEvents(securityLog)
         case .snapshot:
-            return .snapshot(snapshot)
-        case .authorize, .start, .stop, .plug, .unplug, .setMeter, .fault, .changeAvailability, .trigger, .reset,
-             .unlock, .changeConfiguration, .reportSecurityEvent:
-            return nil
+            reply(replyID, .snapshot(snapshot))
         }
     }
 

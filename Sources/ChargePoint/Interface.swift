@@ -261,6 +261,25 @@ public struct EngineSnapshot: Sendable, Equatable {
     /// When it was taken, on the uptime clock.
     public var takenAt: Duration
 
+    /// The answer to a read that this snapshot holds: what was last committed, for the times the engine
+    /// itself cannot be asked (a store that refuses writes); nil for anything else.
+    public func answer(_ command: Command) -> CommandResult? {
+        switch command {
+        case .station:
+            return .station(station)
+        case .connectors:
+            return .connectors(connectors)
+        case .connector(let id):
+            return connectors.first { $0.id == id }.map(CommandResult.connector) ?? .failed(.unknownConnector(id))
+        case .configuration:
+            return .configuration(configuration)
+        case .configurationKey(let name):
+            return configuration.first { $0.key == name }.map(CommandResult.configurationEntry)
+        default:
+            return nil
+        }
+    }
+
     /// True while energy flows into a simulated register: readings then move with time.
     public var isChanging: Bool { connectors.contains { $0.simulatedPowerW > 0 } }
 

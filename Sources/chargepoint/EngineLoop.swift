@@ -14,8 +14,9 @@ import Threads
 /// When a commit fails (a full disk, a folder that turned read-only) the station stays up but the engine
 /// is held: the failed changes and every effect after them wait, and are carried out, in order, once the
 /// changes commit (retried every `storeRetryInterval`). Meanwhile nothing reaches the engine: CSMS CALLs are
-/// answered with CALLERROR InternalError, API commands that act fail with `storageUnavailable`, reads are
-/// answered, and link and job events are kept to be handed over in order on recovery.
+/// answered with CALLERROR InternalError, API commands fail with `storageUnavailable` except reads of what was
+/// last committed (station, connectors, configuration), and link and job events are kept to be handed over
+/// in order on recovery.
 ///
 /// `@unchecked Sendable`: `inbox`, `replies`, `nextReplyNumber` and `stopping` are guarded by `condition`;
 /// everything else is touched only on the loop thread.
@@ -60,6 +61,8 @@ final class EngineLoop: @unchecked Sendable {
     /// Receives a snapshot whenever the observable state changed, once it is on disk.
     var publishSnapshot: @Sendable (EngineSnapshot) -> Void = { _ in }
     private var publishedRevision = -1
+    /// The last snapshot published: the state as committed, which answers reads while the store refuses writes.
+    private var publishedSnapshot: EngineSnapshot?
     /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
     var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
@@ -241,9 +244,10 @@ final class EngineLoop: @unchecked Sendable {
             send(answer, connection)
             observeFrame(false, answer, Clock.now().wallClock)
         case .input(.command(let command, let id)):
-            // Reads are answered from the engine as it stands; anything that acts would need a commit.
+            // The engine is ahead of the disk: reads are answered from what was last committed.
             let reply = condition.withLock { replies.removeValue(forKey: id) }
-            reply?(engine.answer(command) ?? .failed(.storageUnavailable(problem)))
+            let committed = publishedSnapshot?.advanced(to: monotonicUptime())
+            reply?(committed?.answer(command) ?? .failed(.storageUnavailable(problem)))
         case .input(.tick):
             break
         case .input(.linkConnecting), .input(.linkUp), .input(.linkDown), .input(.securityFailure),
@@ -273,7 +277,9 @@ final class EngineLoop: @unchecked Sendable {
     private func publishSnapshotIfChanged() {
         guard engine.revision != publishedRevision else { return }
         publishedRevision = engine.revision
-        publishSnapshot(engine.snapshot)
+        let snapshot = engine.snapshot
+        publishedSnapshot = snapshot
+        publishSnapshot(snapshot)
     }
 
     /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification).
