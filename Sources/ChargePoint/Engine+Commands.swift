@@ -307,7 +307,9 @@ extension ChargePointEngine {
     // MARK: - Snapshots
 
     public var snapshot: EngineSnapshot {
-        let ongoing = transactions.values.filter(\.isActive).map(\.localId).sorted()
+        // Each ongoing transaction is its connector's (resumeTransactionsAfterRestart keeps that so): no scan
+        // of the records, which an offline backlog makes many, for a snapshot taken after every delivery.
+        let ongoing = connectors.compactMap(\.transactionLocalId).sorted()
         return EngineSnapshot(
             station: stationSnapshot, connectors: connectors.indices.map(connectorSnapshot),
             transactions: ongoing.compactMap(transactionSnapshot), configuration: configurationEntries,
