@@ -52,6 +52,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Threads", swiftSettings: strict),
+        .target(name: "Runtime", dependencies: ["Threads"], swiftSettings: strict),
         .target(
             name: "JSONLogging", dependencies: ["OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
@@ -97,7 +98,7 @@ let package = Package(
         .target(
             name: "CentralSystem",
             dependencies: [
-                "OCPP16", "Transport", "HTTPServer", "Threads",
+                "OCPP16", "Transport", "HTTPServer", "Runtime", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -105,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "chargepoint",
             dependencies: [
-                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem",
+                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
                 "FileTransfer", "Certificates", "JSONLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -123,6 +124,7 @@ let package = Package(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16", "Transport"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),

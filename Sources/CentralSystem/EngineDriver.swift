@@ -1,122 +1,47 @@
 import Glibc
 import OCPP16
+import Runtime
 import Threads
 
-/// Runs the engine for its edges. Unlike the charge point's engine loop it has no thread of its own for
-/// inputs: the websocket service thread and the HTTP workers run the engine themselves, one at a time
-/// under `condition`'s lock. That saves a thread hand-off per frame, which is most of a round trip's
-/// cost on a loaded peer. A timer thread sleeps until the earliest CALL deadline (or forever), so an
-/// idle central system wakes for nothing.
-///
-/// Sends happen under the lock, so frames leave in the order the engine decided them; answers to API
-/// callers run after it is released, so a responder never runs inside the engine's lock.
-///
-/// `@unchecked Sendable`: every mutable property is guarded by `condition`; `timer` is only touched by
-/// `start()` and `stop()`, which the owner calls once each from one thread.
-final class EngineDriver: @unchecked Sendable {
+/// The central system's engine on the shared `Runtime`: the websocket service thread and the HTTP workers
+/// run the engine themselves, one at a time, and a timer thread wakes only for the earliest CALL deadline.
+/// Sends happen under the runtime's lock, so frames leave in the order the engine decided them; answers to
+/// API callers run after it is released, so a responder never runs inside the engine's lock.
+final class EngineDriver: Sendable {
     typealias Reply = @Sendable (CallOutcome) -> Void
 
-    private let condition = Condition()
-    private var engine: CentralSystemEngine
-    private var effects: [CentralSystemEngine.Effect] = []
-    private var waiting: [CallTicket: Reply] = [:]
-    private var lastTicket: UInt64 = 0
-    /// What the timer thread sleeps towards; nil while it sleeps without a deadline (or is awake).
-    private var armedDeadline: Duration?
-    private var stopping = false
-    private var transmit: (@Sendable (String, UInt64) -> Void)?
-    private var timer: pthread_t?
+    private let runtime: Runtime<CentralSystemHost>
 
     init(engine: CentralSystemEngine) {
-        self.engine = engine
+        runtime = Runtime(CentralSystemHost(engine: engine))
     }
 
     /// Where frames go (the websocket server); until then and after `stop()` they are dropped.
     func attach(transmit: @escaping @Sendable (String, UInt64) -> Void) {
-        condition.withLock { self.transmit = transmit }
+        runtime.withHosted { $0.transmit = transmit }
     }
 
     func start() {
-        timer = spawnThread { self.runTimer() }
-        precondition(timer != nil, "cannot start the central system's timer thread")
+        runtime.start()
     }
 
     /// Stops the timer and detaches the websocket server (which breaks the reference cycle through it).
     func stop() {
-        condition.withLock {
-            stopping = true
-            transmit = nil
-            condition.signal()
-        }
-        if let timer { pthread_join(timer, nil) }
-        timer = nil
+        runtime.withHosted { $0.transmit = nil }
+        runtime.stop()
     }
 
-    // MARK: - Any thread
-
     func handle(_ input: CentralSystemEngine.Input) {
-        deliver(condition.withLock { run(input) })
+        runtime.handle(.engine(input))
     }
 
     /// Asks for a CALL to a station; `reply` gets the outcome exactly once, on some other thread.
     func call(identity: String, action: String, payload: JSONValue, reply: @escaping Reply) {
-        let replies = condition.withLock {
-            lastTicket += 1
-            let ticket = CallTicket(lastTicket)
-            waiting[ticket] = reply
-            return run(.call(ticket, identity: identity, action: action, payload: payload))
-        }
-        deliver(replies)
+        runtime.handle(.call(identity: identity, action: action, payload: payload, reply: reply))
     }
 
     var stations: [StationSummary] {
-        condition.withLock { engine.stations }
-    }
-
-    // MARK: - With the lock held
-
-    private func run(_ input: CentralSystemEngine.Input) -> [(Reply, CallOutcome)] {
-        engine.handle(input, at: EngineDriver.now(), into: &effects)
-        var replies: [(Reply, CallOutcome)] = []
-        for effect in effects {
-            switch effect {
-            case .send(let connection, let text):
-                transmit?(text, connection)
-            case .reply(let ticket, let outcome):
-                if let reply = waiting.removeValue(forKey: ticket) { replies.append((reply, outcome)) }
-            }
-        }
-        effects.removeAll(keepingCapacity: true)
-        if let deadline = engine.nextDeadline, armedDeadline.map({ deadline < $0 }) ?? true {
-            condition.signal()
-        }
-        return replies
-    }
-
-    private func runTimer() {
-        while true {
-            let replies: [(Reply, CallOutcome)]? = condition.withLock {
-                while !stopping {
-                    guard let deadline = engine.nextDeadline else {
-                        armedDeadline = nil
-                        condition.wait()
-                        continue
-                    }
-                    armedDeadline = deadline
-                    if monotonicUptime() >= deadline || !condition.wait(untilUptime: deadline) {
-                        armedDeadline = nil
-                        return run(.tick)
-                    }
-                }
-                return nil
-            }
-            guard let replies else { return }
-            deliver(replies)
-        }
-    }
-
-    private func deliver(_ replies: [(Reply, CallOutcome)]) {
-        for (reply, outcome) in replies { reply(outcome) }
+        runtime.withHosted { $0.stations }
     }
 
     static func now() -> Instant {
@@ -125,5 +50,50 @@ final class EngineDriver: @unchecked Sendable {
         return Instant(
             uptime: monotonicUptime(),
             wallClock: Timestamp(millisecondsSince1970: Int64(real.tv_sec) * 1000 + Int64(real.tv_nsec) / 1_000_000))
+    }
+}
+
+/// The central system's engine with the code that carries out its effects (`RuntimeHosted`: used under the
+/// runtime's lock only).
+final class CentralSystemHost: RuntimeHosted {
+    enum Input {
+        case engine(CentralSystemEngine.Input)
+        case call(identity: String, action: String, payload: JSONValue, reply: EngineDriver.Reply)
+    }
+
+    private var engine: CentralSystemEngine
+    private var effects: [CentralSystemEngine.Effect] = []
+    private var waiting: [CallTicket: EngineDriver.Reply] = [:]
+    private var lastTicket: UInt64 = 0
+    var transmit: (@Sendable (String, UInt64) -> Void)?
+
+    init(engine: CentralSystemEngine) {
+        self.engine = engine
+    }
+
+    var stations: [StationSummary] { engine.stations }
+    var nextDeadline: Duration? { engine.nextDeadline }
+    var tick: Input { .engine(.tick) }
+
+    func run(_ input: Input, after: inout [@Sendable () -> Void]) {
+        switch input {
+        case .engine(let input):
+            engine.handle(input, at: EngineDriver.now(), into: &effects)
+        case .call(let identity, let action, let payload, let reply):
+            lastTicket += 1
+            let ticket = CallTicket(lastTicket)
+            waiting[ticket] = reply
+            engine.handle(.call(ticket, identity: identity, action: action, payload: payload),
+                          at: EngineDriver.now(), into: &effects)
+        }
+        for effect in effects {
+            switch effect {
+            case .send(let connection, let text):
+                transmit?(text, connection)
+            case .reply(let ticket, let outcome):
+                if let reply = waiting.removeValue(forKey: ticket) { after.append { reply(outcome) } }
+            }
+        }
+        effects.removeAll(keepingCapacity: true)
     }
 }

@@ -4,7 +4,7 @@ import OCPP16
 import Threads
 
 /// The state the engine last published, for answering reads on the HTTP threads: a GET of the status or
-/// of the connectors needs no trip to the engine's thread. The engine loop publishes after every change
+/// of the connectors needs no turn of the engine. The charge point host publishes after every change
 /// that is on disk and before any answer that follows it, so a read never shows less than a reply did.
 ///
 /// Bodies that cannot change until the next snapshot (no energy flowing) are encoded once and reused.
@@ -18,7 +18,7 @@ public final class ReadModel: @unchecked Sendable {
 
     public init() {}
 
-    /// Why the store refuses writes, while it does (the engine loop reports it).
+    /// Why the store refuses writes, while it does (the charge point host reports it).
     public var storeProblem: String? {
         get { lock.withLock { storeRefusal } }
         set { lock.withLock { storeRefusal = newValue } }

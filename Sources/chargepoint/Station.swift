@@ -5,10 +5,11 @@ import Glibc
 import HTTPServer
 import Logging
 import OCPP16
+import Runtime
 import Store
 import Transport
 
-/// Wires the engine loop to its edges: the store, the websocket to the CSMS and the REST API.
+/// Wires the charge point's engine to its edges: the store, the websocket to the CSMS and the REST API.
 struct Station {
     let options: ServeOptions
     /// Recent log lines, for diagnostics archives.
@@ -26,9 +27,9 @@ struct Station {
             identity: options.identity, connectorCount: options.connectorCount,
             bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides,
             security: options.security)
-        let loop: EngineLoop
+        let host: ChargePointHost
         do {
-            loop = try EngineLoop(store: store, logger: logger) {
+            host = try ChargePointHost(store: store, logger: logger) {
                 var random = SystemRandomNumberGenerator()
                 return try ChargePointEngine(
                     settings: settings, restoring: try store.load(), now: Clock.now(),
@@ -37,7 +38,8 @@ struct Station {
         } catch let refusal as ConfigurationRefusal {
             throw ValidationError("--ocpp-config: \(refusal)")
         }
-        if let problem = loop.initialLinkSecurity.problem {
+        let runtime = Runtime(host)
+        if let problem = host.initialLinkSecurity.problem {
             throw ValidationError("cannot connect to the central system: \(problem).")
         }
         let telemetry = Telemetry(version: ChargePointCommand.version)
@@ -45,38 +47,38 @@ struct Station {
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: "ocpp1.6",
-                pingInterval: loop.initialConfiguration.integer(.webSocketPingInterval),
-                security: WebSocketSecurity(loop.initialLinkSecurity.settings, identity: identity)),
+                pingInterval: host.initialConfiguration.integer(.webSocketPingInterval),
+                security: WebSocketSecurity(host.initialLinkSecurity.settings, identity: identity)),
             logger: Logger(label: "chargepoint.websocket")
         ) { event in
             switch event {
             case .connecting:
-                loop.post(.input(.linkConnecting))
+                runtime.handle(.linkConnecting)
             case .connected(let connection):
                 telemetry.linkEstablished()
-                loop.post(.connected(connection: connection))
+                runtime.handle(.connected(connection: connection))
             case .received(_, let text):
-                loop.post(.input(.received(text)))
+                runtime.handle(.received(text))
             case .securityFailure(_, let failure, let detail):
-                loop.post(.input(.securityFailure(SecurityEventType(failure), detail: detail)))
+                runtime.handle(.securityFailure(SecurityEventType(failure), detail: detail))
             case .disconnected(_, let reason, _):
-                loop.post(.input(.linkDown(reason: reason)))
+                runtime.handle(.linkDown(reason: reason))
             }
         }
         let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
-        loop.send = { text, connection in client.send(text, on: connection) }
-        loop.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
-        loop.reconnect = { client.reconnect() }
-        loop.configureLink = { security, reconnect in
+        host.send = { text, connection in client.send(text, on: connection) }
+        host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+        host.reconnect = { client.reconnect() }
+        host.configureLink = { security, reconnect in
             logger.notice("central system link: \(security)")
             client.update(security: WebSocketSecurity(security, identity: identity))
             if reconnect { client.reconnect() }
         }
         let jobs = JobRunner(
             dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
-            finished: { id, outcome in loop.post(.input(.jobFinished(id: id, outcome))) })
+            finished: { id, outcome in runtime.handle(.jobFinished(id: id, outcome)) })
         let recorder = logRecorder
-        loop.runJob = { job, snapshot in
+        host.runJob = { job, snapshot in
             var archive: [UInt8]?
             if case .uploadDiagnostics = job.kind {
                 let log = ("chargepoint.log", Array(recorder.recent.joined(separator: "\n").utf8))
@@ -85,12 +87,12 @@ struct Station {
             jobs.run(job, archive: archive)
         }
         let readModel = ReadModel()
-        loop.publishSnapshot = readModel.publish
-        loop.publishStoreProblem = { readModel.storeProblem = $0 }
-        loop.publish = { notification in
+        host.publishSnapshot = readModel.publish
+        host.publishStoreProblem = { readModel.storeProblem = $0 }
+        host.publish = { notification in
             if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
         }
-        loop.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
+        host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
         let page: StaticFiles
         do {
@@ -101,7 +103,7 @@ struct Station {
         let api = ControlAPI(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
             events: events, telemetry: telemetry, page: page, access: APIAccess(token: options.apiToken), readModel: readModel,
-            perform: loop.perform)
+            perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: options.httpHost, port: options.httpPort,
@@ -126,14 +128,15 @@ struct Station {
             throw ValidationError("cannot serve the REST API on \(options.httpHost):\(options.httpPort): \(error)")
         }
 
-        loop.start()
+        runtime.handle(.start)
+        runtime.start()
         client.start()
         let scheme = options.apiTLS == nil ? "http" : "https"
         let shownHost = options.httpHost.contains(":") ? "[\(options.httpHost)]" : options.httpHost
         let access = options.apiToken == nil ? "no token, loopback only" : "bearer token required"
         logger.info(
             "charge point \(options.identity): API on \(scheme)://\(shownHost):\(server.boundPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
-        if loop.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
+        if host.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
             logger.warning("security profile 1 over ws:// sends the AuthorizationKey readable by anyone on the path: use it on a trusted network only, or profile 2")
         }
         if let token = options.apiToken, token.count < 16 {
@@ -143,7 +146,7 @@ struct Station {
         logger.info("stopping on signal \(stopSignals.wait())")
         server.stop()
         client.stop()
-        loop.stop()
+        runtime.stop()
     }
 
     /// `mkdir -p`, with the data folder itself owner-only since it holds keys (an existing one keeps its mode).
