@@ -25,16 +25,18 @@ extension RPCCodec {
 
 /// Whether "authorizationkey" occurs in any letter case: runs for every received frame, so it allocates nothing.
 private func containsAuthorizationKey(_ bytes: String.UTF8View) -> Bool {
-    let needle = Array("authorizationkey".utf8)
-    var matched = 0
-    for byte in bytes {
-        let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-        if lower == needle[matched] {
-            matched += 1
-            if matched == needle.count { return true }
-        } else {
-            matched = lower == needle[0] ? 1 : 0
+    let needle: StaticString = "authorizationkey"
+    return needle.withUTF8Buffer { needle in
+        var matched = 0
+        for byte in bytes {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if lower == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                matched = lower == needle[0] ? 1 : 0
+            }
         }
+        return false
     }
-    return false
 }
