@@ -12,8 +12,9 @@
 # ---- build: the official Swift toolchain on Debian 12, the same release as the runtime below ----
 FROM swift:6.3.1-bookworm AS build
 
-# Headers and pkg-config files of the C libraries the package links: libmicrohttpd, libwebsockets and
-# libcurl (Package.swift's systemLibrary targets) and SQLite (GRDB uses the system libsqlite3).
+# Headers and pkg-config files of the C libraries the package uses: libmicrohttpd, libwebsockets, SQLite
+# and OpenSSL (Package.swift's systemLibrary targets), and libcurl's headers (the binary loads libcurl
+# itself at the first file transfer: Sources/CCurl).
 # Versions are not pinned (DL3008): they come from Debian 12, whose archive keeps only the current
 # stable/security version of a package, so an exact pin would break the build at the next security fix.
 # hadolint ignore=DL3008
@@ -44,9 +45,9 @@ COPY Tests ./Tests
 COPY Web ./Web
 COPY openapi.yaml ./
 # The Swift runtime, standard library and Foundation are linked statically, so the binary needs only
-# Debian libraries: readelf -d lists libmicrohttpd.so.12, libwebsockets.so.17, libcurl.so.4,
-# libsqlite3.so.0, libssl.so.3, libcrypto.so.3, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm,
-# installed below.
+# Debian libraries: readelf -d lists libmicrohttpd.so.12, libwebsockets.so.17, libsqlite3.so.0,
+# libssl.so.3, libcrypto.so.3, libcap.so.2, libstdc++.so.6, libgcc_s.so.1 and libc/libm, installed below,
+# and it opens libcurl.so.4 at the first file transfer.
 RUN swift build -c release --static-swift-stdlib --product chargepoint \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/chargepoint" /out/chargepoint \
     && strip /out/chargepoint
@@ -55,7 +56,8 @@ RUN swift build -c release --static-swift-stdlib --product chargepoint \
 FROM debian:12.13-slim
 
 # The packages of the shared libraries the binary links directly (its ELF NEEDED entries; libc6 and
-# libgcc-s1 are in the base image); apt brings what those load in turn (GnuTLS, OpenSSL, zlib, ...).
+# libgcc-s1 are in the base image) and of libcurl, which it loads when a file transfer starts; apt brings
+# what those load in turn (GnuTLS, OpenSSL, zlib, ...).
 # ca-certificates for wss:// central systems and https:// firmware and diagnostics locations.
 # Not pinned: see DL3008 above. Tests/e2e/test_deployment.py checks this list against the binary.
 # hadolint ignore=DL3008

@@ -32,6 +32,9 @@ DOCDIR ?= $(DATADIR)/doc/chargepoint
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 RELEASE_BINARY := .build/release/chargepoint
+# Every release build links the Swift runtime statically: what ships is what the demo and the bench run,
+# and it starts faster and keeps less resident than one that loads the runtime's shared libraries.
+RELEASE_BUILD := swift build -c release --static-swift-stdlib --product chargepoint
 BINARY ?= $(RELEASE_BINARY)
 DIST ?= dist
 # The release binary is a file target, remade only when a source is newer, so that `sudo make install`
@@ -76,7 +79,7 @@ test: system-packages $(VENV)/.installed build
 	CHARGEPOINT_BIN=$(CURDIR)/.build/debug/chargepoint $(VENV)/bin/pytest -q Tests/e2e
 
 demo: system-packages
-	swift build -c release --product chargepoint
+	$(RELEASE_BUILD)
 	@set -euo pipefail; \
 	.build/release/chargepoint csms --listen 127.0.0.1:$(DEMO_CSMS_PORT) --http $(DEMO_CSMS_HTTP) \
 		--accept-tags $(DEMO_TAGS) --log-level debug & \
@@ -108,7 +111,7 @@ bench: system-packages $(VENV)/.installed
 release-binary: $(RELEASE_BINARY)
 
 $(RELEASE_BINARY): $(SWIFT_SOURCES) | system-packages
-	swift build -c release --static-swift-stdlib --product chargepoint
+	$(RELEASE_BUILD)
 	touch $@
 
 # The settings file is written only when missing: a reinstall keeps the operator's settings.

@@ -32,17 +32,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
-        .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
         /// libmicrohttpd's own error answers as problem documents (the file says how, and why in C).
         .target(name: "CMicroHTTPDProblems", dependencies: ["CMicroHTTPD"]),
+        // libcurl's headers only (Debian libcurl4-openssl-dev); the library is loaded at the first transfer.
+        .target(name: "CCurl"),
         .target(name: "OCPP16", swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),

@@ -101,8 +101,10 @@ def kill_children() -> None:
 def build(skip_swift: bool) -> Path:
     binary = Path(os.environ.get("CHARGEPOINT_BIN", ROOT / ".build/release/chargepoint"))
     if not skip_swift and "CHARGEPOINT_BIN" not in os.environ:
-        log("swift build -c release --product chargepoint")
-        subprocess.run(["swift", "build", "-c", "release", "--product", "chargepoint"], cwd=ROOT, check=True)
+        # The build that ships (make release, the image): the Swift runtime linked statically.
+        command = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "chargepoint"]
+        log(" ".join(command))
+        subprocess.run(command, cwd=ROOT, check=True)
     if not binary.exists():
         sys.exit(f"no charge point binary at {binary}")
     OUT.mkdir(parents=True, exist_ok=True)

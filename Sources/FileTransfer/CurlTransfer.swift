@@ -4,7 +4,7 @@ import Glibc
 /// `curl_global_init` exactly once per process (a Swift static `let` is initialised thread-safely).
 /// Never cleaned up: `curl_global_cleanup` is not thread-safe and the process keeps using curl.
 enum CurlGlobal {
-    static let initResult: CURLcode = curl_global_init(cp_curl_global_default())
+    static let initResult: CURLcode = cp_curl_global_init(cp_curl_global_default())
 }
 
 /// State shared with libcurl's callbacks for one transfer. Touched only by the thread that runs the
@@ -123,7 +123,7 @@ final class CurlTransfer {
         guard global == CURLE_OK else {
             throw TransferError(.other, "libcurl could not be initialised: \(CurlTransfer.describe(global))")
         }
-        guard let easy = curl_easy_init() else {
+        guard let easy = cp_curl_easy_init() else {
             throw TransferError(.other, "libcurl could not create a transfer handle")
         }
         handle = easy
@@ -153,7 +153,7 @@ final class CurlTransfer {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        cp_curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
@@ -205,24 +205,24 @@ final class CurlTransfer {
 
     /// Runs the transfer to its end, checking `cancellation` before every step.
     func perform(cancellation: TransferCancellation?) -> Outcome {
-        guard let multi = curl_multi_init() else { return .multiFailed(CURLM_OUT_OF_MEMORY) }
-        defer { curl_multi_cleanup(multi) }
-        let added = curl_multi_add_handle(multi, handle)
+        guard let multi = cp_curl_multi_init() else { return .multiFailed(CURLM_OUT_OF_MEMORY) }
+        defer { cp_curl_multi_cleanup(multi) }
+        let added = cp_curl_multi_add_handle(multi, handle)
         guard added == CURLM_OK else { return .multiFailed(added) }
-        defer { curl_multi_remove_handle(multi, handle) }
+        defer { cp_curl_multi_remove_handle(multi, handle) }
 
         var running: Int32 = 1
         while true {
             if cancellation?.isCancelled == true { return .cancelled }
-            let performed = curl_multi_perform(multi, &running)
+            let performed = cp_curl_multi_perform(multi, &running)
             guard performed == CURLM_OK else { return .multiFailed(performed) }
             if running == 0 { break }
             // Sleeps until a socket is ready, libcurl's next timeout, or 100 ms (for cancellation).
-            let polled = curl_multi_poll(multi, nil, 0, CurlTransfer.pollMilliseconds, nil)
+            let polled = cp_curl_multi_poll(multi, nil, 0, CurlTransfer.pollMilliseconds, nil)
             guard polled == CURLM_OK else { return .multiFailed(polled) }
         }
         var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi, &queued) {
+        while let message = cp_curl_multi_info_read(multi, &queued) {
             if message.pointee.msg == CURLMSG_DONE {
                 return .finished(message.pointee.data.result)
             }
@@ -254,11 +254,11 @@ final class CurlTransfer {
     // MARK: helpers
 
     static func describe(_ code: CURLcode) -> String {
-        String(cString: curl_easy_strerror(code)) + " (curl error \(code.rawValue))"
+        String(cString: cp_curl_easy_strerror(code)) + " (curl error \(code.rawValue))"
     }
 
     static func describe(_ code: CURLMcode) -> String {
-        String(cString: curl_multi_strerror(code)) + " (curl multi error \(code.rawValue))"
+        String(cString: cp_curl_multi_strerror(code)) + " (curl multi error \(code.rawValue))"
     }
 
     /// Whole milliseconds, at least 1 (libcurl reads 0 as "no timeout").

@@ -44,9 +44,9 @@ public enum HTTPProbe {
             try transfer.setLong(CURLOPT_SSL_VERIFYHOST, 0)
         }
         var list: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(list) }
+        defer { cp_curl_slist_free_all(list) }
         for header in headers {
-            guard let longer = curl_slist_append(list, header) else {
+            guard let longer = cp_curl_slist_append(list, header) else {
                 throw TransferError(.other, "GET \(shown): out of memory for the request headers")
             }
             list = longer

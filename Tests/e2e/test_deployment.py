@@ -422,9 +422,14 @@ def test_apt_packages_exist_in_debian_bookworm():
     assert {"libmicrohttpd-dev", "libwebsockets-dev", "libsqlite3-dev", "pkg-config"} <= set(build)
 
 
+# What the binary opens with dlopen, so no ELF NEEDED entry names it.
+LOADED_AT_RUN_TIME = ["libcurl.so.4"]
+
+
 def test_runtime_packages_provide_every_library_the_binary_links():
     """The direct ELF dependencies of the binary, less the Swift runtime that the image links statically,
-    must come from packages the runtime stage installs (or the base image has)."""
+    and the libraries it loads with dlopen (libcurl, at the first file transfer) must come from packages
+    the runtime stage installs (or the base image has)."""
     binary = binary_path()
     if not binary.is_file():
         pytest.fail(f"chargepoint binary not found at {binary}: run `swift build`", pytrace=False)
@@ -436,6 +441,13 @@ def test_runtime_packages_provide_every_library_the_binary_links():
     resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", listing, re.MULTILINE))
     # The dynamic loader is listed by its path alone: "/lib64/ld-linux-x86-64.so.2 (0x...)".
     resolved |= {Path(p).name: p for p in re.findall(r"^\s*(/\S+) \(0x", listing, re.MULTILINE)}
+    assert "libcurl.so.4" not in needed, "libcurl is loaded at the first transfer (Sources/CCurl), not linked"
+    cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
+    for library in LOADED_AT_RUN_TIME:
+        paths = re.findall(rf"^\s*{re.escape(library)} \(libc6[^)]*\) => (/\S+)", cache, re.MULTILINE)
+        assert paths, f"{library} is not installed here (the build stage's -dev package brings it)"
+        needed.append(library)
+        resolved[library] = paths[0]
     allowed = set(apt_installed(stages()[-1])) | BASE_IMAGE_PACKAGES
     candidates: dict[str, list[str]] = {}
     for library in needed:
