@@ -122,6 +122,13 @@ public struct Configuration: Sendable, Equatable {
 
     public subscript(key: ConfigurationKey) -> ConfigurationValue { values[key]! }
 
+    /// Every key as GetConfiguration and the API list them, in declaration order.
+    public var entries: [ConfigurationEntry] { ConfigurationKey.allCases.map(entry) }
+
+    public func entry(_ key: ConfigurationKey) -> ConfigurationEntry {
+        ConfigurationEntry(key: key.rawValue, value: self[key].text, readonly: Self.isReadOnly(key))
+    }
+
     public func bool(_ key: ConfigurationKey) -> Bool {
         if case .bool(let value) = self[key] { return value }
         preconditionFailure("\(key.rawValue) is not a boolean key")

@@ -81,17 +81,17 @@ extension ChargePointEngine {
         case .unlock(let id):
             withConnector(id, replyID) { engine, index in engine.reply(replyID, .unlock(engine.unlock(connectorId: id))) }
         case .configuration:
-            reply(replyID, .configuration(configurationEntries))
+            reply(replyID, .configuration(configuration.entries))
         case .configurationKey(let name):
             if let key = ConfigurationKey(named: name) {
-                reply(replyID, .configurationEntry(configurationEntry(key)))
+                reply(replyID, .configurationEntry(configuration.entry(key)))
             } else {
                 fail(replyID, .configurationRefused(.unknownKey(name)))
             }
         case .changeConfiguration(let name, let value):
             do {
                 if let key = try changeConfiguration(name, to: value) {
-                    reply(replyID, .configurationEntry(configurationEntry(key)))
+                    reply(replyID, .configurationEntry(configuration.entry(key)))
                 } else {
                     reply(replyID, .configurationEntry(ConfigurationEntry(key: Self.authorizationKeyName, value: nil, readonly: false)))
                 }
@@ -312,7 +312,7 @@ extension ChargePointEngine {
         let ongoing = connectors.compactMap(\.transactionLocalId).sorted()
         return EngineSnapshot(
             station: stationSnapshot, connectors: connectors.indices.map(connectorSnapshot),
-            transactions: ongoing.compactMap(transactionSnapshot), configuration: configurationEntries,
+            transactions: ongoing.compactMap(transactionSnapshot), configurationValues: configuration,
             takenAt: now.uptime)
     }
 

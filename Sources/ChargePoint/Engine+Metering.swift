@@ -72,10 +72,6 @@ extension ChargePointEngine {
         }
     }
 
-    var nextMeterCeiling: Duration? {
-        connectors.compactMap { $0.meter.ceilingDue(powerW: $0.powerW) }.min().map { now.uptime + $0 }
-    }
-
     mutating func scheduleSample(connectorIndex index: Int) {
         let interval = configuration.integer(.meterValueSampleInterval)
         connectors[index].nextSampleAt =

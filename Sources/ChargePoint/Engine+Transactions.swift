@@ -202,13 +202,11 @@ extension ChargePointEngine {
         }
     }
 
-    /// When the next energy cap will be reached at the present power, on the uptime clock.
-    var nextEnergyCap: Duration? {
-        connectors.compactMap { connector -> Duration? in
-            guard let cap = connector.energyCapWh, connector.powerW > 0 else { return nil }
-            let seconds = max(0, cap - connector.meter.energyWh) * 3600 / connector.powerW
-            return now.uptime + .milliseconds(Int64((seconds * 1000).rounded(.up)))
-        }.min()
+    /// When the connector's energy cap will be reached at the present power, on the uptime clock.
+    func energyCapReached(on connector: Connector) -> Duration? {
+        guard let cap = connector.energyCapWh, connector.powerW > 0 else { return nil }
+        let seconds = max(0, cap - connector.meter.energyWh) * 3600 / connector.powerW
+        return now.uptime + .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     // MARK: - Restart

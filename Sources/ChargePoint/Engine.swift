@@ -198,23 +198,29 @@ public struct ChargePointEngine: Sendable {
     /// already passed are left out: every input runs the timers that are due, so what is still past due
     /// waits for something else (the link), and reporting it would make the runtime spin.
     public var nextDeadline: Duration? {
-        var deadlines: [Duration?] = [
-            inFlight?.deadline, heartbeatDueAt, bootRetryAt, retryNotBefore, pendingReset?.deadline,
-        ]
-        if connectors.contains(where: { $0.powerW > 0 }) { deadlines.append(meterPublishAt) }
+        // Asked after every input: one pass, no list built.
+        var earliest = EarliestDeadline(after: now.uptime)
+        earliest.consider(inFlight?.deadline)
+        earliest.consider(heartbeatDueAt)
+        earliest.consider(bootRetryAt)
+        earliest.consider(retryNotBefore)
+        earliest.consider(pendingReset?.deadline)
+        earliest.consider(nextReservationExpiry)
+        earliest.consider(nextAlignedSample)
+        earliest.consider(nextFileJobStep)
+        earliest.consider(nextLimitChange)
+        earliest.consider(nextCertificateRenewal.map(uptime(at:)))
+        var energyFlows = false
         for connector in connectors {
-            deadlines.append(connector.nextSampleAt)
-            deadlines.append(connector.pendingStart?.expiresAt)
+            earliest.consider(connector.nextSampleAt)
+            earliest.consider(connector.pendingStart?.expiresAt)
+            earliest.consider(energyCapReached(on: connector))
+            earliest.consider(connector.meter.ceilingDue(powerW: connector.powerW).map { now.uptime + $0 })
+            energyFlows = energyFlows || connector.powerW > 0
         }
-        deadlines.append(contentsOf: awaitingConfirmation.values.map(\.deadline))
-        deadlines.append(nextReservationExpiry)
-        deadlines.append(nextAlignedSample)
-        deadlines.append(nextEnergyCap)
-        deadlines.append(nextMeterCeiling)
-        deadlines.append(nextFileJobStep)
-        deadlines.append(nextLimitChange)
-        deadlines.append(nextCertificateRenewal.map(uptime(at:)))
-        return deadlines.compactMap { $0 }.filter { $0 > now.uptime }.min()
+        if energyFlows { earliest.consider(meterPublishAt) }
+        for confirmation in awaitingConfirmation.values { earliest.consider(confirmation.deadline) }
+        return earliest.value
     }
 
     /// The initial effects after a (re)start: state repaired during restore must reach the disk.
@@ -301,5 +307,20 @@ public struct ChargePointEngine: Sendable {
         advanceFileJobs()
         sampleAlignedIfDue()
         renewChargePointCertificateIfDue()
+    }
+}
+
+/// The earliest of the deadlines it is shown that lie after `now`.
+struct EarliestDeadline {
+    let now: Duration
+    private(set) var value: Duration?
+
+    init(after now: Duration) {
+        self.now = now
+    }
+
+    mutating func consider(_ deadline: Duration?) {
+        guard let deadline, deadline > now, value.map({ deadline < $0 }) ?? true else { return }
+        value = deadline
     }
 }

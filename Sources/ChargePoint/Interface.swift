@@ -257,7 +257,9 @@ public struct EngineSnapshot: Sendable, Equatable {
     public var connectors: [ConnectorSnapshot]
     /// The ongoing ones.
     public var transactions: [TransactionSnapshot]
-    public var configuration: [ConfigurationEntry]
+    /// Listed only when asked (`configuration`): a snapshot is taken after every change that an observer
+    /// can see, a delivered message of a backlog included; a listing is rare.
+    public var configurationValues: Configuration
     /// When it was taken, on the uptime clock.
     public var takenAt: Duration
 
@@ -279,6 +281,8 @@ public struct EngineSnapshot: Sendable, Equatable {
             return nil
         }
     }
+
+    public var configuration: [ConfigurationEntry] { configurationValues.entries }
 
     /// True while energy flows into a simulated register: readings then move with time.
     public var isChanging: Bool { connectors.contains { $0.simulatedPowerW > 0 } }

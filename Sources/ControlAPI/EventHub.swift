@@ -15,8 +15,10 @@ public enum FrameDirection: String, Sendable {
 /// so that a client reconnecting with `Last-Event-ID` misses nothing, and keeps the recent frames for
 /// `GET /api/v1/messages`.
 ///
-/// Frames are kept raw and only parsed when someone looks: with nobody watching, logging a frame costs
-/// an append. A slow client never blocks a publisher: its stream is bounded and dropped when full.
+/// Frames are kept raw and only read when someone looks: with nobody watching, logging a frame costs
+/// an append. Reading one is where secrets are hidden (`RPCCodec.redactingSecrets`) and where an answer
+/// gets the action of the CALL it answers, found among the frames kept. A slow client never blocks a
+/// publisher: its stream is bounded and dropped when full.
 ///
 /// `@unchecked Sendable`: all mutable state is guarded by `lock`.
 public final class EventHub: @unchecked Sendable {
@@ -42,8 +44,6 @@ public final class EventHub: @unchecked Sendable {
     private var forgottenThrough: Int
     private var subscribers: [ObjectIdentifier: HTTPStream] = [:]
     private var keepaliveDue: Duration?
-    /// The action of recent CALLs by message id, to name the action of their answers.
-    private var actions = ActionMemory()
     private let csmsURL: String
     private let version: String
 
@@ -77,18 +77,20 @@ public final class EventHub: @unchecked Sendable {
             if frames.count > Self.frameLimit, let dropped = frames.popFirst() {
                 forgottenThrough = max(forgottenThrough, dropped.id)
             }
-            // Parsed only when watched; the action memory still learns every CALL so answers can be named.
-            if subscribers.isEmpty {
-                actions.learn(from: text)
-            } else {
-                write(event(frame))
-            }
+            if !subscribers.isEmpty { write(event(frames.count - 1)) }
         }
     }
 
     /// The last `limit` frames, oldest first.
     func recentFrames(limit: Int) -> [FrameResource] {
-        lock.withLock { frames.suffix(limit).map(resource) }
+        lock.withLock {
+            var calls = CallActions()
+            for frame in frames.prefix(max(0, frames.count - limit)) { calls.learn(frame) }
+            return frames.suffix(limit).map { frame in
+                calls.learn(frame)
+                return FrameResource(frame, action: calls.action(of: frame))
+            }
+        }
     }
 
     /// Attaches a client that reconnects after `lastEventId`: true if everything it missed is still kept
@@ -99,7 +101,7 @@ public final class EventHub: @unchecked Sendable {
             var missed = backlog.filter { $0.id > lastEventId }.compactMap { entry in
                 event(id: entry.id, entry.notification).map { (id: entry.id, bytes: $0) }
             }
-            missed += frames.filter { $0.id > lastEventId }.map { ($0.id, event($0)) }
+            missed += frames.indices.filter { frames[$0].id > lastEventId }.map { (frames[$0].id, event($0)) }
             for (_, bytes) in missed.sorted(by: { $0.id < $1.id }) { stream.write(bytes) }
             add(stream)
             return true
@@ -144,8 +146,18 @@ public final class EventHub: @unchecked Sendable {
         render(notification).map { Self.event(id: id, type: $0.0, body: $0.1) }
     }
 
-    private func event(_ frame: RawFrame) -> [UInt8] {
-        Self.event(id: frame.id, type: "frame", body: JSONWriter.encode(resource(frame)))
+    /// The event of the frame at `index` in `frames`.
+    private func event(_ index: Int) -> [UInt8] {
+        let frame = frames[index]
+        return Self.event(id: frame.id, type: "frame", body: JSONWriter.encode(FrameResource(frame, action: action(of: index))))
+    }
+
+    /// A CALL's action, or for an answer that of the CALL it answers, looked for among the `CallActions.reach`
+    /// frames before it (an answer follows its CALL closely: one CALL is outstanding each way).
+    private func action(of index: Int) -> String? {
+        var calls = CallActions()
+        for frame in frames[max(0, index - CallActions.reach)...index] { calls.learn(frame) }
+        return calls.action(of: frames[index])
     }
 
     private static func event(id: Int, type: String, body: [UInt8]) -> [UInt8] {
@@ -168,10 +180,6 @@ public final class EventHub: @unchecked Sendable {
         case .rpc:
             nil
         }
-    }
-
-    private func resource(_ frame: RawFrame) -> FrameResource {
-        FrameResource(frame, action: actions.learn(from: frame.text))
     }
 
     /// SSE comments keep idle streams alive and let the server notice clients that went away.
@@ -200,21 +208,25 @@ public final class EventHub: @unchecked Sendable {
     }
 }
 
-/// Remembers which action recent CALLs carried, bounded to the most recent ones.
-struct ActionMemory {
-    private var byMessageId: [String: String] = [:]
-    private var order = Deque<String>()
-    static let limit = 256
+/// The actions of the CALLs read so far, by direction and message id: the two sides number their CALLs
+/// independently, so an answer is matched with a CALL that went the other way.
+struct CallActions {
+    static let reach = 256
+    private var actions: [String: String] = [:]
 
-    /// Reads the frame's header: remembers a CALL's action; for an answer, returns the action it answers.
-    @discardableResult
-    mutating func learn(from text: String) -> String? {
-        guard let header = RPCCodec.header(of: text) else { return nil }
-        guard let action = header.action else { return byMessageId[header.messageId] }
-        byMessageId[header.messageId] = action
-        order.append(header.messageId)
-        if order.count > Self.limit, let oldest = order.popFirst() { byMessageId[oldest] = nil }
-        return action
+    mutating func learn(_ frame: EventHub.RawFrame) {
+        guard let header = RPCCodec.header(of: frame.text), let action = header.action else { return }
+        actions[Self.key(frame.direction, header.messageId)] = action
+    }
+
+    func action(of frame: EventHub.RawFrame) -> String? {
+        guard let header = RPCCodec.header(of: frame.text) else { return nil }
+        if let action = header.action { return action }
+        return actions[Self.key(frame.direction == .incoming ? .outgoing : .incoming, header.messageId)]
+    }
+
+    private static func key(_ callDirection: FrameDirection, _ messageId: String) -> String {
+        callDirection.rawValue + " " + messageId
     }
 }
 
@@ -233,7 +245,8 @@ struct FrameResource: Encodable {
         time = frame.time
         direction = frame.direction
         self.action = action
-        switch RPCCodec.decode(frame.text.utf8) {
+        let text = RPCCodec.redactingSecrets(frame.text)
+        switch RPCCodec.decode(text.utf8) {
         case .frame(.call(let messageId, _, let payload)):
             (type, self.messageId, self.payload) = ("CALL", messageId, payload)
         case .frame(.callResult(let messageId, let payload)):
@@ -242,7 +255,7 @@ struct FrameResource: Encodable {
             (type, self.messageId) = ("CALLERROR", messageId)
             payload = .object(["errorCode": .string(code), "errorDescription": .string(description), "errorDetails": details])
         case .malformed, .ignored:
-            (type, messageId, payload) = ("INVALID", nil, .string(frame.text))
+            (type, messageId, payload) = ("INVALID", nil, .string(text))
         }
     }
 

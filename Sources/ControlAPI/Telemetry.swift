@@ -14,7 +14,8 @@ import WebContent
 /// Label values come from bounded sets (actions, error codes, route templates, connector ids), so the
 /// number of series cannot grow without bound whatever the CSMS or an API caller sends.
 ///
-/// `@unchecked Sendable`: the registry is thread-safe; `counters` and `histograms` are guarded by `lock`.
+/// `@unchecked Sendable`: the registry is thread-safe; `counters`, `histograms` and `frameCounters` are
+/// guarded by `lock`.
 public final class Telemetry: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
     /// `chargepoint_build_info`'s labels.
@@ -24,6 +25,9 @@ public final class Telemetry: @unchecked Sendable {
     private let lock = Lock()
     private var counters: [CounterKey: Counter] = [:]
     private var histograms: [CounterKey: DurationHistogram] = [:]
+    /// `chargepoint_ocpp_frames_total`, kept by position (`FrameKind.index`): every frame counts, so it pays
+    /// an array index rather than a hash of its three labels.
+    private var frameCounters = [Counter?](repeating: nil, count: FrameKind.count)
 
     private struct CounterKey: Hashable {
         var metric: PerFrameMetric
@@ -32,11 +36,10 @@ public final class Telemetry: @unchecked Sendable {
 
     /// The metrics recorded per frame or request.
     private enum PerFrameMetric: Hashable {
-        case frames, callErrors, requests, callDuration, requestDuration
+        case callErrors, requests, callDuration, requestDuration
 
         var descriptor: MetricNameDescriptor {
             switch self {
-            case .frames: Metric.frames
             case .callErrors: Metric.callErrors
             case .requests: Metric.requests
             case .callDuration: Metric.callDuration
@@ -90,15 +93,15 @@ public final class Telemetry: @unchecked Sendable {
     public func record(_ event: RPCEvent) {
         switch event {
         case .callSent(let action):
-            frame(direction: "out", type: "CALL", action: action.rawValue)
+            frame(FrameKind(incoming: false, type: .call, action: action))
         case .answerReceived(let action, let roundTrip, let errorCode):
-            frame(direction: "in", type: errorCode == nil ? "CALLRESULT" : "CALLERROR", action: action.rawValue)
+            frame(FrameKind(incoming: true, type: errorCode == nil ? .callResult : .callError, action: action))
             histogram(.callDuration, labels: [("action", action.rawValue)]).record(roundTrip)
             if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
         case .callReceived(let action):
-            frame(direction: "in", type: "CALL", action: knownAction(action))
+            frame(FrameKind(incoming: true, type: .call, action: Action(rawValue: action)))
         case .answerSent(let action, let errorCode):
-            frame(direction: "out", type: errorCode == nil ? "CALLRESULT" : "CALLERROR", action: knownAction(action))
+            frame(FrameKind(incoming: false, type: errorCode == nil ? .callResult : .callError, action: Action(rawValue: action)))
             if let errorCode { callError(direction: "out", code: errorCode.rawValue) }
         }
     }
@@ -161,8 +164,13 @@ public final class Telemetry: @unchecked Sendable {
         }
     }
 
-    private func frame(direction: String, type: String, action: String) {
-        counter(.frames, labels: [("direction", direction), ("type", type), ("action", action)]).increment()
+    private func frame(_ kind: FrameKind) {
+        lock.withLock {
+            if let counter = frameCounters[kind.index] { return counter }
+            let counter = registry.makeCounter(descriptor: Metric.frames, labels: kind.labels)
+            frameCounters[kind.index] = counter
+            return counter
+        }.increment()
     }
 
     private func callError(direction: String, code: String) {
@@ -190,13 +198,41 @@ public final class Telemetry: @unchecked Sendable {
         }
     }
 
-    /// Unknown action names from the CSMS collapse into one label value.
-    private func knownAction(_ name: String) -> String {
-        Action(rawValue: name)?.rawValue ?? "(unknown)"
-    }
 
     /// Codes other than 1.6's collapse too, except the 2.0.1 spelling some central systems send.
     private func knownCode(_ code: String) -> String {
         RPCErrorCode(rawValue: code)?.rawValue ?? (code == "FormatViolation" ? code : "(other)")
+    }
+}
+
+/// The labels of one `chargepoint_ocpp_frames_total` series: direction, message type and action, where
+/// unknown action names from the CSMS (nil) collapse into one label value.
+private struct FrameKind {
+    enum MessageType: Int, CaseIterable {
+        case call, callResult, callError
+
+        var label: String {
+            switch self {
+            case .call: "CALL"
+            case .callResult: "CALLRESULT"
+            case .callError: "CALLERROR"
+            }
+        }
+    }
+
+    var incoming: Bool
+    var type: MessageType
+    var action: Action?
+
+    private static let actions = Action.allCases.count + 1
+    static let count = 2 * MessageType.allCases.count * actions
+
+    var index: Int {
+        let actionIndex = action.flatMap { Action.allCases.firstIndex(of: $0) } ?? Self.actions - 1
+        return ((incoming ? 0 : 1) * MessageType.allCases.count + type.rawValue) * Self.actions + actionIndex
+    }
+
+    var labels: [(String, String)] {
+        [("direction", incoming ? "in" : "out"), ("type", type.label), ("action", action?.rawValue ?? "(unknown)")]
     }
 }

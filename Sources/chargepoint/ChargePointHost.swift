@@ -68,7 +68,8 @@ final class ChargePointHost: RuntimeHosted {
     var publishSnapshot: @Sendable (EngineSnapshot) -> Void = { _ in }
     /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
     var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
-    /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them.
+    /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them, as it is on the
+    /// wire: whoever shows a frame hides its secrets (`RPCCodec.redactingSecrets`).
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
 
     init(store: Store, logger: Logger, boot: @escaping () throws -> ChargePointEngine) throws {
@@ -120,7 +121,7 @@ final class ChargePointHost: RuntimeHosted {
         case .securityFailure(let type, let detail):
             engineInput = .securityFailure(type, detail: detail)
         case .received(let text):
-            observeFrame(true, RPCCodec.redactingSecrets(text), now.wallClock)
+            observeFrame(true, text, now.wallClock)
             engineInput = .received(text)
         case .command(let command, let reply):
             nextReplyNumber += 1
@@ -233,7 +234,7 @@ final class ChargePointHost: RuntimeHosted {
             connection = id
             keepForTheEngine(input)
         case .received(let text):
-            observeFrame(true, RPCCodec.redactingSecrets(text), Clock.now().wallClock)
+            observeFrame(true, text, Clock.now().wallClock)
             // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
             guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
             let answer = RPCCodec.callError(messageId: header.messageId, code: .internalError,

@@ -49,15 +49,9 @@ extension ChargePointEngine {
     mutating func configurationChanged(_ key: ConfigurationKey) {
         persist(.saveConfiguration(key: key.rawValue, value: configuration[key].text))
         logger.info("configuration \(key.rawValue) = \(configuration[key].text)")
-        emit(.publish(.configuration(configurationEntry(key))))
+        emit(.publish(.configuration(configuration.entry(key))))
     }
 
     /// Write-only ([JERR] 3.10): kept out of `ConfigurationKey`, so that no listing can ever show it.
     static let authorizationKeyName = "AuthorizationKey"
-
-    var configurationEntries: [ConfigurationEntry] { ConfigurationKey.allCases.map(configurationEntry) }
-
-    func configurationEntry(_ key: ConfigurationKey) -> ConfigurationEntry {
-        ConfigurationEntry(key: key.rawValue, value: configuration[key].text, readonly: Configuration.isReadOnly(key))
-    }
 }

@@ -37,6 +37,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
         let date = CivilDate(daysSince1970: days)
         var text: [UInt8] = []
+        text.reserveCapacity(25)
         if date.year < 0 {
             text.append(UInt8(ascii: "-"))
         }
@@ -57,13 +58,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// Zero-padded to `width` digits, written in place: every timestamp of every message comes here.
     private static func append(_ value: UInt64, width: Int, to text: inout [UInt8]) {
-        let start = text.count
-        JSONOutput.appendInteger(value, to: &text)
-        let padding = width - (text.count - start)
-        if padding > 0 {
-            text.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: padding), at: start)
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
+        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
+        var remaining = value
+        var index = text.count - 1
+        repeat {
+            text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+            index -= 1
+        } while remaining > 0
     }
 
     public var description: String {
