@@ -1,6 +1,6 @@
 /// Every action name of OCPP 1.6-J and the security whitepaper, spelled as on the wire (case-sensitive).
 /// Knowing all of them lets the charge point tell "unknown action" from "known but not handled here".
-public enum Action: String, Sendable, CaseIterable, Codable {
+public enum Action: String, Sendable, CaseIterable, Codable, JSONScalar {
     // Charge point → central system
     case authorize = "Authorize"
     case bootNotification = "BootNotification"

@@ -1,7 +1,7 @@
 /// OCPP 1.6 enumerations with their exact wire spellings ([CORE] §7, [SCH]).
 /// Unknown spellings fail to decode, which the strict decoder reports as `PropertyConstraintViolation`.
 
-public enum ChargePointStatus: String, Codable, Sendable, CaseIterable {
+public enum ChargePointStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case available = "Available"
     case preparing = "Preparing"
     case charging = "Charging"
@@ -13,7 +13,7 @@ public enum ChargePointStatus: String, Codable, Sendable, CaseIterable {
     case faulted = "Faulted"
 }
 
-public enum ChargePointErrorCode: String, Codable, Sendable, CaseIterable {
+public enum ChargePointErrorCode: String, Codable, JSONScalar, Sendable, CaseIterable {
     case connectorLockFailure = "ConnectorLockFailure"
     case evCommunicationError = "EVCommunicationError"
     case groundFailure = "GroundFailure"
@@ -32,7 +32,7 @@ public enum ChargePointErrorCode: String, Codable, Sendable, CaseIterable {
     case weakSignal = "WeakSignal"
 }
 
-public enum AuthorizationStatus: String, Codable, Sendable, CaseIterable {
+public enum AuthorizationStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case blocked = "Blocked"
     case expired = "Expired"
@@ -41,7 +41,7 @@ public enum AuthorizationStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// Why a transaction stopped (StopTransaction.reason).
-public enum Reason: String, Codable, Sendable, CaseIterable {
+public enum Reason: String, Codable, JSONScalar, Sendable, CaseIterable {
     case deAuthorized = "DeAuthorized"
     case emergencyStop = "EmergencyStop"
     case evDisconnected = "EVDisconnected"
@@ -55,7 +55,7 @@ public enum Reason: String, Codable, Sendable, CaseIterable {
     case unlockCommand = "UnlockCommand"
 }
 
-public enum Measurand: String, Codable, Sendable, CaseIterable {
+public enum Measurand: String, Codable, JSONScalar, Sendable, CaseIterable {
     case currentExport = "Current.Export"
     case currentImport = "Current.Import"
     case currentOffered = "Current.Offered"
@@ -80,7 +80,7 @@ public enum Measurand: String, Codable, Sendable, CaseIterable {
     case voltage = "Voltage"
 }
 
-public enum ReadingContext: String, Codable, Sendable, CaseIterable {
+public enum ReadingContext: String, Codable, JSONScalar, Sendable, CaseIterable {
     case interruptionBegin = "Interruption.Begin"
     case interruptionEnd = "Interruption.End"
     case other = "Other"
@@ -91,23 +91,23 @@ public enum ReadingContext: String, Codable, Sendable, CaseIterable {
     case trigger = "Trigger"
 }
 
-public enum ValueFormat: String, Codable, Sendable, CaseIterable {
+public enum ValueFormat: String, Codable, JSONScalar, Sendable, CaseIterable {
     case raw = "Raw"
     case signedData = "SignedData"
 }
 
-public enum Phase: String, Codable, Sendable, CaseIterable {
+public enum Phase: String, Codable, JSONScalar, Sendable, CaseIterable {
     case l1 = "L1", l2 = "L2", l3 = "L3", n = "N"
     case l1N = "L1-N", l2N = "L2-N", l3N = "L3-N"
     case l1L2 = "L1-L2", l2L3 = "L2-L3", l3L1 = "L3-L1"
 }
 
-public enum Location: String, Codable, Sendable, CaseIterable {
+public enum Location: String, Codable, JSONScalar, Sendable, CaseIterable {
     case body = "Body", cable = "Cable", ev = "EV", inlet = "Inlet", outlet = "Outlet"
 }
 
 /// Units as the 1.6 schema spells them. `Celsius` is sent; the schema's `Celcius` is accepted on input ([JERR] 2.1).
-public enum UnitOfMeasure: String, Codable, Sendable, CaseIterable {
+public enum UnitOfMeasure: String, Codable, JSONScalar, Sendable, CaseIterable {
     case wh = "Wh", kWh, varh, kvarh
     case w = "W", kW, va = "VA", kVA, `var`, kvar
     case a = "A", v = "V"
@@ -125,82 +125,82 @@ public enum UnitOfMeasure: String, Codable, Sendable, CaseIterable {
     }
 }
 
-public enum RegistrationStatus: String, Codable, Sendable, CaseIterable {
+public enum RegistrationStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case pending = "Pending"
     case rejected = "Rejected"
 }
 
-public enum RemoteStartStopStatus: String, Codable, Sendable, CaseIterable {
+public enum RemoteStartStopStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
 }
 
-public enum ConfigurationStatus: String, Codable, Sendable, CaseIterable {
+public enum ConfigurationStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case rebootRequired = "RebootRequired"
     case notSupported = "NotSupported"
 }
 
-public enum DataTransferStatus: String, Codable, Sendable, CaseIterable {
+public enum DataTransferStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case unknownMessageId = "UnknownMessageId"
     case unknownVendorId = "UnknownVendorId"
 }
 
-public enum ChargingProfilePurpose: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfilePurpose: String, Codable, JSONScalar, Sendable, CaseIterable {
     case chargePointMaxProfile = "ChargePointMaxProfile"
     case txDefaultProfile = "TxDefaultProfile"
     case txProfile = "TxProfile"
 }
 
-public enum ChargingProfileKind: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfileKind: String, Codable, JSONScalar, Sendable, CaseIterable {
     case absolute = "Absolute"
     case recurring = "Recurring"
     case relative = "Relative"
 }
 
-public enum RecurrencyKind: String, Codable, Sendable, CaseIterable {
+public enum RecurrencyKind: String, Codable, JSONScalar, Sendable, CaseIterable {
     case daily = "Daily"
     case weekly = "Weekly"
 }
 
-public enum ChargingRateUnit: String, Codable, Sendable, CaseIterable {
+public enum ChargingRateUnit: String, Codable, JSONScalar, Sendable, CaseIterable {
     case amperes = "A"
     case watts = "W"
 }
 
-public enum AvailabilityType: String, Codable, Sendable, CaseIterable {
+public enum AvailabilityType: String, Codable, JSONScalar, Sendable, CaseIterable {
     case inoperative = "Inoperative"
     case operative = "Operative"
 }
 
-public enum AvailabilityStatus: String, Codable, Sendable, CaseIterable {
+public enum AvailabilityStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case scheduled = "Scheduled"
 }
 
-public enum ResetType: String, Codable, Sendable, CaseIterable {
+public enum ResetType: String, Codable, JSONScalar, Sendable, CaseIterable {
     case hard = "Hard"
     case soft = "Soft"
 }
 
 /// ResetStatus, ClearCacheStatus and CancelReservationStatus share these two values.
-public enum AcceptedRejected: String, Codable, Sendable, CaseIterable {
+public enum AcceptedRejected: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
 }
 
-public enum UnlockStatus: String, Codable, Sendable, CaseIterable {
+public enum UnlockStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case unlocked = "Unlocked"
     case unlockFailed = "UnlockFailed"
     case notSupported = "NotSupported"
 }
 
-public enum MessageTrigger: String, Codable, Sendable, CaseIterable {
+public enum MessageTrigger: String, Codable, JSONScalar, Sendable, CaseIterable {
     case bootNotification = "BootNotification"
     case diagnosticsStatusNotification = "DiagnosticsStatusNotification"
     case firmwareStatusNotification = "FirmwareStatusNotification"
@@ -209,25 +209,25 @@ public enum MessageTrigger: String, Codable, Sendable, CaseIterable {
     case statusNotification = "StatusNotification"
 }
 
-public enum TriggerMessageStatus: String, Codable, Sendable, CaseIterable {
+public enum TriggerMessageStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case notImplemented = "NotImplemented"
 }
 
-public enum UpdateType: String, Codable, Sendable, CaseIterable {
+public enum UpdateType: String, Codable, JSONScalar, Sendable, CaseIterable {
     case differential = "Differential"
     case full = "Full"
 }
 
-public enum UpdateStatus: String, Codable, Sendable, CaseIterable {
+public enum UpdateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case failed = "Failed"
     case notSupported = "NotSupported"
     case versionMismatch = "VersionMismatch"
 }
 
-public enum ReservationStatus: String, Codable, Sendable, CaseIterable {
+public enum ReservationStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case faulted = "Faulted"
     case occupied = "Occupied"
@@ -235,14 +235,14 @@ public enum ReservationStatus: String, Codable, Sendable, CaseIterable {
     case unavailable = "Unavailable"
 }
 
-public enum DiagnosticsStatus: String, Codable, Sendable, CaseIterable {
+public enum DiagnosticsStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case idle = "Idle"
     case uploaded = "Uploaded"
     case uploadFailed = "UploadFailed"
     case uploading = "Uploading"
 }
 
-public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
+public enum FirmwareStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case downloaded = "Downloaded"
     case downloadFailed = "DownloadFailed"
     case downloading = "Downloading"
@@ -252,47 +252,47 @@ public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
     case installed = "Installed"
 }
 
-public enum ChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfileStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case notSupported = "NotSupported"
 }
 
-public enum ClearChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+public enum ClearChargingProfileStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case unknown = "Unknown"
 }
 
 // MARK: - Security whitepaper extension
 
-public enum CertificateUse: String, Codable, Sendable, CaseIterable {
+public enum CertificateUse: String, Codable, JSONScalar, Sendable, CaseIterable {
     case centralSystemRootCertificate = "CentralSystemRootCertificate"
     case manufacturerRootCertificate = "ManufacturerRootCertificate"
 }
 
-public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
+public enum CertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case failed = "Failed"
     case rejected = "Rejected"
 }
 
-public enum GenericStatus: String, Codable, Sendable, CaseIterable {
+public enum GenericStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
 }
 
-public enum DeleteCertificateStatus: String, Codable, Sendable, CaseIterable {
+public enum DeleteCertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case failed = "Failed"
     case notFound = "NotFound"
 }
 
-public enum GetInstalledCertificateStatus: String, Codable, Sendable, CaseIterable {
+public enum GetInstalledCertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case notFound = "NotFound"
 }
 
-public enum HashAlgorithmName: String, Codable, Sendable, CaseIterable {
+public enum HashAlgorithmName: String, Codable, JSONScalar, Sendable, CaseIterable {
     case sha256 = "SHA256"
     case sha384 = "SHA384"
     case sha512 = "SHA512"
@@ -300,7 +300,7 @@ public enum HashAlgorithmName: String, Codable, Sendable, CaseIterable {
 
 /// ExtendedTriggerMessage's list: FirmwareStatusNotification means SignedFirmwareStatusNotification and
 /// SignChargePointCertificate means SignCertificate.
-public enum ExtendedMessageTrigger: String, Codable, Sendable, CaseIterable {
+public enum ExtendedMessageTrigger: String, Codable, JSONScalar, Sendable, CaseIterable {
     case bootNotification = "BootNotification"
     case logStatusNotification = "LogStatusNotification"
     case firmwareStatusNotification = "FirmwareStatusNotification"
@@ -310,18 +310,18 @@ public enum ExtendedMessageTrigger: String, Codable, Sendable, CaseIterable {
     case statusNotification = "StatusNotification"
 }
 
-public enum LogType: String, Codable, Sendable, CaseIterable {
+public enum LogType: String, Codable, JSONScalar, Sendable, CaseIterable {
     case diagnosticsLog = "DiagnosticsLog"
     case securityLog = "SecurityLog"
 }
 
-public enum LogStatus: String, Codable, Sendable, CaseIterable {
+public enum LogStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case acceptedCanceled = "AcceptedCanceled"
 }
 
-public enum UploadLogStatus: String, Codable, Sendable, CaseIterable {
+public enum UploadLogStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case badMessage = "BadMessage"
     case idle = "Idle"
     case notSupportedOperation = "NotSupportedOperation"
@@ -331,7 +331,7 @@ public enum UploadLogStatus: String, Codable, Sendable, CaseIterable {
     case uploading = "Uploading"
 }
 
-public enum SignedFirmwareStatus: String, Codable, Sendable, CaseIterable {
+public enum SignedFirmwareStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case downloaded = "Downloaded"
     case downloadFailed = "DownloadFailed"
     case downloading = "Downloading"
@@ -348,7 +348,7 @@ public enum SignedFirmwareStatus: String, Codable, Sendable, CaseIterable {
     case signatureVerified = "SignatureVerified"
 }
 
-public enum UpdateFirmwareStatus: String, Codable, Sendable, CaseIterable {
+public enum UpdateFirmwareStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case acceptedCanceled = "AcceptedCanceled"

@@ -2,7 +2,7 @@
 
 /// CALLERROR codes with the normative 1.6 spellings ([J] table 7; note `FormationViolation` and
 /// `OccurenceConstraintViolation`, which 2.0.1 spells differently).
-public enum RPCErrorCode: String, Sendable, Codable, CaseIterable {
+public enum RPCErrorCode: String, Sendable, Codable, CaseIterable, JSONScalar {
     case notImplemented = "NotImplemented"
     case notSupported = "NotSupported"
     case internalError = "InternalError"

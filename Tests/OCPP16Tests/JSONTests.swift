@@ -202,6 +202,33 @@ struct JSONWriterTests {
                 == #"{"zeta":-2,"alpha":"a\"b","mid":[],"flag":false}"#)
     }
 
+    struct Scalars: Encodable {
+        var status: ChargePointStatus = .available
+        var idTag: CiString<20> = "TAG\"1"
+        var time = Timestamp(millisecondsSince1970: 1_700_000_000_123)
+        var optionalTime: Timestamp? = nil
+        var list: [Measurand] = [.energyActiveImportRegister, .powerActiveImport]
+    }
+
+    struct Single: Encodable {
+        var time = Timestamp(millisecondsSince1970: 0)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(time)
+        }
+    }
+
+    @Test("enumerations, bounded strings and timestamps are written in place, as Codable would write them")
+    func writesScalarsInPlace() {
+        #expect(
+            JSONWriter.string(Scalars())
+                == #"{"status":"Available","idTag":"TAG\"1","time":"2023-11-14T22:13:20.123Z","#
+                + #""list":["Energy.Active.Import.Register","Power.Active.Import"]}"#)
+        #expect(JSONWriter.string(Single()) == #""1970-01-01T00:00:00.000Z""#)
+        #expect(JSONWriter.string([Timestamp(millisecondsSince1970: -1)]) == #"["1969-12-31T23:59:59.999Z"]"#)
+    }
+
     struct Primitives: Encodable {
         var int8: Int8 = -8
         var int16: Int16 = -16

@@ -6,7 +6,7 @@
 /// the other side would apply. Content is not restricted to ASCII, because rejecting a stray
 /// non-ASCII character would break interoperability for no safety gain.
 public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomStringConvertible,
-    ExpressibleByStringLiteral
+    ExpressibleByStringLiteral, JSONScalar
 {
     /// Stored exactly as received. Equality and hashing are case-sensitive so that the value
     /// survives a round trip unchanged; use ``equalsIgnoringCase(_:)`` where OCPP compares
@@ -40,6 +40,10 @@ public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomS
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(value)
+    }
+
+    func appendJSON(to output: inout [UInt8]) {
+        JSONOutput.appendString(value, to: &output)
     }
 
     public var description: String {

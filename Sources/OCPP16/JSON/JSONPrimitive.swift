@@ -1,11 +1,23 @@
+/// A value written as one JSON scalar. The writer's containers write it in place instead of handing it
+/// an encoder of its own, which costs an allocation or three and a chain of dynamic calls: every enumeration,
+/// bounded string and timestamp of every frame comes through here.
+protocol JSONScalar: Encodable {
+    func appendJSON(to output: inout [UInt8])
+}
+
+/// Enumerations are written as their raw value, as `Codable` writes them.
+extension JSONScalar where Self: RawRepresentable, RawValue == String {
+    func appendJSON(to output: inout [UInt8]) {
+        JSONOutput.appendString(rawValue, to: &output)
+    }
+}
+
 /// The types `Codable` treats as primitives. Containers convert them directly instead of
 /// through `init(from:)` / `encode(to:)`, which saves a nested coder per field.
-protocol JSONPrimitive {
+protocol JSONPrimitive: JSONScalar {
     /// Converts under OCPP's typing rules: no coercion between strings, numbers and booleans,
     /// and integers only from JSON integers.
     init(strict json: JSONValue) throws(PrimitiveMismatch)
-
-    func appendJSON(to output: inout [UInt8])
 }
 
 /// A JSON value that cannot become the requested primitive. It carries no path because only the

@@ -73,7 +73,11 @@ struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         beginMember(key)
-        try stream.encode(value, at: path.appending(key))
+        if let scalar = value as? any JSONScalar {
+            scalar.appendJSON(to: &stream.bytes)
+        } else {
+            try stream.encode(value, at: path.appending(key))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -144,7 +148,11 @@ struct StreamUnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = beginItem()
-        try stream.encode(value, at: path.appending(index))
+        if let scalar = value as? any JSONScalar {
+            scalar.appendJSON(to: &stream.bytes)
+        } else {
+            try stream.encode(value, at: path.appending(index))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
@@ -203,7 +211,11 @@ struct StreamSingleValueContainer: SingleValueEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         encoder.moveToSlot()
-        try encoder.stream.encode(value, at: encoder.path)
+        if let scalar = value as? any JSONScalar {
+            scalar.appendJSON(to: &encoder.stream.bytes)
+        } else {
+            try encoder.stream.encode(value, at: encoder.path)
+        }
     }
 
     private func primitive(_ value: some JSONPrimitive) {

@@ -6,7 +6,7 @@ import Glibc
 /// Always written as UTC with exactly three fractional digits (`2026-11-28T07:34:25.123Z`), the
 /// form central systems parse most reliably; read from any RFC 3339 date-time, because charge
 /// point vendors' and central systems' clocks disagree on precision and offsets.
-public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, JSONScalar {
     public let millisecondsSince1970: Int64
 
     public init(millisecondsSince1970: Int64) {
@@ -96,6 +96,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(iso8601)
+    }
+
+    func appendJSON(to output: inout [UInt8]) {
+        JSONOutput.appendString(iso8601, to: &output)
     }
 }
 
