@@ -96,16 +96,17 @@ public final class ControlAPI: Sendable {
         case .contract:
             responder.respond(StaticFiles.contract)
         case .status:
-            read("status", responder, or: .station) { [csmsURL, version] snapshot in
+            // Not kept: its uptime moves on.
+            read(keptAs: nil, responder, or: .station) { [csmsURL, version] snapshot in
                 StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
             }
         case .connectors:
-            read("connectors", responder, or: .connectors) { snapshot in
+            read(keptAs: "connectors", responder, or: .connectors) { snapshot in
                 ConnectorList(connectors: snapshot.connectors.map(ConnectorResource.init))
             }
         case .connector(let id):
             let connector = try connectorId(id)
-            read("connector \(connector)", responder, or: .connector(connector)) { snapshot in
+            read(keptAs: "connector \(connector)", responder, or: .connector(connector)) { snapshot in
                 snapshot.connectors.first { $0.id == connector }.map(ConnectorResource.init)
             }
         case .connectorAction(let id, let action):
@@ -237,10 +238,12 @@ public final class ControlAPI: Sendable {
         return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
     }
 
-    private func read<Resource: Encodable>(
-        _ key: String, _ responder: HTTPResponder, or command: Command, _ resource: @escaping (EngineSnapshot) -> Resource?
+    /// Answers from the read model, or from the engine before it has published; `keptAs` names a body that
+    /// only a new snapshot can change (nil for one that changes with time).
+    private func read<Resource: Encodable & SendableMetatype>(
+        keptAs key: String?, _ responder: HTTPResponder, or command: Command, _ resource: (EngineSnapshot) -> Resource?
     ) {
-        guard let body = readModel.body(for: key, { snapshot in resource(snapshot).map(JSONWriter.encode) }) else {
+        guard let body = readModel.body(keptAs: key, { snapshot in resource(snapshot).map(JSONWriter.encode) }) else {
             run(command, responder)
             return
         }
@@ -386,7 +389,7 @@ public final class ControlAPI: Sendable {
 }
 
 /// The API's resources, parsed from the path alone so that 404 and 405 are told apart.
-enum Route: Equatable {
+enum Route: Equatable, Sendable {
     enum ConnectorAction: String {
         case start, stop, plug, unplug, meter, fault, availability, unlock
         case compositeSchedule = "composite-schedule"
@@ -415,6 +418,18 @@ enum Route: Equatable {
     case firmware
     case securityEvents
 
+    /// Found by one hash of the segments, not by comparing them with each route in turn.
+    private static let withoutParameters: [[String]: Route] = [
+        ["healthz"]: .health, ["readyz"]: .readiness, ["openapi.yaml"]: .contract, ["metrics"]: .metrics,
+        ["api", "v1", "status"]: .status, ["api", "v1", "connectors"]: .connectors,
+        ["api", "v1", "authorize"]: .authorize, ["api", "v1", "reset"]: .reset, ["api", "v1", "trigger"]: .trigger,
+        ["api", "v1", "local-list"]: .localList, ["api", "v1", "reservations"]: .reservations,
+        ["api", "v1", "charging-profiles"]: .chargingProfiles, ["api", "v1", "firmware"]: .firmware,
+        ["api", "v1", "security-events"]: .securityEvents, ["api", "v1", "transactions"]: .transactions,
+        ["api", "v1", "configuration"]: .configuration, ["api", "v1", "messages"]: .messages,
+        ["api", "v1", "events"]: .events,
+    ]
+
     init(path: String) throws(Problem) {
         // Split on bytes and decode only segments with an escape: this runs for every request.
         var segments: [String] = []
@@ -429,39 +444,23 @@ enum Route: Equatable {
         }
         if segments.first == "" { segments.removeFirst() }
         if segments.count > 1, segments.last == "" { segments.removeLast() }
-        switch segments {
-        case ["healthz"]: self = .health
-        case ["readyz"]: self = .readiness
-        case ["openapi.yaml"]: self = .contract
-        case ["metrics"]: self = .metrics
-        case ["api", "v1", "status"]: self = .status
-        case ["api", "v1", "connectors"]: self = .connectors
-        case ["api", "v1", "authorize"]: self = .authorize
-        case ["api", "v1", "reset"]: self = .reset
-        case ["api", "v1", "trigger"]: self = .trigger
-        case ["api", "v1", "local-list"]: self = .localList
-        case ["api", "v1", "reservations"]: self = .reservations
-        case ["api", "v1", "charging-profiles"]: self = .chargingProfiles
-        case ["api", "v1", "firmware"]: self = .firmware
-        case ["api", "v1", "security-events"]: self = .securityEvents
-        case ["api", "v1", "transactions"]: self = .transactions
-        case ["api", "v1", "configuration"]: self = .configuration
-        case ["api", "v1", "messages"]: self = .messages
-        case ["api", "v1", "events"]: self = .events
+        if let route = Self.withoutParameters[segments] {
+            self = route
+            return
+        }
+        guard segments.count >= 4, segments[0] == "api", segments[1] == "v1" else { throw .notFound(path) }
+        switch (segments[2], segments.count) {
+        case ("connectors", 4):
+            self = .connector(segments[3])
+        case ("connectors", 5):
+            guard let action = ConnectorAction(rawValue: segments[4]) else { throw .notFound(path) }
+            self = .connectorAction(segments[3], action)
+        case ("transactions", 4):
+            self = .transaction(segments[3])
+        case ("configuration", 4):
+            self = .configurationKey(segments[3])
         default:
-            if segments.count == 4, segments[0...2] == ["api", "v1", "connectors"] {
-                self = .connector(segments[3])
-            } else if segments.count == 5, segments[0...2] == ["api", "v1", "connectors"],
-                let action = ConnectorAction(rawValue: segments[4])
-            {
-                self = .connectorAction(segments[3], action)
-            } else if segments.count == 4, segments[0...2] == ["api", "v1", "transactions"] {
-                self = .transaction(segments[3])
-            } else if segments.count == 4, segments[0...2] == ["api", "v1", "configuration"] {
-                self = .configurationKey(segments[3])
-            } else {
-                throw .notFound(path)
-            }
+            throw .notFound(path)
         }
     }
 

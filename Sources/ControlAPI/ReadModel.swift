@@ -37,13 +37,15 @@ public final class ReadModel: @unchecked Sendable {
         return snapshot?.advanced(to: monotonicUptime())
     }
 
-    /// The body for `key`, encoded by `encode` from the current snapshot, and kept while it cannot change.
-    func body(for key: String, _ encode: (EngineSnapshot) -> [UInt8]?) -> [UInt8]? {
-        if let cached = lock.withLock({ cachedBodies[key] }) { return cached }
-        guard let snapshot = current(), let body = encode(snapshot) else { return nil }
-        if !snapshot.isChanging {
+    /// The body encoded by `encode` from the current snapshot. One with a `key` is kept under it until the
+    /// next snapshot, unless energy flows (readings then move with time).
+    func body(keptAs key: String?, _ encode: (EngineSnapshot) -> [UInt8]?) -> [UInt8]? {
+        let (published, cached) = lock.withLock { (snapshot, key.flatMap { cachedBodies[$0] }) }
+        if let cached { return cached }
+        guard let published, let body = encode(published.advanced(to: monotonicUptime())) else { return nil }
+        if let key, !published.isChanging {
             lock.withLock {
-                if self.snapshot?.takenAt == snapshot.takenAt { cachedBodies[key] = body }
+                if self.snapshot?.takenAt == published.takenAt { cachedBodies[key] = body }
             }
         }
         return body
