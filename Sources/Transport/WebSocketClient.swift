@@ -145,17 +145,14 @@ public final class WebSocketClient: @unchecked Sendable {
         var reason: String?
         /// We asked for the close (stop/reconnect); WRITEABLE sends the close frame.
         var closing = false
-        var userReconnect = false
         var pingPending = false
-        var lastReceiveMicros: UInt64 = 0
-        var lastPingMicros: UInt64 = 0
         var rx: [UInt8] = []
         var rxBinary = false
         var rxInProgress = false
         /// We fail the connection (RFC 6455 §7.1.7) with this close code: WRITEABLE sends the close at once,
         /// and incoming data is discarded until then.
         var failing: (status: lws_close_status, text: String)?
-        var securityFailure: (LinkSecurityFailure, String)?
+        var securityFailure: LinkPolicy<SystemRandomNumberGenerator>.SecurityFailure?
 
         init(id: UInt64) { self.id = id }
 
@@ -166,20 +163,14 @@ public final class WebSocketClient: @unchecked Sendable {
 
     private var context: OpaquePointer?
     private var current: Attempt?
-    private var lastConnectionID: UInt64 = 0
-    /// Failed attempts/drops since the last successful connect (drives the backoff).
-    private var failures = 0
-    /// Attempts started since the last successful connect (the `attempt` in `.connecting`).
-    private var attemptsSinceConnected = 0
-    private var stopping = false
+    /// Decides connects, back-off, keepalive, reconnects and stops; this class carries its actions out.
+    private var policy: LinkPolicy<SystemRandomNumberGenerator>
     private var exitLoop = false
     /// Leave the service loop to rebuild the context with new security settings.
     private var rebuildContext = false
     /// The security the current context was built with.
     private var activeSecurity: WebSocketSecurity
     private var secure: Bool { endpoint.secure || activeSecurity.requireTLS }
-    private var pingInterval: Int
-    private var random = SystemRandomNumberGenerator()
 
     // C memory that must outlive the context; freed in deinit (after the thread is done).
     private let protocols: UnsafeMutablePointer<lws_protocols>
@@ -195,11 +186,12 @@ public final class WebSocketClient: @unchecked Sendable {
     private let cPath: UnsafeMutablePointer<CChar>
     private let cSubprotocol: UnsafeMutablePointer<CChar>
 
-    /// How long `stop()` waits for the close handshake before tearing the context down.
-    static let stopGraceMicros: UInt64 = 2_000_000
     /// Length of one "second" of the ping interval. Tests shrink it before `start()`
     /// (the thread start orders the write before every read on the service thread).
-    var keepaliveSecondMicros: UInt64 = 1_000_000
+    var keepaliveSecondMicros: UInt64 {
+        get { UInt64(policy.configuration.keepaliveSecond / .microseconds(1)) }
+        set { policy.setKeepaliveSecond(.microseconds(Int64(newValue))) }
+    }
     static let fdLimitPerThread: UInt32 = 16
 
     // MARK: Public API
@@ -215,7 +207,10 @@ public final class WebSocketClient: @unchecked Sendable {
         self.onEvent = onEvent
         let pingInterval = WebSocketClient.clampPingInterval(configuration.pingInterval)
         self.shared = Shared(pingInterval: pingInterval, security: configuration.security)
-        self.pingInterval = pingInterval
+        self.policy = LinkPolicy(
+            configuration: .init(backoff: configuration.backoff, connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+                                 pingInterval: pingInterval),
+            random: SystemRandomNumberGenerator())
         self.activeSecurity = configuration.security
 
         cHost = strdup(endpoint.host)
@@ -399,24 +394,20 @@ public final class WebSocketClient: @unchecked Sendable {
                 shared.context = ctx
                 return shared.stopRequested
             }
-            if stopNow {
-                beginStop()
-            } else {
-                scheduleReconnect(afterMicros: 0)
-            }
+            handle(stopNow ? .stopRequested : .contextReady)
             while !exitLoop && !rebuildContext {
                 if lws_service(ctx, 0) < 0 {
                     logger.error("websocket: lws_service failed; shutting the client down")
-                    stopping = true
                     break
                 }
             }
+            let rebuilding = rebuildContext && !exitLoop && !policy.stopping
+            // Stopping for good: what the context destruction still reports must not reconnect.
+            if !rebuilding && !policy.stopping { handle(.stopRequested) }
             for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
                 cancel(sul)
             }
             lock.withLock { shared.context = nil }
-            let rebuilding = rebuildContext && !exitLoop && !stopping
-            if !rebuilding { stopping = true }
             lws_context_destroy(ctx)     // may still deliver WSI_DESTROY → finishAttempt
             context = nil
             if let attempt = current {
@@ -474,27 +465,38 @@ public final class WebSocketClient: @unchecked Sendable {
         return ctx
     }
 
-    /// No context means no lws timers: report a failed attempt and wait with a condition variable.
+    /// No context means no lws timers: the policy reports a failed attempt, and the reconnect deadline is
+    /// waited for on the condition variable (a stop ends the wait).
     private func waitAfterContextFailure() {
-        lastConnectionID += 1
-        let id = lastConnectionID
-        attemptsSinceConnected += 1
-        emit(.connecting(connection: id, attempt: attemptsSinceConnected))
-        failures += 1
-        let delay = configuration.backoff.delay(afterFailures: failures, random: &random)
-        emit(.disconnected(connection: id, reason: "could not create the libwebsockets context", reconnectIn: delay))
-        let deadline = monotonicMicros() + WebSocketClient.micros(delay)
+        var deadline = monotonicUptime()
+        for action in policy.handle(.contextFailed, now: deadline) {
+            switch action {
+            case .emit(let event): emit(event)
+            case .arm(.reconnect, let at): deadline = at
+            default: break
+            }
+        }
         lock.withLock {
-            while !shared.stopRequested && monotonicMicros() < deadline {
-                _ = lock.wait(untilUptime: .microseconds(Int64(deadline)))
+            while !shared.stopRequested && monotonicUptime() < deadline {
+                _ = lock.wait(untilUptime: deadline)
             }
         }
     }
 
     private func emit(_ event: WebSocketEvent) {
-        if case .received(let connection, let text) = event {
+        switch event {
+        case let .received(connection, text):
             logger.trace("websocket \(connection): received \(text.utf8.count) bytes")   // payloads may hold secrets
-        } else {
+        case let .connected(connection):
+            lock.withLock { shared.openConnection = connection }
+            logger.info("websocket \(connection) connected to \(endpoint)\(secure && !endpoint.secure ? " over TLS" : "")")
+        case let .disconnected(connection, reason, reconnectIn):
+            if let reconnectIn {
+                logger.info("websocket \(connection) disconnected: \(reason); reconnecting in \(reconnectIn)")
+            } else {
+                logger.info("websocket \(connection) disconnected: \(reason)")
+            }
+        default:
             logger.trace("websocket event: \(event)")
         }
         onEvent(event)
@@ -503,6 +505,63 @@ public final class WebSocketClient: @unchecked Sendable {
     static func micros(_ duration: Duration) -> UInt64 {
         let nanos = Backoff.nanoseconds(duration)
         return nanos <= 0 ? 0 : UInt64(nanos / 1000)
+    }
+
+    // MARK: Link policy
+
+    /// Hands `input` to the policy and carries out its actions; returns them for the caller to inspect.
+    @discardableResult
+    private func handle(_ input: LinkPolicy<SystemRandomNumberGenerator>.Input) -> [LinkPolicy<SystemRandomNumberGenerator>.Action] {
+        let now = monotonicUptime()
+        let actions = policy.handle(input, now: now)
+        for action in actions { perform(action, now: now) }
+        return actions
+    }
+
+    private func perform(_ action: LinkPolicy<SystemRandomNumberGenerator>.Action, now: Duration) {
+        switch action {
+        case .emit(let event):
+            emit(event)
+            if case .connected = event, let attempt = current, attempt.established, !attempt.closing,
+               let wsi = attempt.wsi, lock.withLock({ shared.hasOutbox }) {
+                lws_callback_on_writable(wsi)
+            }
+        case .connect(let id):
+            connect(id)
+        case let .arm(timer, at):
+            let (sul, callback) = timerSlot(timer)
+            schedule(sul, callback, afterMicros: WebSocketClient.micros(at - now))
+        case .cancel(let timer):
+            cancel(timerSlot(timer).sul)
+        case let .close(id, kind, reason):
+            guard let attempt = current, attempt.id == id else { return }
+            attempt.note(reason)
+            switch kind {
+            case .normal: closeNormally(attempt)
+            case .abort: kill(attempt)
+            }
+        case .refuseHandshake:
+            break      // the ESTABLISHED callback answers -1
+        case .sendPing(let id):
+            guard let attempt = current, attempt.id == id, let wsi = attempt.wsi else { return }
+            attempt.pingPending = true
+            lws_callback_on_writable(wsi)
+        case .rebuildContext:
+            rebuildContext = true      // the loop rebuilds the context, then reconnects at once
+            if let context { lws_cancel_service(context) }
+        case .exit:
+            requestLoopExit()
+        }
+    }
+
+    private func timerSlot(_ timer: LinkPolicy<SystemRandomNumberGenerator>.Timer)
+        -> (sul: UnsafeMutablePointer<cp_sul_t>, callback: LWSSulCallback) {
+        switch timer {
+        case .reconnect: return (reconnectSul, lwsReconnectTimerCallback)
+        case .connectDeadline: return (connectDeadlineSul, lwsConnectDeadlineCallback)
+        case .keepalive: return (keepaliveSul, lwsKeepaliveTimerCallback)
+        case .stopDeadline: return (stopDeadlineSul, lwsStopDeadlineCallback)
+        }
     }
 
     private func schedule(_ sul: UnsafeMutablePointer<cp_sul_t>, _ callback: LWSSulCallback, afterMicros micros: UInt64) {
@@ -520,26 +579,22 @@ public final class WebSocketClient: @unchecked Sendable {
         UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
     }
 
-    private func scheduleReconnect(afterMicros micros: UInt64) {
-        schedule(reconnectSul, lwsReconnectTimerCallback, afterMicros: micros)
+    func reconnectTimerFired() {
+        if lock.withLock({ shared.securityChanged }) { handle(.securityChanged) }
+        handle(.reconnectDue)
     }
+
+    func keepaliveTimerFired() { handle(.keepaliveDue) }
+    func connectDeadlineFired() { handle(.connectDeadlinePassed) }
+    func stopDeadlineFired() { handle(.stopDeadlinePassed) }
 
     // MARK: Attempts
 
-    func reconnectTimerFired() {
-        guard !stopping, current == nil, let context else { return }
-        if lock.withLock({ shared.securityChanged }) {
-            rebuildContext = true      // the loop rebuilds the context, then reconnects at once
-            lws_cancel_service(context)
-            return
-        }
-        lastConnectionID += 1
-        let attempt = Attempt(id: lastConnectionID)
+    private func connect(_ id: UInt64) {
+        guard let context else { return }
+        let attempt = Attempt(id: id)
         current = attempt
         _ = TLSAlertRecorder.shared.take()     // what an earlier connection left says nothing of this one
-        attemptsSinceConnected += 1
-        emit(.connecting(connection: attempt.id, attempt: attemptsSinceConnected))
-        if stopping || current !== attempt { return }   // onEvent may have called stop()
 
         var info = lws_client_connect_info()
         info.context = context
@@ -556,8 +611,6 @@ public final class WebSocketClient: @unchecked Sendable {
         info.pwsi = wsiSlot
         wsiSlot.pointee = nil
 
-        schedule(connectDeadlineSul, lwsConnectDeadlineCallback,
-                 afterMicros: UInt64(configuration.connectTimeoutSeconds) * 1_000_000)
         let wsi = lws_client_connect_via_info(&info)
         if attempt.finished { return }     // failed synchronously and already reported
         if let wsi {
@@ -583,8 +636,6 @@ public final class WebSocketClient: @unchecked Sendable {
         attempt.wsi = nil
         if current === attempt { current = nil }
         wsiSlot.pointee = nil
-        cancel(keepaliveSul)
-        cancel(connectDeadlineSul)
 
         let (stopRequested, dropped): (Bool, Int) = lock.withLock {
             if shared.openConnection == attempt.id { shared.openConnection = nil }
@@ -593,36 +644,10 @@ public final class WebSocketClient: @unchecked Sendable {
         if dropped > 0 {
             logger.debug("websocket: dropped \(dropped) queued message(s) of connection \(attempt.id)")
         }
-        let reason = attempt.reason ?? (attempt.established
-            ? "connection closed"
-            : "connection closed before the websocket handshake completed")
-
-        var reconnectIn: Duration?
-        if stopping || stopRequested {
-            reconnectIn = nil
-        } else if attempt.userReconnect {
-            reconnectIn = .zero
-        } else {
-            failures += 1
-            reconnectIn = configuration.backoff.delay(afterFailures: failures, random: &random)
-        }
-        if let delay = reconnectIn {
-            logger.info("websocket \(attempt.id) disconnected: \(reason); reconnecting in \(delay)")
-        } else {
-            logger.info("websocket \(attempt.id) disconnected: \(reason)")
-        }
-        if let (failure, detail) = attempt.securityFailure {
-            emit(.securityFailure(connection: attempt.id, failure, detail: detail))
-        }
-        emit(.disconnected(connection: attempt.id, reason: reason, reconnectIn: reconnectIn))
-
-        if stopping {
-            requestLoopExit()
-        } else if let delay = reconnectIn {
-            // Only after the event: onEvent may have called stop(), which is handled
-            // by the next EVENT_WAIT_CANCELLED and cancels this timer.
-            scheduleReconnect(afterMicros: WebSocketClient.micros(delay))
-        }
+        // A stop asked for from `onEvent` during the disconnected event is handled by the next
+        // EVENT_WAIT_CANCELLED, which cancels the reconnect timer armed here.
+        handle(.ended(connection: attempt.id, reason: attempt.reason, securityFailure: attempt.securityFailure,
+                      stopRequested: stopRequested))
     }
 
     /// Ask lws to close `attempt` at the next opportunity without a close handshake.
@@ -639,42 +664,11 @@ public final class WebSocketClient: @unchecked Sendable {
         lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
     }
 
-    func connectDeadlineFired() {
-        guard let attempt = current, !attempt.established, !attempt.finished else { return }
-        attempt.note("timed out: TCP/TLS/websocket handshake did not complete within \(configuration.connectTimeoutSeconds) s")
-        kill(attempt)
-    }
-
-    func stopDeadlineFired() {
-        if let attempt = current {
-            attempt.note("client stopped (close handshake not completed within 2 s)")
-        }
-        requestLoopExit()
-    }
-
     /// Leave the service loop. Called from inside lws callbacks: lws_service would otherwise
     /// go back into poll() until the next timer or socket event before returning.
     private func requestLoopExit() {
         exitLoop = true
         if let context { lws_cancel_service(context) }
-    }
-
-    private func beginStop() {
-        guard !stopping else { return }
-        stopping = true
-        cancel(reconnectSul)
-        cancel(keepaliveSul)
-        guard let attempt = current else {
-            requestLoopExit()
-            return
-        }
-        attempt.note("client stopped")
-        if attempt.established {
-            closeNormally(attempt)
-        } else {
-            kill(attempt)
-        }
-        schedule(stopDeadlineSul, lwsStopDeadlineCallback, afterMicros: WebSocketClient.stopGraceMicros)
     }
 
     private func processCommands() {
@@ -695,66 +689,18 @@ public final class WebSocketClient: @unchecked Sendable {
             return c
         }
         if commands.stop {
-            beginStop()
+            handle(.stopRequested)
             return
         }
-        if stopping { return }
-        if let interval = commands.pingInterval, interval != pingInterval {
-            pingInterval = interval
+        if policy.stopping { return }
+        if let interval = commands.pingInterval {
             logger.debug("websocket: ping interval now \(interval) s")
-            if let attempt = current, attempt.established {
-                let now = monotonicMicros()
-                attempt.lastReceiveMicros = now   // a fresh hang-up window for the new interval
-                attempt.lastPingMicros = now
-            }
-            scheduleKeepalive()
+            handle(.pingIntervalChanged(seconds: interval))
         }
-        if commands.reconnect {
-            if let attempt = current {
-                attempt.userReconnect = true
-                attempt.note("reconnect requested")
-                if attempt.established { closeNormally(attempt) } else { kill(attempt) }
-            } else {
-                cancel(reconnectSul)
-                scheduleReconnect(afterMicros: 0)
-            }
-        }
+        if commands.reconnect { handle(.reconnectRequested) }
         if commands.hasOutbox, let attempt = current, attempt.established, !attempt.closing, let wsi = attempt.wsi {
             lws_callback_on_writable(wsi)
         }
-    }
-
-    // MARK: Keepalive
-
-    private func scheduleKeepalive() {
-        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing else {
-            cancel(keepaliveSul)
-            return
-        }
-        let interval = UInt64(pingInterval) * keepaliveSecondMicros
-        let hangup = 2 * interval + 5 * keepaliveSecondMicros
-        let due = min(attempt.lastPingMicros + interval, attempt.lastReceiveMicros + hangup)
-        let now = monotonicMicros()
-        schedule(keepaliveSul, lwsKeepaliveTimerCallback, afterMicros: due > now ? due - now : 0)
-    }
-
-    func keepaliveTimerFired() {
-        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing,
-              let wsi = attempt.wsi
-        else { return }
-        let now = monotonicMicros()
-        let interval = UInt64(pingInterval) * keepaliveSecondMicros
-        if now >= attempt.lastReceiveMicros + 2 * interval + 5 * keepaliveSecondMicros {
-            attempt.note("no pong or other traffic for \(2 * pingInterval + 5) s (ping interval \(pingInterval) s)")
-            kill(attempt)
-            return
-        }
-        if now >= attempt.lastPingMicros + interval {
-            attempt.pingPending = true
-            attempt.lastPingMicros = now
-            lws_callback_on_writable(wsi)
-        }
-        scheduleKeepalive()
     }
 
     // MARK: lws protocol callback
@@ -798,30 +744,21 @@ public final class WebSocketClient: @unchecked Sendable {
 
         case LWS_CALLBACK_CLIENT_ESTABLISHED:
             guard let attempt = attempt(for: wsi) else { return -1 }
-            if stopping || attempt.userReconnect { return -1 }
+            let now = monotonicUptime()
+            let actions = policy.handle(.connected(connection: attempt.id), now: now)
+            if actions.contains(.refuseHandshake(connection: attempt.id)) { return -1 }
             attempt.wsi = wsi
             attempt.established = true
-            failures = 0
-            attemptsSinceConnected = 0
-            cancel(connectDeadlineSul)
-            let now = monotonicMicros()
-            attempt.lastReceiveMicros = now
-            attempt.lastPingMicros = now
-            lock.withLock { shared.openConnection = attempt.id }
-            scheduleKeepalive()
-            logger.info("websocket \(attempt.id) connected to \(endpoint)\(secure && !endpoint.secure ? " over TLS" : "")")
-            emit(.connected(connection: attempt.id))
-            if current === attempt, !attempt.closing, lock.withLock({ shared.hasOutbox }) {
-                lws_callback_on_writable(wsi)
-            }
+            for action in actions { perform(action, now: now) }
             return 0
 
         case LWS_CALLBACK_CLIENT_RECEIVE:
             guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
+            handle(.traffic)
             return receive(attempt, wsi: wsi, input: input, length: length)
 
         case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-            if let attempt = attempt(for: wsi) { attempt.lastReceiveMicros = monotonicMicros() }
+            if attempt(for: wsi) != nil { handle(.traffic) }
             return 0
 
         case LWS_CALLBACK_CLIENT_WRITEABLE:
@@ -867,7 +804,7 @@ public final class WebSocketClient: @unchecked Sendable {
                     httpStatus: Int(status), sentCredentials: activeSecurity.basicAuth != nil, alertSent: alerts.sent,
                     alertReceived: alerts.received, tlsError: tlsError ?? message)
                 {
-                    attempt.securityFailure = (failure, message)
+                    attempt.securityFailure = .init(failure: failure, detail: message)
                 }
                 attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
             }
@@ -922,7 +859,6 @@ public final class WebSocketClient: @unchecked Sendable {
     /// RECEIVE asks to close, and parsing the rest of a large frame then writes past that buffer (a heap
     /// overflow seen as a crash on a 1.1 MB frame). A connection we fail is closed from WRITEABLE instead.
     private func receive(_ attempt: Attempt, wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
-        attempt.lastReceiveMicros = monotonicMicros()
         guard attempt.failing == nil else { return 0 }
         if !attempt.rxInProgress {
             attempt.rxInProgress = true
