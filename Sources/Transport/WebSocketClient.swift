@@ -80,11 +80,6 @@ public final class WebSocketClient: @unchecked Sendable {
 
     // MARK: State shared between threads (guarded by `lock`)
 
-    private struct Outgoing {
-        let connection: UInt64
-        let text: String
-    }
-
     private struct Shared {
         var started = false
         var thread: pthread_t?
@@ -102,31 +97,8 @@ public final class WebSocketClient: @unchecked Sendable {
         var context: OpaquePointer?
         /// The connection `send` accepts messages for (nil while not connected).
         var openConnection: UInt64?
-        var outbox: [Outgoing] = []
-        var outboxHead = 0
+        var posted = PostedMessages()
 
-        var hasOutbox: Bool { outboxHead < outbox.count }
-
-        mutating func popOutbox() -> Outgoing? {
-            guard outboxHead < outbox.count else { return nil }
-            let item = outbox[outboxHead]
-            outboxHead += 1
-            if outboxHead == outbox.count {
-                outbox.removeAll(keepingCapacity: outbox.count <= 64)
-                outboxHead = 0
-            } else if outboxHead >= 64, outboxHead * 2 >= outbox.count {
-                outbox.removeFirst(outboxHead)
-                outboxHead = 0
-            }
-            return item
-        }
-
-        mutating func clearOutbox() -> Int {
-            let dropped = outbox.count - outboxHead
-            outbox.removeAll()
-            outboxHead = 0
-            return dropped
-        }
     }
 
     /// Guards `shared`; also waited on for the service thread to finish or a retry to be due.
@@ -137,28 +109,14 @@ public final class WebSocketClient: @unchecked Sendable {
 
     /// One connection attempt, from `connecting` to its single `disconnected`.
     private final class Attempt {
-        let id: UInt64
-        var wsi: OpaquePointer?
+        let link: LWSConnection
         var established = false
         var finished = false
-        /// First recorded cause wins; reported in `disconnected`.
-        var reason: String?
-        /// We asked for the close (stop/reconnect); WRITEABLE sends the close frame.
-        var closing = false
-        var pingPending = false
-        var rx: [UInt8] = []
-        var rxBinary = false
-        var rxInProgress = false
-        /// We fail the connection (RFC 6455 §7.1.7) with this close code: WRITEABLE sends the close at once,
-        /// and incoming data is discarded until then.
-        var failing: (status: lws_close_status, text: String)?
         var securityFailure: LinkPolicy<SystemRandomNumberGenerator>.SecurityFailure?
 
-        init(id: UInt64) { self.id = id }
+        init(link: LWSConnection) { self.link = link }
 
-        func note(_ text: String) {
-            if reason == nil { reason = text }
-        }
+        var id: UInt64 { link.id }
     }
 
     private var context: OpaquePointer?
@@ -171,16 +129,17 @@ public final class WebSocketClient: @unchecked Sendable {
     /// The security the current context was built with.
     private var activeSecurity: WebSocketSecurity
     private var secure: Bool { endpoint.secure || activeSecurity.requireTLS }
+    /// The policy's timers, created once `self` exists.
+    private var timers: [LinkPolicy<SystemRandomNumberGenerator>.Timer: LWSTimer] = [:]
+    private var writer = LWSWriter()
+    /// Reused for every hand-over of `shared.posted`, so a send costs no allocation here.
+    private var drained: [(connection: UInt64, text: String)] = []
 
     // C memory that must outlive the context; freed in deinit (after the thread is done).
     private let protocols: UnsafeMutablePointer<lws_protocols>
     private let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
     private let retryTable: UnsafeMutablePointer<UInt32>
     private let wsiSlot: UnsafeMutablePointer<OpaquePointer?>
-    private let reconnectSul: UnsafeMutablePointer<cp_sul_t>
-    private let keepaliveSul: UnsafeMutablePointer<cp_sul_t>
-    private let connectDeadlineSul: UnsafeMutablePointer<cp_sul_t>
-    private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
     private let cHost: UnsafeMutablePointer<CChar>
     private let cHostHeader: UnsafeMutablePointer<CChar>
     private let cPath: UnsafeMutablePointer<CChar>
@@ -237,17 +196,13 @@ public final class WebSocketClient: @unchecked Sendable {
 
         wsiSlot = .allocate(capacity: 1)
         wsiSlot.initialize(to: nil)
-        reconnectSul = .allocate(capacity: 1)
-        keepaliveSul = .allocate(capacity: 1)
-        connectDeadlineSul = .allocate(capacity: 1)
-        stopDeadlineSul = .allocate(capacity: 1)
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.initialize(to: cp_sul_t())
-        }
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.pointee.owner = me
-        }
+        // Unowned: the client outlives its context, and the timers are cancelled before it is destroyed.
+        timers = [
+            .reconnect: LWSTimer { [unowned self] in reconnectTimerFired() },
+            .connectDeadline: LWSTimer { [unowned self] in handle(.connectDeadlinePassed) },
+            .keepalive: LWSTimer { [unowned self] in handle(.keepaliveDue) },
+            .stopDeadline: LWSTimer { [unowned self] in handle(.stopDeadlinePassed) },
+        ]
     }
 
     deinit {
@@ -263,10 +218,6 @@ public final class WebSocketClient: @unchecked Sendable {
         retryTable.deallocate()
         wsiSlot.deinitialize(count: 1)
         wsiSlot.deallocate()
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.deinitialize(count: 1)
-            sul.deallocate()
-        }
     }
 
     /// Ping intervals are clamped to 0...65535 s (negative = off) rather than rejected, since
@@ -279,10 +230,7 @@ public final class WebSocketClient: @unchecked Sendable {
         configuration: WebSocketClientConfiguration
     ) throws(WebSocketClientError) -> WebSocketEndpoint {
         let endpoint = try WebSocketEndpoint(parsing: configuration.url)
-        let tokenOK = configuration.subprotocol.utf8.allSatisfy { c in
-            c > 0x20 && c < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(c)
-        }
-        guard !configuration.subprotocol.isEmpty, tokenOK else {
+        guard isSubprotocolToken(configuration.subprotocol) else {
             throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
         }
         guard configuration.maximumMessageSize > 0 else {
@@ -312,15 +260,22 @@ public final class WebSocketClient: @unchecked Sendable {
     }
 
     /// Queues `text` for `connection`. Dropped silently unless `connection` is the open one.
+    /// On the service thread (from `onEvent`) the frame is queued on the connection directly; other
+    /// threads post it and wake the service thread.
     public func send(_ text: String, on connection: UInt64) {
-        let queued: Bool = lock.withLock {
-            guard shared.openConnection == connection, let context = shared.context else { return false }
-            shared.outbox.append(Outgoing(connection: connection, text: text))
-            lws_cancel_service(context)
-            return true
+        let onServiceThread: Bool? = lock.withLock {
+            guard shared.openConnection == connection, let context = shared.context else { return nil }
+            if let id = shared.serviceThreadID, pthread_equal(id, pthread_self()) != 0 { return true }
+            if shared.posted.post(text, to: connection) { lws_cancel_service(context) }
+            return false
         }
-        if !queued {
+        guard let onServiceThread else {
             logger.debug("websocket: dropped message for connection \(connection) (not the open connection)")
+            return
+        }
+        if onServiceThread {
+            deliverPosted()     // what other threads sent earlier goes first
+            if let attempt = current, attempt.id == connection, attempt.established { attempt.link.enqueue(text) }
         }
     }
 
@@ -404,14 +359,12 @@ public final class WebSocketClient: @unchecked Sendable {
             let rebuilding = rebuildContext && !exitLoop && !policy.stopping
             // Stopping for good: what the context destruction still reports must not reconnect.
             if !rebuilding && !policy.stopping { handle(.stopRequested) }
-            for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-                cancel(sul)
-            }
+            for timer in timers.values { timer.cancel() }
             lock.withLock { shared.context = nil }
             lws_context_destroy(ctx)     // may still deliver WSI_DESTROY → finishAttempt
             context = nil
             if let attempt = current {
-                attempt.note("client stopped")
+                attempt.link.note("client stopped")
                 finishAttempt(attempt)
             }
             if !rebuilding { break }
@@ -420,7 +373,7 @@ public final class WebSocketClient: @unchecked Sendable {
         lock.withLock {
             shared.serviceFinished = true
             shared.openConnection = nil
-            _ = shared.clearOutbox()
+            _ = shared.posted.removeAll()
         }
         lock.broadcast()
         logger.debug("websocket: service thread finished")
@@ -522,30 +475,25 @@ public final class WebSocketClient: @unchecked Sendable {
         switch action {
         case .emit(let event):
             emit(event)
-            if case .connected = event, let attempt = current, attempt.established, !attempt.closing,
-               let wsi = attempt.wsi, lock.withLock({ shared.hasOutbox }) {
-                lws_callback_on_writable(wsi)
-            }
         case .connect(let id):
             connect(id)
         case let .arm(timer, at):
-            let (sul, callback) = timerSlot(timer)
-            schedule(sul, callback, afterMicros: WebSocketClient.micros(at - now))
+            guard let context else { return }
+            timers[timer]?.schedule(on: context, afterMicros: WebSocketClient.micros(at - now))
         case .cancel(let timer):
-            cancel(timerSlot(timer).sul)
+            timers[timer]?.cancel()
         case let .close(id, kind, reason):
             guard let attempt = current, attempt.id == id else { return }
-            attempt.note(reason)
+            attempt.link.note(reason)
             switch kind {
-            case .normal: closeNormally(attempt)
-            case .abort: kill(attempt)
+            case .normal: attempt.link.close(LWS_CLOSE_STATUS_NORMAL, "bye", afterQueued: true, backstop: true)
+            case .abort: attempt.link.kill()
             }
         case .refuseHandshake:
             break      // the ESTABLISHED callback answers -1
         case .sendPing(let id):
-            guard let attempt = current, attempt.id == id, let wsi = attempt.wsi else { return }
-            attempt.pingPending = true
-            lws_callback_on_writable(wsi)
+            guard let attempt = current, attempt.id == id else { return }
+            attempt.link.sendPing()
         case .rebuildContext:
             rebuildContext = true      // the loop rebuilds the context, then reconnects at once
             if let context { lws_cancel_service(context) }
@@ -554,45 +502,16 @@ public final class WebSocketClient: @unchecked Sendable {
         }
     }
 
-    private func timerSlot(_ timer: LinkPolicy<SystemRandomNumberGenerator>.Timer)
-        -> (sul: UnsafeMutablePointer<cp_sul_t>, callback: LWSSulCallback) {
-        switch timer {
-        case .reconnect: return (reconnectSul, lwsReconnectTimerCallback)
-        case .connectDeadline: return (connectDeadlineSul, lwsConnectDeadlineCallback)
-        case .keepalive: return (keepaliveSul, lwsKeepaliveTimerCallback)
-        case .stopDeadline: return (stopDeadlineSul, lwsStopDeadlineCallback)
-        }
-    }
-
-    private func schedule(_ sul: UnsafeMutablePointer<cp_sul_t>, _ callback: LWSSulCallback, afterMicros micros: UInt64) {
-        guard let context else { return }
-        lws_sul_schedule(context, 0, WebSocketClient.listEntry(sul), callback, lws_usec_t(min(micros, UInt64(Int64.max))))
-    }
-
-    private func cancel(_ sul: UnsafeMutablePointer<cp_sul_t>) {
-        lws_sul_cancel(WebSocketClient.listEntry(sul))
-    }
-
-    /// The `lws_sorted_usec_list_t` at the start of a (heap, never moving) `cp_sul_t`;
-    /// lws keeps this pointer in its timer list and `cp_sul_owner` casts it back.
-    private static func listEntry(_ sul: UnsafeMutablePointer<cp_sul_t>) -> UnsafeMutablePointer<lws_sorted_usec_list_t> {
-        UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
-    }
-
-    func reconnectTimerFired() {
+    private func reconnectTimerFired() {
         if lock.withLock({ shared.securityChanged }) { handle(.securityChanged) }
         handle(.reconnectDue)
     }
-
-    func keepaliveTimerFired() { handle(.keepaliveDue) }
-    func connectDeadlineFired() { handle(.connectDeadlinePassed) }
-    func stopDeadlineFired() { handle(.stopDeadlinePassed) }
 
     // MARK: Attempts
 
     private func connect(_ id: UInt64) {
         guard let context else { return }
-        let attempt = Attempt(id: id)
+        let attempt = Attempt(link: LWSConnection(id: id, wsi: nil, maximumMessageSize: configuration.maximumMessageSize))
         current = attempt
         _ = TLSAlertRecorder.shared.take()     // what an earlier connection left says nothing of this one
 
@@ -614,9 +533,9 @@ public final class WebSocketClient: @unchecked Sendable {
         let wsi = lws_client_connect_via_info(&info)
         if attempt.finished { return }     // failed synchronously and already reported
         if let wsi {
-            if attempt.wsi == nil { attempt.wsi = wsi }
+            if attempt.link.wsi == nil { attempt.link.wsi = wsi }
         } else {
-            attempt.note("could not start the connection to \(endpoint.hostHeader) (DNS or socket failure)")
+            attempt.link.note("could not start the connection to \(endpoint.hostHeader) (DNS or socket failure)")
             finishAttempt(attempt)
         }
     }
@@ -625,43 +544,30 @@ public final class WebSocketClient: @unchecked Sendable {
     private func attempt(for wsi: OpaquePointer) -> Attempt? {
         guard let attempt = current, !attempt.finished else { return nil }
         let tag = UInt64(UInt(bitPattern: lws_get_opaque_user_data(wsi)))
-        guard tag == attempt.id || wsi == attempt.wsi else { return nil }
-        if attempt.wsi == nil { attempt.wsi = wsi }
+        guard tag == attempt.id || wsi == attempt.link.wsi else { return nil }
+        if attempt.link.wsi == nil { attempt.link.wsi = wsi }
         return attempt
     }
 
     private func finishAttempt(_ attempt: Attempt) {
         guard !attempt.finished else { return }
         attempt.finished = true
-        attempt.wsi = nil
+        attempt.link.wsi = nil
         if current === attempt { current = nil }
         wsiSlot.pointee = nil
 
-        let (stopRequested, dropped): (Bool, Int) = lock.withLock {
+        let (stopRequested, posted): (Bool, Int) = lock.withLock {
             if shared.openConnection == attempt.id { shared.openConnection = nil }
-            return (shared.stopRequested, shared.clearOutbox())
+            return (shared.stopRequested, shared.posted.removeAll())
         }
+        let dropped = posted + attempt.link.dropQueued()
         if dropped > 0 {
             logger.debug("websocket: dropped \(dropped) queued message(s) of connection \(attempt.id)")
         }
         // A stop asked for from `onEvent` during the disconnected event is handled by the next
         // EVENT_WAIT_CANCELLED, which cancels the reconnect timer armed here.
-        handle(.ended(connection: attempt.id, reason: attempt.reason, securityFailure: attempt.securityFailure,
+        handle(.ended(connection: attempt.id, reason: attempt.link.reason, securityFailure: attempt.securityFailure,
                       stopRequested: stopRequested))
-    }
-
-    /// Ask lws to close `attempt` at the next opportunity without a close handshake.
-    private func kill(_ attempt: Attempt) {
-        guard let wsi = attempt.wsi else { return }
-        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
-    }
-
-    /// Normal close (1000) from the next WRITEABLE; forced after 2 s if that never comes.
-    private func closeNormally(_ attempt: Attempt) {
-        guard let wsi = attempt.wsi else { return }
-        attempt.closing = true
-        lws_callback_on_writable(wsi)
-        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
     }
 
     /// Leave the service loop. Called from inside lws callbacks: lws_service would otherwise
@@ -676,14 +582,14 @@ public final class WebSocketClient: @unchecked Sendable {
             var stop: Bool
             var reconnect: Bool
             var pingInterval: Int?
-            var hasOutbox: Bool
         }
+        // Frames first: a close asked for after them (reconnect, stop) waits until they are written.
+        deliverPosted()
         let commands: Commands = lock.withLock {
             let c = Commands(
                 stop: shared.stopRequested,
                 reconnect: shared.reconnectRequested,
-                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil,
-                hasOutbox: shared.hasOutbox)
+                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil)
             shared.reconnectRequested = false
             shared.pingIntervalChanged = false
             return c
@@ -698,9 +604,15 @@ public final class WebSocketClient: @unchecked Sendable {
             handle(.pingIntervalChanged(seconds: interval))
         }
         if commands.reconnect { handle(.reconnectRequested) }
-        if commands.hasOutbox, let attempt = current, attempt.established, !attempt.closing, let wsi = attempt.wsi {
-            lws_callback_on_writable(wsi)
+    }
+
+    /// Hands what other threads sent to the open connection (frames for an older one are stale).
+    private func deliverPosted() {
+        lock.withLock { shared.posted.take(into: &drained) }
+        if let attempt = current, attempt.established {
+            for item in drained where item.connection == attempt.id { attempt.link.enqueue(item.text) }
         }
+        drained.removeAll(keepingCapacity: drained.count <= 1024)
     }
 
     // MARK: lws protocol callback
@@ -733,9 +645,9 @@ public final class WebSocketClient: @unchecked Sendable {
         case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
             // lws accepts a reply without Sec-WebSocket-Protocol; the headers are only readable here.
             guard let attempt = attempt(for: wsi) else { return -1 }
-            let agreed = headerValue(wsi, WSI_TOKEN_PROTOCOL)
+            let agreed = lwsHeader(wsi, WSI_TOKEN_PROTOCOL)
             guard agreed == configuration.subprotocol else {
-                attempt.note(agreed.isEmpty
+                attempt.link.note(agreed.isEmpty
                     ? "server did not agree to subprotocol '\(configuration.subprotocol)' (no Sec-WebSocket-Protocol in its reply)"
                     : "server selected subprotocol '\(agreed)', expected '\(configuration.subprotocol)'")
                 return -1
@@ -747,7 +659,7 @@ public final class WebSocketClient: @unchecked Sendable {
             let now = monotonicUptime()
             let actions = policy.handle(.connected(connection: attempt.id), now: now)
             if actions.contains(.refuseHandshake(connection: attempt.id)) { return -1 }
-            attempt.wsi = wsi
+            attempt.link.wsi = wsi
             attempt.established = true
             for action in actions { perform(action, now: now) }
             return 0
@@ -755,7 +667,11 @@ public final class WebSocketClient: @unchecked Sendable {
         case LWS_CALLBACK_CLIENT_RECEIVE:
             guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
             handle(.traffic)
-            return receive(attempt, wsi: wsi, input: input, length: length)
+            // Never non-zero from here: see `LWSConnection` (a failed message closes from WRITEABLE).
+            if let text = attempt.link.receive(input, length: length, logger: logger) {
+                emit(.received(connection: attempt.id, text: text))
+            }
+            return 0
 
         case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
             if attempt(for: wsi) != nil { handle(.traffic) }
@@ -763,20 +679,10 @@ public final class WebSocketClient: @unchecked Sendable {
 
         case LWS_CALLBACK_CLIENT_WRITEABLE:
             guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
-            return writeable(attempt, wsi: wsi)
+            return attempt.link.writeable(with: &writer)
 
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-            if let attempt = attempt(for: wsi) {
-                var text = "server closed the connection"
-                if let input, length >= 2 {
-                    let bytes = UnsafeRawBufferPointer(start: input, count: length)
-                    let code = Int(bytes[0]) << 8 | Int(bytes[1])
-                    text += " with code \(code)"
-                    let message = String(decoding: bytes.dropFirst(2), as: UTF8.self)
-                    if !message.isEmpty { text += " (\(message))" }
-                }
-                attempt.note(text)
-            }
+            attempt(for: wsi)?.link.peerClosed(input, length: length, peer: "server")
             return 0
 
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
@@ -806,12 +712,12 @@ public final class WebSocketClient: @unchecked Sendable {
                 {
                     attempt.securityFailure = .init(failure: failure, detail: message)
                 }
-                attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
+                attempt.link.note("connect to \(endpoint.hostHeader) failed: \(message)")
             }
             return 0
 
         case LWS_CALLBACK_CLIENT_CLOSED:
-            if let attempt = attempt(for: wsi) { attempt.note("connection closed") }
+            attempt(for: wsi)?.link.note("connection closed")
             return 0
 
         case LWS_CALLBACK_WSI_DESTROY:
@@ -843,111 +749,6 @@ public final class WebSocketClient: @unchecked Sendable {
             logger.error("websocket: TLS settings refused: \(reason)")
             return -1
         }
-        return 0
-    }
-
-    private func headerValue(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
-        let length = Int(lws_hdr_total_length(wsi, token))
-        guard length > 0 else { return "" }
-        var buffer = [CChar](repeating: 0, count: length + 1)
-        let copied = lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token)
-        guard copied >= 0 else { return "" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    /// Reassembles one message. Never returns non-zero: lws 4.1.6 keeps its receive buffer's fill index when
-    /// RECEIVE asks to close, and parsing the rest of a large frame then writes past that buffer (a heap
-    /// overflow seen as a crash on a 1.1 MB frame). A connection we fail is closed from WRITEABLE instead.
-    private func receive(_ attempt: Attempt, wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
-        guard attempt.failing == nil else { return 0 }
-        if !attempt.rxInProgress {
-            attempt.rxInProgress = true
-            attempt.rxBinary = lws_frame_is_binary(wsi) != 0
-        }
-        if let input, length > 0 {
-            if attempt.rx.count + length > configuration.maximumMessageSize {
-                fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big",
-                     because: "incoming message larger than \(configuration.maximumMessageSize) bytes")
-                return 0
-            }
-            attempt.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
-        }
-        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
-
-        let bytes = attempt.rx
-        let binary = attempt.rxBinary
-        attempt.rx.removeAll(keepingCapacity: bytes.count <= 65536)
-        attempt.rxInProgress = false
-        if binary {
-            logger.warning("websocket \(attempt.id): ignoring binary message of \(bytes.count) bytes")
-            return 0
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8",
-                 because: "incoming text message of \(bytes.count) bytes is not valid UTF-8")
-            return 0
-        }
-        emit(.received(connection: attempt.id, text: text))
-        return 0
-    }
-
-    /// Fails the connection: nothing more is read from it, and WRITEABLE sends the close frame with `status`.
-    private func fail(_ attempt: Attempt, wsi: OpaquePointer, _ status: lws_close_status, _ text: String,
-                      because reason: String) {
-        attempt.note(reason)
-        attempt.failing = (status, text)
-        attempt.rx = []
-        attempt.rxInProgress = false
-        lws_callback_on_writable(wsi)
-        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
-    }
-
-    /// Writes one frame. A close we asked for waits until the frames queued for this connection are out,
-    /// so that a last answer (e.g. Reset.conf before a reboot) is not lost to our own close.
-    private func writeable(_ attempt: Attempt, wsi: OpaquePointer) -> Int32 {
-        if let failing = attempt.failing {
-            var text = Array(failing.text.utf8)
-            lws_close_reason(wsi, failing.status, &text, text.count)
-            return -1
-        }
-        let pre = cp_lws_pre()
-        if attempt.pingPending && !attempt.closing {
-            attempt.pingPending = false
-            var frame = [UInt8](repeating: 0, count: pre)
-            let written = frame.withUnsafeMutableBufferPointer { buffer in
-                lws_write(wsi, buffer.baseAddress! + pre, 0, LWS_WRITE_PING)
-            }
-            if written < 0 {
-                attempt.note("writing a ping failed")
-                return -1
-            }
-            if lock.withLock({ shared.hasOutbox }) { lws_callback_on_writable(wsi) }
-            return 0
-        }
-
-        let (next, more): (Outgoing?, Bool) = lock.withLock {
-            while let item = shared.popOutbox() {
-                if item.connection == attempt.id { return (item, shared.hasOutbox) }
-            }
-            return (nil, false)
-        }
-        guard let next else {
-            guard attempt.closing else { return 0 }
-            var text = Array("bye".utf8)
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, &text, text.count)
-            return -1
-        }
-        var frame = [UInt8](repeating: 0, count: pre)
-        frame.append(contentsOf: next.text.utf8)
-        let count = frame.count - pre
-        let written = frame.withUnsafeMutableBufferPointer { buffer in
-            lws_write(wsi, buffer.baseAddress! + pre, count, LWS_WRITE_TEXT)
-        }
-        if Int(written) < count {
-            attempt.note("write failed (\(written) of \(count) bytes)")
-            return -1
-        }
-        if more || attempt.pingPending || attempt.closing { lws_callback_on_writable(wsi) }
         return 0
     }
 }
