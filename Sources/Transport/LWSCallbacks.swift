@@ -8,8 +8,8 @@ import Threads
 
 // C entry points for libwebsockets. They cannot capture, so each one finds its Swift
 // owner through a `void *`: the context user pointer (`lws_context_user`) for protocol
-// callbacks, the `cp_sul_t.owner` field for scheduled callbacks. The owner is a
-// `WebSocketClient` kept alive by its service thread for as long as the context exists.
+// callbacks (scheduled callbacks: see `LWSTimer`). The owner is a `WebSocketClient` or
+// `WebSocketServer` kept alive by its service thread for as long as the context exists.
 
 typealias LWSCallback = @convention(c) (
     OpaquePointer?, lws_callback_reasons, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, Int
@@ -25,16 +25,13 @@ let lwsClientProtocolCallback: LWSCallback = { wsi, reason, user, input, length 
     return client.handleCallback(wsi: wsi, reason: reason, user: user, input: input, length: length)
 }
 
-@inline(__always)
-private func sulOwner(_ sul: UnsafeMutablePointer<lws_sorted_usec_list_t>?) -> WebSocketClient? {
-    guard let sul, let owner = cp_sul_owner(sul) else { return nil }
-    return Unmanaged<WebSocketClient>.fromOpaque(owner).takeUnretainedValue()
+let lwsServerProtocolCallback: LWSCallback = { wsi, reason, user, input, length in
+    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else {
+        return lws_callback_http_dummy(wsi, reason, user, input, length)
+    }
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    return server.handleCallback(wsi: wsi, reason: reason, user: user, input: input, length: length)
 }
-
-let lwsReconnectTimerCallback: LWSSulCallback = { sul in sulOwner(sul)?.reconnectTimerFired() }
-let lwsKeepaliveTimerCallback: LWSSulCallback = { sul in sulOwner(sul)?.keepaliveTimerFired() }
-let lwsConnectDeadlineCallback: LWSSulCallback = { sul in sulOwner(sul)?.connectDeadlineFired() }
-let lwsStopDeadlineCallback: LWSSulCallback = { sul in sulOwner(sul)?.stopDeadlineFired() }
 
 // MARK: - lws log routing
 

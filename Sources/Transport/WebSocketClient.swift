@@ -80,11 +80,6 @@ public final class WebSocketClient: @unchecked Sendable {
 
     // MARK: State shared between threads (guarded by `lock`)
 
-    private struct Outgoing {
-        let connection: UInt64
-        let text: String
-    }
-
     private struct Shared {
         var started = false
         var thread: pthread_t?
@@ -102,31 +97,8 @@ public final class WebSocketClient: @unchecked Sendable {
         var context: OpaquePointer?
         /// The connection `send` accepts messages for (nil while not connected).
         var openConnection: UInt64?
-        var outbox: [Outgoing] = []
-        var outboxHead = 0
+        var posted = PostedMessages()
 
-        var hasOutbox: Bool { outboxHead < outbox.count }
-
-        mutating func popOutbox() -> Outgoing? {
-            guard outboxHead < outbox.count else { return nil }
-            let item = outbox[outboxHead]
-            outboxHead += 1
-            if outboxHead == outbox.count {
-                outbox.removeAll(keepingCapacity: outbox.count <= 64)
-                outboxHead = 0
-            } else if outboxHead >= 64, outboxHead * 2 >= outbox.count {
-                outbox.removeFirst(outboxHead)
-                outboxHead = 0
-            }
-            return item
-        }
-
-        mutating func clearOutbox() -> Int {
-            let dropped = outbox.count - outboxHead
-            outbox.removeAll()
-            outboxHead = 0
-            return dropped
-        }
     }
 
     /// Guards `shared`; also waited on for the service thread to finish or a retry to be due.
@@ -137,69 +109,48 @@ public final class WebSocketClient: @unchecked Sendable {
 
     /// One connection attempt, from `connecting` to its single `disconnected`.
     private final class Attempt {
-        let id: UInt64
-        var wsi: OpaquePointer?
+        let link: LWSConnection
         var established = false
         var finished = false
-        /// First recorded cause wins; reported in `disconnected`.
-        var reason: String?
-        /// We asked for the close (stop/reconnect); WRITEABLE sends the close frame.
-        var closing = false
-        var userReconnect = false
-        var pingPending = false
-        var lastReceiveMicros: UInt64 = 0
-        var lastPingMicros: UInt64 = 0
-        var rx: [UInt8] = []
-        var rxBinary = false
-        var rxInProgress = false
-        /// We fail the connection (RFC 6455 §7.1.7) with this close code: WRITEABLE sends the close at once,
-        /// and incoming data is discarded until then.
-        var failing: (status: lws_close_status, text: String)?
-        var securityFailure: (LinkSecurityFailure, String)?
+        var securityFailure: LinkPolicy<SystemRandomNumberGenerator>.SecurityFailure?
 
-        init(id: UInt64) { self.id = id }
+        init(link: LWSConnection) { self.link = link }
 
-        func note(_ text: String) {
-            if reason == nil { reason = text }
-        }
+        var id: UInt64 { link.id }
     }
 
     private var context: OpaquePointer?
     private var current: Attempt?
-    private var lastConnectionID: UInt64 = 0
-    /// Failed attempts/drops since the last successful connect (drives the backoff).
-    private var failures = 0
-    /// Attempts started since the last successful connect (the `attempt` in `.connecting`).
-    private var attemptsSinceConnected = 0
-    private var stopping = false
+    /// Decides connects, back-off, keepalive, reconnects and stops; this class carries its actions out.
+    private var policy: LinkPolicy<SystemRandomNumberGenerator>
     private var exitLoop = false
     /// Leave the service loop to rebuild the context with new security settings.
     private var rebuildContext = false
     /// The security the current context was built with.
     private var activeSecurity: WebSocketSecurity
     private var secure: Bool { endpoint.secure || activeSecurity.requireTLS }
-    private var pingInterval: Int
-    private var random = SystemRandomNumberGenerator()
+    /// The policy's timers, created once `self` exists.
+    private var timers: [LinkPolicy<SystemRandomNumberGenerator>.Timer: LWSTimer] = [:]
+    private var writer = LWSWriter()
+    /// Reused for every hand-over of `shared.posted`, so a send costs no allocation here.
+    private var drained: [(connection: UInt64, text: String)] = []
 
     // C memory that must outlive the context; freed in deinit (after the thread is done).
     private let protocols: UnsafeMutablePointer<lws_protocols>
     private let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
     private let retryTable: UnsafeMutablePointer<UInt32>
     private let wsiSlot: UnsafeMutablePointer<OpaquePointer?>
-    private let reconnectSul: UnsafeMutablePointer<cp_sul_t>
-    private let keepaliveSul: UnsafeMutablePointer<cp_sul_t>
-    private let connectDeadlineSul: UnsafeMutablePointer<cp_sul_t>
-    private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
     private let cHost: UnsafeMutablePointer<CChar>
     private let cHostHeader: UnsafeMutablePointer<CChar>
     private let cPath: UnsafeMutablePointer<CChar>
     private let cSubprotocol: UnsafeMutablePointer<CChar>
 
-    /// How long `stop()` waits for the close handshake before tearing the context down.
-    static let stopGraceMicros: UInt64 = 2_000_000
     /// Length of one "second" of the ping interval. Tests shrink it before `start()`
     /// (the thread start orders the write before every read on the service thread).
-    var keepaliveSecondMicros: UInt64 = 1_000_000
+    var keepaliveSecondMicros: UInt64 {
+        get { UInt64(policy.configuration.keepaliveSecond / .microseconds(1)) }
+        set { policy.setKeepaliveSecond(.microseconds(Int64(newValue))) }
+    }
     static let fdLimitPerThread: UInt32 = 16
 
     // MARK: Public API
@@ -215,7 +166,10 @@ public final class WebSocketClient: @unchecked Sendable {
         self.onEvent = onEvent
         let pingInterval = WebSocketClient.clampPingInterval(configuration.pingInterval)
         self.shared = Shared(pingInterval: pingInterval, security: configuration.security)
-        self.pingInterval = pingInterval
+        self.policy = LinkPolicy(
+            configuration: .init(backoff: configuration.backoff, connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+                                 pingInterval: pingInterval),
+            random: SystemRandomNumberGenerator())
         self.activeSecurity = configuration.security
 
         cHost = strdup(endpoint.host)
@@ -242,17 +196,13 @@ public final class WebSocketClient: @unchecked Sendable {
 
         wsiSlot = .allocate(capacity: 1)
         wsiSlot.initialize(to: nil)
-        reconnectSul = .allocate(capacity: 1)
-        keepaliveSul = .allocate(capacity: 1)
-        connectDeadlineSul = .allocate(capacity: 1)
-        stopDeadlineSul = .allocate(capacity: 1)
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.initialize(to: cp_sul_t())
-        }
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.pointee.owner = me
-        }
+        // Unowned: the client outlives its context, and the timers are cancelled before it is destroyed.
+        timers = [
+            .reconnect: LWSTimer { [unowned self] in reconnectTimerFired() },
+            .connectDeadline: LWSTimer { [unowned self] in handle(.connectDeadlinePassed) },
+            .keepalive: LWSTimer { [unowned self] in handle(.keepaliveDue) },
+            .stopDeadline: LWSTimer { [unowned self] in handle(.stopDeadlinePassed) },
+        ]
     }
 
     deinit {
@@ -268,10 +218,6 @@ public final class WebSocketClient: @unchecked Sendable {
         retryTable.deallocate()
         wsiSlot.deinitialize(count: 1)
         wsiSlot.deallocate()
-        for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-            sul.deinitialize(count: 1)
-            sul.deallocate()
-        }
     }
 
     /// Ping intervals are clamped to 0...65535 s (negative = off) rather than rejected, since
@@ -284,10 +230,7 @@ public final class WebSocketClient: @unchecked Sendable {
         configuration: WebSocketClientConfiguration
     ) throws(WebSocketClientError) -> WebSocketEndpoint {
         let endpoint = try WebSocketEndpoint(parsing: configuration.url)
-        let tokenOK = configuration.subprotocol.utf8.allSatisfy { c in
-            c > 0x20 && c < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(c)
-        }
-        guard !configuration.subprotocol.isEmpty, tokenOK else {
+        guard isSubprotocolToken(configuration.subprotocol) else {
             throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
         }
         guard configuration.maximumMessageSize > 0 else {
@@ -317,15 +260,22 @@ public final class WebSocketClient: @unchecked Sendable {
     }
 
     /// Queues `text` for `connection`. Dropped silently unless `connection` is the open one.
+    /// On the service thread (from `onEvent`) the frame is queued on the connection directly; other
+    /// threads post it and wake the service thread.
     public func send(_ text: String, on connection: UInt64) {
-        let queued: Bool = lock.withLock {
-            guard shared.openConnection == connection, let context = shared.context else { return false }
-            shared.outbox.append(Outgoing(connection: connection, text: text))
-            lws_cancel_service(context)
-            return true
+        let onServiceThread: Bool? = lock.withLock {
+            guard shared.openConnection == connection, let context = shared.context else { return nil }
+            if let id = shared.serviceThreadID, pthread_equal(id, pthread_self()) != 0 { return true }
+            if shared.posted.post(text, to: connection) { lws_cancel_service(context) }
+            return false
         }
-        if !queued {
+        guard let onServiceThread else {
             logger.debug("websocket: dropped message for connection \(connection) (not the open connection)")
+            return
+        }
+        if onServiceThread {
+            deliverPosted()     // what other threads sent earlier goes first
+            if let attempt = current, attempt.id == connection, attempt.established { attempt.link.enqueue(text) }
         }
     }
 
@@ -399,28 +349,22 @@ public final class WebSocketClient: @unchecked Sendable {
                 shared.context = ctx
                 return shared.stopRequested
             }
-            if stopNow {
-                beginStop()
-            } else {
-                scheduleReconnect(afterMicros: 0)
-            }
+            handle(stopNow ? .stopRequested : .contextReady)
             while !exitLoop && !rebuildContext {
                 if lws_service(ctx, 0) < 0 {
                     logger.error("websocket: lws_service failed; shutting the client down")
-                    stopping = true
                     break
                 }
             }
-            for sul in [reconnectSul, keepaliveSul, connectDeadlineSul, stopDeadlineSul] {
-                cancel(sul)
-            }
+            let rebuilding = rebuildContext && !exitLoop && !policy.stopping
+            // Stopping for good: what the context destruction still reports must not reconnect.
+            if !rebuilding && !policy.stopping { handle(.stopRequested) }
+            for timer in timers.values { timer.cancel() }
             lock.withLock { shared.context = nil }
-            let rebuilding = rebuildContext && !exitLoop && !stopping
-            if !rebuilding { stopping = true }
             lws_context_destroy(ctx)     // may still deliver WSI_DESTROY → finishAttempt
             context = nil
             if let attempt = current {
-                attempt.note("client stopped")
+                attempt.link.note("client stopped")
                 finishAttempt(attempt)
             }
             if !rebuilding { break }
@@ -429,7 +373,7 @@ public final class WebSocketClient: @unchecked Sendable {
         lock.withLock {
             shared.serviceFinished = true
             shared.openConnection = nil
-            _ = shared.clearOutbox()
+            _ = shared.posted.removeAll()
         }
         lock.broadcast()
         logger.debug("websocket: service thread finished")
@@ -474,27 +418,38 @@ public final class WebSocketClient: @unchecked Sendable {
         return ctx
     }
 
-    /// No context means no lws timers: report a failed attempt and wait with a condition variable.
+    /// No context means no lws timers: the policy reports a failed attempt, and the reconnect deadline is
+    /// waited for on the condition variable (a stop ends the wait).
     private func waitAfterContextFailure() {
-        lastConnectionID += 1
-        let id = lastConnectionID
-        attemptsSinceConnected += 1
-        emit(.connecting(connection: id, attempt: attemptsSinceConnected))
-        failures += 1
-        let delay = configuration.backoff.delay(afterFailures: failures, random: &random)
-        emit(.disconnected(connection: id, reason: "could not create the libwebsockets context", reconnectIn: delay))
-        let deadline = monotonicMicros() + WebSocketClient.micros(delay)
+        var deadline = monotonicUptime()
+        for action in policy.handle(.contextFailed, now: deadline) {
+            switch action {
+            case .emit(let event): emit(event)
+            case .arm(.reconnect, let at): deadline = at
+            default: break
+            }
+        }
         lock.withLock {
-            while !shared.stopRequested && monotonicMicros() < deadline {
-                _ = lock.wait(untilUptime: .microseconds(Int64(deadline)))
+            while !shared.stopRequested && monotonicUptime() < deadline {
+                _ = lock.wait(untilUptime: deadline)
             }
         }
     }
 
     private func emit(_ event: WebSocketEvent) {
-        if case .received(let connection, let text) = event {
+        switch event {
+        case let .received(connection, text):
             logger.trace("websocket \(connection): received \(text.utf8.count) bytes")   // payloads may hold secrets
-        } else {
+        case let .connected(connection):
+            lock.withLock { shared.openConnection = connection }
+            logger.info("websocket \(connection) connected to \(endpoint)\(secure && !endpoint.secure ? " over TLS" : "")")
+        case let .disconnected(connection, reason, reconnectIn):
+            if let reconnectIn {
+                logger.info("websocket \(connection) disconnected: \(reason); reconnecting in \(reconnectIn)")
+            } else {
+                logger.info("websocket \(connection) disconnected: \(reason)")
+            }
+        default:
             logger.trace("websocket event: \(event)")
         }
         onEvent(event)
@@ -505,41 +460,60 @@ public final class WebSocketClient: @unchecked Sendable {
         return nanos <= 0 ? 0 : UInt64(nanos / 1000)
     }
 
-    private func schedule(_ sul: UnsafeMutablePointer<cp_sul_t>, _ callback: LWSSulCallback, afterMicros micros: UInt64) {
-        guard let context else { return }
-        lws_sul_schedule(context, 0, WebSocketClient.listEntry(sul), callback, lws_usec_t(min(micros, UInt64(Int64.max))))
+    // MARK: Link policy
+
+    /// Hands `input` to the policy and carries out its actions; returns them for the caller to inspect.
+    @discardableResult
+    private func handle(_ input: LinkPolicy<SystemRandomNumberGenerator>.Input) -> [LinkPolicy<SystemRandomNumberGenerator>.Action] {
+        let now = monotonicUptime()
+        let actions = policy.handle(input, now: now)
+        for action in actions { perform(action, now: now) }
+        return actions
     }
 
-    private func cancel(_ sul: UnsafeMutablePointer<cp_sul_t>) {
-        lws_sul_cancel(WebSocketClient.listEntry(sul))
+    private func perform(_ action: LinkPolicy<SystemRandomNumberGenerator>.Action, now: Duration) {
+        switch action {
+        case .emit(let event):
+            emit(event)
+        case .connect(let id):
+            connect(id)
+        case let .arm(timer, at):
+            guard let context else { return }
+            timers[timer]?.schedule(on: context, afterMicros: WebSocketClient.micros(at - now))
+        case .cancel(let timer):
+            timers[timer]?.cancel()
+        case let .close(id, kind, reason):
+            guard let attempt = current, attempt.id == id else { return }
+            attempt.link.note(reason)
+            switch kind {
+            case .normal: attempt.link.close(LWS_CLOSE_STATUS_NORMAL, "bye", afterQueued: true, backstop: true)
+            case .abort: attempt.link.kill()
+            }
+        case .refuseHandshake:
+            break      // the ESTABLISHED callback answers -1
+        case .sendPing(let id):
+            guard let attempt = current, attempt.id == id else { return }
+            attempt.link.sendPing()
+        case .rebuildContext:
+            rebuildContext = true      // the loop rebuilds the context, then reconnects at once
+            if let context { lws_cancel_service(context) }
+        case .exit:
+            requestLoopExit()
+        }
     }
 
-    /// The `lws_sorted_usec_list_t` at the start of a (heap, never moving) `cp_sul_t`;
-    /// lws keeps this pointer in its timer list and `cp_sul_owner` casts it back.
-    private static func listEntry(_ sul: UnsafeMutablePointer<cp_sul_t>) -> UnsafeMutablePointer<lws_sorted_usec_list_t> {
-        UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
-    }
-
-    private func scheduleReconnect(afterMicros micros: UInt64) {
-        schedule(reconnectSul, lwsReconnectTimerCallback, afterMicros: micros)
+    private func reconnectTimerFired() {
+        if lock.withLock({ shared.securityChanged }) { handle(.securityChanged) }
+        handle(.reconnectDue)
     }
 
     // MARK: Attempts
 
-    func reconnectTimerFired() {
-        guard !stopping, current == nil, let context else { return }
-        if lock.withLock({ shared.securityChanged }) {
-            rebuildContext = true      // the loop rebuilds the context, then reconnects at once
-            lws_cancel_service(context)
-            return
-        }
-        lastConnectionID += 1
-        let attempt = Attempt(id: lastConnectionID)
+    private func connect(_ id: UInt64) {
+        guard let context else { return }
+        let attempt = Attempt(link: LWSConnection(id: id, wsi: nil, maximumMessageSize: configuration.maximumMessageSize))
         current = attempt
         _ = TLSAlertRecorder.shared.take()     // what an earlier connection left says nothing of this one
-        attemptsSinceConnected += 1
-        emit(.connecting(connection: attempt.id, attempt: attemptsSinceConnected))
-        if stopping || current !== attempt { return }   // onEvent may have called stop()
 
         var info = lws_client_connect_info()
         info.context = context
@@ -556,14 +530,12 @@ public final class WebSocketClient: @unchecked Sendable {
         info.pwsi = wsiSlot
         wsiSlot.pointee = nil
 
-        schedule(connectDeadlineSul, lwsConnectDeadlineCallback,
-                 afterMicros: UInt64(configuration.connectTimeoutSeconds) * 1_000_000)
         let wsi = lws_client_connect_via_info(&info)
         if attempt.finished { return }     // failed synchronously and already reported
         if let wsi {
-            if attempt.wsi == nil { attempt.wsi = wsi }
+            if attempt.link.wsi == nil { attempt.link.wsi = wsi }
         } else {
-            attempt.note("could not start the connection to \(endpoint.hostHeader) (DNS or socket failure)")
+            attempt.link.note("could not start the connection to \(endpoint.hostHeader) (DNS or socket failure)")
             finishAttempt(attempt)
         }
     }
@@ -572,84 +544,30 @@ public final class WebSocketClient: @unchecked Sendable {
     private func attempt(for wsi: OpaquePointer) -> Attempt? {
         guard let attempt = current, !attempt.finished else { return nil }
         let tag = UInt64(UInt(bitPattern: lws_get_opaque_user_data(wsi)))
-        guard tag == attempt.id || wsi == attempt.wsi else { return nil }
-        if attempt.wsi == nil { attempt.wsi = wsi }
+        guard tag == attempt.id || wsi == attempt.link.wsi else { return nil }
+        if attempt.link.wsi == nil { attempt.link.wsi = wsi }
         return attempt
     }
 
     private func finishAttempt(_ attempt: Attempt) {
         guard !attempt.finished else { return }
         attempt.finished = true
-        attempt.wsi = nil
+        attempt.link.wsi = nil
         if current === attempt { current = nil }
         wsiSlot.pointee = nil
-        cancel(keepaliveSul)
-        cancel(connectDeadlineSul)
 
-        let (stopRequested, dropped): (Bool, Int) = lock.withLock {
+        let (stopRequested, posted): (Bool, Int) = lock.withLock {
             if shared.openConnection == attempt.id { shared.openConnection = nil }
-            return (shared.stopRequested, shared.clearOutbox())
+            return (shared.stopRequested, shared.posted.removeAll())
         }
+        let dropped = posted + attempt.link.dropQueued()
         if dropped > 0 {
             logger.debug("websocket: dropped \(dropped) queued message(s) of connection \(attempt.id)")
         }
-        let reason = attempt.reason ?? (attempt.established
-            ? "connection closed"
-            : "connection closed before the websocket handshake completed")
-
-        var reconnectIn: Duration?
-        if stopping || stopRequested {
-            reconnectIn = nil
-        } else if attempt.userReconnect {
-            reconnectIn = .zero
-        } else {
-            failures += 1
-            reconnectIn = configuration.backoff.delay(afterFailures: failures, random: &random)
-        }
-        if let delay = reconnectIn {
-            logger.info("websocket \(attempt.id) disconnected: \(reason); reconnecting in \(delay)")
-        } else {
-            logger.info("websocket \(attempt.id) disconnected: \(reason)")
-        }
-        if let (failure, detail) = attempt.securityFailure {
-            emit(.securityFailure(connection: attempt.id, failure, detail: detail))
-        }
-        emit(.disconnected(connection: attempt.id, reason: reason, reconnectIn: reconnectIn))
-
-        if stopping {
-            requestLoopExit()
-        } else if let delay = reconnectIn {
-            // Only after the event: onEvent may have called stop(), which is handled
-            // by the next EVENT_WAIT_CANCELLED and cancels this timer.
-            scheduleReconnect(afterMicros: WebSocketClient.micros(delay))
-        }
-    }
-
-    /// Ask lws to close `attempt` at the next opportunity without a close handshake.
-    private func kill(_ attempt: Attempt) {
-        guard let wsi = attempt.wsi else { return }
-        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
-    }
-
-    /// Normal close (1000) from the next WRITEABLE; forced after 2 s if that never comes.
-    private func closeNormally(_ attempt: Attempt) {
-        guard let wsi = attempt.wsi else { return }
-        attempt.closing = true
-        lws_callback_on_writable(wsi)
-        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
-    }
-
-    func connectDeadlineFired() {
-        guard let attempt = current, !attempt.established, !attempt.finished else { return }
-        attempt.note("timed out: TCP/TLS/websocket handshake did not complete within \(configuration.connectTimeoutSeconds) s")
-        kill(attempt)
-    }
-
-    func stopDeadlineFired() {
-        if let attempt = current {
-            attempt.note("client stopped (close handshake not completed within 2 s)")
-        }
-        requestLoopExit()
+        // A stop asked for from `onEvent` during the disconnected event is handled by the next
+        // EVENT_WAIT_CANCELLED, which cancels the reconnect timer armed here.
+        handle(.ended(connection: attempt.id, reason: attempt.link.reason, securityFailure: attempt.securityFailure,
+                      stopRequested: stopRequested))
     }
 
     /// Leave the service loop. Called from inside lws callbacks: lws_service would otherwise
@@ -659,102 +577,42 @@ public final class WebSocketClient: @unchecked Sendable {
         if let context { lws_cancel_service(context) }
     }
 
-    private func beginStop() {
-        guard !stopping else { return }
-        stopping = true
-        cancel(reconnectSul)
-        cancel(keepaliveSul)
-        guard let attempt = current else {
-            requestLoopExit()
-            return
-        }
-        attempt.note("client stopped")
-        if attempt.established {
-            closeNormally(attempt)
-        } else {
-            kill(attempt)
-        }
-        schedule(stopDeadlineSul, lwsStopDeadlineCallback, afterMicros: WebSocketClient.stopGraceMicros)
-    }
-
     private func processCommands() {
         struct Commands {
             var stop: Bool
             var reconnect: Bool
             var pingInterval: Int?
-            var hasOutbox: Bool
         }
+        // Frames first: a close asked for after them (reconnect, stop) waits until they are written.
+        deliverPosted()
         let commands: Commands = lock.withLock {
             let c = Commands(
                 stop: shared.stopRequested,
                 reconnect: shared.reconnectRequested,
-                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil,
-                hasOutbox: shared.hasOutbox)
+                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil)
             shared.reconnectRequested = false
             shared.pingIntervalChanged = false
             return c
         }
         if commands.stop {
-            beginStop()
+            handle(.stopRequested)
             return
         }
-        if stopping { return }
-        if let interval = commands.pingInterval, interval != pingInterval {
-            pingInterval = interval
+        if policy.stopping { return }
+        if let interval = commands.pingInterval {
             logger.debug("websocket: ping interval now \(interval) s")
-            if let attempt = current, attempt.established {
-                let now = monotonicMicros()
-                attempt.lastReceiveMicros = now   // a fresh hang-up window for the new interval
-                attempt.lastPingMicros = now
-            }
-            scheduleKeepalive()
+            handle(.pingIntervalChanged(seconds: interval))
         }
-        if commands.reconnect {
-            if let attempt = current {
-                attempt.userReconnect = true
-                attempt.note("reconnect requested")
-                if attempt.established { closeNormally(attempt) } else { kill(attempt) }
-            } else {
-                cancel(reconnectSul)
-                scheduleReconnect(afterMicros: 0)
-            }
-        }
-        if commands.hasOutbox, let attempt = current, attempt.established, !attempt.closing, let wsi = attempt.wsi {
-            lws_callback_on_writable(wsi)
-        }
+        if commands.reconnect { handle(.reconnectRequested) }
     }
 
-    // MARK: Keepalive
-
-    private func scheduleKeepalive() {
-        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing else {
-            cancel(keepaliveSul)
-            return
+    /// Hands what other threads sent to the open connection (frames for an older one are stale).
+    private func deliverPosted() {
+        lock.withLock { shared.posted.take(into: &drained) }
+        if let attempt = current, attempt.established {
+            for item in drained where item.connection == attempt.id { attempt.link.enqueue(item.text) }
         }
-        let interval = UInt64(pingInterval) * keepaliveSecondMicros
-        let hangup = 2 * interval + 5 * keepaliveSecondMicros
-        let due = min(attempt.lastPingMicros + interval, attempt.lastReceiveMicros + hangup)
-        let now = monotonicMicros()
-        schedule(keepaliveSul, lwsKeepaliveTimerCallback, afterMicros: due > now ? due - now : 0)
-    }
-
-    func keepaliveTimerFired() {
-        guard pingInterval > 0, let attempt = current, attempt.established, !attempt.closing,
-              let wsi = attempt.wsi
-        else { return }
-        let now = monotonicMicros()
-        let interval = UInt64(pingInterval) * keepaliveSecondMicros
-        if now >= attempt.lastReceiveMicros + 2 * interval + 5 * keepaliveSecondMicros {
-            attempt.note("no pong or other traffic for \(2 * pingInterval + 5) s (ping interval \(pingInterval) s)")
-            kill(attempt)
-            return
-        }
-        if now >= attempt.lastPingMicros + interval {
-            attempt.pingPending = true
-            attempt.lastPingMicros = now
-            lws_callback_on_writable(wsi)
-        }
-        scheduleKeepalive()
+        drained.removeAll(keepingCapacity: drained.count <= 1024)
     }
 
     // MARK: lws protocol callback
@@ -787,9 +645,9 @@ public final class WebSocketClient: @unchecked Sendable {
         case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
             // lws accepts a reply without Sec-WebSocket-Protocol; the headers are only readable here.
             guard let attempt = attempt(for: wsi) else { return -1 }
-            let agreed = headerValue(wsi, WSI_TOKEN_PROTOCOL)
+            let agreed = lwsHeader(wsi, WSI_TOKEN_PROTOCOL)
             guard agreed == configuration.subprotocol else {
-                attempt.note(agreed.isEmpty
+                attempt.link.note(agreed.isEmpty
                     ? "server did not agree to subprotocol '\(configuration.subprotocol)' (no Sec-WebSocket-Protocol in its reply)"
                     : "server selected subprotocol '\(agreed)', expected '\(configuration.subprotocol)'")
                 return -1
@@ -798,48 +656,33 @@ public final class WebSocketClient: @unchecked Sendable {
 
         case LWS_CALLBACK_CLIENT_ESTABLISHED:
             guard let attempt = attempt(for: wsi) else { return -1 }
-            if stopping || attempt.userReconnect { return -1 }
-            attempt.wsi = wsi
+            let now = monotonicUptime()
+            let actions = policy.handle(.connected(connection: attempt.id), now: now)
+            if actions.contains(.refuseHandshake(connection: attempt.id)) { return -1 }
+            attempt.link.wsi = wsi
             attempt.established = true
-            failures = 0
-            attemptsSinceConnected = 0
-            cancel(connectDeadlineSul)
-            let now = monotonicMicros()
-            attempt.lastReceiveMicros = now
-            attempt.lastPingMicros = now
-            lock.withLock { shared.openConnection = attempt.id }
-            scheduleKeepalive()
-            logger.info("websocket \(attempt.id) connected to \(endpoint)\(secure && !endpoint.secure ? " over TLS" : "")")
-            emit(.connected(connection: attempt.id))
-            if current === attempt, !attempt.closing, lock.withLock({ shared.hasOutbox }) {
-                lws_callback_on_writable(wsi)
-            }
+            for action in actions { perform(action, now: now) }
             return 0
 
         case LWS_CALLBACK_CLIENT_RECEIVE:
             guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
-            return receive(attempt, wsi: wsi, input: input, length: length)
+            handle(.traffic)
+            // Never non-zero from here: see `LWSConnection` (a failed message closes from WRITEABLE).
+            if let text = attempt.link.receive(input, length: length, logger: logger) {
+                emit(.received(connection: attempt.id, text: text))
+            }
+            return 0
 
         case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-            if let attempt = attempt(for: wsi) { attempt.lastReceiveMicros = monotonicMicros() }
+            if attempt(for: wsi) != nil { handle(.traffic) }
             return 0
 
         case LWS_CALLBACK_CLIENT_WRITEABLE:
             guard let attempt = attempt(for: wsi), attempt.established else { return 0 }
-            return writeable(attempt, wsi: wsi)
+            return attempt.link.writeable(with: &writer)
 
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-            if let attempt = attempt(for: wsi) {
-                var text = "server closed the connection"
-                if let input, length >= 2 {
-                    let bytes = UnsafeRawBufferPointer(start: input, count: length)
-                    let code = Int(bytes[0]) << 8 | Int(bytes[1])
-                    text += " with code \(code)"
-                    let message = String(decoding: bytes.dropFirst(2), as: UTF8.self)
-                    if !message.isEmpty { text += " (\(message))" }
-                }
-                attempt.note(text)
-            }
+            attempt(for: wsi)?.link.peerClosed(input, length: length, peer: "server")
             return 0
 
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
@@ -867,14 +710,14 @@ public final class WebSocketClient: @unchecked Sendable {
                     httpStatus: Int(status), sentCredentials: activeSecurity.basicAuth != nil, alertSent: alerts.sent,
                     alertReceived: alerts.received, tlsError: tlsError ?? message)
                 {
-                    attempt.securityFailure = (failure, message)
+                    attempt.securityFailure = .init(failure: failure, detail: message)
                 }
-                attempt.note("connect to \(endpoint.hostHeader) failed: \(message)")
+                attempt.link.note("connect to \(endpoint.hostHeader) failed: \(message)")
             }
             return 0
 
         case LWS_CALLBACK_CLIENT_CLOSED:
-            if let attempt = attempt(for: wsi) { attempt.note("connection closed") }
+            attempt(for: wsi)?.link.note("connection closed")
             return 0
 
         case LWS_CALLBACK_WSI_DESTROY:
@@ -906,112 +749,6 @@ public final class WebSocketClient: @unchecked Sendable {
             logger.error("websocket: TLS settings refused: \(reason)")
             return -1
         }
-        return 0
-    }
-
-    private func headerValue(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
-        let length = Int(lws_hdr_total_length(wsi, token))
-        guard length > 0 else { return "" }
-        var buffer = [CChar](repeating: 0, count: length + 1)
-        let copied = lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token)
-        guard copied >= 0 else { return "" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    /// Reassembles one message. Never returns non-zero: lws 4.1.6 keeps its receive buffer's fill index when
-    /// RECEIVE asks to close, and parsing the rest of a large frame then writes past that buffer (a heap
-    /// overflow seen as a crash on a 1.1 MB frame). A connection we fail is closed from WRITEABLE instead.
-    private func receive(_ attempt: Attempt, wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
-        attempt.lastReceiveMicros = monotonicMicros()
-        guard attempt.failing == nil else { return 0 }
-        if !attempt.rxInProgress {
-            attempt.rxInProgress = true
-            attempt.rxBinary = lws_frame_is_binary(wsi) != 0
-        }
-        if let input, length > 0 {
-            if attempt.rx.count + length > configuration.maximumMessageSize {
-                fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big",
-                     because: "incoming message larger than \(configuration.maximumMessageSize) bytes")
-                return 0
-            }
-            attempt.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
-        }
-        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
-
-        let bytes = attempt.rx
-        let binary = attempt.rxBinary
-        attempt.rx.removeAll(keepingCapacity: bytes.count <= 65536)
-        attempt.rxInProgress = false
-        if binary {
-            logger.warning("websocket \(attempt.id): ignoring binary message of \(bytes.count) bytes")
-            return 0
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            fail(attempt, wsi: wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8",
-                 because: "incoming text message of \(bytes.count) bytes is not valid UTF-8")
-            return 0
-        }
-        emit(.received(connection: attempt.id, text: text))
-        return 0
-    }
-
-    /// Fails the connection: nothing more is read from it, and WRITEABLE sends the close frame with `status`.
-    private func fail(_ attempt: Attempt, wsi: OpaquePointer, _ status: lws_close_status, _ text: String,
-                      because reason: String) {
-        attempt.note(reason)
-        attempt.failing = (status, text)
-        attempt.rx = []
-        attempt.rxInProgress = false
-        lws_callback_on_writable(wsi)
-        lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
-    }
-
-    /// Writes one frame. A close we asked for waits until the frames queued for this connection are out,
-    /// so that a last answer (e.g. Reset.conf before a reboot) is not lost to our own close.
-    private func writeable(_ attempt: Attempt, wsi: OpaquePointer) -> Int32 {
-        if let failing = attempt.failing {
-            var text = Array(failing.text.utf8)
-            lws_close_reason(wsi, failing.status, &text, text.count)
-            return -1
-        }
-        let pre = cp_lws_pre()
-        if attempt.pingPending && !attempt.closing {
-            attempt.pingPending = false
-            var frame = [UInt8](repeating: 0, count: pre)
-            let written = frame.withUnsafeMutableBufferPointer { buffer in
-                lws_write(wsi, buffer.baseAddress! + pre, 0, LWS_WRITE_PING)
-            }
-            if written < 0 {
-                attempt.note("writing a ping failed")
-                return -1
-            }
-            if lock.withLock({ shared.hasOutbox }) { lws_callback_on_writable(wsi) }
-            return 0
-        }
-
-        let (next, more): (Outgoing?, Bool) = lock.withLock {
-            while let item = shared.popOutbox() {
-                if item.connection == attempt.id { return (item, shared.hasOutbox) }
-            }
-            return (nil, false)
-        }
-        guard let next else {
-            guard attempt.closing else { return 0 }
-            var text = Array("bye".utf8)
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, &text, text.count)
-            return -1
-        }
-        var frame = [UInt8](repeating: 0, count: pre)
-        frame.append(contentsOf: next.text.utf8)
-        let count = frame.count - pre
-        let written = frame.withUnsafeMutableBufferPointer { buffer in
-            lws_write(wsi, buffer.baseAddress! + pre, count, LWS_WRITE_TEXT)
-        }
-        if Int(written) < count {
-            attempt.note("write failed (\(written) of \(count) bytes)")
-            return -1
-        }
-        if more || attempt.pingPending || attempt.closing { lws_callback_on_writable(wsi) }
         return 0
     }
 }

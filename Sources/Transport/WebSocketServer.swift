@@ -110,25 +110,13 @@ public enum WebSocketServerError: Error, Sendable, Equatable, CustomStringConver
     }
 }
 
-let lwsServerProtocolCallback: LWSCallback = { wsi, reason, user, input, length in
-    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else {
-        return lws_callback_http_dummy(wsi, reason, user, input, length)
-    }
-    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
-    return server.handleCallback(wsi: wsi, reason: reason, user: user, input: input, length: length)
-}
-
-let lwsServerStopDeadlineCallback: LWSSulCallback = { sul in
-    guard let sul, let owner = cp_sul_owner(sul) else { return }
-    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().stopDeadlineFired()
-}
-
 /// A websocket server (libwebsockets server mode) for OCPP central systems: one connection per
 /// identity, taken from the last segment of the request path.
 ///
 /// Threading: all lws calls happen on one service thread, except `lws_cancel_service`, which
-/// `send` and `stop` call (under `lock`) to wake it. `send` may be called from any thread: it
-/// appends to a locked outbox that the service thread drains. `onEvent` runs on the service
+/// `send` and `stop` call (under `lock`) to wake it. `send` may be called from any thread: on the
+/// service thread it queues on the connection directly, elsewhere it posts to a locked list that the
+/// service thread drains. `onEvent` runs on the service
 /// thread, one event at a time and in order; it must not block, and may call `send`.
 public final class WebSocketServer: @unchecked Sendable {
     // Sendable: `shared` is touched only under `lock`; the "service thread" properties only on
@@ -141,20 +129,16 @@ public final class WebSocketServer: @unchecked Sendable {
 
     // MARK: State shared between threads (guarded by `lock`)
 
-    private struct Outgoing {
-        let connection: UInt64
-        let text: String
-    }
-
     private struct Shared {
         var started = false
         var stopRequested = false
         var thread: pthread_t?
+        /// Kept after `thread` is taken by `stop()`, to recognise the service thread in `send`.
+        var serviceThreadID: pthread_t?
         /// The lws context while the service thread runs; `lws_cancel_service` is only called on it under `lock`.
         var context: OpaquePointer?
         var boundPort = 0
-        /// Messages for the service thread to hand to their connections, in `send` order.
-        var outbox: [Outgoing] = []
+        var posted = PostedMessages()
     }
 
     private let lock = Lock()
@@ -164,42 +148,17 @@ public final class WebSocketServer: @unchecked Sendable {
 
     /// One accepted websocket, from the handshake filter to WSI_DESTROY.
     private final class Connection {
-        let id: UInt64
+        let link: LWSConnection
         let identity: String
-        let wsi: OpaquePointer
         /// `connected` was emitted and `disconnected` not yet: events flow for this id.
         var open = false
-        var reason: String?
-        /// A close frame goes out at the next WRITEABLE.
-        var closing: (status: lws_close_status, text: String)?
-        var queue: [String] = []
-        var queueHead = 0
-        var rx: [UInt8] = []
-        var rxBinary = false
-        var rxInProgress = false
 
-        init(id: UInt64, identity: String, wsi: OpaquePointer) {
-            self.id = id
+        init(link: LWSConnection, identity: String) {
+            self.link = link
             self.identity = identity
-            self.wsi = wsi
         }
 
-        var hasQueued: Bool { queueHead < queue.count }
-
-        func popQueued() -> String? {
-            guard queueHead < queue.count else { return nil }
-            let text = queue[queueHead]
-            queueHead += 1
-            if queueHead == queue.count {
-                queue.removeAll(keepingCapacity: queue.count <= 64)
-                queueHead = 0
-            }
-            return text
-        }
-
-        func note(_ text: String) {
-            if reason == nil { reason = text }
-        }
+        var id: UInt64 { link.id }
     }
 
     private var context: OpaquePointer?
@@ -210,14 +169,14 @@ public final class WebSocketServer: @unchecked Sendable {
     private var lastConnectionID: UInt64 = 0
     private var stopping = false
     private var exitLoop = false
-    /// Reused for every drain of `shared.outbox`, so a send costs no allocation here.
-    private var drained: [Outgoing] = []
-    /// Reused for every write: `LWS_PRE` bytes of headroom, then the message.
-    private var writeBuffer: [UInt8] = []
+    /// Reused for every hand-over of `shared.posted`, so a send costs no allocation here.
+    private var drained: [(connection: UInt64, text: String)] = []
+    private var writer = LWSWriter()
+    /// Unowned: the server outlives its context, and the timer is cancelled before it is destroyed.
+    private lazy var stopDeadline = LWSTimer { [unowned self] in requestLoopExit() }
 
     // C memory that must outlive the context; freed in deinit.
     private let protocols: UnsafeMutablePointer<lws_protocols>
-    private let stopDeadlineSul: UnsafeMutablePointer<cp_sul_t>
     private let cSubprotocol: UnsafeMutablePointer<CChar>
     private let cInterface: UnsafeMutablePointer<CChar>?
     /// TLS files: certificate, key, client CAs.
@@ -244,10 +203,6 @@ public final class WebSocketServer: @unchecked Sendable {
         protocols.initialize(repeating: lws_protocols(), count: 2)
         protocols[0].name = UnsafePointer(cSubprotocol)
         protocols[0].callback = lwsServerProtocolCallback
-
-        stopDeadlineSul = .allocate(capacity: 1)
-        stopDeadlineSul.initialize(to: cp_sul_t())
-        stopDeadlineSul.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
@@ -256,8 +211,6 @@ public final class WebSocketServer: @unchecked Sendable {
         for file in cTLSFiles { free(file) }
         protocols.deinitialize(count: 2)
         protocols.deallocate()
-        stopDeadlineSul.deinitialize(count: 1)
-        stopDeadlineSul.deallocate()
     }
 
     /// The interface string lws binds to (nil = every address), after checking the configuration.
@@ -271,10 +224,7 @@ public final class WebSocketServer: @unchecked Sendable {
         guard (1...100_000).contains(configuration.maximumConnections) else {
             throw .invalidConfiguration("maximumConnections must be 1...100000")
         }
-        let tokenOK = configuration.subprotocol.utf8.allSatisfy { c in
-            c > 0x20 && c < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(c)
-        }
-        guard !configuration.subprotocol.isEmpty, tokenOK else {
+        guard isSubprotocolToken(configuration.subprotocol) else {
             throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
         }
         switch configuration.host {
@@ -332,6 +282,7 @@ public final class WebSocketServer: @unchecked Sendable {
             shared.context = created
             shared.boundPort = Int(lws_get_vhost_listen_port(vhost))
             shared.thread = spawnThread(name: "ws-server") { [self] in serviceThreadMain() }
+            shared.serviceThreadID = shared.thread
             guard shared.thread != nil else {
                 lws_context_destroy(created)
                 context = nil
@@ -345,11 +296,15 @@ public final class WebSocketServer: @unchecked Sendable {
 
     /// Queues `text` for `connection`; dropped if that connection is not (or no longer) open.
     public func send(_ text: String, on connection: UInt64) {
-        lock.withLock {
-            guard let context = shared.context, !shared.stopRequested else { return }
-            if shared.outbox.isEmpty { lws_cancel_service(context) }
-            shared.outbox.append(Outgoing(connection: connection, text: text))
+        let onServiceThread: Bool = lock.withLock {
+            guard let context = shared.context, !shared.stopRequested else { return false }
+            if let id = shared.serviceThreadID, pthread_equal(id, pthread_self()) != 0 { return true }
+            if shared.posted.post(text, to: connection) { lws_cancel_service(context) }
+            return false
         }
+        guard onServiceThread else { return }
+        deliverPosted()     // what other threads sent earlier goes first
+        if let target = connections[connection], target.open { target.link.enqueue(text) }
     }
 
     /// Closes every connection with 1001 (going away), waits up to 2 s for the clients to answer,
@@ -375,16 +330,16 @@ public final class WebSocketServer: @unchecked Sendable {
                 break
             }
         }
-        lws_sul_cancel(WebSocketServer.listEntry(stopDeadlineSul))
+        stopDeadline.cancel()
         lock.withLock {
             shared.context = nil
-            shared.outbox.removeAll()
+            _ = shared.posted.removeAll()
         }
         stopping = true
         lws_context_destroy(context)     // delivers CLOSED / WSI_DESTROY for what is left
         self.context = nil
         for connection in Array(connections.values) {
-            connection.note("server stopped")
+            connection.link.note("server stopped")
             finish(connection)
         }
         logger.debug("websocket server: service thread finished")
@@ -410,28 +365,23 @@ public final class WebSocketServer: @unchecked Sendable {
 
         case LWS_CALLBACK_RECEIVE:
             guard let connection = connection(of: wsi), connection.open else { return 0 }
-            return receive(connection, input: input, length: length)
+            // Never non-zero from here: see `LWSConnection` (a failed message closes from WRITEABLE).
+            if let text = connection.link.receive(input, length: length, logger: logger) {
+                onEvent(.received(connection: connection.id, text: text))
+            }
+            return 0
 
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let connection = connection(of: wsi) else { return 0 }
-            return writeable(connection)
+            return connection.link.writeable(with: &writer)
 
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-            if let connection = connection(of: wsi) {
-                var text = "client closed the connection"
-                if let input, length >= 2 {
-                    let bytes = UnsafeRawBufferPointer(start: input, count: length)
-                    text += " with code \(Int(bytes[0]) << 8 | Int(bytes[1]))"
-                    let message = String(decoding: bytes.dropFirst(2), as: UTF8.self)
-                    if !message.isEmpty { text += " (\(message))" }
-                }
-                connection.note(text)
-            }
+            connection(of: wsi)?.link.peerClosed(input, length: length, peer: "client")
             return 0
 
         case LWS_CALLBACK_CLOSED:
             if let connection = connection(of: wsi) {
-                connection.note("connection closed")
+                connection.link.note("connection closed")
                 finish(connection)
             }
             return 0
@@ -439,7 +389,7 @@ public final class WebSocketServer: @unchecked Sendable {
         case LWS_CALLBACK_WSI_DESTROY:
             // The one callback lws delivers for every wsi, also when the handshake failed after the filter.
             if let connection = connection(of: wsi) {
-                connection.note("connection closed")
+                connection.link.note("connection closed")
                 finish(connection)
                 lws_set_opaque_user_data(wsi, nil)
                 connections[connection.id] = nil
@@ -461,8 +411,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// without it, but lets a request with no list at all through) and name an admitted identity.
     private func admit(_ wsi: OpaquePointer) -> Int32 {
         if stopping { return -1 }
-        let path = WebSocketServer.header(wsi, WSI_TOKEN_GET_URI)
-        guard WebSocketServer.header(wsi, WSI_TOKEN_PROTOCOL).isEmpty == false else {
+        let path = lwsHeader(wsi, WSI_TOKEN_GET_URI)
+        guard lwsHeader(wsi, WSI_TOKEN_PROTOCOL).isEmpty == false else {
             logger.warning("websocket: refused \(path): the client offered no subprotocol (\(configuration.subprotocol) required)")
             return -1
         }
@@ -475,14 +425,16 @@ public final class WebSocketServer: @unchecked Sendable {
             return notFound(wsi, "unknown charge point identity")
         }
         let credentials = HandshakeCredentials(
-            identity: identity, basicAuth: Self.basicCredentials(WebSocketServer.header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION)),
+            identity: identity, basicAuth: Self.basicCredentials(lwsHeader(wsi, WSI_TOKEN_HTTP_AUTHORIZATION)),
             clientCertificateCommonName: Self.clientCertificateCommonName(wsi))
         guard configuration.authenticate(credentials) else {
             logger.warning("websocket: refused identity '\(identity)': its credentials were not accepted")
             return refuse(wsi, status: "401 Unauthorized", "credentials not accepted", headers: "www-authenticate: Basic realm=\"OCPP\"\r\n")
         }
         lastConnectionID += 1
-        let connection = Connection(id: lastConnectionID, identity: identity, wsi: wsi)
+        let connection = Connection(
+            link: LWSConnection(id: lastConnectionID, wsi: wsi, maximumMessageSize: configuration.maximumMessageSize),
+            identity: identity)
         connections[connection.id] = connection
         lws_set_opaque_user_data(wsi, Unmanaged.passUnretained(connection).toOpaque())
         return 0
@@ -499,7 +451,7 @@ public final class WebSocketServer: @unchecked Sendable {
         let body = message + "\n"
         let head = "HTTP/1.1 \(status)\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\n"
             + headers + "connection: close\r\n\r\n" + body
-        _ = write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
+        _ = writer.write(head, to: wsi, as: LWS_WRITE_HTTP_HEADERS)
         return -1
     }
 
@@ -536,144 +488,43 @@ public final class WebSocketServer: @unchecked Sendable {
         return String(segment)
     }
 
-    private static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String {
-        let length = Int(lws_hdr_total_length(wsi, token))
-        guard length > 0 else { return "" }
-        var buffer = [CChar](repeating: 0, count: length + 1)
-        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return "" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
     private func establish(_ connection: Connection) {
         if let previous = openByIdentity[connection.identity] {
-            previous.note("replaced by connection \(connection.id) for the same identity")
+            previous.link.note("replaced by connection \(connection.id) for the same identity")
             finish(previous)
-            previous.closing = (LWS_CLOSE_STATUS_NORMAL, "replaced by a new connection")
-            lws_callback_on_writable(previous.wsi)
+            previous.link.close(LWS_CLOSE_STATUS_NORMAL, "replaced by a new connection", afterQueued: false, backstop: false)
         }
         connection.open = true
         openByIdentity[connection.identity] = connection
         logger.debug("websocket \(connection.id) connected: \(connection.identity)")
         onEvent(.connected(connection: connection.id, identity: connection.identity))
-        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
     }
 
     /// Reports the end of an open connection, once; later traffic on it is dropped.
     private func finish(_ connection: Connection) {
         guard connection.open else { return }
         connection.open = false
-        connection.queue.removeAll()
-        connection.queueHead = 0
+        connection.link.dropQueued()
         if openByIdentity[connection.identity] === connection { openByIdentity[connection.identity] = nil }
-        let reason = connection.reason ?? "connection closed"
+        let reason = connection.link.reason ?? "connection closed"
         logger.debug("websocket \(connection.id) disconnected: \(connection.identity): \(reason)")
         onEvent(.disconnected(connection: connection.id, reason: reason))
     }
 
-    /// Reassembles one message. Never returns non-zero (a connection we fail is closed from WRITEABLE, and
-    /// what arrives until then is discarded): asking lws 4.1.6 to close from inside RECEIVE leaves its receive
-    /// buffer mid-frame, which its client parser overflows (see `WebSocketClient.receive`).
-    private func receive(_ connection: Connection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
-        guard connection.closing == nil else { return 0 }
-        let wsi = connection.wsi
-        let complete = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0
-        // Fast path: a whole message in one callback goes straight to a String, no reassembly copy.
-        if !connection.rxInProgress && complete {
-            if lws_frame_is_binary(wsi) != 0 {
-                logger.warning("websocket \(connection.id): ignoring a binary message of \(length) bytes")
-                return 0
-            }
-            guard length <= configuration.maximumMessageSize else { return tooLarge(connection) }
-            deliver(connection, UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length))
-            return 0
-        }
-        if !connection.rxInProgress {
-            connection.rxInProgress = true
-            connection.rxBinary = lws_frame_is_binary(wsi) != 0
-        }
-        if let input, length > 0 {
-            guard connection.rx.count + length <= configuration.maximumMessageSize else { return tooLarge(connection) }
-            connection.rx.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
-        }
-        guard complete else { return 0 }
-        connection.rxInProgress = false
-        if connection.rxBinary {
-            logger.warning("websocket \(connection.id): ignoring a binary message of \(connection.rx.count) bytes")
-        } else {
-            connection.rx.withUnsafeBytes { deliver(connection, $0) }
-        }
-        connection.rx.removeAll(keepingCapacity: connection.rx.count <= 65536)
-        return 0
-    }
-
-    private func deliver(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
-        guard let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            fail(connection, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8",
-                 because: "incoming text message of \(bytes.count) bytes is not valid UTF-8")
-            return
-        }
-        onEvent(.received(connection: connection.id, text: text))
-    }
-
-    private func tooLarge(_ connection: Connection) -> Int32 {
-        fail(connection, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big",
-             because: "incoming message larger than \(configuration.maximumMessageSize) bytes")
-        return 0
-    }
-
-    /// Fails the connection (RFC 6455 §7.1.7): nothing more is read from it, and WRITEABLE sends the close.
-    private func fail(_ connection: Connection, _ status: lws_close_status, _ text: String, because reason: String) {
-        connection.note(reason)
-        connection.closing = (status, text)
-        connection.rx = []
-        connection.rxInProgress = false
-        lws_callback_on_writable(connection.wsi)
-        lws_set_timeout(connection.wsi, PENDING_TIMEOUT_CLOSE_SEND, 2)
-    }
-
-    private func writeable(_ connection: Connection) -> Int32 {
-        if let closing = connection.closing {
-            var text = Array(closing.text.utf8)
-            lws_close_reason(connection.wsi, closing.status, &text, text.count)
-            return -1
-        }
-        guard connection.open, let text = connection.popQueued() else { return 0 }
-        let written = write(text, to: connection.wsi, as: LWS_WRITE_TEXT)
-        if written < text.utf8.count {
-            connection.note("write failed (\(written) of \(text.utf8.count) bytes)")
-            return -1
-        }
-        if connection.hasQueued { lws_callback_on_writable(connection.wsi) }
-        return 0
-    }
-
-    /// One `lws_write` from the reused buffer (lws wants `LWS_PRE` writable bytes before the data and
-    /// buffers whatever the socket does not take). Returns what lws reports as written.
-    private func write(_ text: String, to wsi: OpaquePointer, as kind: lws_write_protocol) -> Int {
-        let pre = cp_lws_pre()
-        let count = text.utf8.count
-        if writeBuffer.count < pre + count {
-            writeBuffer = [UInt8](repeating: 0, count: max(pre + count, 2 * writeBuffer.count, 4096))
-        }
-        return writeBuffer.withUnsafeMutableBufferPointer { buffer in
-            _ = UnsafeMutableBufferPointer(rebasing: buffer[pre..<(pre + count)]).update(fromContentsOf: text.utf8)
-            return Int(lws_write(wsi, buffer.baseAddress! + pre, count, kind))
-        }
-    }
-
     /// Runs after `lws_cancel_service`: hands queued messages to their connections and starts a stop.
     private func processCommands() {
-        let stopRequested: Bool = lock.withLock {
-            swap(&shared.outbox, &drained)
-            return shared.stopRequested
-        }
+        deliverPosted()
+        if lock.withLock({ shared.stopRequested }) { beginStop() }
+    }
+
+    /// Hands what other threads sent to their connections (frames for a closed one are dropped).
+    private func deliverPosted() {
+        lock.withLock { shared.posted.take(into: &drained) }
         for item in drained {
-            guard let connection = connections[item.connection], connection.open, connection.closing == nil else { continue }
-            if !connection.hasQueued { lws_callback_on_writable(connection.wsi) }
-            connection.queue.append(item.text)
+            guard let connection = connections[item.connection], connection.open else { continue }
+            connection.link.enqueue(item.text)
         }
         drained.removeAll(keepingCapacity: drained.count <= 1024)
-        if stopRequested { beginStop() }
     }
 
     private func beginStop() {
@@ -684,30 +535,18 @@ public final class WebSocketServer: @unchecked Sendable {
             return
         }
         for connection in connections.values {
-            connection.note("server stopping")
+            connection.link.note("server stopping")
             if connection.open {
-                connection.closing = (LWS_CLOSE_STATUS_GOINGAWAY, "server stopping")
-                lws_callback_on_writable(connection.wsi)
+                connection.link.close(LWS_CLOSE_STATUS_GOINGAWAY, "server stopping", afterQueued: false, backstop: false)
             } else {
-                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+                connection.link.kill()
             }
         }
-        if let context {
-            lws_sul_schedule(context, 0, WebSocketServer.listEntry(stopDeadlineSul), lwsServerStopDeadlineCallback,
-                             lws_usec_t(WebSocketServer.stopGraceMicros))
-        }
-    }
-
-    func stopDeadlineFired() {
-        requestLoopExit()
+        if let context { stopDeadline.schedule(on: context, afterMicros: WebSocketServer.stopGraceMicros) }
     }
 
     private func requestLoopExit() {
         exitLoop = true
         if let context { lws_cancel_service(context) }
-    }
-
-    private static func listEntry(_ sul: UnsafeMutablePointer<cp_sul_t>) -> UnsafeMutablePointer<lws_sorted_usec_list_t> {
-        UnsafeMutableRawPointer(sul).assumingMemoryBound(to: lws_sorted_usec_list_t.self)
     }
 }
