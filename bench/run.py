@@ -41,9 +41,15 @@ LOGS = OUT / "logs"
 PYTHON = sys.executable
 
 # The issue's figures for things that cannot be rebuilt here (measured earlier on this machine).
-REFERENCE_CPP_CPU_PER_CALL_US = "70–80 (best C++ library)"
+# The C++ charge point (MicroOcpp's simulator, -O3) measured side by side with ours and the raw lws echo pair
+# in one run, both ends on one CPU (issue 11): the reference to beat, as ratios to the limits of that run.
+REFERENCE_CPP = {"rtt_p50_us": 38.0, "echo_p50_us": 19.6, "cpu_per_call_us": 28.8, "rest_rps": 101_000,
+                 "raw_mhd_rps": 123_000, "rss_mb": 4.7, "start_to_boot_ms": 3.4}
+REFERENCE_CPP_RTT = f"C++ peer {REFERENCE_CPP['rtt_p50_us'] / REFERENCE_CPP['echo_p50_us']:.2f}× echo"
 REFERENCE_POLL_LOOP_REACTION_MS = 100.0
-REFERENCE_IDLE = {"rss_mb": 4.8, "cpu_pct": 0.1, "wakeups": 10.0}
+REFERENCE_IDLE = {"rss_mb": REFERENCE_CPP["rss_mb"], "cpu_pct": 0.1, "wakeups": 10.0}
+# Where the drain's data folder lives: tmpfs, so that its figure is the software's and not the disk's fsync.
+TMPFS = Path("/dev/shm")
 
 children: list[subprocess.Popen] = []
 # `taskset -c N` for the latency benchmarks (see --pin), empty when unpinned.
@@ -488,6 +494,7 @@ class Bench:
             result["idle"] = idle_figures(samples, a.idle_seconds)
             result["idle"]["threads"] = samples[-1]["threads"]
             result["idle"]["smaps"] = smaps_top(cp.pid)
+            result["idle"]["private_mb"] = private_dirty_kb(cp.pid) / 1024
             log(f"Footprint: charging on both connectors with 1 s meter values for {a.charge_seconds} s")
             for connector in (1, 2):
                 status, body = cp.request("POST", f"/api/v1/connectors/{connector}/start", {"idTag": "TAG1"})
@@ -528,6 +535,17 @@ class Bench:
     # --- Offline drain --------------------------------------------------------------------------------------
 
     def drain(self, rtt_p50_us: float | None) -> dict:
+        """The delivery rate of an offline backlog, for a small and a large backlog (it must not depend on the
+        size), with the data folder on tmpfs so that the figure is the software's, not the disk's."""
+        sizes = sorted({self.args.drain_small, self.args.drain_messages})
+        by_size = {size: self.drain_backlog(size) for size in sizes}
+        result = dict(by_size[self.args.drain_messages])
+        result["small"] = by_size[sizes[0]]
+        result["bound"] = 1e6 / rtt_p50_us if rtt_p50_us else None
+        result["rtt_p50_us"] = rtt_p50_us
+        return result
+
+    def drain_backlog(self, messages: int) -> dict:
         """Per run: a charge point whose central system is down queues the transaction messages of
         start/stop sessions made through the REST API; then the central system (the driver) comes up on the
         address the charge point keeps retrying, and the delivery rate of the queued messages is measured
@@ -538,19 +556,19 @@ class Bench:
         for run in range(a.drain_runs):
             port, http_port = free_port(), free_port()
             pid_file = self.work / "drain.pid"
-            cp = ChargePoint(self.binary, port, http_port, self.data_dir(f"drain{run}"), config, name="cp-drain",
-                             pid_file=pid_file, pin=True)
+            data = Path(tempfile.mkdtemp(prefix="chargepoint-drain-", dir=TMPFS if TMPFS.is_dir() else self.work))
+            cp = ChargePoint(self.binary, port, http_port, data, config, name="cp-drain", pid_file=pid_file, pin=True)
             driver = None
             try:
                 # The queue also holds messages the driver does not count as transaction messages: the
                 # StartupOfTheDevice security event of every start. Only what the sessions add is awaited.
                 before = cp.wait_up(link=None)["queuedMessages"]
-                log(f"Offline drain, run {run + 1}/{a.drain_runs}: queuing {a.drain_messages} transaction messages "
+                log(f"Offline drain, run {run + 1}/{a.drain_runs}: queuing {messages} transaction messages "
                     f"with the central system down ({before} other messages queued already)")
-                fill_queue(http_port, a.drain_messages)
+                fill_queue(http_port, messages)
                 status, body = cp.request("GET", "/api/v1/status")
                 queued = body["queuedMessages"] - before
-                assert queued >= a.drain_messages and body["link"] != "connected", body
+                assert queued >= messages and body["link"] != "connected", body
                 queued_runs.append(queued)
                 log(f"Offline drain, run {run + 1}/{a.drain_runs}: {queued} transaction messages queued; central "
                     f"system up, waiting for the reconnect (backoff) and measuring")
@@ -572,9 +590,10 @@ class Bench:
                 cp.stop()
                 if driver:
                     stop(driver.p)
+                shutil.rmtree(data, ignore_errors=True)
         return {"queued": queued_runs[0] if queued_runs else None, "queued_runs": queued_runs, "rate": rates,
                 "cpu_us_per_msg": cpu_per_msg, "complete": complete, "reconnect_s": reconnect_s,
-                "bound": 1e6 / rtt_p50_us if rtt_p50_us else None, "rtt_p50_us": rtt_p50_us}
+                "data": "tmpfs" if TMPFS.is_dir() else "disk"}
 
 
 def fsync_probe(directory: Path, count: int = 200) -> dict:
@@ -616,6 +635,13 @@ def idle_figures(samples: list[dict], seconds: float) -> dict:
         "wakeups_total": last["switches"] - first["switches"],
         "windows": [{k: round(v, 3) for k, v in w.items()} for w in windows],
     }
+
+
+def private_dirty_kb(pid: int) -> int:
+    """What the process alone holds and has written (heap, stacks, written data): the memory that each more
+    station would cost, as opposed to program and library pages mapped from files."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        return sum(int(line.split()[1]) for line in f if line.startswith("Private_Dirty:"))
 
 
 def smaps_top(pid: int, n: int = 12) -> list:
@@ -751,7 +777,8 @@ def make_rows(results: dict, args) -> list[dict]:
             ratio = summarize(ratios(cp, echo))
             rows.append(row(f"OCPP CALL round trip {label} (CSMS→CP→CSMS, {where})", "≤ 1.5× raw echo",
                             fmt(summarize(cp)), "µs",
-                            limit=f"raw lws echo {fmt(summarize(echo))}", ratio=f"{fmt(ratio, 2)}×",
+                            limit=f"raw lws echo {fmt(summarize(echo))}" + (f"; {REFERENCE_CPP_RTT}" if label == "p50" else ""),
+                            ratio=f"{fmt(ratio, 2)}×",
                             passed=ratio["median"] is not None and ratio["median"] <= 1.5, runs=len(cp),
                             note=f"{args.calls} CALLs/run, GetConfiguration+DataTransfer alternating, one outstanding"
                                  + (f"; `{r['pin']}` for both ends" if r.get("pin") else "")))
@@ -783,10 +810,11 @@ def make_rows(results: dict, args) -> list[dict]:
         switches = f"context switches per CALL: ours {fmt(summarize(per_call(r['cp'], 'switches')), 1)}, " \
                    f"raw echo client {fmt(summarize(per_call(r['echo'], 'switches')), 1)}"
         cpu_s = summarize(cpu)
-        rows.append(row("CPU per answered CALL (charge point, all threads)", "≤ 35 µs", fmt(cpu_s), "µs",
-                        limit=f"raw echo client {fmt(summarize(echo_cpu))}; C++ {REFERENCE_CPP_CPU_PER_CALL_US}",
-                        ratio=f"{fmt(summarize(ratios(cpu, echo_cpu)), 1)}× raw",
-                        passed=cpu_s["median"] is not None and cpu_s["median"] <= 35, runs=len(cpu),
+        cpu_ratio = summarize(ratios(cpu, echo_cpu))
+        rows.append(row("CPU per answered CALL (charge point, all threads)", "≤ 2.2× raw echo client", fmt(cpu_s), "µs",
+                        limit=f"raw echo client {fmt(summarize(echo_cpu))}; C++ peer {REFERENCE_CPP['cpu_per_call_us']}",
+                        ratio=f"{fmt(cpu_ratio, 1)}× raw",
+                        passed=cpu_ratio["median"] is not None and cpu_ratio["median"] <= 2.2, runs=len(cpu),
                         note=f"/proc schedstat over the measured CALLs; Python CP {fmt(summarize(py_cpu))} µs; {switches}"))
         fs = r.get("fsync_us") or {}
         disk = f"; fsync here p50 {fs.get('p50', 0):.0f} / p99 {fs.get('p99', 0):.0f} µs" if fs else ""
@@ -817,7 +845,9 @@ def make_rows(results: dict, args) -> list[dict]:
         ratio = summarize(ratios(r["cp_rps"], r["raw_rps"]))
         cp_p99 = summarize([w.get("p99_ms") for w in r["cp_wrk"]])
         rows.append(row("REST GET /api/v1/connectors throughput", "≥ 0.8× raw", fmt(summarize(r["cp_rps"]), 0),
-                        "req/s", limit=f"raw MHD {fmt(summarize(r['raw_rps']), 0)}", ratio=f"{fmt(ratio, 2)}×",
+                        "req/s", limit=f"raw MHD {fmt(summarize(r['raw_rps']), 0)}; C++ peer "
+                                       f"{REFERENCE_CPP['rest_rps'] / REFERENCE_CPP['raw_mhd_rps']:.2f}× raw",
+                        ratio=f"{fmt(ratio, 2)}×",
                         passed=ratio["median"] is not None and ratio["median"] >= 0.8, runs=len(r["cp_rps"]),
                         note=f"wrk -t2 -c64 -d{args.wrk_seconds}s keep-alive, {r['body_bytes']} B body; "
                              f"p99 {fmt(cp_p99, 2)} ms"))
@@ -827,9 +857,9 @@ def make_rows(results: dict, args) -> list[dict]:
     r = results.get("control")
     if r and "error" not in r:
         added = summarize(r["added_p50"])
-        rows.append(row("Control latency added: POST /authorize p50 − bare OCPP p50", "< 200 µs", fmt(added), "µs",
+        rows.append(row("Control latency added: POST /authorize p50 − bare OCPP p50", "< 150 µs", fmt(added), "µs",
                         limit=f"e2e {fmt(summarize(r['e2e_p50']))}, bare {fmt(summarize(r['bare_p50']))}",
-                        passed=added["median"] is not None and added["median"] < 200, runs=len(r["added_p50"]),
+                        passed=added["median"] is not None and added["median"] < 150, runs=len(r["added_p50"]),
                         note=f"against `chargepoint csms`, {args.control_n} requests/run; "
                              f"e2e p99 {fmt(summarize(r['e2e_p99']))} µs"))
     elif r:
@@ -841,12 +871,14 @@ def make_rows(results: dict, args) -> list[dict]:
         windows = idle["windows"]
         w = [x["wakeups_per_s"] for x in windows]
         c = [x["cpu_pct"] for x in windows]
-        rows.append(row("Idle RSS (connected, 2 connectors)", "≤ 12 MB",
+        rows.append(row("Idle RSS (connected, 2 connectors)", "≤ 8 MB",
                         f"{idle['rss_mb']['median']:.1f} [{idle['rss_mb']['min']:.1f}–{idle['rss_mb']['max']:.1f}]",
-                        "MB", limit=f"C++ sim {REFERENCE_IDLE['rss_mb']} MB; bare Swift 4–7 MB",
+                        "MB", limit=f"C++ peer {REFERENCE_IDLE['rss_mb']} MB",
                         ratio=f"{idle['rss_mb']['median'] / REFERENCE_IDLE['rss_mb']:.1f}× C++",
-                        passed=idle["rss_mb"]["median"] <= 12, runs=len(windows),
-                        note=f"{idle['seconds']:.0f} s sampled each second; {idle['threads']} threads"))
+                        passed=idle["rss_mb"]["median"] <= 8, runs=len(windows),
+                        note=f"{idle['seconds']:.0f} s sampled each second; {idle['threads']} threads; "
+                             f"private (anonymous and written) {idle.get('private_mb', 0):.1f} MB, the rest is "
+                             f"mapped program and library pages"))
         rows.append(row("Idle CPU", "—", f"{idle['cpu_pct']:.3f} [{min(c, default=0):.3f}–{max(c, default=0):.3f}]", "%",
                         limit=f"C++ sim {REFERENCE_IDLE['cpu_pct']} %", runs=len(windows),
                         note="whole window; spread over 10 s windows"))
@@ -864,8 +896,9 @@ def make_rows(results: dict, args) -> list[dict]:
                         note=f"{ch['seconds']:.0f} s; CPU {ch['cpu_pct']:.2f} %, {ch['wakeups_per_s']:.1f} wake-ups/s; "
                              f"{r['driver'].get('tx')} MeterValues+Start"))
         s = summarize(r["start_to_boot_ms"])
-        rows.append(row("Process start → BootNotification received", "< 50 ms", fmt(s, 1), "ms",
-                        passed=s["median"] is not None and s["median"] < 50, runs=len(r["start_to_boot_ms"]),
+        rows.append(row("Process start → BootNotification received", "≤ 5 ms", fmt(s, 1), "ms",
+                        limit=f"C++ peer {REFERENCE_CPP['start_to_boot_ms']} ms",
+                        passed=s["median"] is not None and s["median"] <= 5, runs=len(r["start_to_boot_ms"]),
                         note="fork/exec to the CSMS reading the frame; warm data dir"))
     elif r:
         rows.append(row("Footprint", "", "error", "", note=r["error"]))
@@ -876,13 +909,23 @@ def make_rows(results: dict, args) -> list[dict]:
         s = summarize(rates)
         bound = r.get("bound")
         ratio = summarize([x / bound for x in rates]) if bound else None
-        rows.append(row(f"Offline drain of {r['queued']} transaction messages", "≥ 0.9× bound", fmt(s, 0), "msg/s",
+        rows.append(row(f"Offline drain of {r['queued']} transaction messages ({r.get('data', 'disk')})", "≥ 0.6× bound",
+                        fmt(s, 0), "msg/s",
                         limit=f"1 outstanding × RTT p50 {r['rtt_p50_us']:.0f} µs = {bound:.0f}/s" if bound else "n/a",
                         ratio=f"{fmt(ratio, 3)}×" if ratio else None,
-                        passed=bool(ratio and ratio["median"] is not None and ratio["median"] >= 0.9), runs=len(rates),
+                        passed=bool(ratio and ratio["median"] is not None and ratio["median"] >= 0.6), runs=len(rates),
                         note=f"queued offline through REST start/stop, delivered after reconnect, timed first to last; "
                              f"CPU {fmt(summarize(r['cpu_us_per_msg']), 0)} µs/msg"
                              + ("" if all(r["complete"]) else "; some runs timed out (partial rate)")))
+        small = r.get("small")
+        if small and small.get("queued") != r["queued"]:
+            small_rates = [x for x in small["rate"] if x]
+            n = min(len(rates), len(small_rates))
+            flat = summarize(ratios(rates[:n], small_rates[:n]))
+            rows.append(row(f"Offline drain rate at {r['queued']} ÷ at {small['queued']} queued", "≥ 0.9 (flat)",
+                            fmt(flat, 2), "×", limit=f"{fmt(summarize(small_rates), 0)} msg/s at {small['queued']}",
+                            passed=flat["median"] is not None and flat["median"] >= 0.9, runs=n,
+                            note="the cost of a delivery must not grow with the backlog"))
     elif r:
         rows.append(row("Offline drain", "", "error", "", note=r["error"]))
     r = results.get("profile")
@@ -1066,6 +1109,7 @@ def main() -> None:
     parser.add_argument("--charge-seconds", type=int, default=20)
     parser.add_argument("--starts", type=int, default=10)
     parser.add_argument("--drain-messages", type=int, default=10000)
+    parser.add_argument("--drain-small", type=int, default=1000, help="the small backlog the rate is compared with")
     parser.add_argument("--drain-runs", type=int, default=3)
     parser.add_argument("--drain-timeout", type=int, default=90)
     args = parser.parse_args()

@@ -418,19 +418,23 @@ enum Route: Equatable, Sendable {
     case firmware
     case securityEvents
 
-    /// Found by one hash of the segments, not by comparing them with each route in turn.
-    private static let withoutParameters: [[String]: Route] = [
-        ["healthz"]: .health, ["readyz"]: .readiness, ["openapi.yaml"]: .contract, ["metrics"]: .metrics,
-        ["api", "v1", "status"]: .status, ["api", "v1", "connectors"]: .connectors,
-        ["api", "v1", "authorize"]: .authorize, ["api", "v1", "reset"]: .reset, ["api", "v1", "trigger"]: .trigger,
-        ["api", "v1", "local-list"]: .localList, ["api", "v1", "reservations"]: .reservations,
-        ["api", "v1", "charging-profiles"]: .chargingProfiles, ["api", "v1", "firmware"]: .firmware,
-        ["api", "v1", "security-events"]: .securityEvents, ["api", "v1", "transactions"]: .transactions,
-        ["api", "v1", "configuration"]: .configuration, ["api", "v1", "messages"]: .messages,
-        ["api", "v1", "events"]: .events,
+    /// Found by one hash of the path, not by comparing it with each route in turn.
+    private static let withoutParameters: [String: Route] = [
+        "/healthz": .health, "/readyz": .readiness, "/openapi.yaml": .contract, "/metrics": .metrics,
+        "/api/v1/status": .status, "/api/v1/connectors": .connectors, "/api/v1/authorize": .authorize,
+        "/api/v1/reset": .reset, "/api/v1/trigger": .trigger, "/api/v1/local-list": .localList,
+        "/api/v1/reservations": .reservations, "/api/v1/charging-profiles": .chargingProfiles,
+        "/api/v1/firmware": .firmware, "/api/v1/security-events": .securityEvents,
+        "/api/v1/transactions": .transactions, "/api/v1/configuration": .configuration,
+        "/api/v1/messages": .messages, "/api/v1/events": .events,
     ]
 
     init(path: String) throws(Problem) {
+        // Most requests name a route as it is written: no splitting, decoding or joining for them.
+        if let route = Self.withoutParameters[path] {
+            self = route
+            return
+        }
         // Split on bytes and decode only segments with an escape: this runs for every request.
         var segments: [String] = []
         for raw in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
@@ -444,7 +448,7 @@ enum Route: Equatable, Sendable {
         }
         if segments.first == "" { segments.removeFirst() }
         if segments.count > 1, segments.last == "" { segments.removeLast() }
-        if let route = Self.withoutParameters[segments] {
+        if let route = Self.withoutParameters["/" + segments.joined(separator: "/")] {
             self = route
             return
         }

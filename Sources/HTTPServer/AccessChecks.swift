@@ -42,20 +42,21 @@ public func isLoopbackHost(_ host: String) -> Bool {
 /// resolve to loopback themselves). A page on another name that resolves to 127.0.0.1 (DNS rebinding)
 /// sends that other name, so this tells the two apart.
 public func isLoopbackHostHeader(_ value: String) -> Bool {
-    var host = Substring(value.trimmingASCIISpaces())
-    if host.hasPrefix("[") {
-        guard let close = host.firstIndex(of: "]") else { return false }
+    // On bytes: every request without a token comes here.
+    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    var host = value.utf8[...]
+    while let first = host.first, isSpace(first) { host = host.dropFirst() }
+    while let last = host.last, isSpace(last) { host = host.dropLast() }
+    if host.first == UInt8(ascii: "[") {
+        guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
         let rest = host[host.index(after: close)...]
-        guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isASCIIDigit)) else { return false }
+        guard rest.isEmpty || (rest.first == UInt8(ascii: ":") && rest.dropFirst().allSatisfy(isDigit)) else { return false }
         host = host[...close]
-    } else if let colon = host.firstIndex(of: ":") {
-        guard host[host.index(after: colon)...].allSatisfy(\.isASCIIDigit) else { return false }
+    } else if let colon = host.firstIndex(of: UInt8(ascii: ":")) {
+        guard host[host.index(after: colon)...].allSatisfy(isDigit) else { return false }
         host = host[..<colon]
     }
-    let name = asciiLowercased(String(host))
+    let name = asciiLowercased(String(decoding: host, as: UTF8.self))
     return isLoopbackHost(name) || (name.hasSuffix(".localhost") && name.count > ".localhost".count)
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
