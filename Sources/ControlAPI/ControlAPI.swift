@@ -35,6 +35,9 @@ public final class ControlAPI: Sendable {
         self.perform = perform
     }
 
+    /// Every request header the API reads; the server copies no other (`HTTPServerConfiguration.requestHeaders`).
+    public static let requestHeaders = ["host", "origin", "authorization", "last-event-id"]
+
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let route = try? Route(path: request.path)
         let started = monotonicUptime()

@@ -90,8 +90,8 @@ let mhdAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method
             return core.queue(HTTPServerCore.bodyTooLargeProblem(limit: core.maximumBodySize), on: connection)
         }
         let request = HTTPRequest(method: state.method, path: state.path,
-                                  query: collectValues(connection, kind: .GET_ARGUMENT_KIND, lowercaseKeys: false),
-                                  headers: collectValues(connection, kind: .HEADER_KIND, lowercaseKeys: true),
+                                  query: collectValues(connection, kind: .GET_ARGUMENT_KIND),
+                                  headers: collectValues(connection, kind: .HEADER_KIND, only: core.requestHeaders),
                                   body: state.body)
         state.body = []
         state.phase = .waiting
@@ -201,12 +201,18 @@ private struct ValueCollector {
     var values: [String: String] = [:]
     var lowercaseKeys: Bool
     var decodeArguments: Bool
+    /// Lowercased names of the only values to collect; nil for all.
+    var wanted: [[UInt8]]?
 }
 
 private let mhdCollectValue: MHD_KeyValueIteratorN = { cls, _, key, keySize, value, valueSize in
     guard let cls, let key else { return .YES }
     let collector = cls.assumingMemoryBound(to: ValueCollector.self)
-    var name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
+    let rawName = UnsafeRawBufferPointer(start: key, count: keySize)
+    if let wanted = collector.pointee.wanted, !wanted.contains(where: { equalIgnoringASCIICase(rawName, $0) }) {
+        return .YES
+    }
+    var name = String(decoding: rawName, as: UTF8.self)
     var text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
     if collector.pointee.decodeArguments {
         // Undecodable arguments are dropped: to the application they were never sent.
@@ -226,12 +232,23 @@ private let mhdCollectValue: MHD_KeyValueIteratorN = { cls, _, key, keySize, val
     return .YES
 }
 
-private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
-    var collector = ValueCollector(lowercaseKeys: lowercaseKeys, decodeArguments: kind == .GET_ARGUMENT_KIND)
+/// Headers (names lowercased, `only` those when given) or query arguments (decoded).
+private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind, only wanted: [[UInt8]]? = nil) -> [String: String] {
+    let isHeader = kind == .HEADER_KIND
+    var collector = ValueCollector(lowercaseKeys: isHeader, decodeArguments: !isHeader, wanted: wanted)
     withUnsafeMutablePointer(to: &collector) { pointer in
         _ = MHD_get_connection_values_n(connection, kind, mhdCollectValue, UnsafeMutableRawPointer(pointer))
     }
     return collector.values
+}
+
+/// `name` (as sent) against a lowercased name.
+private func equalIgnoringASCIICase(_ name: UnsafeRawBufferPointer, _ lowercased: [UInt8]) -> Bool {
+    guard name.count == lowercased.count else { return false }
+    for (byte, wanted) in zip(name, lowercased) where (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != wanted {
+        return false
+    }
+    return true
 }
 
 extension String {

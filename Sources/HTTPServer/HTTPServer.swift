@@ -58,6 +58,8 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
     let logger: Logger
     let handler: @Sendable (HTTPRequest, HTTPResponder) -> Void
     let maximumBodySize: Int
+    /// `HTTPServerConfiguration.requestHeaders`, lowercased; nil for all.
+    let requestHeaders: [[UInt8]]?
     /// Bytes of an over-limit chunked body we read and discard (to still answer 413) before we give
     /// up and drop the connection.
     let discardLimit: Int
@@ -96,6 +98,7 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
         self.logger = logger
         self.handler = handler
         maximumBodySize = max(0, configuration.maximumBodySize)
+        requestHeaders = configuration.requestHeaders.map { $0.map { Array(asciiLowercased($0).utf8) } }
         // Discarding is cheap and bounded in time by the request timeout; the client learns why (413).
         discardLimit = max(16 << 20, maximumBodySize.multipliedReportingOverflow(by: 16).partialValue)
         tlsStrings = configuration.tls.map { [strdup($0.certificatePEM), strdup($0.keyPEM)] } ?? []

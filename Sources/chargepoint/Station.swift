@@ -120,7 +120,8 @@ struct Station {
                 // Request line and headers (8 KiB of headers fit) plus buffers; measured faster than 64 KiB.
                 connectionMemoryLimit: 16 * 1024,
                 threadPoolSize: 2,
-                tls: options.apiTLS),
+                tls: options.apiTLS,
+                requestHeaders: ControlAPI.requestHeaders),
             logger: Logger(label: "chargepoint.http"), handler: api.handle)
         do {
             try server.start()

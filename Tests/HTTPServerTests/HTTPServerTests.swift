@@ -57,6 +57,18 @@ struct HTTPServerTests {
         #expect(response.text == "GET|/api/v1/connectors/1%20b|a=2&b=hello world&c=x y&flag=|Yes|one, two")
     }
 
+    @Test("with requestHeaders only the named headers are copied, in any case, repeated ones joined")
+    func onlyTheHeadersAskedFor() throws {
+        let server = try makeServer({ $0.requestHeaders = ["X-Multi", "host"] }) { request, responder in
+            responder.respond(text(request.headers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: "|")))
+        }
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.boundPort)
+        try client.send("GET / HTTP/1.1\r\nHOST: x\r\nX-Test: Yes\r\nX-Multi: one\r\nx-multi: two\r\nX-Multiple: no\r\n\r\n")
+        #expect(try client.readResponse().text == "host=x|x-multi=one, two")
+    }
+
     @Test("POST bodies are echoed (1 byte and 60 KiB)", arguments: [1, 60 * 1024])
     func postEcho(size: Int) throws {
         let server = try makeServer { request, responder in
