@@ -153,3 +153,30 @@ public struct CertificateHashData: Codable, Sendable, Equatable, Hashable {
         self.serialNumber = serialNumber
     }
 }
+
+extension SampledValue: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("value", value)
+        object.member("context", context)
+        object.member("format", format)
+        object.member("measurand", measurand)
+        object.member("phase", phase)
+        object.member("location", location)
+        object.member("unit", unit)
+    }
+}
+
+extension MeterValue: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("timestamp", timestamp)
+        object.member("sampledValue", sampledValue)
+    }
+}
+
+extension KeyValue: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("key", key)
+        object.member("readonly", readonly)
+        object.member("value", value)
+    }
+}

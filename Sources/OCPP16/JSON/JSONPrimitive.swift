@@ -1,9 +1,13 @@
-/// A value written as one JSON scalar. The writer's containers write it in place instead of handing it
-/// an encoder of its own, which costs an allocation or three and a chain of dynamic calls: every enumeration,
-/// bounded string and timestamp of every frame comes through here.
-protocol JSONScalar: Encodable {
+/// A value that writes itself as JSON straight into bytes. `JSONWriter` and its containers hand it the
+/// output instead of an encoder of its own, which costs an allocation or three and a chain of dynamic calls
+/// per value: every enumeration, bounded string and timestamp of every frame, and the messages sent most
+/// (`JSONObject`), come through here. Its JSON is the one its `Encodable` conformance gives.
+protocol JSONAppendable: Encodable {
     func appendJSON(to output: inout [UInt8])
 }
+
+/// A value written as one JSON scalar.
+protocol JSONScalar: JSONAppendable {}
 
 /// Enumerations are written as their raw value, as `Codable` writes them.
 extension JSONScalar where Self: RawRepresentable, RawValue == String {

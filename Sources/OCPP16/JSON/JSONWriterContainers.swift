@@ -73,8 +73,8 @@ struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         beginMember(key)
-        if let scalar = value as? any JSONScalar {
-            scalar.appendJSON(to: &stream.bytes)
+        if let appendable = value as? any JSONAppendable {
+            appendable.appendJSON(to: &stream.bytes)
         } else {
             try stream.encode(value, at: path.appending(key))
         }
@@ -148,8 +148,8 @@ struct StreamUnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = beginItem()
-        if let scalar = value as? any JSONScalar {
-            scalar.appendJSON(to: &stream.bytes)
+        if let appendable = value as? any JSONAppendable {
+            appendable.appendJSON(to: &stream.bytes)
         } else {
             try stream.encode(value, at: path.appending(index))
         }
@@ -211,8 +211,8 @@ struct StreamSingleValueContainer: SingleValueEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         encoder.moveToSlot()
-        if let scalar = value as? any JSONScalar {
-            scalar.appendJSON(to: &encoder.stream.bytes)
+        if let appendable = value as? any JSONAppendable {
+            appendable.appendJSON(to: &encoder.stream.bytes)
         } else {
             try encoder.stream.encode(value, at: encoder.path)
         }

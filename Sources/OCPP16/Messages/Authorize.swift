@@ -9,3 +9,9 @@ public struct AuthorizeResponse: Codable, Sendable, Equatable {
     public var idTagInfo: IdTagInfo
     public init(idTagInfo: IdTagInfo) { self.idTagInfo = idTagInfo }
 }
+
+extension AuthorizeRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("idTag", idTag)
+    }
+}

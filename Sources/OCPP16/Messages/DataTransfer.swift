@@ -14,3 +14,10 @@ public struct DataTransferResponse: Codable, Sendable, Equatable {
         self.data = data
     }
 }
+
+extension DataTransferResponse: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("status", status)
+        object.member("data", data)
+    }
+}

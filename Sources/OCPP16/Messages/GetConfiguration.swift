@@ -12,3 +12,10 @@ public struct GetConfigurationResponse: Codable, Sendable, Equatable {
         self.unknownKey = unknownKey
     }
 }
+
+extension GetConfigurationResponse: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("configurationKey", configurationKey)
+        object.member("unknownKey", unknownKey)
+    }
+}

@@ -8,3 +8,7 @@ public struct HeartbeatResponse: Codable, Sendable, Equatable {
     public var currentTime: Timestamp
     public init(currentTime: Timestamp) { self.currentTime = currentTime }
 }
+
+extension HeartbeatRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {}
+}

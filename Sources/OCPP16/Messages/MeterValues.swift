@@ -11,3 +11,11 @@ public struct MeterValuesRequest: OCPPRequest, Equatable {
         self.meterValue = meterValue
     }
 }
+
+extension MeterValuesRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("connectorId", connectorId)
+        object.member("transactionId", transactionId)
+        object.member("meterValue", meterValue)
+    }
+}

@@ -24,3 +24,13 @@ public struct StartTransactionResponse: Codable, Sendable, Equatable {
         self.transactionId = transactionId
     }
 }
+
+extension StartTransactionRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("connectorId", connectorId)
+        object.member("idTag", idTag)
+        object.member("meterStart", meterStart)
+        object.member("reservationId", reservationId)
+        object.member("timestamp", timestamp)
+    }
+}

@@ -20,3 +20,15 @@ public struct StatusNotificationRequest: OCPPRequest, Equatable {
         self.timestamp = timestamp
     }
 }
+
+extension StatusNotificationRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("connectorId", connectorId)
+        object.member("errorCode", errorCode)
+        object.member("info", info)
+        object.member("status", status)
+        object.member("timestamp", timestamp)
+        object.member("vendorId", vendorId)
+        object.member("vendorErrorCode", vendorErrorCode)
+    }
+}

@@ -25,3 +25,14 @@ public struct StopTransactionResponse: Codable, Sendable, Equatable {
     public var idTagInfo: IdTagInfo?
     public init(idTagInfo: IdTagInfo? = nil) { self.idTagInfo = idTagInfo }
 }
+
+extension StopTransactionRequest: JSONObject {
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("idTag", idTag)
+        object.member("meterStop", meterStop)
+        object.member("timestamp", timestamp)
+        object.member("transactionId", transactionId)
+        object.member("reason", reason)
+        object.member("transactionData", transactionData)
+    }
+}
