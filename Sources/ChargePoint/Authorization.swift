@@ -172,3 +172,12 @@ extension ChargePointEngine {
             purpose: .informational)
     }
 }
+
+/// Saved at every answer that carries an IdTagInfo: written directly.
+extension AuthorizationCache.Entry: JSONObject {
+    package func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("idTag", idTag)
+        object.member("info", info)
+        object.member("lastUsed", lastUsed)
+    }
+}

@@ -213,3 +213,20 @@ public struct PersistedState: Sendable, Equatable {
         self.queue = queue
     }
 }
+
+/// Saved whenever a transaction changes (its CSMS id, its stop, its sampled data): written directly.
+extension TransactionRecord: JSONObject {
+    package func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("localId", localId)
+        object.member("connectorId", connectorId)
+        object.member("idTag", idTag)
+        object.member("meterStart", meterStart)
+        object.member("startedAt", startedAt)
+        object.member("transactionId", transactionId)
+        object.member("startAuthorization", startAuthorization)
+        object.member("meterStop", meterStop)
+        object.member("stoppedAt", stoppedAt)
+        object.member("stopReason", stopReason)
+        object.member("stopTransactionData", stopTransactionData)
+    }
+}

@@ -155,7 +155,7 @@ public struct CertificateHashData: Codable, Sendable, Equatable, Hashable {
 }
 
 extension SampledValue: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("value", value)
         object.member("context", context)
         object.member("format", format)
@@ -167,16 +167,24 @@ extension SampledValue: JSONObject {
 }
 
 extension MeterValue: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("timestamp", timestamp)
         object.member("sampledValue", sampledValue)
     }
 }
 
 extension KeyValue: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("key", key)
         object.member("readonly", readonly)
         object.member("value", value)
+    }
+}
+
+extension IdTagInfo: JSONObject {
+    package func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("status", status)
+        object.member("expiryDate", expiryDate)
+        object.member("parentIdTag", parentIdTag)
     }
 }

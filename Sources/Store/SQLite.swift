@@ -21,7 +21,8 @@ final class SQLiteConnection {
         sqlite3_close(handle)
     }
 
-    /// Runs SQL without parameters or results (schema, pragmas, transaction control).
+    /// Runs SQL without parameters or results, one statement or several, compiled anew each time: for the
+    /// schema and what runs once. What runs per commit goes through `run`, which keeps it compiled.
     func execute(_ sql: String) throws(StoreError) {
         guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw error(sql) }
     }
@@ -56,12 +57,12 @@ final class SQLiteConnection {
 
     /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
     func transaction(_ body: () throws(StoreError) -> Void) throws(StoreError) {
-        try execute("BEGIN IMMEDIATE")
+        try run("BEGIN IMMEDIATE", [])
         do {
             try body()
-            try execute("COMMIT")
+            try run("COMMIT", [])
         } catch {
-            try? execute("ROLLBACK")
+            try? run("ROLLBACK", [])
             throw error
         }
     }

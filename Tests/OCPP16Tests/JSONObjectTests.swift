@@ -30,6 +30,7 @@ struct JSONObjectTests {
         GetConfigurationResponse(configurationKey: [KeyValue(key: "A", readonly: true, value: "1")], unknownKey: ["B", "C"]),
         GetConfigurationResponse(configurationKey: nil, unknownKey: nil),
         DataTransferResponse(status: .accepted, data: "x\\ny"), DataTransferResponse(status: .unknownVendorId),
+        IdTagInfo(status: .accepted, expiryDate: time, parentIdTag: "PARENT"), IdTagInfo(status: .blocked),
     ]
 
     @Test("the same bytes as through Encodable", arguments: 0..<objects.count)

@@ -245,14 +245,18 @@ extension ChargePointEngine {
 
     /// When a waiting firmware, diagnostics or log step is due, on the uptime clock.
     var nextFileJobStep: Duration? {
-        var times: [Timestamp] = []
+        var earliest: Timestamp?
+        func consider(_ time: Timestamp?) {
+            if let time, earliest.map({ time < $0 }) ?? true { earliest = time }
+        }
         switch firmwareUpdate?.phase {
-        case .waiting(let until)?: times.append(until)
-        case .downloaded?: if let installAt = firmwareUpdate?.signature?.installAt { times.append(installAt) }
+        case .waiting(let until)?: consider(until)
+        case .downloaded?: consider(firmwareUpdate?.signature?.installAt)
         default: break
         }
-        times += [diagnosticsUpload?.retryAt, logUpload?.retryAt].compactMap { $0 }
-        return times.min().map(uptime(at:))
+        consider(diagnosticsUpload?.retryAt)
+        consider(logUpload?.retryAt)
+        return earliest.map(uptime(at:))
     }
 
     /// The status TriggerMessage reports: Idle when nothing is in progress ([ERR] 3.46).

@@ -67,8 +67,11 @@ extension ChargePointEngine {
 
     /// When the next reservation expires, on the uptime clock.
     var nextReservationExpiry: Duration? {
-        let reservations = [station.reservation].compactMap { $0 } + connectors.compactMap(\.reservation)
-        return reservations.map(\.expiryDate).min().map(uptime(at:))
+        var earliest = station.reservation?.expiryDate
+        for connector in connectors {
+            if let expiry = connector.reservation?.expiryDate, earliest.map({ expiry < $0 }) ?? true { earliest = expiry }
+        }
+        return earliest.map(uptime(at:))
     }
 
     /// Whether this driver may start on this connector as far as reservations go: a connector reserved for

@@ -42,7 +42,7 @@ public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomS
         try container.encode(value)
     }
 
-    func appendJSON(to output: inout [UInt8]) {
+    package func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendString(value, to: &output)
     }
 

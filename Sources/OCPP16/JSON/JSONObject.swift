@@ -2,12 +2,12 @@
 /// transactions, status notifications, the answers a load test asks for most): no encoder, containers or
 /// boxes per value. Its `Encodable` conformance stays the reference: `JSONObjectTests` checks, type by
 /// type, that both write the same bytes.
-protocol JSONObject: JSONAppendable {
+package protocol JSONObject: JSONAppendable {
     func writeMembers(to object: inout JSONObjectWriter)
 }
 
 extension JSONObject {
-    func appendJSON(to output: inout [UInt8]) {
+    package func appendJSON(to output: inout [UInt8]) {
         var object = JSONObjectWriter()
         swap(&object.bytes, &output)
         object.bytes.append(UInt8(ascii: "{"))
@@ -19,11 +19,11 @@ extension JSONObject {
 
 /// Writes the members of one object, in the order they are given; an optional member that is nil is left
 /// out, as `encodeIfPresent` leaves it out.
-struct JSONObjectWriter {
+package struct JSONObjectWriter {
     fileprivate(set) var bytes: [UInt8] = []
     private var isEmpty = true
 
-    mutating func member(_ name: StaticString, _ value: some JSONAppendable) {
+    package mutating func member(_ name: StaticString, _ value: some JSONAppendable) {
         if !isEmpty { bytes.append(UInt8(ascii: ",")) }
         isEmpty = false
         bytes.append(UInt8(ascii: "\""))
@@ -32,13 +32,13 @@ struct JSONObjectWriter {
         value.appendJSON(to: &bytes)
     }
 
-    mutating func member(_ name: StaticString, _ value: (some JSONAppendable)?) {
+    package mutating func member(_ name: StaticString, _ value: (some JSONAppendable)?) {
         if let value { member(name, value) }
     }
 }
 
 extension Array: JSONAppendable where Element: JSONAppendable {
-    func appendJSON(to output: inout [UInt8]) {
+    package func appendJSON(to output: inout [UInt8]) {
         output.append(UInt8(ascii: "["))
         for (index, element) in enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }

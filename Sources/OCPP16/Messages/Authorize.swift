@@ -11,7 +11,7 @@ public struct AuthorizeResponse: Codable, Sendable, Equatable {
 }
 
 extension AuthorizeRequest: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("idTag", idTag)
     }
 }

@@ -16,7 +16,7 @@ public struct DataTransferResponse: Codable, Sendable, Equatable {
 }
 
 extension DataTransferResponse: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("status", status)
         object.member("data", data)
     }

@@ -14,7 +14,7 @@ public struct GetConfigurationResponse: Codable, Sendable, Equatable {
 }
 
 extension GetConfigurationResponse: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("configurationKey", configurationKey)
         object.member("unknownKey", unknownKey)
     }

@@ -10,5 +10,5 @@ public struct HeartbeatResponse: Codable, Sendable, Equatable {
 }
 
 extension HeartbeatRequest: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {}
+    package func writeMembers(to object: inout JSONObjectWriter) {}
 }

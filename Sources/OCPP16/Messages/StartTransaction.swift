@@ -26,7 +26,7 @@ public struct StartTransactionResponse: Codable, Sendable, Equatable {
 }
 
 extension StartTransactionRequest: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("connectorId", connectorId)
         object.member("idTag", idTag)
         object.member("meterStart", meterStart)

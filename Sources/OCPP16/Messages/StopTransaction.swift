@@ -27,7 +27,7 @@ public struct StopTransactionResponse: Codable, Sendable, Equatable {
 }
 
 extension StopTransactionRequest: JSONObject {
-    func writeMembers(to object: inout JSONObjectWriter) {
+    package func writeMembers(to object: inout JSONObjectWriter) {
         object.member("idTag", idTag)
         object.member("meterStop", meterStop)
         object.member("timestamp", timestamp)
