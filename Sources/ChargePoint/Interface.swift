@@ -251,7 +251,7 @@ public struct PlacedReservation: Sendable, Equatable {
 }
 
 /// Everything an observer needs to start from: the event stream's first event, /metrics, diagnostics, and
-/// the read model that answers GETs without a trip to the engine's thread.
+/// the read model that answers GETs without taking the runtime's lock.
 public struct EngineSnapshot: Sendable, Equatable {
     public var station: StationSnapshot
     public var connectors: [ConnectorSnapshot]

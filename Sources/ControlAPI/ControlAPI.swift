@@ -200,7 +200,7 @@ public final class ControlAPI: Sendable {
     }
 
     /// Opens an event stream: a client that reconnects with Last-Event-ID gets what it missed from the
-    /// backlog; anyone else starts from a snapshot taken on the engine's thread.
+    /// backlog; anyone else starts from a snapshot taken by the engine, under the runtime's lock.
     private func subscribe(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let stream = HTTPStream()
         let headers = [

@@ -110,8 +110,8 @@ public final class EventHub: @unchecked Sendable {
         return resumed
     }
 
-    /// Attaches a new client with a snapshot taken on the engine's thread, where publications come from,
-    /// so no change can fall between the snapshot and the events that follow it.
+    /// Attaches a new client with a snapshot taken by the engine under the runtime's lock, where
+    /// publications come from, so no change can fall between the snapshot and the events that follow it.
     func subscribe(_ stream: HTTPStream, snapshot: SnapshotResource) {
         lock.withLock {
             stream.write(Self.event(id: lastId, type: "snapshot", body: JSONWriter.encode(snapshot)))

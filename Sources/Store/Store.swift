@@ -12,7 +12,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// returns, before the frame or answer that depends on it is sent. Records are stored as JSON documents
 /// keyed by their identity; the engine is the only writer, so no query logic lives here.
 ///
-/// Used from the engine's thread only, which is why it needs no locking of its own.
+/// Used under the runtime's lock only (one input at a time), which is why it needs no locking of its own.
 public final class Store {
     private let database: SQLiteConnection
     public let path: String
