@@ -32,6 +32,8 @@ public final class EventHub: @unchecked Sendable {
 
     static let backlogLimit = 1024
     static let frameLimit = 1000
+    /// How far before an answer its CALL is looked for when the answer is streamed.
+    static let answerReach = 256
     static let keepaliveInterval: Duration = .seconds(15)
 
     private let lock = Condition()
@@ -152,12 +154,22 @@ public final class EventHub: @unchecked Sendable {
         return Self.event(id: frame.id, type: "frame", body: JSONWriter.encode(FrameResource(frame, action: action(of: index))))
     }
 
-    /// A CALL's action, or for an answer that of the CALL it answers, looked for among the `CallActions.reach`
-    /// frames before it (an answer follows its CALL closely: one CALL is outstanding each way).
+    /// A CALL's action, or for an answer that of the CALL it answers: the nearest CALL before it with its id
+    /// that went the other way, within `answerReach` frames. It is usually the frame just before (one CALL
+    /// is outstanding each way), so a live event reads two headers, not the log.
     private func action(of index: Int) -> String? {
-        var calls = CallActions()
-        for frame in frames[max(0, index - CallActions.reach)...index] { calls.learn(frame) }
-        return calls.action(of: frames[index])
+        let frame = frames[index]
+        guard let header = RPCCodec.header(of: frame.text) else { return nil }
+        if let action = header.action { return action }
+        let callDirection: FrameDirection = frame.direction == .incoming ? .outgoing : .incoming
+        for earlier in stride(from: index - 1, through: max(0, index - Self.answerReach), by: -1)
+        where frames[earlier].direction == callDirection {
+            if let call = RPCCodec.header(of: frames[earlier].text), call.messageId == header.messageId,
+               let action = call.action {
+                return action
+            }
+        }
+        return nil
     }
 
     private static func event(id: Int, type: String, body: [UInt8]) -> [UInt8] {
@@ -211,7 +223,6 @@ public final class EventHub: @unchecked Sendable {
 /// The actions of the CALLs read so far, by direction and message id: the two sides number their CALLs
 /// independently, so an answer is matched with a CALL that went the other way.
 struct CallActions {
-    static let reach = 256
     private var actions: [String: String] = [:]
 
     mutating func learn(_ frame: EventHub.RawFrame) {

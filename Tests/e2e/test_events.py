@@ -125,6 +125,12 @@ def test_snapshot_first_then_changes_in_order(csms, chargepoint):
         actions = [data["action"] for _, kind, data in seen if kind == "frame" and data["direction"] == "out"
                    and data["type"] == "CALL"]
         assert actions[:3] == ["StatusNotification", "Authorize", "StartTransaction"], actions
+        # Answers are named after the CALL they answer, which the stream finds among the frames before them.
+        calls = {data["messageId"]: data["action"] for _, kind, data in seen
+                 if kind == "frame" and data["direction"] == "out" and data["type"] == "CALL"}
+        answers = [data for _, kind, data in seen if kind == "frame" and data["direction"] == "in"
+                   and data["type"] == "CALLRESULT" and data["messageId"] in calls]
+        assert answers and all(data["action"] == calls[data["messageId"]] for data in answers), answers
         started = [data for _, kind, data in seen if kind == "transaction"]
         assert started[0]["event"] == "started" and started[0]["transaction"]["idTag"] == "TAG1"
 
