@@ -198,7 +198,6 @@ public final class Telemetry: @unchecked Sendable {
         }
     }
 
-
     /// Codes other than 1.6's collapse too, except the 2.0.1 spelling some central systems send.
     private func knownCode(_ code: String) -> String {
         RPCErrorCode(rawValue: code)?.rawValue ?? (code == "FormatViolation" ? code : "(other)")
@@ -224,12 +223,15 @@ private struct FrameKind {
     var type: MessageType
     var action: Action?
 
-    private static let actions = Action.allCases.count + 1
-    static let count = 2 * MessageType.allCases.count * actions
+    /// Each action's position; the unknown one comes after them all.
+    private static let actionPositions = Dictionary(uniqueKeysWithValues: Action.allCases.enumerated().map { ($1, $0) })
+    private static let actions = actionPositions.count + 1
+    private static let types = MessageType.allCases.count
+    static let count = 2 * types * actions
 
     var index: Int {
-        let actionIndex = action.flatMap { Action.allCases.firstIndex(of: $0) } ?? Self.actions - 1
-        return ((incoming ? 0 : 1) * MessageType.allCases.count + type.rawValue) * Self.actions + actionIndex
+        let actionIndex = action.flatMap { Self.actionPositions[$0] } ?? Self.actions - 1
+        return ((incoming ? 0 : 1) * Self.types + type.rawValue) * Self.actions + actionIndex
     }
 
     var labels: [(String, String)] {
