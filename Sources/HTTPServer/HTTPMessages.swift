@@ -8,7 +8,8 @@ public struct HTTPRequest: Sendable {
     /// Decoded query arguments ("+" is a space); for a repeated name the last value wins;
     /// a name without "=" maps to "".
     public var query: [String: String]
-    /// Request headers with lowercased names; repeated headers are joined with ", ".
+    /// Request headers with lowercased names; repeated headers are joined with ", ". Only those named in
+    /// `HTTPServerConfiguration.requestHeaders` when it is set.
     public var headers: [String: String]
     public var body: [UInt8]
 

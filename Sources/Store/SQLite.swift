@@ -22,7 +22,8 @@ final class SQLiteConnection {
     }
 
     /// Runs SQL without parameters or results, one statement or several, compiled anew each time: for the
-    /// schema and what runs once. What runs per commit goes through `run`, which keeps it compiled.
+    /// schema and pragmas (some take effect when compiled). What runs per commit goes through `run`,
+    /// which keeps it compiled.
     func execute(_ sql: String) throws(StoreError) {
         guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw error(sql) }
     }

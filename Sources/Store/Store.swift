@@ -79,8 +79,10 @@ public final class Store {
     public func apply(_ changes: [StoreChange]) throws(StoreError) {
         let onlyDeliveries = changes.allSatisfy { if case .dequeue = $0 { true } else { false } }
         do {
-            if onlyDeliveries { try database.run("PRAGMA synchronous = NORMAL", []) }
-            defer { if onlyDeliveries { try? database.run("PRAGMA synchronous = FULL", []) } }
+            // Through `execute`, compiled each time: SQLite applies this pragma when it compiles it, so a
+            // kept statement would change nothing the second time.
+            if onlyDeliveries { try database.execute("PRAGMA synchronous = NORMAL") }
+            defer { if onlyDeliveries { try? database.execute("PRAGMA synchronous = FULL") } }
             try database.transaction { () throws(StoreError) in
                 for change in changes { try apply(change) }
             }
