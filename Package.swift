@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16", "TestFixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
         .testTarget(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],

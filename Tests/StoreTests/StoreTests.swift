@@ -1,17 +1,12 @@
 import ChargePoint
 import Glibc
 import OCPP16
+import TestFixtures
 import Testing
 
 @testable import Store
 
 @Suite struct StoreTests {
-    private func temporaryDirectory() -> String {
-        var template = Array("/tmp/chargepoint-store-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        return path
-    }
-
     private var transaction: TransactionRecord {
         var record = TransactionRecord(
             localId: 4, connectorId: 2, idTag: "TAG", meterStart: 10,
@@ -26,7 +21,8 @@ import Testing
     }
 
     @Test func everythingWrittenIsReadBackAfterReopening() throws {
-        let directory = temporaryDirectory()
+        let folder = try TemporaryDirectory()
+        let directory = folder.path
         let stop = TransactionMessage.stop(
             idTag: nil, meterStop: 20, timestamp: Timestamp(millisecondsSince1970: 1_800_000_100_000), reason: .powerLoss,
             transactionData: nil)
@@ -50,7 +46,8 @@ import Testing
     }
 
     @Test func deletionsAreDurableToo() throws {
-        let directory = temporaryDirectory()
+        let folder = try TemporaryDirectory()
+        let directory = folder.path
         let store = try Store(directory: directory)
         try store.apply([
             .saveTransaction(transaction),
@@ -63,13 +60,15 @@ import Testing
     }
 
     @Test func theDatabaseRunsInWALModeWithFullSync() throws {
-        let store = try Store(directory: temporaryDirectory())
+        let folder = try TemporaryDirectory()
+        let store = try Store(directory: folder.path)
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("synchronous") == "2")
     }
 
     @Test func anUnreadableRecordRefusesToLoadInsteadOfDroppingData() throws {
-        let directory = temporaryDirectory()
+        let folder = try TemporaryDirectory()
+        let directory = folder.path
         let store = try Store(directory: directory)
         try store.apply([.saveTransaction(transaction)])
         try store.execute("UPDATE \"transaction\" SET record = '{\"localId\":\"x\"}'")
@@ -83,8 +82,8 @@ import Testing
 
 @Suite struct StoreDurabilityTests {
     @Test func onlyDeliveryBatchesSkipTheSyncAndFullSyncComesBack() throws {
-        var template = Array("/tmp/chargepoint-store-XXXXXX".utf8CString)
-        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        let folder = try TemporaryDirectory()
+        let directory = folder.path
         let store = try Store(directory: directory)
         try store.apply([.enqueue(QueuedMessage(sequence: 1, transactionLocalId: 1, message: .meterValues(connectorId: 1, meterValue: [])))])
         try store.apply([.dequeue(sequence: 1)])
