@@ -1,5 +1,4 @@
 import ChargePoint
-import Glibc
 import OCPP16
 import TestFixtures
 import Testing
