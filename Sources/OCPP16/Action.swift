@@ -56,3 +56,10 @@ public protocol OCPPRequest: Codable, Sendable {
 public struct EmptyResponse: Codable, Sendable, Equatable {
     public init() {}
 }
+
+extension EmptyResponse: JSONFastDecodable {
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard members.isEmpty else { return nil }
+        self.init()
+    }
+}

@@ -188,3 +188,15 @@ extension IdTagInfo: JSONObject {
         object.member("parentIdTag", parentIdTag)
     }
 }
+
+extension IdTagInfo: JSONFastDecodable {
+    private static let members: Set<String> = ["status", "expiryDate", "parentIdTag"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members), let status: AuthorizationStatus = fields.enumeration("status"),
+              let expiryDate = fields.optional("expiryDate", { $0.timestamp($1) }),
+              let parentIdTag = fields.optional("parentIdTag", { $0.string($1) as IdToken? })
+        else { return nil }
+        self.init(status: status, expiryDate: expiryDate, parentIdTag: parentIdTag)
+    }
+}

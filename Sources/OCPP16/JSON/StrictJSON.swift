@@ -6,7 +6,11 @@
 /// checks live in the decoder and its containers, not in the types.
 public enum StrictJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
-        try StrictDecoder(value, at: .root).decode(type)
+        if case .object(let members) = value, let fast = type as? any JSONFastDecodable.Type,
+           let decoded = fast.init(fastJSON: members) as? T {
+            return decoded
+        }
+        return try StrictDecoder(value, at: .root).decode(type)
     }
 }
 

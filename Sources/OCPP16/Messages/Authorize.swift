@@ -15,3 +15,13 @@ extension AuthorizeRequest: JSONObject {
         object.member("idTag", idTag)
     }
 }
+
+extension AuthorizeResponse: JSONFastDecodable {
+    private static let members: Set<String> = ["idTagInfo"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members), let idTagInfo: IdTagInfo = fields.object("idTagInfo")
+        else { return nil }
+        self.init(idTagInfo: idTagInfo)
+    }
+}

@@ -21,3 +21,15 @@ extension DataTransferResponse: JSONObject {
         object.member("data", data)
     }
 }
+
+extension DataTransferRequest: JSONFastDecodable {
+    private static let members: Set<String> = ["vendorId", "messageId", "data"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members), let vendorId: CiString<255> = fields.string("vendorId"),
+              let messageId = fields.optional("messageId", { $0.string($1) as CiString<50>? }),
+              let data = fields.optional("data", { $0.string($1) as String? })
+        else { return nil }
+        self.init(vendorId: vendorId, messageId: messageId, data: data)
+    }
+}

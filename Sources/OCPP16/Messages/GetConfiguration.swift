@@ -19,3 +19,19 @@ extension GetConfigurationResponse: JSONObject {
         object.member("unknownKey", unknownKey)
     }
 }
+
+extension GetConfigurationRequest: JSONFastDecodable {
+    private static let members: Set<String> = ["key"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members),
+              let key = fields.optional("key", { fields, name in
+                  fields.array(name) { item -> CiString<50>? in
+                      guard case .string(let text) = item else { return nil }
+                      return CiString<50>(text)
+                  }
+              })
+        else { return nil }
+        self.init(key: key)
+    }
+}

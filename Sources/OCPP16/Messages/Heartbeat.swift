@@ -12,3 +12,13 @@ public struct HeartbeatResponse: Codable, Sendable, Equatable {
 extension HeartbeatRequest: JSONObject {
     package func writeMembers(to object: inout JSONObjectWriter) {}
 }
+
+extension HeartbeatResponse: JSONFastDecodable {
+    private static let members: Set<String> = ["currentTime"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members), let currentTime = fields.timestamp("currentTime")
+        else { return nil }
+        self.init(currentTime: currentTime)
+    }
+}

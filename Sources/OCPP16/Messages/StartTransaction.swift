@@ -34,3 +34,14 @@ extension StartTransactionRequest: JSONObject {
         object.member("timestamp", timestamp)
     }
 }
+
+extension StartTransactionResponse: JSONFastDecodable {
+    private static let members: Set<String> = ["idTagInfo", "transactionId"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members), let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
+              let transactionId = fields.integer("transactionId")
+        else { return nil }
+        self.init(idTagInfo: idTagInfo, transactionId: transactionId)
+    }
+}

@@ -36,3 +36,14 @@ extension StopTransactionRequest: JSONObject {
         object.member("transactionData", transactionData)
     }
 }
+
+extension StopTransactionResponse: JSONFastDecodable {
+    private static let members: Set<String> = ["idTagInfo"]
+
+    package init?(fastJSON members: [String: JSONValue]) {
+        guard let fields = JSONMembers(members, known: Self.members),
+              let idTagInfo = fields.optional("idTagInfo", { $0.object($1) as IdTagInfo? })
+        else { return nil }
+        self.init(idTagInfo: idTagInfo)
+    }
+}
