@@ -1,16 +1,25 @@
 import OCPP16
 
 extension ChargePointEngine {
+    private static let authorizationKeyEntry = CiString<50>(authorizationKeyName)!
+
     /// No key, or an empty list (as CitrineOS sends), means every key ([CORE] §5.8).
     func getConfiguration(_ request: GetConfigurationRequest) -> GetConfigurationResponse {
         var known: [ConfigurationKey] = []
         var unknown: [CiString<50>] = []
+        var asksForAuthorizationKey = false
         let names = request.key ?? []
         if names.isEmpty {
             known = ConfigurationKey.allCases
         } else {
-            for name in names where name.value.lowercased() != Self.authorizationKeyName.lowercased() {
-                if let key = ConfigurationKey(named: name.value) { known.append(key) } else { unknown.append(name) }
+            for name in names {
+                if name.equalsIgnoringCase(Self.authorizationKeyEntry) {
+                    asksForAuthorizationKey = true
+                } else if let key = ConfigurationKey(named: name.value) {
+                    known.append(key)
+                } else {
+                    unknown.append(name)
+                }
             }
         }
         var values = known.map { key in
@@ -19,8 +28,8 @@ extension ChargePointEngine {
                 value: CiString<500>(configuration[key].text))
         }
         // Asked for by name, the write-only key is listed without its value ([JERR] 3.10).
-        if names.contains(where: { $0.value.lowercased() == Self.authorizationKeyName.lowercased() }) {
-            values.append(KeyValue(key: CiString<50>(Self.authorizationKeyName)!, readonly: false, value: nil))
+        if asksForAuthorizationKey {
+            values.append(KeyValue(key: Self.authorizationKeyEntry, readonly: false, value: nil))
         }
         return GetConfigurationResponse(
             configurationKey: values.isEmpty ? nil : values, unknownKey: unknown.isEmpty ? nil : unknown)
