@@ -190,12 +190,13 @@ extension IdTagInfo: JSONObject {
 }
 
 extension IdTagInfo: JSONFastDecodable {
-    private static let members: Set<String> = ["status", "expiryDate", "parentIdTag"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members), let status: AuthorizationStatus = fields.enumeration("status"),
+        var fields = JSONMembers(members)
+        guard let status: AuthorizationStatus = fields.enumeration("status"),
               let expiryDate = fields.optional("expiryDate", { $0.timestamp($1) }),
-              let parentIdTag = fields.optional("parentIdTag", { $0.string($1) as IdToken? })
+              let parentIdTag = fields.optional("parentIdTag", { $0.string($1) as IdToken? }),
+              fields.isFullyRead
         else { return nil }
         self.init(status: status, expiryDate: expiryDate, parentIdTag: parentIdTag)
     }

@@ -39,6 +39,7 @@ struct JSONFastDecodableTests {
         Case(type: HeartbeatResponse.self, json: #"{"currentTime":"2026-12-07T10:00:00+01:00"}"#, fast: true),
         Case(type: HeartbeatResponse.self, json: #"{"currentTime":"2026-13-07T10:00:00Z"}"#, fast: false),
         Case(type: HeartbeatResponse.self, json: #"{"currentTime":0}"#, fast: false),
+        Case(type: HeartbeatResponse.self, json: #"{"currentTime":"2026-12-07T10:00:00Z","interval":300}"#, fast: false),
         Case(type: EmptyResponse.self, json: #"{}"#, fast: true),
         Case(type: EmptyResponse.self, json: #"{"status":"Accepted"}"#, fast: false),
         Case(type: GetConfigurationRequest.self, json: #"{}"#, fast: true),
@@ -52,6 +53,8 @@ struct JSONFastDecodableTests {
         Case(type: DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":"m","data":"d"}"#, fast: true),
         Case(type: DataTransferRequest.self, json: #"{"vendorId":"com.example","data":{"a":1}}"#, fast: false),
         Case(type: DataTransferRequest.self, json: #"{"messageId":"m"}"#, fast: false),
+        Case(type: DataTransferRequest.self, json: #"{"vendorId":"com.example","vendorID":"x"}"#, fast: false),
+        Case(type: StopTransactionResponse.self, json: #"{"idTagInfo":{"status":"Accepted"},"transactionId":1}"#, fast: false),
         Case(type: DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":null}"#, fast: false),
     ]
 

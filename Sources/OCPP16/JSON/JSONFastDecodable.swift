@@ -8,45 +8,48 @@ package protocol JSONFastDecodable: Decodable {
 }
 
 /// The members of one JSON object, read by `JSONFastDecodable`. Every accessor returns nil when the member
-/// is not in its plain expected form, which sends the whole payload to the strict decoder.
+/// is not in its plain expected form, which sends the whole payload to the strict decoder; so does a
+/// member nobody read (`isFullyRead`), as the strict decoder refuses unknown members.
 package struct JSONMembers {
     private let members: [String: JSONValue]
+    private var readCount = 0
 
-    /// nil when the object has a member that is not in `known`.
-    package init?(_ members: [String: JSONValue], known: Set<String>) {
-        guard members.keys.allSatisfy(known.contains) else { return nil }
+    package init(_ members: [String: JSONValue]) {
         self.members = members
     }
 
-    package func integer(_ name: String) -> Int? {
-        guard case .integer(let value)? = members[name] else { return nil }
+    /// Whether every member was read: false for an object with a member the type does not have.
+    package var isFullyRead: Bool { readCount == members.count }
+
+    package mutating func integer(_ name: String) -> Int? {
+        guard case .integer(let value)? = take(name) else { return nil }
         return Int(exactly: value)
     }
 
-    package func string(_ name: String) -> String? {
-        guard case .string(let value)? = members[name] else { return nil }
+    package mutating func string(_ name: String) -> String? {
+        guard case .string(let value)? = take(name) else { return nil }
         return value
     }
 
-    package func string<let maxLength: Int>(_ name: String) -> CiString<maxLength>? {
+    package mutating func string<let maxLength: Int>(_ name: String) -> CiString<maxLength>? {
         string(name).flatMap(CiString<maxLength>.init)
     }
 
-    package func timestamp(_ name: String) -> Timestamp? {
+    package mutating func timestamp(_ name: String) -> Timestamp? {
         string(name).flatMap { try? Timestamp(rfc3339: $0) }
     }
 
-    package func enumeration<Value: RawRepresentable<String>>(_ name: String) -> Value? {
+    package mutating func enumeration<Value: RawRepresentable<String>>(_ name: String) -> Value? {
         string(name).flatMap(Value.init(rawValue:))
     }
 
-    package func object<Value: JSONFastDecodable>(_ name: String) -> Value? {
-        guard case .object(let nested)? = members[name] else { return nil }
+    package mutating func object<Value: JSONFastDecodable>(_ name: String) -> Value? {
+        guard case .object(let nested)? = take(name) else { return nil }
         return Value(fastJSON: nested)
     }
 
-    package func array<Element>(_ name: String, _ read: (JSONValue) -> Element?) -> [Element]? {
-        guard case .array(let items)? = members[name] else { return nil }
+    package mutating func array<Element>(_ name: String, _ read: (JSONValue) -> Element?) -> [Element]? {
+        guard case .array(let items)? = take(name) else { return nil }
         var elements: [Element] = []
         elements.reserveCapacity(items.count)
         for item in items {
@@ -57,8 +60,15 @@ package struct JSONMembers {
     }
 
     /// An optional member: `.some(nil)` when it is absent, nil when it is present in another form.
-    package func optional<Value>(_ name: String, _ read: (JSONMembers, String) -> Value?) -> Value?? {
+    package mutating func optional<Value>(_ name: String, _ read: (inout JSONMembers, String) -> Value?) -> Value?? {
         guard members[name] != nil else { return .some(nil) }
-        return read(self, name).map { .some($0) }
+        return read(&self, name).map { .some($0) }
+    }
+
+    /// The member, counted as read.
+    private mutating func take(_ name: String) -> JSONValue? {
+        guard let value = members[name] else { return nil }
+        readCount += 1
+        return value
     }
 }

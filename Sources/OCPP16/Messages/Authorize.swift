@@ -17,10 +17,11 @@ extension AuthorizeRequest: JSONObject {
 }
 
 extension AuthorizeResponse: JSONFastDecodable {
-    private static let members: Set<String> = ["idTagInfo"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members), let idTagInfo: IdTagInfo = fields.object("idTagInfo")
+        var fields = JSONMembers(members)
+        guard let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
+              fields.isFullyRead
         else { return nil }
         self.init(idTagInfo: idTagInfo)
     }

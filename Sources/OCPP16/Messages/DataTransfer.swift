@@ -23,12 +23,13 @@ extension DataTransferResponse: JSONObject {
 }
 
 extension DataTransferRequest: JSONFastDecodable {
-    private static let members: Set<String> = ["vendorId", "messageId", "data"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members), let vendorId: CiString<255> = fields.string("vendorId"),
+        var fields = JSONMembers(members)
+        guard let vendorId: CiString<255> = fields.string("vendorId"),
               let messageId = fields.optional("messageId", { $0.string($1) as CiString<50>? }),
-              let data = fields.optional("data", { $0.string($1) as String? })
+              let data = fields.optional("data", { $0.string($1) as String? }),
+              fields.isFullyRead
         else { return nil }
         self.init(vendorId: vendorId, messageId: messageId, data: data)
     }

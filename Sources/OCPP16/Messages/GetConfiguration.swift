@@ -21,16 +21,16 @@ extension GetConfigurationResponse: JSONObject {
 }
 
 extension GetConfigurationRequest: JSONFastDecodable {
-    private static let members: Set<String> = ["key"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members),
-              let key = fields.optional("key", { fields, name in
+        var fields = JSONMembers(members)
+        guard let key = fields.optional("key", { fields, name in
                   fields.array(name) { item -> CiString<50>? in
                       guard case .string(let text) = item else { return nil }
                       return CiString<50>(text)
                   }
-              })
+              }),
+              fields.isFullyRead
         else { return nil }
         self.init(key: key)
     }

@@ -14,10 +14,11 @@ extension HeartbeatRequest: JSONObject {
 }
 
 extension HeartbeatResponse: JSONFastDecodable {
-    private static let members: Set<String> = ["currentTime"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members), let currentTime = fields.timestamp("currentTime")
+        var fields = JSONMembers(members)
+        guard let currentTime = fields.timestamp("currentTime"),
+              fields.isFullyRead
         else { return nil }
         self.init(currentTime: currentTime)
     }

@@ -36,11 +36,12 @@ extension StartTransactionRequest: JSONObject {
 }
 
 extension StartTransactionResponse: JSONFastDecodable {
-    private static let members: Set<String> = ["idTagInfo", "transactionId"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members), let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
-              let transactionId = fields.integer("transactionId")
+        var fields = JSONMembers(members)
+        guard let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
+              let transactionId = fields.integer("transactionId"),
+              fields.isFullyRead
         else { return nil }
         self.init(idTagInfo: idTagInfo, transactionId: transactionId)
     }

@@ -38,11 +38,11 @@ extension StopTransactionRequest: JSONObject {
 }
 
 extension StopTransactionResponse: JSONFastDecodable {
-    private static let members: Set<String> = ["idTagInfo"]
 
     package init?(fastJSON members: [String: JSONValue]) {
-        guard let fields = JSONMembers(members, known: Self.members),
-              let idTagInfo = fields.optional("idTagInfo", { $0.object($1) as IdTagInfo? })
+        var fields = JSONMembers(members)
+        guard let idTagInfo = fields.optional("idTagInfo", { $0.object($1) as IdTagInfo? }),
+              fields.isFullyRead
         else { return nil }
         self.init(idTagInfo: idTagInfo)
     }
