@@ -9,6 +9,9 @@ import Threads
 public enum FrameDirection: String, Sendable {
     case incoming = "in"
     case outgoing = "out"
+
+    /// The way the frame it answers went.
+    var reversed: FrameDirection { self == .incoming ? .outgoing : .incoming }
 }
 
 /// Fans engine notifications and OCPP frames out to Server-Sent-Events clients, keeps a bounded backlog
@@ -87,11 +90,8 @@ public final class EventHub: @unchecked Sendable {
     func recentFrames(limit: Int) -> [FrameResource] {
         lock.withLock {
             var calls = CallActions()
-            for frame in frames.prefix(max(0, frames.count - limit)) { calls.learn(frame) }
-            return frames.suffix(limit).map { frame in
-                calls.learn(frame)
-                return FrameResource(frame, action: calls.action(of: frame))
-            }
+            for frame in frames.prefix(max(0, frames.count - limit)) { _ = calls.read(frame) }
+            return frames.suffix(limit).map { FrameResource($0, action: calls.read($0)) }
         }
     }
 
@@ -161,7 +161,7 @@ public final class EventHub: @unchecked Sendable {
         let frame = frames[index]
         guard let header = RPCCodec.header(of: frame.text) else { return nil }
         if let action = header.action { return action }
-        let callDirection: FrameDirection = frame.direction == .incoming ? .outgoing : .incoming
+        let callDirection = frame.direction.reversed
         for earlier in stride(from: index - 1, through: max(0, index - Self.answerReach), by: -1)
         where frames[earlier].direction == callDirection {
             if let call = RPCCodec.header(of: frames[earlier].text), call.messageId == header.messageId,
@@ -225,15 +225,13 @@ public final class EventHub: @unchecked Sendable {
 struct CallActions {
     private var actions: [String: String] = [:]
 
-    mutating func learn(_ frame: EventHub.RawFrame) {
-        guard let header = RPCCodec.header(of: frame.text), let action = header.action else { return }
-        actions[Self.key(frame.direction, header.messageId)] = action
-    }
-
-    func action(of frame: EventHub.RawFrame) -> String? {
+    /// The frame's action (a CALL's own, an answer's that of its CALL), remembering a CALL's for the
+    /// answers that follow; every frame is read once, in order.
+    mutating func read(_ frame: EventHub.RawFrame) -> String? {
         guard let header = RPCCodec.header(of: frame.text) else { return nil }
-        if let action = header.action { return action }
-        return actions[Self.key(frame.direction == .incoming ? .outgoing : .incoming, header.messageId)]
+        guard let action = header.action else { return actions[Self.key(frame.direction.reversed, header.messageId)] }
+        actions[Self.key(frame.direction, header.messageId)] = action
+        return action
     }
 
     private static func key(_ callDirection: FrameDirection, _ messageId: String) -> String {
