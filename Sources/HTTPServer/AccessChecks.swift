@@ -43,11 +43,8 @@ public func isLoopbackHost(_ host: String) -> Bool {
 /// sends that other name, so this tells the two apart.
 public func isLoopbackHostHeader(_ value: String) -> Bool {
     // On bytes: every request without a token comes here.
-    func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
     func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-    var host = value.utf8[...]
-    while let first = host.first, isSpace(first) { host = host.dropFirst() }
-    while let last = host.last, isSpace(last) { host = host.dropLast() }
+    var host = value.utf8TrimmingASCIISpaces
     if host.first == UInt8(ascii: "[") {
         guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
         let rest = host[host.index(after: close)...]

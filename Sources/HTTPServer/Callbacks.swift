@@ -252,11 +252,18 @@ private func equalIgnoringASCIICase(_ name: UnsafeRawBufferPointer, _ lowercased
 }
 
 extension String {
+    /// Without the spaces and tabs (HTTP's optional whitespace) around it; on bytes, as a header check
+    /// on every request needs it.
     func trimmingASCIISpaces() -> String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        return String(view)
+        String(decoding: utf8TrimmingASCIISpaces, as: UTF8.self)
+    }
+
+    var utf8TrimmingASCIISpaces: Substring.UTF8View {
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var bytes = utf8[...]
+        while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
+        return bytes
     }
 }
 
