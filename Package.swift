@@ -40,7 +40,9 @@ let package = Package(
         .target(name: "CMicroHTTPDProblems", dependencies: ["CMicroHTTPD"]),
         // libcurl's headers only (Debian libcurl4-openssl-dev); the library is loaded at the first transfer.
         .target(name: "CCurl"),
-        .target(name: "OCPP16", swiftSettings: strict),
+        /// What every OCPP version's JSON-over-websocket needs: the strict JSON codec and the RPC framing.
+        .target(name: "OCPPJ", swiftSettings: strict),
+        .target(name: "OCPP16", dependencies: ["OCPPJ"], swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         .target(
@@ -111,7 +113,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"], swiftSettings: strict),
+        .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),

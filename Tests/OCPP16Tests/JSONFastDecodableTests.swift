@@ -1,6 +1,7 @@
 import Testing
 
 @testable import OCPP16
+@testable import OCPPJ
 
 /// The payloads read straight from the JSON tree (`JSONFastDecodable`) must read what the strict decoder
 /// reads, and must leave everything it refuses to it: whatever the input, a fast result is the strict one.

@@ -20,7 +20,7 @@ public enum JSONWriter {
 
     /// Through `Encodable` even for a `JSONAppendable` value (its members still take their own way):
     /// what a hand-written `JSONObject` is checked against.
-    static func throughEncoder<T: Encodable>(_ value: T) -> [UInt8] {
+    package static func throughEncoder<T: Encodable>(_ value: T) -> [UInt8] {
         let stream = JSONStream()
         do {
             try stream.encode(value, at: .root)

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import OCPP16
+@testable import OCPPJ
 
 @Suite struct RPCHeaderTests {
     @Test func readsTypeIdAndActionWithoutParsingThePayload() {

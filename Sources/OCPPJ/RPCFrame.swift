@@ -1,32 +1,5 @@
 /// OCPP-J RPC framing ([J] §4): one JSON array per websocket text message.
 
-/// CALLERROR codes with the normative 1.6 spellings ([J] table 7; note `FormationViolation` and
-/// `OccurenceConstraintViolation`, which 2.0.1 spells differently).
-public enum RPCErrorCode: String, Sendable, Codable, CaseIterable, JSONScalar {
-    case notImplemented = "NotImplemented"
-    case notSupported = "NotSupported"
-    case internalError = "InternalError"
-    case protocolError = "ProtocolError"
-    case securityError = "SecurityError"
-    case formationViolation = "FormationViolation"
-    case propertyConstraintViolation = "PropertyConstraintViolation"
-    case occurenceConstraintViolation = "OccurenceConstraintViolation"
-    case typeConstraintViolation = "TypeConstraintViolation"
-    case genericError = "GenericError"
-
-    /// The code for a payload that failed validation, mapped as the mobilityhouse reference implementation
-    /// maps JSON-schema failures, except that a bad enum value is a PropertyConstraintViolation as the errata demand.
-    public init(_ kind: PayloadError.Kind) {
-        switch kind {
-        case .missingField: self = .protocolError
-        case .wrongType, .tooLong: self = .typeConstraintViolation
-        case .unknownField, .notAnObject: self = .formationViolation
-        case .invalidValue: self = .propertyConstraintViolation
-        case .tooFewItems: self = .occurenceConstraintViolation
-        }
-    }
-}
-
 /// A decoded RPC message.
 public enum RPCFrame: Sendable, Equatable {
     case call(messageId: String, action: String, payload: JSONValue)
@@ -38,7 +11,8 @@ public enum RPCFrame: Sendable, Equatable {
 /// What became of one received websocket message.
 public enum ReceivedMessage: Sendable, Equatable {
     case frame(RPCFrame)
-    /// Not a well-formed RPC message: it must be answered with a `FormationViolation` CALLERROR.
+    /// Not a well-formed RPC message: it must be answered with a CALLERROR (1.6 `FormationViolation`,
+    /// 2.0.1 `FormatViolation` or `RpcFrameworkError`).
     case malformed(messageId: String, reason: String)
     /// Nothing can be answered (an unknown message type, or a result we cannot read): drop it ([J] §4.1.3).
     case ignored(reason: String)
@@ -93,16 +67,17 @@ public enum RPCCodec {
         }
     }
 
-    public static func call(messageId: String, action: Action, payload: some Encodable) -> String {
-        frame(head: "[2,\(quoted(messageId)),\(quoted(action.rawValue)),", payload: JSONWriter.encode(payload))
+    public static func call(messageId: String, action: String, payload: some Encodable) -> String {
+        frame(head: "[2,\(quoted(messageId)),\(quoted(action)),", payload: JSONWriter.encode(payload))
     }
 
     public static func callResult(messageId: String, payload: some Encodable) -> String {
         frame(head: "[3,\(quoted(messageId)),", payload: JSONWriter.encode(payload))
     }
 
-    public static func callError(messageId: String, code: RPCErrorCode, description: String) -> String {
-        "[4,\(quoted(messageId)),\(quoted(code.rawValue)),\(quoted(description)),{}]"
+    /// `code` in the spelling of the protocol version in use (1.6 and 2.0.1 differ).
+    public static func callError(messageId: String, code: String, description: String) -> String {
+        "[4,\(quoted(messageId)),\(quoted(code)),\(quoted(description)),{}]"
     }
 
     private static func frame(head: String, payload: [UInt8]) -> String {

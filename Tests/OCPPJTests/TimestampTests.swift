@@ -1,4 +1,4 @@
-import OCPP16
+import OCPPJ
 import Testing
 
 @Suite("Timestamp")
