@@ -43,6 +43,9 @@ let package = Package(
         /// What every OCPP version's JSON-over-websocket needs: the strict JSON codec and the RPC framing.
         .target(name: "OCPPJ", swiftSettings: strict),
         .target(name: "OCPP16", dependencies: ["OCPPJ"], swiftSettings: strict),
+        /// The vocabulary every sans-I/O engine here is written in (the clock readings it is handed, ids of
+        /// callers awaiting answers), so that the station engines and the central system say it one way.
+        .target(name: "EngineSupport", dependencies: ["OCPPJ"], swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         .target(
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "ChargePoint",
             dependencies: [
-                "OCPP16", "SmartCharging", "Certificates",
+                "OCPP16", "EngineSupport", "SmartCharging", "Certificates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -97,7 +100,7 @@ let package = Package(
         .target(
             name: "CentralSystem",
             dependencies: [
-                "OCPP16", "Transport", "HTTPServer", "Runtime", "Threads",
+                "OCPP16", "EngineSupport", "Transport", "HTTPServer", "Runtime", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -105,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "chargepoint",
             dependencies: [
-                "ChargePoint", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
+                "ChargePoint", "EngineSupport", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
                 "FileTransfer", "Certificates", "JSONLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -116,7 +119,7 @@ let package = Package(
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
         .testTarget(
-            name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
+            name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16", "TestFixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
@@ -126,7 +129,7 @@ let package = Package(
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
-        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "OCPP16", "Transport"], swiftSettings: strict),
+        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "EngineSupport", "OCPP16", "Transport"], swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.

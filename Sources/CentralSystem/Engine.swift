@@ -1,17 +1,6 @@
+import EngineSupport
 import Logging
 import OCPP16
-
-/// The engine's notion of "now", handed in with every input so that the engine never reads a clock:
-/// a monotonic reading for call timeouts and the wall-clock time for `currentTime` and the station list.
-public struct Instant: Sendable, Equatable {
-    public var uptime: Duration
-    public var wallClock: Timestamp
-
-    public init(uptime: Duration, wallClock: Timestamp) {
-        self.uptime = uptime
-        self.wallClock = wallClock
-    }
-}
 
 /// Identifies an API caller waiting for the answer to a CALL it asked for.
 public struct CallTicket: Hashable, Sendable, CustomStringConvertible {
@@ -101,7 +90,7 @@ public struct CentralSystemEngine: Sendable {
 
     let settings: CentralSystemSettings
     var logger: Logger
-    var now = Instant(uptime: .zero, wallClock: Timestamp(millisecondsSince1970: 0))
+    var now = Now(uptime: .zero, wallClock: Timestamp(millisecondsSince1970: 0))
     var effects: [Effect] = []
 
     var links: [UInt64: Link] = [:]
@@ -120,7 +109,7 @@ public struct CentralSystemEngine: Sendable {
 
     /// Handles one input and puts the resulting effects into `output` (which must be empty). The
     /// runtime passes the same buffer every time, so handling a frame allocates no effect list.
-    public mutating func handle(_ input: Input, at now: Instant, into output: inout [Effect]) {
+    public mutating func handle(_ input: Input, at now: Now, into output: inout [Effect]) {
         self.now = now
         switch input {
         case .connected(let connection, let identity):

@@ -1,3 +1,4 @@
+import EngineSupport
 import Glibc
 import OCPP16
 import Runtime
@@ -44,10 +45,10 @@ final class EngineDriver: Sendable {
         runtime.withHosted { $0.stations }
     }
 
-    static func now() -> Instant {
+    static func now() -> Now {
         var real = timespec()
         clock_gettime(CLOCK_REALTIME, &real)
-        return Instant(
+        return Now(
             uptime: monotonicUptime(),
             wallClock: Timestamp(millisecondsSince1970: Int64(real.tv_sec) * 1000 + Int64(real.tv_nsec) / 1_000_000))
     }

@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// A start that waits for something before its transaction can begin: the CSMS's Authorize.conf or the cable.

@@ -1,4 +1,5 @@
 import DequeModule
+import EngineSupport
 import OCPP16
 
 /// What a CALL of ours is for, so that its answer reaches the right place.

@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// Commands from the local API and the hardware side (cable, meter).

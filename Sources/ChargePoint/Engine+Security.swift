@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// Security profiles and the security log ([SEC] A01–A05, §8): which credentials the link uses, how a

@@ -1,5 +1,6 @@
 import Certificates
 import DequeModule
+import EngineSupport
 import Logging
 import OCPP16
 import SmartCharging

@@ -1,24 +1,6 @@
+import EngineSupport
 import OCPP16
 import SmartCharging
-
-/// The engine's notion of "now", handed in with every input so that the engine never reads a clock:
-/// a monotonic reading for timers and the wall-clock time for timestamps.
-public struct Now: Sendable, Equatable {
-    public var uptime: Duration
-    public var wallClock: Timestamp
-
-    public init(uptime: Duration, wallClock: Timestamp) {
-        self.uptime = uptime
-        self.wallClock = wallClock
-    }
-}
-
-/// Identifies an API caller waiting for an answer.
-public struct ReplyID: Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: UInt64
-    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
-    public var description: String { "#\(rawValue)" }
-}
 
 public enum Input: Sendable {
     /// The websocket is being (re)established.

@@ -1,4 +1,5 @@
 import ChargePoint
+import EngineSupport
 import Glibc
 import Logging
 import OCPP16

@@ -1,3 +1,4 @@
+import EngineSupport
 import Logging
 import OCPP16
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// Drives the engine with a fake clock and keeps what it sent, so each test reads as frames in → frames out.
 struct Harness {
     var engine: CentralSystemEngine
-    var now = Instant(uptime: .seconds(1000), wallClock: Timestamp(millisecondsSince1970: 1_767_225_600_000))
+    var now = Now(uptime: .seconds(1000), wallClock: Timestamp(millisecondsSince1970: 1_767_225_600_000))
     private var buffer: [CentralSystemEngine.Effect] = []
 
     init(_ settings: CentralSystemSettings = CentralSystemSettings()) {

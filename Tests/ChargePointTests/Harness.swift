@@ -1,3 +1,4 @@
+import EngineSupport
 import Logging
 import OCPP16
 import Testing
