@@ -43,6 +43,7 @@ let package = Package(
         /// What every OCPP version's JSON-over-websocket needs: the strict JSON codec and the RPC framing.
         .target(name: "OCPPJ", swiftSettings: strict),
         .target(name: "OCPP16", dependencies: ["OCPPJ"], swiftSettings: strict),
+        .target(name: "OCPP201", dependencies: ["OCPPJ"], swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         .target(
@@ -115,6 +116,7 @@ let package = Package(
         ),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
