@@ -26,7 +26,8 @@ extension KeyedDecodingContainer {
             throw payloadError(.tooFewItems, forKey: key, "must hold at least one item")
         }
         if items.count > maxCount {
-            throw payloadError(.invalidValue, forKey: key, "holds \(items.count) items, at most \(maxCount) are allowed")
+            throw payloadError(
+                .invalidValue, forKey: key, "holds \(items.count) items, at most \(maxCount) are allowed")
         }
     }
 }
