@@ -46,7 +46,8 @@ struct PayloadErrorTests {
         Case(
             name: "empty optional array where minItems is 1",
             decodeFailure: {
-                payloadError(SendLocalListRequest.self, #"{"localAuthorizationList":[],"versionNumber":1,"updateType":"Full"}"#)
+                payloadError(
+                    SendLocalListRequest.self, #"{"localAuthorizationList":[],"versionNumber":1,"updateType":"Full"}"#)
             },
             path: "localAuthorizationList", code: .occurrenceConstraintViolation),
         Case(
@@ -55,7 +56,9 @@ struct PayloadErrorTests {
             path: "evseId", code: .typeConstraintViolation),
         Case(
             name: "fraction where an integer is required",
-            decodeFailure: { payloadError(GetBaseReportRequest.self, #"{"requestId":1.5,"reportBase":"FullInventory"}"#) },
+            decodeFailure: {
+                payloadError(GetBaseReportRequest.self, #"{"requestId":1.5,"reportBase":"FullInventory"}"#)
+            },
             path: "requestId", code: .typeConstraintViolation),
         Case(
             name: "unknown enumeration value",
@@ -64,7 +67,8 @@ struct PayloadErrorTests {
         Case(
             name: "string above maxLength",
             decodeFailure: {
-                payloadError(RequestStopTransactionRequest.self, #"{"transactionId":"\#(String(repeating: "x", count: 37))"}"#)
+                let transactionId = String(repeating: "x", count: 37)
+                return payloadError(RequestStopTransactionRequest.self, #"{"transactionId":"\#(transactionId)"}"#)
             },
             path: "transactionId", code: .propertyConstraintViolation),
         Case(
@@ -76,7 +80,8 @@ struct PayloadErrorTests {
         Case(
             name: "array above maxItems",
             decodeFailure: {
-                payloadError(GetReportRequest.self, #"{"requestId":1,"componentCriteria":["Active","Active","Active","Active","Active"]}"#)
+                let fiveCriteria = #"["Active","Available","Enabled","Problem","Active"]"#
+                return payloadError(GetReportRequest.self, #"{"requestId":1,"componentCriteria":\#(fiveCriteria)}"#)
             },
             path: "componentCriteria", code: .propertyConstraintViolation),
         Case(
@@ -123,7 +128,8 @@ struct CustomDataTests {
                     idToken: IdToken(
                         idToken: "04A2", type: .iso14443,
                         additionalInfo: [AdditionalInfo(additionalIdToken: "C-1", type: "Contract")]),
-                    idTokenInfo: IdTokenInfo(status: .accepted, personalMessage: MessageContent(format: .utf8, content: "Hi")))
+                    idTokenInfo: IdTokenInfo(
+                        status: .accepted, personalMessage: MessageContent(format: .utf8, content: "Hi")))
             ],
             versionNumber: 3, updateType: .full)
         #expect(try decode(SendLocalListRequest.self, json) == expected)
@@ -162,8 +168,20 @@ struct CustomDataTests {
         #expect(RPCErrorCode(error.kind) == .formatViolation)
     }
 
+    /// The codec's allowance is opt-in: 1.6 messages, which declare nothing, keep rejecting the member.
+    @Test func remainsUnknownForTypesThatDoNotDeclareIt() throws {
+        struct UndeclaredPayload: Decodable {
+            var type: String
+        }
+        let error = try #require(
+            payloadError(UndeclaredPayload.self, #"{"type":"Immediate","customData":{"vendorId":"v"}}"#))
+        #expect(error.kind == .unknownField)
+        #expect(error.path == "customData")
+    }
+
     @Test func isNotSentAfterARoundTrip() throws {
-        let json = #"{"customData":{"vendorId":"v"},"status":"Accepted","statusInfo":{"reasonCode":"OK","customData":{"vendorId":"v"}}}"#
+        let json = #"{"customData":{"vendorId":"v"},"status":"Accepted","#
+            + #""statusInfo":{"reasonCode":"OK","customData":{"vendorId":"v"}}}"#
         let response = try decode(ClearCacheResponse.self, json)
         #expect(JSONWriter.string(response) == #"{"status":"Accepted","statusInfo":{"reasonCode":"OK"}}"#)
     }

@@ -47,7 +47,8 @@ struct ReceivedMessageTests {
         let expected = GetReportRequest(
             componentVariable: [
                 ComponentVariable(
-                    component: Component(name: "EVSE", evse: EVSE(id: 1)), variable: Variable(name: "AvailabilityState")),
+                    component: Component(name: "EVSE", evse: EVSE(id: 1)),
+                    variable: Variable(name: "AvailabilityState")),
                 ComponentVariable(component: Component(name: "TxCtrlr")),
             ],
             requestId: 17, componentCriteria: [.problem, .enabled])
@@ -55,7 +56,8 @@ struct ReceivedMessageTests {
     }
 
     @Test func reset() throws {
-        #expect(try decode(ResetRequest.self, #"{"type":"OnIdle","evseId":2}"#) == ResetRequest(type: .onIdle, evseId: 2))
+        let evseOnIdle = ResetRequest(type: .onIdle, evseId: 2)
+        #expect(try decode(ResetRequest.self, #"{"type":"OnIdle","evseId":2}"#) == evseOnIdle)
         #expect(try decode(ResetRequest.self, #"{"type":"Immediate"}"#) == ResetRequest(type: .immediate))
     }
 
@@ -108,7 +110,8 @@ struct ReceivedMessageTests {
                     idTokenInfo: IdTokenInfo(
                         status: .accepted, cacheExpiryDateTime: instant("2025-01-01T00:00:00Z"), chargingPriority: -3,
                         language1: "nl", evseId: [1, 2], groupIdToken: IdToken(idToken: "FLEET-7", type: .central),
-                        language2: "en", personalMessage: MessageContent(format: .utf8, language: "nl", content: "Welkom"))),
+                        language2: "en",
+                        personalMessage: MessageContent(format: .utf8, language: "nl", content: "Welkom"))),
                 AuthorizationData(idToken: IdToken(idToken: "1234", type: .keyCode)),
             ],
             versionNumber: 42, updateType: .differential)
@@ -208,7 +211,8 @@ struct ReceivedMessageTests {
             try decode(HeartbeatResponse.self, #"{"currentTime":"2024-05-06T10:15:30+02:00"}"#)
                 == HeartbeatResponse(currentTime: instant("2024-05-06T08:15:30Z")))
         #expect(
-            try decode(AuthorizeResponse.self, #"{"idTokenInfo":{"status":"NotAtThisTime"},"certificateStatus":"Accepted"}"#)
+            try decode(
+                AuthorizeResponse.self, #"{"idTokenInfo":{"status":"NotAtThisTime"},"certificateStatus":"Accepted"}"#)
                 == AuthorizeResponse(idTokenInfo: IdTokenInfo(status: .notAtThisTime), certificateStatus: .accepted))
         let transaction = #"{"totalCost":12.5,"chargingPriority":2,"idTokenInfo":{"status":"Accepted"},"#
             + #""updatedPersonalMessage":{"format":"ASCII","content":"Cost so far EUR 12.50"}}"#

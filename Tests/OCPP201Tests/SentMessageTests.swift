@@ -22,7 +22,8 @@ struct SentMessageTests {
         let minimal = BootNotificationRequest(
             chargingStation: ChargingStation(model: "W", vendorName: "V"), reason: .scheduledReset)
         #expect(
-            JSONWriter.string(minimal) == #"{"chargingStation":{"model":"W","vendorName":"V"},"reason":"ScheduledReset"}"#)
+            JSONWriter.string(minimal)
+                == #"{"chargingStation":{"model":"W","vendorName":"V"},"reason":"ScheduledReset"}"#)
     }
 
     @Test func heartbeat() {
@@ -30,7 +31,8 @@ struct SentMessageTests {
     }
 
     @Test func statusNotification() {
-        let request = StatusNotificationRequest(timestamp: Self.now, connectorStatus: .occupied, evseId: 1, connectorId: 2)
+        let request = StatusNotificationRequest(
+            timestamp: Self.now, connectorStatus: .occupied, evseId: 1, connectorId: 2)
         #expect(
             JSONWriter.string(request)
                 == #"{"timestamp":"\#(Self.nowText)","connectorStatus":"Occupied","evseId":1,"connectorId":2}"#)
@@ -135,8 +137,8 @@ struct SentMessageTests {
                 ReportData(
                     component: Component(name: "OCPPCommCtrlr"), variable: Variable(name: "HeartbeatInterval"),
                     variableAttribute: [
-                        VariableAttribute(type: .actual, value: "300", mutability: .readWrite, persistent: true,
-                            constant: false)
+                        VariableAttribute(
+                            type: .actual, value: "300", mutability: .readWrite, persistent: true, constant: false)
                     ],
                     variableCharacteristics: VariableCharacteristics(
                         unit: "s", dataType: .integer, minLimit: 1, maxLimit: 86400, supportsMonitoring: false)),
@@ -156,7 +158,8 @@ struct SentMessageTests {
                 + #""constant":false}],"variableCharacteristics":{"unit":"s","dataType":"integer","minLimit":1,"#
                 + #""maxLimit":86400,"supportsMonitoring":false}},{"#
                 + #""component":{"evse":{"id":1,"connectorId":1},"name":"Connector"},"#
-                + #""variable":{"name":"ConnectorType"},"variableAttribute":[{"value":"cType2","mutability":"ReadOnly"}],"#
+                + #""variable":{"name":"ConnectorType"},"#
+                + #""variableAttribute":[{"value":"cType2","mutability":"ReadOnly"}],"#
                 + #""variableCharacteristics":{"dataType":"OptionList","valuesList":"cType2,sType2","#
                 + #""supportsMonitoring":false}}],"tbc":true,"seqNo":0}"#)
     }
@@ -176,7 +179,8 @@ struct SentMessageTests {
                 component: Component(name: "OCPPCommCtrlr"), variable: Variable(name: "HeartbeatInterval")),
             GetVariableResult(
                 attributeStatus: .rejected, component: Component(name: "SecurityCtrlr"),
-                variable: Variable(name: "BasicAuthPassword"), attributeStatusInfo: StatusInfo(reasonCode: "WriteOnly")),
+                variable: Variable(name: "BasicAuthPassword"),
+                attributeStatusInfo: StatusInfo(reasonCode: "WriteOnly")),
         ])
         #expect(
             JSONWriter.string(getResponse)
@@ -189,7 +193,8 @@ struct SentMessageTests {
             SetVariableResult(
                 attributeType: .actual, attributeStatus: .rebootRequired,
                 attributeStatusInfo: StatusInfo(reasonCode: "ChangeOnReboot", additionalInfo: "applies after reset"),
-                component: Component(name: "OCPPCommCtrlr", instance: "A"), variable: Variable(name: "X", instance: "Y"))
+                component: Component(name: "OCPPCommCtrlr", instance: "A"),
+                variable: Variable(name: "X", instance: "Y"))
         ])
         #expect(
             JSONWriter.string(setResponse)
@@ -229,7 +234,8 @@ struct SentMessageTests {
         (UnlockConnectorResponse(status: .ongoingAuthorizedTransaction), #"{"status":"OngoingAuthorizedTransaction"}"#),
         (ChangeAvailabilityResponse(status: .scheduled), #"{"status":"Scheduled"}"#),
         (
-            DataTransferResponse(status: .accepted, statusInfo: StatusInfo(reasonCode: "OK"), data: .array([.bool(true)])),
+            DataTransferResponse(
+                status: .accepted, statusInfo: StatusInfo(reasonCode: "OK"), data: .array([.bool(true)])),
             #"{"status":"Accepted","statusInfo":{"reasonCode":"OK"},"data":[true]}"#
         ),
         (DataTransferResponse(status: .unknownMessageId), #"{"status":"UnknownMessageId"}"#),
