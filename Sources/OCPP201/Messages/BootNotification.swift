@@ -1,5 +1,5 @@
 /// [SCH] BootNotificationRequest: sent after every boot and after switching network profile [B01.FR.03]; until it
-/// is Accepted the station sends nothing else [B02, B03].
+/// is Accepted the station sends no other request of its own accord [B02, B03].
 public struct BootNotificationRequest: OCPPRequest, Equatable {
     public typealias Response = BootNotificationResponse
     public static let action = Action.bootNotification

@@ -1,5 +1,4 @@
 /// [SCH] GetReportRequest: a filtered report, answered like GetBaseReport with NotifyReport messages [B08].
-/// Without filters it covers every variable.
 public struct GetReportRequest: OCPPRequest, Equatable {
     public typealias Response = GetReportResponse
     public static let action = Action.getReport
