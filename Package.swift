@@ -43,6 +43,7 @@ let package = Package(
         /// What every OCPP version's JSON-over-websocket needs: the strict JSON codec and the RPC framing.
         .target(name: "OCPPJ", swiftSettings: strict),
         .target(name: "OCPP16", dependencies: ["OCPPJ"], swiftSettings: strict),
+        .target(name: "OCPP201", dependencies: ["OCPPJ"], swiftSettings: strict),
         /// The vocabulary every sans-I/O engine here is written in (the clock readings it is handed, ids of
         /// callers awaiting answers), so that the station engines and the central system say it one way.
         .target(name: "EngineSupport", dependencies: ["OCPPJ"], swiftSettings: strict),
@@ -118,6 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),

@@ -14,6 +14,12 @@ public enum StrictJSON {
     }
 }
 
+/// A type whose JSON object may carry OCPP 2.0.1's `customData` member ([P4] §9, [SCH] CustomDataType), which
+/// a receiver must accept and ignore (OCA TC_P_03). The strict decoder validates the member and lets it pass
+/// without the type declaring it, so the type stays equal to the message's content and can never send one.
+/// OCPP 1.6 types do not conform: for them `customData` remains an unknown field.
+public protocol CustomDataExtensible: Decodable {}
+
 /// Decodes one JSON value and remembers which of its fields the type asked about, so that the
 /// rest can be reported as unknown once `init(from:)` has returned.
 final class StrictDecoder: Decoder {
@@ -64,6 +70,11 @@ final class StrictDecoder: Decoder {
         } catch {
             throw PayloadError(converting: error, thrownWhileDecoding: value, as: type, at: path)
         }
+        if access != .whole, case .object(let fields) = value,
+            let customData = fields[Self.customDataKey.stringValue], type is any CustomDataExtensible.Type
+        {
+            try acceptCustomData(customData)
+        }
         try verifyEveryFieldWasAsked()
         return result
     }
@@ -105,6 +116,26 @@ final class StrictDecoder: Decoder {
         let nested = decoder(for: value, at: key)
         nestedDecoders.append(nested)
         return nested
+    }
+
+    private static let customDataKey = JSONKey("customData")
+
+    /// Checks `customData` against [SCH] CustomDataType (an object whose `vendorId` is a string of at most 255
+    /// characters; every other member is the vendor's) and counts it as asked, so that the type it extends
+    /// ignores it without declaring it.
+    private func acceptCustomData(_ customData: JSONValue) throws(PayloadError) {
+        let customDataPath = path.appending(Self.customDataKey)
+        guard case .object(let members) = customData else {
+            throw PayloadError(
+                .wrongType, at: customDataPath.keys, "expected an object, found \(customData.kindDescription)")
+        }
+        let vendorIdKey = JSONKey("vendorId")
+        let vendorIdPath = customDataPath.appending(vendorIdKey)
+        guard let vendorId = members[vendorIdKey.stringValue] else {
+            throw PayloadError(.missingField, at: vendorIdPath.keys, "required field is missing")
+        }
+        _ = try StrictDecoder(vendorId, at: vendorIdPath).decode(CiString<255>.self)
+        noteAsked(Self.customDataKey)
     }
 
     private func objectFields() throws(PayloadError) -> [String: JSONValue] {
