@@ -47,6 +47,15 @@ let package = Package(
         /// The vocabulary every sans-I/O engine here is written in (the clock readings it is handed, ids of
         /// callers awaiting answers), so that the station engines and the central system say it one way.
         .target(name: "EngineSupport", dependencies: ["OCPPJ"], swiftSettings: strict),
+        /// The OCPP 2.0.1 charging station: a sans-I/O engine beside the 1.6 one (`ChargePoint`), on the same vocabulary.
+        .target(
+            name: "Station201",
+            dependencies: [
+                "OCPP201", "EngineSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         .target(
@@ -117,9 +126,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
-        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),

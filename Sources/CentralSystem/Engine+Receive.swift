@@ -16,6 +16,8 @@ extension CentralSystemEngine {
             refuse(messageId, .formationViolation, reason, on: connection, to: identity)
         case .ignored(let reason):
             logger.warning("\(identity): ignored a frame: \(reason)")
+        case .unknownMessageType(let type, _):
+            logger.warning("\(identity): ignored a frame: unknown message type \(type)")
         }
     }
 

@@ -16,6 +16,8 @@ extension ChargePointEngine {
             if registration != .rejected { refuse(messageId, action: "(malformed)", .formationViolation, reason) }
         case .ignored(let reason):
             logger.warning("ignored a frame from the CSMS: \(reason)")
+        case .unknownMessageType(let type, _):
+            logger.warning("ignored a frame from the CSMS: unknown message type \(type)")
         }
     }
 

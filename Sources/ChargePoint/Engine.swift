@@ -310,18 +310,3 @@ public struct ChargePointEngine: Sendable {
         renewChargePointCertificateIfDue()
     }
 }
-
-/// The earliest of the deadlines it is shown that lie after `now`.
-struct EarliestDeadline {
-    let now: Duration
-    private(set) var value: Duration?
-
-    init(after now: Duration) {
-        self.now = now
-    }
-
-    mutating func consider(_ deadline: Duration?) {
-        guard let deadline, deadline > now, value.map({ deadline < $0 }) ?? true else { return }
-        value = deadline
-    }
-}

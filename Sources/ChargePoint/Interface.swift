@@ -106,10 +106,6 @@ public struct ConfigurationEntry: Sendable, Equatable {
     public var readonly: Bool
 }
 
-public enum LinkState: String, Sendable, Equatable {
-    case connected, connecting, disconnected
-}
-
 /// Requests from the local API and the hardware side.
 public enum Command: Sendable, Equatable {
     case station

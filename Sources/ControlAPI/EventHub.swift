@@ -263,7 +263,7 @@ struct FrameResource: Encodable {
         case .frame(.callError(let messageId, let code, let description, let details)):
             (type, self.messageId) = ("CALLERROR", messageId)
             payload = .object(["errorCode": .string(code), "errorDescription": .string(description), "errorDetails": details])
-        case .malformed, .ignored:
+        case .malformed, .ignored, .unknownMessageType:
             (type, messageId, payload) = ("INVALID", nil, .string(text))
         }
     }

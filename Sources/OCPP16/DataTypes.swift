@@ -1,5 +1,8 @@
 /// Structures shared by several 1.6 messages ([CORE] §7, [SCH]).
 
+/// The identifier an EV driver presents (RFID UID, app token), `IdToken` in OCPP 1.6.
+public typealias IdToken = CiString<20>
+
 public struct IdTagInfo: Codable, Sendable, Equatable {
     public var status: AuthorizationStatus
     public var expiryDate: Timestamp?

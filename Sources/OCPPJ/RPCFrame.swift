@@ -14,8 +14,11 @@ public enum ReceivedMessage: Sendable, Equatable {
     /// Not a well-formed RPC message: it must be answered with a CALLERROR (1.6 `FormationViolation`,
     /// 2.0.1 `FormatViolation` or `RpcFrameworkError`).
     case malformed(messageId: String, reason: String)
-    /// Nothing can be answered (an unknown message type, or a result we cannot read): drop it ([J] §4.1.3).
+    /// Nothing can be answered (a result we cannot read): drop it ([J] §4.1.3).
     case ignored(reason: String)
+    /// A message type number OCPP-J does not define: 1.6 drops it ([J] §4.1.3), 2.0.1 answers
+    /// `MessageTypeNotSupported` ([P4] §4.4) with the id when one can be read, else `-1`.
+    case unknownMessageType(Int, messageId: String)
 }
 
 public enum RPCCodec {
@@ -63,7 +66,7 @@ public enum RPCCodec {
             let details = elements.count > 4 ? elements[4] : .object([:])
             return .frame(.callError(messageId: messageId, code: code, description: description, details: details))
         default:
-            return .ignored(reason: "unknown message type \(type)")
+            return .unknownMessageType(Int(type), messageId: messageId ?? unknownMessageId)
         }
     }
 

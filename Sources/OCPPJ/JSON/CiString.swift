@@ -60,6 +60,3 @@ public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomS
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }
-
-/// The identifier an EV driver presents (RFID UID, app token), `IdToken` in OCPP 1.6.
-public typealias IdToken = CiString<20>

@@ -1,0 +1,42 @@
+import OCPPJ
+
+/// An engine's notion of "now", handed in with every input so that no engine ever reads a clock: a
+/// monotonic reading for timers and timeouts, and the wall-clock time for timestamps. Tests hand in any.
+public struct Now: Sendable, Equatable {
+    public var uptime: Duration
+    public var wallClock: Timestamp
+
+    public init(uptime: Duration, wallClock: Timestamp) {
+        self.uptime = uptime
+        self.wallClock = wallClock
+    }
+}
+
+/// Identifies an API caller waiting for an engine's answer.
+public struct ReplyID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public var description: String { "#\(rawValue)" }
+}
+
+/// A station's websocket to its central system, as its engine sees it.
+public enum LinkState: String, Sendable, Equatable {
+    case connected, connecting, disconnected
+}
+
+/// The earliest of the deadlines it is shown that lie after `now`: what an engine's `nextDeadline` reports.
+/// Deadlines already passed are left out: every input runs the timers that are due, so one still past due
+/// waits for something else (the link, an answer), and reporting it would make the runtime spin.
+public struct EarliestDeadline {
+    public let now: Duration
+    public private(set) var value: Duration?
+
+    public init(after now: Duration) {
+        self.now = now
+    }
+
+    public mutating func consider(_ deadline: Duration?) {
+        guard let deadline, deadline > now, value.map({ deadline < $0 }) ?? true else { return }
+        value = deadline
+    }
+}

@@ -1,0 +1,82 @@
+import OCPP201
+
+/// Our CALLs: what goes next, and what their answers do.
+extension StationEngine {
+    var messageTimeout: Duration { .seconds(deviceModel.integer(StandardVariables.messageTimeout)) }
+
+    /// Sends the next CALL if the link is free. Before Accepted only the BootNotification and what the
+    /// CSMS's own requests caused may go [B01.FR.08, B02.FR.02]; while Rejected nothing [B03.FR.02].
+    mutating func pump() {
+        guard outbox.isIdle, registration.maySend(at: now.uptime) else { return }
+        if registration.bootIsDue(at: now.uptime) {
+            sendCall(BootNotificationRequest(chargingStation: settings.description, reason: registration.reason),
+                     purpose: .boot)
+            return
+        }
+        let accepted = registration.isAccepted
+        if let call = outbox.next(where: { accepted || $0.allowedWhilePending }) {
+            sendCall(call.request, purpose: call.purpose)
+        } else if registration.heartbeatIsDue(at: now.uptime) {
+            sendCall(HeartbeatRequest(), purpose: .informational)
+        }
+    }
+
+    private mutating func sendCall(_ request: some OCPPRequest, purpose: CallPurpose) {
+        let frame = outbox.send(request, purpose: purpose, at: now.uptime, timeout: messageTimeout)
+        emit(.send(frame))
+        publish(.rpc(.callSent(type(of: request).action)))
+        registration.messageSent(
+            at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
+    }
+
+    mutating func answerArrived(messageId: String, result: Result<JSONValue, CallFailure>) {
+        guard let call = outbox.answered(messageId: messageId) else {
+            logger.warning("dropped an answer to unknown message id \(messageId)")
+            return
+        }
+        let errorCode: String? = if case .failure(.callError(let code, _)) = result { code } else { nil }
+        publish(.rpc(.answerReceived(call.action, roundTrip: now.uptime - call.sentAt, errorCode: errorCode)))
+        switch result {
+        case .success(let payload):
+            do throws(PayloadError) {
+                switch call.purpose {
+                case .boot:
+                    bootAnswered(try StrictJSON.decode(BootNotificationResponse.self, from: payload))
+                case .informational:
+                    break
+                }
+            } catch {
+                logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
+                callFailed(call, .unreadableAnswer("\(call.action.rawValue) response: \(error)"))
+            }
+        case .failure(let failure):
+            logger.warning("\(call.action.rawValue) failed: \(failure)")
+            callFailed(call, failure)
+        }
+    }
+
+    mutating func callFailed(_ call: InFlightCall, _ failure: CallFailure) {
+        switch call.purpose {
+        case .boot:
+            if failure != .linkLost { registration.bootFailed(at: now.uptime) }
+        case .informational:
+            break
+        }
+    }
+
+    private mutating func bootAnswered(_ response: BootNotificationResponse) {
+        let wasAccepted = registration.isAccepted
+        let reason = registration.reason
+        if let interval = registration.bootAnswered(response, at: now.uptime) {
+            setStoredVariable(StandardVariables.heartbeatInterval, to: String(interval))
+        }
+        publish(.station(stationSnapshot))
+        guard registration.isAccepted, !wasAccepted else { return }
+        logger.notice("registered with the CSMS (boot reason \(reason.rawValue))")
+        // The next boot is a power-up unless something (a Reset) says otherwise before it.
+        if reason != .powerUp { persist(.bootReason(.powerUp)) }
+        registration.messageSent(
+            at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
+        availability.forgetReported()
+    }
+}

@@ -1,0 +1,37 @@
+import EngineSupport
+import OCPP201
+
+/// Requests from the local API.
+extension StationEngine {
+    mutating func perform(_ command: Command, reply: ReplyID) {
+        emit(.reply(reply, result(of: command)))
+    }
+
+    private mutating func result(of command: Command) -> CommandResult {
+        switch command {
+        case .station:
+            return .station(stationSnapshot)
+        case .connectors:
+            return .connectors(connectorSnapshots)
+        case .variables:
+            return .variables(deviceModel.descriptors.map { VariableSnapshot(descriptor: $0, value: currentValue(of: $0)) })
+        case .variable(let address):
+            guard let descriptor = deviceModel.descriptor(at: address) else {
+                return .failed(unknown(address))
+            }
+            return .variable(VariableSnapshot(descriptor: descriptor, value: currentValue(of: descriptor)))
+        case .setVariable(let address, let value):
+            switch write(address, attribute: .actual, value: value) {
+            case .accepted(let descriptor, let canonical):
+                let shown = descriptor.mutability == .writeOnly ? nil : canonical
+                return .variableSet(VariableSnapshot(descriptor: descriptor, value: shown), rebootRequired: descriptor.appliesAfterReboot)
+            case .unknownComponent, .unknownVariable, .notSupportedAttributeType: return .failed(unknown(address))
+            case .refused(let refusal): return .failed(.refused(address, refusal))
+            }
+        }
+    }
+
+    private func unknown(_ address: VariableAddress) -> CommandFailure {
+        deviceModel.hasComponent(address.component) ? .unknownVariable(address) : .unknownComponent(address.component)
+    }
+}

@@ -1,0 +1,112 @@
+import OCPP201
+
+/// The components and variables this station implements, each described once ([P2] Referenced Components
+/// and Variables; [P4] §8). A variable is listed only once the behaviour behind it works: a report must
+/// not promise what the station does not do.
+public enum StandardVariables {
+    static let ocppCommCtrlr = ComponentAddress("OCPPCommCtrlr")
+    static let deviceDataCtrlr = ComponentAddress("DeviceDataCtrlr")
+    static let clockCtrlr = ComponentAddress("ClockCtrlr")
+    static let chargingStation = ComponentAddress("ChargingStation")
+
+    /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
+    public static let heartbeatInterval = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "HeartbeatInterval"), .integer(minimum: 1), .readWrite, unit: "s",
+        source: .stored(default: "300"))
+    /// How long a CALL waits for its answer. Read-only: it belongs to the network connection profile.
+    public static let messageTimeout = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "MessageTimeout", instance: "Default"), .integer(minimum: 1), .readOnly,
+        unit: "s", source: .stored(default: "30"))
+    public static let messageAttemptsTransactionEvent = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "MessageAttempts", instance: "TransactionEvent"), .integer(minimum: 1),
+        .readWrite, source: .stored(default: "3"))
+    public static let messageAttemptIntervalTransactionEvent = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "MessageAttemptInterval", instance: "TransactionEvent"),
+        .integer(minimum: 1), .readWrite, unit: "s", source: .stored(default: "60"))
+    /// Offline for longer than this: StatusNotification for every connector on reconnect [B04.FR.01].
+    public static let offlineThreshold = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "OfflineThreshold"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "60"))
+    /// 0 sends no pings; a negative value is refused [P4] §8.4.
+    public static let webSocketPingInterval = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "WebSocketPingInterval"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "30"))
+    /// The reconnect back-off of [P4] §5.3; the link reads them at every attempt.
+    public static let retryBackOffWaitMinimum = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffWaitMinimum"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "2"))
+    public static let retryBackOffRandomRange = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffRandomRange"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "2"))
+    public static let retryBackOffRepeatTimes = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffRepeatTimes"), .integer(minimum: 0), .readWrite,
+        source: .stored(default: "5"))
+
+    /// How many items and bytes one GetReport, GetVariables or SetVariables may carry; beyond them the
+    /// request is refused with a CALLERROR (OccurrenceConstraintViolation, FormatViolation) [B06.FR.16/17,
+    /// B08.FR.17/18; SetVariables alike].
+    public static let itemsPerMessageGetReport = itemsPerMessage("GetReport")
+    public static let itemsPerMessageGetVariables = itemsPerMessage("GetVariables")
+    public static let itemsPerMessageSetVariables = itemsPerMessage("SetVariables")
+    public static let bytesPerMessageGetReport = bytesPerMessage("GetReport")
+    public static let bytesPerMessageGetVariables = bytesPerMessage("GetVariables")
+    public static let bytesPerMessageSetVariables = bytesPerMessage("SetVariables")
+
+    private static func itemsPerMessage(_ message: String) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(deviceDataCtrlr, "ItemsPerMessage", instance: message), .integer(minimum: 1), .readOnly,
+            source: .stored(default: "100"))
+    }
+
+    private static func bytesPerMessage(_ message: String) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(deviceDataCtrlr, "BytesPerMessage", instance: message), .integer(minimum: 1), .readOnly,
+            source: .stored(default: "65536"))
+    }
+
+    public static let dateTime = VariableDescriptor(
+        VariableAddress(clockCtrlr, "DateTime"), .dateTime, .readOnly, source: .live(.dateTime))
+    /// Heartbeat is the one time source this station has; it is mandatory ([P5] C-23).
+    public static let timeSource = VariableDescriptor(
+        VariableAddress(clockCtrlr, "TimeSource"), .sequenceList(["Heartbeat"]), .readWrite,
+        source: .stored(default: "Heartbeat"))
+
+    /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
+    public static func catalogue(evseCount: Int, maximumPowerW: Double) -> [VariableDescriptor] {
+        var all: [VariableDescriptor] = [
+            heartbeatInterval, messageTimeout, messageAttemptsTransactionEvent, messageAttemptIntervalTransactionEvent,
+            offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum, retryBackOffRandomRange,
+            retryBackOffRepeatTimes,
+            itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
+            bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
+            dateTime, timeSource,
+        ]
+        all += tier(chargingStation)
+        for evseId in 1...max(1, evseCount) {
+            let evse = ComponentAddress("EVSE", evseId: evseId)
+            all += tier(evse)
+            all.append(VariableDescriptor(
+                VariableAddress(evse, "Power"), .decimal(minimum: 0, maximum: maximumPowerW), .readOnly, unit: "W",
+                source: .live(.power)))
+            let connector = ComponentAddress("Connector", evseId: evseId, connectorId: 1)
+            all += tier(connector)
+            all.append(VariableDescriptor(
+                VariableAddress(connector, "ConnectorType"), .string(maximumLength: 20), .readOnly,
+                source: .stored(default: "cType2")))
+        }
+        return all
+    }
+
+    /// What the station, each EVSE and each connector report about themselves [P2] §Referenced Components.
+    private static func tier(_ component: ComponentAddress) -> [VariableDescriptor] {
+        [
+            VariableDescriptor(
+                VariableAddress(component, "AvailabilityState"),
+                .optionList(ConnectorStatus.allCases.map(\.rawValue)), .readOnly, source: .live(.availabilityState)),
+            VariableDescriptor(VariableAddress(component, "Available"), .boolean, .readOnly, source: .stored(default: "true")),
+            VariableDescriptor(
+                VariableAddress(component, "SupplyPhases"), .integer(minimum: 0, maximum: 3), .readOnly,
+                source: .stored(default: "3")),
+        ]
+    }
+}

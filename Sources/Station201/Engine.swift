@@ -1,0 +1,158 @@
+import EngineSupport
+import Logging
+import OCPP201
+
+/// Fixed facts about the station, from the command line.
+public struct StationSettings: Sendable {
+    public var identity: String
+    public var evseCount: Int
+    /// BootNotification's description of the station.
+    public var description: ChargingStation
+    /// The most an EVSE can deliver: `EVSE.Power`'s maxLimit.
+    public var maximumPowerW: Double
+
+    public init(identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000) {
+        self.identity = identity
+        self.evseCount = evseCount
+        self.description = description
+        self.maximumPowerW = maximumPowerW
+    }
+}
+
+/// What a previous run left in the store.
+public struct PersistedState: Sendable, Equatable {
+    public var variables: [VariableAddress: String]
+    public var inoperative: Set<AvailabilityTarget>
+    public var bootReason: BootReason
+
+    public init(
+        variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
+        bootReason: BootReason = .powerUp
+    ) {
+        self.variables = variables
+        self.inoperative = inoperative
+        self.bootReason = bootReason
+    }
+}
+
+/// The OCPP 2.0.1 charging station as a deterministic state machine: inputs in, effects out. It never
+/// touches a socket, a clock, a file or a thread. Its parts keep their own state — the CALLs of ours
+/// (`Outbox`), registration and heartbeat (`Registration`), the device model, the EVSEs' availability —
+/// and this shell routes inputs to them and turns what they decide into effects.
+public struct StationEngine: Sendable {
+    let settings: StationSettings
+    var logger: Logger
+    var now: Now
+
+    var link = LinkState.disconnected
+    /// When the link last went down, while it is down.
+    var linkDownAt: Duration?
+    var registration: Registration
+    var outbox: Outbox
+    public internal(set) var deviceModel: DeviceModel
+    var availability: Availability
+
+    var effects: [Effect] = []
+    var pendingChanges: [StoreChange] = []
+    var publications: [Effect] = []
+    /// What the answer being written sets in motion, carried out once it is sent (a new ping interval).
+    var afterAnswer: [Effect] = []
+    /// Reboot once the answers of this input are out (Reset).
+    var restartRequested = false
+
+    public init(
+        settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+        deviceModel = DeviceModel(
+            descriptors: StandardVariables.catalogue(evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW),
+            restored: persisted.variables)
+        registration = Registration(bootReason: persisted.bootReason)
+        outbox = Outbox(messageIdPrefix: messageIdPrefix)
+        availability = Availability(evseCount: settings.evseCount, inoperative: persisted.inoperative)
+    }
+
+    /// Handles one input and returns what must be done, in order.
+    public mutating func handle(_ input: Input, at now: Now) -> [Effect] {
+        self.now = now
+        switch input {
+        case .linkConnecting:
+            link = .connecting
+        case .linkUp:
+            link = .connected
+            // Offline for longer than OfflineThreshold: the CSMS hears every connector again [B04.FR.01].
+            if let downAt = linkDownAt,
+               now.uptime - downAt > .seconds(deviceModel.integer(StandardVariables.offlineThreshold)) {
+                availability.forgetReported()
+            }
+            linkDownAt = nil
+        case .linkDown(let reason):
+            logger.notice("link down: \(reason)")
+            link = .disconnected
+            linkDownAt = linkDownAt ?? now.uptime
+            outbox.linkLost().map { callFailed($0, .linkLost) }
+        case .received(let text):
+            receive(text)
+        case .tick:
+            break
+        case .command(let command, let reply):
+            perform(command, reply: reply)
+            applyAfterAnswer()
+        }
+        runDueTimers()
+        reportStatusChanges()
+        if link == .connected { pump() }
+        flushChanges()
+        effects += publications
+        publications = []
+        if restartRequested { effects.append(.restart) }
+        defer { effects = [] }
+        return effects
+    }
+
+    /// When the engine next needs a `.tick`; nil when nothing is scheduled.
+    public var nextDeadline: Duration? {
+        var earliest = EarliestDeadline(after: now.uptime)
+        earliest.consider(outbox.deadline)
+        earliest.consider(registration.nextDeadline(linkUp: link == .connected))
+        return earliest.value
+    }
+
+    mutating func runDueTimers() {
+        if let call = outbox.timedOut(at: now.uptime) {
+            logger.warning("\(call.action.rawValue) \(call.messageId) got no answer in time")
+            callFailed(call, .timeout)
+        }
+    }
+
+    // MARK: - Effects
+
+    mutating func emit(_ effect: Effect) {
+        if case .send = effect { flushChanges() }
+        effects.append(effect)
+    }
+
+    mutating func persist(_ change: StoreChange) {
+        pendingChanges.append(change)
+    }
+
+    /// Commits what is pending before anything that depends on it is sent or answered.
+    mutating func flushChanges() {
+        guard !pendingChanges.isEmpty else { return }
+        effects.append(.persist(pendingChanges))
+        pendingChanges = []
+    }
+
+    mutating func publish(_ notification: Notification) {
+        publications.append(.publish(notification))
+    }
+
+    var stationSnapshot: StationSnapshot {
+        StationSnapshot(
+            identity: settings.identity, link: link, registration: registration.status,
+            heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), evseCount: settings.evseCount)
+    }
+}

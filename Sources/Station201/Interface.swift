@@ -1,0 +1,106 @@
+import EngineSupport
+import OCPP201
+
+public enum Input: Sendable {
+    /// The websocket is being (re)established.
+    case linkConnecting
+    case linkUp
+    case linkDown(reason: String)
+    case received(String)
+    /// The deadline reported by `nextDeadline` has passed.
+    case tick
+    case command(Command, ReplyID)
+}
+
+/// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
+public enum Effect: Sendable, Equatable {
+    case persist([StoreChange])
+    case send(String)
+    case reply(ReplyID, CommandResult)
+    case setPingInterval(seconds: Int)
+    /// Something an observer (the event stream, metrics) may want to see; nothing depends on its delivery.
+    case publish(Notification)
+    /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
+    case restart
+}
+
+/// A change the store must hold before anything that depends on it leaves the process.
+public enum StoreChange: Sendable, Equatable {
+    /// A stored variable's new value, in its canonical wire form.
+    case variable(VariableAddress, String)
+    /// Whether the station, an EVSE or a connector is operative (ChangeAvailability survives reboots).
+    case availability(AvailabilityTarget, operative: Bool)
+    /// Why the next start is a boot: what the next BootNotification's `reason` says.
+    case bootReason(BootReason)
+}
+
+/// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
+public enum AvailabilityTarget: Sendable, Hashable {
+    case station
+    case evse(Int)
+    case connector(evseId: Int, connectorId: Int)
+}
+
+/// Requests from the local API.
+public enum Command: Sendable, Equatable {
+    case station
+    case connectors
+    /// Every variable with its value (WriteOnly ones without).
+    case variables
+    case variable(VariableAddress)
+    case setVariable(VariableAddress, value: String)
+}
+
+public enum CommandResult: Sendable, Equatable {
+    case station(StationSnapshot)
+    case connectors([ConnectorSnapshot])
+    case variables([VariableSnapshot])
+    case variable(VariableSnapshot)
+    /// A write was stored; `rebootRequired` when it applies only after the next boot.
+    case variableSet(VariableSnapshot, rebootRequired: Bool)
+    case failed(CommandFailure)
+}
+
+public enum CommandFailure: Error, Sendable, Equatable {
+    case unknownComponent(ComponentAddress)
+    case unknownVariable(VariableAddress)
+    case refused(VariableAddress, ValueRefusal)
+}
+
+public struct StationSnapshot: Sendable, Equatable {
+    public var identity: String
+    public var link: LinkState
+    public var registration: RegistrationStatus?
+    public var heartbeatInterval: Int
+    public var evseCount: Int
+}
+
+public struct ConnectorSnapshot: Sendable, Equatable {
+    public var evseId: Int
+    public var connectorId: Int
+    public var status: ConnectorStatus
+}
+
+public struct VariableSnapshot: Sendable, Equatable {
+    public var descriptor: VariableDescriptor
+    /// Nil for a WriteOnly variable.
+    public var value: String?
+}
+
+/// A change worth showing live.
+public enum Notification: Sendable, Equatable {
+    case station(StationSnapshot)
+    case connector(ConnectorSnapshot)
+    case variable(VariableSnapshot)
+    /// Traffic facts for metrics, one per frame.
+    case rpc(RPCEvent)
+}
+
+public enum RPCEvent: Sendable, Equatable {
+    case callSent(Action)
+    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
+    case answerReceived(Action, roundTrip: Duration, errorCode: String?)
+    case callReceived(action: String)
+    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
+    case answerSent(action: String, errorCode: RPCErrorCode?)
+}

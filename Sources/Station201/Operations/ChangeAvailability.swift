@@ -1,0 +1,24 @@
+import OCPP201
+
+extension StationEngine {
+    /// [G03]/[G04]: no `evse` is the whole station, `evse.id` an EVSE, with `connectorId` one connector.
+    /// Already so → Accepted [G03.FR.03]; the state is persisted and the changed connectors report it.
+    mutating func changeAvailability(_ request: ChangeAvailabilityRequest) -> ChangeAvailabilityResponse {
+        let target: AvailabilityTarget =
+            switch (request.evse?.id, request.evse?.connectorId) {
+            case (nil, _), (0?, nil): .station
+            case (let evseId?, nil): .evse(evseId)
+            case (let evseId?, let connectorId?): .connector(evseId: evseId, connectorId: connectorId)
+            }
+        guard availability.contains(target) else {
+            return ChangeAvailabilityResponse(
+                status: .rejected,
+                statusInfo: StatusInfo(reasonCode: request.evse?.connectorId == nil ? "UnknownEvse" : "UnknownConnectorId"))
+        }
+        let operative = request.operationalStatus == .operative
+        if availability.set(target, operative: operative) {
+            persist(.availability(target, operative: operative))
+        }
+        return ChangeAvailabilityResponse(status: .accepted)
+    }
+}

@@ -1,0 +1,33 @@
+import OCPP201
+
+extension StationEngine {
+    /// [B06]: one result per requested variable, in order, echoing its address; absent attributeType is Actual.
+    mutating func getVariables(_ request: GetVariablesRequest) -> GetVariablesResponse {
+        GetVariablesResponse(getVariableResult: request.getVariableData.map { data in
+            let attribute = data.attributeType ?? .actual
+            let address = VariableAddress(data.component, data.variable)
+            func result(_ status: GetVariableStatus, _ value: String? = nil, _ info: String? = nil) -> GetVariableResult {
+                GetVariableResult(
+                    attributeStatus: status, attributeType: attribute, attributeValue: value.flatMap { CiString($0) },
+                    component: data.component, variable: data.variable,
+                    attributeStatusInfo: info.map { StatusInfo(reasonCode: CiString($0) ?? "") })
+            }
+            switch deviceModel.read(address, attribute: attribute, live: liveValue) {
+            case .value(let value): return result(.accepted, value)
+            case .unknownComponent: return result(.unknownComponent)
+            case .unknownVariable: return result(.unknownVariable)
+            case .notSupportedAttributeType: return result(.notSupportedAttributeType)
+            case .writeOnly: return result(.rejected, nil, "WriteOnly")
+            }
+        })
+    }
+
+    /// The value of a live variable of `component` now.
+    func liveValue(_ value: LiveValue, of component: ComponentAddress) -> String {
+        switch value {
+        case .dateTime: now.wallClock.description
+        case .availabilityState: availability.availabilityState(of: component).rawValue
+        case .power: "0"
+        }
+    }
+}

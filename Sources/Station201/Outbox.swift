@@ -1,0 +1,91 @@
+import DequeModule
+import OCPP201
+
+/// What a CALL of ours is for, so that its answer reaches the right place.
+enum CallPurpose: Sendable, Equatable {
+    case boot
+    /// A call whose answer carries nothing the station acts on (Heartbeat, StatusNotification, reports).
+    case informational
+}
+
+/// A CALL waiting for its turn.
+struct QueuedCall: Sendable {
+    var request: any OCPPRequest
+    var purpose: CallPurpose
+    /// Allowed before the station is Accepted: what a CSMS request caused (reports, triggered messages)
+    /// [B02.FR.02/04].
+    var allowedWhilePending: Bool
+}
+
+struct InFlightCall: Sendable, Equatable {
+    var messageId: String
+    var action: Action
+    var purpose: CallPurpose
+    var sentAt: Duration
+    var deadline: Duration
+}
+
+/// Why a CALL of ours brought no usable answer.
+enum CallFailure: Error, Sendable, Equatable {
+    case callError(code: String, description: String)
+    case unreadableAnswer(String)
+    case timeout
+    case linkLost
+}
+
+/// Our CALLs: the queue, the one CALL in flight ([P4] §4.1.1) and its timeout. It decides nothing about
+/// what may be sent when; the engine asks it for the next call that is allowed.
+struct Outbox: Sendable {
+    private let messageIdPrefix: String
+    private var counter = 0
+    private var queue = Deque<QueuedCall>()
+    private(set) var inFlight: InFlightCall?
+
+    init(messageIdPrefix: String) {
+        self.messageIdPrefix = messageIdPrefix
+    }
+
+    var isIdle: Bool { inFlight == nil }
+    var deadline: Duration? { inFlight?.deadline }
+
+    mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose, allowedWhilePending: Bool = false) {
+        queue.append(QueuedCall(request: request, purpose: purpose, allowedWhilePending: allowedWhilePending))
+    }
+
+    /// The first queued call that `allowed` admits, taken off the queue.
+    mutating func next(where allowed: (QueuedCall) -> Bool) -> QueuedCall? {
+        guard let index = queue.firstIndex(where: allowed) else { return nil }
+        return queue.remove(at: index)
+    }
+
+    /// Marks a call as sent and returns its frame.
+    mutating func send(
+        _ request: some OCPPRequest, purpose: CallPurpose, at uptime: Duration, timeout: Duration
+    ) -> String {
+        counter += 1
+        let messageId = "\(messageIdPrefix)-\(counter)"
+        let action = type(of: request).action
+        inFlight = InFlightCall(
+            messageId: messageId, action: action, purpose: purpose, sentAt: uptime, deadline: uptime + timeout)
+        return RPCCodec.call(messageId: messageId, action: action, payload: request)
+    }
+
+    /// The call an answer with this id belongs to, no longer in flight; nil for an id we are not waiting on.
+    mutating func answered(messageId: String) -> InFlightCall? {
+        guard let call = inFlight, call.messageId == messageId else { return nil }
+        inFlight = nil
+        return call
+    }
+
+    mutating func timedOut(at uptime: Duration) -> InFlightCall? {
+        guard let call = inFlight, call.deadline <= uptime else { return nil }
+        inFlight = nil
+        return call
+    }
+
+    /// The link dropped: the call in flight gets no answer; the queue waits for the next connection.
+    mutating func linkLost() -> InFlightCall? {
+        defer { inFlight = nil }
+        return inFlight
+    }
+}

@@ -1,0 +1,119 @@
+import OCPP201
+
+/// Incoming frames: CALLs from the CSMS get exactly one answer, in the 2.0.1 spellings ([P4] §4); answers
+/// to our CALLs go to `answerArrived`.
+extension StationEngine {
+    mutating func receive(_ text: String) {
+        switch RPCCodec.decode(text.utf8) {
+        case .frame(.call(let messageId, let action, let payload)):
+            handleCall(messageId: messageId, actionName: action, payload: payload, frameBytes: text.utf8.count)
+        case .frame(.callResult(let messageId, let payload)):
+            answerArrived(messageId: messageId, result: .success(payload))
+        case .frame(.callError(let messageId, let code, let description, _)):
+            answerArrived(messageId: messageId, result: .failure(.callError(code: code, description: description)))
+        case .malformed(let messageId, let reason):
+            // Not a valid RPC frame; the id is -1 when it cannot be read, and the frame is never echoed [P4] §4.2.3.
+            logger.warning("malformed frame from the CSMS: \(reason)")
+            refuse(messageId, action: "(malformed)", .rpcFrameworkError, reason)
+        case .ignored(let reason):
+            logger.warning("ignored a frame from the CSMS: \(reason)")
+        case .unknownMessageType(let type, let messageId):
+            refuse(messageId, action: "(type \(type))", .messageTypeNotSupported, "message type \(type) is not defined by OCPP 2.0.1")
+        }
+    }
+
+    private mutating func handleCall(messageId: String, actionName: String, payload: JSONValue, frameBytes: Int) {
+        publish(.rpc(.callReceived(action: actionName)))
+        guard let action = Action(rawValue: actionName) else {
+            refuse(messageId, action: actionName, .notImplemented, "unknown action '\(actionName)'")
+            return
+        }
+        // Rejected: every CALL is refused [B03.FR.08]. Pending: only what provisioning needs is answered
+        // [B02.FR.01]; the rest is refused the same way, as libocpp does.
+        if !registration.isAccepted, !Self.answeredBeforeAccepted.contains(action) || registration.status == .rejected {
+            let state = registration.status?.rawValue ?? "not yet registered"
+            refuse(messageId, action: actionName, .securityError, "\(actionName) is not accepted while \(state)")
+            return
+        }
+        switch action {
+        case .getVariables:
+            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "getVariableData",
+                               StandardVariables.itemsPerMessageGetVariables, StandardVariables.bytesPerMessageGetVariables)
+            else { return }
+            respond(to: messageId, payload, as: GetVariablesRequest.self) { $0.getVariables($1) }
+        case .setVariables:
+            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "setVariableData",
+                               StandardVariables.itemsPerMessageSetVariables, StandardVariables.bytesPerMessageSetVariables)
+            else { return }
+            respond(to: messageId, payload, as: SetVariablesRequest.self) { $0.setVariables($1) }
+        case .getBaseReport:
+            respond(to: messageId, payload, as: GetBaseReportRequest.self) { $0.getBaseReport($1) }
+        case .getReport:
+            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "componentVariable",
+                               StandardVariables.itemsPerMessageGetReport, StandardVariables.bytesPerMessageGetReport)
+            else { return }
+            respond(to: messageId, payload, as: GetReportRequest.self) { $0.getReport($1) }
+        case .changeAvailability:
+            respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
+        case .triggerMessage:
+            respond(to: messageId, payload, as: TriggerMessageRequest.self) { $0.triggerMessage($1) }
+        case .reset:
+            respond(to: messageId, payload, as: ResetRequest.self) { $0.reset($1) }
+        case .dataTransfer:
+            respond(to: messageId, payload, as: DataTransferRequest.self) { $0.dataTransfer($1) }
+        default:
+            refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
+        }
+    }
+
+    /// What the station answers while Pending (and before its first BootNotification is answered).
+    static let answeredBeforeAccepted: Set<Action> = [
+        .getVariables, .setVariables, .getBaseReport, .getReport, .triggerMessage, .reset,
+    ]
+
+    /// ItemsPerMessage and BytesPerMessage of DeviceDataCtrlr bound what one request may ask for; beyond them
+    /// the answer is OccurrenceConstraintViolation or FormatViolation [B06.FR.16/17, B08.FR.17/18].
+    private mutating func withinLimits(
+        _ messageId: String, _ action: Action, frameBytes: Int, payload: JSONValue, items member: String,
+        _ items: VariableDescriptor, _ bytes: VariableDescriptor
+    ) -> Bool {
+        let maximumBytes = deviceModel.integer(bytes)
+        guard frameBytes <= maximumBytes else {
+            refuse(messageId, action: action.rawValue, .formatViolation,
+                   "the request has \(frameBytes) bytes; BytesPerMessage[\(action.rawValue)] is \(maximumBytes)")
+            return false
+        }
+        let maximumItems = deviceModel.integer(items)
+        if case .object(let members) = payload, case .array(let list)? = members[member], list.count > maximumItems {
+            refuse(messageId, action: action.rawValue, .occurrenceConstraintViolation,
+                   "\(list.count) \(member) items; ItemsPerMessage[\(action.rawValue)] is \(maximumItems)")
+            return false
+        }
+        return true
+    }
+
+    /// Validates the payload strictly, lets the operation decide, and answers before anything the decision
+    /// set in motion is sent (the pump runs after this).
+    private mutating func respond<Request: OCPPRequest>(
+        to messageId: String, _ payload: JSONValue, as type: Request.Type,
+        _ operation: (inout Self, Request) -> Request.Response
+    ) {
+        let request: Request
+        do {
+            request = try StrictJSON.decode(Request.self, from: payload)
+        } catch {
+            logger.warning("invalid \(Request.action.rawValue) from the CSMS: \(error)")
+            refuse(messageId, action: Request.action.rawValue, RPCErrorCode(error.kind), error.description)
+            return
+        }
+        let response = operation(&self, request)
+        emit(.send(RPCCodec.callResult(messageId: messageId, payload: response)))
+        publish(.rpc(.answerSent(action: Request.action.rawValue, errorCode: nil)))
+        applyAfterAnswer()
+    }
+
+    private mutating func refuse(_ messageId: String, action: String, _ code: RPCErrorCode, _ description: String) {
+        emit(.send(RPCCodec.callError(messageId: messageId, code: code, description: description)))
+        publish(.rpc(.answerSent(action: action, errorCode: code)))
+    }
+}
