@@ -79,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["ChargePoint", "OCPP16", "SmartCharging", "CSQLite"],
+            dependencies: ["ChargePoint", "Station201", "OCPP16", "OCPP201", "SmartCharging", "CSQLite"],
             swiftSettings: strict
         ),
         .target(
@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "OCPP16", "TestFixtures"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "Station201", "OCPP16", "OCPP201", "TestFixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
         .testTarget(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],

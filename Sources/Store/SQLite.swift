@@ -98,3 +98,15 @@ enum SQLiteValue {
     case integer(Int)
     case text(String)
 }
+
+extension OpaquePointer {
+    /// Column `index` of the current row as text ("" for NULL).
+    func text(_ index: Int32) -> String {
+        sqlite3_column_text(self, index).map { String(cString: $0) } ?? ""
+    }
+
+    /// Column `index` of the current row as an integer (0 for NULL).
+    func integer(_ index: Int32) -> Int {
+        Int(sqlite3_column_int64(self, index))
+    }
+}

@@ -1,6 +1,5 @@
 import ChargePoint
 import CSQLite
-import Glibc
 import OCPP16
 import SmartCharging
 
@@ -36,20 +35,7 @@ public final class Store {
     ]
 
     public init(directory: String) throws(StoreError) {
-        path = directory.hasSuffix("/") ? directory + "chargepoint.sqlite" : directory + "/chargepoint.sqlite"
-        database = try SQLiteConnection(path: path)
-        // It holds the AuthorizationKey and the charge point's private key: owner only (SQLite gives the
-        // -wal and -shm files the same mode).
-        chmod(path, 0o600)
-        try database.execute("PRAGMA journal_mode = WAL")
-        try database.execute("PRAGMA synchronous = FULL")
-        let applied = Int(try database.text("PRAGMA user_version") ?? "0") ?? 0
-        for (index, migration) in Self.migrations.enumerated().dropFirst(applied) {
-            try database.transaction { () throws(StoreError) in
-                try database.execute(migration)
-                try database.execute("PRAGMA user_version = \(index + 1)")
-            }
-        }
+        (database, path) = try openDatabase(directory: directory, for: .ocpp16, migrations: Self.migrations)
     }
 
     public func load() throws(StoreError) -> PersistedState {
@@ -159,11 +145,4 @@ public final class Store {
 
 extension SQLiteValue {
     static func json(_ value: some Encodable) -> SQLiteValue { .text(JSONWriter.string(value)) }
-}
-
-extension OpaquePointer {
-    /// Column `index` of the current row as text ("" for NULL).
-    fileprivate func text(_ index: Int32) -> String {
-        sqlite3_column_text(self, index).map { String(cString: $0) } ?? ""
-    }
 }

@@ -238,7 +238,7 @@ final class ChargePointHost: RuntimeHosted {
             observeFrame(true, text, Clock.now().wallClock)
             // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
             guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
-            let answer = RPCCodec.callError(messageId: header.messageId, code: .internalError,
+            let answer = RPCCodec.callError(messageId: header.messageId, code: RPCErrorCode.internalError,
                                             description: "cannot store data: \(problem)")
             send(answer, connection)
             observeFrame(false, answer, Clock.now().wallClock)

@@ -1,0 +1,113 @@
+import OCPP201
+import Station201
+
+/// The OCPP 2.0.1 station's durable state in the data folder's SQLite database, with the same guarantees as
+/// the 1.6 store: a change is on disk when `apply` returns.
+///
+/// Used under the runtime's lock only (one input at a time), which is why it needs no locking of its own.
+public final class Store201 {
+    private let database: SQLiteConnection
+    public let path: String
+
+    /// Schema versions, in order; `PRAGMA user_version` says how many are applied.
+    private static let migrations = [
+        """
+        CREATE TABLE variable (
+            component TEXT NOT NULL, component_instance TEXT NOT NULL, evse INTEGER NOT NULL, connector INTEGER NOT NULL,
+            name TEXT NOT NULL, instance TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (component, component_instance, evse, connector, name, instance));
+        CREATE TABLE inoperative (target TEXT PRIMARY KEY NOT NULL);
+        CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), boot_reason TEXT NOT NULL);
+        """,
+    ]
+
+    public init(directory: String) throws(StoreError) {
+        (database, path) = try openDatabase(directory: directory, for: .ocpp201, migrations: Self.migrations)
+    }
+
+    public func load() throws(StoreError) -> PersistedState {
+        var state = PersistedState()
+        let variables = try database.rows(
+            "SELECT component, component_instance, evse, connector, name, instance, value FROM variable", []
+        ) { row in
+            (VariableAddress(
+                ComponentAddress(
+                    row.text(0), instance: row.text(1).nonEmpty, evseId: row.integer(2).nonZero,
+                    connectorId: row.integer(3).nonZero),
+                row.text(4), instance: row.text(5).nonEmpty), row.text(6))
+        }
+        for (address, value) in variables { state.variables[address] = value }
+        for text in try database.rows("SELECT target FROM inoperative", [], { $0.text(0) }) {
+            guard let target = AvailabilityTarget(storedForm: text) else {
+                throw StoreError(description: "a stored availability target cannot be read: \(text)")
+            }
+            state.inoperative.insert(target)
+        }
+        if let reason = try database.rows("SELECT boot_reason FROM station", [], { $0.text(0) }).first {
+            guard let bootReason = BootReason(rawValue: reason) else {
+                throw StoreError(description: "a stored boot reason cannot be read: \(reason)")
+            }
+            state.bootReason = bootReason
+        }
+        return state
+    }
+
+    /// Commits a batch of changes as one SQLite transaction, synced to disk before it returns.
+    public func apply(_ changes: [StoreChange]) throws(StoreError) {
+        do {
+            try database.transaction { () throws(StoreError) in
+                for change in changes { try apply(change) }
+            }
+        } catch {
+            throw StoreError(description: "cannot write to \(path): \(error)")
+        }
+    }
+
+    private func apply(_ change: StoreChange) throws(StoreError) {
+        switch change {
+        case .variable(let address, let value):
+            let component = address.component
+            try database.run(
+                "INSERT OR REPLACE INTO variable VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.text(component.name), .text(component.instance ?? ""), .integer(component.evseId ?? 0),
+                 .integer(component.connectorId ?? 0), .text(address.name), .text(address.instance ?? ""), .text(value)])
+        case .availability(let target, let operative):
+            try database.run(
+                operative ? "DELETE FROM inoperative WHERE target = ?" : "INSERT OR IGNORE INTO inoperative VALUES (?)",
+                [.text(target.storedForm)])
+        case .bootReason(let reason):
+            try database.run("INSERT OR REPLACE INTO station (id, boot_reason) VALUES (1, ?)", [.text(reason.rawValue)])
+        }
+    }
+}
+
+extension AvailabilityTarget {
+    /// `station`, `evse/2`, `connector/2/1`.
+    var storedForm: String {
+        switch self {
+        case .station: "station"
+        case .evse(let id): "evse/\(id)"
+        case .connector(let evseId, let connectorId): "connector/\(evseId)/\(connectorId)"
+        }
+    }
+
+    init?(storedForm: String) {
+        let parts = storedForm.split(separator: "/").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("station", 1): self = .station
+        case ("evse", 2): guard let id = Int(parts[1]) else { return nil }; self = .evse(id)
+        case ("connector", 3):
+            guard let evseId = Int(parts[1]), let connectorId = Int(parts[2]) else { return nil }
+            self = .connector(evseId: evseId, connectorId: connectorId)
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Int {
+    fileprivate var nonZero: Int? { self == 0 ? nil : self }
+}

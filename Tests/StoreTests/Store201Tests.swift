@@ -1,0 +1,52 @@
+import OCPP201
+import Station201
+import TestFixtures
+import Testing
+
+@testable import Store
+
+@Suite struct Store201Tests {
+    @Test func everythingWrittenIsReadBackAfterReopening() throws {
+        let folder = try TemporaryDirectory()
+        let heartbeat = VariableAddress(ComponentAddress("OCPPCommCtrlr"), "HeartbeatInterval")
+        let attempts = VariableAddress(ComponentAddress("OCPPCommCtrlr"), "MessageAttempts", instance: "TransactionEvent")
+        let connectorType = VariableAddress(ComponentAddress("Connector", evseId: 2, connectorId: 1), "ConnectorType")
+        do {
+            let store = try Store201(directory: folder.path)
+            try store.apply([
+                .variable(heartbeat, "60"), .variable(attempts, "5"), .variable(connectorType, "cCCS2"),
+                .availability(.station, operative: false), .availability(.evse(2), operative: false),
+                .availability(.connector(evseId: 1, connectorId: 1), operative: false),
+                .bootReason(.remoteReset),
+            ])
+            try store.apply([.availability(.evse(2), operative: true), .variable(heartbeat, "90")])
+        }
+        let state = try Store201(directory: folder.path).load()
+        #expect(state.variables == [heartbeat: "90", attempts: "5", connectorType: "cCCS2"])
+        #expect(state.inoperative == [.station, .connector(evseId: 1, connectorId: 1)])
+        #expect(state.bootReason == .remoteReset)
+    }
+
+    @Test func aNewFolderStartsFromNothing() throws {
+        let folder = try TemporaryDirectory()
+        #expect(try Store201(directory: folder.path).load() == PersistedState())
+    }
+
+    /// Issue 12: a data folder written by one protocol version refuses to start under the other.
+    @Test func aFolderOfOneVersionIsRefusedByTheOtherSayingWhichItIs() throws {
+        let folder16 = try TemporaryDirectory()
+        _ = try Store(directory: folder16.path)
+        let refusal201 = #expect(throws: StoreError.self) { try Store201(directory: folder16.path) }
+        #expect(refusal201?.description.contains("holds a charge point of OCPP 1.6, not OCPP 2.0.1") == true)
+        #expect(refusal201?.description.contains("--ocpp 1.6") == true)
+
+        let folder201 = try TemporaryDirectory()
+        _ = try Store201(directory: folder201.path)
+        let refusal16 = #expect(throws: StoreError.self) { try Store(directory: folder201.path) }
+        #expect(refusal16?.description.contains("holds a charge point of OCPP 2.0.1, not OCPP 1.6") == true)
+        #expect(refusal16?.description.contains("--ocpp 2.0.1") == true)
+        // Refused before anything was written: both still open under their own version.
+        _ = try Store(directory: folder16.path)
+        _ = try Store201(directory: folder201.path)
+    }
+}
