@@ -1,38 +1,27 @@
-import ChargePoint
 import HTTPServer
-import OCPP16
+import OCPPJ
 import Threads
 
-/// The REST API v1 (openapi.yaml): turns HTTP requests into engine commands and command results into
-/// JSON answers. It keeps no state of its own: answers come from the engine's serial owner, or for plain
-/// reads from the snapshot that owner last published (the read model).
+/// The REST API v1 (openapi.yaml). This type holds what does not depend on the OCPP version the station
+/// speaks — access checks, the page, routes and their methods, health, the frame log, problem answers —
+/// and hands every other route to the station's resources (`ChargePointResources` for 1.6,
+/// `Station201Resources` for 2.0.1). It keeps no state of its own.
 public final class ControlAPI: Sendable {
-    public typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
-
-    private let csmsURL: String
-    private let version: String
-    private let connectorCount: Int
-    private let perform: Perform
     private let events: EventHub
     private let telemetry: Telemetry
     private let page: StaticFiles
     private let access: APIAccess
-    private let readModel: ReadModel
+    private let resources: any StationResources
 
-    public init(
-        csmsURL: String, version: String, connectorCount: Int, events: EventHub, telemetry: Telemetry,
-        page: StaticFiles, access: APIAccess = APIAccess(token: nil), readModel: ReadModel = ReadModel(),
-        perform: @escaping Perform
+    package init(
+        resources: any StationResources, events: EventHub, telemetry: Telemetry, page: StaticFiles,
+        access: APIAccess = APIAccess(token: nil)
     ) {
-        self.readModel = readModel
-        self.csmsURL = csmsURL
-        self.version = version
-        self.connectorCount = connectorCount
+        self.resources = resources
         self.events = events
         self.telemetry = telemetry
         self.page = page
         self.access = access
-        self.perform = perform
     }
 
     /// Every request header the API reads; the server copies no other (`HTTPServerConfiguration.requestHeaders`).
@@ -91,244 +80,25 @@ public final class ControlAPI: Sendable {
         case .health:
             responder.respond(Self.json(200, Health()))
         case .readiness:
-            if let problem = readiness() {
+            if let problem = resources.readiness() {
                 responder.respond(Self.problem(problem))
             } else {
                 responder.respond(Self.json(200, Health(status: "ready")))
             }
         case .contract:
             responder.respond(StaticFiles.contract)
-        case .status:
-            // Not kept: its uptime moves on.
-            read(keptAs: nil, responder, or: .station) { [csmsURL, version] snapshot in
-                StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
-            }
-        case .connectors:
-            read(keptAs: "connectors", responder, or: .connectors) { snapshot in
-                ConnectorList(connectors: snapshot.connectors.map(ConnectorResource.init))
-            }
-        case .connector(let id):
-            let connector = try connectorId(id)
-            read(keptAs: "connector \(connector)", responder, or: .connector(connector)) { snapshot in
-                snapshot.connectors.first { $0.id == connector }.map(ConnectorResource.init)
-            }
-        case .connectorAction(let id, let action):
-            let connector = try connectorId(id)
-            switch action {
-            case .start:
-                let body = try Self.decode(IdTagBody.self, request.body)
-                run(.start(connector: connector, idTag: body.idTag), responder, created: true)
-            case .stop:
-                let body = try Self.decode(StopBody.self, request.body)
-                run(.stop(connector: connector, reason: body.reason ?? .local), responder)
-            case .plug:
-                run(.plug(connector: connector), responder)
-            case .unplug:
-                run(.unplug(connector: connector), responder)
-            case .meter:
-                let body = try Self.decode(MeterBody.self, request.body)
-                try Self.validate(body)
-                run(.setMeter(connector: connector, energyWh: body.energyWh, powerW: body.powerW), responder)
-            case .fault:
-                let body = try Self.decode(FaultBody.self, request.body)
-                run(.fault(connector: connector, errorCode: body.errorCode, info: body.info), responder)
-            case .availability:
-                let body = try Self.decode(AvailabilityBody.self, request.body)
-                run(.changeAvailability(connector: connector, body.type), responder)
-            case .unlock:
-                run(.unlock(connector: connector), responder)
-            case .compositeSchedule:
-                let duration = try Self.integer(request.query["duration"], name: "duration", in: 1...86_400, default: 3600)
-                let unit = try Self.unit(request.query["unit"])
-                run(.compositeSchedule(connector: connector, duration: duration, unit: unit), responder)
-            }
-        case .authorize:
-            let body = try Self.decode(IdTagBody.self, request.body)
-            run(.authorize(body.idTag), responder)
-        case .reset:
-            let body = try Self.decode(ResetBody.self, request.body)
-            run(.reset(body.type), responder)
-        case .localList:
-            run(.localList, responder)
-        case .reservations:
-            run(.reservations, responder)
-        case .chargingProfiles:
-            run(.chargingProfiles, responder)
-        case .firmware:
-            run(.fileTransfers, responder)
-        case .securityEvents:
-            if request.method == "POST" {
-                let body = try Self.decode(SecurityEventBody.self, request.body)
-                run(.reportSecurityEvent(body.type.type, techInfo: body.techInfo?.value), responder)
-            } else {
-                run(.securityEvents, responder)
-            }
-        case .trigger:
-            let body = try Self.decode(TriggerBody.self, request.body)
-            run(.trigger(body.message, connector: body.connectorId), responder)
-        case .transactions:
-            run(.transactions(limit: try Self.limit(request.query["limit"])), responder)
-        case .transaction(let id):
-            guard let localId = Int(id) else {
-                throw Problem(404, "transaction-not-found", "Not Found", "'\(id)' is not a transaction id: ids are integers.")
-            }
-            run(.transaction(localId: localId), responder)
-        case .configuration:
-            run(.configuration, responder)
-        case .configurationKey(let key):
-            if request.method == "PUT" {
-                let body = try Self.decode(ValueBody.self, request.body)
-                run(.changeConfiguration(key: key, value: body.value), responder)
-            } else {
-                run(.configurationKey(key), responder)
-            }
         case .messages:
             let limit = try Self.limit(request.query["limit"], default: 200)
             responder.respond(Self.json(200, FrameList(messages: events.recentFrames(limit: limit))))
-        case .events:
-            subscribe(request, responder)
-        case .metrics:
-            let telemetry = telemetry
-            perform(.snapshot) { result in
-                guard case .snapshot(let snapshot) = result else { return }
-                responder.respond(
-                    HTTPResponse(
-                        status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
-                        body: telemetry.exposition(station: snapshot.station, connectors: snapshot.connectors)))
-            }
+        default:
+            try resources.dispatch(route, request, responder)
         }
-    }
-
-    /// Opens an event stream: a client that reconnects with Last-Event-ID gets what it missed from the
-    /// backlog; anyone else starts from a snapshot taken by the engine, under the runtime's lock.
-    private func subscribe(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        let stream = HTTPStream()
-        let headers = [
-            (name: "Content-Type", value: "text/event-stream"), (name: "Cache-Control", value: "no-cache"),
-        ]
-        if let lastEventId = request.headers["last-event-id"].flatMap({ Int($0) }), events.resume(stream, after: lastEventId) {
-            responder.respondWithStream(status: 200, headers: headers, stream: stream)
-            return
-        }
-        let events = events
-        let csmsURL = csmsURL
-        let version = version
-        perform(.snapshot) { result in
-            guard case .snapshot(let snapshot) = result else { return }
-            events.subscribe(stream, snapshot: SnapshotResource(snapshot, csmsURL: csmsURL, version: version))
-        }
-        responder.respondWithStream(status: 200, headers: headers, stream: stream)
-    }
-
-    /// Answers a read from the read model when it can; otherwise (before the first snapshot, or for an
-    /// unknown connector, whose problem the engine words) asks the engine.
-    /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and
-    /// the registration Accepted, checked in that order.
-    private func readiness() -> Problem? {
-        let reason: String? = if let storeProblem = readModel.storeProblem {
-            "The data folder does not take writes: \(storeProblem)."
-        } else if let station = readModel.current()?.station {
-            if station.link != .connected {
-                "The link to the central system is \(station.link.rawValue)."
-            } else if station.registration != .accepted {
-                "The central system has not accepted the registration (\(station.registration?.rawValue ?? "no BootNotification answer yet"))."
-            } else {
-                nil
-            }
-        } else {
-            "The charge point is starting."
-        }
-        return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
-    }
-
-    /// Answers from the read model, or from the engine before it has published; `keptAs` names a body that
-    /// only a new snapshot can change (nil for one that changes with time).
-    private func read<Resource: Encodable & SendableMetatype>(
-        keptAs key: String?, _ responder: HTTPResponder, or command: Command, _ resource: (EngineSnapshot) -> Resource?
-    ) {
-        guard let body = readModel.body(keptAs: key, { snapshot in resource(snapshot).map(JSONWriter.encode) }) else {
-            run(command, responder)
-            return
-        }
-        responder.respond(HTTPResponse(status: 200, headers: [(name: "Content-Type", value: "application/json")], body: body))
-    }
-
-    /// Hands the command to the engine; the answer is written whenever the engine replies.
-    private func run(_ command: Command, _ responder: HTTPResponder, created: Bool = false) {
-        let connectorCount = connectorCount
-        let csmsURL = csmsURL
-        let version = version
-        perform(command) { result in
-            switch result {
-            case .station(let snapshot):
-                responder.respond(Self.json(200, StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
-            case .connector(let snapshot):
-                responder.respond(Self.json(200, ConnectorResource(snapshot: snapshot)))
-            case .connectors(let snapshots):
-                responder.respond(Self.json(200, ConnectorList(connectors: snapshots.map(ConnectorResource.init))))
-            case .transaction(let snapshot):
-                // A start answers 201 once the CSMS confirmed it, 202 while StartTransaction waits for delivery.
-                let status = created ? (snapshot.record.transactionId == nil ? 202 : 201) : 200
-                responder.respond(Self.json(status, TransactionResource(snapshot: snapshot)))
-            case .transactions(let snapshots):
-                responder.respond(Self.json(200, TransactionList(transactions: snapshots.map(TransactionResource.init))))
-            case .securityEvents(let events):
-                responder.respond(Self.json(200, SecurityEventList(events: events.map(SecurityEventResource.init))))
-            case .securityEvent(let event):
-                responder.respond(Self.json(201, SecurityEventResource(event)))
-            case .authorization(let idTag, let info, let source):
-                let resource = AuthorizationResource(
-                    idTag: idTag, status: info.status, expiryDate: info.expiryDate, parentIdTag: info.parentIdTag,
-                    source: source.rawValue)
-                responder.respond(Self.json(200, resource))
-            case .configuration(let entries):
-                responder.respond(Self.json(200, ConfigurationList(configuration: entries.map(ConfigurationEntryResource.init))))
-            case .configurationEntry(let entry):
-                if case .changeConfiguration = command {
-                    responder.respond(Self.json(200, ConfigurationChangeResource(key: entry.key, value: entry.value, readonly: entry.readonly)))
-                } else {
-                    responder.respond(Self.json(200, ConfigurationEntryResource(entry)))
-                }
-            case .snapshot(let snapshot):
-                responder.respond(Self.json(200, SnapshotResource(snapshot, csmsURL: csmsURL, version: version)))
-            case .chargingProfiles(let installed):
-                let entries = installed.map { ChargingProfileList.Entry(connectorId: $0.connectorId, profile: $0.profile) }
-                responder.respond(Self.json(200, ChargingProfileList(profiles: entries)))
-            case .compositeSchedule(let connectorId, let start, let schedule):
-                responder.respond(Self.json(200, CompositeScheduleResource(connectorId: connectorId, scheduleStart: start, chargingSchedule: schedule)))
-            case .fileTransfers(let snapshot):
-                responder.respond(Self.json(200, FileTransfersResource(snapshot)))
-            case .reservations(let placed):
-                responder.respond(Self.json(200, ReservationList(reservations: placed.map(ReservationResource.init))))
-            case .localList(let list):
-                responder.respond(Self.json(200, LocalListResource(list)))
-            case .triggered(let status):
-                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
-            case .resetAccepted:
-                responder.respond(Self.json(202, StatusResource(status: "Accepted")))
-            case .availability(let status):
-                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
-            case .unlock(let status):
-                responder.respond(Self.json(200, StatusResource(status: status.rawValue)))
-            case .failed(let failure):
-                responder.respond(Self.problem(failure.problem(connectorCount: connectorCount)))
-            }
-        }
-    }
-
-    private func connectorId(_ segment: String) throws(Problem) -> Int {
-        guard let id = Int(segment) else {
-            throw Problem(404, "connector-not-found", "Not Found", "'\(segment)' is not a connector: connectors are numbered 1 to \(connectorCount).")
-        }
-        return id
     }
 
     // MARK: - Bodies and parameters
 
-    static let maximumEnergyWh = 1e15
-
     /// An empty body reads as `{}`, so a missing required field is reported as such.
-    private static func decode<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws(Problem) -> Body {
+    static func decode<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws(Problem) -> Body {
         let value: JSONValue
         if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             value = .object([:])
@@ -346,35 +116,16 @@ public final class ControlAPI: Sendable {
         }
     }
 
-    private static func validate(_ body: MeterBody) throws(Problem) {
-        guard body.energyWh != nil || body.powerW != nil else {
-            throw .invalidParameter("Send energyWh, powerW or both.")
-        }
-        for (name, value) in [("energyWh", body.energyWh), ("powerW", body.powerW)] {
-            if let value, !(0...maximumEnergyWh).contains(value) {
-                throw .invalidParameter("\(name) must be from 0 to \(Int(maximumEnergyWh)), not \(value).")
-            }
-        }
-    }
-
-    private static func limit(_ text: String?, default fallback: Int = 50) throws(Problem) -> Int {
+    static func limit(_ text: String?, default fallback: Int = 50) throws(Problem) -> Int {
         try integer(text, name: "limit", in: 1...1000, default: fallback)
     }
 
-    private static func integer(_ text: String?, name: String, in range: ClosedRange<Int>, default fallback: Int) throws(Problem) -> Int {
+    static func integer(_ text: String?, name: String, in range: ClosedRange<Int>, default fallback: Int) throws(Problem) -> Int {
         guard let text else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw .invalidParameter("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'.")
         }
         return value
-    }
-
-    private static func unit(_ text: String?) throws(Problem) -> ChargingRateUnit {
-        guard let text else { return .watts }
-        guard let unit = ChargingRateUnit(rawValue: text) else {
-            throw .invalidParameter("unit must be W or A, not '\(text)'.")
-        }
-        return unit
     }
 
     // MARK: - Responses
@@ -392,8 +143,8 @@ public final class ControlAPI: Sendable {
 }
 
 /// The API's resources, parsed from the path alone so that 404 and 405 are told apart.
-enum Route: Equatable, Sendable {
-    enum ConnectorAction: String {
+package enum Route: Equatable, Sendable {
+    package enum ConnectorAction: String, Sendable {
         case start, stop, plug, unplug, meter, fault, availability, unlock
         case compositeSchedule = "composite-schedule"
     }

@@ -2,7 +2,7 @@ import ChargePoint
 import OCPP16
 
 /// An RFC 9457 problem: every error answer of the API, with a `detail` that says what to do about it.
-struct Problem: Error, Sendable, Encodable {
+package struct Problem: Error, Sendable, Encodable {
     var type: String
     var title: String
     var status: Int
@@ -25,7 +25,7 @@ struct Problem: Error, Sendable, Encodable {
         init?(intValue: Int) { nil }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(type, forKey: Key(stringValue: "type"))
         try container.encode(title, forKey: Key(stringValue: "title"))

@@ -100,10 +100,13 @@ struct Station {
         } catch {
             throw ValidationError("--web-root: \(error)")
         }
-        let api = ControlAPI(
+        let resources = ChargePointResources(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
-            events: events, telemetry: telemetry, page: page, access: APIAccess(token: options.apiToken), readModel: readModel,
+            events: events, telemetry: telemetry, readModel: readModel,
             perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
+        let api = ControlAPI(
+            resources: resources, events: events, telemetry: telemetry, page: page,
+            access: APIAccess(token: options.apiToken))
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: options.httpHost, port: options.httpPort,
