@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "ControlAPI",
             dependencies: [
-                "ChargePoint", "OCPP16", "HTTPServer", "Threads", "Certificates", "WebContent",
+                "ChargePoint", "Station201", "OCPP16", "OCPP201", "HTTPServer", "Threads", "Certificates", "WebContent",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "chargepoint",
             dependencies: [
-                "ChargePoint", "EngineSupport", "OCPP16", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
+                "ChargePoint", "Station201", "EngineSupport", "OCPP16", "OCPP201", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
                 "FileTransfer", "Certificates", "JSONLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),

@@ -43,6 +43,7 @@ public struct StationEngine: Sendable {
     let settings: StationSettings
     var logger: Logger
     var now: Now
+    let startedAt: Duration
 
     var link = LinkState.disconnected
     /// When the link last went down, while it is down.
@@ -67,6 +68,7 @@ public struct StationEngine: Sendable {
         self.settings = settings
         self.logger = logger
         self.now = now
+        startedAt = now.uptime
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW),
             restored: persisted.variables)
@@ -78,6 +80,7 @@ public struct StationEngine: Sendable {
     /// Handles one input and returns what must be done, in order.
     public mutating func handle(_ input: Input, at now: Now) -> [Effect] {
         self.now = now
+        let linkBefore = link
         switch input {
         case .linkConnecting:
             link = .connecting
@@ -102,6 +105,7 @@ public struct StationEngine: Sendable {
             perform(command, reply: reply)
             applyAfterAnswer()
         }
+        if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
         reportStatusChanges()
         if link == .connected { pump() }
@@ -150,9 +154,10 @@ public struct StationEngine: Sendable {
         publications.append(.publish(notification))
     }
 
-    var stationSnapshot: StationSnapshot {
+    public var stationSnapshot: StationSnapshot {
         StationSnapshot(
             identity: settings.identity, link: link, registration: registration.status,
-            heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), evseCount: settings.evseCount)
+            heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), uptime: now.uptime - startedAt,
+            firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount)
     }
 }

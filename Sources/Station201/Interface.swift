@@ -72,6 +72,8 @@ public struct StationSnapshot: Sendable, Equatable {
     public var link: LinkState
     public var registration: RegistrationStatus?
     public var heartbeatInterval: Int
+    public var uptime: Duration
+    public var firmwareVersion: String?
     public var evseCount: Int
 }
 

@@ -38,6 +38,9 @@ struct Serve: ParsableCommand {
             """
     )
 
+    @Option(help: "The OCPP version to speak: 1.6 or 2.0.1; a data folder keeps the version it was started with [CP_OCPP_VERSION].")
+    var ocpp: String?
+
     @Option(help: "The charge point identity, appended to the CSMS URL as its last path segment [CP_ID].")
     var id: String?
 
@@ -131,13 +134,22 @@ struct Serve: ParsableCommand {
                     RecordingLogHandler(label: label, recorder: recorder, logLevel: options.logLevel),
                 ])
             }
-            try Station(options: options, logRecorder: recorder).runUntilSignalled()
+            switch options.ocppVersion {
+            case .v16: try Station(options: options, logRecorder: recorder).runUntilSignalled()
+            case .v201: try StationService201(options: options).runUntilSignalled()
+            }
         }
     }
 }
 
 /// Options with their environment twins and defaults resolved and validated.
 struct ServeOptions {
+    enum OCPPVersion: String {
+        case v16 = "1.6"
+        case v201 = "2.0.1"
+    }
+
+    var ocppVersion: OCPPVersion
     var identity: String
     var csmsURL: String
     var connectorCount: Int
@@ -159,6 +171,11 @@ struct ServeOptions {
         func resolve(_ flag: String?, _ variable: String, default fallback: String) -> String {
             flag ?? environment[variable] ?? fallback
         }
+        let versionText = resolve(serve.ocpp, "CP_OCPP_VERSION", default: "1.6")
+        guard let version = OCPPVersion(rawValue: versionText) else {
+            throw ValidationError("--ocpp must be 1.6 or 2.0.1, not '\(versionText)'.")
+        }
+        ocppVersion = version
         identity = resolve(serve.id, "CP_ID", default: "CP001")
         guard !identity.isEmpty, identity.utf8.count <= 48 else {
             throw ValidationError("--id must be 1 to 48 characters long.")
@@ -218,6 +235,17 @@ struct ServeOptions {
                 throw ValidationError("--ocpp-config '\(assignment)' must look like KEY=VALUE.")
             }
             return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
+        }
+        if ocppVersion == .v201 {
+            guard security.minimumProfile == 0, security.authorizationKey == nil, security.clientCertificateChainPEM == nil
+            else {
+                throw ValidationError(
+                    "security profiles 1 to 3 are not available under --ocpp 2.0.1 yet; connect with profile 0 or use --ocpp 1.6.")
+            }
+            guard configurationOverrides.isEmpty else {
+                throw ValidationError(
+                    "--ocpp-config sets 1.6 configuration keys; under --ocpp 2.0.1 set variables with PUT /api/v1/configuration/{key}.")
+            }
         }
     }
 

@@ -94,12 +94,7 @@ struct Station {
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
-        let page: StaticFiles
-        do {
-            page = try options.webRoot.map { try StaticFiles(directory: $0) } ?? StaticFiles.embedded
-        } catch {
-            throw ValidationError("--web-root: \(error)")
-        }
+        let page = try webPage(options)
         let resources = ChargePointResources(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
             events: events, telemetry: telemetry, readModel: readModel,
@@ -107,61 +102,20 @@ struct Station {
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: page,
             access: APIAccess(token: options.apiToken))
-        let server = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                host: options.httpHost, port: options.httpPort,
-                // The largest request the API takes (a configuration value, a fault's info) is far smaller.
-                maximumBodySize: 64 * 1024,
-                // Event streams count too. Past either limit a newcomer takes the place of the oldest
-                // connection still sending its request (slowloris), so a new client always gets in.
-                connectionLimit: 256,
-                connectionLimitPerAddress: 128,
-                // A whole request within 10 s however steadily it trickles; stalled clients go after 30 s.
-                // Requests waiting for the central system and quiet event streams are exempt from both.
-                requestTimeoutSeconds: 10,
-                connectionTimeoutSeconds: 30,
-                // Request line and headers (8 KiB of headers fit) plus buffers; measured faster than 64 KiB.
-                connectionMemoryLimit: 16 * 1024,
-                threadPoolSize: 2,
-                tls: options.apiTLS,
-                requestHeaders: ControlAPI.requestHeaders),
-            logger: Logger(label: "chargepoint.http"), handler: api.handle)
-        do {
-            try server.start()
-        } catch {
-            throw ValidationError("cannot serve the REST API on \(options.httpHost):\(options.httpPort): \(error)")
-        }
+        let server = try startHTTPServer(options, handler: api.handle)
 
         runtime.handle(.start)
         runtime.start()
         client.start()
-        let scheme = options.apiTLS == nil ? "http" : "https"
-        let shownHost = options.httpHost.contains(":") ? "[\(options.httpHost)]" : options.httpHost
-        let access = options.apiToken == nil ? "no token, loopback only" : "bearer token required"
-        logger.info(
-            "charge point \(options.identity): API on \(scheme)://\(shownHost):\(server.boundPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
+        logStart(options, apiPort: server.boundPort, logger: logger)
         if host.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
             logger.warning("security profile 1 over ws:// sends the AuthorizationKey readable by anyone on the path: use it on a trusted network only, or profile 2")
-        }
-        if let token = options.apiToken, token.count < 16 {
-            logger.warning("the API token is shorter than 16 characters; use a long random one, e.g. `openssl rand -hex 32`")
         }
 
         logger.info("stopping on signal \(stopSignals.wait())")
         server.stop()
         client.stop()
         runtime.stop()
-    }
-
-    /// `mkdir -p`, with the data folder itself owner-only since it holds keys (an existing one keeps its mode).
-    private func makeDirectories(_ path: String) -> Bool {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        let components = path.split(separator: "/")
-        for (index, component) in components.enumerated() {
-            prefix += component + "/"
-            if mkdir(prefix, index == components.count - 1 ? 0o700 : 0o755) != 0 && errno != EEXIST { return false }
-        }
-        return true
     }
 }
 
@@ -185,5 +139,71 @@ extension SecurityEventType {
             case .tlsVersionRefused: .invalidTLSVersion
             case .tlsCipherRefused: .invalidTLSCipherSuite
             }
+    }
+}
+
+
+// MARK: - What both protocol versions' services need
+
+/// `mkdir -p`, with the data folder itself owner-only since it holds keys (an existing one keeps its mode).
+func makeDirectories(_ path: String) -> Bool {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    let components = path.split(separator: "/")
+    for (index, component) in components.enumerated() {
+        prefix += component + "/"
+        if mkdir(prefix, index == components.count - 1 ? 0o700 : 0o755) != 0 && errno != EEXIST { return false }
+    }
+    return true
+}
+
+/// The web page: the one built into the binary, or `--web-root`'s folder.
+func webPage(_ options: ServeOptions) throws -> StaticFiles {
+    do {
+        return try options.webRoot.map { try StaticFiles(directory: $0) } ?? StaticFiles.embedded
+    } catch {
+        throw ValidationError("--web-root: \(error)")
+    }
+}
+
+/// The REST API's server, listening.
+func startHTTPServer(
+    _ options: ServeOptions, handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void
+) throws -> HTTPServer {
+    let server = HTTPServer(
+        configuration: HTTPServerConfiguration(
+            host: options.httpHost, port: options.httpPort,
+            // The largest request the API takes (a configuration value, a fault's info) is far smaller.
+            maximumBodySize: 64 * 1024,
+            // Event streams count too. Past either limit a newcomer takes the place of the oldest
+            // connection still sending its request (slowloris), so a new client always gets in.
+            connectionLimit: 256,
+            connectionLimitPerAddress: 128,
+            // A whole request within 10 s however steadily it trickles; stalled clients go after 30 s.
+            // Requests waiting for the central system and quiet event streams are exempt from both.
+            requestTimeoutSeconds: 10,
+            connectionTimeoutSeconds: 30,
+            // Request line and headers (8 KiB of headers fit) plus buffers; measured faster than 64 KiB.
+            connectionMemoryLimit: 16 * 1024,
+            threadPoolSize: 2,
+            tls: options.apiTLS,
+            requestHeaders: ControlAPI.requestHeaders),
+        logger: Logger(label: "chargepoint.http"), handler: handler)
+    do {
+        try server.start()
+    } catch {
+        throw ValidationError("cannot serve the REST API on \(options.httpHost):\(options.httpPort): \(error)")
+    }
+    return server
+}
+
+/// The line that says the service is up, and the warnings about how it was started.
+func logStart(_ options: ServeOptions, apiPort: UInt16, logger: Logger) {
+    let scheme = options.apiTLS == nil ? "http" : "https"
+    let shownHost = options.httpHost.contains(":") ? "[\(options.httpHost)]" : options.httpHost
+    let access = options.apiToken == nil ? "no token, loopback only" : "bearer token required"
+    logger.info(
+        "charge point \(options.identity): API on \(scheme)://\(shownHost):\(apiPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
+    if let token = options.apiToken, token.count < 16 {
+        logger.warning("the API token is shorter than 16 characters; use a long random one, e.g. `openssl rand -hex 32`")
     }
 }

@@ -46,7 +46,7 @@ class CsmsUnderTest(CentralSystem):
     def assert_no_violations(self) -> None:
         violations = self.violations
         if violations:
-            pytest.fail("the charge point broke OCPP 1.6 rules:\n" + "\n".join(violations),
+            pytest.fail(f"the charge point broke OCPP {self.settings.ocpp_version} rules:\n" + "\n".join(violations),
                         pytrace=False)
 
 

@@ -1,4 +1,5 @@
-"""A strict OCPP 1.6-J central system (CSMS) for end-to-end tests and `make demo`.
+"""A strict OCPP-J central system (CSMS) for end-to-end tests and `make demo`: OCPP 1.6, or 2.0.1
+with `Settings.ocpp_version = "2.0.1"`.
 
 It answers a charge point like a permissive CSMS would, but it also records every
 frame in both directions and checks each frame the charge point sends against the
@@ -52,13 +53,13 @@ from ocpp.routing import on
 from ocpp.v16 import ChargePoint as OcppChargePoint
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
+from ocpp.v201 import ChargePoint as OcppChargingStation
+from ocpp.v201 import call_result as call_result201
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed, NegotiationError
 
 LOG = logging.getLogger("csms")
 
-SUBPROTOCOL = "ocpp1.6"
-OCPP_VERSION = "1.6"
 CALL, CALLRESULT, CALLERROR = 2, 3, 4
 FROM_CP, TO_CP = "in", "out"
 ARROWS = {FROM_CP: "<-", TO_CP: "->"}
@@ -70,10 +71,25 @@ ERROR_CODES_16 = frozenset({
     "TypeConstraintViolation", "GenericError",
 })
 
+# The error codes OCPP-J 2.0.1 defines ([P4] table 8).
+ERROR_CODES_201 = frozenset({
+    "FormatViolation", "GenericError", "InternalError", "MessageTypeNotSupported", "NotImplemented",
+    "NotSupported", "OccurrenceConstraintViolation", "PropertyConstraintViolation", "ProtocolError",
+    "RpcFrameworkError", "SecurityError", "TypeConstraintViolation",
+})
+ERROR_CODES = {"1.6": ERROR_CODES_16, "2.0.1": ERROR_CODES_201}
+
+# What a 2.0.1 station may send while Pending besides BootNotification: what the CSMS's own requests
+# cause (reports, triggered messages) [B02.FR.02/04].
+PENDING_ALLOWED_201 = frozenset({"NotifyReport", "Heartbeat", "StatusNotification"})
+
 # Payload members that carry an OCPP dateTime; we require UTC written with a `Z`.
 TIME_KEYS = frozenset({
     "timestamp", "currentTime", "expiryDate", "validFrom", "validTo",
     "startSchedule", "scheduleStart", "retrieveDate", "startTime", "stopTime",
+    # 2.0.1
+    "generatedAt", "cacheExpiryDateTime", "retrieveDateTime", "installDateTime", "startDateTime",
+    "endDateTime", "expiryDateTime", "oldestTimestamp", "latestTimestamp",
 })
 
 MAX_MESSAGE_ID_LENGTH = 36
@@ -90,7 +106,8 @@ CLIENT_CERT_POLICIES = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "r
 
 _PAYLOAD_INDEX = {CALL: 3, CALLRESULT: 2, CALLERROR: 4}
 # OCPP-J §4.1.3: a message id is at most 36 characters; a longer one is unreadable and answered as `-1`.
-_CALL_ID_PREFIX = re.compile(r'^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,36})"')
+# Any message type but an answer's (3, 4) is answered with its id: a CALL, and under 2.0.1 an unknown type.
+_CALL_ID_PREFIX = re.compile(r'^\s*\[\s*(?![34]\b)\d+\s*,\s*"((?:[^"\\]|\\.){0,36})"')
 
 
 def utc_now() -> str:
@@ -121,7 +138,7 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10, what: str = "c
 
 
 def expected_call_id(text: str) -> str:
-    """The id a charge point must echo when it answers `text` (OCPP-J rule: `-1` if unknown)."""
+    """The id a charge point must echo when it answers `text` (OCPP-J rule: `-1` if unreadable)."""
     match = _CALL_ID_PREFIX.match(text)
     return match.group(1) if match else "-1"
 
@@ -187,6 +204,11 @@ class Settings:
     client_certificate_auth: bool | Callable[[bytes], bool] = True
     security_extension: bool = True  # False: CALLERROR InternalError to the CP's security CALLs
     sign_certificate_status: str = "Accepted"  # SignCertificate.conf status
+    ocpp_version: str = "1.6"  # or "2.0.1": subprotocol, schemas, error codes and handlers follow it
+
+    @property
+    def subprotocol(self) -> str:
+        return "ocpp" + self.ocpp_version
 
     def certificate_admits(self, der: bytes) -> bool:
         rule = self.client_certificate_auth
@@ -369,6 +391,36 @@ class _StationHandler(OcppChargePoint):
         return {"status": self._csms.settings.authorization(id_tag)}
 
 
+class _StationHandler201(OcppChargingStation):
+    """The `ocpp` library's 2.0.1 view of one connection: the CSMS business logic for a 2.0.1 station."""
+
+    def __init__(self, link: _Link):
+        super().__init__(link.identity, link, response_timeout=10)
+        self._csms = link.csms
+
+    @on("BootNotification")
+    def on_boot_notification(self, **_):
+        status = self._csms._next_boot_status(self.id)
+        return call_result201.BootNotification(
+            current_time=utc_now(), interval=self._csms.settings.boot_interval(status), status=status)
+
+    @on("Heartbeat")
+    def on_heartbeat(self, **_):
+        return call_result201.Heartbeat(current_time=utc_now())
+
+    @on("StatusNotification")
+    def on_status_notification(self, **_):
+        return call_result201.StatusNotification()
+
+    @on("NotifyReport")
+    def on_notify_report(self, **_):
+        return call_result201.NotifyReport()
+
+    @on("DataTransfer")
+    def on_data_transfer(self, **_):
+        return call_result201.DataTransfer(status="UnknownVendorId")
+
+
 class _Link:
     """One websocket connection.
 
@@ -390,7 +442,8 @@ class _Link:
         self.pending_out: dict[str, str | None] = {}  # ids of our CALLs -> action
         self.seen_call_ids: set[str] = set()
         self._inbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self.station = _StationHandler(self)
+        handler = _StationHandler201 if csms.settings.ocpp_version == "2.0.1" else _StationHandler
+        self.station = handler(self)
 
     async def run(self) -> None:
         router = asyncio.create_task(self._route())
@@ -504,8 +557,9 @@ class _Link:
         if message[1] not in self.pending_out:
             problems.append(f"CALLERROR for unknown or already answered id {message[1]!r}")
         self.pending_out.pop(message[1], None)
-        if message[2] not in ERROR_CODES_16:
-            problems.append(f"error code {message[2]!r} is not an OCPP 1.6 code")
+        version = self.csms.settings.ocpp_version
+        if message[2] not in ERROR_CODES[version]:
+            problems.append(f"error code {message[2]!r} is not an OCPP {version} code")
         return problems
 
     async def _validate(self, frame: Frame) -> list[str]:
@@ -517,7 +571,7 @@ class _Link:
             checked = CallResult(message[1], message[2], action=frame.action)
         else:
             return []
-        return await _schema_problems(checked) + _time_problems(checked.payload)
+        return await _schema_problems(checked, self.csms.settings.ocpp_version) + _time_problems(checked.payload)
 
 
 def _is_call(message: list) -> bool:
@@ -533,11 +587,11 @@ def _parse_array(text: str | bytes) -> list | None:
     return message if isinstance(message, list) and message else None
 
 
-async def _schema_problems(message: Call | CallResult) -> list[str]:
-    """Validate with the library's copy of the official OCPP 1.6 schemas."""
+async def _schema_problems(message: Call | CallResult, version: str) -> list[str]:
+    """Validate with the library's copy of the official schemas of OCPP `version`."""
     kind = "CALL" if isinstance(message, Call) else "CALLRESULT"
     try:
-        await validate_payload(message, OCPP_VERSION)
+        await validate_payload(message, version)
     except OCPPError as error:
         cause = (error.details or {}).get("cause", error.description)
         return [f"{message.action} {kind} fails the schema ({error.code}): {cause}"]
@@ -798,7 +852,7 @@ class CentralSystem:
         if self.tls is not None:
             self.tls.sni_callback = self._client_hello
         self._server = await serve(
-            self._handle, self.host, self.port, subprotocols=[SUBPROTOCOL],
+            self._handle, self.host, self.port, subprotocols=[self.settings.subprotocol],
             select_subprotocol=self._select_subprotocol, process_request=self._process_request,
             ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
@@ -851,11 +905,12 @@ class CentralSystem:
             await asyncio.sleep(0.01)
 
     def _select_subprotocol(self, connection, offered):
-        if SUBPROTOCOL in offered:
-            return SUBPROTOCOL
+        subprotocol = self.settings.subprotocol
+        if subprotocol in offered:
+            return subprotocol
         self._violation(_identity_of(connection.request.path),
-                        f"websocket handshake offered {list(offered)}, not {SUBPROTOCOL!r}")
-        raise NegotiationError(f"expected subprotocol {SUBPROTOCOL}")
+                        f"websocket handshake offered {list(offered)}, not {subprotocol!r}")
+        raise NegotiationError(f"expected subprotocol {subprotocol}")
 
     async def _handle(self, websocket) -> None:
         identity = _identity_of(websocket.request.path)
@@ -913,12 +968,16 @@ class CentralSystem:
             self._registrations[identity] = _Registration(payload["status"], payload["interval"], when)
 
     def _registration_problems(self, identity: str, action: str, when: float) -> list[str]:
-        """OCPP 1.6 §4.2 as seen from the CSMS: nothing before Accepted, no early re-boot."""
+        """OCPP 1.6 §4.2 and 2.0.1 B01–B03 as seen from the CSMS: nothing before Accepted (under 2.0.1
+        what our requests caused may go while Pending), no early re-boot."""
         with self._lock:
             registration = self._registrations.get(identity)
         status = registration.status if registration else "not yet answered"
         if action != "BootNotification":
-            return [] if status == "Accepted" else [f"{action} sent while registration is {status}"]
+            if status == "Accepted" or (status == "Pending" and self.settings.ocpp_version == "2.0.1"
+                                        and action in PENDING_ALLOWED_201):
+                return []
+            return [f"{action} sent while registration is {status}"]
         if registration is None or status == "Accepted":
             return []
         waited = when - registration.answered_at

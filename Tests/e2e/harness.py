@@ -206,14 +206,17 @@ class ChargePointProcess:
         self.data_dir.mkdir(parents=True)
         self.http_port = free_port()
         self.api = RestClient(f"http://127.0.0.1:{self.http_port}")
-        self.ocpp_config = {**DEFAULT_OCPP_CONFIG, **(ocpp_config or {})}
+        # It speaks the CSMS's version; 1.6 keys only exist under 1.6.
+        self.ocpp_version = csms.settings.ocpp_version
+        defaults = DEFAULT_OCPP_CONFIG if self.ocpp_version == "1.6" else {}
+        self.ocpp_config = {**defaults, **(ocpp_config or {})}
         self.log_path = data_dir / f"{self.identity}.log"
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
         command = [str(binary_path()), "serve", "--id", self.identity, "--csms", self.csms_url or self.csms.url,
                    "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(self.data_dir),
-                   "--connectors", str(self.connectors), "--log-level", "debug"]
+                   "--connectors", str(self.connectors), "--log-level", "debug", "--ocpp", self.ocpp_version]
         for key, value in self.ocpp_config.items():
             command += ["--ocpp-config", f"{key}={value}"]
         return command + self.args
@@ -250,11 +253,15 @@ class ChargePointProcess:
         wait_until(healthy, HEALTH_TIMEOUT_S, f"GET /healthz of {self.identity}", interval=0.1)
 
     def wait_registered(self, timeout: float = 15) -> None:
-        """Wait for boot Accepted and the StatusNotification of connector 0 and every connector."""
-        expected = set(range(self.connectors + 1))
+        """Wait for boot Accepted and the StatusNotification of every connector (1.6: and of connector 0;
+        2.0.1: of every EVSE's connector, as EVSE ids)."""
+        if self.ocpp_version == "1.6":
+            expected, member = set(range(self.connectors + 1)), "connectorId"
+        else:
+            expected, member = set(range(1, self.connectors + 1)), "evseId"
 
         def all_reported():
-            seen = {p["connectorId"] for p in self.csms.calls("StatusNotification", self.identity)}
+            seen = {p[member] for p in self.csms.calls("StatusNotification", self.identity)}
             return expected <= seen
         self.csms.wait_for(all_reported, timeout, f"StatusNotification for connectors {sorted(expected)}")
         self.api.wait_status(timeout, link="connected", registration="Accepted")

@@ -27,7 +27,7 @@ extension VariableAddress {
 }
 
 extension VariableDescriptor {
-    var characteristics: VariableCharacteristics {
+    public var characteristics: VariableCharacteristics {
         VariableCharacteristics(
             unit: unit.flatMap { CiString($0) }, dataType: type.dataType, minLimit: type.minimumLimit,
             maxLimit: type.maximumLimit, valuesList: type.valuesList.flatMap { CiString($0.joined(separator: ",")) },

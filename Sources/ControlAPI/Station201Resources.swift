@@ -1,0 +1,240 @@
+import HTTPServer
+import OCPP201
+import Station201
+import Threads
+
+/// The REST resources of an OCPP 2.0.1 charging station, on the same paths as 1.6 so that a script runs
+/// against either: the status, the connectors (one per EVSE: connector `n` is EVSE `n`'s), and the device
+/// model as `/configuration`, keyed as `VariableAddress.configurationKey` says. Routes whose 2.0.1
+/// behaviour does not exist yet answer 501, never a pretended success.
+package struct Station201Resources: StationResources {
+    package typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
+
+    private let csmsURL: String
+    private let version: String
+    private let evseCount: Int
+    private let perform: Perform
+    private let latest: LatestStation
+
+    package init(csmsURL: String, version: String, evseCount: Int, latest: LatestStation, perform: @escaping Perform) {
+        self.csmsURL = csmsURL
+        self.version = version
+        self.evseCount = evseCount
+        self.latest = latest
+        self.perform = perform
+    }
+
+    package func dispatch(_ route: Route, _ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
+        switch route {
+        case .status:
+            run(.station, responder)
+        case .connectors:
+            run(.connectors, responder)
+        case .connector(let id):
+            let evseId = try self.evseId(id)
+            run(.connectors, responder) { connectors in connectors.first { $0.evseId == evseId } }
+        case .configuration:
+            run(.variables, responder)
+        case .configurationKey(let key):
+            guard let address = VariableAddress(configurationKey: key) else {
+                throw Problem(
+                    404, "configuration-key-not-found", "Not Found",
+                    "'\(key)' does not name a variable: write Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval, "
+                        + "with [instance] after a name and @evse or @evse:connector after the component.")
+            }
+            if request.method == "PUT" {
+                let body = try ControlAPI.decode(ValueBody.self, request.body)
+                run(.setVariable(address, value: body.value), responder)
+            } else {
+                run(.variable(address), responder)
+            }
+        case .connectorAction, .authorize, .transactions, .transaction, .events, .metrics, .reset, .trigger,
+            .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
+            throw Problem(
+                501, "not-available-under-ocpp201", "Not Implemented",
+                "\(route.template) is not available yet when the station speaks OCPP 2.0.1; it works under --ocpp 1.6.")
+        case .health, .readiness, .contract, .messages:
+            // ControlAPI answers these itself and never hands them over.
+            throw .notFound(request.path)
+        }
+    }
+
+    package func readiness() -> Problem? {
+        let reason: String? = if let station = latest.station {
+            if station.link != .connected {
+                "The link to the central system is \(station.link.rawValue)."
+            } else if station.registration != .accepted {
+                "The central system has not accepted the registration (\(station.registration?.rawValue ?? "no BootNotification answer yet"))."
+            } else {
+                nil
+            }
+        } else {
+            "The charging station is starting."
+        }
+        return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
+    }
+
+    private func evseId(_ segment: String) throws(Problem) -> Int {
+        guard let id = Int(segment), (1...evseCount).contains(id) else {
+            throw Problem(404, "connector-not-found", "Not Found", "There is no connector '\(segment)': connectors are numbered 1 to \(evseCount), one per EVSE.")
+        }
+        return id
+    }
+
+    private func run(
+        _ command: Command, _ responder: HTTPResponder,
+        connector pick: (@Sendable ([ConnectorSnapshot]) -> ConnectorSnapshot?)? = nil
+    ) {
+        let csmsURL = csmsURL
+        let version = version
+        perform(command) { result in
+            switch result {
+            case .station(let snapshot):
+                responder.respond(ControlAPI.json(200, Station201Resource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
+            case .connectors(let snapshots):
+                if let pick {
+                    responder.respond(
+                        pick(snapshots).map { ControlAPI.json(200, Connector201Resource($0)) }
+                            ?? ControlAPI.problem(Problem(404, "connector-not-found", "Not Found", "There is no such connector.")))
+                } else {
+                    responder.respond(ControlAPI.json(200, Connector201List(connectors: snapshots.map(Connector201Resource.init))))
+                }
+            case .variables(let variables):
+                responder.respond(ControlAPI.json(200, Variable201List(configuration: variables.map(Variable201Resource.init))))
+            case .variable(let variable):
+                responder.respond(ControlAPI.json(200, Variable201Resource(variable)))
+            case .variableSet(let variable, let rebootRequired):
+                var resource = Variable201Resource(variable)
+                resource.status = rebootRequired ? "RebootRequired" : "Accepted"
+                responder.respond(ControlAPI.json(200, resource))
+            case .failed(let failure):
+                responder.respond(ControlAPI.problem(failure.problem))
+            }
+        }
+    }
+}
+
+/// The station's registration and link as last published, for readiness checks on the HTTP threads.
+///
+/// `@unchecked Sendable`: `snapshot` is guarded by `lock`.
+package final class LatestStation: @unchecked Sendable {
+    private let lock = Lock()
+    private var snapshot: StationSnapshot?
+
+    package init() {}
+
+    package var station: StationSnapshot? {
+        get { lock.withLock { snapshot } }
+        set { lock.withLock { snapshot = newValue } }
+    }
+}
+
+extension Station201.CommandFailure {
+    var problem: Problem {
+        switch self {
+        case .unknownComponent(let component):
+            Problem(404, "configuration-key-not-found", "Not Found", "This station has no component \(component.name)\(component.evseId.map { " on EVSE \($0)" } ?? ""); GET /api/v1/configuration lists its variables.")
+        case .unknownVariable(let address):
+            Problem(404, "configuration-key-not-found", "Not Found", "\(address.configurationKey) is not a variable of this station; GET /api/v1/configuration lists them.")
+        case .refused(let address, .readOnly):
+            Problem(409, "configuration-read-only", "Conflict", "\(address.configurationKey) is read-only; it cannot be changed.")
+        case .refused(let address, let refusal):
+            Problem(422, "configuration-invalid-value", "Unprocessable Content", "\(address.configurationKey) cannot take that value: expected \(refusal).", extensions: ["reasonCode": refusal.reasonCode])
+        }
+    }
+}
+
+struct Station201Resource: Encodable {
+    var snapshot: StationSnapshot
+    var csmsURL: String
+    var version: String
+
+    enum CodingKeys: String, CodingKey {
+        case identity, csmsUrl, ocppVersion, link, registration, heartbeatInterval, uptimeSeconds, version, firmwareVersion
+        case connectorCount, evseCount, serverTime
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.identity, forKey: .identity)
+        try container.encode(csmsURL, forKey: .csmsUrl)
+        try container.encode("2.0.1", forKey: .ocppVersion)
+        try container.encode(snapshot.link.rawValue, forKey: .link)
+        try container.encode(snapshot.registration?.rawValue ?? "Unknown", forKey: .registration)
+        try container.encode(snapshot.heartbeatInterval, forKey: .heartbeatInterval)
+        try container.encode(snapshot.uptime.components.seconds, forKey: .uptimeSeconds)
+        try container.encode(version, forKey: .version)
+        try container.encode(snapshot.firmwareVersion, forKey: .firmwareVersion)
+        try container.encode(snapshot.evseCount, forKey: .connectorCount)
+        try container.encode(snapshot.evseCount, forKey: .evseCount)
+        try container.encode(Timestamp.now, forKey: .serverTime)
+    }
+}
+
+struct Connector201Resource: Encodable {
+    /// The connector's number in the API: its EVSE's, since every EVSE has one connector.
+    var id: Int
+    var evseId: Int
+    var connectorId: Int
+    var status: String
+
+    init(_ snapshot: ConnectorSnapshot) {
+        id = snapshot.evseId
+        evseId = snapshot.evseId
+        connectorId = snapshot.connectorId
+        status = snapshot.status.rawValue
+    }
+}
+
+struct Connector201List: Encodable {
+    var connectors: [Connector201Resource]
+}
+
+/// One device-model variable; `readonly` and `value` mean what they mean under 1.6, the rest is 2.0.1's
+/// description of the variable.
+struct Variable201Resource: Encodable {
+    var variable: VariableSnapshot
+    /// A write's answer: Accepted, or RebootRequired when it applies after the next boot.
+    var status: String?
+
+    init(_ variable: VariableSnapshot) {
+        self.variable = variable
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, value, readonly, status, component, variable, mutability, dataType, unit, minLimit, maxLimit, valuesList
+    }
+
+    enum ComponentKeys: String, CodingKey { case name, instance, evseId, connectorId }
+
+    enum VariableKeys: String, CodingKey { case name, instance }
+
+    func encode(to encoder: any Encoder) throws {
+        let descriptor = variable.descriptor
+        let address = descriptor.address
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(address.configurationKey, forKey: .key)
+        try container.encode(variable.value, forKey: .value)
+        try container.encode(descriptor.mutability == .readOnly, forKey: .readonly)
+        try container.encodeIfPresent(status, forKey: .status)
+        var component = container.nestedContainer(keyedBy: ComponentKeys.self, forKey: .component)
+        try component.encode(address.component.name, forKey: .name)
+        try component.encodeIfPresent(address.component.instance, forKey: .instance)
+        try component.encodeIfPresent(address.component.evseId, forKey: .evseId)
+        try component.encodeIfPresent(address.component.connectorId, forKey: .connectorId)
+        var variableContainer = container.nestedContainer(keyedBy: VariableKeys.self, forKey: .variable)
+        try variableContainer.encode(address.name, forKey: .name)
+        try variableContainer.encodeIfPresent(address.instance, forKey: .instance)
+        try container.encode(descriptor.mutability.rawValue, forKey: .mutability)
+        try container.encode(descriptor.type.dataType.rawValue, forKey: .dataType)
+        try container.encodeIfPresent(descriptor.unit, forKey: .unit)
+        let characteristics = descriptor.characteristics
+        try container.encodeIfPresent(characteristics.minLimit, forKey: .minLimit)
+        try container.encodeIfPresent(characteristics.maxLimit, forKey: .maxLimit)
+        try container.encodeIfPresent(characteristics.valuesList?.value, forKey: .valuesList)
+    }
+}
+
+struct Variable201List: Encodable {
+    var configuration: [Variable201Resource]
+}

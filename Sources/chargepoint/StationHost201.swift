@@ -1,0 +1,127 @@
+import EngineSupport
+import Glibc
+import Logging
+import OCPP201
+import Runtime
+import Station201
+import Store
+import Threads
+
+/// The 2.0.1 station's engine with the code that carries out its effects, driven by a `Runtime`: every
+/// input runs the engine and then its effects in order (commit, then send or reply), on the thread that
+/// brought the input, under the runtime's lock.
+///
+/// A commit that fails stops the process before anything that depends on it is sent or answered: nothing
+/// unstored is ever acknowledged, and the next start resumes from what is on disk. (The 1.6 host instead
+/// holds its engine until the store takes writes again; that behaviour comes to this host when both hosts
+/// become one.)
+final class StationHost201: RuntimeHosted {
+    enum Input {
+        case linkConnecting
+        case connected(connection: UInt64)
+        case linkDown(reason: String)
+        case received(String)
+        /// A command from the API; `reply` gets its result exactly once, after the runtime's lock.
+        case command(Command, reply: @Sendable (CommandResult) -> Void)
+        case tick
+    }
+
+    private var engine: StationEngine
+    /// Builds the engine from what is persisted: at start and at every reboot (Reset).
+    private let boot: () throws -> StationEngine
+    private let store: Store201
+    private let logger: Logger
+    private var connection: UInt64 = 0
+    private var replies: [ReplyID: @Sendable (CommandResult) -> Void] = [:]
+    private var nextReplyNumber: UInt64 = 0
+
+    var send: @Sendable (String, UInt64) -> Void = { _, _ in }
+    var setPingInterval: @Sendable (Int) -> Void = { _ in }
+    var reconnect: @Sendable () -> Void = {}
+    var publish: @Sendable (Notification) -> Void = { _ in }
+    /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
+    var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
+
+    init(store: Store201, logger: Logger, boot: @escaping () throws -> StationEngine) throws {
+        self.engine = try boot()
+        self.boot = boot
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The ping interval the link starts with.
+    var initialPingInterval: Int { engine.deviceModel.integer(StandardVariables.webSocketPingInterval) }
+
+    /// The station as it stands, for whoever needs it before the first change is published.
+    var station: StationSnapshot { engine.stationSnapshot }
+
+    // MARK: - RuntimeHosted
+
+    var tick: Input { .tick }
+
+    var nextDeadline: Duration? { engine.nextDeadline }
+
+    func run(_ input: Input, after: inout [@Sendable () -> Void]) {
+        let now = Now(uptime: monotonicUptime(), wallClock: .now)
+        let engineInput: Station201.Input
+        switch input {
+        case .linkConnecting:
+            engineInput = .linkConnecting
+        case .connected(let id):
+            connection = id
+            engineInput = .linkUp
+        case .linkDown(let reason):
+            engineInput = .linkDown(reason: reason)
+        case .received(let text):
+            observeFrame(true, text, now.wallClock)
+            engineInput = .received(text)
+        case .command(let command, let reply):
+            nextReplyNumber += 1
+            let id = ReplyID(nextReplyNumber)
+            replies[id] = reply
+            engineInput = .command(command, id)
+        case .tick:
+            engineInput = .tick
+        }
+        execute(engine.handle(engineInput, at: now), after: &after)
+    }
+
+    private func execute(_ effects: [Effect], after: inout [@Sendable () -> Void]) {
+        for effect in effects {
+            switch effect {
+            case .persist(let changes):
+                do {
+                    try store.apply(changes)
+                } catch {
+                    logger.critical("\(error); stopping before anything that depends on it is sent or answered")
+                    exit(EXIT_FAILURE)
+                }
+            case .send(let text):
+                logger.debug("-> \(text)")
+                send(text, connection)
+                observeFrame(false, text, .now)
+            case .reply(let id, let result):
+                if let reply = replies.removeValue(forKey: id) { after.append { reply(result) } }
+            case .setPingInterval(let seconds):
+                setPingInterval(seconds)
+            case .publish(let notification):
+                publish(notification)
+            case .restart:
+                restart()
+            }
+        }
+    }
+
+    /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification).
+    private func restart() {
+        replies = [:]
+        do {
+            engine = try boot()
+        } catch {
+            logger.critical("cannot restart the engine: \(error)")
+            exit(EXIT_FAILURE)
+        }
+        logger.notice("rebooted")
+        reconnect()
+    }
+}

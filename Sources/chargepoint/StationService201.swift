@@ -1,0 +1,93 @@
+import ArgumentParser
+import ControlAPI
+import EngineSupport
+import Glibc
+import Logging
+import OCPP201
+import Runtime
+import Station201
+import Store
+import Threads
+import Transport
+
+/// Wires the OCPP 2.0.1 station's engine to its edges: the store, the websocket to the CSMS (subprotocol
+/// `ocpp2.0.1`) and the REST API.
+struct StationService201 {
+    let options: ServeOptions
+
+    func runUntilSignalled() throws {
+        let stopSignals = StopSignals()
+        let logger = Logger(label: "chargepoint")
+        guard makeDirectories(options.dataDirectory) else {
+            throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
+        }
+        let store = try Store201(directory: options.dataDirectory)
+        let settings = StationSettings(
+            identity: options.identity, evseCount: options.connectorCount, description: description)
+        let host = try StationHost201(store: store, logger: logger) {
+            var random = SystemRandomNumberGenerator()
+            return StationEngine(
+                settings: settings, restoring: try store.load(), now: Now(uptime: monotonicUptime(), wallClock: .now),
+                messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+        }
+        let runtime = Runtime(host)
+        let telemetry = Telemetry(version: ChargePointCommand.version)
+        let client = try WebSocketClient(
+            configuration: WebSocketClientConfiguration(
+                url: options.csmsURL, subprotocol: "ocpp2.0.1", pingInterval: host.initialPingInterval,
+                security: WebSocketSecurity()),
+            logger: Logger(label: "chargepoint.websocket")
+        ) { event in
+            switch event {
+            case .connecting:
+                runtime.handle(.linkConnecting)
+            case .connected(let connection):
+                telemetry.linkEstablished()
+                runtime.handle(.connected(connection: connection))
+            case .received(_, let text):
+                runtime.handle(.received(text))
+            case .securityFailure:
+                // Profile 0 only (checked at start): no credentials to be refused.
+                break
+            case .disconnected(_, let reason, _):
+                runtime.handle(.linkDown(reason: reason))
+            }
+        }
+        let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
+        let latest = LatestStation()
+        latest.station = host.station
+        host.send = { text, connection in client.send(text, on: connection) }
+        host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+        host.reconnect = { client.reconnect() }
+        host.publish = { notification in
+            if case .station(let snapshot) = notification { latest.station = snapshot }
+        }
+        host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
+
+        let resources = Station201Resources(
+            csmsURL: options.csmsURL, version: ChargePointCommand.version, evseCount: options.connectorCount,
+            latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
+        let api = ControlAPI(
+            resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
+            access: APIAccess(token: options.apiToken))
+        let server = try startHTTPServer(options, handler: api.handle)
+
+        runtime.start()
+        client.start()
+        logStart(options, apiPort: server.boundPort, logger: logger)
+        logger.info("speaking OCPP 2.0.1 with \(options.connectorCount) EVSEs of one connector each")
+
+        logger.info("stopping on signal \(stopSignals.wait())")
+        server.stop()
+        client.stop()
+        runtime.stop()
+    }
+
+    /// BootNotification's description of the station, from the same options as 1.6's.
+    private var description: ChargingStation {
+        let boot = options.bootNotification
+        return ChargingStation(
+            model: boot.chargePointModel, vendorName: CiString(boot.chargePointVendor.value) ?? "",
+            serialNumber: boot.chargePointSerialNumber, firmwareVersion: boot.firmwareVersion)
+    }
+}
