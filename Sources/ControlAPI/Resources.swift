@@ -13,14 +13,15 @@ struct StationResource: Encodable {
     var version: String
 
     enum CodingKeys: String, CodingKey {
-        case identity, csmsUrl, link, registration, heartbeatInterval, uptimeSeconds, version, firmwareVersion
-        case connectorCount, queuedMessages, serverTime
+        case identity, csmsUrl, ocppVersion, link, registration, heartbeatInterval, uptimeSeconds, version
+        case firmwareVersion, connectorCount, queuedMessages, serverTime
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(snapshot.identity, forKey: .identity)
         try container.encode(csmsURL, forKey: .csmsUrl)
+        try container.encode("1.6", forKey: .ocppVersion)
         try container.encode(snapshot.link.rawValue, forKey: .link)
         try container.encode(snapshot.registration?.rawValue ?? "Unknown", forKey: .registration)
         try container.encode(snapshot.heartbeatInterval, forKey: .heartbeatInterval)

@@ -30,6 +30,7 @@ def test_boot_accepted_reports_every_connector_and_status(csms, chargepoint):
     assert status["heartbeatInterval"] == CSMS_HEARTBEAT_INTERVAL
     assert status["connectorCount"] == 2
     assert status["queuedMessages"] == 0
+    assert status["ocppVersion"] == "1.6"
     assert isinstance(status["uptimeSeconds"], int) and status["uptimeSeconds"] >= 0
 
     connectors = cp.api.ok_json("GET", "/api/v1/connectors")["connectors"]
