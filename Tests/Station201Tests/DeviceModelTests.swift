@@ -661,6 +661,21 @@ extension Result<String, ValueRefusal> {
     }
 }
 
+/// [B06.FR.09]: the station has no WriteOnly variable yet; on the device model itself, one is written but never
+/// read back.
+@Suite struct WriteOnlyTests {
+    @Test func aWriteOnlyVariableIsWrittenButNeverShown() {
+        let secret = VariableDescriptor(
+            VariableAddress(ComponentAddress("SecurityCtrlr"), "BasicAuthPassword"), .string(maximumLength: 40),
+            .writeOnly, source: .stored(default: ""))
+        var model = DeviceModel(descriptors: [secret])
+        #expect(model.write(secret.address, attribute: .actual, value: "hunter2") == .accepted(secret, "hunter2"))
+        #expect(model.read(secret.address, attribute: .actual) { _, _ in "" } == .writeOnly)
+        #expect(secret.reportData(value: nil).variableAttribute.first?.value == nil)
+        #expect(secret.persistent && !secret.constant)
+    }
+}
+
 /// What a previous run left in the store.
 @Suite struct RestoredValuesTests {
     /// A station never starts from a value it would refuse.
@@ -671,8 +686,8 @@ extension Result<String, ValueRefusal> {
             StandardVariables.webSocketPingInterval.address: "often",
             VariableAddress(ComponentAddress("OCPPCommCtrlr"), "Forgotten"): "1",
         ]))
-        #expect(harness.engine.deviceModel.integer(StandardVariables.heartbeatInterval) == 300)
-        #expect(harness.engine.deviceModel.integer(StandardVariables.webSocketPingInterval) == 30)
+        #expect(harness.engine.deviceModel.text(StandardVariables.heartbeatInterval) == "300")
+        #expect(harness.engine.deviceModel.text(StandardVariables.webSocketPingInterval) == "30")
         #expect(harness.engine.deviceModel.text(StandardVariables.offlineThreshold) == "90", "in canonical form")
         harness.boot(interval: 0)
         let id = harness.getVariables([variableData("OCPPCommCtrlr", "HeartbeatInterval")])
