@@ -11,9 +11,11 @@ extension StationEngine {
             case (let evseId?, let connectorId?): .connector(evseId: evseId, connectorId: connectorId)
             }
         guard availability.contains(target) else {
+            // A connector is unknown only on an EVSE that exists; otherwise its EVSE is what is unknown.
+            let evseKnown = request.evse.map { availability.contains(.evse($0.id)) } ?? true
             return ChangeAvailabilityResponse(
                 status: .rejected,
-                statusInfo: StatusInfo(reasonCode: request.evse?.connectorId == nil ? "UnknownEvse" : "UnknownConnectorId"))
+                statusInfo: StatusInfo(reasonCode: evseKnown ? "UnknownConnectorId" : "UnknownEvse"))
         }
         let operative = request.operationalStatus == .operative
         if availability.set(target, operative: operative) {
