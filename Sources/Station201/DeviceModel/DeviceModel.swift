@@ -11,9 +11,9 @@ public struct DeviceModel: Sendable, Equatable {
     /// The values of stored variables, by position in `descriptors`.
     private var values: [Int: String]
 
-    /// `restored`: values persisted earlier, by address; values of variables no longer in the catalogue
-    /// and values the catalogue no longer admits are left out, so a station never starts from a value it
-    /// would refuse.
+    /// `restored`: values persisted earlier, by address. Only writable variables take them; values of
+    /// variables no longer in the catalogue, of read-only ones (the station's constants), and values the
+    /// catalogue no longer admits are left out, so a station never starts from a value it would refuse.
     public init(descriptors: [VariableDescriptor], restored: [VariableAddress: String] = [:]) {
         self.descriptors = descriptors
         var positions: [VariableAddress: Int] = [:]
@@ -23,7 +23,7 @@ public struct DeviceModel: Sendable, Equatable {
             if case .stored(let initial) = descriptor.source { values[position] = initial }
         }
         for (address, value) in restored {
-            guard let position = positions[address.key],
+            guard let position = positions[address.key], descriptors[position].mutability != .readOnly,
                   case .success(let canonical) = descriptors[position].type.canonical(value)
             else { continue }
             values[position] = canonical

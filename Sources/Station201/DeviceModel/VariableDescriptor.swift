@@ -52,7 +52,8 @@ public enum ValueType: Sendable, Equatable {
     case optionList([String])
     /// Any subset, in any order, without repeats.
     case memberList([String])
-    /// An ordered subset without repeats.
+    /// An ordered subset without repeats, never empty: a sequence is an order of preference (TimeSource,
+    /// NetworkConfigurationPriority), and an empty one leaves the station nothing to use.
     case sequenceList([String])
 
     public var dataType: DataEnumType {
@@ -106,6 +107,7 @@ public enum ValueType: Sendable, Equatable {
                 return .failure(.invalidValue("'\(member)' is not one of \(values.joined(separator: ","))"))
             }
             guard Set(members).count == members.count else { return .failure(.invalidValue("a member is listed twice")) }
+            if case .sequenceList = self, members.isEmpty { return .failure(.invalidValue("at least one of \(values.joined(separator: ","))")) }
             return .success(text)
         }
     }
