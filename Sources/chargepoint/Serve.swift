@@ -19,6 +19,7 @@ struct Serve: ParsableCommand {
             Examples:
               chargepoint serve --id CP001 --csms ws://citrine:8092
               CP_ID=CP001 CP_CSMS_URL=ws://citrine:8092 chargepoint serve
+              chargepoint serve --ocpp 2.0.1 --id CS001 --csms ws://citrine:8081
               chargepoint serve --ocpp-config MeterValueSampleInterval=10 --ocpp-config HeartbeatInterval=60
               chargepoint serve --http 0.0.0.0:8080 --api-token-file api-token
               chargepoint serve --api-cert cert.pem --api-key key.pem
