@@ -27,6 +27,7 @@
   const STATUS_TONE = {
     Available: "ok", Preparing: "info", Charging: "active", SuspendedEVSE: "warn", SuspendedEV: "warn",
     Finishing: "finish", Reserved: "neutral", Unavailable: "neutral", Faulted: "danger",
+    Occupied: "info",
   };
   const LINK_TONE = { connected: "ok", connecting: "warn", disconnected: "danger" };
   const REGISTRATION_TONE = { Accepted: "ok", Pending: "warn", Rejected: "danger", Unknown: "neutral" };
@@ -293,6 +294,8 @@
     queued.textContent = String(status.queuedMessages ?? "—");
     queued.classList.toggle("pending", Number(status.queuedMessages) > 0);
     $("#heartbeat").textContent = status.heartbeatInterval != null ? `${status.heartbeatInterval} s` : "—";
+    $("#ocpp-version").textContent = status.ocppVersion ?? "—";
+    document.body.dataset.ocpp = status.ocppVersion ?? "";
     const version = status.version ? `v${status.version}` : "—";
     $("#version").textContent = version;
     $("#version").title = status.firmwareVersion ? `firmware ${status.firmwareVersion}` : "";
@@ -396,12 +399,13 @@
     card.root.dataset.tone = tone;
     setBadge(fields.status, connector.status, tone);
 
-    fields.plugged.textContent = connector.plugged ? "Plugged in" : "Unplugged";
-    fields.errorCode.textContent = connector.errorCode;
-    fields.errorCode.classList.toggle("pending", connector.errorCode !== "NoError");
+    // A 2.0.1 connector reports its status only (no cable, fault or meter facts yet): those show "—".
+    setFact(fields.plugged, connector.plugged === undefined ? null : connector.plugged ? "Plugged in" : "Unplugged");
+    setFact(fields.errorCode, connector.errorCode);
+    fields.errorCode.classList.toggle("pending", connector.errorCode !== undefined && connector.errorCode !== "NoError");
     fields.power.textContent = kw.format((Number(connector.powerW) || 0) / 1000);
     fields.power.dataset.watts = String(connector.powerW ?? 0);
-    fields.energy.textContent = formatKwh(connector.energyWh);
+    setFact(fields.energy, connector.energyWh === undefined ? null : formatKwh(connector.energyWh));
 
     const tx = isRunning(connector) ? connector.transaction : null;
     setFact(fields.transaction, tx ? transactionLabel(tx) : null);
@@ -1063,6 +1067,8 @@
       if (Array.isArray(data.configuration)) setConfiguration(data.configuration);
       streamIsUp();
       loadFrames();
+      // Transactions and the security log exist under 1.6 only, for now.
+      if (data.status && data.status.ocppVersion === "2.0.1") return;
       loadLastTransactions();
       loadSecurityEvents();
     },
@@ -1071,7 +1077,7 @@
       setStatus(data);
       // No stream event for the security log: a new connection is when new entries are likely
       // (a failed TLS handshake, a changed profile), so read it again then.
-      if (data.link === "connected" && before !== "connected") loadSecurityEvents();
+      if (data.link === "connected" && before !== "connected" && data.ocppVersion !== "2.0.1") loadSecurityEvents();
     },
     connector(data) { applyConnector(data); },
     meter(data) {

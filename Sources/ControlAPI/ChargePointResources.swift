@@ -133,25 +133,16 @@ package struct ChargePointResources: StationResources {
         }
     }
 
-    /// Opens an event stream: a client that reconnects with Last-Event-ID gets what it missed from the
-    /// backlog; anyone else starts from a snapshot taken by the engine, under the runtime's lock.
+    /// Opens an event stream; a new client starts from a snapshot taken by the engine under the runtime's
+    /// lock.
     private func subscribe(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        let stream = HTTPStream()
-        let headers = [
-            (name: "Content-Type", value: "text/event-stream"), (name: "Cache-Control", value: "no-cache"),
-        ]
-        if let lastEventId = request.headers["last-event-id"].flatMap({ Int($0) }), events.resume(stream, after: lastEventId) {
-            responder.respondWithStream(status: 200, headers: headers, stream: stream)
-            return
+        let (csmsURL, version) = (csmsURL, version)
+        events.openStream(request, responder) { start in
+            perform(.snapshot) { result in
+                guard case .snapshot(let snapshot) = result else { return }
+                start(JSONWriter.encode(SnapshotResource(snapshot, csmsURL: csmsURL, version: version)))
+            }
         }
-        let events = events
-        let csmsURL = csmsURL
-        let version = version
-        perform(.snapshot) { result in
-            guard case .snapshot(let snapshot) = result else { return }
-            events.subscribe(stream, snapshot: SnapshotResource(snapshot, csmsURL: csmsURL, version: version))
-        }
-        responder.respondWithStream(status: 200, headers: headers, stream: stream)
     }
 
     /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and

@@ -43,14 +43,14 @@ public final class EventHub: @unchecked Sendable {
     private var lastId: Int
     /// Events other than frames; frames are kept raw in `frames`. Both are rendered only when someone
     /// listens or resumes: with nobody watching, publishing costs an append.
-    private var backlog = Deque<(id: Int, notification: Notification)>()
+    private var backlog = Deque<(id: Int, event: StreamEvent)>()
     private var frames = Deque<RawFrame>()
     /// The newest id that left `backlog` or `frames`: a client that missed it cannot resume.
     private var forgottenThrough: Int
     private var subscribers: [ObjectIdentifier: HTTPStream] = [:]
     private var keepaliveDue: Duration?
-    private let csmsURL: String
-    private let version: String
+    let csmsURL: String
+    let version: String
 
     public init(csmsURL: String, version: String) {
         self.csmsURL = csmsURL
@@ -62,15 +62,41 @@ public final class EventHub: @unchecked Sendable {
         startKeepalive()
     }
 
+    /// A 1.6 engine's notification; traffic facts reach clients as `frame` events instead.
     public func publish(_ notification: Notification) {
-        if case .rpc = notification { return }
+        let (csmsURL, version) = (csmsURL, version)
+        switch notification {
+        case .station(let snapshot):
+            publish(StreamEvent(type: "status") {
+                JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version))
+            })
+        case .connector(let snapshot):
+            publish(StreamEvent(type: "connector") { JSONWriter.encode(ConnectorResource(snapshot: snapshot)) })
+        case .meter(let connectorId, let energyWh, let powerW, let time):
+            publish(StreamEvent(type: "meter") {
+                JSONWriter.encode(MeterResource(connectorId: connectorId, energyWh: energyWh, powerW: powerW, time: time))
+            })
+        case .transaction(let event, let snapshot):
+            publish(StreamEvent(type: "transaction") {
+                JSONWriter.encode(
+                    TransactionEventResource(event: event.rawValue, transaction: TransactionResource(snapshot: snapshot)))
+            })
+        case .configuration(let entry):
+            publish(StreamEvent(type: "configuration") { JSONWriter.encode(ConfigurationEntryResource(entry)) })
+        case .rpc:
+            break
+        }
+    }
+
+    /// Any engine's event: kept for resuming clients, rendered only when someone listens.
+    func publish(_ event: StreamEvent) {
         lock.withLock {
             lastId += 1
-            backlog.append((lastId, notification))
+            backlog.append((lastId, event))
             if backlog.count > Self.backlogLimit, let dropped = backlog.popFirst() {
                 forgottenThrough = max(forgottenThrough, dropped.id)
             }
-            if !subscribers.isEmpty, let bytes = event(id: lastId, notification) { write(bytes) }
+            if !subscribers.isEmpty { write(Self.event(id: lastId, event)) }
         }
     }
 
@@ -95,13 +121,31 @@ public final class EventHub: @unchecked Sendable {
         }
     }
 
+    /// Answers `GET /api/v1/events`: a client that reconnects with Last-Event-ID gets what it missed from
+    /// the backlog; anyone else starts from the snapshot `takeSnapshot` hands to its callback.
+    func openStream(
+        _ request: HTTPRequest, _ responder: HTTPResponder,
+        takeSnapshot: (_ start: @escaping @Sendable ([UInt8]) -> Void) -> Void
+    ) {
+        let stream = HTTPStream()
+        let headers = [
+            (name: "Content-Type", value: "text/event-stream"), (name: "Cache-Control", value: "no-cache"),
+        ]
+        if let lastEventId = request.headers["last-event-id"].flatMap({ Int($0) }), resume(stream, after: lastEventId) {
+            responder.respondWithStream(status: 200, headers: headers, stream: stream)
+            return
+        }
+        takeSnapshot { [self] snapshot in subscribe(stream, snapshot: snapshot) }
+        responder.respondWithStream(status: 200, headers: headers, stream: stream)
+    }
+
     /// Attaches a client that reconnects after `lastEventId`: true if everything it missed is still kept
     /// (it is then written to it, frames and other events in id order), false if it needs a snapshot.
-    func resume(_ stream: HTTPStream, after lastEventId: Int) -> Bool {
+    private func resume(_ stream: HTTPStream, after lastEventId: Int) -> Bool {
         let resumed = lock.withLock {
             guard lastEventId <= lastId, lastEventId >= forgottenThrough else { return false }
-            var missed = backlog.filter { $0.id > lastEventId }.compactMap { entry in
-                event(id: entry.id, entry.notification).map { (id: entry.id, bytes: $0) }
+            var missed = backlog.filter { $0.id > lastEventId }.map { entry in
+                (id: entry.id, bytes: Self.event(id: entry.id, entry.event))
             }
             missed += frames.indices.filter { frames[$0].id > lastEventId }.map { (frames[$0].id, event($0)) }
             for (_, bytes) in missed.sorted(by: { $0.id < $1.id }) { stream.write(bytes) }
@@ -114,9 +158,9 @@ public final class EventHub: @unchecked Sendable {
 
     /// Attaches a new client with a snapshot taken by the engine under the runtime's lock, where
     /// publications come from, so no change can fall between the snapshot and the events that follow it.
-    func subscribe(_ stream: HTTPStream, snapshot: SnapshotResource) {
+    private func subscribe(_ stream: HTTPStream, snapshot: [UInt8]) {
         lock.withLock {
-            stream.write(Self.event(id: lastId, type: "snapshot", body: JSONWriter.encode(snapshot)))
+            stream.write(Self.event(id: lastId, type: "snapshot", body: snapshot))
             add(stream)
         }
         watchClose(of: stream)
@@ -144,8 +188,8 @@ public final class EventHub: @unchecked Sendable {
         }
     }
 
-    private func event(id: Int, _ notification: Notification) -> [UInt8]? {
-        render(notification).map { Self.event(id: id, type: $0.0, body: $0.1) }
+    private static func event(id: Int, _ event: StreamEvent) -> [UInt8] {
+        Self.event(id: id, type: event.type, body: event.render())
     }
 
     /// The event of the frame at `index` in `frames`.
@@ -176,24 +220,6 @@ public final class EventHub: @unchecked Sendable {
         Array("id: \(id)\nevent: \(type)\ndata: ".utf8) + body + Array("\n\n".utf8)
     }
 
-    /// The event type and its JSON; nil for traffic facts, which reach clients as `frame` events instead.
-    private func render(_ notification: Notification) -> (String, [UInt8])? {
-        switch notification {
-        case .station(let snapshot):
-            ("status", JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
-        case .connector(let snapshot):
-            ("connector", JSONWriter.encode(ConnectorResource(snapshot: snapshot)))
-        case .meter(let connectorId, let energyWh, let powerW, let time):
-            ("meter", JSONWriter.encode(MeterResource(connectorId: connectorId, energyWh: energyWh, powerW: powerW, time: time)))
-        case .transaction(let event, let snapshot):
-            ("transaction", JSONWriter.encode(TransactionEventResource(event: event.rawValue, transaction: TransactionResource(snapshot: snapshot))))
-        case .configuration(let entry):
-            ("configuration", JSONWriter.encode(ConfigurationEntryResource(entry)))
-        case .rpc:
-            nil
-        }
-    }
-
     /// SSE comments keep idle streams alive and let the server notice clients that went away.
     private func startKeepalive() {
         if let thread = spawnThread({ self.keepalive() }) { pthread_detach(thread) }
@@ -218,6 +244,12 @@ public final class EventHub: @unchecked Sendable {
             }
         }
     }
+}
+
+/// An event for the stream: its type, and its JSON rendered only when a client needs it.
+struct StreamEvent: Sendable {
+    let type: String
+    let render: @Sendable () -> [UInt8]
 }
 
 /// The actions of the CALLs read so far, by direction and message id: the two sides number their CALLs

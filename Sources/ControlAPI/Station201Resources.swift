@@ -14,12 +14,17 @@ package struct Station201Resources: StationResources {
     private let version: String
     private let evseCount: Int
     private let perform: Perform
+    private let events: EventHub
     private let latest: LatestStation
 
-    package init(csmsURL: String, version: String, evseCount: Int, latest: LatestStation, perform: @escaping Perform) {
+    package init(
+        csmsURL: String, version: String, evseCount: Int, events: EventHub, latest: LatestStation,
+        perform: @escaping Perform
+    ) {
         self.csmsURL = csmsURL
         self.version = version
         self.evseCount = evseCount
+        self.events = events
         self.latest = latest
         self.perform = perform
     }
@@ -48,7 +53,15 @@ package struct Station201Resources: StationResources {
             } else {
                 run(.variable(address), responder)
             }
-        case .connectorAction, .authorize, .transactions, .transaction, .events, .metrics, .reset, .trigger,
+        case .events:
+            let (csmsURL, version) = (csmsURL, version)
+            events.openStream(request, responder) { start in
+                perform(.snapshot) { result in
+                    guard case .snapshot(let snapshot) = result else { return }
+                    start(JSONWriter.encode(Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
+                }
+            }
+        case .connectorAction, .authorize, .transactions, .transaction, .metrics, .reset, .trigger,
             .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
             throw Problem(
                 501, "not-available-under-ocpp201", "Not Implemented",
@@ -107,6 +120,8 @@ package struct Station201Resources: StationResources {
                 var resource = Variable201Resource(variable)
                 resource.status = rebootRequired ? "RebootRequired" : "Accepted"
                 responder.respond(ControlAPI.json(200, resource))
+            case .snapshot(let snapshot):
+                responder.respond(ControlAPI.json(200, Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }

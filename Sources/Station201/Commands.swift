@@ -14,7 +14,10 @@ extension StationEngine {
         case .connectors:
             return .connectors(connectorSnapshots)
         case .variables:
-            return .variables(deviceModel.descriptors.map { VariableSnapshot(descriptor: $0, value: currentValue(of: $0)) })
+            return .variables(variableSnapshots)
+        case .snapshot:
+            return .snapshot(
+                EngineSnapshot(station: stationSnapshot, connectors: connectorSnapshots, variables: variableSnapshots))
         case .variable(let address):
             guard let descriptor = deviceModel.descriptor(at: address) else {
                 return .failed(unknown(address))
@@ -33,5 +36,9 @@ extension StationEngine {
 
     private func unknown(_ address: VariableAddress) -> CommandFailure {
         deviceModel.hasComponent(address.component) ? .unknownVariable(address) : .unknownComponent(address.component)
+    }
+
+    private var variableSnapshots: [VariableSnapshot] {
+        deviceModel.descriptors.map { VariableSnapshot(descriptor: $0, value: currentValue(of: $0)) }
     }
 }

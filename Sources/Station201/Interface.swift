@@ -49,6 +49,8 @@ public enum Command: Sendable, Equatable {
     case variables
     case variable(VariableAddress)
     case setVariable(VariableAddress, value: String)
+    /// Everything an event-stream client needs to start from.
+    case snapshot
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -58,7 +60,15 @@ public enum CommandResult: Sendable, Equatable {
     case variable(VariableSnapshot)
     /// A write was stored; `rebootRequired` when it applies only after the next boot.
     case variableSet(VariableSnapshot, rebootRequired: Bool)
+    case snapshot(EngineSnapshot)
     case failed(CommandFailure)
+}
+
+/// The station, its connectors and its variables at one instant.
+public struct EngineSnapshot: Sendable, Equatable {
+    public var station: StationSnapshot
+    public var connectors: [ConnectorSnapshot]
+    public var variables: [VariableSnapshot]
 }
 
 public enum CommandFailure: Error, Sendable, Equatable {

@@ -61,12 +61,13 @@ struct StationService201 {
         host.reconnect = { client.reconnect() }
         host.publish = { notification in
             if case .station(let snapshot) = notification { latest.station = snapshot }
+            events.publish(notification)
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
         let resources = Station201Resources(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, evseCount: options.connectorCount,
-            latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
+            events: events, latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
             access: APIAccess(token: options.apiToken))

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from ocpp.v201 import call as call201
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
@@ -459,6 +460,44 @@ def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
         assert not errors, f"errors on the page: {errors}"
     finally:
         driver.execute_script("sessionStorage.clear()")
+        del driver.diagnostics
+
+
+def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
+    """Under --ocpp 2.0.1 the page says so, follows the station live (its connectors' 2.0.1 status, a
+    variable changed by the CSMS), shows the device model as the configuration, and hides what 2.0.1
+    does not offer yet (the connector actions, the security panel) instead of failing on it."""
+    csms201 = csms_factory(ocpp_version="2.0.1")
+    station = WebChargePoint(csms201, chargepoint.directory, connectors=2)
+    chargepoint.started.append(station)
+    station.start()
+    station.wait_registered()
+    driver = browser
+    driver.set_window_size(*DESKTOP)
+    driver.get_log("browser")
+    driver.diagnostics = lambda: page_diagnostics(driver, request.node.name)
+    try:
+        driver.get(station.api.base_url + "/")
+        wait_text(driver, "#link-badge", "connected")
+        wait_text(driver, "#ocpp-version", "2.0.1")
+        wait_text(driver, f"{card(2)} [data-field=status]", "Available")
+        assert not button(driver, 1, "start").is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, ".security-panel").is_displayed()
+        assert text_of(driver, f"{card(1)} [data-field=errorCode]") == "—"
+
+        csms201.call(station.identity, call201.ChangeAvailability(
+            operational_status="Inoperative", evse={"id": 2}))
+        wait_text(driver, f"{card(2)} [data-field=status]", "Unavailable")
+        csms201.call(station.identity, call201.SetVariables(set_variable_data=[{
+            "component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"},
+            "attribute_value": "123"}]))
+        wait(driver, lambda d: "123" in d.find_element(By.CSS_SELECTOR, ".config-panel").text,
+             "the changed variable in the configuration panel")
+        screenshot(driver, "web-ocpp201-desktop", DESKTOP)
+        screenshot(driver, "web-ocpp201-phone", PHONE)
+        errors = [entry for entry in driver.get_log("browser") if entry.get("source") in ("javascript", "security")]
+        assert not errors, f"errors on the page: {errors}"
+    finally:
         del driver.diagnostics
 
 

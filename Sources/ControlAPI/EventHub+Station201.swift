@@ -1,0 +1,36 @@
+import OCPPJ
+import Station201
+
+extension EventHub {
+    /// A 2.0.1 engine's notification, as the same event types the page follows under 1.6; traffic facts
+    /// reach clients as `frame` events instead.
+    package func publish(_ notification: Notification) {
+        let (csmsURL, version) = (csmsURL, version)
+        switch notification {
+        case .station(let snapshot):
+            publish(StreamEvent(type: "status") {
+                JSONWriter.encode(Station201Resource(snapshot: snapshot, csmsURL: csmsURL, version: version))
+            })
+        case .connector(let snapshot):
+            publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
+        case .variable(let variable):
+            publish(StreamEvent(type: "configuration") { JSONWriter.encode(Variable201Resource(variable)) })
+        case .rpc:
+            break
+        }
+    }
+}
+
+/// What a 2.0.1 event-stream client starts from: the shape of 1.6's snapshot, with no transactions yet.
+struct Snapshot201Resource: Encodable {
+    var status: Station201Resource
+    var connectors: [Connector201Resource]
+    var transactions: [Never] = []
+    var configuration: [Variable201Resource]
+
+    init(_ snapshot: EngineSnapshot, csmsURL: String, version: String) {
+        status = Station201Resource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
+        connectors = snapshot.connectors.map(Connector201Resource.init)
+        configuration = snapshot.variables.map(Variable201Resource.init)
+    }
+}
