@@ -95,7 +95,8 @@ let package = Package(
         .target(
             name: "ControlAPI",
             dependencies: [
-                "ChargePoint", "Station201", "OCPP16", "OCPP201", "HTTPServer", "Threads", "Certificates", "WebContent",
+                "ChargePoint", "Station201", "EngineSupport", "OCPP16", "OCPP201", "HTTPServer", "Threads", "Certificates",
+                "WebContent",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -148,20 +148,10 @@ package struct ChargePointResources: StationResources {
     /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and
     /// the registration Accepted, checked in that order.
     package func readiness() -> Problem? {
-        let reason: String? = if let storeProblem = readModel.storeProblem {
-            "The data folder does not take writes: \(storeProblem)."
-        } else if let station = readModel.current()?.station {
-            if station.link != .connected {
-                "The link to the central system is \(station.link.rawValue)."
-            } else if station.registration != .accepted {
-                "The central system has not accepted the registration (\(station.registration?.rawValue ?? "no BootNotification answer yet"))."
-            } else {
-                nil
-            }
-        } else {
-            "The charge point is starting."
+        if let storeProblem = readModel.storeProblem {
+            return .notReady("The data folder does not take writes: \(storeProblem).")
         }
-        return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
+        return .notReady(station: readModel.current().map { ($0.station.link, $0.station.registration?.rawValue) })
     }
 
     /// Answers a read from the read model when it can; otherwise (before the first snapshot, or for an

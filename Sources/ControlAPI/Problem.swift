@@ -1,4 +1,5 @@
 import ChargePoint
+import EngineSupport
 import OCPP16
 
 /// An RFC 9457 problem: every error answer of the API, with a `detail` that says what to do about it.
@@ -50,6 +51,23 @@ package struct Problem: Error, Sendable, Encodable {
 
     static func invalidParameter(_ detail: String) -> Problem {
         Problem(422, "invalid-parameter", "Unprocessable Content", detail)
+    }
+
+    static func notReady(_ reason: String) -> Problem {
+        Problem(503, "not-ready", "Service Unavailable", reason)
+    }
+
+    /// Why a station is not ready to work, whichever protocol it speaks: the link up and the registration
+    /// Accepted, checked in that order; `station` nil while it is starting, its `registration` nil before the
+    /// first BootNotification answer. Nil when it is ready.
+    static func notReady(station: (link: LinkState, registration: String?)?) -> Problem? {
+        guard let station else { return .notReady("The charge point is starting.") }
+        if station.link != .connected { return .notReady("The link to the central system is \(station.link.rawValue).") }
+        guard station.registration == "Accepted" else {
+            return .notReady(
+                "The central system has not accepted the registration (\(station.registration ?? "no BootNotification answer yet")).")
+        }
+        return nil
     }
 }
 

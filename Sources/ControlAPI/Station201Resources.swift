@@ -73,18 +73,7 @@ package struct Station201Resources: StationResources {
     }
 
     package func readiness() -> Problem? {
-        let reason: String? = if let station = latest.station {
-            if station.link != .connected {
-                "The link to the central system is \(station.link.rawValue)."
-            } else if station.registration != .accepted {
-                "The central system has not accepted the registration (\(station.registration?.rawValue ?? "no BootNotification answer yet"))."
-            } else {
-                nil
-            }
-        } else {
-            "The charging station is starting."
-        }
-        return reason.map { Problem(503, "not-ready", "Service Unavailable", $0) }
+        .notReady(station: latest.station.map { ($0.link, $0.registration?.rawValue) })
     }
 
     private func evseId(_ segment: String) throws(Problem) -> Int {

@@ -31,6 +31,7 @@ def test_TC_B_01_CS_cold_boot_accepted(csms, chargepoint):
     assert status["ocppVersion"] == "2.0.1"
     assert status["heartbeatInterval"] == CSMS_HEARTBEAT_INTERVAL
     assert status["registration"] == "Accepted"
+    assert station.api.get("/readyz").status_code == 200
 
 
 def test_TC_B_02_CS_pending_then_accepted_after_the_interval(csms, chargepoint):
@@ -104,6 +105,9 @@ def test_TC_B_30_CS_rejected_station_refuses_calls_with_security_error(csms, cha
     csms.wait_for(lambda: csms.is_connected(station.identity), 5, "the link")
     with pytest.raises(SecurityError):
         csms.call(station.identity, call.GetBaseReport(request_id=1, report_base="FullInventory"))
+    not_ready = station.api.get("/readyz")
+    assert not_ready.status_code == 503
+    assert "has not accepted the registration (Rejected)" in not_ready.json()["detail"]
 
 
 def test_malformed_frames_get_2_0_1_callerrors(csms, chargepoint):

@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -94,20 +95,29 @@ def browser():
         driver.quit()
 
 
+@contextmanager
+def watched(driver: WebDriver, request):
+    """The browser at desktop size with the log of earlier tests dropped; a failed test's report gets the
+    page's state and console, and artifacts/ a screenshot of it. Leaving fails the test on any
+    JavaScript or CSP error (network errors are expected: a refused start, a restart)."""
+    driver.set_window_size(*DESKTOP)
+    driver.get_log("browser")
+    driver.diagnostics = lambda: page_diagnostics(driver, request.node.name)
+    try:
+        yield driver
+        errors = [entry for entry in driver.get_log("browser") if entry.get("source") in ("javascript", "security")]
+        assert not errors, f"errors on the page: {errors}"
+    finally:
+        del driver.diagnostics
+
+
 @pytest.fixture
 def page(browser, station, request):
-    """The page of `station`, loaded and live; fails the test on any JavaScript error. A failed
-    test's report gets the page's state and console, and artifacts/ a screenshot of it."""
-    browser.set_window_size(*DESKTOP)
-    browser.get_log("browser")  # drop what earlier tests left
-    browser.diagnostics = lambda: page_diagnostics(browser, request.node.name)
-    browser.get(station.api.base_url + "/")
-    wait_text(browser, "#link-badge", "connected")
-    yield browser
-    # Network errors are expected (a refused start, the restart); script and CSP errors never are.
-    errors = [entry for entry in browser.get_log("browser") if entry.get("source") in ("javascript", "security")]
-    assert not errors, f"errors on the page: {errors}"
-    del browser.diagnostics
+    """The page of `station`, loaded and live, watched for script errors."""
+    with watched(browser, request):
+        browser.get(station.api.base_url + "/")
+        wait_text(browser, "#link-badge", "connected")
+        yield browser
 
 
 # ----- helpers ---------------------------------------------------------------------------
@@ -421,46 +431,40 @@ def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
     chargepoint.started.append(station)
     station.start()
     station.wait_registered()
-    driver = browser
-    driver.set_window_size(*DESKTOP)
-    driver.get_log("browser")
-    driver.diagnostics = lambda: page_diagnostics(driver, request.node.name)
-    try:
-        driver.get(station.api.base_url + "/")
-        token_input = driver.find_element(By.ID, "token-input")
-        wait(driver, lambda d: token_input.is_displayed() and d.switch_to.active_element == token_input,
-             "the token form, focused")
-        assert not driver.find_element(By.ID, "token-error").is_displayed(), "an error before any token was sent"
-        assert "token" in text_of(driver, "#stream-banner").lower()
-        screenshot(driver, "web-token-phone", PHONE)
+    with watched(browser, request) as driver:
+        try:
+            driver.get(station.api.base_url + "/")
+            token_input = driver.find_element(By.ID, "token-input")
+            wait(driver, lambda d: token_input.is_displayed() and d.switch_to.active_element == token_input,
+                 "the token form, focused")
+            assert not driver.find_element(By.ID, "token-error").is_displayed(), "an error before any token was sent"
+            assert "token" in text_of(driver, "#stream-banner").lower()
+            screenshot(driver, "web-token-phone", PHONE)
 
-        token_input.send_keys("not-the-token", Keys.ENTER)
-        error = driver.find_element(By.ID, "token-error")
-        wait(driver, lambda d: error.is_displayed() and "not the one" in error.text, "the 401 detail")
-        assert token_input.get_attribute("aria-invalid") == "true"
-        assert driver.switch_to.active_element == token_input
+            token_input.send_keys("not-the-token", Keys.ENTER)
+            error = driver.find_element(By.ID, "token-error")
+            wait(driver, lambda d: error.is_displayed() and "not the one" in error.text, "the 401 detail")
+            assert token_input.get_attribute("aria-invalid") == "true"
+            assert driver.switch_to.active_element == token_input
 
-        token_input.send_keys(Keys.CONTROL, "a")
-        token_input.send_keys(token, Keys.ENTER)
-        wait_text(driver, "#link-badge", "connected")
-        wait(driver, lambda d: not d.find_element(By.ID, "token-form").is_displayed(), "the form to go")
-        assert driver.execute_script("return sessionStorage.getItem('chargepoint.apiToken')") == token
-        assert token_input.get_attribute("value") == "", "the token stays in the field"
-        wait_text(driver, "#registration-badge", "Accepted")
-        wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) >= 1, "the frame history (fetched)")
+            token_input.send_keys(Keys.CONTROL, "a")
+            token_input.send_keys(token, Keys.ENTER)
+            wait_text(driver, "#link-badge", "connected")
+            wait(driver, lambda d: not d.find_element(By.ID, "token-form").is_displayed(), "the form to go")
+            assert driver.execute_script("return sessionStorage.getItem('chargepoint.apiToken')") == token
+            assert token_input.get_attribute("value") == "", "the token stays in the field"
+            wait_text(driver, "#registration-badge", "Accepted")
+            wait(driver, lambda d: len(visible_frame_rows(d, "BootNotification")) >= 1, "the frame history (fetched)")
 
-        button(driver, 1, "plug").click()  # a POST with the token
-        wait_text(driver, f"{card(1)} [data-field=status]", "Preparing")
-        assert station.api.connector(1)["plugged"] is True
+            button(driver, 1, "plug").click()  # a POST with the token
+            wait_text(driver, f"{card(1)} [data-field=status]", "Preparing")
+            assert station.api.connector(1)["plugged"] is True
 
-        driver.refresh()
-        wait_text(driver, "#link-badge", "connected")
-        assert not driver.find_element(By.ID, "token-form").is_displayed(), "asked again after a reload"
-        errors = [entry for entry in driver.get_log("browser") if entry.get("source") in ("javascript", "security")]
-        assert not errors, f"errors on the page: {errors}"
-    finally:
-        driver.execute_script("sessionStorage.clear()")
-        del driver.diagnostics
+            driver.refresh()
+            wait_text(driver, "#link-badge", "connected")
+            assert not driver.find_element(By.ID, "token-form").is_displayed(), "asked again after a reload"
+        finally:
+            driver.execute_script("sessionStorage.clear()")
 
 
 def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
@@ -472,11 +476,7 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
     chargepoint.started.append(station)
     station.start()
     station.wait_registered()
-    driver = browser
-    driver.set_window_size(*DESKTOP)
-    driver.get_log("browser")
-    driver.diagnostics = lambda: page_diagnostics(driver, request.node.name)
-    try:
+    with watched(browser, request) as driver:
         driver.get(station.api.base_url + "/")
         wait_text(driver, "#link-badge", "connected")
         wait_text(driver, "#ocpp-version", "2.0.1")
@@ -495,10 +495,6 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
              "the changed variable in the configuration panel")
         screenshot(driver, "web-ocpp201-desktop", DESKTOP)
         screenshot(driver, "web-ocpp201-phone", PHONE)
-        errors = [entry for entry in driver.get_log("browser") if entry.get("source") in ("javascript", "security")]
-        assert not errors, f"errors on the page: {errors}"
-    finally:
-        del driver.diagnostics
 
 
 # ----- the page and the contract built into the binary -------------------------------------
