@@ -258,7 +258,7 @@ def test_identities_subprotocol_and_environment_twins(tmp_path):
             with pytest.raises(InvalidStatus) as refused:
                 await connect(f"{csms.url}/STRANGER", subprotocols=["ocpp1.6"])
             with pytest.raises(InvalidMessage):
-                await connect(f"{csms.url}/ALLOWED", subprotocols=["ocpp2.0.1"])
+                await connect(f"{csms.url}/ALLOWED", subprotocols=["ocpp1.5", "ocpp2.1"])
             websocket, station, task = await open_station(csms, "ALLOWED")
             boot = await strict_call(station, call.BootNotification(charge_point_model="M", charge_point_vendor="V"))
             tags = [(await strict_call(station, call.Authorize(id_tag=t))).id_tag_info["status"]
@@ -276,7 +276,7 @@ def test_identities_subprotocol_and_environment_twins(tmp_path):
 
 
 def test_the_real_charge_point_boots_and_starts_a_transaction(builtin, tmp_path):
-    chargepoint = ChargePointProcess(builtin, tmp_path)   # only builtin.url is used
+    chargepoint = ChargePointProcess(builtin, tmp_path, ocpp_version="1.6")   # only builtin.url is used
     try:
         chargepoint.start()
         chargepoint.api.wait_status(15, link="connected", registration="Accepted")
@@ -310,13 +310,13 @@ def test_security_profiles_2_and_3_against_the_builtin_csms(tmp_path, pki):
     wss_url = f"wss://localhost:{csms.ws_port}/ocpp"
     client = pki.client_certificate(root, "E2ECSMSMTLS")
     stations = [
-        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSBASIC", args=[
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSBASIC", ocpp_version="1.6", args=[
             "--security-profile", "2", "--auth-key-file", str(key_file), "--ca-file", str(root.cert_path)]),
-        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSMTLS", args=[
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSMTLS", ocpp_version="1.6", args=[
             "--security-profile", "3", "--ca-file", str(root.cert_path),
             "--client-cert", str(client.chain_path), "--client-key", str(client.key_path)]),
     ]
-    refused = ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSWRONG", args=[
+    refused = ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSWRONG", ocpp_version="1.6", args=[
         "--security-profile", "2", "--auth-key-file", str(wrong_key_file), "--ca-file", str(root.cert_path)])
     try:
         for station in [*stations, refused]:
