@@ -1,5 +1,6 @@
 # Two commands for a fresh Debian 12 machine with the Swift toolchain:
 #   make demo   installs what is missing, builds, runs a local central system and the charge point
+#               (OCPP=2.0.1: the charge point speaks 2.0.1, and so does the central system with it)
 #   make test   installs what is missing and runs every test
 # Every install step is idempotent: it only installs what is not there yet.
 
@@ -19,6 +20,15 @@ DEMO_HTTP ?= 127.0.0.1:8080
 DEMO_CSMS_PORT ?= 9000
 DEMO_CSMS_HTTP ?= 127.0.0.1:9001
 DEMO_TAGS ?= TAG1,TAG2,04E91C5A
+# The version the demo's charge point speaks; the central system speaks whichever it offers.
+OCPP ?= 1.6
+# A 2.0.1 station keeps its own store: a data directory holds a charge point of one version.
+DEMO_DATA_DIR = data/$(DEMO_ID)$(if $(filter 1.6,$(OCPP)),,-ocpp$(OCPP))
+# What the demo suggests per version: a CALL through the central system's API, and a request to the charge point's.
+DEMO_CALL_1.6 = {\"action\":\"RemoteStartTransaction\",\"payload\":{\"idTag\":\"TAG1\"}}
+DEMO_TRY_1.6 = curl -X POST http://$(DEMO_HTTP)/api/v1/connectors/1/start -d '{\"idTag\":\"TAG1\"}'
+DEMO_CALL_2.0.1 = {\"action\":\"GetVariables\",\"payload\":{\"getVariableData\":[{\"component\":{\"name\":\"OCPPCommCtrlr\"},\"variable\":{\"name\":\"HeartbeatInterval\"}}]}}
+DEMO_TRY_2.0.1 = curl http://$(DEMO_HTTP)/api/v1/configuration
 
 # `make install` and `make release` (README, "Install as a service"). DESTDIR is prepended to every
 # installed path (for packaging); BINARY is the executable to ship: by default the release build, made
@@ -48,7 +58,7 @@ RENDER_UNIT = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e '
 .PHONY: help demo test build system-packages clean install release release-binary
 
 help:
-	@echo "make demo   run the charge point against a local central system (no CitrineOS needed)"
+	@echo "make demo   run the charge point against a local central system (no CitrineOS needed; OCPP=2.0.1 for 2.0.1)"
 	@echo "make test   run the unit, end-to-end and contract tests"
 	@echo "make bench  run the benchmarks: one table, bench/results.json (BENCH_ARGS=--quick or --profile)"
 	@echo "make install   install the binary, docs, systemd unit and settings file (PREFIX=/usr/local, DESTDIR)"
@@ -89,11 +99,11 @@ demo: system-packages
 	echo "  REST API        http://$(DEMO_HTTP)/api/v1/status"; \
 	echo "  central system  ws://127.0.0.1:$(DEMO_CSMS_PORT) (accepts $(DEMO_TAGS); every frame is logged below)"; \
 	echo "                  its API: curl -X POST http://$(DEMO_CSMS_HTTP)/api/v1/stations/$(DEMO_ID)/call \\"; \
-	echo "                           -d '{\"action\":\"RemoteStartTransaction\",\"payload\":{\"idTag\":\"TAG1\"}}'"; \
-	echo "  try             curl -X POST http://$(DEMO_HTTP)/api/v1/connectors/1/start -d '{\"idTag\":\"TAG1\"}'"; \
+	echo "                           -d '$(DEMO_CALL_$(OCPP))'"; \
+	echo "  try             $(DEMO_TRY_$(OCPP))"; \
 	echo; \
 	.build/release/chargepoint serve --id $(DEMO_ID) --csms ws://127.0.0.1:$(DEMO_CSMS_PORT) \
-		--http $(DEMO_HTTP) --data-dir data/$(DEMO_ID)
+		--http $(DEMO_HTTP) --data-dir $(DEMO_DATA_DIR) --ocpp $(OCPP)
 
 # Benchmarks (bench/README.md): builds the release binary and the C instruments, prints one table and
 # writes bench/results.json. BENCH_ARGS=--quick for a short smoke run, --profile for the callgrind profiles only.

@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "CentralSystem",
             dependencies: [
-                "OCPP16", "EngineSupport", "Transport", "HTTPServer", "Runtime", "Threads",
+                "OCPPJ", "OCPP16", "OCPP201", "EngineSupport", "Transport", "HTTPServer", "Runtime", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -144,7 +144,9 @@ let package = Package(
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
-        .testTarget(name: "CentralSystemTests", dependencies: ["CentralSystem", "EngineSupport", "OCPP16", "Transport"], swiftSettings: strict),
+        .testTarget(
+            name: "CentralSystemTests", dependencies: ["CentralSystem", "EngineSupport", "OCPP16", "OCPP201", "Transport"],
+            swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.

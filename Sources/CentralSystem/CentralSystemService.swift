@@ -17,7 +17,8 @@ public enum CentralSystemError: Error, Sendable, CustomStringConvertible {
 }
 
 /// `chargepoint csms`: the engine wired to a websocket server for the stations and an HTTP server
-/// for scripts. Both listeners are bound in `start()`, so a port in use is reported there.
+/// for scripts. Both listeners are bound in `start()`, so a port in use is reported there. The websocket
+/// server takes every version's subprotocol; each station speaks the first of its offer that is one.
 public final class CentralSystemService: Sendable {
     private let driver: EngineDriver
     private let websocket: WebSocketServer
@@ -31,13 +32,16 @@ public final class CentralSystemService: Sendable {
         do {
             websocket = try WebSocketServer(
                 configuration: WebSocketServerConfiguration(
-                    host: websocketHost, port: websocketPort, subprotocol: "ocpp1.6", tls: tls,
+                    host: websocketHost, port: websocketPort, subprotocols: OCPPVersion.allCases.map(\.subprotocol), tls: tls,
                     admit: { settings.admits(identity: $0) }, authenticate: { settings.authenticates($0) }),
                 logger: Logger(label: "\(logger.label).websocket")
             ) { event in
                 switch event {
-                case .connected(let connection, let identity):
-                    driver.handle(.connected(connection: connection, identity: identity))
+                case .connected(let connection, let identity, let subprotocol):
+                    guard let version = OCPPVersion(subprotocol: subprotocol) else {
+                        preconditionFailure("the websocket server agreed on \(subprotocol), which is no subprotocol of an OCPPVersion")
+                    }
+                    driver.handle(.connected(connection: connection, identity: identity, version: version))
                 case .received(let connection, let text):
                     driver.handle(.received(connection: connection, text: text))
                 case .disconnected(let connection, let reason):

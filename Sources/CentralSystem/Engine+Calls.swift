@@ -5,8 +5,14 @@ import OCPP16
 extension CentralSystemEngine {
     mutating func requestCall(_ ticket: CallTicket, to identity: String, action: String, payload: JSONValue) {
         // Links are read field by field: a copy of one would make the queue append below copy the queue.
-        guard let connection = linkByIdentity[identity], let waiting = links[connection]?.waiting.count else {
+        guard let connection = linkByIdentity[identity], let version = links[connection]?.version,
+              let waiting = links[connection]?.waiting.count
+        else {
             effects.append(.reply(ticket, .notConnected))
+            return
+        }
+        guard version.sends(action: action) else {
+            effects.append(.reply(ticket, .unknownAction(version)))
             return
         }
         if links[connection]?.inFlight == nil {

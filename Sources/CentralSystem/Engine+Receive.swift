@@ -1,6 +1,7 @@
 import OCPP16
 
-/// Frames from a station: each CALL gets exactly one answer; answers go to the API caller that asked.
+/// Frames from a 1.6 station: each CALL gets exactly one answer, in the 1.6 spellings; answers go to the API
+/// caller that asked.
 extension CentralSystemEngine {
     mutating func receive(_ text: String, on connection: UInt64, from identity: String) {
         switch RPCCodec.decode(text.utf8) {
@@ -66,43 +67,26 @@ extension CentralSystemEngine {
         }
     }
 
-    private struct IncomingCall {
-        let messageId: String
-        let payload: JSONValue
-        let connection: UInt64
-        let identity: String
-    }
-
-    /// Validates the payload strictly and answers with the operation's response, or with the CALLERROR
-    /// the charge point would send for the same mistake.
+    /// Validates the payload strictly and answers with the operation's response, or with the CALLERROR the
+    /// charge point would send for the same mistake.
     private mutating func respond<Request: OCPPRequest>(
         to call: IncomingCall, as type: Request.Type, _ operation: (inout Self, Request) -> Request.Response
     ) {
-        let request: Request
-        do {
-            request = try StrictJSON.decode(Request.self, from: call.payload)
-        } catch {
-            logger.warning("\(call.identity) sent an invalid \(Request.action.rawValue): \(error)")
-            refuse(call.messageId, RPCErrorCode(error.kind), error.description, on: call.connection, to: call.identity)
-            return
-        }
-        let response = operation(&self, request)
-        send(RPCCodec.callResult(messageId: call.messageId, payload: response), on: call.connection, to: call.identity)
+        answer(call, with: type, action: Request.action.rawValue, errorCode: { RPCErrorCode($0).rawValue }, operation)
     }
 
     private mutating func refuse(
         _ messageId: String, _ code: RPCErrorCode, _ description: String, on connection: UInt64, to identity: String
     ) {
-        send(RPCCodec.callError(messageId: messageId, code: code, description: description), on: connection, to: identity)
+        refuse(messageId, code: code.rawValue, description, on: connection, to: identity)
     }
 
     // MARK: - Operations
 
     private mutating func boot(_ request: BootNotificationRequest, from identity: String) -> BootNotificationResponse {
-        records[identity, default: StationRecord()].registration = settings.bootStatus
-        logger.info("\(identity) booted (\(request.chargePointVendor) \(request.chargePointModel)): \(settings.bootStatus.rawValue)")
-        return BootNotificationResponse(
-            status: settings.bootStatus, currentTime: now.wallClock, interval: settings.heartbeatInterval)
+        let status = register(identity)
+        logger.info("\(identity) booted (\(request.chargePointVendor) \(request.chargePointModel)): \(status.rawValue)")
+        return BootNotificationResponse(status: status, currentTime: now.wallClock, interval: settings.heartbeatInterval)
     }
 
     private mutating func startTransaction(_ request: StartTransactionRequest, from identity: String) -> StartTransactionResponse {

@@ -23,11 +23,14 @@ public enum CallOutcome: Sendable, Equatable {
     case connectionLost
     /// Too many CALLs already wait for this station.
     case queueFull(limit: Int)
+    /// The action is none of the station's version's (`OCPPVersion.sends(action:)`); nothing was sent.
+    case unknownAction(OCPPVersion)
 }
 
 /// A connected station as `GET /api/v1/stations` shows it.
 public struct StationSummary: Sendable, Equatable {
     public var identity: String
+    public var ocppVersion: OCPPVersion
     public var connectedSince: Timestamp
     /// The status of its last BootNotification; nil until it sent one.
     public var registration: RegistrationStatus?
@@ -35,17 +38,20 @@ public struct StationSummary: Sendable, Equatable {
     public var transactions: [Int]
 }
 
-/// The OCPP 1.6 central system as a deterministic state machine: frames and API calls in, frames and
-/// replies out. It never touches a socket, a clock or a thread, so every rule is testable with a fake clock.
+/// The OCPP 1.6 and 2.0.1 central system as a deterministic state machine: frames and API calls in, frames
+/// and replies out. It never touches a socket, a clock or a thread, so every rule is testable with a fake clock.
 ///
-/// It validates every CALL from a station with the strict decoder and answers with the CALLERROR the
-/// charge point itself would use, so it is a strict peer as well as a fast one. Registration and ongoing
-/// transactions are kept per identity across reconnects (a reconnect needs no new BootNotification).
+/// Each connection speaks the version its subprotocol chose; its frames go to that version's receiver
+/// (`Engine+Receive.swift` for 1.6, `Engine+Receive201.swift` for 2.0.1), while the framing of answers,
+/// the CALLs of API callers and their timeouts are the same for both. It validates every CALL from a
+/// station with the strict decoder and answers with the CALLERROR that version's stations use, so it is a
+/// strict peer as well as a fast one. Registration and ongoing transactions are kept per identity across
+/// reconnects (a reconnect needs no new BootNotification).
 public struct CentralSystemEngine: Sendable {
     public enum Input: Sendable {
         /// The websocket layer guarantees one open connection per identity: a replaced connection is
         /// reported disconnected before its successor connects.
-        case connected(connection: UInt64, identity: String)
+        case connected(connection: UInt64, identity: String, version: OCPPVersion)
         case received(connection: UInt64, text: String)
         case disconnected(connection: UInt64, reason: String)
         /// An API caller asks for a CALL to the station with this identity.
@@ -63,6 +69,7 @@ public struct CentralSystemEngine: Sendable {
     /// One open websocket.
     struct Link {
         let identity: String
+        let version: OCPPVersion
         let connectedSince: Timestamp
         /// The one CALL of ours a station may have outstanding ([J] §4.1.1).
         var inFlight: InFlightCall?
@@ -112,15 +119,19 @@ public struct CentralSystemEngine: Sendable {
     public mutating func handle(_ input: Input, at now: Now, into output: inout [Effect]) {
         self.now = now
         switch input {
-        case .connected(let connection, let identity):
-            links[connection] = Link(identity: identity, connectedSince: now.wallClock)
+        case .connected(let connection, let identity, let version):
+            links[connection] = Link(identity: identity, version: version, connectedSince: now.wallClock)
             linkByIdentity[identity] = connection
             if records[identity] == nil { records[identity] = StationRecord() }
-            logger.info("\(identity) connected (connection \(connection))")
+            logger.info("\(identity) connected with OCPP \(version.rawValue) (connection \(connection))")
         case .received(let connection, let text):
-            guard let identity = links[connection]?.identity else { return }
+            // Field by field, as in `requestCall`: a copy of the link alive here would make answering copy its queue.
+            guard let identity = links[connection]?.identity, let version = links[connection]?.version else { return }
             logger.debug("\(identity) <- \(text)")
-            receive(text, on: connection, from: identity)
+            switch version {
+            case .v16: receive(text, on: connection, from: identity)
+            case .v201: receive201(text, on: connection, from: identity)
+            }
         case .disconnected(let connection, let reason):
             disconnect(connection, reason: reason)
         case .call(let ticket, let identity, let action, let payload):
@@ -147,14 +158,20 @@ public struct CentralSystemEngine: Sendable {
         links.values.map { link in
             let record = records[link.identity]
             return StationSummary(
-                identity: link.identity, connectedSince: link.connectedSince, registration: record?.registration,
-                transactions: record?.transactions ?? [])
+                identity: link.identity, ocppVersion: link.version, connectedSince: link.connectedSince,
+                registration: record?.registration, transactions: record?.transactions ?? [])
         }.sorted { $0.identity < $1.identity }
     }
 
     mutating func send(_ text: String, on connection: UInt64, to identity: String) {
         logger.debug("\(identity) -> \(text)")
         effects.append(.send(connection: connection, text: text))
+    }
+
+    /// A BootNotification in either version: the configured status is what the station is now, and what it is told.
+    mutating func register(_ identity: String) -> RegistrationStatus {
+        records[identity, default: StationRecord()].registration = settings.bootStatus
+        return settings.bootStatus
     }
 
     private mutating func disconnect(_ connection: UInt64, reason: String) {

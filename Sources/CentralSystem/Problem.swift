@@ -57,6 +57,10 @@ extension CallOutcome {
             return Problem(
                 status: 502, slug: "station-disconnected", title: "Bad Gateway",
                 detail: "\(identity) disconnected before answering \(action); it may or may not have acted on it.").response
+        case .unknownAction(let version):
+            return Problem(
+                status: 422, slug: "unknown-action", title: "Unprocessable Content",
+                detail: "\(identity) speaks OCPP \(version.rawValue), which has no action '\(action)'; nothing was sent.").response
         case .queueFull(let limit):
             var response = Problem(
                 status: 503, slug: "station-busy", title: "Service Unavailable",

@@ -53,7 +53,7 @@ public struct CentralSystemSettings: Sendable {
     }
 }
 
-/// Which idTags are Accepted; every other tag is Invalid.
+/// Which idTags (1.6) and idTokens (2.0.1) are Accepted; every other tag is Invalid.
 public enum TagPolicy: Sendable, Equatable {
     case acceptAll
     /// Tags in ASCII lower case, since OCPP compares idTags case-insensitively.
@@ -75,11 +75,16 @@ public enum TagPolicy: Sendable, Equatable {
         self = .accept(tags)
     }
 
-    public func status(of idTag: IdToken) -> AuthorizationStatus {
+    /// The one tag rule: 1.6's idTag and 2.0.1's idToken (whatever its type) are both checked by their text.
+    public func accepts(_ tag: some StringProtocol) -> Bool {
         switch self {
-        case .acceptAll: .accepted
-        case .accept(let tags): tags.contains(TagPolicy.folded(idTag.value)) ? .accepted : .invalid
+        case .acceptAll: true
+        case .accept(let tags): tags.contains(TagPolicy.folded(tag))
         }
+    }
+
+    public func status(of idTag: IdToken) -> AuthorizationStatus {
+        accepts(idTag.value) ? .accepted : .invalid
     }
 
     static func folded(_ tag: some StringProtocol) -> String {

@@ -5,11 +5,11 @@ import OCPP16
 /// CALL to one of them and get its answer.
 ///
 /// - `GET /healthz` → `{"status":"ok"}`
-/// - `GET /api/v1/stations` → `{"stations":[{"identity","connectedSince","registration","transactions"}]}`
+/// - `GET /api/v1/stations` → `{"stations":[{"identity","ocppVersion","connectedSince","registration","transactions"}]}`
 /// - `POST /api/v1/stations/{identity}/call` with `{"action": "...", "payload": {...}}` → 200
 ///   `{"result": {...}}`, or a problem: 502 (CALLERROR, with `errorCode`, `errorDescription`,
-///   `errorDetails`; or the station went away mid-call), 404 (not connected), 422 (bad body),
-///   503 (queue full), 504 (no answer within the call timeout).
+///   `errorDetails`; or the station went away mid-call), 404 (not connected), 422 (bad body, or an action
+///   that is not one of a 2.0.1 station's), 503 (queue full), 504 (no answer within the call timeout).
 ///
 /// A station answers one CALL at a time, so concurrent calls for one station queue in arrival order
 /// (up to `maximumQueuedCalls`); each call's timeout starts when it goes on the wire.
@@ -99,6 +99,7 @@ struct StationAPI: Sendable {
     private static func resource(_ station: StationSummary) -> JSONValue {
         .object([
             "identity": .string(station.identity),
+            "ocppVersion": .string(station.ocppVersion.rawValue),
             "connectedSince": .string(station.connectedSince.iso8601),
             "registration": station.registration.map { .string($0.rawValue) } ?? .null,
             "transactions": .array(station.transactions.map { .integer(Int64($0)) }),

@@ -14,8 +14,10 @@ public struct WebSocketServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port; read `WebSocketServer.boundPort` after `start()`.
     public var port: Int
-    /// The only subprotocol accepted; a handshake that does not offer it is refused.
-    public var subprotocol: String
+    /// The subprotocols accepted; a handshake that offers none of them is refused. A client that offers
+    /// several gets the first of its own list that is here: it lists its preferred one first (OCPP-J
+    /// §3.1), and lws binds that one before our handshake filter runs, with no way to rebind.
+    public var subprotocols: [String]
     /// Reassembly cap for one incoming message; a bigger one closes the connection with 1009.
     public var maximumMessageSize: Int
     /// Simultaneous websocket connections; lws sizes its descriptor tables from this.
@@ -33,7 +35,7 @@ public struct WebSocketServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
-        subprotocol: String = "ocpp1.6",
+        subprotocols: [String] = ["ocpp1.6"],
         maximumMessageSize: Int = 1 << 20,
         maximumConnections: Int = 1000,
         tls: WebSocketServerTLS? = nil,
@@ -42,7 +44,7 @@ public struct WebSocketServerConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.subprotocol = subprotocol
+        self.subprotocols = subprotocols
         self.maximumMessageSize = maximumMessageSize
         self.maximumConnections = maximumConnections
         self.tls = tls
@@ -88,7 +90,8 @@ public struct HandshakeCredentials: Sendable, Equatable {
 public enum WebSocketServerEvent: Sendable, Equatable {
     /// Handshake done; `send(_:on:)` now accepts this id. A second connection for an identity that
     /// is already connected replaces the first: its `disconnected` comes before this event.
-    case connected(connection: UInt64, identity: String)
+    /// `subprotocol` is the one of `WebSocketServerConfiguration.subprotocols` the connection speaks.
+    case connected(connection: UInt64, identity: String, subprotocol: String)
     case received(connection: UInt64, text: String)
     /// Exactly once per `connected`; nothing more arrives for the id afterwards.
     case disconnected(connection: UInt64, reason: String)
@@ -150,12 +153,14 @@ public final class WebSocketServer: @unchecked Sendable {
     private final class Connection {
         let link: LWSConnection
         let identity: String
+        let subprotocol: String
         /// `connected` was emitted and `disconnected` not yet: events flow for this id.
         var open = false
 
-        init(link: LWSConnection, identity: String) {
+        init(link: LWSConnection, identity: String, subprotocol: String) {
             self.link = link
             self.identity = identity
+            self.subprotocol = subprotocol
         }
 
         var id: UInt64 { link.id }
@@ -176,8 +181,9 @@ public final class WebSocketServer: @unchecked Sendable {
     private lazy var stopDeadline = LWSTimer { [unowned self] in requestLoopExit() }
 
     // C memory that must outlive the context; freed in deinit.
+    /// One entry per subprotocol, in `configuration.subprotocols` order, and lws's zeroed terminator.
     private let protocols: UnsafeMutablePointer<lws_protocols>
-    private let cSubprotocol: UnsafeMutablePointer<CChar>
+    private let cSubprotocols: [UnsafeMutablePointer<CChar>]
     private let cInterface: UnsafeMutablePointer<CChar>?
     /// TLS files: certificate, key, client CAs.
     private let cTLSFiles: [UnsafeMutablePointer<CChar>?]
@@ -194,22 +200,24 @@ public final class WebSocketServer: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onEvent = onEvent
-        cSubprotocol = strdup(configuration.subprotocol)
+        cSubprotocols = configuration.subprotocols.map { strdup($0) }
         cInterface = interface.map { strdup($0) }
         cTLSFiles = [configuration.tls?.certificateFile, configuration.tls?.keyFile, configuration.tls?.clientCAFile]
             .map { $0.map { strdup($0) } }
 
-        protocols = .allocate(capacity: 2)
-        protocols.initialize(repeating: lws_protocols(), count: 2)
-        protocols[0].name = UnsafePointer(cSubprotocol)
-        protocols[0].callback = lwsServerProtocolCallback
+        protocols = .allocate(capacity: cSubprotocols.count + 1)
+        protocols.initialize(repeating: lws_protocols(), count: cSubprotocols.count + 1)
+        for (index, name) in cSubprotocols.enumerated() {
+            protocols[index].name = UnsafePointer(name)
+            protocols[index].callback = lwsServerProtocolCallback
+        }
     }
 
     deinit {
-        free(cSubprotocol)
+        for name in cSubprotocols { free(name) }
         if let cInterface { free(cInterface) }
         for file in cTLSFiles { free(file) }
-        protocols.deinitialize(count: 2)
+        protocols.deinitialize(count: cSubprotocols.count + 1)
         protocols.deallocate()
     }
 
@@ -224,8 +232,14 @@ public final class WebSocketServer: @unchecked Sendable {
         guard (1...100_000).contains(configuration.maximumConnections) else {
             throw .invalidConfiguration("maximumConnections must be 1...100000")
         }
-        guard isSubprotocolToken(configuration.subprotocol) else {
-            throw .invalidConfiguration("subprotocol '\(configuration.subprotocol)' is not a valid token")
+        guard !configuration.subprotocols.isEmpty else {
+            throw .invalidConfiguration("at least one subprotocol is needed")
+        }
+        for subprotocol in configuration.subprotocols where !isSubprotocolToken(subprotocol) {
+            throw .invalidConfiguration("subprotocol '\(subprotocol)' is not a valid token")
+        }
+        guard Set(configuration.subprotocols).count == configuration.subprotocols.count else {
+            throw .invalidConfiguration("subprotocols \(configuration.subprotocols) name one twice")
         }
         switch configuration.host {
         case "0.0.0.0", "::": return nil
@@ -291,7 +305,7 @@ public final class WebSocketServer: @unchecked Sendable {
             }
             shared.started = true
         }
-        logger.info("websocket server listening on \(configuration.host):\(boundPort), subprotocol \(configuration.subprotocol)")
+        logger.info("websocket server listening on \(configuration.host):\(boundPort), subprotocols \(configuration.subprotocols.joined(separator: ", "))")
     }
 
     /// Queues `text` for `connection`; dropped if that connection is not (or no longer) open.
@@ -407,13 +421,13 @@ public final class WebSocketServer: @unchecked Sendable {
         return Unmanaged<Connection>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// The handshake filter: the request must offer our subprotocol (lws itself refuses a list
-    /// without it, but lets a request with no list at all through) and name an admitted identity.
+    /// The handshake filter: the request must offer one of our subprotocols (lws itself refuses a list
+    /// without one, but lets a request with no list at all through) and name an admitted identity.
     private func admit(_ wsi: OpaquePointer) -> Int32 {
         if stopping { return -1 }
         let path = lwsHeader(wsi, WSI_TOKEN_GET_URI)
-        guard lwsHeader(wsi, WSI_TOKEN_PROTOCOL).isEmpty == false else {
-            logger.warning("websocket: refused \(path): the client offered no subprotocol (\(configuration.subprotocol) required)")
+        guard lwsHeader(wsi, WSI_TOKEN_PROTOCOL).isEmpty == false, let subprotocol = boundSubprotocol(wsi) else {
+            logger.warning("websocket: refused \(path): the client offered no subprotocol (one of \(configuration.subprotocols.joined(separator: ", ")) required)")
             return -1
         }
         guard let identity = WebSocketServer.identity(fromPath: path) else {
@@ -434,10 +448,18 @@ public final class WebSocketServer: @unchecked Sendable {
         lastConnectionID += 1
         let connection = Connection(
             link: LWSConnection(id: lastConnectionID, wsi: wsi, maximumMessageSize: configuration.maximumMessageSize),
-            identity: identity)
+            identity: identity, subprotocol: subprotocol)
         connections[connection.id] = connection
         lws_set_opaque_user_data(wsi, Unmanaged.passUnretained(connection).toOpaque())
         return 0
+    }
+
+    /// The subprotocol lws bound the handshake to (the first of the client's list that is one of ours),
+    /// which the 101 answer will name.
+    private func boundSubprotocol(_ wsi: OpaquePointer) -> String? {
+        guard let bound = lws_get_protocol(wsi)?.pointee.name else { return nil }
+        let name = String(cString: bound)
+        return configuration.subprotocols.first { $0 == name }
     }
 
     /// Answers the upgrade with 404 and hangs up. Written by hand because `lws_return_http_status` says
@@ -497,7 +519,7 @@ public final class WebSocketServer: @unchecked Sendable {
         connection.open = true
         openByIdentity[connection.identity] = connection
         logger.debug("websocket \(connection.id) connected: \(connection.identity)")
-        onEvent(.connected(connection: connection.id, identity: connection.identity))
+        onEvent(.connected(connection: connection.id, identity: connection.identity, subprotocol: connection.subprotocol))
     }
 
     /// Reports the end of an open connection, once; later traffic on it is dropped.

@@ -10,15 +10,17 @@ import Transport
 struct CentralSystemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "csms",
-        abstract: "Run a small OCPP 1.6-J central system: the fast local peer for demos, tests and benchmarks.",
+        abstract: "Run a small OCPP 1.6-J and 2.0.1 central system: the fast local peer for demos, tests and benchmarks.",
         discussion: """
-            Charge points connect to ws://<listen>/<any path>/<identity> with subprotocol ocpp1.6. Every option \
-            has an environment variable twin (shown in brackets); a flag on the command line wins over its variable.
+            Charge points connect to ws://<listen>/<any path>/<identity> with subprotocol ocpp1.6 or ocpp2.0.1; \
+            one that offers both speaks the one it lists first. Every option has an environment variable twin \
+            (shown in brackets); a flag on the command line wins over its variable.
 
             REST API on --http:
               GET  /healthz
               GET  /api/v1/stations
               POST /api/v1/stations/{identity}/call  {"action":"RemoteStartTransaction","payload":{"idTag":"TAG1"}}
+                   (a 2.0.1 station takes 2.0.1 actions only: {"action":"GetVariables","payload":{...}})
 
             Examples:
               chargepoint csms --listen 127.0.0.1:9000 --http 127.0.0.1:9001
@@ -37,7 +39,7 @@ struct CentralSystemCommand: ParsableCommand {
     @Option(help: "Where the REST API listens, host:port [CSMS_HTTP].")
     var http: String?
 
-    @Option(help: "idTags answered Accepted, comma-separated; * accepts every tag [CSMS_ACCEPT_TAGS]; default *.")
+    @Option(help: "idTags (2.0.1: idTokens) answered Accepted, comma-separated; * accepts every tag [CSMS_ACCEPT_TAGS]; default *.")
     var acceptTags: String?
 
     @Option(help: "A file of accepted idTags, one per line (# starts a comment); adds to --accept-tags [CSMS_TAGS_FILE].")

@@ -22,8 +22,8 @@ struct Harness {
         return buffer
     }
 
-    mutating func connect(_ identity: String, connection: UInt64) {
-        #expect(handle(.connected(connection: connection, identity: identity)).isEmpty)
+    mutating func connect(_ identity: String, connection: UInt64, version: OCPPVersion = .v16) {
+        #expect(handle(.connected(connection: connection, identity: identity, version: version)).isEmpty)
     }
 
     /// Sends a CALL from the station and returns the one frame the central system answered with.

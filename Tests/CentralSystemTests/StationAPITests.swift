@@ -46,7 +46,7 @@ import Threads
     @Test func healthAndTheStationList() throws {
         #expect(json(request("GET", "/healthz")) == .object(["status": .string("ok")]))
         #expect(json(request("GET", "/api/v1/stations")) == .object(["stations": .array([])]))
-        driver.handle(.connected(connection: 3, identity: "CP 1/2"))
+        driver.handle(.connected(connection: 3, identity: "CP 1/2", version: .v16))
         driver.handle(.received(connection: 3, text: #"[2,"b","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]"#))
         driver.handle(.received(connection: 3, text: #"[2,"s","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2026-01-01T00:00:00Z"}]"#))
         let list = try #require(json(request("GET", "/api/v1/stations"))?["stations"])
@@ -70,8 +70,28 @@ import Threads
         #expect(recorder.sentFrames.last?.1 == 3)
     }
 
+    /// The list says which version each station speaks, and a call naming no action of a 2.0.1 station's version
+    /// is refused with a 422 that says so, before anything goes on the wire.
+    @Test func a201StationIsListedWithItsVersionAndTakes201ActionsOnly() throws {
+        driver.handle(.connected(connection: 1, identity: "CS1", version: .v201))
+        driver.handle(.connected(connection: 2, identity: "CP2", version: .v16))
+        let list = try #require(json(request("GET", "/api/v1/stations"))?["stations"])
+        guard case .array(let stations) = list else {
+            Issue.record("no station list in \(list)")
+            return
+        }
+        #expect(stations.map { $0["identity"] } == [.string("CP2"), .string("CS1")])
+        #expect(stations.map { $0["ocppVersion"] } == [.string("1.6"), .string("2.0.1")])
+
+        let refused = try #require(request("POST", "/api/v1/stations/CS1/call", #"{"action":"RemoteStartTransaction"}"#))
+        #expect(refused.status == 422 && refused.header("content-type") == "application/problem+json")
+        #expect(json(refused)?["type"] == .string("urn:chargepoint:problem:unknown-action"))
+        #expect(json(refused)?["detail"] == .string("CS1 speaks OCPP 2.0.1, which has no action 'RemoteStartTransaction'; nothing was sent."))
+        #expect(recorder.sentFrames.isEmpty)
+    }
+
     @Test func aCallIsCorrelatedWithItsAnswer() throws {
-        driver.handle(.connected(connection: 1, identity: "CP1"))
+        driver.handle(.connected(connection: 1, identity: "CP1", version: .v16))
         let responder = HTTPResponder(onAnswer: recorder.answer)
         api.handle(HTTPRequest(method: "POST", path: "/api/v1/stations/CP1/call",
                                body: Array(#"{"action":"RemoteStartTransaction","payload":{"idTag":"TAG1"}}"#.utf8)), responder)
@@ -90,7 +110,7 @@ import Threads
     }
 
     @Test func aCallErrorBecomes502WithTheErrorMembers() throws {
-        driver.handle(.connected(connection: 1, identity: "CP1"))
+        driver.handle(.connected(connection: 1, identity: "CP1", version: .v16))
         api.handle(HTTPRequest(method: "POST", path: "/api/v1/stations/CP1/call", body: Array(#"{"action":"Reset"}"#.utf8)),
                    HTTPResponder(onAnswer: recorder.answer))
         let (text, _) = try #require(recorder.sentFrames.last)

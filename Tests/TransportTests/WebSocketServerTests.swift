@@ -37,7 +37,7 @@ final class ServerEventLog: @unchecked Sendable {
             var identities: [UInt64: String] = [:]
             for event in events {
                 switch event {
-                case let .connected(id, identity):
+                case let .connected(id, identity, _):
                     open[identity] = id
                     identities[id] = identity
                 case let .disconnected(id, _):
@@ -90,13 +90,13 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
 
 @Suite(.serialized) struct WebSocketServerTests {
     func makeServer(
-        maximumMessageSize: Int = 1 << 20, admit: @escaping @Sendable (String) -> Bool = { _ in true },
-        log: ServerEventLog, echo: Bool = true
+        subprotocols: [String] = ["ocpp1.6"], maximumMessageSize: Int = 1 << 20,
+        admit: @escaping @Sendable (String) -> Bool = { _ in true }, log: ServerEventLog, echo: Bool = true
     ) throws -> WebSocketServer {
         let box = ServerBox()
         let server = try WebSocketServer(
             configuration: WebSocketServerConfiguration(
-                host: "127.0.0.1", port: 0, maximumMessageSize: maximumMessageSize, admit: admit),
+                host: "127.0.0.1", port: 0, subprotocols: subprotocols, maximumMessageSize: maximumMessageSize, admit: admit),
             logger: makeLogger()
         ) { event in
             log.record(event)
@@ -149,7 +149,7 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
 
         // Decoded exactly once (by lws), which also reads "+" as a space; "%2B" is a plus.
         #expect(rawUpgrade(port: server.boundPort, path: "/ocpp/A%2541+%C3%BC%2B", subprotocol: "ocpp1.6").hasPrefix("HTTP/1.1 101"))
-        #expect(serverLog.wait { $0.contains(.connected(connection: 2, identity: "A%41 ü+")) ? true : nil } == true,
+        #expect(serverLog.wait { $0.contains(.connected(connection: 2, identity: "A%41 ü+", subprotocol: "ocpp1.6")) ? true : nil } == true,
                 "\(serverLog.all)")
 
         let messages = (0..<100).map { #"[2,"\#($0)","Heartbeat",{}]"# } + ["Grüße 🚗", ""]
@@ -180,9 +180,40 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
         #expect(log.waitFor { $0.isDisconnected } != nil)
         #expect(!log.all.contains { $0.isConnected })
         let identities = serverLog.all.compactMap { event -> String? in
-            if case let .connected(_, identity) = event { identity } else { nil }
+            if case let .connected(_, identity, _) = event { identity } else { nil }
         }
         #expect(!identities.contains("CP2") && !identities.contains("CP3") && !identities.contains("CP5"))
+    }
+
+    /// With several subprotocols the connection speaks the first of the client's offer that the server
+    /// has, whatever the server's order; the 101 names it and so does `connected`.
+    @Test func aConnectionSpeaksTheFirstOfferedSubprotocolTheServerHas() throws {
+        let serverLog = ServerEventLog()
+        let server = try makeServer(subprotocols: ["ocpp2.0.1", "ocpp1.6"], log: serverLog)
+        defer { server.stop() }
+
+        let offers: [(identity: String, offer: String, spoken: String)] = [
+            ("BOTH16", "ocpp1.6, ocpp2.0.1", "ocpp1.6"),
+            ("BOTH201", "ocpp2.0.1,ocpp1.6", "ocpp2.0.1"),
+            ("ONLY16", "ocpp1.6", "ocpp1.6"),
+            ("UNKNOWNFIRST", "ocpp2.1, ocpp2.0.1", "ocpp2.0.1"),
+        ]
+        for (identity, offer, spoken) in offers {
+            let answer = rawUpgrade(port: server.boundPort, path: "/ocpp/\(identity)", subprotocol: offer)
+            #expect(answer.hasPrefix("HTTP/1.1 101"), "\(identity): \(answer)")
+            #expect(answer.lowercased().contains("sec-websocket-protocol: \(spoken)\r\n"), "\(identity): \(answer)")
+        }
+        let spoken = try #require(serverLog.wait { events -> [String: String]? in
+            let spoken = Dictionary(uniqueKeysWithValues: events.compactMap { event -> (String, String)? in
+                if case let .connected(_, identity, subprotocol) = event { (identity, subprotocol) } else { nil }
+            })
+            return spoken.count == offers.count ? spoken : nil
+        })
+        #expect(spoken == Dictionary(uniqueKeysWithValues: offers.map { ($0.identity, $0.spoken) }))
+
+        #expect(!rawUpgrade(port: server.boundPort, path: "/ocpp/NONE", subprotocol: "ocpp1.5, ocpp2.1").hasPrefix("HTTP/1.1 101"))
+        #expect(!rawUpgrade(port: server.boundPort, path: "/ocpp/NOLIST", subprotocol: nil).hasPrefix("HTTP/1.1 101"))
+        #expect(serverLog.all.filter(\.isServerConnected).count == offers.count, "\(serverLog.all)")
     }
 
     @Test func refusesIdentitiesThatAreNotAdmittedWith404() throws {
@@ -216,9 +247,9 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
         _ = try #require(secondLog.waitFor { $0.isConnected })
         let events = try #require(serverLog.wait { $0.count >= 3 ? $0 : nil })
         #expect(events.prefix(3) == [
-            .connected(connection: 1, identity: "CP1"),
+            .connected(connection: 1, identity: "CP1", subprotocol: "ocpp1.6"),
             .disconnected(connection: 1, reason: "replaced by connection 2 for the same identity"),
-            .connected(connection: 2, identity: "CP1"),
+            .connected(connection: 2, identity: "CP1", subprotocol: "ocpp1.6"),
         ])
         #expect(firstLog.waitFor { $0.isDisconnected } != nil, "the replaced client is closed")
         second.send("still here", on: 1)
@@ -314,8 +345,14 @@ func rawUpgrade(port: Int, path: String, subprotocol: String?) -> String {
         let started = monotonicMicros()
         server.stop()
         #expect(elapsedSeconds(since: started) < 0.5)
-        #expect(throws: WebSocketServerError.self) {
-            _ = try WebSocketServer(configuration: WebSocketServerConfiguration(host: "example.com"), logger: makeLogger()) { _ in }
+        for invalid in [
+            WebSocketServerConfiguration(host: "example.com"), WebSocketServerConfiguration(subprotocols: []),
+            WebSocketServerConfiguration(subprotocols: ["ocpp1.6", "ocpp 2.0.1"]),
+            WebSocketServerConfiguration(subprotocols: ["ocpp1.6", "ocpp1.6"]),
+        ] {
+            #expect(throws: WebSocketServerError.self) {
+                _ = try WebSocketServer(configuration: invalid, logger: makeLogger()) { _ in }
+            }
         }
     }
 }

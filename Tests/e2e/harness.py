@@ -189,12 +189,13 @@ class ChargePointProcess:
     appended to the command line and `env` added to the environment (both may be changed
     between restarts); `csms_url` replaces the CSMS's own URL in `--csms`; `identity` is for a
     test that must know it before the start (a client certificate issued for it); `cwd` is the
-    working directory (default: the test run's)."""
+    working directory (default: the test run's); `ocpp_version` is for a CSMS that speaks both
+    (the built-in one), otherwise the station speaks the CSMS's."""
 
     def __init__(self, csms: CentralSystem, data_dir: Path, connectors: int = 2,
                  ocpp_config: dict[str, str] | None = None, *, args: list[str] | tuple[str, ...] = (),
                  env: dict[str, str] | None = None, csms_url: str | None = None,
-                 identity: str | None = None, cwd: Path | None = None):
+                 identity: str | None = None, cwd: Path | None = None, ocpp_version: str | None = None):
         self.csms = csms
         self.cwd = cwd
         self.args = list(args)
@@ -206,8 +207,8 @@ class ChargePointProcess:
         self.data_dir.mkdir(parents=True)
         self.http_port = free_port()
         self.api = RestClient(f"http://127.0.0.1:{self.http_port}")
-        # It speaks the CSMS's version; 1.6 keys only exist under 1.6.
-        self.ocpp_version = csms.settings.ocpp_version
+        # It speaks the CSMS's version unless told; 1.6 keys only exist under 1.6.
+        self.ocpp_version = ocpp_version or csms.settings.ocpp_version
         defaults = DEFAULT_OCPP_CONFIG if self.ocpp_version == "1.6" else {}
         self.ocpp_config = {**defaults, **(ocpp_config or {})}
         self.log_path = data_dir / f"{self.identity}.log"

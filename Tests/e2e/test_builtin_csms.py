@@ -3,7 +3,9 @@
 The real binary runs on free ports. A charge point from the PyPI `ocpp` package talks to it:
 that library validates every CALLRESULT against the official OCPP 1.6 schemas before the
 test sees it and raises on a mismatch, so an answer that breaks the schema fails the test. Scripts drive the REST
-API with `requests`, and one test puts the real `chargepoint serve` in front of it."""
+API with `requests`, and tests put the real `chargepoint serve` in front of it. The same process speaks
+2.0.1 to a station that offers ocpp2.0.1: the `ocpp` 2.0.1 charge point checks those answers against
+the 2.0.1 schemas, and the real `chargepoint serve --ocpp 2.0.1` boots against it."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from ocpp.messages import CallResult, validate_payload
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
+from ocpp.v201 import ChargePoint as ChargePoint201
+from ocpp.v201 import call as call201
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidMessage, InvalidStatus
 
@@ -258,7 +262,7 @@ def test_identities_subprotocol_and_environment_twins(tmp_path):
             with pytest.raises(InvalidStatus) as refused:
                 await connect(f"{csms.url}/STRANGER", subprotocols=["ocpp1.6"])
             with pytest.raises(InvalidMessage):
-                await connect(f"{csms.url}/ALLOWED", subprotocols=["ocpp2.0.1"])
+                await connect(f"{csms.url}/ALLOWED", subprotocols=["ocpp1.5", "ocpp2.1"])
             websocket, station, task = await open_station(csms, "ALLOWED")
             boot = await strict_call(station, call.BootNotification(charge_point_model="M", charge_point_vendor="V"))
             tags = [(await strict_call(station, call.Authorize(id_tag=t))).id_tag_info["status"]
@@ -276,7 +280,7 @@ def test_identities_subprotocol_and_environment_twins(tmp_path):
 
 
 def test_the_real_charge_point_boots_and_starts_a_transaction(builtin, tmp_path):
-    chargepoint = ChargePointProcess(builtin, tmp_path)   # only builtin.url is used
+    chargepoint = ChargePointProcess(builtin, tmp_path, ocpp_version="1.6")   # only builtin.url is used
     try:
         chargepoint.start()
         chargepoint.api.wait_status(15, link="connected", registration="Accepted")
@@ -310,13 +314,13 @@ def test_security_profiles_2_and_3_against_the_builtin_csms(tmp_path, pki):
     wss_url = f"wss://localhost:{csms.ws_port}/ocpp"
     client = pki.client_certificate(root, "E2ECSMSMTLS")
     stations = [
-        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSBASIC", args=[
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSBASIC", ocpp_version="1.6", args=[
             "--security-profile", "2", "--auth-key-file", str(key_file), "--ca-file", str(root.cert_path)]),
-        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSMTLS", args=[
+        ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSMTLS", ocpp_version="1.6", args=[
             "--security-profile", "3", "--ca-file", str(root.cert_path),
             "--client-cert", str(client.chain_path), "--client-key", str(client.key_path)]),
     ]
-    refused = ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSWRONG", args=[
+    refused = ChargePointProcess(csms, tmp_path, csms_url=wss_url, identity="E2ECSMSWRONG", ocpp_version="1.6", args=[
         "--security-profile", "2", "--auth-key-file", str(wrong_key_file), "--ca-file", str(root.cert_path)])
     try:
         for station in [*stations, refused]:
@@ -337,3 +341,81 @@ def test_security_profiles_2_and_3_against_the_builtin_csms(tmp_path, pki):
         for station in [*stations, refused]:
             station.terminate()
         csms.stop()
+
+
+def test_a_2_0_1_session_is_answered_within_the_2_0_1_schemas(builtin):
+    token = {"idToken": "TAG1", "type": "ISO14443"}
+    now = utc_now()
+    started = {"event_type": "Started", "timestamp": now, "trigger_reason": "Authorized", "seq_no": 0,
+               "transaction_info": {"transaction_id": "tx-1"}, "evse": {"id": 1, "connector_id": 1}}
+
+    async def scenario():
+        websocket = await connect(f"{builtin.url}/PY201", subprotocols=["ocpp2.0.1", "ocpp1.6"])
+        station = ChargePoint201("PY201", websocket)
+        task = asyncio.create_task(station.start())
+        answers = {
+            "subprotocol": websocket.subprotocol,
+            "boot": await strict_call(station, call201.BootNotification(
+                charging_station={"model": "M", "vendor_name": "V"}, reason="PowerUp")),
+            "heartbeat": await strict_call(station, call201.Heartbeat()),
+            "status": await strict_call(station, call201.StatusNotification(
+                timestamp=now, connector_status="Available", evse_id=1, connector_id=1)),
+            "report": await strict_call(station, call201.NotifyReport(request_id=1, generated_at=now, seq_no=0)),
+            "authorized": [(await strict_call(station, call201.Authorize(id_token={**token, "idToken": tag})))
+                           .id_token_info["status"] for tag in ("TAG1", "tag2", "NOPE")],
+            "started": await strict_call(station, call201.TransactionEvent(**started, id_token=token)),
+            "updated": await strict_call(station, call201.TransactionEvent(
+                **{**started, "event_type": "Updated", "seq_no": 1, "trigger_reason": "MeterValuePeriodic"})),
+            "meter": await strict_call(station, call201.MeterValues(
+                evse_id=1, meter_value=[{"timestamp": now, "sampled_value": [{"value": 1500.5}]}])),
+            "security": await strict_call(station, call201.SecurityEventNotification(
+                type="StartupOfTheDevice", timestamp=now)),
+            "data": await strict_call(station, call201.DataTransfer(vendor_id="com.example", message_id="x")),
+            "listed": await asyncio.to_thread(builtin.station, "PY201"),
+        }
+        task.cancel()
+        await websocket.close()
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert answers["subprotocol"] == "ocpp2.0.1"
+    boot = answers["boot"]
+    assert (boot.status, boot.interval) == ("Accepted", HEARTBEAT_INTERVAL) and boot.current_time.endswith("Z")
+    assert answers["heartbeat"].current_time.endswith("Z")
+    assert answers["authorized"] == ["Accepted", "Accepted", "Invalid"]
+    assert answers["started"].id_token_info == {"status": "Accepted"}
+    assert answers["updated"].id_token_info is None
+    assert answers["data"].status == "UnknownVendorId"
+    assert (answers["listed"]["ocppVersion"], answers["listed"]["registration"]) == ("2.0.1", "Accepted")
+
+
+def test_the_real_2_0_1_station_boots_and_answers_calls_sent_through_the_rest_api(builtin, tmp_path):
+    station = ChargePointProcess(builtin, tmp_path, connectors=2, ocpp_version="2.0.1")
+    try:
+        station.start()
+        station.api.wait_status(15, link="connected", registration="Accepted", ocppVersion="2.0.1")
+        listed = wait_until(lambda: builtin.station(station.identity), 5, "the station in the station list")
+        assert (listed["ocppVersion"], listed["registration"]) == ("2.0.1", "Accepted")
+
+        # Every connector reported itself, and each StatusNotification was answered (debug logs every frame).
+        def status_notifications():
+            lines = [line for line in builtin.log().splitlines()
+                     if f"] {station.identity} <- [2," in line and '"StatusNotification"' in line]
+            return lines if len(lines) >= 2 else None
+        reported = wait_until(status_notifications, 5, "a StatusNotification per connector in the csms log")
+        assert all('"connectorStatus":"Available"' in line for line in reported)
+        assert all(any(f'"evseId":{evse}' in line for line in reported) for evse in (1, 2)), reported
+        assert f"] {station.identity} -> [3," in builtin.log()
+
+        heartbeat = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+        answered = builtin.call(station.identity, {"action": "GetVariables",
+                                                   "payload": {"getVariableData": [heartbeat]}})
+        assert answered.status_code == 200, describe(answered)
+        result = answered.json()["result"]["getVariableResult"][0]
+        assert (result["attributeStatus"], result["attributeValue"]) == ("Accepted", str(HEARTBEAT_INTERVAL))
+
+        refused = builtin.call(station.identity, {"action": "RemoteStartTransaction", "payload": {"idTag": "TAG1"}})
+        body = assert_problem(refused, 422)
+        assert body["type"] == "urn:chargepoint:problem:unknown-action" and "2.0.1" in body["detail"]
+    finally:
+        station.terminate()
