@@ -87,7 +87,7 @@ def test_a_wrong_log_format_is_refused(tmp_path):
 
 def test_csms_writes_json_lines(tmp_path):
     builtin = BuiltinCsms(tmp_path, env={"CSMS_LOG_FORMAT": "json"}).start()  # --log-level debug
-    station = ChargePointProcess(builtin, tmp_path)
+    station = ChargePointProcess(builtin, tmp_path, ocpp_version="1.6")
     try:
         station.start()
         wait_until(lambda: any(s["identity"] == station.identity for s in builtin.api.get("/api/v1/stations").json()["stations"]),
