@@ -319,7 +319,7 @@ public struct VPN: Codable, Sendable, Equatable, CustomDataExtensible {
 /// excludes the station's identity, which the station appends.
 public struct NetworkConnectionProfile: Codable, Sendable, Equatable, CustomDataExtensible {
     public var apn: APN?
-    public var ocppVersion: OCPPVersion
+    public var ocppVersion: OCPPVersionEnumType
     public var ocppTransport: OCPPTransport
     public var ocppCsmsUrl: CiString<512>
     /// Seconds to wait for a CALLRESULT before giving up on a CALL.
@@ -329,7 +329,7 @@ public struct NetworkConnectionProfile: Codable, Sendable, Equatable, CustomData
     public var vpn: VPN?
 
     public init(
-        apn: APN? = nil, ocppVersion: OCPPVersion, ocppTransport: OCPPTransport, ocppCsmsUrl: CiString<512>,
+        apn: APN? = nil, ocppVersion: OCPPVersionEnumType, ocppTransport: OCPPTransport, ocppCsmsUrl: CiString<512>,
         messageTimeout: Int, securityProfile: Int, ocppInterface: OCPPInterface, vpn: VPN? = nil
     ) {
         self.apn = apn

@@ -398,7 +398,7 @@ public enum SetNetworkProfileStatus: String, Codable, JSONScalar, Sendable, Case
 
 /// [SCH] OCPPVersionEnumType. Stored with a network profile but ignored: the websocket handshake decides the version
 /// [B09].
-public enum OCPPVersion: String, Codable, JSONScalar, Sendable, CaseIterable {
+public enum OCPPVersionEnumType: String, Codable, JSONScalar, Sendable, CaseIterable {
     case ocpp12 = "OCPP12"
     case ocpp15 = "OCPP15"
     case ocpp16 = "OCPP16"

@@ -35,7 +35,7 @@ public final class Store {
     ]
 
     public init(directory: String) throws(StoreError) {
-        (database, path) = try openDatabase(directory: directory, for: .ocpp16, migrations: Self.migrations)
+        (database, path) = try openDatabase(directory: directory, for: .v16, migrations: Self.migrations)
     }
 
     public func load() throws(StoreError) -> PersistedState {

@@ -22,7 +22,7 @@ public final class Store201 {
     ]
 
     public init(directory: String) throws(StoreError) {
-        (database, path) = try openDatabase(directory: directory, for: .ocpp201, migrations: Self.migrations)
+        (database, path) = try openDatabase(directory: directory, for: .v201, migrations: Self.migrations)
     }
 
     public func load() throws(StoreError) -> PersistedState {

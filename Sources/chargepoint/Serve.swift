@@ -145,11 +145,6 @@ struct Serve: ParsableCommand {
 
 /// Options with their environment twins and defaults resolved and validated.
 struct ServeOptions {
-    enum OCPPVersion: String {
-        case v16 = "1.6"
-        case v201 = "2.0.1"
-    }
-
     var ocppVersion: OCPPVersion
     var identity: String
     var csmsURL: String

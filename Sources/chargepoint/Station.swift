@@ -46,7 +46,7 @@ struct Station {
         let identity = options.identity
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
-                url: options.csmsURL, subprotocol: "ocpp1.6",
+                url: options.csmsURL, subprotocol: OCPPVersion.v16.subprotocol,
                 pingInterval: host.initialConfiguration.integer(.webSocketPingInterval),
                 security: WebSocketSecurity(host.initialLinkSecurity.settings, identity: identity)),
             logger: Logger(label: "chargepoint.websocket")

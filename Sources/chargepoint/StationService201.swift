@@ -34,7 +34,7 @@ struct StationService201 {
         let telemetry = Telemetry(version: ChargePointCommand.version)
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
-                url: options.csmsURL, subprotocol: "ocpp2.0.1", pingInterval: host.initialPingInterval,
+                url: options.csmsURL, subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
                 security: WebSocketSecurity()),
             logger: Logger(label: "chargepoint.websocket")
         ) { event in
