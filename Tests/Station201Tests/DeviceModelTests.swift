@@ -249,15 +249,15 @@ extension Harness {
         let id = harness.setVariables([
             variableData("OCPPCommCtrlr", "OfflineThreshold", attributeType: "Actual", value: "123"),
             variableData("OCPPCommCtrlr", "HeartbeatInterval", value: "0"),
-            variableData("OCPPCommCtrlr", "RetryBackOffRepeatTimes", value: "4"),
+            variableData("ClockCtrlr", "TimeSource", value: "Heartbeat"),
         ])
         let results = harness.results(answering: id, "setVariableResult")
         #expect(results.map { $0["attributeStatus"] } == [.string("Accepted"), .string("Rejected"), .string("Accepted")])
         #expect(results.map { $0["variable"]?["name"] } == [
-            .string("OfflineThreshold"), .string("HeartbeatInterval"), .string("RetryBackOffRepeatTimes"),
+            .string("OfflineThreshold"), .string("HeartbeatInterval"), .string("TimeSource"),
         ])
         #expect(harness.persisted.contains(.variable(StandardVariables.offlineThreshold.address, "123")))
-        #expect(harness.persisted.contains(.variable(StandardVariables.retryBackOffRepeatTimes.address, "4")))
+        #expect(harness.persisted.contains(.variable(StandardVariables.timeSource.address, "Heartbeat")))
         #expect(!harness.persisted.contains { if case .variable(StandardVariables.heartbeatInterval.address, _) = $0 { true } else { false } })
         #expect(harness.engine.deviceModel.integer(StandardVariables.heartbeatInterval) == 300)
     }
@@ -322,7 +322,7 @@ extension Harness {
         harness.boot()
         let id = harness.setVariables([
             variableData("OCPPCommCtrlr", "WarpFactor", value: "10"),
-            variableData("OCPPCommCtrlr", "MessageAttempts", value: "10"),
+            variableData("DeviceDataCtrlr", "ItemsPerMessage", value: "10"),
         ])
         #expect(harness.results(answering: id, "setVariableResult").map { $0["attributeStatus"] } == [
             .string("UnknownVariable"), .string("UnknownVariable"),

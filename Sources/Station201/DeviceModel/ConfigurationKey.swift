@@ -1,6 +1,6 @@
 /// How the REST API and the logs name a variable: `Component.Variable`, with instances in brackets and the
 /// EVSE (and connector) after `@` — `OCPPCommCtrlr.HeartbeatInterval`,
-/// `OCPPCommCtrlr.MessageAttempts[TransactionEvent]`, `EVSE@1.AvailabilityState`,
+/// `DeviceDataCtrlr.ItemsPerMessage[GetVariables]`, `EVSE@1.AvailabilityState`,
 /// `Connector@1:1.ConnectorType`. One string per variable, so that a 1.6 script's
 /// `/api/v1/configuration/{key}` works unchanged; brackets go percent-encoded in a URL (`%5B`, `%5D`), or
 /// through `curl --globoff`.

@@ -17,12 +17,6 @@ public enum StandardVariables {
     public static let messageTimeout = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "MessageTimeout", instance: "Default"), .integer(minimum: 1), .readOnly,
         unit: "s", source: .stored(default: "30"))
-    public static let messageAttemptsTransactionEvent = VariableDescriptor(
-        VariableAddress(ocppCommCtrlr, "MessageAttempts", instance: "TransactionEvent"), .integer(minimum: 1),
-        .readWrite, source: .stored(default: "3"))
-    public static let messageAttemptIntervalTransactionEvent = VariableDescriptor(
-        VariableAddress(ocppCommCtrlr, "MessageAttemptInterval", instance: "TransactionEvent"),
-        .integer(minimum: 1), .readWrite, unit: "s", source: .stored(default: "60"))
     /// Offline for longer than this: StatusNotification for every connector on reconnect [B04.FR.01].
     public static let offlineThreshold = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "OfflineThreshold"), .integer(minimum: 0), .readWrite, unit: "s",
@@ -31,16 +25,6 @@ public enum StandardVariables {
     public static let webSocketPingInterval = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "WebSocketPingInterval"), .integer(minimum: 0), .readWrite, unit: "s",
         source: .stored(default: "30"))
-    /// The reconnect back-off of [P4] §5.3; the link reads them at every attempt.
-    public static let retryBackOffWaitMinimum = VariableDescriptor(
-        VariableAddress(ocppCommCtrlr, "RetryBackOffWaitMinimum"), .integer(minimum: 0), .readWrite, unit: "s",
-        source: .stored(default: "2"))
-    public static let retryBackOffRandomRange = VariableDescriptor(
-        VariableAddress(ocppCommCtrlr, "RetryBackOffRandomRange"), .integer(minimum: 0), .readWrite, unit: "s",
-        source: .stored(default: "2"))
-    public static let retryBackOffRepeatTimes = VariableDescriptor(
-        VariableAddress(ocppCommCtrlr, "RetryBackOffRepeatTimes"), .integer(minimum: 0), .readWrite,
-        source: .stored(default: "5"))
 
     /// How many items and bytes one GetReport, GetVariables or SetVariables may carry; beyond them the
     /// request is refused with a CALLERROR (OccurrenceConstraintViolation, FormatViolation) [B06.FR.16/17,
@@ -74,9 +58,7 @@ public enum StandardVariables {
     /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(evseCount: Int, maximumPowerW: Double) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
-            heartbeatInterval, messageTimeout, messageAttemptsTransactionEvent, messageAttemptIntervalTransactionEvent,
-            offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum, retryBackOffRandomRange,
-            retryBackOffRepeatTimes,
+            heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval,
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
             bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
             dateTime, timeSource,
