@@ -154,6 +154,13 @@ public struct StationEngine: Sendable {
         publications.append(.publish(notification))
     }
 
+    public var reconnectBackoff: ReconnectBackoff {
+        ReconnectBackoff(
+            waitMinimum: deviceModel.integer(StandardVariables.retryBackOffWaitMinimum),
+            randomRange: deviceModel.integer(StandardVariables.retryBackOffRandomRange),
+            repeatTimes: deviceModel.integer(StandardVariables.retryBackOffRepeatTimes))
+    }
+
     public var stationSnapshot: StationSnapshot {
         StationSnapshot(
             identity: settings.identity, link: link, registration: registration.status,

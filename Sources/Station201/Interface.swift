@@ -18,10 +18,19 @@ public enum Effect: Sendable, Equatable {
     case send(String)
     case reply(ReplyID, CommandResult)
     case setPingInterval(seconds: Int)
+    /// The waits between reconnection attempts from now on.
+    case setReconnectBackoff(ReconnectBackoff)
     /// Something an observer (the event stream, metrics) may want to see; nothing depends on its delivery.
     case publish(Notification)
     /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
     case restart
+}
+
+/// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).
+public struct ReconnectBackoff: Sendable, Equatable {
+    public var waitMinimum: Int
+    public var randomRange: Int
+    public var repeatTimes: Int
 }
 
 /// A change the store must hold before anything that depends on it leaves the process.

@@ -4,7 +4,10 @@
 /// - `n <= 0` → `.zero` (nothing failed yet, connect at once);
 /// - `n >= 1` → `base = min(initialDelay × multiplier^(n-1), maximumDelay)`, then
 ///   `base × (1 + jitter × u)` with `u` uniform in `[-1, 1)` drawn from `random`,
-///   clamped to `0 ... maximumDelay` (the cap is a hard upper bound, jitter included).
+///   clamped to `0 ... maximumDelay` (the cap is a hard upper bound, jitter included), and then
+///   `randomRange × r` added, `r = (u + 1) / 2` uniform in `[0, 1)`: OCPP 2.0.1's reconnect back-off
+///   ([P4] §5.3: double the wait after each failure, up to RetryBackOffRepeatTimes doublings, plus a
+///   random part of up to RetryBackOffRandomRange) is `jitter` 0 with a `randomRange`.
 ///
 /// `u` is derived from exactly one `random.next()` call as
 /// `u = 2 × Double(next >> 11) / 2^53 − 1`, so the result is reproducible with a seeded
@@ -15,17 +18,20 @@ public struct Backoff: Sendable, Equatable {
     public var multiplier: Double
     public var maximumDelay: Duration
     public var jitter: Double
+    public var randomRange: Duration
 
     public init(
         initialDelay: Duration = .seconds(1),
         multiplier: Double = 2,
         maximumDelay: Duration = .seconds(30),
-        jitter: Double = 0.2
+        jitter: Double = 0.2,
+        randomRange: Duration = .zero
     ) {
         self.initialDelay = initialDelay
         self.multiplier = multiplier
         self.maximumDelay = maximumDelay
         self.jitter = jitter
+        self.randomRange = randomRange
     }
 
     public func delay(afterFailures failures: Int, random: inout some RandomNumberGenerator) -> Duration {
@@ -43,6 +49,7 @@ public struct Backoff: Sendable, Equatable {
         var value = base * (1 + spread * (2 * unit - 1))
         if value > capNanos { value = capNanos }
         if value < 0 { value = 0 }
+        value += max(0, Backoff.nanoseconds(randomRange)) * unit
         return .nanoseconds(Int64(value.rounded()))
     }
 

@@ -109,6 +109,11 @@ struct LinkPolicy<Random: RandomNumberGenerator & Sendable>: Sendable {
         configuration.keepaliveSecond = second
     }
 
+    /// The waits after later failures follow `backoff`; one already scheduled stands.
+    mutating func setBackoff(_ backoff: Backoff) {
+        configuration.backoff = backoff
+    }
+
     mutating func handle(_ input: Input, now: Duration) -> [Action] {
         switch input {
         case .contextReady:

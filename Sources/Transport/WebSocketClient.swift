@@ -90,6 +90,8 @@ public final class WebSocketClient: @unchecked Sendable {
         var reconnectRequested = false
         var pingInterval: Int
         var pingIntervalChanged = false
+        /// A back-off for the waits after failures to come, until the service thread takes it.
+        var backoff: Backoff?
         var security: WebSocketSecurity
         /// `security` differs from what the lws context was built with: rebuild it before the next attempt.
         var securityChanged = false
@@ -285,6 +287,14 @@ public final class WebSocketClient: @unchecked Sendable {
         lock.withLock {
             shared.pingInterval = value
             shared.pingIntervalChanged = true
+            if let context = shared.context { lws_cancel_service(context) }
+        }
+    }
+
+    /// The waits after the failures to come follow `backoff` (OCPP 2.0.1's RetryBackOff* variables).
+    public func update(backoff: Backoff) {
+        lock.withLock {
+            shared.backoff = backoff
             if let context = shared.context { lws_cancel_service(context) }
         }
     }
@@ -582,6 +592,7 @@ public final class WebSocketClient: @unchecked Sendable {
             var stop: Bool
             var reconnect: Bool
             var pingInterval: Int?
+            var backoff: Backoff?
         }
         // Frames first: a close asked for after them (reconnect, stop) waits until they are written.
         deliverPosted()
@@ -589,11 +600,14 @@ public final class WebSocketClient: @unchecked Sendable {
             let c = Commands(
                 stop: shared.stopRequested,
                 reconnect: shared.reconnectRequested,
-                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil)
+                pingInterval: shared.pingIntervalChanged ? shared.pingInterval : nil,
+                backoff: shared.backoff)
             shared.reconnectRequested = false
             shared.pingIntervalChanged = false
+            shared.backoff = nil
             return c
         }
+        if let backoff = commands.backoff { policy.setBackoff(backoff) }
         if commands.stop {
             handle(.stopRequested)
             return

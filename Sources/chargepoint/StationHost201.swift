@@ -37,6 +37,7 @@ final class StationHost201: RuntimeHosted {
 
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
+    var setReconnectBackoff: @Sendable (ReconnectBackoff) -> Void = { _ in }
     var reconnect: @Sendable () -> Void = {}
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
@@ -51,6 +52,9 @@ final class StationHost201: RuntimeHosted {
 
     /// The ping interval the link starts with.
     var initialPingInterval: Int { engine.deviceModel.integer(StandardVariables.webSocketPingInterval) }
+
+    /// The reconnect back-off the link starts with.
+    var initialReconnectBackoff: ReconnectBackoff { engine.reconnectBackoff }
 
     /// The station as it stands, for whoever needs it before the first change is published.
     var station: StationSnapshot { engine.stationSnapshot }
@@ -104,6 +108,8 @@ final class StationHost201: RuntimeHosted {
                 if let reply = replies.removeValue(forKey: id) { after.append { reply(result) } }
             case .setPingInterval(let seconds):
                 setPingInterval(seconds)
+            case .setReconnectBackoff(let backoff):
+                setReconnectBackoff(backoff)
             case .publish(let notification):
                 publish(notification)
             case .restart:

@@ -35,7 +35,7 @@ struct StationService201 {
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
-                security: WebSocketSecurity()),
+                backoff: Backoff(host.initialReconnectBackoff), security: WebSocketSecurity()),
             logger: Logger(label: "chargepoint.websocket")
         ) { event in
             switch event {
@@ -58,6 +58,7 @@ struct StationService201 {
         latest.station = host.station
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
+        host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
         host.reconnect = { client.reconnect() }
         host.publish = { notification in
             if case .station(let snapshot) = notification { latest.station = snapshot }
@@ -90,5 +91,15 @@ struct StationService201 {
         return ChargingStation(
             model: boot.chargePointModel, vendorName: CiString(boot.chargePointVendor.value) ?? "",
             serialNumber: boot.chargePointSerialNumber, firmwareVersion: boot.firmwareVersion)
+    }
+}
+
+extension Backoff {
+    /// [P4] §5.3 as the transport's back-off: no jitter, the random part added after the cap.
+    init(_ reconnect: ReconnectBackoff) {
+        self.init(
+            initialDelay: .seconds(reconnect.waitMinimum), multiplier: 2,
+            maximumDelay: .seconds(reconnect.waitMinimum << reconnect.repeatTimes), jitter: 0,
+            randomRange: .seconds(reconnect.randomRange))
     }
 }

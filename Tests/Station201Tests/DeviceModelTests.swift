@@ -359,6 +359,27 @@ extension Harness {
         #expect(!harness.effects.contains { if case .setPingInterval = $0 { true } else { false } })
     }
 
+    /// [P4] §5.3: the link takes the new back-off after the answer, with all three variables as they stand.
+    @Test func aNewRetryBackOffIsAppliedAfterTheAnswer() {
+        var harness = Harness(evses: 1)
+        harness.boot()
+        let id = harness.setVariables([
+            variableData("OCPPCommCtrlr", "RetryBackOffWaitMinimum", value: "10"),
+            variableData("OCPPCommCtrlr", "RetryBackOffRandomRange", value: "0"),
+            variableData("OCPPCommCtrlr", "RetryBackOffRepeatTimes", value: "99"),
+        ])
+        #expect(harness.results(answering: id, "setVariableResult").map { $0["attributeStatus"] } == [
+            .string("Accepted"), .string("Accepted"), .string("Rejected"),
+        ])
+        let answered = harness.sendPosition(containing: id)
+        let applied = harness.effects.lastIndex {
+            $0 == .setReconnectBackoff(ReconnectBackoff(waitMinimum: 10, randomRange: 0, repeatTimes: 5))
+        }
+        #expect(answered != nil && applied != nil)
+        #expect(answered! < applied!)
+        #expect(harness.engine.reconnectBackoff == ReconnectBackoff(waitMinimum: 10, randomRange: 0, repeatTimes: 5))
+    }
+
     /// The heartbeat waits the new interval, counted from the change, not the old one [G02].
     @Test func aNewHeartbeatIntervalReschedulesTheHeartbeat() {
         var harness = Harness(evses: 1)

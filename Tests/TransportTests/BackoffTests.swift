@@ -75,6 +75,25 @@ import Testing
         #expect(backoff.delay(afterFailures: 6, random: &lowest) == .seconds(24))
     }
 
+    /// [P4] §5.3 with TC_B_57's settings (WaitMinimum 10, RandomRange 0, RepeatTimes 2): 10, 20, 40, 40 …;
+    /// a RandomRange adds up to that much after the cap.
+    @Test func ocpp201ReconnectBackOffDoublesRepeatTimesThenHoldsPlusARandomPart() {
+        let backoff = Backoff(
+            initialDelay: .seconds(10), multiplier: 2, maximumDelay: .seconds(40), jitter: 0, randomRange: .zero)
+        var random = SplitMix64(seed: 5)
+        #expect((1...5).map { backoff.delay(afterFailures: $0, random: &random) } ==
+                [.seconds(10), .seconds(20), .seconds(40), .seconds(40), .seconds(40)])
+        var ranged = backoff
+        ranged.randomRange = .seconds(4)
+        var lowest = ConstantRandom(value: 0)
+        var middle = ConstantRandom(value: 1 << 63)
+        var highest = ConstantRandom(value: .max)
+        #expect(ranged.delay(afterFailures: 1, random: &lowest) == .seconds(10))
+        #expect(ranged.delay(afterFailures: 1, random: &middle) == .seconds(12))
+        #expect(ranged.delay(afterFailures: 4, random: &highest) > .seconds(43.99))
+        #expect(ranged.delay(afterFailures: 4, random: &highest) <= .seconds(44))
+    }
+
     @Test func jitterStaysWithinBounds() {
         let backoff = Backoff()
         for seed in UInt64(0)..<300 {

@@ -26,6 +26,19 @@ public enum StandardVariables {
         VariableAddress(ocppCommCtrlr, "WebSocketPingInterval"), .integer(minimum: 0), .readWrite, unit: "s",
         source: .stored(default: "30"))
 
+    /// The reconnect back-off of [P4] §5.3: the first reconnect waits WaitMinimum plus up to RandomRange,
+    /// each failure doubles the wait, RepeatTimes times at most. The link follows a change at once; the
+    /// limits keep the longest wait within what a clock can count.
+    public static let retryBackOffWaitMinimum = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffWaitMinimum"), .integer(minimum: 0, maximum: 3600), .readWrite,
+        unit: "s", source: .stored(default: "2"))
+    public static let retryBackOffRandomRange = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffRandomRange"), .integer(minimum: 0, maximum: 3600), .readWrite,
+        unit: "s", source: .stored(default: "2"))
+    public static let retryBackOffRepeatTimes = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "RetryBackOffRepeatTimes"), .integer(minimum: 0, maximum: 20), .readWrite,
+        source: .stored(default: "5"))
+
     /// How many items and bytes one GetReport, GetVariables or SetVariables may carry; beyond them the
     /// request is refused with a CALLERROR (OccurrenceConstraintViolation, FormatViolation) [B06.FR.16/17,
     /// B08.FR.17/18; SetVariables alike].
@@ -58,7 +71,8 @@ public enum StandardVariables {
     /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(evseCount: Int, maximumPowerW: Double) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
-            heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval,
+            heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
+            retryBackOffRandomRange, retryBackOffRepeatTimes,
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
             bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
             dateTime, timeSource,

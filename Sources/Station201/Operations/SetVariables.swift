@@ -44,6 +44,9 @@ extension StationEngine {
             registration.messageSent(at: now.uptime, heartbeatInterval: deviceModel.integer(descriptor))
         case StandardVariables.webSocketPingInterval:
             afterAnswer.append(.setPingInterval(seconds: deviceModel.integer(descriptor)))
+        case StandardVariables.retryBackOffWaitMinimum, StandardVariables.retryBackOffRandomRange,
+            StandardVariables.retryBackOffRepeatTimes:
+            afterAnswer.append(.setReconnectBackoff(reconnectBackoff))
         default:
             break
         }
