@@ -49,7 +49,7 @@ import Testing
         }
         let state = try Store201(directory: folder.path).load()
         #expect(state.localList == list)
-        #expect(state.authorizationCache.sorted { $0.idToken.type.rawValue < $1.idToken.type.rawValue } == [sameValueOtherType, kept])
+        #expect(state.authorizationCache.sorted { $0.idToken.type.rawValue < $1.idToken.type.rawValue } == [kept, sameValueOtherType])
     }
 
     @Test func aNewFolderStartsFromNothing() throws {
