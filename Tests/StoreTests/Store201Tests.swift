@@ -38,7 +38,7 @@ import Testing
             idToken: token("Kept"), info: IdTokenInfo(status: .blocked, cacheExpiryDateTime: at), updatedAt: at)
         let sameValueOtherType = AuthorizationCacheEntry(
             idToken: token("kept", .keyCode), info: IdTokenInfo(status: .accepted), updatedAt: at)
-        let removed = AuthorizationCacheEntry(idToken: token("gone"), info: IdTokenInfo(status: .accepted), updatedAt: at)
+        let removed = AuthorizationCacheEntry(idToken: token("Gone"), info: IdTokenInfo(status: .accepted), updatedAt: at)
         do {
             let store = try Store201(directory: folder.path)
             try store.apply([.localList(LocalAuthorizationList(version: 1)), .cacheEntry(removed), .cacheCleared])
