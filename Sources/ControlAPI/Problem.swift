@@ -53,6 +53,29 @@ package struct Problem: Error, Sendable, Encodable {
         Problem(422, "invalid-parameter", "Unprocessable Content", detail)
     }
 
+    // The answers both protocol versions give when the central system cannot answer a call that waits for it.
+
+    static let csmsOffline = Problem(
+        409, "csms-offline", "Conflict",
+        "The charge point is not connected to the central system; try again once GET /api/v1/status shows link connected.")
+
+    /// `registration` nil before the first BootNotification answer.
+    static func notRegistered(_ registration: String?) -> Problem {
+        Problem(
+            409, "not-registered", "Conflict",
+            "The central system has not accepted this charge point (registration \(registration ?? "Unknown")); wait until GET /api/v1/status shows registration Accepted.",
+            extensions: ["registration": registration ?? "Unknown"])
+    }
+
+    static func csmsError(code: String, description: String) -> Problem {
+        Problem(502, "csms-error", "Bad Gateway", "The central system answered with CALLERROR \(code): \(description)", extensions: ["errorCode": code])
+    }
+
+    static let csmsTimeout = Problem(504, "csms-timeout", "Gateway Timeout", "The central system did not answer within MessageTimeout.")
+
+    static let restarted = Problem(
+        409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
+
     static func notReady(_ reason: String) -> Problem {
         Problem(503, "not-ready", "Service Unavailable", reason)
     }
@@ -90,7 +113,7 @@ extension CommandFailure {
         case .configurationRefused(let refusal):
             refusal.problem
         case .restarted:
-            Problem(409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
+            .restarted
         case .storageUnavailable(let reason):
             Problem(503, "storage-unavailable", "Service Unavailable",
                     "The charge point cannot store data (\(reason)): make room in its data folder; reads still work and it resumes by itself.")
@@ -99,17 +122,17 @@ extension CommandFailure {
         case .noTransaction(let id):
             Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
         case .offline:
-            Problem(409, "csms-offline", "Conflict", "The charge point is not connected to the central system; try again once GET /api/v1/status shows link connected.")
+            .csmsOffline
         case .offlineStartNotAllowed:
             Problem(409, "offline-start-not-allowed", "Conflict", "The central system is out of reach and AllowOfflineTxForUnknownId is false; set it to true to start transactions offline.")
         case .notRegistered(let status):
-            Problem(409, "not-registered", "Conflict", "The central system has not accepted this charge point (registration \(status?.rawValue ?? "Unknown")); wait until GET /api/v1/status shows registration Accepted.", extensions: ["registration": status?.rawValue ?? "Unknown"])
+            .notRegistered(status?.rawValue)
         case .refused(let status):
             Problem(403, "tag-refused", "Forbidden", "The central system refused the idTag: \(status.rawValue).", extensions: ["authorizationStatus": status.rawValue])
         case .centralSystemError(let code, let description):
-            Problem(502, "csms-error", "Bad Gateway", "The central system answered with CALLERROR \(code): \(description)", extensions: ["errorCode": code])
+            .csmsError(code: code, description: description)
         case .centralSystemTimeout:
-            Problem(504, "csms-timeout", "Gateway Timeout", "The central system did not answer within MessageTimeout.")
+            .csmsTimeout
         case .meterWouldDecrease(let current, let requested):
             Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
         }

@@ -5,7 +5,7 @@ import Threads
 
 /// The REST resources of an OCPP 2.0.1 charging station, on the same paths as 1.6 so that a script runs
 /// against either: the status, the connectors (one per EVSE: connector `n` is EVSE `n`'s), and the device
-/// model as `/configuration`, keyed as `VariableAddress.configurationKey` says. Routes whose 2.0.1
+/// model as `/configuration`, keyed as `VariableAddress.configurationKey` says, and `POST /authorize`. Routes whose 2.0.1
 /// behaviour does not exist yet answer 501, never a pretended success.
 package struct Station201Resources: StationResources {
     package typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
@@ -61,7 +61,10 @@ package struct Station201Resources: StationResources {
                     start(JSONWriter.encode(Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
                 }
             }
-        case .connectorAction, .authorize, .transactions, .transaction, .metrics, .reset, .trigger,
+        case .authorize:
+            let body = try ControlAPI.decode(Authorize201Body.self, request.body)
+            run(.authorize(IdToken(idToken: body.idTag, type: body.type ?? .iso14443)), responder)
+        case .connectorAction, .transactions, .transaction, .metrics, .reset, .trigger,
             .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
             throw Problem(
                 501, "not-available-under-ocpp201", "Not Implemented",
@@ -111,6 +114,8 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, resource))
             case .snapshot(let snapshot):
                 responder.respond(ControlAPI.json(200, Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
+            case .authorization(let answer):
+                responder.respond(ControlAPI.json(200, Authorization201Resource(answer)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -144,6 +149,16 @@ extension Station201.CommandFailure {
             Problem(409, "configuration-read-only", "Conflict", "\(address.configurationKey) is read-only; it cannot be changed.")
         case .refused(let address, let refusal):
             Problem(422, "configuration-invalid-value", "Unprocessable Content", "\(address.configurationKey) cannot take that value: expected \(refusal).", extensions: ["reasonCode": refusal.reasonCode])
+        case .offline:
+            .csmsOffline
+        case .notRegistered(let status):
+            .notRegistered(status?.rawValue)
+        case .centralSystemError(let code, let description):
+            .csmsError(code: code, description: description)
+        case .centralSystemTimeout:
+            .csmsTimeout
+        case .restarted:
+            .restarted
         }
     }
 }
@@ -236,6 +251,33 @@ struct Variable201Resource: Encodable {
         try container.encodeIfPresent(characteristics.minLimit, forKey: .minLimit)
         try container.encodeIfPresent(characteristics.maxLimit, forKey: .maxLimit)
         try container.encodeIfPresent(characteristics.valuesList?.value, forKey: .valuesList)
+    }
+}
+
+/// `POST /authorize`'s body: the 1.6 `idTag`, with the 2.0.1 token type (ISO14443, an RFID card, when absent).
+struct Authorize201Body: Decodable {
+    var idTag: CiString<36>
+    var type: IdTokenEnumType?
+}
+
+/// The 1.6 answer's shape where it fits: `idTag`, `status`, `source`; `cacheExpiryDateTime` and
+/// `groupIdToken` take the places of `expiryDate` and `parentIdTag`, and `type` says what the token is.
+struct Authorization201Resource: Encodable {
+    var idTag: String
+    var type: String
+    var status: String
+    var cacheExpiryDateTime: Timestamp?
+    var groupIdToken: String?
+    /// centralSystem, localList or cache.
+    var source: String
+
+    init(_ answer: AuthorizationAnswer) {
+        idTag = answer.idToken.idToken.value
+        type = answer.idToken.type.rawValue
+        status = answer.info.status.rawValue
+        cacheExpiryDateTime = answer.info.cacheExpiryDateTime
+        groupIdToken = answer.info.groupIdToken?.idToken.value
+        source = answer.source.rawValue
     }
 }
 

@@ -44,6 +44,9 @@ extension StationEngine {
                     bootAnswered(try StrictJSON.decode(BootNotificationResponse.self, from: payload))
                 case .informational:
                     break
+                case .authorize(let reply, let token):
+                    authorizationArrived(
+                        try StrictJSON.decode(AuthorizeResponse.self, from: payload).idTokenInfo, for: token, reply: reply)
                 }
             } catch {
                 logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
@@ -61,6 +64,8 @@ extension StationEngine {
             if failure != .linkLost { registration.bootFailed(at: now.uptime) }
         case .informational:
             break
+        case .authorize(let reply, _):
+            authorizationFailed(failure, reply: reply)
         }
     }
 

@@ -4,10 +4,11 @@ import OCPP201
 /// Requests from the local API.
 extension StationEngine {
     mutating func perform(_ command: Command, reply: ReplyID) {
-        emit(.reply(reply, result(of: command)))
+        if let result = result(of: command, reply: reply) { emit(.reply(reply, result)) }
     }
 
-    private mutating func result(of command: Command) -> CommandResult {
+    /// Nil when the answer comes later (an Authorize the CSMS must answer).
+    private mutating func result(of command: Command, reply: ReplyID) -> CommandResult? {
         switch command {
         case .station:
             return .station(stationSnapshot)
@@ -23,6 +24,8 @@ extension StationEngine {
                 return .failed(unknown(address))
             }
             return .variable(VariableSnapshot(descriptor: descriptor, value: currentValue(of: descriptor)))
+        case .authorize(let token):
+            return authorize(token, reply: reply)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -10,12 +10,21 @@ public struct StationSettings: Sendable {
     public var description: ChargingStation
     /// The most an EVSE can deliver: `EVSE.Power`'s maxLimit.
     public var maximumPowerW: Double
+    /// How many tokens the local authorization list can hold: `LocalAuthListCtrlr.Entries`' maxLimit.
+    public var localListCapacity: Int
+    /// How many tokens the authorization cache holds before it evicts.
+    public var authorizationCacheCapacity: Int
 
-    public init(identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000) {
+    public init(
+        identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000,
+        localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000
+    ) {
         self.identity = identity
         self.evseCount = evseCount
         self.description = description
         self.maximumPowerW = maximumPowerW
+        self.localListCapacity = localListCapacity
+        self.authorizationCacheCapacity = authorizationCacheCapacity
     }
 }
 
@@ -24,14 +33,19 @@ public struct PersistedState: Sendable, Equatable {
     public var variables: [VariableAddress: String]
     public var inoperative: Set<AvailabilityTarget>
     public var bootReason: BootReason
+    public var localList: LocalAuthorizationList
+    public var authorizationCache: [AuthorizationCacheEntry]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
-        bootReason: BootReason = .powerUp
+        bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
+        authorizationCache: [AuthorizationCacheEntry] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
         self.bootReason = bootReason
+        self.localList = localList
+        self.authorizationCache = authorizationCache
     }
 }
 
@@ -52,6 +66,8 @@ public struct StationEngine: Sendable {
     var outbox: Outbox
     public internal(set) var deviceModel: DeviceModel
     var availability: Availability
+    var localList: LocalAuthorizationList
+    var authorizationCache: AuthorizationCache
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -70,11 +86,16 @@ public struct StationEngine: Sendable {
         self.now = now
         startedAt = now.uptime
         deviceModel = DeviceModel(
-            descriptors: StandardVariables.catalogue(evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW),
+            descriptors: StandardVariables.catalogue(
+                evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
+                localListCapacity: settings.localListCapacity),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)
         availability = Availability(evseCount: settings.evseCount, inoperative: persisted.inoperative)
+        localList = persisted.localList
+        authorizationCache = AuthorizationCache(
+            capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -97,6 +118,7 @@ public struct StationEngine: Sendable {
             link = .disconnected
             linkDownAt = linkDownAt ?? now.uptime
             outbox.linkLost().map { callFailed($0, .linkLost) }
+            abandonQueuedAuthorizations()
         case .received(let text):
             receive(text)
         case .tick:

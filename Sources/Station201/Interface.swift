@@ -41,6 +41,14 @@ public enum StoreChange: Sendable, Equatable {
     case availability(AvailabilityTarget, operative: Bool)
     /// Why the next start is a boot: what the next BootNotification's `reason` says.
     case bootReason(BootReason)
+    /// The local authorization list as SendLocalList left it, replacing the stored one.
+    case localList(LocalAuthorizationList)
+    /// An authorization cache entry, added or replacing the token's earlier one.
+    case cacheEntry(AuthorizationCacheEntry)
+    /// The cache no longer holds this token (evicted, or superseded by an answer not to be cached).
+    case cacheEntryRemoved(IdTokenKey)
+    /// ClearCache emptied the cache.
+    case cacheCleared
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -60,6 +68,9 @@ public enum Command: Sendable, Equatable {
     case setVariable(VariableAddress, value: String)
     /// Everything an event-stream client needs to start from.
     case snapshot
+    /// What the station answers for this token: from the local list or the cache when they may decide,
+    /// otherwise from the CSMS (AuthorizeRequest).
+    case authorize(IdToken)
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -70,6 +81,7 @@ public enum CommandResult: Sendable, Equatable {
     /// A write was stored; `rebootRequired` when it applies only after the next boot.
     case variableSet(VariableSnapshot, rebootRequired: Bool)
     case snapshot(EngineSnapshot)
+    case authorization(AuthorizationAnswer)
     case failed(CommandFailure)
 }
 
@@ -84,6 +96,15 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case unknownComponent(ComponentAddress)
     case unknownVariable(VariableAddress)
     case refused(VariableAddress, ValueRefusal)
+    /// The CSMS cannot be asked: the link is down.
+    case offline
+    /// The link is up but the CSMS has not accepted the station (nil: no BootNotification answer yet).
+    case notRegistered(RegistrationStatus?)
+    case centralSystemError(code: String, description: String)
+    /// No answer within MessageTimeout.
+    case centralSystemTimeout
+    /// The station rebooted (Reset) before it could answer.
+    case restarted
 }
 
 public struct StationSnapshot: Sendable, Equatable {

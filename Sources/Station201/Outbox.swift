@@ -1,4 +1,5 @@
 import DequeModule
+import EngineSupport
 import OCPP201
 
 /// What a CALL of ours is for, so that its answer reaches the right place.
@@ -6,6 +7,8 @@ enum CallPurpose: Sendable, Equatable {
     case boot
     /// A call whose answer carries nothing the station acts on (Heartbeat, StatusNotification, reports).
     case informational
+    /// `POST /authorize`: the answer goes to the caller.
+    case authorize(ReplyID, IdToken)
 }
 
 /// A CALL waiting for its turn.
@@ -56,6 +59,13 @@ struct Outbox: Sendable {
     mutating func next(where allowed: (QueuedCall) -> Bool) -> QueuedCall? {
         guard let index = queue.firstIndex(where: allowed) else { return nil }
         return queue.remove(at: index)
+    }
+
+    /// Takes the queued calls that `drop` picks off the queue, in order.
+    mutating func dropQueued(where drop: (QueuedCall) -> Bool) -> [QueuedCall] {
+        let dropped = Array(queue.filter(drop))
+        queue.removeAll(where: drop)
+        return dropped
     }
 
     /// Marks a call as sent and returns its frame.

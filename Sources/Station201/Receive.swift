@@ -61,6 +61,15 @@ extension StationEngine {
             respond(to: messageId, payload, as: ResetRequest.self) { $0.reset($1) }
         case .dataTransfer:
             respond(to: messageId, payload, as: DataTransferRequest.self) { $0.dataTransfer($1) }
+        case .clearCache:
+            respond(to: messageId, payload, as: ClearCacheRequest.self) { $0.clearCache($1) }
+        case .sendLocalList:
+            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "localAuthorizationList",
+                               StandardVariables.itemsPerMessageSendLocalList, StandardVariables.bytesPerMessageSendLocalList)
+            else { return }
+            respond(to: messageId, payload, as: SendLocalListRequest.self) { $0.sendLocalList($1) }
+        case .getLocalListVersion:
+            respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

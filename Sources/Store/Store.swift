@@ -43,16 +43,16 @@ public final class Store {
         for (key, value) in try database.rows("SELECT key, value FROM configuration", [], { ($0.text(0), $0.text(1)) }) {
             state.configuration[key] = value
         }
-        state.station = try records(StationRecord.self, "SELECT record FROM station").first ?? StationRecord()
-        state.connectors = try records(ConnectorRecord.self, "SELECT record FROM connector ORDER BY id")
-        state.transactions = try records(TransactionRecord.self, "SELECT record FROM \"transaction\" ORDER BY local_id")
-        state.queue = try records(QueuedMessage.self, "SELECT record FROM queue ORDER BY sequence")
-        state.localList = try records(LocalAuthorizationList.self, "SELECT record FROM local_list").first ?? LocalAuthorizationList()
+        state.station = try database.records(StationRecord.self, "SELECT record FROM station").first ?? StationRecord()
+        state.connectors = try database.records(ConnectorRecord.self, "SELECT record FROM connector ORDER BY id")
+        state.transactions = try database.records(TransactionRecord.self, "SELECT record FROM \"transaction\" ORDER BY local_id")
+        state.queue = try database.records(QueuedMessage.self, "SELECT record FROM queue ORDER BY sequence")
+        state.localList = try database.records(LocalAuthorizationList.self, "SELECT record FROM local_list").first ?? LocalAuthorizationList()
         state.chargingProfiles =
-            try records(ChargingProfiles.self, "SELECT record FROM charging_profiles").first ?? ChargingProfiles()
-        state.cache = try records(AuthorizationCache.Entry.self, "SELECT record FROM authorization_cache ORDER BY id_tag")
-        state.security = try records(SecurityRecord.self, "SELECT record FROM security").first ?? SecurityRecord()
-        state.securityEvents = try records(SecurityEvent.self, "SELECT record FROM security_event ORDER BY id")
+            try database.records(ChargingProfiles.self, "SELECT record FROM charging_profiles").first ?? ChargingProfiles()
+        state.cache = try database.records(AuthorizationCache.Entry.self, "SELECT record FROM authorization_cache ORDER BY id_tag")
+        state.security = try database.records(SecurityRecord.self, "SELECT record FROM security").first ?? SecurityRecord()
+        state.securityEvents = try database.records(SecurityEvent.self, "SELECT record FROM security_event ORDER BY id")
         return state
     }
 
@@ -119,19 +119,6 @@ public final class Store {
         }
     }
 
-    /// A stored record that no longer decodes stops the start: losing it silently would lose data.
-    private func records<Record: Decodable>(_ type: Record.Type, _ sql: String) throws(StoreError) -> [Record] {
-        var decoded: [Record] = []
-        for text in try database.rows(sql, [], { $0.text(0) }) {
-            do {
-                decoded.append(try StrictJSON.decode(Record.self, from: JSONValue.parse(text)))
-            } catch {
-                throw StoreError(description: "a stored \(Record.self) cannot be read (\(error)): \(text)")
-            }
-        }
-        return decoded
-    }
-
     /// For tests: a pragma's current value.
     func pragma(_ name: String) throws(StoreError) -> String? {
         try database.text("PRAGMA \(name)")
@@ -145,4 +132,20 @@ public final class Store {
 
 extension SQLiteValue {
     static func json(_ value: some Encodable) -> SQLiteValue { .text(JSONWriter.string(value)) }
+}
+
+extension SQLiteConnection {
+    /// The JSON records the query's first column holds. A stored record that no longer decodes stops the
+    /// start: losing it silently would lose data.
+    func records<Record: Decodable>(_ type: Record.Type, _ sql: String) throws(StoreError) -> [Record] {
+        var decoded: [Record] = []
+        for text in try rows(sql, [], { $0.text(0) }) {
+            do {
+                decoded.append(try StrictJSON.decode(Record.self, from: JSONValue.parse(text)))
+            } catch {
+                throw StoreError(description: "a stored \(Record.self) cannot be read (\(error)): \(text)")
+            }
+        }
+        return decoded
+    }
 }

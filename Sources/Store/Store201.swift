@@ -19,6 +19,13 @@ public final class Store201 {
         CREATE TABLE inoperative (target TEXT PRIMARY KEY NOT NULL);
         CREATE TABLE station (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), boot_reason TEXT NOT NULL);
         """,
+        // Functional blocks C and D: the local list as one record (SendLocalList changes it as a whole), the
+        // cache one row per token, keyed as the engine compares tokens (lower-cased value, type).
+        """
+        CREATE TABLE local_list (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE authorization_cache (
+            id_token TEXT NOT NULL, type TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id_token, type));
+        """,
     ]
 
     public init(directory: String) throws(StoreError) {
@@ -49,6 +56,8 @@ public final class Store201 {
             }
             state.bootReason = bootReason
         }
+        state.localList = try database.records(LocalAuthorizationList.self, "SELECT record FROM local_list").first ?? LocalAuthorizationList()
+        state.authorizationCache = try database.records(AuthorizationCacheEntry.self, "SELECT record FROM authorization_cache")
         return state
     }
 
@@ -77,6 +86,18 @@ public final class Store201 {
                 [.text(target.storedForm)])
         case .bootReason(let reason):
             try database.run("INSERT OR REPLACE INTO station (id, boot_reason) VALUES (1, ?)", [.text(reason.rawValue)])
+        case .localList(let list):
+            try database.run("INSERT OR REPLACE INTO local_list (id, record) VALUES (1, ?)", [.json(list)])
+        case .cacheEntry(let entry):
+            let key = IdTokenKey(entry.idToken)
+            try database.run(
+                "INSERT OR REPLACE INTO authorization_cache VALUES (?, ?, ?)",
+                [.text(key.value), .text(key.type.rawValue), .json(entry)])
+        case .cacheEntryRemoved(let key):
+            try database.run(
+                "DELETE FROM authorization_cache WHERE id_token = ? AND type = ?", [.text(key.value), .text(key.type.rawValue)])
+        case .cacheCleared:
+            try database.run("DELETE FROM authorization_cache", [])
         }
     }
 }

@@ -113,13 +113,15 @@ final class StationHost201: RuntimeHosted {
             case .publish(let notification):
                 publish(notification)
             case .restart:
-                restart()
+                restart(after: &after)
             }
         }
     }
 
-    /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification).
-    private func restart() {
+    /// A reboot in process: a new engine from the store, a new link (and so a new BootNotification). Callers
+    /// still waiting (an Authorize for the CSMS) learn that their answer will not come.
+    private func restart(after: inout [@Sendable () -> Void]) {
+        for reply in replies.values { after.append { reply(.failed(.restarted)) } }
         replies = [:]
         do {
             engine = try boot()

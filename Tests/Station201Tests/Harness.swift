@@ -27,12 +27,16 @@ struct Harness {
     private var nextReply: UInt64 = 0
     private var nextCSMSMessage = 0
 
-    init(evses: Int = 2, persisted: PersistedState = PersistedState()) {
+    init(
+        evses: Int = 2, persisted: PersistedState = PersistedState(), localListCapacity: Int = 1000,
+        authorizationCacheCapacity: Int = 1000
+    ) {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         engine = StationEngine(
             settings: StationSettings(
-                identity: "CS1", evseCount: evses, description: ChargingStation(model: "Model", vendorName: "Vendor")),
+                identity: "CS1", evseCount: evses, description: ChargingStation(model: "Model", vendorName: "Vendor"),
+                localListCapacity: localListCapacity, authorizationCacheCapacity: authorizationCacheCapacity),
             restoring: persisted,
             now: Now(uptime: .seconds(100), wallClock: Timestamp(millisecondsSince1970: 1_800_000_000_000)),
             messageIdPrefix: "m", logger: logger)
@@ -95,10 +99,22 @@ struct Harness {
         return id
     }
 
+    /// The command's result when the station answers it at once.
     mutating func command(_ command: Command) -> CommandResult? {
+        let id = start(command)
+        return reply(to: id)
+    }
+
+    /// Sends a command whose result may come later; `reply(to:)` finds it.
+    mutating func start(_ command: Command) -> ReplyID {
         nextReply += 1
         let id = ReplyID(nextReply)
-        for effect in handle(.command(command, id)) {
+        handle(.command(command, id))
+        return id
+    }
+
+    func reply(to id: ReplyID) -> CommandResult? {
+        for effect in effects {
             if case .reply(id, let result) = effect { return result }
         }
         return nil

@@ -27,6 +27,31 @@ import Testing
         #expect(state.bootReason == .remoteReset)
     }
 
+    @Test func theLocalListAndTheCacheAreReadBackAfterReopening() throws {
+        let folder = try TemporaryDirectory()
+        func token(_ value: String, _ type: IdTokenEnumType = .iso14443) -> IdToken { IdToken(idToken: CiString(value)!, type: type) }
+        let list = LocalAuthorizationList(version: 4, entries: [
+            AuthorizationData(idToken: token("LIST-1"), idTokenInfo: IdTokenInfo(status: .accepted, evseId: [1])),
+        ])
+        let at = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+        let kept = AuthorizationCacheEntry(
+            idToken: token("Kept"), info: IdTokenInfo(status: .blocked, cacheExpiryDateTime: at), updatedAt: at)
+        let sameValueOtherType = AuthorizationCacheEntry(
+            idToken: token("kept", .keyCode), info: IdTokenInfo(status: .accepted), updatedAt: at)
+        let removed = AuthorizationCacheEntry(idToken: token("Gone"), info: IdTokenInfo(status: .accepted), updatedAt: at)
+        do {
+            let store = try Store201(directory: folder.path)
+            try store.apply([.localList(LocalAuthorizationList(version: 1)), .cacheEntry(removed), .cacheCleared])
+            try store.apply([
+                .localList(list), .cacheEntry(removed), .cacheEntry(kept), .cacheEntry(sameValueOtherType),
+                .cacheEntryRemoved(IdTokenKey(token("GONE"))),
+            ])
+        }
+        let state = try Store201(directory: folder.path).load()
+        #expect(state.localList == list)
+        #expect(state.authorizationCache.sorted { $0.idToken.type.rawValue < $1.idToken.type.rawValue } == [kept, sameValueOtherType])
+    }
+
     @Test func aNewFolderStartsFromNothing() throws {
         let folder = try TemporaryDirectory()
         #expect(try Store201(directory: folder.path).load() == PersistedState())

@@ -420,6 +420,11 @@ class _StationHandler201(OcppChargingStation):
     def on_data_transfer(self, **_):
         return call_result201.DataTransfer(status="UnknownVendorId")
 
+    @on("Authorize")
+    def on_authorize(self, id_token, **_):
+        return call_result201.Authorize(
+            id_token_info={"status": self._csms.settings.authorization(id_token["id_token"])})
+
 
 class _Link:
     """One websocket connection.

@@ -8,6 +8,9 @@ public enum StandardVariables {
     static let deviceDataCtrlr = ComponentAddress("DeviceDataCtrlr")
     static let clockCtrlr = ComponentAddress("ClockCtrlr")
     static let chargingStation = ComponentAddress("ChargingStation")
+    static let authCtrlr = ComponentAddress("AuthCtrlr")
+    static let authCacheCtrlr = ComponentAddress("AuthCacheCtrlr")
+    static let localAuthListCtrlr = ComponentAddress("LocalAuthListCtrlr")
 
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
@@ -68,14 +71,54 @@ public enum StandardVariables {
         VariableAddress(clockCtrlr, "TimeSource"), .sequenceList(["Heartbeat"]), .readWrite,
         source: .stored(default: "Heartbeat"))
 
+    /// Offline, what the local list or the cache knows of a token decides [C13].
+    public static let localAuthorizeOffline = VariableDescriptor(
+        VariableAddress(authCtrlr, "LocalAuthorizeOffline"), .boolean, .readWrite, source: .stored(default: "true"))
+    /// Online, a token the local list or the cache holds as Accepted needs no AuthorizeRequest [C12.FR.02, C14.FR.02].
+    public static let localPreAuthorize = VariableDescriptor(
+        VariableAddress(authCtrlr, "LocalPreAuthorize"), .boolean, .readWrite, source: .stored(default: "true"))
+
+    public static let authCacheAvailable = VariableDescriptor(
+        VariableAddress(authCacheCtrlr, "Available"), .boolean, .readOnly, source: .stored(default: "true"))
+    /// False: nothing is cached or read from the cache, and ClearCache is Rejected [C11.FR.04].
+    public static let authCacheEnabled = VariableDescriptor(
+        VariableAddress(authCacheCtrlr, "Enabled"), .boolean, .readWrite, source: .stored(default: "true"))
+    /// How long an entry without cacheExpiryDateTime stays valid after its last update [C10.FR.08].
+    public static let authCacheLifeTime = VariableDescriptor(
+        VariableAddress(authCacheCtrlr, "LifeTime"), .integer(minimum: 1), .readWrite, unit: "s",
+        source: .stored(default: "86400"))
+
+    /// False: the list is not consulted, GetLocalListVersion says 0 [D02.FR.03] and SendLocalList is Failed.
+    public static let localAuthListEnabled = VariableDescriptor(
+        VariableAddress(localAuthListCtrlr, "Enabled"), .boolean, .readWrite, source: .stored(default: "true"))
+    /// How many tokens one SendLocalList may carry, and how many bytes; beyond them the request is refused
+    /// with a CALLERROR, as for the DeviceDataCtrlr limits.
+    public static let itemsPerMessageSendLocalList = VariableDescriptor(
+        VariableAddress(localAuthListCtrlr, "ItemsPerMessage"), .integer(minimum: 1), .readOnly,
+        source: .stored(default: "250"))
+    public static let bytesPerMessageSendLocalList = VariableDescriptor(
+        VariableAddress(localAuthListCtrlr, "BytesPerMessage"), .integer(minimum: 1), .readOnly,
+        source: .stored(default: "65536"))
+
+    /// How many tokens the local list holds; its maxLimit is how many it can hold.
+    static func localListEntries(capacity: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(localAuthListCtrlr, "Entries"), .integer(minimum: 0, maximum: capacity), .readOnly,
+            source: .live(.localListEntries))
+    }
+
     /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
-    public static func catalogue(evseCount: Int, maximumPowerW: Double) -> [VariableDescriptor] {
+    public static func catalogue(evseCount: Int, maximumPowerW: Double, localListCapacity: Int) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
             retryBackOffRandomRange, retryBackOffRepeatTimes,
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
             bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
             dateTime, timeSource,
+            localAuthorizeOffline, localPreAuthorize,
+            authCacheAvailable, authCacheEnabled, authCacheLifeTime,
+            localAuthListEnabled, localListEntries(capacity: localListCapacity), itemsPerMessageSendLocalList,
+            bytesPerMessageSendLocalList,
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {

@@ -177,6 +177,8 @@ public enum LiveValue: Sendable, Equatable {
     case availabilityState
     /// What an EVSE delivers now, in W.
     case power
+    /// How many tokens the local authorization list holds.
+    case localListEntries
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

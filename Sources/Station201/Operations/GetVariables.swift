@@ -28,6 +28,7 @@ extension StationEngine {
         case .dateTime: now.wallClock.description
         case .availabilityState: availability.availabilityState(of: component).rawValue
         case .power: "0"
+        case .localListEntries: String(localList.entries.count)
         }
     }
 }
