@@ -35,23 +35,18 @@ extension StationEngine {
             refuse(messageId, action: actionName, .securityError, "\(actionName) is not accepted while \(state)")
             return
         }
+        if let limits = Self.messageLimits[action],
+           !withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, limits) {
+            return
+        }
         switch action {
         case .getVariables:
-            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "getVariableData",
-                               StandardVariables.itemsPerMessageGetVariables, StandardVariables.bytesPerMessageGetVariables)
-            else { return }
             respond(to: messageId, payload, as: GetVariablesRequest.self) { $0.getVariables($1) }
         case .setVariables:
-            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "setVariableData",
-                               StandardVariables.itemsPerMessageSetVariables, StandardVariables.bytesPerMessageSetVariables)
-            else { return }
             respond(to: messageId, payload, as: SetVariablesRequest.self) { $0.setVariables($1) }
         case .getBaseReport:
             respond(to: messageId, payload, as: GetBaseReportRequest.self) { $0.getBaseReport($1) }
         case .getReport:
-            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "componentVariable",
-                               StandardVariables.itemsPerMessageGetReport, StandardVariables.bytesPerMessageGetReport)
-            else { return }
             respond(to: messageId, payload, as: GetReportRequest.self) { $0.getReport($1) }
         case .changeAvailability:
             respond(to: messageId, payload, as: ChangeAvailabilityRequest.self) { $0.changeAvailability($1) }
@@ -64,9 +59,6 @@ extension StationEngine {
         case .clearCache:
             respond(to: messageId, payload, as: ClearCacheRequest.self) { $0.clearCache($1) }
         case .sendLocalList:
-            guard withinLimits(messageId, action, frameBytes: frameBytes, payload: payload, items: "localAuthorizationList",
-                               StandardVariables.itemsPerMessageSendLocalList, StandardVariables.bytesPerMessageSendLocalList)
-            else { return }
             respond(to: messageId, payload, as: SendLocalListRequest.self) { $0.sendLocalList($1) }
         case .getLocalListVersion:
             respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
@@ -80,12 +72,26 @@ extension StationEngine {
         .getVariables, .setVariables, .getBaseReport, .getReport, .triggerMessage, .reset,
     ]
 
-    /// ItemsPerMessage and BytesPerMessage of DeviceDataCtrlr bound what one request may ask for; beyond them
-    /// the answer is OccurrenceConstraintViolation or FormatViolation [B06.FR.16/17, B08.FR.17/18].
+    /// The requests whose size the device model bounds: the member that lists their items, and the
+    /// ItemsPerMessage and BytesPerMessage variables that bound them.
+    static let messageLimits: [Action: (member: String, items: VariableDescriptor, bytes: VariableDescriptor)] = [
+        .getVariables: ("getVariableData", StandardVariables.itemsPerMessageGetVariables,
+                        StandardVariables.bytesPerMessageGetVariables),
+        .setVariables: ("setVariableData", StandardVariables.itemsPerMessageSetVariables,
+                        StandardVariables.bytesPerMessageSetVariables),
+        .getReport: ("componentVariable", StandardVariables.itemsPerMessageGetReport,
+                     StandardVariables.bytesPerMessageGetReport),
+        .sendLocalList: ("localAuthorizationList", StandardVariables.itemsPerMessageSendLocalList,
+                         StandardVariables.bytesPerMessageSendLocalList),
+    ]
+
+    /// Beyond ItemsPerMessage or BytesPerMessage the answer is OccurrenceConstraintViolation or
+    /// FormatViolation [B06.FR.16/17, B08.FR.17/18; the others alike].
     private mutating func withinLimits(
-        _ messageId: String, _ action: Action, frameBytes: Int, payload: JSONValue, items member: String,
-        _ items: VariableDescriptor, _ bytes: VariableDescriptor
+        _ messageId: String, _ action: Action, frameBytes: Int, payload: JSONValue,
+        _ limits: (member: String, items: VariableDescriptor, bytes: VariableDescriptor)
     ) -> Bool {
+        let (member, items, bytes) = limits
         let maximumBytes = deviceModel.integer(bytes)
         guard frameBytes <= maximumBytes else {
             refuse(messageId, action: action.rawValue, .formatViolation,
