@@ -60,6 +60,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: ClearCacheRequest.self) { $0.clearCache($1) }
         case .sendLocalList:
             respond(to: messageId, payload, as: SendLocalListRequest.self) { $0.sendLocalList($1) }
+        case .unlockConnector:
+            respond(to: messageId, payload, as: UnlockConnectorRequest.self) { $0.unlockConnector($1) }
+        case .getTransactionStatus:
+            respond(to: messageId, payload, as: GetTransactionStatusRequest.self) { $0.getTransactionStatus($1) }
         case .getLocalListVersion:
             respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
         default:

@@ -163,6 +163,29 @@ import Testing
         #expect(harness.result(answering: firmware)?["status"] == .string("NotImplemented"))
     }
 
+    /// [F05]: the simulated lock opens; an unknown EVSE or connector is said so.
+    @Test func unlockConnectorOpensTheLockOfAKnownConnector() {
+        var harness = Harness(evses: 2)
+        harness.boot()
+        let known = harness.call("UnlockConnector", #"{"evseId":2,"connectorId":1}"#)
+        #expect(harness.result(answering: known)?["status"] == .string("Unlocked"))
+        let unknownEVSE = harness.call("UnlockConnector", #"{"evseId":3,"connectorId":1}"#)
+        #expect(harness.result(answering: unknownEVSE)?["status"] == .string("UnknownConnector"))
+        let unknownConnector = harness.call("UnlockConnector", #"{"evseId":1,"connectorId":2}"#)
+        #expect(harness.result(answering: unknownConnector)?["status"] == .string("UnknownConnector"))
+    }
+
+    /// [E14]: with no transaction and no transaction message, both answers are false; `ongoingIndicator`
+    /// only when an id was asked about.
+    @Test func getTransactionStatusWithAndWithoutAnId() {
+        var harness = Harness(evses: 1)
+        harness.boot()
+        let withId = harness.call("GetTransactionStatus", #"{"transactionId":"tx-1"}"#)
+        #expect(harness.result(answering: withId) == .object(["ongoingIndicator": .bool(false), "messagesInQueue": .bool(false)]))
+        let withoutId = harness.call("GetTransactionStatus", "{}")
+        #expect(harness.result(answering: withoutId) == .object(["messagesInQueue": .bool(false)]))
+    }
+
     @Test func TC_P_01_CS_dataTransferOfAnUnknownVendor() {
         var harness = Harness(evses: 1)
         harness.boot()
