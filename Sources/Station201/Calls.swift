@@ -17,7 +17,7 @@ extension StationEngine {
         if let call = outbox.next(where: { accepted || $0.allowedWhilePending }) {
             sendCall(call.request, purpose: call.purpose)
         } else if registration.heartbeatIsDue(at: now.uptime) {
-            sendCall(HeartbeatRequest(), purpose: .informational)
+            sendCall(HeartbeatRequest(), purpose: .heartbeat)
         }
     }
 
@@ -42,6 +42,8 @@ extension StationEngine {
                 switch call.purpose {
                 case .boot:
                     bootAnswered(try StrictJSON.decode(BootNotificationResponse.self, from: payload))
+                case .heartbeat:
+                    setClock(to: try StrictJSON.decode(HeartbeatResponse.self, from: payload).currentTime)
                 case .informational:
                     break
                 case .authorize(let reply, let token):
@@ -62,7 +64,7 @@ extension StationEngine {
         switch call.purpose {
         case .boot:
             if failure != .linkLost { registration.bootFailed(at: now.uptime) }
-        case .informational:
+        case .heartbeat, .informational:
             break
         case .authorize(let reply, _):
             authorizationFailed(failure, reply: reply)
@@ -75,6 +77,7 @@ extension StationEngine {
         if let interval = registration.bootAnswered(response, at: now.uptime) {
             setStoredVariable(StandardVariables.heartbeatInterval, to: String(interval))
         }
+        if registration.isAccepted { setClock(to: response.currentTime) }
         publish(.station(stationSnapshot))
         guard registration.isAccepted, !wasAccepted else { return }
         logger.notice("registered with the CSMS (boot reason \(reason.rawValue))")
@@ -83,5 +86,14 @@ extension StationEngine {
         registration.messageSent(
             at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
         availability.forgetReported()
+    }
+
+    /// ClockCtrlr.TimeSource is Heartbeat: the CSMS's `currentTime` (an Accepted BootNotification's, every
+    /// Heartbeat's) is the station's time from now on [B01.FR.06, G02]. The host's clock is not touched: the
+    /// engine keeps the difference and applies it to every reading it is handed.
+    mutating func setClock(to currentTime: Timestamp) {
+        let hostTime = now.wallClock.millisecondsSince1970 - clockOffsetMilliseconds
+        clockOffsetMilliseconds = currentTime.millisecondsSince1970 - hostTime
+        now.wallClock = currentTime
     }
 }

@@ -59,6 +59,9 @@ public struct StationEngine: Sendable {
     var now: Now
     let startedAt: Duration
 
+    /// The CSMS's clock minus the host's, from the last `currentTime` it sent (`setClock`); 0 before one.
+    var clockOffsetMilliseconds: Int64 = 0
+
     var link = LinkState.disconnected
     /// When the link last went down, while it is down.
     var linkDownAt: Duration?
@@ -100,7 +103,9 @@ public struct StationEngine: Sendable {
 
     /// Handles one input and returns what must be done, in order.
     public mutating func handle(_ input: Input, at now: Now) -> [Effect] {
-        self.now = now
+        self.now = Now(
+            uptime: now.uptime,
+            wallClock: Timestamp(millisecondsSince1970: now.wallClock.millisecondsSince1970 + clockOffsetMilliseconds))
         let linkBefore = link
         switch input {
         case .linkConnecting:

@@ -5,7 +5,9 @@ import OCPP201
 /// What a CALL of ours is for, so that its answer reaches the right place.
 enum CallPurpose: Sendable, Equatable {
     case boot
-    /// A call whose answer carries nothing the station acts on (Heartbeat, StatusNotification, reports).
+    /// Its answer's `currentTime` sets the station's clock.
+    case heartbeat
+    /// A call whose answer carries nothing the station acts on (StatusNotification, reports).
     case informational
     /// `POST /authorize`: the answer goes to the caller.
     case authorize(ReplyID, IdToken)

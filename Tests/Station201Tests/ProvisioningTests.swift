@@ -35,6 +35,23 @@ import Testing
         #expect(harness.calls("Heartbeat").count == 2)
     }
 
+    /// TimeSource is Heartbeat: an Accepted BootNotification's and every Heartbeat's `currentTime` set the
+    /// station's clock [B01.FR.06]; what it sends and reports follows it, the host's clock stays as it is.
+    @Test func theCSMSsCurrentTimeIsTheStationsClock() {
+        var harness = Harness(evses: 1)  // the host's clock: 2027-01-15T08:00:00Z
+        harness.handle(.linkUp)
+        harness.answerOutstanding(#"{"currentTime":"2027-01-15T09:00:00.000Z","interval":60,"status":"Accepted"}"#)
+        #expect(harness.outstanding?["timestamp"] == .string("2027-01-15T09:00:00.000Z"), "the StatusNotification")
+        harness.answerAll()
+        harness.advance(by: .seconds(60))
+        #expect(harness.outstanding?.action == "Heartbeat")
+        harness.answerOutstanding(#"{"currentTime":"2027-01-15T09:00:30.000Z"}"#)
+        harness.advance(by: .seconds(5))
+        let id = harness.call(
+            "GetVariables", #"{"getVariableData":[{"component":{"name":"ClockCtrlr"},"variable":{"name":"DateTime"}}]}"#)
+        #expect(harness.result(answering: id)?["getVariableResult"]?[0]?["attributeValue"] == .string("2027-01-15T09:00:35.000Z"))
+    }
+
     @Test func TC_B_02_CS_pendingAnswersProvisioningCallsAndSendsOnlyBootNotificationsOfItsOwn() {
         var harness = Harness(evses: 1)
         harness.boot("Pending", interval: 20)

@@ -9,7 +9,7 @@ extension StationEngine {
             guard !registration.isAccepted else { return TriggerMessageResponse(status: .rejected) }
             registration.triggerBoot()
         case .heartbeat:
-            outbox.enqueue(HeartbeatRequest(), purpose: .informational, allowedWhilePending: true)
+            outbox.enqueue(HeartbeatRequest(), purpose: .heartbeat, allowedWhilePending: true)
         case .statusNotification:
             // A connector must be named [F06.FR.12].
             guard let evse = request.evse, let connectorId = evse.connectorId,
