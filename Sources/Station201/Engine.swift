@@ -14,10 +14,14 @@ public struct StationSettings: Sendable {
     public var localListCapacity: Int
     /// How many tokens the authorization cache holds before it evicts.
     public var authorizationCacheCapacity: Int
+    /// Variables set at every start (`--ocpp-config KEY=VALUE`, keys as `VariableAddress.configurationKey`
+    /// writes them): what the operator passes on the command line wins over what is stored.
+    public var variableOverrides: [(key: String, value: String)]
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000,
-        localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000
+        localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
+        variableOverrides: [(key: String, value: String)] = []
     ) {
         self.identity = identity
         self.evseCount = evseCount
@@ -25,7 +29,17 @@ public struct StationSettings: Sendable {
         self.maximumPowerW = maximumPowerW
         self.localListCapacity = localListCapacity
         self.authorizationCacheCapacity = authorizationCacheCapacity
+        self.variableOverrides = variableOverrides
     }
+}
+
+/// Why a command-line variable was refused, so that the service refuses to start with a message that
+/// names it instead of running with a value the operator did not ask for.
+public struct VariableOverrideRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+
+    public var description: String { "\(key): \(reason)" }
 }
 
 /// What a previous run left in the store.
@@ -83,7 +97,7 @@ public struct StationEngine: Sendable {
     public init(
         settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
         logger: Logger
-    ) {
+    ) throws(VariableOverrideRefusal) {
         self.settings = settings
         self.logger = logger
         self.now = now
@@ -99,6 +113,23 @@ public struct StationEngine: Sendable {
         localList = persisted.localList
         authorizationCache = AuthorizationCache(
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
+        for (key, value) in settings.variableOverrides {
+            guard let address = VariableAddress(configurationKey: key) else {
+                throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
+            }
+            switch write(address, attribute: .actual, value: value) {
+            case .accepted:
+                continue
+            case .unknownComponent, .unknownVariable, .notSupportedAttributeType:
+                throw VariableOverrideRefusal(key: key, reason: "not a variable of this station")
+            case .refused(.readOnly):
+                throw VariableOverrideRefusal(key: key, reason: "the variable is read-only")
+            case .refused(let refusal):
+                throw VariableOverrideRefusal(key: key, reason: "cannot be '\(value)': \(refusal)")
+            }
+        }
+        // A value set at start needs no answer to wait for: what it sets in motion the host reads itself.
+        afterAnswer = []
     }
 
     /// Handles one input and returns what must be done, in order.

@@ -119,7 +119,7 @@ struct Serve: ParsableCommand {
     @Option(
         name: .customLong("ocpp-config"),
         help: ArgumentHelp(
-            "Sets an OCPP configuration key at every start, KEY=VALUE; repeatable [CP_OCPP_CONFIG, KEY=VALUE;KEY=VALUE].",
+            "Sets an OCPP configuration key (2.0.1: a variable, e.g. OCPPCommCtrlr.HeartbeatInterval) at every start, KEY=VALUE; repeatable [CP_OCPP_CONFIG, KEY=VALUE;KEY=VALUE].",
             valueName: "key=value"))
     var ocppConfig: [String] = []
 
@@ -237,10 +237,6 @@ struct ServeOptions {
             else {
                 throw ValidationError(
                     "security profiles 1 to 3 are not available under --ocpp 2.0.1 yet; connect with profile 0 or use --ocpp 1.6.")
-            }
-            guard configurationOverrides.isEmpty else {
-                throw ValidationError(
-                    "--ocpp-config sets 1.6 configuration keys; under --ocpp 2.0.1 set variables with PUT /api/v1/configuration/{key}.")
             }
         }
     }

@@ -23,12 +23,18 @@ struct StationService201 {
         }
         let store = try Store201(directory: options.dataDirectory)
         let settings = StationSettings(
-            identity: options.identity, evseCount: options.connectorCount, description: description)
-        let host = try StationHost201(store: store, logger: logger) {
-            var random = SystemRandomNumberGenerator()
-            return StationEngine(
-                settings: settings, restoring: try store.load(), now: Now(uptime: monotonicUptime(), wallClock: .now),
-                messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+            identity: options.identity, evseCount: options.connectorCount, description: description,
+            variableOverrides: options.configurationOverrides)
+        let host: StationHost201
+        do {
+            host = try StationHost201(store: store, logger: logger) {
+                var random = SystemRandomNumberGenerator()
+                return try StationEngine(
+                    settings: settings, restoring: try store.load(), now: Now(uptime: monotonicUptime(), wallClock: .now),
+                    messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+            }
+        } catch let refusal as VariableOverrideRefusal {
+            throw ValidationError("--ocpp-config \(refusal)")
         }
         let runtime = Runtime(host)
         let telemetry = Telemetry(version: ChargePointCommand.version)

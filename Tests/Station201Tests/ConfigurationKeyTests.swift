@@ -1,3 +1,6 @@
+import EngineSupport
+import Logging
+import OCPP201
 import Testing
 
 @testable import Station201
@@ -35,6 +38,41 @@ import Testing
         for descriptor in model.descriptors {
             let key = descriptor.address.configurationKey
             #expect(VariableAddress(configurationKey: key).flatMap(model.descriptor(at:)) == descriptor, "\(key)")
+        }
+    }
+}
+
+/// `--ocpp-config KEY=VALUE` under 2.0.1: the device model's variables, by key, set at every start.
+@Suite struct VariableOverrideTests {
+    @Test func anOverrideWinsOverTheStoredValueAndIsStored() {
+        var harness = Harness(
+            evses: 1, persisted: PersistedState(variables: [StandardVariables.offlineThreshold.address: "10"]),
+            overrides: [("OCPPCommCtrlr.OfflineThreshold", "99"), ("ocppcommctrlr.webSocketPingInterval", "0")])
+        #expect(harness.engine.deviceModel.integer(StandardVariables.offlineThreshold) == 99)
+        #expect(harness.engine.deviceModel.integer(StandardVariables.webSocketPingInterval) == 0)
+        harness.handle(.linkUp)
+        #expect(harness.persisted.contains(.variable(StandardVariables.offlineThreshold.address, "99")))
+        #expect(!harness.effects.contains { if case .setPingInterval = $0 { true } else { false } },
+                "the host starts the link with the value itself")
+    }
+
+    @Test(arguments: [
+        ("HeartbeatInterval", "10", "not a variable's key"),
+        ("OCPPCommCtrlr.WarpFactor", "10", "not a variable of this station"),
+        ("OCPPCommCtrlr.MessageTimeout[Default]", "10", "the variable is read-only"),
+        ("OCPPCommCtrlr.HeartbeatInterval", "often", "expected a whole number"),
+    ])
+    func aRefusedOverrideStopsTheStartSayingWhy(key: String, value: String, reason: String) {
+        #expect {
+            _ = try StationEngine(
+                settings: StationSettings(
+                    identity: "CS1", evseCount: 1, description: ChargingStation(model: "M", vendorName: "V"),
+                    variableOverrides: [(key, value)]),
+                restoring: PersistedState(), now: Now(uptime: .zero, wallClock: Timestamp(millisecondsSince1970: 0)),
+                messageIdPrefix: "m", logger: Logger(label: "test"))
+        } throws: { error in
+            guard let refusal = error as? VariableOverrideRefusal else { return false }
+            return refusal.key == key && refusal.description.contains(reason)
         }
     }
 }

@@ -29,14 +29,15 @@ struct Harness {
 
     init(
         evses: Int = 2, persisted: PersistedState = PersistedState(), localListCapacity: Int = 1000,
-        authorizationCacheCapacity: Int = 1000
+        authorizationCacheCapacity: Int = 1000, overrides: [(key: String, value: String)] = []
     ) {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        engine = StationEngine(
+        engine = try! StationEngine(
             settings: StationSettings(
                 identity: "CS1", evseCount: evses, description: ChargingStation(model: "Model", vendorName: "Vendor"),
-                localListCapacity: localListCapacity, authorizationCacheCapacity: authorizationCacheCapacity),
+                localListCapacity: localListCapacity, authorizationCacheCapacity: authorizationCacheCapacity,
+                variableOverrides: overrides),
             restoring: persisted,
             now: Now(uptime: .seconds(100), wallClock: Timestamp(millisecondsSince1970: 1_800_000_000_000)),
             messageIdPrefix: "m", logger: logger)

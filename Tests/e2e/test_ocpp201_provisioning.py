@@ -126,3 +126,12 @@ def test_a_data_folder_of_one_version_is_refused_by_the_other(csms, chargepoint)
     station.args = ["--ocpp", "1.6"]
     with pytest.raises(AssertionError, match="holds a charge point of OCPP 2.0.1"):
         station.start()
+
+
+def test_ocpp_config_sets_device_model_variables_at_start(csms, chargepoint):
+    station = chargepoint(connectors=1, ocpp_config={"OCPPCommCtrlr.OfflineThreshold": "77"})
+    assert station.api.ok_json("GET", "/api/v1/configuration/OCPPCommCtrlr.OfflineThreshold")["value"] == "77"
+    station.terminate()
+    station.ocpp_config = {"OCPPCommCtrlr.MessageTimeout[Default]": "5"}
+    with pytest.raises(AssertionError, match=r"--ocpp-config OCPPCommCtrlr.MessageTimeout\[Default\]: the variable is read-only"):
+        station.start()
