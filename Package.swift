@@ -128,7 +128,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", .product(name: "Logging", package: "swift-log")],
+            name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", "TestFixtures", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.
-        .target(name: "TestFixtures", path: "Tests/TestFixtures", swiftSettings: strict),
+        .target(name: "TestFixtures", dependencies: ["EngineSupport", "OCPPJ"], path: "Tests/TestFixtures", swiftSettings: strict),
         .testTarget(name: "FileTransferTests", dependencies: ["FileTransfer", "HTTPServer", "TestFixtures"], swiftSettings: strict),
     ]
 )

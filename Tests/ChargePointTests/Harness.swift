@@ -1,6 +1,7 @@
 import EngineSupport
 import Logging
 import OCPP16
+import TestFixtures
 import Testing
 
 @testable import ChargePoint
@@ -19,7 +20,7 @@ struct SentCall {
 
 /// Drives the engine with a fake clock and records every effect, so tests read like a conversation
 /// between a central system and the charge point.
-struct Harness {
+struct Harness: FakeClockHarness {
     var engine: ChargePointEngine
     var uptime: Duration = .seconds(100)
     var wallClock: Int64 = 1_800_000_000_000
@@ -43,8 +44,6 @@ struct Harness {
         effects = engine.start()
     }
 
-    var now: Now { Now(uptime: uptime, wallClock: Timestamp(millisecondsSince1970: wallClock)) }
-
     @discardableResult
     mutating func handle(_ input: Input) -> [Effect] {
         let produced = engine.handle(input, at: now)
@@ -52,21 +51,10 @@ struct Harness {
         return produced
     }
 
-    /// Moves the fake clock, delivering a tick at every deadline the engine asks for on the way.
-    mutating func advance(by duration: Duration) {
-        let target = uptime + duration
-        while let deadline = engine.nextDeadline, deadline <= target {
-            step(to: deadline)
-            handle(.tick)
-        }
-        step(to: target)
-        handle(.tick)
-    }
+    var nextDeadline: Duration? { engine.nextDeadline }
 
-    private mutating func step(to newUptime: Duration) {
-        let delta = newUptime - uptime
-        wallClock += Int64(delta.components.seconds * 1000 + delta.components.attoseconds / 1_000_000_000_000_000)
-        uptime = newUptime
+    mutating func tick() {
+        handle(.tick)
     }
 
     // MARK: - Frames
