@@ -9,7 +9,7 @@ extension EventHub {
         switch notification {
         case .station(let snapshot):
             publish(StreamEvent(type: "status") {
-                JSONWriter.encode(Station201Resource(snapshot: snapshot, csmsURL: csmsURL, version: version))
+                JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version))
             })
         case .connector(let snapshot):
             publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
@@ -23,13 +23,13 @@ extension EventHub {
 
 /// What a 2.0.1 event-stream client starts from: the shape of 1.6's snapshot, with no transactions yet.
 struct Snapshot201Resource: Encodable {
-    var status: Station201Resource
+    var status: StationResource
     var connectors: [Connector201Resource]
     var transactions: [Never] = []
     var configuration: [Variable201Resource]
 
     init(_ snapshot: EngineSnapshot, csmsURL: String, version: String) {
-        status = Station201Resource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
+        status = StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
         connectors = snapshot.connectors.map(Connector201Resource.init)
         configuration = snapshot.variables.map(Variable201Resource.init)
     }

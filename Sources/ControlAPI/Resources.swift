@@ -1,4 +1,5 @@
 import ChargePoint
+import EngineSupport
 import SmartCharging
 import OCPP16
 
@@ -7,29 +8,55 @@ import OCPP16
 /// `.transaction` or `.transactionId` finds the field either way. Resources that mirror OCPP structures
 /// (local list, reservations, charging profiles, firmware) leave absent values out, as OCPP does.
 
+/// The station as a whole, whichever protocol it speaks (`ocppVersion`); 1.6 has `queuedMessages`, 2.0.1
+/// `evseCount`.
 struct StationResource: Encodable {
-    var snapshot: StationSnapshot
+    var identity: String
     var csmsURL: String
+    var ocppVersion: OCPPVersion
+    var link: LinkState
+    var registration: String?
+    var heartbeatInterval: Int
+    var uptime: Duration
     var version: String
+    var firmwareVersion: String?
+    var connectorCount: Int
+    var queuedMessages: Int?
+    var evseCount: Int?
+
+    init(snapshot: StationSnapshot, csmsURL: String, version: String) {
+        identity = snapshot.identity
+        self.csmsURL = csmsURL
+        ocppVersion = .v16
+        link = snapshot.link
+        registration = snapshot.registration?.rawValue
+        heartbeatInterval = snapshot.heartbeatInterval
+        uptime = snapshot.uptime
+        self.version = version
+        firmwareVersion = snapshot.firmwareVersion
+        connectorCount = snapshot.connectorCount
+        queuedMessages = snapshot.queuedMessages
+    }
 
     enum CodingKeys: String, CodingKey {
         case identity, csmsUrl, ocppVersion, link, registration, heartbeatInterval, uptimeSeconds, version
-        case firmwareVersion, connectorCount, queuedMessages, serverTime
+        case firmwareVersion, connectorCount, queuedMessages, evseCount, serverTime
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(snapshot.identity, forKey: .identity)
+        try container.encode(identity, forKey: .identity)
         try container.encode(csmsURL, forKey: .csmsUrl)
-        try container.encode("1.6", forKey: .ocppVersion)
-        try container.encode(snapshot.link.rawValue, forKey: .link)
-        try container.encode(snapshot.registration?.rawValue ?? "Unknown", forKey: .registration)
-        try container.encode(snapshot.heartbeatInterval, forKey: .heartbeatInterval)
-        try container.encode(snapshot.uptime.components.seconds, forKey: .uptimeSeconds)
+        try container.encode(ocppVersion.rawValue, forKey: .ocppVersion)
+        try container.encode(link.rawValue, forKey: .link)
+        try container.encode(registration ?? "Unknown", forKey: .registration)
+        try container.encode(heartbeatInterval, forKey: .heartbeatInterval)
+        try container.encode(uptime.components.seconds, forKey: .uptimeSeconds)
         try container.encode(version, forKey: .version)
-        try container.encode(snapshot.firmwareVersion, forKey: .firmwareVersion)
-        try container.encode(snapshot.connectorCount, forKey: .connectorCount)
-        try container.encode(snapshot.queuedMessages, forKey: .queuedMessages)
+        try container.encode(firmwareVersion, forKey: .firmwareVersion)
+        try container.encode(connectorCount, forKey: .connectorCount)
+        try container.encodeIfPresent(queuedMessages, forKey: .queuedMessages)
+        try container.encodeIfPresent(evseCount, forKey: .evseCount)
         // Lets a page compute durations with the service's clock rather than the browser's.
         try container.encode(Timestamp.now, forKey: .serverTime)
     }

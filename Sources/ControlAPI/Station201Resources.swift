@@ -95,7 +95,7 @@ package struct Station201Resources: StationResources {
         perform(command) { result in
             switch result {
             case .station(let snapshot):
-                responder.respond(ControlAPI.json(200, Station201Resource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
+                responder.respond(ControlAPI.json(200, StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
             case .connectors(let snapshots):
                 if let pick {
                     responder.respond(
@@ -163,30 +163,20 @@ extension Station201.CommandFailure {
     }
 }
 
-struct Station201Resource: Encodable {
-    var snapshot: StationSnapshot
-    var csmsURL: String
-    var version: String
-
-    enum CodingKeys: String, CodingKey {
-        case identity, csmsUrl, ocppVersion, link, registration, heartbeatInterval, uptimeSeconds, version, firmwareVersion
-        case connectorCount, evseCount, serverTime
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(snapshot.identity, forKey: .identity)
-        try container.encode(csmsURL, forKey: .csmsUrl)
-        try container.encode("2.0.1", forKey: .ocppVersion)
-        try container.encode(snapshot.link.rawValue, forKey: .link)
-        try container.encode(snapshot.registration?.rawValue ?? "Unknown", forKey: .registration)
-        try container.encode(snapshot.heartbeatInterval, forKey: .heartbeatInterval)
-        try container.encode(snapshot.uptime.components.seconds, forKey: .uptimeSeconds)
-        try container.encode(version, forKey: .version)
-        try container.encode(snapshot.firmwareVersion, forKey: .firmwareVersion)
-        try container.encode(snapshot.evseCount, forKey: .connectorCount)
-        try container.encode(snapshot.evseCount, forKey: .evseCount)
-        try container.encode(Timestamp.now, forKey: .serverTime)
+extension StationResource {
+    init(snapshot: StationSnapshot, csmsURL: String, version: String) {
+        identity = snapshot.identity
+        self.csmsURL = csmsURL
+        ocppVersion = .v201
+        link = snapshot.link
+        registration = snapshot.registration?.rawValue
+        heartbeatInterval = snapshot.heartbeatInterval
+        uptime = snapshot.uptime
+        self.version = version
+        firmwareVersion = snapshot.firmwareVersion
+        // Every EVSE has one connector.
+        connectorCount = snapshot.evseCount
+        evseCount = snapshot.evseCount
     }
 }
 
