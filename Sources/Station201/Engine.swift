@@ -170,7 +170,7 @@ public struct StationEngine: Sendable {
         flushChanges()
         effects += publications
         publications = []
-        if restartRequested { effects.append(.restart) }
+        if restartRequested { emit(.restart) }
         defer { effects = [] }
         return effects
     }
@@ -192,8 +192,10 @@ public struct StationEngine: Sendable {
 
     // MARK: - Effects
 
+    /// Anything that leaves the engine (a frame, an answer to an API caller, a change of the link) waits
+    /// for the changes made before it to be committed: they gather until then, so one input costs one commit.
     mutating func emit(_ effect: Effect) {
-        if case .send = effect { flushChanges() }
+        if case .persist = effect {} else { flushChanges() }
         effects.append(effect)
     }
 

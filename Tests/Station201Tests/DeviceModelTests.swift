@@ -359,6 +359,21 @@ extension Harness {
         #expect(!harness.effects.contains { if case .setPingInterval = $0 { true } else { false } })
     }
 
+    /// Nothing acknowledged is lost: a write through the API is committed before its caller hears of it,
+    /// and the ping interval it changes is applied after that.
+    @Test func aWriteThroughTheAPIIsCommittedBeforeItIsAnswered() {
+        var harness = Harness(evses: 1)
+        harness.boot()
+        harness.effects.removeAll()
+        let address = StandardVariables.webSocketPingInterval.address
+        #expect(harness.command(.setVariable(address, value: "12")) != nil)
+        let committed = harness.position { $0 == .persist([.variable(address, "12")]) }
+        let answered = harness.position { if case .reply = $0 { true } else { false } }
+        let applied = harness.position { $0 == .setPingInterval(seconds: 12) }
+        #expect(committed != nil && answered != nil && applied != nil)
+        #expect(committed! < answered! && answered! < applied!)
+    }
+
     /// [P4] §5.3: the link takes the new back-off after the answer, with all three variables as they stand.
     @Test func aNewRetryBackOffIsAppliedAfterTheAnswer() {
         var harness = Harness(evses: 1)

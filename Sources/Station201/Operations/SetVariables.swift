@@ -54,7 +54,7 @@ extension StationEngine {
 
     /// Carries out what the last answer's decisions set in motion, now that the answer is on its way.
     mutating func applyAfterAnswer() {
-        effects += afterAnswer
+        for effect in afterAnswer { emit(effect) }
         afterAnswer = []
     }
 }
