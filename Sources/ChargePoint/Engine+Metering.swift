@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// Periodic meter values during transactions ([CORE] §4.7, [ERR] 3.14–3.16).

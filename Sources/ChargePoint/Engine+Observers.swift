@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// What observers (the event stream) see: changes of the station and its connectors, compared with what

@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 
 /// Link events, BootNotification, Heartbeat and StatusNotification ([CORE] §4.2, §4.6, §4.9).

@@ -61,7 +61,7 @@ package struct ChargePointResources: StationResources {
                 run(.unplug(connector: connector), responder)
             case .meter:
                 let body = try ControlAPI.decode(MeterBody.self, request.body)
-                try Self.validate(body)
+                try body.validate()
                 run(.setMeter(connector: connector, energyWh: body.energyWh, powerW: body.powerW), responder)
             case .fault:
                 let body = try ControlAPI.decode(FaultBody.self, request.body)
@@ -238,19 +238,6 @@ package struct ChargePointResources: StationResources {
     }
 
     // MARK: - Bodies and parameters
-
-    static let maximumEnergyWh = 1e15
-
-    private static func validate(_ body: MeterBody) throws(Problem) {
-        guard body.energyWh != nil || body.powerW != nil else {
-            throw .invalidParameter("Send energyWh, powerW or both.")
-        }
-        for (name, value) in [("energyWh", body.energyWh), ("powerW", body.powerW)] {
-            if let value, !(0...maximumEnergyWh).contains(value) {
-                throw .invalidParameter("\(name) must be from 0 to \(Int(maximumEnergyWh)), not \(value).")
-            }
-        }
-    }
 
     private static func unit(_ text: String?) throws(Problem) -> ChargingRateUnit {
         guard let text else { return .watts }

@@ -13,6 +13,8 @@ extension EventHub {
             })
         case .connector(let snapshot):
             publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
+        case .transaction(let snapshot):
+            publish(StreamEvent(type: "transaction") { JSONWriter.encode(Transaction201Resource(snapshot)) })
         case .variable(let variable):
             publish(StreamEvent(type: "configuration") { JSONWriter.encode(Variable201Resource(variable)) })
         case .rpc:
@@ -21,16 +23,17 @@ extension EventHub {
     }
 }
 
-/// What a 2.0.1 event-stream client starts from: the shape of 1.6's snapshot, with no transactions yet.
+/// What a 2.0.1 event-stream client starts from: the shape of 1.6's snapshot.
 struct Snapshot201Resource: Encodable {
     var status: StationResource
     var connectors: [Connector201Resource]
-    var transactions: [Never] = []
+    var transactions: [Transaction201Resource]
     var configuration: [Variable201Resource]
 
     init(_ snapshot: EngineSnapshot, csmsURL: String, version: String) {
         status = StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
         connectors = snapshot.connectors.map(Connector201Resource.init)
+        transactions = snapshot.transactions.map(Transaction201Resource.init)
         configuration = snapshot.variables.map(Variable201Resource.init)
     }
 }

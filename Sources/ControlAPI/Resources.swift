@@ -8,8 +8,7 @@ import OCPP16
 /// `.transaction` or `.transactionId` finds the field either way. Resources that mirror OCPP structures
 /// (local list, reservations, charging profiles, firmware) leave absent values out, as OCPP does.
 
-/// The station as a whole, whichever protocol it speaks (`ocppVersion`); 1.6 has `queuedMessages`, 2.0.1
-/// `evseCount`.
+/// The station as a whole, whichever protocol it speaks (`ocppVersion`); 2.0.1 adds `evseCount`.
 struct StationResource: Encodable {
     var identity: String
     var csmsURL: String
@@ -147,6 +146,19 @@ struct StopBody: Decodable {
 struct MeterBody: Decodable {
     var energyWh: Double?
     var powerW: Double?
+
+    static let maximumEnergyWh = 1e15
+
+    func validate() throws(Problem) {
+        guard energyWh != nil || powerW != nil else {
+            throw .invalidParameter("Send energyWh, powerW or both.")
+        }
+        for (name, value) in [("energyWh", energyWh), ("powerW", powerW)] {
+            if let value, !(0...Self.maximumEnergyWh).contains(value) {
+                throw .invalidParameter("\(name) must be from 0 to \(Int(Self.maximumEnergyWh)), not \(value).")
+            }
+        }
+    }
 }
 
 struct ConfigurationEntryResource: Encodable {

@@ -4,9 +4,10 @@ import Station201
 import Threads
 
 /// The REST resources of an OCPP 2.0.1 charging station, on the same paths as 1.6 so that a script runs
-/// against either: the status, the connectors (one per EVSE: connector `n` is EVSE `n`'s), and the device
-/// model as `/configuration`, keyed as `VariableAddress.configurationKey` says, and `POST /authorize`. Routes whose 2.0.1
-/// behaviour does not exist yet answer 501, never a pretended success.
+/// against either: the status, the connectors (one per EVSE: connector `n` is EVSE `n`'s) with the hardware
+/// side (plug, unplug, meter) and the driver's (start, stop), the transactions (string ids), the device
+/// model as `/configuration`, keyed as `VariableAddress.configurationKey` says, and `POST /authorize`.
+/// Routes whose 2.0.1 behaviour does not exist yet answer 501, never a pretended success.
 package struct Station201Resources: StationResources {
     package typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
 
@@ -63,16 +64,44 @@ package struct Station201Resources: StationResources {
             }
         case .authorize:
             let body = try ControlAPI.decode(Authorize201Body.self, request.body)
-            run(.authorize(IdToken(idToken: body.idTag, type: body.type ?? .iso14443)), responder)
-        case .connectorAction, .transactions, .transaction, .metrics, .reset, .trigger,
+            run(.authorize(body.idToken), responder)
+        case .connectorAction(let id, let action):
+            let evseId = try self.evseId(id)
+            switch action {
+            case .start:
+                let body = try ControlAPI.decode(Authorize201Body.self, request.body)
+                run(.start(evseId: evseId, body.idToken), responder)
+            case .stop:
+                let body = try ControlAPI.decode(Stop201Body.self, request.body)
+                run(.stop(evseId: evseId, reason: body.reason ?? .local), responder)
+            case .plug:
+                run(.plug(evseId: evseId), responder)
+            case .unplug:
+                run(.unplug(evseId: evseId), responder)
+            case .meter:
+                let body = try ControlAPI.decode(MeterBody.self, request.body)
+                try body.validate()
+                run(.setMeter(evseId: evseId, energyWh: body.energyWh, powerW: body.powerW), responder)
+            case .fault, .availability, .unlock, .compositeSchedule:
+                throw notAvailable(route)
+            }
+        case .transactions:
+            run(.transactions(limit: try ControlAPI.limit(request.query["limit"])), responder)
+        case .transaction(let id):
+            run(.transaction(id: id), responder)
+        case .metrics, .reset, .trigger,
             .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
-            throw Problem(
-                501, "not-available-under-ocpp201", "Not Implemented",
-                "\(route.template) is not available yet when the station speaks OCPP 2.0.1; it works under --ocpp 1.6.")
+            throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
             throw .notFound(request.path)
         }
+    }
+
+    private func notAvailable(_ route: Route) -> Problem {
+        Problem(
+            501, "not-available-under-ocpp201", "Not Implemented",
+            "\(route.template) is not available yet when the station speaks OCPP 2.0.1; it works under --ocpp 1.6.")
     }
 
     package func readiness() -> Problem? {
@@ -116,6 +145,16 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
             case .authorization(let answer):
                 responder.respond(ControlAPI.json(200, Authorization201Resource(answer)))
+            case .connector(let snapshot):
+                // A start whose transaction waits for more (the cable, energy) is accepted, not yet created.
+                let status = if case .start = command { 202 } else { 200 }
+                responder.respond(ControlAPI.json(status, Connector201Resource(snapshot)))
+            case .transactionStarted(let snapshot, let confirmed):
+                responder.respond(ControlAPI.json(confirmed ? 201 : 202, Transaction201Resource(snapshot)))
+            case .transaction(let snapshot):
+                responder.respond(ControlAPI.json(200, Transaction201Resource(snapshot)))
+            case .transactions(let snapshots):
+                responder.respond(ControlAPI.json(200, Transaction201List(transactions: snapshots.map(Transaction201Resource.init))))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -159,6 +198,22 @@ extension Station201.CommandFailure {
             .csmsTimeout
         case .restarted:
             .restarted
+        case .unknownEVSE(let id):
+            Problem(404, "connector-not-found", "Not Found", "There is no connector \(id).")
+        case .unknownTransaction(let id):
+            Problem(404, "transaction-not-found", "Not Found", "There is no transaction '\(id)' among the ongoing and recent ones.")
+        case .evseBusy(let id, let status):
+            Problem(409, "connector-busy", "Conflict", "Connector \(id) is \(status.rawValue) and already has a session: stop it first or use another connector.", extensions: ["connectorStatus": status.rawValue])
+        case .evseUnavailable(let id, let status):
+            Problem(409, "connector-inoperative", "Conflict", "Connector \(id) is Inoperative (ChangeAvailability) and takes no new session; it is \(status.rawValue).", extensions: ["connectorStatus": status.rawValue])
+        case .noTransaction(let id):
+            Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
+        case .tokenRefused(let status):
+            Problem(403, "tag-refused", "Forbidden", "The idToken was refused: \(status.rawValue).", extensions: ["authorizationStatus": status.rawValue])
+        case .unknownTokenOffline:
+            Problem(409, "offline-start-not-allowed", "Conflict", "The central system is out of reach and neither the local list nor the authorization cache may accept this idToken (LocalAuthorizeOffline).")
+        case .meterWouldDecrease(let current, let requested):
+            Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
         }
     }
 }
@@ -177,22 +232,81 @@ extension StationResource {
         // Every EVSE has one connector.
         connectorCount = snapshot.evseCount
         evseCount = snapshot.evseCount
+        queuedMessages = snapshot.queuedMessages
     }
 }
 
+/// 1.6's connector resource where it fits (`id`, `status`, `plugged`, `energyWh`, `powerW`, `transaction`),
+/// with `evseId` and `connectorId`; absent values appear as null.
 struct Connector201Resource: Encodable {
-    /// The connector's number in the API: its EVSE's, since every EVSE has one connector.
-    var id: Int
-    var evseId: Int
-    var connectorId: Int
-    var status: String
+    var snapshot: ConnectorSnapshot
 
     init(_ snapshot: ConnectorSnapshot) {
-        id = snapshot.evseId
-        evseId = snapshot.evseId
-        connectorId = snapshot.connectorId
-        status = snapshot.status.rawValue
+        self.snapshot = snapshot
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, evseId, connectorId, status, plugged, energyWh, powerW, transaction
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        // The connector's number in the API is its EVSE's, since every EVSE has one connector.
+        try container.encode(snapshot.evseId, forKey: .id)
+        try container.encode(snapshot.evseId, forKey: .evseId)
+        try container.encode(snapshot.connectorId, forKey: .connectorId)
+        try container.encode(snapshot.status.rawValue, forKey: .status)
+        try container.encode(snapshot.plugged, forKey: .plugged)
+        try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
+        try container.encode(wholeUnits(snapshot.powerW), forKey: .powerW)
+        try container.encode(snapshot.transaction.map(Transaction201Resource.init), forKey: .transaction)
+    }
+}
+
+/// A 2.0.1 transaction with 1.6's field names where they mean the same (`transactionId` is a string here),
+/// and what 2.0.1 adds: `evseId`, `chargingState`, `remoteStartId`, the token's `type` and `status`.
+struct Transaction201Resource: Encodable {
+    var snapshot: TransactionSnapshot
+
+    init(_ snapshot: TransactionSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case transactionId, evseId, connectorId, idTag, idTokenType, tokenStatus, startedAt, meterStartWh, stoppedAt
+        case meterStopWh, stopReason, chargingState, remoteStartId, seqNo, energyWh, pendingDelivery
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let record = snapshot.record
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(record.id, forKey: .transactionId)
+        try container.encode(record.evseId, forKey: .evseId)
+        try container.encode(record.evseId, forKey: .connectorId)
+        try container.encode(record.idToken?.idToken.value, forKey: .idTag)
+        try container.encode(record.idToken?.type.rawValue, forKey: .idTokenType)
+        try container.encode(record.tokenStatus?.rawValue, forKey: .tokenStatus)
+        try container.encode(record.startedAt, forKey: .startedAt)
+        try container.encode(wholeUnits(record.meterStartWh), forKey: .meterStartWh)
+        try container.encode(record.ended?.at, forKey: .stoppedAt)
+        try container.encode(record.ended.map { wholeUnits($0.meterStopWh) }, forKey: .meterStopWh)
+        try container.encode(record.ended?.reason.rawValue, forKey: .stopReason)
+        try container.encode(record.chargingState.rawValue, forKey: .chargingState)
+        try container.encode(record.remoteStartId, forKey: .remoteStartId)
+        // The seqNo of the last event sent for it.
+        try container.encode(record.nextSeqNo - 1, forKey: .seqNo)
+        try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
+        try container.encode(snapshot.pendingDelivery, forKey: .pendingDelivery)
+    }
+}
+
+struct Transaction201List: Encodable {
+    var transactions: [Transaction201Resource]
+}
+
+/// `POST …/stop`'s body under 2.0.1: the stoppedReason (Local when absent).
+struct Stop201Body: Decodable {
+    var reason: Reason?
 }
 
 struct Connector201List: Encodable {
@@ -248,6 +362,8 @@ struct Variable201Resource: Encodable {
 struct Authorize201Body: Decodable {
     var idTag: CiString<36>
     var type: IdTokenEnumType?
+
+    var idToken: IdToken { IdToken(idToken: idTag, type: type ?? .iso14443) }
 }
 
 /// The 1.6 answer's shape where it fits: `idTag`, `status`, `source`; `cacheExpiryDateTime` and

@@ -171,39 +171,59 @@ extension StationEngine {
         return nil
     }
 
-    /// The CSMS's answer: cached whatever its status [C10.FR.01/04], unless the cache is disabled, the token is
-    /// of type Central [C05.FR.02], or cacheExpiryDateTime has already passed, which also drops an older entry.
+    /// The CSMS's answer to `POST /authorize`: remembered, and handed to the caller.
     mutating func authorizationArrived(_ info: IdTokenInfo, for token: IdToken, reply: ReplyID) {
-        if deviceModel.boolean(StandardVariables.authCacheEnabled), token.type != .central {
-            if let expiry = info.cacheExpiryDateTime, expiry <= now.wallClock {
-                if authorizationCache.forget(IdTokenKey(token)) { persist(.cacheEntryRemoved(IdTokenKey(token))) }
-            } else {
-                let entry = AuthorizationCacheEntry(idToken: token, info: info, updatedAt: now.wallClock)
-                let evicted = authorizationCache.remember(entry)
-                for key in evicted { persist(.cacheEntryRemoved(key)) }
-                // A full cache of Accepted tokens makes room by evicting the new entry when it is not Accepted.
-                if !evicted.contains(IdTokenKey(token)) { persist(.cacheEntry(entry)) }
-            }
-        }
+        remember(info, for: token)
         emit(.reply(reply, .authorization(AuthorizationAnswer(idToken: token, info: info, source: .centralSystem))))
+    }
+
+    /// What the CSMS says of a token (AuthorizeResponse, TransactionEventResponse) is cached whatever its
+    /// status [C10.FR.01/04/05], unless the cache is disabled, the token is of type Central [C05.FR.02], or
+    /// cacheExpiryDateTime has already passed, which also drops an older entry.
+    mutating func remember(_ info: IdTokenInfo, for token: IdToken) {
+        guard deviceModel.boolean(StandardVariables.authCacheEnabled), token.type != .central else { return }
+        if let expiry = info.cacheExpiryDateTime, expiry <= now.wallClock {
+            if authorizationCache.forget(IdTokenKey(token)) { persist(.cacheEntryRemoved(IdTokenKey(token))) }
+        } else {
+            let entry = AuthorizationCacheEntry(idToken: token, info: info, updatedAt: now.wallClock)
+            let evicted = authorizationCache.remember(entry)
+            for key in evicted { persist(.cacheEntryRemoved(key)) }
+            // A full cache of Accepted tokens makes room by evicting the new entry when it is not Accepted.
+            if !evicted.contains(IdTokenKey(token)) { persist(.cacheEntry(entry)) }
+        }
     }
 
     /// The link dropped: an API caller whose Authorize still waits in the queue learns now that the CSMS is
     /// out of reach, rather than after the next connection.
     mutating func abandonQueuedAuthorizations() {
-        for call in outbox.dropQueued(where: { if case .authorize = $0.purpose { true } else { false } }) {
-            if case .authorize(let reply, _) = call.purpose { authorizationFailed(.linkLost, reply: reply) }
+        let dropped = outbox.dropQueued { call in
+            switch call.purpose {
+            case .authorize, .authorizeStart: true
+            default: false
+            }
+        }
+        for call in dropped {
+            switch call.purpose {
+            case .authorize(let reply, _): authorizationFailed(.linkLost, reply: reply)
+            case .authorizeStart(let index, let pending): startAuthorizationFailed(.linkLost, index, pending)
+            default: break
+            }
         }
     }
 
     mutating func authorizationFailed(_ failure: CallFailure, reply: ReplyID) {
-        let commandFailure: CommandFailure =
-            switch failure {
-            case .callError(let code, let description): .centralSystemError(code: code, description: description)
-            case .unreadableAnswer(let reason): .centralSystemError(code: "FormatViolation", description: reason)
-            case .timeout: .centralSystemTimeout
-            case .linkLost: .offline
-            }
-        emit(.reply(reply, .failed(commandFailure)))
+        emit(.reply(reply, .failed(failure.commandFailure)))
+    }
+}
+
+extension CallFailure {
+    /// What an API caller hears when the CSMS could not answer.
+    var commandFailure: CommandFailure {
+        switch self {
+        case .callError(let code, let description): .centralSystemError(code: code, description: description)
+        case .unreadableAnswer(let reason): .centralSystemError(code: "FormatViolation", description: reason)
+        case .timeout: .centralSystemTimeout
+        case .linkLost: .offline
+        }
     }
 }

@@ -32,23 +32,23 @@ struct Availability: Sendable {
         }
     }
 
-    func status(of connector: ConnectorKey) -> ConnectorStatus {
-        let unavailable = inoperative.contains(.station) || inoperative.contains(.evse(connector.evseId))
+    /// Inoperative itself or through its EVSE or the station.
+    func isInoperative(_ connector: ConnectorKey) -> Bool {
+        inoperative.contains(.station) || inoperative.contains(.evse(connector.evseId))
             || inoperative.contains(.connector(evseId: connector.evseId, connectorId: connector.connectorId))
-        return unavailable ? .unavailable : .available
     }
 
-    /// AvailabilityState of a tier: a connector's status; an EVSE's is its connector's; the station's is
-    /// Unavailable only when it was made so itself, Available otherwise.
-    func availabilityState(of component: ComponentAddress) -> ConnectorStatus {
-        switch (component.evseId, component.connectorId) {
-        case (let evseId?, let connectorId?):
-            status(of: ConnectorKey(evseId: evseId, connectorId: connectorId))
-        case (let evseId?, nil):
-            status(of: ConnectorKey(evseId: evseId, connectorId: 1))
-        default:
-            inoperative.contains(.station) ? .unavailable : .available
-        }
+    /// A connector made Inoperative while a transaction runs on it stays Occupied until the transaction ends:
+    /// the change is scheduled [G03.FR.05, G04.FR.06]. `transactionRuns`: one runs on its EVSE; `occupied`:
+    /// an EV is connected or a transaction runs.
+    func status(of connector: ConnectorKey, occupied: Bool, transactionRuns: Bool) -> ConnectorStatus {
+        if isInoperative(connector) && !transactionRuns { return .unavailable }
+        return occupied ? .occupied : .available
+    }
+
+    /// No new session on an inoperative connector, even while the transaction that delays its Unavailable runs.
+    func admitsNewSession(evseId: Int) -> Bool {
+        !isInoperative(ConnectorKey(evseId: evseId, connectorId: 1))
     }
 
     /// Sets `target` Operative or Inoperative; true when that changed anything.
@@ -57,10 +57,10 @@ struct Availability: Sendable {
     }
 
     /// The connectors whose status differs from what was last reported, marked as reported.
-    mutating func takeChanges() -> [(ConnectorKey, ConnectorStatus)] {
+    mutating func takeChanges(_ status: (ConnectorKey) -> ConnectorStatus) -> [(ConnectorKey, ConnectorStatus)] {
         var changes: [(ConnectorKey, ConnectorStatus)] = []
         for connector in connectors {
-            let status = status(of: connector)
+            let status = status(connector)
             guard reported[connector] != status else { continue }
             reported[connector] = status
             changes.append((connector, status))
@@ -80,19 +80,41 @@ extension StationEngine {
     /// registered; before that, the boot's acceptance reports them all.
     mutating func reportStatusChanges() {
         guard registration.isAccepted else { return }
-        for (connector, status) in availability.takeChanges() {
+        let statuses = evses.indices.map(connectorStatus)
+        for (connector, status) in availability.takeChanges({ statuses[$0.evseId - 1] }) {
             outbox.enqueue(
                 StatusNotificationRequest(
                     timestamp: now.wallClock, connectorStatus: status, evseId: connector.evseId,
                     connectorId: connector.connectorId),
                 purpose: .informational)
-            publish(.connector(ConnectorSnapshot(evseId: connector.evseId, connectorId: connector.connectorId, status: status)))
+            publish(.connector(connectorSnapshot(connector.evseId - 1)))
         }
     }
 
+    /// The status of EVSE `index`'s connector, from its availability, cable and transaction.
+    func connectorStatus(_ index: Int) -> ConnectorStatus {
+        let evse = evses[index]
+        return availability.status(
+            of: Availability.ConnectorKey(evseId: evse.id, connectorId: 1), occupied: evse.isOccupied,
+            transactionRuns: evse.transaction != nil)
+    }
+
+    /// AvailabilityState of a tier: a connector's status; an EVSE's is its connector's; the station's is
+    /// Unavailable only when it was made so itself, Available otherwise.
+    func availabilityState(of component: ComponentAddress) -> ConnectorStatus {
+        if let evseId = component.evseId, let index = evseIndex(evseId) { return connectorStatus(index) }
+        return availability.inoperative.contains(.station) ? .unavailable : .available
+    }
+
+    func connectorSnapshot(_ index: Int) -> ConnectorSnapshot {
+        let evse = evses[index]
+        return ConnectorSnapshot(
+            evseId: evse.id, connectorId: 1, status: connectorStatus(index), plugged: evse.plugged,
+            energyWh: evse.meter.energyWh, powerW: evse.powerW,
+            transaction: evse.transaction.flatMap { transactionSnapshot($0.id) })
+    }
+
     var connectorSnapshots: [ConnectorSnapshot] {
-        availability.connectors.map {
-            ConnectorSnapshot(evseId: $0.evseId, connectorId: $0.connectorId, status: availability.status(of: $0))
-        }
+        evses.indices.map(connectorSnapshot)
     }
 }

@@ -14,8 +14,13 @@ extension StationEngine {
             return
         }
         let accepted = registration.isAccepted
-        if let call = outbox.next(where: { accepted || $0.allowedWhilePending }) {
+        // Transaction events wait for Accepted, and go in their turn among the other calls.
+        let event = accepted ? transactionEvents.ready(at: now.uptime) : nil
+        let before = event?.after ?? .max
+        if let call = outbox.next(where: { (accepted || $0.allowedWhilePending) && $0.ticket <= before }) {
             sendCall(call.request, purpose: call.purpose)
+        } else if let event {
+            sendCall(event.event.request, purpose: .transactionEvent(sequence: event.event.sequence))
         } else if registration.heartbeatIsDue(at: now.uptime) {
             sendCall(HeartbeatRequest(), purpose: .heartbeat)
         }
@@ -49,6 +54,12 @@ extension StationEngine {
                 case .authorize(let reply, let token):
                     authorizationArrived(
                         try StrictJSON.decode(AuthorizeResponse.self, from: payload).idTokenInfo, for: token, reply: reply)
+                case .authorizeStart(let index, let pending):
+                    startAuthorizationArrived(
+                        try StrictJSON.decode(AuthorizeResponse.self, from: payload).idTokenInfo, index, pending)
+                case .transactionEvent(let sequence):
+                    transactionEventAnswered(
+                        sequence: sequence, try StrictJSON.decode(TransactionEventResponse.self, from: payload))
                 }
             } catch {
                 logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
@@ -68,6 +79,10 @@ extension StationEngine {
             break
         case .authorize(let reply, _):
             authorizationFailed(failure, reply: reply)
+        case .authorizeStart(let index, let pending):
+            startAuthorizationFailed(failure, index, pending)
+        case .transactionEvent(let sequence):
+            transactionEventFailed(sequence: sequence, failure)
         }
     }
 

@@ -18,7 +18,10 @@ extension StationEngine {
             return .variables(variableSnapshots)
         case .snapshot:
             return .snapshot(
-                EngineSnapshot(station: stationSnapshot, connectors: connectorSnapshots, variables: variableSnapshots))
+                EngineSnapshot(
+                    station: stationSnapshot, connectors: connectorSnapshots,
+                    transactions: transactionSnapshots(limit: Self.recentTransactionLimit + evses.count),
+                    variables: variableSnapshots))
         case .variable(let address):
             guard let descriptor = deviceModel.descriptor(at: address) else {
                 return .failed(unknown(address))
@@ -26,6 +29,23 @@ extension StationEngine {
             return .variable(VariableSnapshot(descriptor: descriptor, value: currentValue(of: descriptor)))
         case .authorize(let token):
             return authorize(token, reply: reply)
+        case .plug(let evseId), .unplug(let evseId):
+            guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
+            if case .plug = command { plugIn(index) } else { unplug(index) }
+            return .connector(connectorSnapshot(index))
+        case .setMeter(let evseId, let energyWh, let powerW):
+            guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
+            return setMeter(index, energyWh: energyWh, powerW: powerW)
+        case .start(let evseId, let token):
+            guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
+            return start(index, token, reply: reply)
+        case .stop(let evseId, let reason):
+            guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
+            return stop(index, reason: reason)
+        case .transactions(let limit):
+            return .transactions(transactionSnapshots(limit: limit))
+        case .transaction(let id):
+            return transactionSnapshot(id).map(CommandResult.transaction) ?? .failed(.unknownTransaction(id))
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

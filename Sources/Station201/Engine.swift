@@ -10,6 +10,8 @@ public struct StationSettings: Sendable {
     public var description: ChargingStation
     /// The most an EVSE can deliver: `EVSE.Power`'s maxLimit.
     public var maximumPowerW: Double
+    /// What a simulated EV draws until the API says otherwise (`PUT …/meter`).
+    public var simulatedPowerW: Double
     /// How many tokens the local authorization list can hold: `LocalAuthListCtrlr.Entries`' maxLimit.
     public var localListCapacity: Int
     /// How many tokens the authorization cache holds before it evicts.
@@ -20,13 +22,14 @@ public struct StationSettings: Sendable {
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000,
-        localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
+        simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
         variableOverrides: [(key: String, value: String)] = []
     ) {
         self.identity = identity
         self.evseCount = evseCount
         self.description = description
         self.maximumPowerW = maximumPowerW
+        self.simulatedPowerW = simulatedPowerW
         self.localListCapacity = localListCapacity
         self.authorizationCacheCapacity = authorizationCacheCapacity
         self.variableOverrides = variableOverrides
@@ -49,17 +52,25 @@ public struct PersistedState: Sendable, Equatable {
     public var bootReason: BootReason
     public var localList: LocalAuthorizationList
     public var authorizationCache: [AuthorizationCacheEntry]
+    public var evses: [EVSERecord]
+    /// Ongoing transactions and the ended ones the API still lists.
+    public var transactions: [TransactionRecord]
+    public var transactionEvents: [QueuedTransactionEvent]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
         bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
-        authorizationCache: [AuthorizationCacheEntry] = []
+        authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
+        transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
         self.bootReason = bootReason
         self.localList = localList
         self.authorizationCache = authorizationCache
+        self.evses = evses
+        self.transactions = transactions
+        self.transactionEvents = transactionEvents
     }
 }
 
@@ -85,6 +96,18 @@ public struct StationEngine: Sendable {
     var availability: Availability
     var localList: LocalAuthorizationList
     var authorizationCache: AuthorizationCache
+    var evses: [EVSEState]
+    /// Ended transactions the API still lists, oldest first.
+    var recentTransactions: [TransactionRecord]
+    var transactionEvents: TransactionEventQueue
+    var transactionIds: TransactionIdGenerator
+    /// API callers of a start waiting for the CSMS's answer to the event that carries their token, by its
+    /// place in the queue.
+    var awaitingAnswer: [Int: ReplyID] = [:]
+    /// Up to when the meters have integrated the power.
+    var metersAdvancedAt: Duration
+    /// A Reset OnIdle waits for the last transaction to end [B12.FR.01].
+    var resetWhenIdle = false
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -96,12 +119,27 @@ public struct StationEngine: Sendable {
 
     public init(
         settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
-        logger: Logger
+        transactionIdSeed: UInt64, logger: Logger
     ) throws(VariableOverrideRefusal) {
         self.settings = settings
         self.logger = logger
         self.now = now
         startedAt = now.uptime
+        metersAdvancedAt = now.uptime
+        transactionIds = TransactionIdGenerator(seed: transactionIdSeed)
+        transactionEvents = TransactionEventQueue(restoring: persisted.transactionEvents)
+        let ongoing = Dictionary(
+            persisted.transactions.filter(\.isOngoing).map { ($0.evseId, $0) }, uniquingKeysWith: { first, _ in first })
+        let records = Dictionary(persisted.evses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        evses = (1...max(1, settings.evseCount)).map { id in
+            EVSEState(
+                record: records[id] ?? EVSERecord(
+                    id: id, plugged: false, energyWh: 0, ceilingWh: 0, externalMeter: false,
+                    demandW: settings.simulatedPowerW),
+                transaction: ongoing[id])
+        }
+        recentTransactions = persisted.transactions.filter { !$0.isOngoing }
+            .sorted { ($0.ended?.at ?? $0.startedAt) < ($1.ended?.at ?? $1.startedAt) }
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(
                 evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
@@ -130,6 +168,8 @@ public struct StationEngine: Sendable {
         }
         // A value set at start needs no answer to wait for: what it sets in motion the host reads itself.
         afterAnswer = []
+        // Committed before the first frame goes, by the first input.
+        endTransactionsCutByRestart()
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -138,6 +178,7 @@ public struct StationEngine: Sendable {
             uptime: now.uptime,
             wallClock: Timestamp(millisecondsSince1970: now.wallClock.millisecondsSince1970 + clockOffsetMilliseconds))
         let linkBefore = link
+        advanceMeters()
         switch input {
         case .linkConnecting:
             link = .connecting
@@ -165,6 +206,9 @@ public struct StationEngine: Sendable {
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
+        reportChargingStates()
+        raiseMeterCeilings()
+        if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) { restartRequested = true }
         reportStatusChanges()
         if link == .connected { pump() }
         flushChanges()
@@ -180,6 +224,8 @@ public struct StationEngine: Sendable {
         var earliest = EarliestDeadline(after: now.uptime)
         earliest.consider(outbox.deadline)
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
+        for deadline in transactionDeadlines { earliest.consider(deadline) }
+        if link == .connected { earliest.consider(transactionEvents.retryAt) }
         return earliest.value
     }
 
@@ -188,6 +234,8 @@ public struct StationEngine: Sendable {
             logger.warning("\(call.action.rawValue) \(call.messageId) got no answer in time")
             callFailed(call, .timeout)
         }
+        expireAuthorizations()
+        takeDueSamples()
     }
 
     // MARK: - Effects
@@ -225,6 +273,7 @@ public struct StationEngine: Sendable {
         StationSnapshot(
             identity: settings.identity, link: link, registration: registration.status,
             heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), uptime: now.uptime - startedAt,
-            firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount)
+            firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount,
+            queuedMessages: transactionEvents.count)
     }
 }

@@ -49,6 +49,16 @@ public enum StoreChange: Sendable, Equatable {
     case cacheEntryRemoved(IdTokenKey)
     /// ClearCache emptied the cache.
     case cacheCleared
+    /// An EVSE's cable and meter register.
+    case evse(EVSERecord)
+    /// A transaction's state, added or replacing its earlier one.
+    case transaction(TransactionRecord)
+    /// An ended transaction the API no longer lists.
+    case transactionRemoved(String)
+    /// A TransactionEvent waiting for delivery, added or with its attempts counted.
+    case transactionEventQueued(QueuedTransactionEvent)
+    /// Delivered, or discarded after its attempts.
+    case transactionEventRemoved(Int)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -71,6 +81,18 @@ public enum Command: Sendable, Equatable {
     /// What the station answers for this token: from the local list or the cache when they may decide,
     /// otherwise from the CSMS (AuthorizeRequest).
     case authorize(IdToken)
+    /// The hardware side: the EV's cable in or out of an EVSE.
+    case plug(evseId: Int)
+    case unplug(evseId: Int)
+    /// A real meter's register (which then stops being simulated) and the power the EV draws.
+    case setMeter(evseId: Int, energyWh: Double?, powerW: Double?)
+    /// A driver presents a token at the EVSE, plugging the EV in if it is not: answered once the transaction
+    /// it starts (or authorizes) is accepted by the CSMS, or at once while the CSMS is out of reach.
+    case start(evseId: Int, IdToken)
+    /// The driver ends the authorization of the EVSE's transaction.
+    case stop(evseId: Int, reason: Reason)
+    case transactions(limit: Int)
+    case transaction(id: String)
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -82,6 +104,11 @@ public enum CommandResult: Sendable, Equatable {
     case variableSet(VariableSnapshot, rebootRequired: Bool)
     case snapshot(EngineSnapshot)
     case authorization(AuthorizationAnswer)
+    case connector(ConnectorSnapshot)
+    /// `confirmed`: the CSMS accepted it; otherwise its events wait for delivery.
+    case transactionStarted(TransactionSnapshot, confirmed: Bool)
+    case transaction(TransactionSnapshot)
+    case transactions([TransactionSnapshot])
     case failed(CommandFailure)
 }
 
@@ -89,6 +116,8 @@ public enum CommandResult: Sendable, Equatable {
 public struct EngineSnapshot: Sendable, Equatable {
     public var station: StationSnapshot
     public var connectors: [ConnectorSnapshot]
+    /// Ongoing and recent transactions, as `GET /transactions` lists them.
+    public var transactions: [TransactionSnapshot]
     public var variables: [VariableSnapshot]
 }
 
@@ -105,6 +134,18 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case centralSystemTimeout
     /// The station rebooted (Reset) before it could answer.
     case restarted
+    case unknownEVSE(Int)
+    case unknownTransaction(String)
+    /// A transaction or an authorization already holds the EVSE.
+    case evseBusy(evseId: Int, ConnectorStatus)
+    /// Unavailable or Faulted: no new session.
+    case evseUnavailable(evseId: Int, ConnectorStatus)
+    case noTransaction(evseId: Int)
+    /// The CSMS (or the local list or cache) refused the token.
+    case tokenRefused(AuthorizationStatus)
+    /// Offline, the token is unknown to the local list and the cache.
+    case unknownTokenOffline
+    case meterWouldDecrease(currentWh: Double, requestedWh: Double)
 }
 
 public struct StationSnapshot: Sendable, Equatable {
@@ -115,12 +156,26 @@ public struct StationSnapshot: Sendable, Equatable {
     public var uptime: Duration
     public var firmwareVersion: String?
     public var evseCount: Int
+    /// TransactionEvents waiting for delivery.
+    public var queuedMessages: Int
 }
 
 public struct ConnectorSnapshot: Sendable, Equatable {
     public var evseId: Int
     public var connectorId: Int
     public var status: ConnectorStatus
+    public var plugged: Bool
+    public var energyWh: Double
+    public var powerW: Double
+    public var transaction: TransactionSnapshot?
+}
+
+public struct TransactionSnapshot: Sendable, Equatable {
+    public var record: TransactionRecord
+    /// Delivered so far (to the end, for an ended one).
+    public var energyWh: Double
+    /// Some of its events wait for delivery.
+    public var pendingDelivery: Bool
 }
 
 public struct VariableSnapshot: Sendable, Equatable {
@@ -133,6 +188,8 @@ public struct VariableSnapshot: Sendable, Equatable {
 public enum Notification: Sendable, Equatable {
     case station(StationSnapshot)
     case connector(ConnectorSnapshot)
+    /// A transaction's step: started, updated, ended.
+    case transaction(TransactionSnapshot)
     case variable(VariableSnapshot)
     /// Traffic facts for metrics, one per frame.
     case rpc(RPCEvent)

@@ -11,6 +11,10 @@ enum CallPurpose: Sendable, Equatable {
     case informational
     /// `POST /authorize`: the answer goes to the caller.
     case authorize(ReplyID, IdToken)
+    /// A token presented at an EVSE: the answer decides whether it authorizes a transaction there.
+    case authorizeStart(evseIndex: Int, PendingAuthorization)
+    /// The head of the TransactionEvent queue.
+    case transactionEvent(sequence: Int)
 }
 
 /// A CALL waiting for its turn.
@@ -20,6 +24,8 @@ struct QueuedCall: Sendable {
     /// Allowed before the station is Accepted: what a CSMS request caused (reports, triggered messages)
     /// [B02.FR.02/04].
     var allowedWhilePending: Bool
+    /// Its place in the order calls were queued, which transaction events share (`lastTicket`).
+    var ticket: Int
 }
 
 struct InFlightCall: Sendable, Equatable {
@@ -44,6 +50,8 @@ struct Outbox: Sendable {
     private let messageIdPrefix: String
     private var counter = 0
     private var queue = Deque<QueuedCall>()
+    /// The ticket of the last call queued.
+    private(set) var lastTicket = 0
     private(set) var inFlight: InFlightCall?
 
     init(messageIdPrefix: String) {
@@ -54,7 +62,8 @@ struct Outbox: Sendable {
     var deadline: Duration? { inFlight?.deadline }
 
     mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose, allowedWhilePending: Bool = false) {
-        queue.append(QueuedCall(request: request, purpose: purpose, allowedWhilePending: allowedWhilePending))
+        lastTicket += 1
+        queue.append(QueuedCall(request: request, purpose: purpose, allowedWhilePending: allowedWhilePending, ticket: lastTicket))
     }
 
     /// The first queued call that `allowed` admits, taken off the queue.

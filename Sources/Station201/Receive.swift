@@ -66,6 +66,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetTransactionStatusRequest.self) { $0.getTransactionStatus($1) }
         case .getLocalListVersion:
             respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
+        case .requestStartTransaction:
+            respond(to: messageId, payload, as: RequestStartTransactionRequest.self) { $0.requestStartTransaction($1) }
+        case .requestStopTransaction:
+            respond(to: messageId, payload, as: RequestStopTransactionRequest.self) { $0.requestStopTransaction($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

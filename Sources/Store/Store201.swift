@@ -26,6 +26,13 @@ public final class Store201 {
         CREATE TABLE authorization_cache (
             id_token TEXT NOT NULL, type TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id_token, type));
         """,
+        // Functional block E: the EVSEs' cable and meter, the transactions (ongoing and recent), and the
+        // TransactionEvents waiting for delivery, in their order.
+        """
+        CREATE TABLE evse (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE transactions (id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        CREATE TABLE transaction_event (sequence INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String) throws(StoreError) {
@@ -58,6 +65,10 @@ public final class Store201 {
         }
         state.localList = try database.records(LocalAuthorizationList.self, "SELECT record FROM local_list").first ?? LocalAuthorizationList()
         state.authorizationCache = try database.records(AuthorizationCacheEntry.self, "SELECT record FROM authorization_cache")
+        state.evses = try database.records(EVSERecord.self, "SELECT record FROM evse ORDER BY id")
+        state.transactions = try database.records(TransactionRecord.self, "SELECT record FROM transactions")
+        state.transactionEvents = try database.records(
+            QueuedTransactionEvent.self, "SELECT record FROM transaction_event ORDER BY sequence")
         return state
     }
 
@@ -98,6 +109,17 @@ public final class Store201 {
                 "DELETE FROM authorization_cache WHERE id_token = ? AND type = ?", [.text(key.value), .text(key.type.rawValue)])
         case .cacheCleared:
             try database.run("DELETE FROM authorization_cache", [])
+        case .evse(let record):
+            try database.run("INSERT OR REPLACE INTO evse VALUES (?, ?)", [.integer(record.id), .json(record)])
+        case .transaction(let record):
+            try database.run("INSERT OR REPLACE INTO transactions VALUES (?, ?)", [.text(record.id), .json(record)])
+        case .transactionRemoved(let id):
+            try database.run("DELETE FROM transactions WHERE id = ?", [.text(id)])
+        case .transactionEventQueued(let event):
+            try database.run(
+                "INSERT OR REPLACE INTO transaction_event VALUES (?, ?)", [.integer(event.sequence), .json(event)])
+        case .transactionEventRemoved(let sequence):
+            try database.run("DELETE FROM transaction_event WHERE sequence = ?", [.integer(sequence)])
         }
     }
 }

@@ -31,7 +31,8 @@ struct StationService201 {
                 var random = SystemRandomNumberGenerator()
                 return try StationEngine(
                     settings: settings, restoring: try store.load(), now: Now(uptime: monotonicUptime(), wallClock: .now),
-                    messageIdPrefix: String(random.next() as UInt32, radix: 16), logger: logger)
+                    messageIdPrefix: String(random.next() as UInt32, radix: 16), transactionIdSeed: random.next(),
+                    logger: logger)
             }
         } catch let refusal as VariableOverrideRefusal {
             throw ValidationError("--ocpp-config \(refusal)")

@@ -69,7 +69,7 @@ import Testing
                     identity: "CS1", evseCount: 1, description: ChargingStation(model: "M", vendorName: "V"),
                     variableOverrides: [(key, value)]),
                 restoring: PersistedState(), now: Now(uptime: .zero, wallClock: Timestamp(millisecondsSince1970: 0)),
-                messageIdPrefix: "m", logger: Logger(label: "test"))
+                messageIdPrefix: "m", transactionIdSeed: 1, logger: Logger(label: "test"))
         } throws: { error in
             guard let refusal = error as? VariableOverrideRefusal else { return false }
             return refusal.key == key && refusal.description.contains(reason)

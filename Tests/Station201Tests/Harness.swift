@@ -41,7 +41,7 @@ struct Harness: FakeClockHarness {
                 variableOverrides: overrides),
             restoring: persisted,
             now: Now(uptime: .seconds(100), wallClock: Timestamp(millisecondsSince1970: 1_800_000_000_000)),
-            messageIdPrefix: "m", logger: logger)
+            messageIdPrefix: "m", transactionIdSeed: 1, logger: logger)
     }
 
     @discardableResult

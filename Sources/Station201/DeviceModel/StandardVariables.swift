@@ -11,6 +11,8 @@ public enum StandardVariables {
     static let authCtrlr = ComponentAddress("AuthCtrlr")
     static let authCacheCtrlr = ComponentAddress("AuthCacheCtrlr")
     static let localAuthListCtrlr = ComponentAddress("LocalAuthListCtrlr")
+    static let txCtrlr = ComponentAddress("TxCtrlr")
+    static let sampledDataCtrlr = ComponentAddress("SampledDataCtrlr")
 
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
@@ -41,6 +43,15 @@ public enum StandardVariables {
     public static let retryBackOffRepeatTimes = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "RetryBackOffRepeatTimes"), .integer(minimum: 0, maximum: 20), .readWrite,
         source: .stored(default: "5"))
+
+    /// A TransactionEvent the CSMS fails to process (a CALLERROR, no answer in time) is sent again after
+    /// Interval × the transmissions so far, Attempts transmissions in all; then it is discarded [E13].
+    public static let messageAttemptsTransactionEvent = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "MessageAttempts", instance: "TransactionEvent"), .integer(minimum: 1, maximum: 100),
+        .readWrite, source: .stored(default: "3"))
+    public static let messageAttemptIntervalTransactionEvent = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "MessageAttemptInterval", instance: "TransactionEvent"),
+        .integer(minimum: 0, maximum: 3600), .readWrite, unit: "s", source: .stored(default: "60"))
 
     /// How many items and bytes one GetReport, GetVariables or SetVariables may carry; beyond them the
     /// request is refused with a CALLERROR (OccurrenceConstraintViolation, FormatViolation) [B06.FR.16/17,
@@ -78,6 +89,11 @@ public enum StandardVariables {
     public static let localPreAuthorize = VariableDescriptor(
         VariableAddress(authCtrlr, "LocalPreAuthorize"), .boolean, .readWrite, source: .stored(default: "true"))
 
+    /// True: a RequestStartTransaction's token is authorized as a local one would be before the transaction
+    /// may start; false: the CSMS, which sent it, checks it in the TransactionEvent [F01.FR.01–03].
+    public static let authorizeRemoteStart = VariableDescriptor(
+        VariableAddress(authCtrlr, "AuthorizeRemoteStart"), .boolean, .readWrite, source: .stored(default: "false"))
+
     public static let authCacheAvailable = VariableDescriptor(
         VariableAddress(authCacheCtrlr, "Available"), .boolean, .readOnly, source: .stored(default: "true"))
     /// False: nothing is cached or read from the cache, and ClearCache is Rejected [C11.FR.04].
@@ -100,6 +116,46 @@ public enum StandardVariables {
         VariableAddress(localAuthListCtrlr, "BytesPerMessage"), .integer(minimum: 1), .readOnly,
         source: .stored(default: "65536"))
 
+    /// What starts and what ends a transaction ([E01], [P2] E §1.1): 1.6's behaviour by default — a
+    /// transaction begins when the EV is connected and authorized, and ends when either ends.
+    public static let txStartPoint = VariableDescriptor(
+        VariableAddress(txCtrlr, "TxStartPoint"), .memberList(TxPoint.allCases.map(\.rawValue)), .readWrite,
+        source: .stored(default: "PowerPathClosed"))
+    public static let txStopPoint = VariableDescriptor(
+        VariableAddress(txCtrlr, "TxStopPoint"), .memberList(TxPoint.allCases.map(\.rawValue)), .readWrite,
+        source: .stored(default: "EVConnected,Authorized"))
+    /// How long an authorization waits for the EV's cable before it is given up [E03.FR.05].
+    public static let evConnectionTimeOut = VariableDescriptor(
+        VariableAddress(txCtrlr, "EVConnectionTimeOut"), .integer(minimum: 1), .readWrite, unit: "s",
+        source: .stored(default: "120"))
+    /// The EV pulling the cable ends the authorization, so the transaction ends [E09]; the simulated cable
+    /// has no other behaviour.
+    public static let stopTxOnEVSideDisconnect = VariableDescriptor(
+        VariableAddress(txCtrlr, "StopTxOnEVSideDisconnect"), .boolean, .readOnly, source: .stored(default: "true"))
+    /// A token the CSMS refuses in a TransactionEvent answer ends the authorization (true) or only stops
+    /// the energy (false) [E05].
+    public static let stopTxOnInvalidId = VariableDescriptor(
+        VariableAddress(txCtrlr, "StopTxOnInvalidId"), .boolean, .readWrite, source: .stored(default: "true"))
+
+    /// The measurands of the Started, Updated and Ended events ([J02]), and how often Updated and Ended
+    /// sample them (0: Updated never, Ended only at start and end).
+    public static let txStartedMeasurands = measurands("TxStartedMeasurands", default: "Energy.Active.Import.Register")
+    public static let txUpdatedMeasurands = measurands(
+        "TxUpdatedMeasurands", default: "Energy.Active.Import.Register,Power.Active.Import")
+    public static let txEndedMeasurands = measurands("TxEndedMeasurands", default: "Energy.Active.Import.Register")
+    public static let txUpdatedInterval = VariableDescriptor(
+        VariableAddress(sampledDataCtrlr, "TxUpdatedInterval"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "60"))
+    public static let txEndedInterval = VariableDescriptor(
+        VariableAddress(sampledDataCtrlr, "TxEndedInterval"), .integer(minimum: 0), .readWrite, unit: "s",
+        source: .stored(default: "0"))
+
+    private static func measurands(_ name: String, default initial: String) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(sampledDataCtrlr, name), .memberList(MeterReading.supported.map(\.rawValue)), .readWrite,
+            source: .stored(default: initial))
+    }
+
     /// How many tokens the local list holds; its maxLimit is how many it can hold.
     static func localListEntries(capacity: Int) -> VariableDescriptor {
         VariableDescriptor(
@@ -111,14 +167,17 @@ public enum StandardVariables {
     public static func catalogue(evseCount: Int, maximumPowerW: Double, localListCapacity: Int) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
-            retryBackOffRandomRange, retryBackOffRepeatTimes,
+            retryBackOffRandomRange, retryBackOffRepeatTimes, messageAttemptsTransactionEvent,
+            messageAttemptIntervalTransactionEvent,
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
             bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
             dateTime, timeSource,
-            localAuthorizeOffline, localPreAuthorize,
+            localAuthorizeOffline, localPreAuthorize, authorizeRemoteStart,
             authCacheAvailable, authCacheEnabled, authCacheLifeTime,
             localAuthListEnabled, localListEntries(capacity: localListCapacity), itemsPerMessageSendLocalList,
             bytesPerMessageSendLocalList,
+            txStartPoint, txStopPoint, evConnectionTimeOut, stopTxOnEVSideDisconnect, stopTxOnInvalidId,
+            txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {

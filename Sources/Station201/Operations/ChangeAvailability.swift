@@ -21,6 +21,15 @@ extension StationEngine {
         if availability.set(target, operative: operative) {
             persist(.availability(target, operative: operative))
         }
-        return ChangeAvailabilityResponse(status: .accepted)
+        // Stored at once, so a reboot applies it; a connector with a transaction turns Unavailable when the
+        // transaction ends [G03.FR.05, G04.FR.06].
+        let affected = evses.filter { evse in
+            switch target {
+            case .station: true
+            case .evse(let id), .connector(let id, _): evse.id == id
+            }
+        }
+        let waits = !operative && affected.contains { $0.transaction != nil }
+        return ChangeAvailabilityResponse(status: waits ? .scheduled : .accepted)
     }
 }

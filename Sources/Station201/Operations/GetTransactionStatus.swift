@@ -1,9 +1,15 @@
 import OCPP201
 
 extension StationEngine {
-    /// [E14]: no transaction runs on this station yet and no transaction message waits, whichever id is
-    /// asked about; `ongoingIndicator` only when one is [E14.FR.01–08].
+    /// [E14]: with an id, whether that transaction still runs and whether its events wait for delivery
+    /// (both false for one the station does not know); without, whether any transaction event waits
+    /// [E14.FR.01–08].
     mutating func getTransactionStatus(_ request: GetTransactionStatusRequest) -> GetTransactionStatusResponse {
-        GetTransactionStatusResponse(ongoingIndicator: request.transactionId == nil ? nil : false, messagesInQueue: false)
+        guard let id = request.transactionId?.value else {
+            return GetTransactionStatusResponse(messagesInQueue: !transactionEvents.isEmpty)
+        }
+        return GetTransactionStatusResponse(
+            ongoingIndicator: evses.contains { $0.transaction?.id == id },
+            messagesInQueue: transactionEvents.contains(transaction: id))
     }
 }

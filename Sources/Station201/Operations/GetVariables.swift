@@ -26,9 +26,14 @@ extension StationEngine {
     func liveValue(_ value: LiveValue, of component: ComponentAddress) -> String {
         switch value {
         case .dateTime: now.wallClock.description
-        case .availabilityState: availability.availabilityState(of: component).rawValue
-        case .power: "0"
+        case .availabilityState: availabilityState(of: component).rawValue
+        case .power: component.evseId.flatMap(evseIndex).map { decimalText(evses[$0].powerW) } ?? "0"
         case .localListEntries: String(localList.entries.count)
         }
     }
+}
+
+/// A decimal as the device model writes it: no fraction for a whole number.
+func decimalText(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

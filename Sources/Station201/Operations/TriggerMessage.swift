@@ -13,13 +13,25 @@ extension StationEngine {
         case .statusNotification:
             // A connector must be named [F06.FR.12].
             guard let evse = request.evse, let connectorId = evse.connectorId,
-                  availability.contains(.connector(evseId: evse.id, connectorId: connectorId))
+                  availability.contains(.connector(evseId: evse.id, connectorId: connectorId)),
+                  let index = evseIndex(evse.id)
             else { return TriggerMessageResponse(status: .rejected) }
-            let status = availability.status(of: Availability.ConnectorKey(evseId: evse.id, connectorId: connectorId))
             outbox.enqueue(
                 StatusNotificationRequest(
-                    timestamp: now.wallClock, connectorStatus: status, evseId: evse.id, connectorId: connectorId),
+                    timestamp: now.wallClock, connectorStatus: connectorStatus(index), evseId: evse.id,
+                    connectorId: connectorId),
                 purpose: .informational, allowedWhilePending: true)
+        case .transactionEvent:
+            // An Updated for the named EVSE's transaction, or for every transaction without one [F06.FR.07/11].
+            let targets = request.evse.map { evse in evseIndex(evse.id).map { [$0] } ?? [] } ?? Array(evses.indices)
+            let running = targets.filter { evses[$0].transaction != nil }
+            guard !running.isEmpty else { return TriggerMessageResponse(status: .rejected) }
+            for index in running {
+                queueEvent(
+                    index, .updated, TransactionCause(trigger: .trigger, stoppedReason: .local),
+                    meterValue: sample(index, StandardVariables.txUpdatedMeasurands, .trigger).map { [$0] },
+                    chargingStateChanged: true)
+            }
         default:
             return TriggerMessageResponse(status: .notImplemented)
         }

@@ -1,0 +1,37 @@
+import OCPP201
+
+extension StationEngine {
+    /// [F01]/[F02]: Rejected without an EVSE to start on (the station does not pick one, as libocpp),
+    /// on an EVSE that takes no new session, or for a token the station's own check refuses; otherwise
+    /// Accepted, with the id of a transaction already running unauthorized there [F01.FR.13]. With
+    /// AuthorizeRemoteStart the token is checked as a local one would be first; without, the CSMS checks it in
+    /// the TransactionEvent [F01.FR.01–03]. The TxProfile is ignored: this station has no smart charging yet
+    /// [F01.FR.12].
+    mutating func requestStartTransaction(_ request: RequestStartTransactionRequest) -> RequestStartTransactionResponse {
+        guard let evseId = request.evseId, let index = evseIndex(evseId) else {
+            return RequestStartTransactionResponse(
+                status: .rejected, statusInfo: StatusInfo(reasonCode: request.evseId == nil ? "MissingEvseId" : "UnknownEvse"))
+        }
+        if let refusal = sessionRefusal(index) {
+            let reason: CiString<20> = if case .evseUnavailable = refusal { "Unavailable" } else { "Occupied" }
+            return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: reason))
+        }
+        let running = evses[index].transaction.flatMap { CiString<36>($0.id) }
+        let pending = PendingAuthorization(
+            idToken: request.idToken, origin: .remote(remoteStartId: request.remoteStartId), authorized: false)
+        guard deviceModel.boolean(StandardVariables.authorizeRemoteStart) else {
+            authorizationGranted(index, pending)
+            return RequestStartTransactionResponse(status: .accepted, transactionId: running)
+        }
+        switch startDecision(for: request.idToken) {
+        case .granted:
+            authorizationGranted(index, pending)
+        case .askCentralSystem:
+            evses[index].pending = pending
+            outbox.enqueue(AuthorizeRequest(idToken: request.idToken), purpose: .authorizeStart(evseIndex: index, pending))
+        case .refused, .unknownOffline:
+            return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InvalidIdToken"))
+        }
+        return RequestStartTransactionResponse(status: .accepted, transactionId: running)
+    }
+}

@@ -1,0 +1,110 @@
+import EngineSupport
+import OCPP201
+
+/// How a token presented at an EVSE is decided ([C01], [C10]–[C15]).
+enum StartDecision: Equatable {
+    case granted
+    case askCentralSystem
+    case refused(AuthorizationStatus)
+    /// Offline, and neither the local list nor the cache may decide.
+    case unknownOffline
+}
+
+/// What drivers do at an EVSE through the API: present a token, stop, and what the CSMS answers about the
+/// token.
+extension StationEngine {
+    /// Online, a token the local list or the cache holds as Accepted starts at once when LocalPreAuthorize is
+    /// true, anything else is asked of the CSMS [C10.FR.03, C14.FR.02/03]; offline, what they know decides
+    /// when LocalAuthorizeOffline is true [C13].
+    func startDecision(for token: IdToken) -> StartDecision {
+        let online = link == .connected
+        if let (info, _) = localAuthorization(token) {
+            if online {
+                return info.status == .accepted && deviceModel.boolean(StandardVariables.localPreAuthorize)
+                    ? .granted : .askCentralSystem
+            }
+            guard deviceModel.boolean(StandardVariables.localAuthorizeOffline) else { return .unknownOffline }
+            return info.status == .accepted ? .granted : .refused(info.status)
+        }
+        return online ? .askCentralSystem : .unknownOffline
+    }
+
+    /// Why an EVSE takes no new session now, if it does not.
+    func sessionRefusal(_ index: Int) -> CommandFailure? {
+        let evseId = evses[index].id
+        let status = connectorStatus(index)
+        guard availability.admitsNewSession(evseId: evseId) else { return .evseUnavailable(evseId: evseId, status) }
+        if evses[index].pending != nil || evses[index].transaction?.authorized == true {
+            return .evseBusy(evseId: evseId, status)
+        }
+        return nil
+    }
+
+    /// `POST …/start`: the token is presented with the EV plugged in (as under 1.6). The answer comes with
+    /// the transaction event that carries the token (`awaitTransactionAnswer`), or with the CSMS's refusal.
+    mutating func start(_ index: Int, _ token: IdToken, reply: ReplyID) -> CommandResult? {
+        if let refusal = sessionRefusal(index) { return .failed(refusal) }
+        if link == .connected, !registration.isAccepted { return .failed(.notRegistered(registration.status)) }
+        let decision = startDecision(for: token)
+        switch decision {
+        case .refused(let status): return .failed(.tokenRefused(status))
+        case .unknownOffline: return .failed(.unknownTokenOffline)
+        case .granted, .askCentralSystem: break
+        }
+        plugIn(index)
+        let pending = PendingAuthorization(idToken: token, origin: .api(reply), authorized: false)
+        if decision == .granted {
+            authorizationGranted(index, pending)
+        } else {
+            evses[index].pending = pending
+            outbox.enqueue(AuthorizeRequest(idToken: token), purpose: .authorizeStart(evseIndex: index, pending))
+        }
+        return nil
+    }
+
+    /// The CSMS's Authorize answer for a token presented at an EVSE.
+    mutating func startAuthorizationArrived(_ info: IdTokenInfo, _ index: Int, _ pending: PendingAuthorization) {
+        remember(info, for: pending.idToken)
+        guard evses[index].pending == pending else { return }
+        if info.status == .accepted {
+            authorizationGranted(index, pending)
+        } else {
+            evses[index].pending = nil
+            if case .api(let reply) = pending.origin { emit(.reply(reply, .failed(.tokenRefused(info.status)))) }
+        }
+    }
+
+    mutating func startAuthorizationFailed(_ failure: CallFailure, _ index: Int, _ pending: PendingAuthorization) {
+        guard evses[index].pending == pending else { return }
+        evses[index].pending = nil
+        if case .api(let reply) = pending.origin { emit(.reply(reply, .failed(failure.commandFailure))) }
+    }
+
+    /// `POST …/stop`: the driver ends the authorization (with the token that gave it [E07.FR.02]); a
+    /// transaction that was never authorized ends outright.
+    mutating func stop(_ index: Int, reason: Reason) -> CommandResult {
+        guard let transaction = evses[index].transaction else { return .failed(.noTransaction(evseId: evses[index].id)) }
+        let cause = TransactionCause(trigger: .stopAuthorized, stoppedReason: reason)
+        if transaction.authorized {
+            endAuthorization(index, cause, idToken: transaction.idToken)
+        } else {
+            end(index, cause)
+        }
+        return transactionSnapshot(transaction.id).map(CommandResult.transaction) ?? .failed(.unknownTransaction(transaction.id))
+    }
+
+    /// `PUT …/meter`: a real meter's register (never below what it showed) and the power the EV draws.
+    mutating func setMeter(_ index: Int, energyWh: Double?, powerW: Double?) -> CommandResult {
+        if let energyWh {
+            guard energyWh >= evses[index].meter.energyWh else {
+                return .failed(.meterWouldDecrease(currentWh: evses[index].meter.energyWh, requestedWh: energyWh))
+            }
+            evses[index].meter.external = true
+            evses[index].meter.energyWh = energyWh
+            evses[index].meter.ceilingWh = energyWh
+        }
+        if let powerW { evses[index].meter.demandW = powerW }
+        persist(.evse(evses[index].record))
+        return .connector(connectorSnapshot(index))
+    }
+}
