@@ -13,14 +13,22 @@ extension EventHub {
             })
         case .connector(let snapshot):
             publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
-        case .transaction(let snapshot):
-            publish(StreamEvent(type: "transaction") { JSONWriter.encode(Transaction201Resource(snapshot)) })
+        case .transaction(let step, let snapshot):
+            publish(StreamEvent(type: "transaction") {
+                JSONWriter.encode(Transaction201StreamData(event: step.rawValue, transaction: Transaction201Resource(snapshot)))
+            })
         case .variable(let variable):
             publish(StreamEvent(type: "configuration") { JSONWriter.encode(Variable201Resource(variable)) })
         case .rpc:
             break
         }
     }
+}
+
+/// `data` of a 2.0.1 `transaction` event: 1.6's shape, with the 2.0.1 steps.
+struct Transaction201StreamData: Encodable {
+    var event: String
+    var transaction: Transaction201Resource
 }
 
 /// What a 2.0.1 event-stream client starts from: the shape of 1.6's snapshot.

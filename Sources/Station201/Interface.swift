@@ -170,6 +170,12 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var transaction: TransactionSnapshot?
 }
 
+/// What happened to a transaction: an event queued for it (started, updated, ended), or its last event
+/// delivered, so that nothing of it waits any more.
+public enum TransactionStep: String, Sendable, Equatable {
+    case started, updated, ended, delivered
+}
+
 public struct TransactionSnapshot: Sendable, Equatable {
     public var record: TransactionRecord
     /// Delivered so far (to the end, for an ended one).
@@ -188,8 +194,8 @@ public struct VariableSnapshot: Sendable, Equatable {
 public enum Notification: Sendable, Equatable {
     case station(StationSnapshot)
     case connector(ConnectorSnapshot)
-    /// A transaction's step: started, updated, ended.
-    case transaction(TransactionSnapshot)
+    /// A transaction's step, with the transaction after it.
+    case transaction(TransactionStep, TransactionSnapshot)
     case variable(VariableSnapshot)
     /// Traffic facts for metrics, one per frame.
     case rpc(RPCEvent)

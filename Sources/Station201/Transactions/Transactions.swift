@@ -209,7 +209,14 @@ extension StationEngine {
         let queued = transactionEvents.append(request, after: outbox.lastTicket)
         persist(.transactionEventQueued(queued))
         publish(.connector(connectorSnapshot(index)))
-        if let snapshot = transactionSnapshot(transaction.id) { publish(.transaction(snapshot)) }
+        if let snapshot = transactionSnapshot(transaction.id) {
+            let step: TransactionStep = switch type {
+            case .started: .started
+            case .updated: .updated
+            case .ended: .ended
+            }
+            publish(.transaction(step, snapshot))
+        }
         return queued.sequence
     }
 
@@ -353,7 +360,7 @@ extension StationEngine {
             }
         }
         if !transactionEvents.contains(transaction: transactionId) {
-            if let snapshot = transactionSnapshot(transactionId) { publish(.transaction(snapshot)) }
+            if let snapshot = transactionSnapshot(transactionId) { publish(.transaction(.delivered, snapshot)) }
             pruneRecentTransactions()
         }
     }
