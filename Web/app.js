@@ -138,7 +138,21 @@
     if (!tx) return "—";
     if (tx.transactionId === null || tx.transactionId === undefined) return "pending";
     if (tx.transactionId === -1) return "not delivered";
-    return String(tx.transactionId);
+    // A 2.0.1 id is a UUID the station made: its first group tells transactions apart on a page.
+    return typeof tx.transactionId === "string" ? tx.transactionId.slice(0, 8) : String(tx.transactionId);
+  }
+
+  // A 1.6 transaction is known by its local id from the start; a 2.0.1 one by the id the station made.
+  function sameTransaction(a, b) {
+    return a.localId !== undefined ? a.localId === b.localId : a.transactionId === b.transactionId;
+  }
+
+  function newerOrSame(a, b) {
+    return a.localId !== undefined ? a.localId >= b.localId : Date.parse(a.startedAt) >= Date.parse(b.startedAt);
+  }
+
+  function isTransaction(data) {
+    return Boolean(data) && "startedAt" in data;
   }
 
   function isRunning(connector) {
@@ -399,7 +413,7 @@
     card.root.dataset.tone = tone;
     setBadge(fields.status, connector.status, tone);
 
-    // A 2.0.1 connector reports its status only (no cable, fault or meter facts yet): those show "—".
+    // A 2.0.1 connector has no error code (faults come later): that fact shows "—".
     setFact(fields.plugged, connector.plugged === undefined ? null : connector.plugged ? "Plugged in" : "Unplugged");
     setFact(fields.errorCode, connector.errorCode);
     fields.errorCode.classList.toggle("pending", connector.errorCode !== undefined && connector.errorCode !== "NoError");
@@ -410,7 +424,8 @@
     const tx = isRunning(connector) ? connector.transaction : null;
     setFact(fields.transaction, tx ? transactionLabel(tx) : null);
     fields.transaction.classList.toggle("pending", Boolean(tx) && transactionLabel(tx) === "pending");
-    fields.transaction.title = tx ? `local id ${tx.localId}${tx.pendingDelivery ? ", waiting for delivery to the CSMS" : ""}` : "";
+    const known = tx && (tx.localId !== undefined ? `local id ${tx.localId}` : `transaction ${tx.transactionId}`);
+    fields.transaction.title = tx ? `${known}${tx.pendingDelivery ? ", waiting for delivery to the CSMS" : ""}` : "";
     setFact(fields.idTag, tx ? tx.idTag : null);
     setFact(fields.sessionEnergy, tx ? formatKwh(tx.energyWh) : null);
     updateDuration(card, connector);
@@ -420,7 +435,7 @@
       const parts = [`#${transactionLabel(last)}`, last.idTag, formatKwh(last.energyWh)];
       if (last.stopReason) parts.push(last.stopReason);
       if (last.stoppedAt) parts.push(`ended ${clockTime(last.stoppedAt)}`);
-      if (last.pendingDelivery) parts.push("StopTransaction not yet delivered");
+      if (last.pendingDelivery) parts.push("its last message not yet delivered");
       setFact(fields.lastSession, parts.join(" · "));
     } else {
       setFact(fields.lastSession, null);
@@ -566,9 +581,11 @@
 
   async function startTransaction(card) {
     const idTag = card.tagInput.value.trim();
-    if (!idTag || idTag.length > 20) {
+    // A 1.6 idTag is a CiString20, a 2.0.1 idToken a CiString36.
+    const longest = document.body.dataset.ocpp === "2.0.1" ? 36 : 20;
+    if (!idTag || idTag.length > longest) {
       card.tagInput.setAttribute("aria-invalid", "true");
-      showCardMessage(card, "error", idTag ? "An idTag has at most 20 characters." : "Type the idTag to start with.", "idTag");
+      showCardMessage(card, "error", idTag ? `An idTag has at most ${longest} characters.` : "Type the idTag to start with.", "idTag");
       card.tagInput.focus();
       return;
     }
@@ -580,10 +597,16 @@
     await runCardAction(card, async () => {
       const { status, data } = await api("POST", `connectors/${card.id}/start`, { idTag });
       started = true;
+      if (!isTransaction(data)) {
+        // OCPP 2.0.1: authorized, and the transaction waits for what TxStartPoint needs.
+        applyConnector(data);
+        showCardMessage(card, "info", `${idTag} is authorized; the transaction starts when TxStartPoint says.`, "Authorized");
+        return;
+      }
       mergeTransaction(data);
       if (status === 202) {
         showCardMessage(card, "info",
-          `Transaction runs for ${data.idTag}; StartTransaction waits for delivery to the central system.`, "Started");
+          `Transaction runs for ${data.idTag}; its start waits for delivery to the central system.`, "Started");
       } else {
         showCardMessage(card, "ok", `Transaction ${transactionLabel(data)} for ${data.idTag}.`, "Started");
       }
@@ -598,7 +621,7 @@
     await runCardAction(card, async () => {
       const { data } = await api("POST", `connectors/${card.id}/stop`, {});
       mergeTransaction(data);
-      const delivered = data.pendingDelivery ? " StopTransaction waits for delivery." : "";
+      const delivered = data.pendingDelivery ? " The stop waits for delivery." : "";
       showCardMessage(card, data.pendingDelivery ? "info" : "ok",
         `${formatKwh(data.energyWh)} delivered (${data.stopReason ?? "Local"}).${delivered}`,
         `Stopped transaction ${transactionLabel(data)}`);
@@ -619,15 +642,15 @@
   }
 
   function mergeTransaction(tx) {
-    if (!tx || typeof tx.connectorId !== "number") return;
+    if (!isTransaction(tx) || typeof tx.connectorId !== "number") return;
     const connector = state.connectors.get(tx.connectorId);
     if (!connector) return;
     const current = connector.transaction;
     if (tx.stoppedAt) {
       const last = state.lastTransaction.get(tx.connectorId);
-      if (!last || last.localId <= tx.localId) state.lastTransaction.set(tx.connectorId, tx);
-      if (current && current.localId === tx.localId) connector.transaction = null;
-    } else if (!current || current.localId <= tx.localId) {
+      if (!last || newerOrSame(tx, last)) state.lastTransaction.set(tx.connectorId, tx);
+      if (current && sameTransaction(current, tx)) connector.transaction = null;
+    } else if (!current || newerOrSame(tx, current)) {
       connector.transaction = tx;
     }
     updateCard(tx.connectorId);
@@ -1059,7 +1082,7 @@
       state.connectors = new Map(connectors.map((connector) => [connector.id, connector]));
       for (const tx of data.transactions || []) {
         const connector = state.connectors.get(tx.connectorId);
-        if (connector && !connector.transaction) connector.transaction = tx;
+        if (connector && !connector.transaction && !tx.stoppedAt) connector.transaction = tx;
       }
       const now = serverNow();
       for (const connector of connectors) pushPower(connector.id, now, connector.powerW);
@@ -1067,9 +1090,9 @@
       if (Array.isArray(data.configuration)) setConfiguration(data.configuration);
       streamIsUp();
       loadFrames();
-      // Transactions and the security log exist under 1.6 only, for now.
-      if (data.status && data.status.ocppVersion === "2.0.1") return;
       loadLastTransactions();
+      // The security log exists under 1.6 only, for now.
+      if (data.status && data.status.ocppVersion === "2.0.1") return;
       loadSecurityEvents();
     },
     status(data) {
@@ -1098,7 +1121,8 @@
       mergeTransaction(tx);
       const where = `connector ${tx.connectorId}`;
       const texts = {
-        started: `Transaction started on ${where} for ${tx.idTag}.`,
+        started: `Transaction started on ${where}${tx.idTag ? ` for ${tx.idTag}` : ""}.`,
+        ended: `Transaction ${transactionLabel(tx)} on ${where} ended (${tx.stopReason ?? "ended"}).`,
         confirmed: `The central system confirmed transaction ${transactionLabel(tx)} on ${where}.`,
         stopped: `Transaction ${transactionLabel(tx)} on ${where} stopped (${tx.stopReason ?? "stopped"}).`,
         delivered: `Transaction ${transactionLabel(tx)} on ${where}: all messages delivered.`,
@@ -1124,7 +1148,7 @@
       for (const tx of (data && data.transactions) || []) {
         if (!tx.stoppedAt) continue;
         const last = state.lastTransaction.get(tx.connectorId);
-        if (!last || last.localId < tx.localId) state.lastTransaction.set(tx.connectorId, tx);
+        if (!last || newerOrSame(tx, last)) state.lastTransaction.set(tx.connectorId, tx);
       }
       for (const id of cards.keys()) updateCard(id);
     } catch { /* only decoration */ }

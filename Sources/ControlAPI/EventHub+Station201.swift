@@ -13,6 +13,10 @@ extension EventHub {
             })
         case .connector(let snapshot):
             publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
+        case .meter(let evseId, let energyWh, let powerW, let time):
+            publish(StreamEvent(type: "meter") {
+                JSONWriter.encode(MeterResource(connectorId: evseId, energyWh: energyWh, powerW: powerW, time: time))
+            })
         case .transaction(let step, let snapshot):
             publish(StreamEvent(type: "transaction") {
                 JSONWriter.encode(Transaction201StreamData(event: step.rawValue, transaction: Transaction201Resource(snapshot)))

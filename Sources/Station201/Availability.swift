@@ -87,7 +87,6 @@ extension StationEngine {
                     timestamp: now.wallClock, connectorStatus: status, evseId: connector.evseId,
                     connectorId: connector.connectorId),
                 purpose: .informational)
-            publish(.connector(connectorSnapshot(connector.evseId - 1)))
         }
     }
 

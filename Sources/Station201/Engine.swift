@@ -108,6 +108,10 @@ public struct StationEngine: Sendable {
     var metersAdvancedAt: Duration
     /// A Reset OnIdle waits for the last transaction to end [B12.FR.01].
     var resetWhenIdle = false
+    /// The connectors as observers last saw them (without the meter readings), and when the meters are
+    /// shown next while energy flows.
+    var publishedConnectors: [ConnectorSnapshot?]
+    var meterPublishAt: Duration?
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -138,6 +142,7 @@ public struct StationEngine: Sendable {
                     demandW: settings.simulatedPowerW),
                 transaction: ongoing[id])
         }
+        publishedConnectors = Array(repeating: nil, count: max(1, settings.evseCount))
         recentTransactions = persisted.transactions.filter { !$0.isOngoing }
             .sorted { ($0.ended?.at ?? $0.startedAt) < ($1.ended?.at ?? $1.startedAt) }
         deviceModel = DeviceModel(
@@ -210,6 +215,7 @@ public struct StationEngine: Sendable {
         raiseMeterCeilings()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) { restartRequested = true }
         reportStatusChanges()
+        publishConnectorChanges()
         if link == .connected { pump() }
         flushChanges()
         effects += publications
@@ -226,6 +232,7 @@ public struct StationEngine: Sendable {
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
         for deadline in transactionDeadlines { earliest.consider(deadline) }
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
+        earliest.consider(meterPublishAt)
         return earliest.value
     }
 

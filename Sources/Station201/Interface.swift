@@ -194,6 +194,8 @@ public struct VariableSnapshot: Sendable, Equatable {
 public enum Notification: Sendable, Equatable {
     case station(StationSnapshot)
     case connector(ConnectorSnapshot)
+    /// An EVSE's meter while energy flows, every second.
+    case meter(evseId: Int, energyWh: Double, powerW: Double, time: Timestamp)
     /// A transaction's step, with the transaction after it.
     case transaction(TransactionStep, TransactionSnapshot)
     case variable(VariableSnapshot)

@@ -469,9 +469,11 @@ def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
 
 def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
     """Under --ocpp 2.0.1 the page says so, follows the station live (its connectors' 2.0.1 status, a
-    variable changed by the CSMS), shows the device model as the configuration, and hides what 2.0.1
-    does not offer yet (the connector actions, the security panel) instead of failing on it."""
+    variable changed by the CSMS), shows the device model as the configuration, runs a transaction
+    from the card (a string transactionId, live power, the last session after the stop), and hides
+    what 2.0.1 does not offer yet (faults, the security panel) instead of failing on it."""
     csms201 = csms_factory(ocpp_version="2.0.1")
+    csms201.settings.accept_tags.add("TAG201")
     station = WebChargePoint(csms201, chargepoint.directory, connectors=2)
     chargepoint.started.append(station)
     station.start()
@@ -481,13 +483,31 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         wait_text(driver, "#link-badge", "connected")
         wait_text(driver, "#ocpp-version", "2.0.1")
         wait_text(driver, f"{card(2)} [data-field=status]", "Available")
-        assert not button(driver, 1, "start").is_displayed()
+        assert not button(driver, 1, "fault").is_displayed()
         assert not driver.find_element(By.CSS_SELECTOR, ".security-panel").is_displayed()
         assert text_of(driver, f"{card(1)} [data-field=errorCode]") == "—"
+
+        button(driver, 1, "start").click()
+        tag_input = driver.find_element(By.CSS_SELECTOR, f"{card(1)} input[name=idTag]")
+        wait(driver, lambda d: d.switch_to.active_element == tag_input, "the idTag field focused")
+        tag_input.clear()
+        tag_input.send_keys("TAG201", Keys.ENTER)
+        wait_text(driver, f"{card(1)} [data-field=status]", "Occupied")
+        connector = station.api.connector(1)
+        transaction_id = connector["transaction"]["transactionId"]
+        assert isinstance(transaction_id, str) and len(transaction_id) == 36, connector
+        wait_text(driver, f"{card(1)} [data-field=transaction]", transaction_id[:8])
+        assert text_of(driver, f"{card(1)} [data-field=idTag]") == "TAG201"
+        assert text_of(driver, f"{card(1)} [data-field=plugged]") == "Plugged in"
+        power = f"{card(1)} [data-field=power]"
+        wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) > 0, "power above 0 kW")
+        first = text_of(driver, f"{card(1)} [data-field=energy]")
+        wait(driver, lambda d: text_of(d, f"{card(1)} [data-field=energy]") != first, "the register to move live")
 
         csms201.call(station.identity, call201.ChangeAvailability(
             operational_status="Inoperative", evse={"id": 2}))
         wait_text(driver, f"{card(2)} [data-field=status]", "Unavailable")
+        assert button(driver, 2, "start").get_attribute("disabled"), "Start is enabled on an Unavailable EVSE"
         csms201.call(station.identity, call201.SetVariables(set_variable_data=[{
             "component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"},
             "attribute_value": "123"}]))
@@ -495,6 +515,16 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
              "the changed variable in the configuration panel")
         screenshot(driver, "web-ocpp201-desktop", DESKTOP)
         screenshot(driver, "web-ocpp201-phone", PHONE)
+
+        button(driver, 1, "stop").click()
+        wait_text(driver, f"{card(1)} [data-field=transaction]", "—")
+        wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) == 0, "power back to 0 kW")
+        assert f"#{transaction_id[:8]}" in text_of(driver, f"{card(1)} [data-field=lastSession]")
+        ended = [event for event in csms201.calls("TransactionEvent", station.identity)
+                 if event["eventType"] == "Ended"]
+        assert ended and ended[-1]["transactionInfo"]["transactionId"] == transaction_id
+        button(driver, 1, "unplug").click()
+        wait_text(driver, f"{card(1)} [data-field=status]", "Available")
 
 
 # ----- the page and the contract built into the binary -------------------------------------

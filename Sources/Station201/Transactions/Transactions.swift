@@ -208,7 +208,6 @@ extension StationEngine {
         persist(.evse(evses[index].record))
         let queued = transactionEvents.append(request, after: outbox.lastTicket)
         persist(.transactionEventQueued(queued))
-        publish(.connector(connectorSnapshot(index)))
         if let snapshot = transactionSnapshot(transaction.id) {
             let step: TransactionStep = switch type {
             case .started: .started

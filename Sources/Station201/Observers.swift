@@ -1,0 +1,37 @@
+import EngineSupport
+import OCPP201
+
+/// What observers (the event stream) see of the EVSEs: a connector's change once per input that caused it,
+/// and the meters every second while energy flows.
+extension StationEngine {
+    static let meterPublishInterval: Duration = .seconds(1)
+
+    mutating func publishConnectorChanges() {
+        for index in evses.indices {
+            let snapshot = connectorSnapshot(index)
+            let comparable = snapshot.withoutMeterReadings
+            guard publishedConnectors[index] != comparable else { continue }
+            publishedConnectors[index] = comparable
+            publish(.connector(snapshot))
+        }
+        guard evses.contains(where: { $0.powerW > 0 }) else {
+            meterPublishAt = nil
+            return
+        }
+        if let due = meterPublishAt, due > now.uptime { return }
+        meterPublishAt = now.uptime + Self.meterPublishInterval
+        for evse in evses where evse.powerW > 0 {
+            publish(.meter(evseId: evse.id, energyWh: evse.meter.energyWh, powerW: evse.powerW, time: now.wallClock))
+        }
+    }
+}
+
+extension ConnectorSnapshot {
+    /// The snapshot without the readings that change continuously, for telling real changes apart.
+    var withoutMeterReadings: ConnectorSnapshot {
+        var copy = self
+        copy.energyWh = 0
+        copy.transaction?.energyWh = 0
+        return copy
+    }
+}
