@@ -122,10 +122,7 @@ package struct ChargePointResources: StationResources {
             let telemetry = telemetry
             perform(.snapshot) { result in
                 guard case .snapshot(let snapshot) = result else { return }
-                responder.respond(
-                    HTTPResponse(
-                        status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
-                        body: telemetry.exposition(station: snapshot.station, connectors: snapshot.connectors)))
+                responder.respond(telemetry.scrape(Telemetry.Reading(snapshot)))
             }
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.

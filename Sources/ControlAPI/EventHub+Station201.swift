@@ -24,6 +24,7 @@ extension EventHub {
         case .variable(let variable):
             publish(StreamEvent(type: "configuration") { JSONWriter.encode(Variable201Resource(variable)) })
         case .rpc:
+            // Counted by the metrics; traffic reaches stream clients as `frame` events.
             break
         }
     }

@@ -16,16 +16,18 @@ package struct Station201Resources: StationResources {
     private let evseCount: Int
     private let perform: Perform
     private let events: EventHub
+    private let telemetry: Telemetry
     private let latest: LatestStation
 
     package init(
-        csmsURL: String, version: String, evseCount: Int, events: EventHub, latest: LatestStation,
-        perform: @escaping Perform
+        csmsURL: String, version: String, evseCount: Int, events: EventHub, telemetry: Telemetry,
+        latest: LatestStation, perform: @escaping Perform
     ) {
         self.csmsURL = csmsURL
         self.version = version
         self.evseCount = evseCount
         self.events = events
+        self.telemetry = telemetry
         self.latest = latest
         self.perform = perform
     }
@@ -89,7 +91,13 @@ package struct Station201Resources: StationResources {
             run(.transactions(limit: try ControlAPI.limit(request.query["limit"])), responder)
         case .transaction(let id):
             run(.transaction(id: id), responder)
-        case .metrics, .reset, .trigger,
+        case .metrics:
+            let telemetry = telemetry
+            perform(.snapshot) { result in
+                guard case .snapshot(let snapshot) = result else { return }
+                responder.respond(telemetry.scrape(Telemetry.Reading(snapshot)))
+            }
+        case .reset, .trigger,
             .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:

@@ -1,5 +1,5 @@
-import ChargePoint
-import OCPP16
+import EngineSupport
+import HTTPServer
 import Prometheus
 import Threads
 import WebContent
@@ -12,7 +12,9 @@ import WebContent
 /// on counters, `code` for HTTP status codes.
 ///
 /// Label values come from bounded sets (actions, error codes, route templates, connector ids), so the
-/// number of series cannot grow without bound whatever the CSMS or an API caller sends.
+/// number of series cannot grow without bound whatever the CSMS or an API caller sends. Which sets, the
+/// protocol version says (`OCPPVocabulary`); the adapters from each engine's traffic facts live beside
+/// their resources.
 ///
 /// `@unchecked Sendable`: the registry is thread-safe; `counters`, `histograms` and `frameCounters` are
 /// guarded by `lock`.
@@ -27,7 +29,8 @@ public final class Telemetry: @unchecked Sendable {
     private var histograms: [CounterKey: DurationHistogram] = [:]
     /// `chargepoint_ocpp_frames_total`, kept by position (`FrameKind.index`): every frame counts, so it pays
     /// an array index rather than a hash of its three labels.
-    private var frameCounters = [Counter?](repeating: nil, count: FrameKind.count)
+    private var frameCounters: [Counter?]
+    private let vocabulary: OCPPVocabulary
 
     private struct CounterKey: Hashable {
         var metric: PerFrameMetric
@@ -54,8 +57,10 @@ public final class Telemetry: @unchecked Sendable {
     ]
 
     /// `version`: the service's, for `chargepoint_build_info`.
-    public init(version: String) {
-        buildLabels = [("version", version), ("swift_version", WebContent.swiftVersion), ("ocpp_version", "1.6")]
+    public init(version: String, vocabulary: OCPPVocabulary) {
+        self.vocabulary = vocabulary
+        buildLabels = [("version", version), ("swift_version", WebContent.swiftVersion), ("ocpp_version", vocabulary.version)]
+        frameCounters = [Counter?](repeating: nil, count: FrameKind.count(actions: vocabulary.actions.count))
     }
 
     /// Names and help texts of the metrics kept in the registry, in one place (computed: the descriptor
@@ -90,20 +95,27 @@ public final class Telemetry: @unchecked Sendable {
         registry.makeCounter(descriptor: Metric.connections, labels: []).increment()
     }
 
-    public func record(_ event: RPCEvent) {
-        switch event {
-        case .callSent(let action):
-            frame(FrameKind(incoming: false, type: .call, action: action))
-        case .answerReceived(let action, let roundTrip, let errorCode):
-            frame(FrameKind(incoming: true, type: errorCode == nil ? .callResult : .callError, action: action))
-            histogram(.callDuration, labels: [("action", action.rawValue)]).record(roundTrip)
-            if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
-        case .callReceived(let action):
-            frame(FrameKind(incoming: true, type: .call, action: Action(rawValue: action)))
-        case .answerSent(let action, let errorCode):
-            frame(FrameKind(incoming: false, type: errorCode == nil ? .callResult : .callError, action: Action(rawValue: action)))
-            if let errorCode { callError(direction: "out", code: errorCode.rawValue) }
-        }
+    /// A CALL of ours went out.
+    func callSent(action: String) {
+        frame(incoming: false, .call, action: action)
+    }
+
+    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
+    func answerReceived(action: String, roundTrip: Duration, errorCode: String?) {
+        frame(incoming: true, errorCode == nil ? .callResult : .callError, action: action)
+        histogram(.callDuration, labels: [("action", action)]).record(roundTrip)
+        if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
+    }
+
+    /// A CALL from the CSMS, whatever its action name.
+    func callReceived(action: String) {
+        frame(incoming: true, .call, action: action)
+    }
+
+    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
+    func answerSent(action: String, errorCode: String?) {
+        frame(incoming: false, errorCode == nil ? .callResult : .callError, action: action)
+        if let errorCode { callError(direction: "out", code: errorCode) }
     }
 
     func recordHTTP(route: String, method: String, status: Int, duration: Duration) {
@@ -112,8 +124,23 @@ public final class Telemetry: @unchecked Sendable {
         histogram(.requestDuration, labels: [("route", route)]).record(duration)
     }
 
-    /// The text exposition: what the registry recorded, then what is read now from this snapshot and the process.
-    func exposition(station: StationSnapshot, connectors: [ConnectorSnapshot]) -> [UInt8] {
+    /// What a scrape reads of the station now, whichever protocol it speaks.
+    struct Reading {
+        var link: LinkState
+        var registration: String?
+        var queuedMessages: Int
+        var connectors: [(id: Int, status: String, powerW: Double, energyWh: Double)]
+    }
+
+    /// `GET /metrics`'s answer.
+    func scrape(_ station: Reading) -> HTTPResponse {
+        HTTPResponse(
+            status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
+            body: exposition(station))
+    }
+
+    /// The text exposition: what the registry recorded, then what is read now from the station and the process.
+    func exposition(_ station: Reading) -> [UInt8] {
         var scraped = Exposition()
         scraped.family("chargepoint_build_info", .gauge, help: "The service's build: 1, with its versions as labels", [
             (labels: buildLabels, value: 1)
@@ -123,10 +150,11 @@ public final class Telemetry: @unchecked Sendable {
             station.link == .connected ? 1 : 0)
         scraped.family(
             "chargepoint_ocpp_registration", .gauge, help: "1 for the registration status the central system gave",
-            RegistrationStatus.allCases.map { (labels: [("status", $0.rawValue)], value: station.registration == $0 ? 1 : 0) })
+            vocabulary.registrationStatuses.map { (labels: [("status", $0)], value: station.registration == $0 ? 1 : 0) })
         scraped.family(
             "chargepoint_ocpp_queued_transaction_messages", .gauge, help: "Transaction messages waiting for delivery",
             Double(station.queuedMessages))
+        let connectors = station.connectors
         let ids = connectors.map { [("connector", String($0.id))] }
         scraped.family(
             "chargepoint_connector_power_watts", .gauge, help: "Power delivered now",
@@ -138,7 +166,7 @@ public final class Telemetry: @unchecked Sendable {
         scraped.family(
             "chargepoint_connector_status", .gauge, help: "1 for the connector's OCPP status",
             zip(ids, connectors).flatMap { labels, connector in
-                ChargePointStatus.allCases.map { (labels: labels + [("status", $0.rawValue)], value: connector.status == $0 ? 1 : 0) }
+                vocabulary.connectorStatuses.map { (labels: labels + [("status", $0)], value: connector.status == $0 ? 1 : 0) }
             })
         Self.process(into: &scraped)
         return registry.emitToBuffer() + Array(scraped.text.utf8)
@@ -164,7 +192,8 @@ public final class Telemetry: @unchecked Sendable {
         }
     }
 
-    private func frame(_ kind: FrameKind) {
+    private func frame(incoming: Bool, _ type: FrameKind.MessageType, action: String) {
+        let kind = FrameKind(incoming: incoming, type: type, action: vocabulary.actionPositions[action], vocabulary: vocabulary)
         lock.withLock {
             if let counter = frameCounters[kind.index] { return counter }
             let counter = registry.makeCounter(descriptor: Metric.frames, labels: kind.labels)
@@ -198,9 +227,9 @@ public final class Telemetry: @unchecked Sendable {
         }
     }
 
-    /// Codes other than 1.6's collapse too, except the 2.0.1 spelling some central systems send.
+    /// Codes other than the protocol's collapse into one label value.
     private func knownCode(_ code: String) -> String {
-        RPCErrorCode(rawValue: code)?.rawValue ?? (code == "FormatViolation" ? code : "(other)")
+        vocabulary.errorCodes.contains(code) ? code : "(other)"
     }
 }
 
@@ -221,20 +250,42 @@ private struct FrameKind {
 
     var incoming: Bool
     var type: MessageType
-    var action: Action?
+    /// The action's position in the vocabulary; nil for a name it does not know.
+    var action: Int?
+    let vocabulary: OCPPVocabulary
 
-    /// Each action's position; the unknown one comes after them all.
-    private static let actionPositions = Dictionary(uniqueKeysWithValues: Action.allCases.enumerated().map { ($1, $0) })
-    private static let actions = actionPositions.count + 1
     private static let types = MessageType.allCases.count
-    static let count = 2 * types * actions
+
+    /// Every direction, type and action, the unknown one after them all.
+    static func count(actions: Int) -> Int { 2 * types * (actions + 1) }
 
     var index: Int {
-        let actionIndex = action.flatMap { Self.actionPositions[$0] } ?? Self.actions - 1
-        return ((incoming ? 0 : 1) * Self.types + type.rawValue) * Self.actions + actionIndex
+        let actions = vocabulary.actions.count + 1
+        return ((incoming ? 0 : 1) * Self.types + type.rawValue) * actions + (action ?? actions - 1)
     }
 
     var labels: [(String, String)] {
-        [("direction", incoming ? "in" : "out"), ("type", type.label), ("action", action?.rawValue ?? "(unknown)")]
+        [("direction", incoming ? "in" : "out"), ("type", type.label),
+         ("action", action.map { vocabulary.actions[$0] } ?? "(unknown)")]
+    }
+}
+
+/// What a protocol version names, for the label values of the metrics: bounded sets, so that what a CSMS
+/// sends cannot make the series grow.
+public struct OCPPVocabulary: Sendable {
+    var version: String
+    var actions: [String]
+    var actionPositions: [String: Int]
+    var errorCodes: Set<String>
+    var registrationStatuses: [String]
+    var connectorStatuses: [String]
+
+    init(version: String, actions: [String], errorCodes: [String], registrationStatuses: [String], connectorStatuses: [String]) {
+        self.version = version
+        self.actions = actions
+        actionPositions = Dictionary(uniqueKeysWithValues: actions.enumerated().map { ($1, $0) })
+        self.errorCodes = Set(errorCodes)
+        self.registrationStatuses = registrationStatuses
+        self.connectorStatuses = connectorStatuses
     }
 }

@@ -118,8 +118,10 @@ public struct StationEngine: Sendable {
     var publications: [Effect] = []
     /// What the answer being written sets in motion, carried out once it is sent (a new ping interval).
     var afterAnswer: [Effect] = []
-    /// Reboot once the answers of this input are out (Reset).
-    var restartRequested = false
+    /// A Reset reboots once its answer is out and the transaction events it caused are delivered, so that
+    /// none goes twice across the reboot [B12.FR.04/05]; at the latest at this instant, or when the link
+    /// drops, since what is left is resent after the reboot anyway.
+    var rebootDeadline: Duration?
 
     public init(
         settings: StationSettings, restoring persisted: PersistedState, now: Now, messageIdPrefix: String,
@@ -213,14 +215,21 @@ public struct StationEngine: Sendable {
         runDueTimers()
         reportChargingStates()
         raiseMeterCeilings()
-        if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) { restartRequested = true }
+        if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
+            resetWhenIdle = false
+            rebootWhenDelivered()
+        }
         reportStatusChanges()
         publishConnectorChanges()
         if link == .connected { pump() }
         flushChanges()
         effects += publications
         publications = []
-        if restartRequested { emit(.restart) }
+        if let deadline = rebootDeadline,
+           transactionEvents.isEmpty || link != .connected || deadline <= now.uptime
+        {
+            emit(.restart)
+        }
         defer { effects = [] }
         return effects
     }
@@ -233,6 +242,7 @@ public struct StationEngine: Sendable {
         for deadline in transactionDeadlines { earliest.consider(deadline) }
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
+        earliest.consider(rebootDeadline)
         return earliest.value
     }
 

@@ -42,7 +42,7 @@ struct Station {
         if let problem = host.initialLinkSecurity.problem {
             throw ValidationError("cannot connect to the central system: \(problem).")
         }
-        let telemetry = Telemetry(version: ChargePointCommand.version)
+        let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp16)
         let identity = options.identity
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(

@@ -38,7 +38,7 @@ struct StationService201 {
             throw ValidationError("--ocpp-config \(refusal)")
         }
         let runtime = Runtime(host)
-        let telemetry = Telemetry(version: ChargePointCommand.version)
+        let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp201)
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
@@ -68,14 +68,21 @@ struct StationService201 {
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
         host.reconnect = { client.reconnect() }
         host.publish = { notification in
-            if case .station(let snapshot) = notification { latest.station = snapshot }
-            events.publish(notification)
+            switch notification {
+            case .rpc(let event):
+                telemetry.record(event)
+            case .station(let snapshot):
+                latest.station = snapshot
+                events.publish(notification)
+            default:
+                events.publish(notification)
+            }
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
         let resources = Station201Resources(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, evseCount: options.connectorCount,
-            events: events, latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
+            events: events, telemetry: telemetry, latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
             access: APIAccess(token: options.apiToken))

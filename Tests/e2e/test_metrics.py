@@ -10,6 +10,8 @@ import time
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from conftest import ChargePointFactory, running_csms
+
 
 def scrape(cp) -> dict[tuple[str, frozenset], float]:
     response = cp.api.get("/metrics")
@@ -68,6 +70,37 @@ def test_metrics_parse_and_follow_a_session(csms, chargepoint):
     assert value(after, "chargepoint_connector_power_watts", connector="1") == 0
     assert value(after, "chargepoint_ocpp_queued_transaction_messages") == 0
     assert value(after, "chargepoint_ocpp_frames_total", direction="out", type="CALL", action="StopTransaction") == 1
+
+
+def test_metrics_under_ocpp_2_0_1_follow_a_transaction(tmp_path):
+    """The same families under --ocpp 2.0.1, with its names: the 2.0.1 actions and statuses, the
+    TransactionEvents waiting, and the build's ocpp_version label."""
+    with running_csms(ocpp_version="2.0.1", accept_tags={"TAG1"}) as csms:
+        factory = ChargePointFactory(csms, tmp_path)
+        try:
+            station = factory(connectors=2)
+            before = scrape(station)
+            assert value(before, "chargepoint_ocpp_registration", status="Accepted") == 1
+            assert value(before, "chargepoint_connector_status", connector="2", status="Available") == 1
+            assert value(before, "chargepoint_ocpp_frames_total", direction="out", type="CALL",
+                         action="StatusNotification") == 2
+            build = [labels for (name, labels) in before if name == "chargepoint_build_info"]
+            assert ("ocpp_version", "2.0.1") in build[0]
+
+            station.api.ok_json("POST", "/api/v1/connectors/1/start", 201, json={"idTag": "TAG1"})
+            csms.send_raw(station.identity, '[2,"m-1","FooBar",{}]')
+            csms.wait_for(lambda: csms.frames(identity=station.identity, type_id=4), 10, "the CALLERROR for FooBar")
+            during = scrape(station)
+            assert value(during, "chargepoint_ocpp_frames_total", direction="out", type="CALL",
+                         action="TransactionEvent") >= 1
+            assert value(during, "chargepoint_ocpp_call_duration_seconds_count", action="Authorize") == 1
+            assert value(during, "chargepoint_ocpp_callerrors_total", direction="out", code="NotImplemented") == 1
+            assert value(during, "chargepoint_connector_status", connector="1", status="Occupied") == 1
+            assert value(during, "chargepoint_connector_power_watts", connector="1") == 11000
+            assert value(during, "chargepoint_http_requests_total", route="/api/v1/connectors/{id}/start",
+                         method="POST", code="201") == 1
+        finally:
+            factory.cleanup()
 
 
 def test_metrics_pass_promtool_and_describe_the_build_and_the_process(chargepoint):

@@ -103,7 +103,7 @@ extension StationEngine {
         let evse = evses[index]
         guard evse.transaction == nil, availability.admitsNewSession(evseId: evse.id) else { return false }
         let authorized = evse.pending?.authorized ?? false
-        let reached = txStartPoints.contains { point in
+        let reached = txStartPoints.filter { point in
             switch point {
             case .evConnected: evse.plugged
             case .authorized: authorized
@@ -111,20 +111,21 @@ extension StationEngine {
             case .energyTransfer: evse.plugged && authorized && evse.meter.demandW > 0
             }
         }
-        guard reached else { return false }
-        begin(index, cause)
+        guard !reached.isEmpty else { return false }
+        begin(index, cause, byEnergy: reached == [.energyTransfer])
         return true
     }
 
-    private mutating func begin(_ index: Int, _ cause: TransactionCause) {
+    /// `byEnergy`: energy flowing is what starts it, so the Started says Charging; otherwise the power path
+    /// closes after the start and energy flows from the next step on.
+    private mutating func begin(_ index: Int, _ cause: TransactionCause, byEnergy: Bool) {
         let pending = evses[index].pending.flatMap { $0.authorized ? $0 : nil }
         let remoteStartId: Int? = if case .remote(let id)? = pending?.origin { id } else { nil }
         let energyWh = evses[index].meter.energyWh
         var transaction = TransactionRecord(
             id: transactionIds.next(), evseId: evses[index].id, startedAt: now.wallClock, meterStartWh: energyWh,
             idToken: pending?.idToken, tokenStatus: pending.map { _ in .accepted }, remoteStartId: remoteStartId,
-            // The power path closes after the start: energy flows from the next step on.
-            chargingState: evses[index].plugged ? .evConnected : .idle,
+            chargingState: byEnergy ? .charging : evses[index].plugged ? .evConnected : .idle,
             authorized: pending != nil, evConnected: evses[index].plugged)
         if let begin = sample(index, StandardVariables.txEndedMeasurands, .transactionBegin) {
             transaction.endedMeterValues = [begin]
