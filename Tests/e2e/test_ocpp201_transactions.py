@@ -372,3 +372,24 @@ def ended_frame(csms, station):
     return next((f for f in event_frames(csms, station) if f.payload["eventType"] == "Ended"), None) \
         or csms.wait_for(lambda: next((f for f in event_frames(csms, station)
                                        if f.payload["eventType"] == "Ended"), None), 10, "the Ended")
+
+
+def test_TC_E_42_CS_a_transaction_event_left_unanswered_is_sent_again_after_the_timeout_and_the_interval(
+        csms, chargepoint):
+    """E13 without an answer: after MessageTimeout (30 s, read-only) plus MessageAttemptInterval × 1 the
+    same event is sent again, and once answered the queue goes on [E13.FR.02/03]. (A remote start, so no
+    REST caller waits through the timeout.)"""
+    station = chargepoint(connectors=1, ocpp_config=RETRY)
+    timeout = int(station.api.ok_json("GET", "/api/v1/configuration/OCPPCommCtrlr.MessageTimeout[Default]")["value"])
+    plug(station, 1)
+    csms.settings.transaction_event_silence = 1
+    assert csms.call(station.identity, call.RequestStartTransaction(
+        id_token={"id_token": "TAG1", "type": "ISO14443"}, remote_start_id=5, evse_id=1)).status == "Accepted"
+
+    wait_answered_event(csms, station, lambda e: e["seqNo"] == 0, "seqNo 0 answered", timeout=timeout + 15)
+    attempts = [f for f in event_frames(csms, station) if f.payload["seqNo"] == 0]
+    assert len(attempts) == 2 and attempts[0].payload == attempts[1].payload
+    assert csms.answer_to(attempts[0]) is None
+    assert attempts[1].time - attempts[0].time >= timeout + 1 - 0.2, "resent before MessageTimeout + interval"
+    charging = wait_answered_event(csms, station, is_charging, "chargingState Charging")
+    assert charging["seqNo"] == 1
