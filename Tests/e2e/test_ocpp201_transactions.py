@@ -185,10 +185,11 @@ def test_rest_errors_of_sessions_under_2_0_1(csms, chargepoint):
     started = start(station, 1, "TAG1")
     assert_problem_type(station.api.post("/api/v1/connectors/1/start", json={"idTag": "TAG2"}), 409, "connector-busy")
     assert_problem_type(station.api.post("/api/v1/connectors/2/stop", json={}), 409, "no-transaction")
-    register = station.api.connector(2)["energyWh"]
+    register = station.api.connector(2)["energyWh"] + 1000
+    assert station.api.set_meter(2, energyWh=register)["energyWh"] == register
     response = station.api.put("/api/v1/connectors/2/meter", json={"energyWh": register - 1})
-    if register >= 1:
-        assert_problem_type(response, 422, "meter-decrease")
+    assert_problem_type(response, 422, "meter-decrease")
+    assert station.api.connector(2)["energyWh"] == register
     assert_problem_type(station.api.get(f"/api/v1/transactions/{uuid.uuid4()}"), 404, "transaction-not-found")
     assert transaction(station, started["transactionId"])["transactionId"] == started["transactionId"]
     assert statuses(csms, station, 2) == ["Available"]
