@@ -205,6 +205,10 @@ class Settings:
     security_extension: bool = True  # False: CALLERROR InternalError to the CP's security CALLs
     sign_certificate_status: str = "Accepted"  # SignCertificate.conf status
     ocpp_version: str = "1.6"  # or "2.0.1": subprotocol, schemas, error codes and handlers follow it
+    # 2.0.1 retry tests [E13]: answer the next N TransactionEvents with CALLERROR InternalError (TC_E_50/51),
+    # or leave the next N unanswered, as a CSMS that never processed them (TC_E_41/42); counted down per frame.
+    transaction_event_failures: int = 0
+    transaction_event_silence: int = 0
 
     @property
     def subprotocol(self) -> str:
@@ -425,6 +429,21 @@ class _StationHandler201(OcppChargingStation):
         return call_result201.Authorize(
             id_token_info={"status": self._csms.settings.authorization(id_token["id_token"])})
 
+    @on("TransactionEvent")
+    def on_transaction_event(self, id_token=None, **_):
+        """The token's verdict when the event carries one [E01.FR.07]; CALLERROR InternalError while
+        Settings.transaction_event_failures lasts (silence is handled by _Link before routing)."""
+        if self._csms._take(self.id, "transaction_event_failures"):
+            raise InternalError(description="TransactionEvent failure requested by the test")
+        if id_token is None:
+            return call_result201.TransactionEvent()
+        return call_result201.TransactionEvent(
+            id_token_info={"status": self._csms.settings.authorization(id_token["id_token"])})
+
+    @on("MeterValues")
+    def on_meter_values(self, **_):
+        return call_result201.MeterValues()
+
 
 class _Link:
     """One websocket connection.
@@ -480,8 +499,14 @@ class _Link:
 
     async def _route(self) -> None:
         while (text := await self._inbox.get()) is not None:
-            if self.csms.settings.answer_delay > 0 and _is_call(_parse_array(text) or []):
+            message = _parse_array(text) or []
+            if self.csms.settings.answer_delay > 0 and _is_call(message):
                 await asyncio.sleep(self.csms.settings.answer_delay)
+            if _is_call(message) and message[2] == "TransactionEvent" \
+                    and self.csms._take(self.identity, "transaction_event_silence"):
+                # Never answered: the CP may send its next CALL once its MessageTimeout has passed.
+                self.unanswered.discard(message[1])
+                continue
             await self.station.route_message(text)
 
     async def _receive(self, text: str | bytes) -> None:
@@ -964,6 +989,16 @@ class CentralSystem:
             count = self._boot_counts.get(identity, 0)
             self._boot_counts[identity] = count + 1
             return statuses[min(count, len(statuses) - 1)]
+
+    def _take(self, identity: str, setting: str) -> bool:
+        """Count down one of the Settings counters (e.g. transaction_event_failures); True if it was > 0."""
+        with self._lock:
+            left = getattr(self.settings, setting)
+            if left <= 0:
+                return False
+            setattr(self.settings, setting, left - 1)
+        LOG.info("%s: %s (%d left)", identity, setting, left - 1)
+        return True
 
     def _next_transaction_id(self) -> int:
         return next(self._transaction_ids)

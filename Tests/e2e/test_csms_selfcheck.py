@@ -242,3 +242,48 @@ def raw_client_boot(url):
             await websocket.send(boot_frame("c1"))
             return json.loads(await websocket.recv())[2]
     return asyncio.run(scenario())
+
+
+def test_201_transaction_events_are_answered_failed_or_ignored_as_the_settings_say():
+    """TransactionEvent: the token's verdict when one is carried; Settings.transaction_event_failures answers
+    CALLERROR InternalError and transaction_event_silence no answer at all, each counted down per event."""
+    csms = CentralSystem(settings=Settings(ocpp_version="2.0.1", accept_tags={"TAG1"})).start()
+    boot201 = {"reason": "PowerUp", "chargingStation": {"model": "M", "vendorName": "V"}}
+
+    def event(seq_no, id_token=None):
+        payload = {"eventType": "Started" if seq_no == 0 else "Updated", "timestamp": utc_now(),
+                   "triggerReason": "Authorized", "seqNo": seq_no, "transactionInfo": {"transactionId": "tx-1"}}
+        return {**payload, "idToken": {"idToken": id_token, "type": "ISO14443"}} if id_token else payload
+
+    async def scenario():
+        replies = []
+        async with connect(f"{csms.url}/PY201", subprotocols=["ocpp2.0.1"]) as websocket:
+            async def exchange(unique_id, action, payload, answered=True):
+                await websocket.send(json.dumps([2, unique_id, action, payload]))
+                if not answered:
+                    with pytest.raises(TimeoutError):
+                        await asyncio.wait_for(websocket.recv(), 1)
+                    return None
+                return json.loads(await asyncio.wait_for(websocket.recv(), 5))
+            await exchange("b", "BootNotification", boot201)
+            csms.settings.transaction_event_failures = 1
+            replies.append(await exchange("e1", "TransactionEvent", event(0, "TAG1")))
+            replies.append(await exchange("e2", "TransactionEvent", event(0, "TAG1")))
+            csms.settings.transaction_event_silence = 1
+            replies.append(await exchange("e3", "TransactionEvent", event(1), answered=False))
+            replies.append(await exchange("e4", "TransactionEvent", event(1, "nope")))
+            replies.append(await exchange("m", "MeterValues", {"evseId": 0, "meterValue": [
+                {"timestamp": utc_now(), "sampledValue": [{"value": 1.0}]}]}))
+        return replies
+
+    try:
+        replies = asyncio.run(scenario())
+        assert replies[0][:3] == [CALLERROR, "e1", "InternalError"]
+        assert replies[1] == [3, "e2", {"idTokenInfo": {"status": "Accepted"}}]
+        assert replies[2] is None
+        assert replies[3] == [3, "e4", {"idTokenInfo": {"status": "Invalid"}}]
+        assert replies[4] == [3, "m", {}]
+        assert (csms.settings.transaction_event_failures, csms.settings.transaction_event_silence) == (0, 0)
+        assert csms.violations == []
+    finally:
+        csms.shutdown()
