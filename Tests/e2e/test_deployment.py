@@ -523,11 +523,11 @@ def test_compose_profiles_and_dependencies():
         assert citrine["services"][chargepoint]["environment"]["CP_CSMS_URL"] == url, \
             "1.8.x takes 1.6 stations on 8092 only, 2.x on 8081 (no 8092); the id is appended"
 
-    # 2.x takes either version on 8081: the station's is a setting.
+    # 2.x takes either version on 8081: the station speaks CitrineOS's own 2.0.1 unless told 1.6.
     station = "chargepoint-citrine2"
-    assert compose_config("citrineos2")["services"][station]["environment"]["CP_OCPP_VERSION"] == "1.6"
-    chosen = compose_config("citrineos2", environment={"CITRINEOS2_OCPP_VERSION": "2.0.1"})
-    assert chosen["services"][station]["environment"]["CP_OCPP_VERSION"] == "2.0.1"
+    assert compose_config("citrineos2")["services"][station]["environment"]["CP_OCPP_VERSION"] == "2.0.1"
+    chosen = compose_config("citrineos2", environment={"CITRINEOS2_OCPP_VERSION": "1.6"})
+    assert chosen["services"][station]["environment"]["CP_OCPP_VERSION"] == "1.6"
 
     renamed = compose_config("citrineos", "citrineos2", environment={"CITRINEOS_NETWORK": "server2_default",
                                                                      "CITRINEOS2_NETWORK": "other"})
