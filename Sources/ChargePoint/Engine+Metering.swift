@@ -9,13 +9,7 @@ extension ChargePointEngine {
     /// The next instant on the grid of ClockAlignedDataInterval counted from midnight UTC ([CORE] §4.7);
     /// nil when the interval is 0.
     mutating func scheduleAlignedSample() {
-        let interval = Int64(configuration.integer(.clockAlignedDataInterval)) * 1000
-        guard interval > 0 else {
-            alignedSampleTime = nil
-            return
-        }
-        let wall = now.wallClock.millisecondsSince1970
-        alignedSampleTime = Timestamp(millisecondsSince1970: (wall / interval + 1) * interval)
+        alignedSampleTime = ClockGrid.next(after: now.wallClock, intervalSeconds: configuration.integer(.clockAlignedDataInterval))
     }
 
     /// Takes the aligned sample when its instant has come. Kept on the wall clock, so a clock that is set
@@ -31,7 +25,7 @@ extension ChargePointEngine {
     }
 
     var nextAlignedSample: Duration? {
-        alignedSampleTime.map(uptime(at:))
+        alignedSampleTime.map(now.uptime(at:))
     }
 
     /// Clock-aligned readings, stamped with the grid instant: for every transaction (as transaction

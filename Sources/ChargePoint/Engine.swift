@@ -210,7 +210,7 @@ public struct ChargePointEngine: Sendable {
         earliest.consider(nextAlignedSample)
         earliest.consider(nextFileJobStep)
         earliest.consider(nextLimitChange)
-        earliest.consider(nextCertificateRenewal.map(uptime(at:)))
+        earliest.consider(nextCertificateRenewal.map(now.uptime(at:)))
         var energyFlows = false
         for connector in connectors {
             earliest.consider(connector.nextSampleAt)
@@ -267,11 +267,6 @@ public struct ChargePointEngine: Sendable {
     }
 
     // MARK: - Time
-
-    /// A wall-clock instant as a deadline on the uptime clock (now for one already past).
-    func uptime(at time: Timestamp) -> Duration {
-        now.uptime + .milliseconds(max(0, time.millisecondsSince1970 - now.wallClock.millisecondsSince1970))
-    }
 
     private mutating func advanceClock(to newNow: Now) {
         let elapsed = newNow.uptime - now.uptime

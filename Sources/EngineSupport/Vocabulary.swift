@@ -40,3 +40,21 @@ public struct EarliestDeadline {
         value = deadline
     }
 }
+
+/// The instants of a clock-aligned interval: multiples of it counted from midnight UTC, as the clock-aligned
+/// meter values of both protocols use them ([CORE 1.6] §4.7, [2.0.1 J01]).
+public enum ClockGrid {
+    /// The first grid instant after `time`; nil when the interval is 0 (no aligned readings).
+    public static func next(after time: Timestamp, intervalSeconds: Int) -> Timestamp? {
+        let interval = Int64(intervalSeconds) * 1000
+        guard interval > 0 else { return nil }
+        return Timestamp(millisecondsSince1970: (time.millisecondsSince1970 / interval + 1) * interval)
+    }
+}
+
+extension Now {
+    /// When the monotonic clock reaches the wall-clock instant `time` (now, for one already past).
+    public func uptime(at time: Timestamp) -> Duration {
+        uptime + .milliseconds(max(0, time.millisecondsSince1970 - wallClock.millisecondsSince1970))
+    }
+}

@@ -112,6 +112,9 @@ public struct StationEngine: Sendable {
     /// shown next while energy flows.
     var publishedConnectors: [ConnectorSnapshot?]
     var meterPublishAt: Duration?
+    /// The next instants of the AlignedDataCtrlr grids (Interval, TxEndedInterval).
+    var alignedSampleAt: Timestamp?
+    var alignedEndedSampleAt: Timestamp?
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -239,7 +242,7 @@ public struct StationEngine: Sendable {
         var earliest = EarliestDeadline(after: now.uptime)
         earliest.consider(outbox.deadline)
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
-        for deadline in transactionDeadlines { earliest.consider(deadline) }
+        for deadline in transactionDeadlines + alignedDeadlines { earliest.consider(deadline) }
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
@@ -253,6 +256,7 @@ public struct StationEngine: Sendable {
         }
         expireAuthorizations()
         takeDueSamples()
+        takeDueAlignedSamples()
     }
 
     // MARK: - Effects

@@ -256,7 +256,7 @@ extension ChargePointEngine {
         }
         consider(diagnosticsUpload?.retryAt)
         consider(logUpload?.retryAt)
-        return earliest.map(uptime(at:))
+        return earliest.map(now.uptime(at:))
     }
 
     /// The status TriggerMessage reports: Idle when nothing is in progress ([ERR] 3.46).

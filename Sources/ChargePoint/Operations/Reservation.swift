@@ -71,7 +71,7 @@ extension ChargePointEngine {
         for connector in connectors {
             if let expiry = connector.reservation?.expiryDate, earliest.map({ expiry < $0 }) ?? true { earliest = expiry }
         }
-        return earliest.map(uptime(at:))
+        return earliest.map(now.uptime(at:))
     }
 
     /// Whether this driver may start on this connector as far as reservations go: a connector reserved for

@@ -13,6 +13,7 @@ public enum StandardVariables {
     static let localAuthListCtrlr = ComponentAddress("LocalAuthListCtrlr")
     static let txCtrlr = ComponentAddress("TxCtrlr")
     static let sampledDataCtrlr = ComponentAddress("SampledDataCtrlr")
+    static let alignedDataCtrlr = ComponentAddress("AlignedDataCtrlr")
 
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
@@ -150,9 +151,28 @@ public enum StandardVariables {
         VariableAddress(sampledDataCtrlr, "TxEndedInterval"), .integer(minimum: 0), .readWrite, unit: "s",
         source: .stored(default: "0"))
 
-    private static func measurands(_ name: String, default initial: String) -> VariableDescriptor {
+    /// Clock-aligned readings ([J01]): every Interval seconds from midnight UTC, MeterValues for an EVSE
+    /// without a transaction and an Updated (MeterValueClock) for one with; TxEndedMeasurands every
+    /// TxEndedInterval into the Ended event. 0 turns either off, and both start off, as 1.6's
+    /// ClockAlignedDataInterval does: the CSMS chooses its grid. SendDuringIdle sends them only while no
+    /// transaction runs [J01.FR.19/20].
+    public static let alignedMeasurands = measurands("Measurands", of: alignedDataCtrlr, default: "Energy.Active.Import.Register")
+    public static let alignedInterval = VariableDescriptor(
+        VariableAddress(alignedDataCtrlr, "Interval"), .integer(minimum: 0, maximum: 86_400), .readWrite, unit: "s",
+        source: .stored(default: "0"))
+    public static let alignedTxEndedMeasurands = measurands(
+        "TxEndedMeasurands", of: alignedDataCtrlr, default: "Energy.Active.Import.Register")
+    public static let alignedTxEndedInterval = VariableDescriptor(
+        VariableAddress(alignedDataCtrlr, "TxEndedInterval"), .integer(minimum: 0, maximum: 86_400), .readWrite,
+        unit: "s", source: .stored(default: "0"))
+    public static let alignedSendDuringIdle = VariableDescriptor(
+        VariableAddress(alignedDataCtrlr, "SendDuringIdle"), .boolean, .readWrite, source: .stored(default: "false"))
+
+    private static func measurands(
+        _ name: String, of component: ComponentAddress = sampledDataCtrlr, default initial: String
+    ) -> VariableDescriptor {
         VariableDescriptor(
-            VariableAddress(sampledDataCtrlr, name), .memberList(MeterReading.supported.map(\.rawValue)), .readWrite,
+            VariableAddress(component, name), .memberList(MeterReading.supported.map(\.rawValue)), .readWrite,
             source: .stored(default: initial))
     }
 
@@ -178,6 +198,7 @@ public enum StandardVariables {
             bytesPerMessageSendLocalList,
             txStartPoint, txStopPoint, evConnectionTimeOut, stopTxOnEVSideDisconnect, stopTxOnInvalidId,
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
+            alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {

@@ -21,10 +21,13 @@ extension StationEngine {
                     timestamp: now.wallClock, connectorStatus: connectorStatus(index), evseId: evse.id,
                     connectorId: connectorId),
                 purpose: .informational, allowedWhilePending: true)
+        case .meterValues:
+            let targets = targets(request.evse)
+            guard !targets.isEmpty else { return TriggerMessageResponse(status: .rejected) }
+            queueTriggeredMeterValues(targets)
         case .transactionEvent:
-            // An Updated for the named EVSE's transaction, or for every transaction without one [F06.FR.07/11].
-            let targets = request.evse.map { evse in evseIndex(evse.id).map { [$0] } ?? [] } ?? Array(evses.indices)
-            let running = targets.filter { evses[$0].transaction != nil }
+            // An Updated for the named EVSE's transaction, or for every transaction.
+            let running = targets(request.evse).filter { evses[$0].transaction != nil }
             guard !running.isEmpty else { return TriggerMessageResponse(status: .rejected) }
             for index in running {
                 queueEvent(
@@ -36,5 +39,11 @@ extension StationEngine {
             return TriggerMessageResponse(status: .notImplemented)
         }
         return TriggerMessageResponse(status: .accepted)
+    }
+
+    /// The EVSE named, or every EVSE when none is [F06.FR.11]; none for an unknown one.
+    private func targets(_ evse: EVSE?) -> [Int] {
+        guard let evse else { return Array(evses.indices) }
+        return evseIndex(evse.id).map { [$0] } ?? []
     }
 }

@@ -248,9 +248,7 @@ extension StationEngine {
     // MARK: - Samples
 
     func sample(_ index: Int, _ measurands: VariableDescriptor, _ context: ReadingContext) -> MeterValue? {
-        MeterReading.sample(
-            deviceModel.list(measurands), energyWh: evses[index].meter.energyWh, powerW: evses[index].powerW,
-            context: context, at: now.wallClock)
+        reading(index, deviceModel.list(measurands), context, at: now.wallClock)
     }
 
     private mutating func scheduleSamples(_ index: Int) {
@@ -278,18 +276,23 @@ extension StationEngine {
             if let due = evses[index].nextEndedSampleAt, due <= now.uptime {
                 let interval = deviceModel.integer(StandardVariables.txEndedInterval)
                 evses[index].nextEndedSampleAt = interval > 0 ? due + .seconds(interval) : nil
-                guard var transaction = evses[index].transaction,
-                      let value = sample(index, StandardVariables.txEndedMeasurands, .samplePeriodic)
-                else { continue }
-                transaction.endedMeterValues.append(value)
-                if transaction.endedMeterValues.count > Self.endedSampleLimit {
-                    transaction.endedMeterValues = transaction.endedMeterValues.enumerated()
-                        .filter { $0.offset % 2 == 0 }.map(\.element)
+                if let value = sample(index, StandardVariables.txEndedMeasurands, .samplePeriodic) {
+                    keepForEnded(index, value)
                 }
-                evses[index].transaction = transaction
-                persist(.transaction(transaction))
             }
         }
+    }
+
+    /// Keeps a sample for the transaction's Ended event, persisted with it.
+    mutating func keepForEnded(_ index: Int, _ value: MeterValue) {
+        guard var transaction = evses[index].transaction else { return }
+        transaction.endedMeterValues.append(value)
+        if transaction.endedMeterValues.count > Self.endedSampleLimit {
+            transaction.endedMeterValues = transaction.endedMeterValues.enumerated()
+                .filter { $0.offset % 2 == 0 }.map(\.element)
+        }
+        evses[index].transaction = transaction
+        persist(.transaction(transaction))
     }
 
     /// An authorization that waited EVConnectionTimeOut for the cable is given up; no transaction had begun,
