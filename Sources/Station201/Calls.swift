@@ -2,7 +2,10 @@ import OCPP201
 
 /// Our CALLs: what goes next, and what their answers do.
 extension StationEngine {
-    var messageTimeout: Duration { .seconds(deviceModel.integer(StandardVariables.messageTimeout)) }
+    var messageTimeout: Duration { .seconds(messageTimeoutSeconds) }
+
+    /// The network profile's MessageTimeout; 30 s for the command line's.
+    var messageTimeoutSeconds: Int { networkProfiles.activeMessageTimeout ?? 30 }
 
     /// Sends the next CALL if the link is free. Before Accepted only the BootNotification and what the
     /// CSMS's own requests caused may go [B01.FR.08, B02.FR.02]; while Rejected nothing [B03.FR.02].

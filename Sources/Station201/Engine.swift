@@ -19,9 +19,12 @@ public struct StationSettings: Sendable {
     /// Variables set at every start (`--ocpp-config KEY=VALUE`, keys as `VariableAddress.configurationKey`
     /// writes them): what the operator passes on the command line wins over what is stored.
     public var variableOverrides: [(key: String, value: String)]
+    /// `--csms`: the network profile of slot 1 until SetNetworkProfile replaces it.
+    public var csmsURL: String
 
     public init(
-        identity: String, evseCount: Int, description: ChargingStation, maximumPowerW: Double = 22_000,
+        identity: String, evseCount: Int, description: ChargingStation, csmsURL: String = "ws://localhost:9000",
+        maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
         variableOverrides: [(key: String, value: String)] = []
     ) {
@@ -33,6 +36,7 @@ public struct StationSettings: Sendable {
         self.localListCapacity = localListCapacity
         self.authorizationCacheCapacity = authorizationCacheCapacity
         self.variableOverrides = variableOverrides
+        self.csmsURL = csmsURL
     }
 }
 
@@ -56,12 +60,14 @@ public struct PersistedState: Sendable, Equatable {
     /// Ongoing transactions and the ended ones the API still lists.
     public var transactions: [TransactionRecord]
     public var transactionEvents: [QueuedTransactionEvent]
+    public var networkProfiles: [Int: NetworkConnectionProfile]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
         bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
-        transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = []
+        transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
+        networkProfiles: [Int: NetworkConnectionProfile] = [:]
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -71,6 +77,7 @@ public struct PersistedState: Sendable, Equatable {
         self.evses = evses
         self.transactions = transactions
         self.transactionEvents = transactionEvents
+        self.networkProfiles = networkProfiles
     }
 }
 
@@ -96,6 +103,7 @@ public struct StationEngine: Sendable {
     var availability: Availability
     var localList: LocalAuthorizationList
     var authorizationCache: AuthorizationCache
+    var networkProfiles: NetworkProfiles
     var evses: [EVSEState]
     /// Ended transactions the API still lists, oldest first.
     var recentTransactions: [TransactionRecord]
@@ -161,6 +169,7 @@ public struct StationEngine: Sendable {
         localList = persisted.localList
         authorizationCache = AuthorizationCache(
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
+        networkProfiles = NetworkProfiles(settings.csmsURL, persisted.networkProfiles, deviceModel)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -178,6 +187,8 @@ public struct StationEngine: Sendable {
         }
         // A value set at start needs no answer to wait for: what it sets in motion the host reads itself.
         afterAnswer = []
+        // The priority as the command line may have set it.
+        networkProfiles = NetworkProfiles(settings.csmsURL, persisted.networkProfiles, deviceModel)
         // Committed before the first frame goes, by the first input.
         endTransactionsCutByRestart()
     }
@@ -192,8 +203,10 @@ public struct StationEngine: Sendable {
         switch input {
         case .linkConnecting:
             link = .connecting
+            networkProfiles.connecting()
         case .linkUp:
             link = .connected
+            networkProfiles.connected()
             // Offline for longer than OfflineThreshold: the CSMS hears every connector again [B04.FR.01].
             if let downAt = linkDownAt,
                now.uptime - downAt > .seconds(deviceModel.integer(StandardVariables.offlineThreshold)) {
@@ -206,6 +219,8 @@ public struct StationEngine: Sendable {
             linkDownAt = linkDownAt ?? now.uptime
             outbox.linkLost().map { callFailed($0, .linkLost) }
             abandonQueuedAuthorizations()
+            let attempts = deviceModel.integer(StandardVariables.networkProfileConnectionAttempts)
+            if let slot = networkProfiles.linkDown(attemptsPerProfile: attempts) { switchNetworkProfile(to: slot) }
         case .received(let text):
             receive(text)
         case .tick:
@@ -289,6 +304,9 @@ public struct StationEngine: Sendable {
             randomRange: deviceModel.integer(StandardVariables.retryBackOffRandomRange),
             repeatTimes: deviceModel.integer(StandardVariables.retryBackOffRepeatTimes))
     }
+
+    /// The CSMS the link connects to: the network profile in use (the identity is appended).
+    public var csmsURL: String { networkProfiles.activeURL }
 
     public var stationSnapshot: StationSnapshot {
         StationSnapshot(

@@ -24,6 +24,9 @@ public enum Effect: Sendable, Equatable {
     case publish(Notification)
     /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
     case restart
+    /// Connect to this CSMS (the identity is appended) from the next attempt on, leaving the current one:
+    /// the next network profile after failed attempts.
+    case useCSMS(String)
 }
 
 /// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).
@@ -45,6 +48,8 @@ public enum StoreChange: Sendable, Equatable {
     case localList(LocalAuthorizationList)
     /// An authorization cache entry, added or replacing the token's earlier one.
     case cacheEntry(AuthorizationCacheEntry)
+    /// A network connection profile stored by SetNetworkProfile.
+    case networkProfile(slot: Int, NetworkConnectionProfile)
     /// The cache no longer holds this token (evicted, or superseded by an answer not to be cached).
     case cacheEntryRemoved(IdTokenKey)
     /// ClearCache emptied the cache.

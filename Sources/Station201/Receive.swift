@@ -66,6 +66,8 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetTransactionStatusRequest.self) { $0.getTransactionStatus($1) }
         case .getLocalListVersion:
             respond(to: messageId, payload, as: GetLocalListVersionRequest.self) { $0.getLocalListVersion($1) }
+        case .setNetworkProfile:
+            respond(to: messageId, payload, as: SetNetworkProfileRequest.self) { $0.setNetworkProfile($1) }
         case .requestStartTransaction:
             respond(to: messageId, payload, as: RequestStartTransactionRequest.self) { $0.requestStartTransaction($1) }
         case .requestStopTransaction:

@@ -33,6 +33,10 @@ public final class Store201 {
         CREATE TABLE transactions (id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         CREATE TABLE transaction_event (sequence INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         """,
+        // SetNetworkProfile's profiles, by slot.
+        """
+        CREATE TABLE network_profile (slot INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String) throws(StoreError) {
@@ -69,6 +73,9 @@ public final class Store201 {
         state.transactions = try database.records(TransactionRecord.self, "SELECT record FROM transactions")
         state.transactionEvents = try database.records(
             QueuedTransactionEvent.self, "SELECT record FROM transaction_event ORDER BY sequence")
+        let slots = try database.rows("SELECT slot FROM network_profile ORDER BY slot", [], { $0.integer(0) })
+        let profiles = try database.records(NetworkConnectionProfile.self, "SELECT record FROM network_profile ORDER BY slot")
+        state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
         return state
     }
 
@@ -118,6 +125,8 @@ public final class Store201 {
         case .transactionEventQueued(let event):
             try database.run(
                 "INSERT OR REPLACE INTO transaction_event VALUES (?, ?)", [.integer(event.sequence), .json(event)])
+        case .networkProfile(let slot, let profile):
+            try database.run("INSERT OR REPLACE INTO network_profile VALUES (?, ?)", [.integer(slot), .json(profile)])
         case .transactionEventRemoved(let sequence):
             try database.run("DELETE FROM transaction_event WHERE sequence = ?", [.integer(sequence)])
         }

@@ -147,6 +147,9 @@ struct Serve: ParsableCommand {
 struct ServeOptions {
     var ocppVersion: OCPPVersion
     var identity: String
+    /// `--csms` as given, without the identity.
+    var csmsBaseURL: String
+    /// The websocket URL: `csmsBaseURL` with the identity appended.
     var csmsURL: String
     var connectorCount: Int
     var httpHost: String
@@ -176,7 +179,8 @@ struct ServeOptions {
         guard !identity.isEmpty, identity.utf8.count <= 48 else {
             throw ValidationError("--id must be 1 to 48 characters long.")
         }
-        csmsURL = Self.websocketURL(base: resolve(serve.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092"), identity: identity)
+        csmsBaseURL = resolve(serve.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092")
+        csmsURL = Self.websocketURL(base: csmsBaseURL, identity: identity)
 
         let connectorText = serve.connectors.map(String.init) ?? environment["CP_CONNECTORS"] ?? "2"
         guard let count = Int(connectorText), (1...100).contains(count) else {

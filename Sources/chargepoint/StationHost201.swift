@@ -38,7 +38,8 @@ final class StationHost201: RuntimeHosted {
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var setReconnectBackoff: @Sendable (ReconnectBackoff) -> Void = { _ in }
-    var reconnect: @Sendable () -> Void = {}
+    /// Connects again, to this CSMS (without the identity): the network profile in use.
+    var reconnect: @Sendable (String) -> Void = { _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -55,6 +56,9 @@ final class StationHost201: RuntimeHosted {
 
     /// The reconnect back-off the link starts with.
     var initialReconnectBackoff: ReconnectBackoff { engine.reconnectBackoff }
+
+    /// The CSMS of the network profile in use, without the identity.
+    var csmsURL: String { engine.csmsURL }
 
     /// The station as it stands, for whoever needs it before the first change is published.
     var station: StationSnapshot { engine.stationSnapshot }
@@ -114,6 +118,9 @@ final class StationHost201: RuntimeHosted {
                 publish(notification)
             case .restart:
                 restart(after: &after)
+            case .useCSMS(let url):
+                // After the runtime's lock: replacing the link waits for the old one's thread.
+                after.append { [reconnect] in reconnect(url) }
             }
         }
     }
@@ -130,6 +137,7 @@ final class StationHost201: RuntimeHosted {
             exit(EXIT_FAILURE)
         }
         logger.notice("rebooted")
-        reconnect()
+        // The new engine may start with another network profile (NetworkConfigurationPriority).
+        after.append { [reconnect, url = engine.csmsURL] in reconnect(url) }
     }
 }

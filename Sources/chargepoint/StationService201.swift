@@ -24,7 +24,7 @@ struct StationService201 {
         let store = try Store201(directory: options.dataDirectory)
         let settings = StationSettings(
             identity: options.identity, evseCount: options.connectorCount, description: description,
-            variableOverrides: options.configurationOverrides)
+            csmsURL: options.csmsBaseURL, variableOverrides: options.configurationOverrides)
         let host: StationHost201
         do {
             host = try StationHost201(store: store, logger: logger) {
@@ -39,11 +39,16 @@ struct StationService201 {
         }
         let runtime = Runtime(host)
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp201)
-        let client = try WebSocketClient(
-            configuration: WebSocketClientConfiguration(
-                url: options.csmsURL, subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
+        let identity = options.identity
+        let client = try CSMSLink(
+            WebSocketClientConfiguration(
+                url: ServeOptions.websocketURL(base: host.csmsURL, identity: identity),
+                subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
                 backoff: Backoff(host.initialReconnectBackoff), security: WebSocketSecurity()),
-            logger: Logger(label: "chargepoint.websocket")
+            logger: logger,
+            make: { configuration, onEvent in
+                try WebSocketClient(configuration: configuration, logger: Logger(label: "chargepoint.websocket"), onEvent: onEvent)
+            }
         ) { event in
             switch event {
             case .connecting:
@@ -66,7 +71,7 @@ struct StationService201 {
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
-        host.reconnect = { client.reconnect() }
+        host.reconnect = { base in client.reconnect(to: ServeOptions.websocketURL(base: base, identity: identity)) }
         host.publish = { notification in
             switch notification {
             case .rpc(let event):

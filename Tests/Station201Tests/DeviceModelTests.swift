@@ -274,7 +274,7 @@ extension Harness {
         let results = harness.results(answering: id, "setVariableResult")
         #expect(results.map { $0["attributeStatus"] } == [.string("Rejected"), .string("Rejected")])
         #expect(results.map { $0["attributeStatusInfo"]?["reasonCode"] } == [.string("ReadOnly"), .string("ReadOnly")])
-        #expect(harness.engine.deviceModel.integer(StandardVariables.messageTimeout) == 30)
+        #expect(harness.engine.messageTimeoutSeconds == 30)
         #expect(!harness.persisted.contains { if case .variable = $0 { true } else { false } })
     }
 

@@ -562,6 +562,7 @@ extension PersistedState {
             case .availability(let target, let operative):
                 if operative { state.inoperative.remove(target) } else { state.inoperative.insert(target) }
             case .bootReason(let reason): state.bootReason = reason
+            case .networkProfile(let slot, let profile): state.networkProfiles[slot] = profile
             default: break
             }
         }

@@ -19,10 +19,25 @@ public enum StandardVariables {
     public static let heartbeatInterval = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "HeartbeatInterval"), .integer(minimum: 1), .readWrite, unit: "s",
         source: .stored(default: "300"))
-    /// How long a CALL waits for its answer. Read-only: it belongs to the network connection profile.
+    /// How long a CALL waits for its answer. Read-only: it belongs to the network connection profile in
+    /// use (30 s for the command line's).
     public static let messageTimeout = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "MessageTimeout", instance: "Default"), .integer(minimum: 1), .readOnly,
-        unit: "s", source: .stored(default: "30"))
+        unit: "s", source: .live(.messageTimeout))
+    /// The slots of the network connection profiles in the order they are tried, from the next boot on
+    /// [B10]; only slots that hold a profile (slot 1, `--csms`, always does).
+    public static let networkConfigurationPriority = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "NetworkConfigurationPriority"),
+        .sequenceList(NetworkProfiles.slots.map(String.init)), .readWrite, source: .stored(default: "1"),
+        appliesAfterReboot: true)
+    /// Failed connection attempts with one profile before the next in the priority list is tried.
+    public static let networkProfileConnectionAttempts = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "NetworkProfileConnectionAttempts"), .integer(minimum: 1, maximum: 100),
+        .readWrite, source: .stored(default: "3"))
+    /// The slot of the profile in use.
+    public static let activeNetworkProfile = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "ActiveNetworkProfile"), .integer(minimum: 1, maximum: NetworkProfiles.slots.upperBound),
+        .readOnly, source: .live(.activeNetworkProfile))
     /// Offline for longer than this: StatusNotification for every connector on reconnect [B04.FR.01].
     public static let offlineThreshold = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "OfflineThreshold"), .integer(minimum: 0), .readWrite, unit: "s",
@@ -186,7 +201,8 @@ public enum StandardVariables {
     /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(evseCount: Int, maximumPowerW: Double, localListCapacity: Int) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
-            heartbeatInterval, messageTimeout, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
+            heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
+            activeNetworkProfile, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
             retryBackOffRandomRange, retryBackOffRepeatTimes, messageAttemptsTransactionEvent,
             messageAttemptIntervalTransactionEvent,
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,

@@ -179,6 +179,9 @@ public enum LiveValue: Sendable, Equatable {
     case power
     /// How many tokens the local authorization list holds.
     case localListEntries
+    /// The network profile in use: its MessageTimeout, its slot.
+    case messageTimeout
+    case activeNetworkProfile
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

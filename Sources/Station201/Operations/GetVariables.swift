@@ -29,6 +29,8 @@ extension StationEngine {
         case .availabilityState: availabilityState(of: component).rawValue
         case .power: component.evseId.flatMap(evseIndex).map { decimalText(evses[$0].powerW) } ?? "0"
         case .localListEntries: String(localList.entries.count)
+        case .messageTimeout: String(messageTimeoutSeconds)
+        case .activeNetworkProfile: String(networkProfiles.activeSlot)
         }
     }
 }

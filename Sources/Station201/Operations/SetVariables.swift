@@ -24,6 +24,11 @@ extension StationEngine {
 
     /// A write from the CSMS or the API: stored, persisted, published, and its effect scheduled.
     mutating func write(_ address: VariableAddress, attribute: Attribute, value: String) -> DeviceModel.WriteOutcome {
+        if address.key == StandardVariables.networkConfigurationPriority.address.key, attribute == .actual,
+           let refusal = networkPriorityRefusal(value)
+        {
+            return .refused(refusal)
+        }
         let outcome = deviceModel.write(address, attribute: attribute, value: value)
         if case .accepted(let descriptor, let canonical) = outcome { variableChanged(descriptor, canonical) }
         return outcome
