@@ -600,7 +600,7 @@ extension Result<String, ValueRefusal> {
         harness.call("GetReport", #"{"requestId":3,"componentVariable":[{"component":{"name":"EVSE","evse":{"id":2}}}]}"#)
         harness.answerAll()
         let evse = try harness.reportedAddresses(3)
-        #expect(evse.map(\.name) == ["AvailabilityState", "Available", "SupplyPhases", "Power"])
+        #expect(evse.map(\.name) == ["AvailabilityState", "Available", "SupplyPhases", "AllowReset", "Power"])
         #expect(evse.allSatisfy { $0.component == ComponentAddress("EVSE", evseId: 2) })
 
         harness.call("GetReport", #"{"requestId":4,"componentVariable":[{"component":{"name":"Connector"}}]}"#)

@@ -139,11 +139,13 @@ import Testing
     }
 
     /// EVSE.AllowReset is not reported, so TC_B_25 (reset of one EVSE) does not apply [B11.FR.10].
-    @Test func resettingOneEVSEIsNotOffered() {
+    @Test func TC_B_25_CS_resettingAnIdleEVSEIsAcceptedWithoutRebootingTheStationAndAnUnknownOneRejected() {
         var harness = Harness(evses: 1)
         harness.boot()
         let reset = harness.call("Reset", #"{"type":"OnIdle","evseId":1}"#)
-        #expect(harness.result(answering: reset)?["status"] == .string("Rejected"))
+        #expect(harness.result(answering: reset)?["status"] == .string("Accepted"))
+        let unknown = harness.call("Reset", #"{"type":"Immediate","evseId":3}"#)
+        #expect(harness.result(answering: unknown)?["statusInfo"]?["reasonCode"] == .string("UnknownEvse"))
         #expect(!harness.effects.contains(.restart))
     }
 

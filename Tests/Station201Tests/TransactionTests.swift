@@ -460,6 +460,43 @@ import Testing
         #expect(harness.effects.last == .restart)
     }
 
+    @Test func TC_B_26_CS_and_TC_B_27_CS_resettingOneEVSEWaitsForItsTransactionOrEndsIt() {
+        var harness = Self.registered(evses: 2)
+        _ = harness.start(.start(evseId: 1, Self.tag))
+        _ = harness.start(.start(evseId: 2, IdToken(idToken: "TAG2", type: .iso14443)))
+        harness.answerAllAccepting()
+        let immediate = harness.call("Reset", #"{"type":"Immediate","evseId":1}"#)
+        #expect(harness.result(answering: immediate)?["status"]?.string == "Accepted")
+        harness.answerAllAccepting()
+        #expect(Self.summaries(harness).last == "Ended ResetCommand 2 EVConnected ImmediateReset")
+        #expect(harness.engine.connectorSnapshots[1].transaction != nil, "EVSE 2 is left alone")
+        let onIdle = harness.call("Reset", #"{"type":"OnIdle","evseId":2}"#)
+        #expect(harness.result(answering: onIdle)?["status"]?.string == "Scheduled")
+        #expect(harness.engine.evses[1].resetWhenIdle)
+        _ = harness.command(.unplug(evseId: 2))
+        #expect(!harness.engine.evses[1].resetWhenIdle)
+        #expect(!harness.effects.contains(.restart))
+    }
+
+    @Test func offlineAnUnknownTokenStartsOnlyWithOfflineTxForUnknownIdEnabled() {
+        var harness = Self.registered()
+        harness.handle(.linkDown(reason: "test"))
+        #expect(harness.command(.start(evseId: 1, Self.tag)) == .failed(.unknownTokenOffline))
+        _ = harness.command(.setVariable(StandardVariables.offlineTxForUnknownIdEnabled.address, value: "true"))
+        guard case .transactionStarted(_, confirmed: false)? = harness.command(.start(evseId: 1, Self.tag)) else {
+            Issue.record("the unknown token did not start offline")
+            return
+        }
+    }
+
+    @Test func withoutAuthorizationEveryTokenStartsWithoutAsking() {
+        var harness = Self.registered(overrides: [("AuthCtrlr.Enabled", "false")])
+        _ = harness.start(.start(evseId: 1, Self.tag))
+        harness.answerAllAccepting()
+        #expect(harness.calls("Authorize").isEmpty)
+        #expect(Self.summaries(harness).first == "Started Authorized 0 EVConnected -")
+    }
+
     @Test func aResetDoesNotWaitForeverForAnAnswerThatDoesNotCome() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))

@@ -105,6 +105,14 @@ public enum StandardVariables {
     public static let localPreAuthorize = VariableDescriptor(
         VariableAddress(authCtrlr, "LocalPreAuthorize"), .boolean, .readWrite, source: .stored(default: "true"))
 
+    /// False: tokens need no authorization; a start is granted at once [C01], the TransactionEvent still
+    /// carries the token for the CSMS.
+    public static let authEnabled = VariableDescriptor(
+        VariableAddress(authCtrlr, "Enabled"), .boolean, .readWrite, source: .stored(default: "true"))
+    /// Offline, a token that neither the local list nor the cache knows starts a transaction; the CSMS
+    /// judges it when the events are delivered [C15].
+    public static let offlineTxForUnknownIdEnabled = VariableDescriptor(
+        VariableAddress(authCtrlr, "OfflineTxForUnknownIdEnabled"), .boolean, .readWrite, source: .stored(default: "false"))
     /// True: a RequestStartTransaction's token is authorized as a local one would be before the transaction
     /// may start; false: the CSMS, which sent it, checks it in the TransactionEvent [F01.FR.01–03].
     public static let authorizeRemoteStart = VariableDescriptor(
@@ -208,7 +216,7 @@ public enum StandardVariables {
             itemsPerMessageGetReport, itemsPerMessageGetVariables, itemsPerMessageSetVariables,
             bytesPerMessageGetReport, bytesPerMessageGetVariables, bytesPerMessageSetVariables,
             dateTime, timeSource,
-            localAuthorizeOffline, localPreAuthorize, authorizeRemoteStart,
+            authEnabled, localAuthorizeOffline, localPreAuthorize, offlineTxForUnknownIdEnabled, authorizeRemoteStart,
             authCacheAvailable, authCacheEnabled, authCacheLifeTime,
             localAuthListEnabled, localListEntries(capacity: localListCapacity), itemsPerMessageSendLocalList,
             bytesPerMessageSendLocalList,
@@ -220,6 +228,8 @@ public enum StandardVariables {
         for evseId in 1...max(1, evseCount) {
             let evse = ComponentAddress("EVSE", evseId: evseId)
             all += tier(evse)
+            all.append(VariableDescriptor(
+                VariableAddress(evse, "AllowReset"), .boolean, .readOnly, source: .stored(default: "true")))
             all.append(VariableDescriptor(
                 VariableAddress(evse, "Power"), .decimal(minimum: 0, maximum: maximumPowerW), .readOnly, unit: "W",
                 source: .live(.power)))

@@ -4,11 +4,22 @@ extension StationEngine {
     /// [B11]/[B12]: Immediate ends every transaction (ResetCommand, ImmediateReset) and reboots after the
     /// answer [B12.FR.05]; OnIdle reboots now when no transaction runs, otherwise answers Scheduled and reboots
     /// when the last one has ended [B12.FR.01]. Either way the reboot waits for the transaction events to be
-    /// delivered (`rebootWhenDelivered`). The next BootNotification says RemoteReset. Resetting one
-    /// EVSE is not offered (`EVSE.AllowReset` is not in the device model), so a request for one is Rejected
-    /// [B11.FR.09/10].
+    /// delivered (`rebootWhenDelivered`). The next BootNotification says RemoteReset. One EVSE
+    /// (`EVSE.AllowReset`) resets the same way without the station: its transaction ends at once or, OnIdle,
+    /// the reset waits for it [B11.FR.08, B12.FR.06]; an unknown EVSE is Rejected.
     mutating func reset(_ request: ResetRequest) -> ResetResponse {
-        guard request.evseId == nil else { return ResetResponse(status: .rejected) }
+        if let evseId = request.evseId {
+            guard let index = evseIndex(evseId) else {
+                return ResetResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "UnknownEvse"))
+            }
+            guard evses[index].transaction != nil else { return ResetResponse(status: .accepted) }
+            if request.type == .onIdle {
+                evses[index].resetWhenIdle = true
+                return ResetResponse(status: .scheduled)
+            }
+            end(index, .immediateReset)
+            return ResetResponse(status: .accepted)
+        }
         persist(.bootReason(.remoteReset))
         let busy = evses.contains { $0.transaction != nil }
         switch request.type {

@@ -45,6 +45,8 @@ struct EVSEState: Sendable, Equatable {
     var nextEndedSampleAt: Duration?
     /// A transaction begun with no EV (TxStartPoint Authorized) ends if none comes by then [E03.FR.05].
     var connectionDeadline: Duration?
+    /// A Reset OnIdle of this EVSE waits for its transaction to end.
+    var resetWhenIdle = false
 
     init(record: EVSERecord, transaction: TransactionRecord?) {
         id = record.id

@@ -13,10 +13,12 @@ enum StartDecision: Equatable {
 /// What drivers do at an EVSE through the API: present a token, stop, and what the CSMS answers about the
 /// token.
 extension StationEngine {
-    /// Online, a token the local list or the cache holds as Accepted starts at once when LocalPreAuthorize is
-    /// true, anything else is asked of the CSMS [C10.FR.03, C14.FR.02/03]; offline, what they know decides
-    /// when LocalAuthorizeOffline is true [C13].
+    /// Without authorization (AuthCtrlr.Enabled false) every token starts. Online, a token the local list or
+    /// the cache holds as Accepted starts at once when LocalPreAuthorize is true, anything else is asked of
+    /// the CSMS [C10.FR.03, C14.FR.02/03]; offline, what they know decides when LocalAuthorizeOffline is true
+    /// [C13], and an unknown token starts when OfflineTxForUnknownIdEnabled is true [C15].
     func startDecision(for token: IdToken) -> StartDecision {
+        guard deviceModel.boolean(StandardVariables.authEnabled) else { return .granted }
         let online = link == .connected
         if let (info, _) = localAuthorization(token) {
             if online {
@@ -26,7 +28,8 @@ extension StationEngine {
             guard deviceModel.boolean(StandardVariables.localAuthorizeOffline) else { return .unknownOffline }
             return info.status == .accepted ? .granted : .refused(info.status)
         }
-        return online ? .askCentralSystem : .unknownOffline
+        if online { return .askCentralSystem }
+        return deviceModel.boolean(StandardVariables.offlineTxForUnknownIdEnabled) ? .granted : .unknownOffline
     }
 
     /// Why an EVSE takes no new session now, if it does not.

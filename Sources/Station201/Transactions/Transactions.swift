@@ -163,6 +163,11 @@ extension StationEngine {
             pruneRecentTransactions()
         }
         evses[index].transaction = nil
+        if evses[index].resetWhenIdle {
+            // The simulated EVSE restarts at once and is ready for the next session.
+            evses[index].resetWhenIdle = false
+            logger.notice("EVSE \(evses[index].id) reset (Reset OnIdle) now that its transaction has ended")
+        }
         evses[index].connectionDeadline = nil
         evses[index].nextUpdatedSampleAt = nil
         evses[index].nextEndedSampleAt = nil
