@@ -413,7 +413,6 @@
     card.root.dataset.tone = tone;
     setBadge(fields.status, connector.status, tone);
 
-    // A 2.0.1 connector has no error code (faults come later): that fact shows "—".
     setFact(fields.plugged, connector.plugged === undefined ? null : connector.plugged ? "Plugged in" : "Unplugged");
     setFact(fields.errorCode, connector.errorCode);
     fields.errorCode.classList.toggle("pending", connector.errorCode !== undefined && connector.errorCode !== "NoError");

@@ -67,6 +67,10 @@ package struct Station201Resources: StationResources {
         case .authorize:
             let body = try ControlAPI.decode(Authorize201Body.self, request.body)
             run(.authorize(body.idToken), responder)
+        case .connectorAction("0", .availability):
+            // Connector 0 is the whole station, as under 1.6.
+            let body = try ControlAPI.decode(AvailabilityBody.self, request.body)
+            run(.changeAvailability(evseId: nil, body.type == .operative ? .operative : .inoperative), responder)
         case .connectorAction(let id, let action):
             let evseId = try self.evseId(id)
             switch action {
@@ -84,7 +88,15 @@ package struct Station201Resources: StationResources {
                 let body = try ControlAPI.decode(MeterBody.self, request.body)
                 try body.validate()
                 run(.setMeter(evseId: evseId, energyWh: body.energyWh, powerW: body.powerW), responder)
-            case .fault, .availability, .unlock, .compositeSchedule:
+            case .fault:
+                let body = try ControlAPI.decode(FaultBody.self, request.body)
+                run(.fault(evseId: evseId, body.errorCode == .noError ? nil : body.errorCode.rawValue), responder)
+            case .availability:
+                let body = try ControlAPI.decode(AvailabilityBody.self, request.body)
+                run(.changeAvailability(evseId: evseId, body.type == .operative ? .operative : .inoperative), responder)
+            case .unlock:
+                run(.unlock(evseId: evseId), responder)
+            case .compositeSchedule:
                 throw notAvailable(route)
             }
         case .transactions:
@@ -97,8 +109,15 @@ package struct Station201Resources: StationResources {
                 guard case .snapshot(let snapshot) = result else { return }
                 responder.respond(telemetry.scrape(Telemetry.Reading(snapshot)))
             }
-        case .reset, .trigger,
-            .localList, .reservations, .chargingProfiles, .firmware, .securityEvents:
+        case .reset:
+            let body = try ControlAPI.decode(Reset201Body.self, request.body)
+            run(.reset(try body.resetType), responder)
+        case .trigger:
+            let body = try ControlAPI.decode(Trigger201Body.self, request.body)
+            run(.trigger(body.message, evseId: body.connectorId), responder)
+        case .localList:
+            run(.localList, responder)
+        case .reservations, .chargingProfiles, .firmware, .securityEvents:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
@@ -163,6 +182,12 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, Transaction201Resource(snapshot)))
             case .transactions(let snapshots):
                 responder.respond(ControlAPI.json(200, Transaction201List(transactions: snapshots.map(Transaction201Resource.init))))
+            case .status(let status):
+                // A reset happens after the answer, as under 1.6: accepted, not done.
+                let code = if case .reset = command { 202 } else { 200 }
+                responder.respond(ControlAPI.json(code, StatusResource(status: status)))
+            case .localList(let list):
+                responder.respond(ControlAPI.json(200, LocalList201Resource(list)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -254,7 +279,7 @@ struct Connector201Resource: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, evseId, connectorId, status, plugged, energyWh, powerW, transaction
+        case id, evseId, connectorId, status, errorCode, plugged, energyWh, powerW, transaction
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -264,6 +289,8 @@ struct Connector201Resource: Encodable {
         try container.encode(snapshot.evseId, forKey: .evseId)
         try container.encode(snapshot.connectorId, forKey: .connectorId)
         try container.encode(snapshot.status.rawValue, forKey: .status)
+        // 1.6's field: the fault the hardware side reported, NoError without one.
+        try container.encode(snapshot.fault ?? "NoError", forKey: .errorCode)
         try container.encode(snapshot.plugged, forKey: .plugged)
         try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
         try container.encode(wholeUnits(snapshot.powerW), forKey: .powerW)
@@ -310,6 +337,53 @@ struct Transaction201Resource: Encodable {
 
 struct Transaction201List: Encodable {
     var transactions: [Transaction201Resource]
+}
+
+/// `POST /reset`'s body under 2.0.1: Immediate or OnIdle, or 1.6's Hard and Soft, which mean the same here.
+struct Reset201Body: Decodable {
+    var type: String
+
+    var resetType: ResetEnumType {
+        get throws(Problem) {
+            switch type {
+            case "Immediate", "Hard": return .immediate
+            case "OnIdle", "Soft": return .onIdle
+            default: throw .invalidParameter("type must be Immediate or OnIdle (1.6's Hard or Soft), not '\(type)'.")
+            }
+        }
+    }
+}
+
+/// `POST /trigger`'s body under 2.0.1: a 2.0.1 MessageTrigger, and the connector (its EVSE) where it matters;
+/// one that is not a connector is answered Rejected, as the CSMS would be.
+struct Trigger201Body: Decodable {
+    var message: MessageTrigger
+    var connectorId: Int?
+}
+
+/// The local list as SendLocalList left it, 1.6's shape with 2.0.1's token fields.
+struct LocalList201Resource: Encodable {
+    struct Entry: Encodable {
+        var idTag: String
+        var type: String
+        var status: String
+        var cacheExpiryDateTime: Timestamp?
+        var groupIdToken: String?
+    }
+
+    var version: Int
+    var entries: [Entry]
+
+    init(_ list: LocalAuthorizationList) {
+        version = list.version
+        entries = list.entries.compactMap { data in
+            data.idTokenInfo.map { info in
+                Entry(
+                    idTag: data.idToken.idToken.value, type: data.idToken.type.rawValue, status: info.status.rawValue,
+                    cacheExpiryDateTime: info.cacheExpiryDateTime, groupIdToken: info.groupIdToken?.idToken.value)
+            }
+        }
+    }
 }
 
 /// `POST …/stop`'s body under 2.0.1: the stoppedReason (Local when absent).

@@ -41,7 +41,8 @@ struct Availability: Sendable {
     /// A connector made Inoperative while a transaction runs on it stays Occupied until the transaction ends:
     /// the change is scheduled [G03.FR.05, G04.FR.06]. `transactionRuns`: one runs on its EVSE; `occupied`:
     /// an EV is connected or a transaction runs.
-    func status(of connector: ConnectorKey, occupied: Bool, transactionRuns: Bool) -> ConnectorStatus {
+    func status(of connector: ConnectorKey, faulted: Bool, occupied: Bool, transactionRuns: Bool) -> ConnectorStatus {
+        if faulted { return .faulted }
         if isInoperative(connector) && !transactionRuns { return .unavailable }
         return occupied ? .occupied : .available
     }
@@ -94,8 +95,8 @@ extension StationEngine {
     func connectorStatus(_ index: Int) -> ConnectorStatus {
         let evse = evses[index]
         return availability.status(
-            of: Availability.ConnectorKey(evseId: evse.id, connectorId: 1), occupied: evse.isOccupied,
-            transactionRuns: evse.transaction != nil)
+            of: Availability.ConnectorKey(evseId: evse.id, connectorId: 1), faulted: evse.fault != nil,
+            occupied: evse.isOccupied, transactionRuns: evse.transaction != nil)
     }
 
     /// AvailabilityState of a tier: a connector's status; an EVSE's is its connector's; the station's is
@@ -108,7 +109,7 @@ extension StationEngine {
     func connectorSnapshot(_ index: Int) -> ConnectorSnapshot {
         let evse = evses[index]
         return ConnectorSnapshot(
-            evseId: evse.id, connectorId: 1, status: connectorStatus(index), plugged: evse.plugged,
+            evseId: evse.id, connectorId: 1, status: connectorStatus(index), fault: evse.fault, plugged: evse.plugged,
             energyWh: evse.meter.energyWh, powerW: evse.powerW,
             transaction: evse.transaction.flatMap { transactionSnapshot($0.id) })
     }

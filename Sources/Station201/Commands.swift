@@ -46,6 +46,24 @@ extension StationEngine {
             return .transactions(transactionSnapshots(limit: limit))
         case .transaction(let id):
             return transactionSnapshot(id).map(CommandResult.transaction) ?? .failed(.unknownTransaction(id))
+        case .reset(let type):
+            return .status(reset(ResetRequest(type: type), reason: .localReset).status.rawValue)
+        case .trigger(let message, let evseId):
+            let evse = evseId.map { EVSE(id: $0, connectorId: 1) }
+            return .status(triggerMessage(TriggerMessageRequest(evse: evse, requestedMessage: message)).status.rawValue)
+        case .changeAvailability(let evseId, let status):
+            if let evseId, evseIndex(evseId) == nil { return .failed(.unknownEVSE(evseId)) }
+            let request = ChangeAvailabilityRequest(evse: evseId.map { EVSE(id: $0) }, operationalStatus: status)
+            return .status(changeAvailability(request).status.rawValue)
+        case .unlock(let evseId):
+            guard evseIndex(evseId) != nil else { return .failed(.unknownEVSE(evseId)) }
+            return .status(unlockConnector(UnlockConnectorRequest(evseId: evseId, connectorId: 1)).status.rawValue)
+        case .fault(let evseId, let fault):
+            guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
+            setFault(index, fault)
+            return .connector(connectorSnapshot(index))
+        case .localList:
+            return .localList(localList)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -152,7 +152,7 @@ public struct StationEngine: Sendable {
             EVSEState(
                 record: records[id] ?? EVSERecord(
                     id: id, plugged: false, energyWh: 0, ceilingWh: 0, externalMeter: false,
-                    demandW: settings.simulatedPowerW),
+                    demandW: settings.simulatedPowerW, fault: nil),
                 transaction: ongoing[id])
         }
         publishedConnectors = Array(repeating: nil, count: max(1, settings.evseCount))

@@ -98,6 +98,16 @@ public enum Command: Sendable, Equatable {
     case stop(evseId: Int, reason: Reason)
     case transactions(limit: Int)
     case transaction(id: String)
+    /// What the CSMS could ask, asked locally: the answer is the status the CSMS would have got.
+    case reset(ResetEnumType)
+    case trigger(MessageTrigger, evseId: Int?)
+    /// nil: the whole station.
+    case changeAvailability(evseId: Int?, OperationalStatus)
+    case unlock(evseId: Int)
+    /// The hardware side: a fault of the EVSE (its connector turns Faulted; a transaction ends), or nil to
+    /// clear it. The text is what the operator calls the fault (1.6's error codes are welcome).
+    case fault(evseId: Int, String?)
+    case localList
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -114,6 +124,9 @@ public enum CommandResult: Sendable, Equatable {
     case transactionStarted(TransactionSnapshot, confirmed: Bool)
     case transaction(TransactionSnapshot)
     case transactions([TransactionSnapshot])
+    /// The status of an OCPP answer the station gave the local request (Accepted, Scheduled, Unlocked…).
+    case status(String)
+    case localList(LocalAuthorizationList)
     case failed(CommandFailure)
 }
 
@@ -169,6 +182,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var evseId: Int
     public var connectorId: Int
     public var status: ConnectorStatus
+    /// The fault the hardware side reported; nil without one.
+    public var fault: String?
     public var plugged: Bool
     public var energyWh: Double
     public var powerW: Double

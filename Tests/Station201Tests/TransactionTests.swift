@@ -609,3 +609,51 @@ extension PersistedState {
         return state
     }
 }
+
+/// The hardware side's faults and the API's local versions of CSMS requests.
+@Suite struct LocalControlTests {
+    @Test func aFaultEndsTheTransactionWithAbnormalConditionAndRefusesNewSessionsUntilCleared() {
+        var harness = TransactionTests.registered()
+        _ = harness.start(.start(evseId: 1, TransactionTests.tag))
+        harness.answerAllAccepting()
+        guard case .connector(let faulted)? = harness.command(.fault(evseId: 1, "GroundFailure")) else {
+            Issue.record("no connector answered the fault")
+            return
+        }
+        #expect(faulted.status == .faulted)
+        #expect(faulted.fault == "GroundFailure")
+        harness.answerAllAccepting()
+        #expect(TransactionTests.summaries(harness).last == "Ended AbnormalCondition 2 EVConnected GroundFault")
+        #expect(harness.calls("StatusNotification").last?["connectorStatus"]?.string == "Faulted")
+        guard case .failed(.evseUnavailable(_, .faulted))? = harness.command(.start(evseId: 1, TransactionTests.tag)) else {
+            Issue.record("a faulted EVSE took a session")
+            return
+        }
+        _ = harness.command(.fault(evseId: 1, nil))
+        harness.answerAllAccepting()
+        #expect(harness.calls("StatusNotification").last?["connectorStatus"]?.string == "Occupied")
+        #expect(harness.persisted.contains { if case .evse(let record) = $0 { record.fault == "GroundFailure" } else { false } })
+    }
+
+    @Test func aFaultAnswersAStartThatStillWaitsForTheCSMS() {
+        var harness = TransactionTests.registered()
+        let start = harness.start(.start(evseId: 1, TransactionTests.tag))
+        harness.answerOutstanding()  // StatusNotification Occupied; the Authorize waits
+        _ = harness.command(.fault(evseId: 1, "OtherError"))
+        #expect(harness.reply(to: start) == .failed(.evseUnavailable(evseId: 1, .faulted)))
+    }
+
+    @Test func theAPIsResetBootsSayingLocalResetAndItsOtherRequestsAnswerAsTheCSMSWould() {
+        var harness = TransactionTests.registered()
+        #expect(harness.command(.unlock(evseId: 1)) == .status("Unlocked"))
+        #expect(harness.command(.changeAvailability(evseId: nil, .inoperative)) == .status("Accepted"))
+        #expect(harness.engine.connectorSnapshots[0].status == .unavailable)
+        #expect(harness.command(.changeAvailability(evseId: 1, .operative)) == .status("Accepted"))
+        #expect(harness.command(.trigger(.statusNotification, evseId: nil)) == .status("Rejected"))
+        #expect(harness.command(.trigger(.heartbeat, evseId: nil)) == .status("Accepted"))
+        #expect(harness.command(.localList) == .localList(LocalAuthorizationList()))
+        #expect(harness.command(.reset(.onIdle)) == .status("Accepted"))
+        #expect(harness.persisted.contains(.bootReason(.localReset)))
+        #expect(harness.effects.contains(.restart))
+    }
+}

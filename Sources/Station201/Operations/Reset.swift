@@ -8,6 +8,11 @@ extension StationEngine {
     /// (`EVSE.AllowReset`) resets the same way without the station: its transaction ends at once or, OnIdle,
     /// the reset waits for it [B11.FR.08, B12.FR.06]; an unknown EVSE is Rejected.
     mutating func reset(_ request: ResetRequest) -> ResetResponse {
+        reset(request, reason: .remoteReset)
+    }
+
+    /// The CSMS's Reset (`RemoteReset`) or the API's (`LocalReset`, what the next BootNotification says).
+    mutating func reset(_ request: ResetRequest, reason: BootReason) -> ResetResponse {
         if let evseId = request.evseId {
             guard let index = evseIndex(evseId) else {
                 return ResetResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "UnknownEvse"))
@@ -20,7 +25,7 @@ extension StationEngine {
             end(index, .immediateReset)
             return ResetResponse(status: .accepted)
         }
-        persist(.bootReason(.remoteReset))
+        persist(.bootReason(reason))
         let busy = evses.contains { $0.transaction != nil }
         switch request.type {
         case .immediate:

@@ -12,6 +12,8 @@ public struct EVSERecord: Codable, Sendable, Equatable {
     public var externalMeter: Bool
     /// The power the EV draws while energy is offered.
     public var demandW: Double
+    /// A fault the hardware side reported, until it is cleared.
+    public var fault: String?
 }
 
 /// A token presented for an EVSE that has not (yet) authorized a transaction there: the CSMS is asked, or the
@@ -37,6 +39,7 @@ struct PendingAuthorization: Sendable, Equatable {
 struct EVSEState: Sendable, Equatable {
     let id: Int
     var plugged: Bool
+    var fault: String?
     var meter: Meter
     var transaction: TransactionRecord?
     var pending: PendingAuthorization?
@@ -51,6 +54,7 @@ struct EVSEState: Sendable, Equatable {
     init(record: EVSERecord, transaction: TransactionRecord?) {
         id = record.id
         plugged = record.plugged
+        fault = record.fault
         // A register that may have shown up to its stored ceiling before the restart resumes there.
         let resumed = max(record.energyWh, record.ceilingWh)
         meter = Meter(energyWh: resumed, demandW: record.demandW, external: record.externalMeter, ceilingWh: resumed)
@@ -60,7 +64,7 @@ struct EVSEState: Sendable, Equatable {
     var record: EVSERecord {
         EVSERecord(
             id: id, plugged: plugged, energyWh: meter.energyWh, ceilingWh: meter.ceilingWh,
-            externalMeter: meter.external, demandW: meter.demandW)
+            externalMeter: meter.external, demandW: meter.demandW, fault: fault)
     }
 
     /// Energy is offered: a transaction runs with an authorization in force, the cable is in, and the EVSE

@@ -36,7 +36,9 @@ extension StationEngine {
     func sessionRefusal(_ index: Int) -> CommandFailure? {
         let evseId = evses[index].id
         let status = connectorStatus(index)
-        guard availability.admitsNewSession(evseId: evseId) else { return .evseUnavailable(evseId: evseId, status) }
+        guard availability.admitsNewSession(evseId: evseId), evses[index].fault == nil else {
+            return .evseUnavailable(evseId: evseId, status)
+        }
         if evses[index].pending != nil || evses[index].transaction?.authorized == true {
             return .evseBusy(evseId: evseId, status)
         }
@@ -94,6 +96,28 @@ extension StationEngine {
             end(index, cause)
         }
         return transactionSnapshot(transaction.id).map(CommandResult.transaction) ?? .failed(.unknownTransaction(transaction.id))
+    }
+
+    /// `POST …/fault`: the connector turns Faulted [G01], and a transaction on it ends with AbnormalCondition
+    /// [E06.FR.16], stoppedReason the nearest fault reason; nil clears the fault.
+    mutating func setFault(_ index: Int, _ fault: String?) {
+        guard evses[index].fault != fault else { return }
+        evses[index].fault = fault
+        persist(.evse(evses[index].record))
+        guard let fault else { return }
+        logger.warning("EVSE \(evses[index].id) faulted: \(fault)")
+        // A start still waiting for the CSMS's Authorize is refused now; an authorized one was answered.
+        if let pending = evses[index].pending, !pending.authorized, case .api(let reply) = pending.origin {
+            emit(.reply(reply, .failed(.evseUnavailable(evseId: evses[index].id, .faulted))))
+        }
+        evses[index].pending = nil
+        let reason: Reason = switch fault {
+        case "GroundFailure": .groundFault
+        case "OverCurrentFailure": .overcurrentFault
+        case "PowerMeterFailure", "PowerSwitchFailure", "HighTemperature", "OverVoltage", "UnderVoltage": .powerQuality
+        default: .other
+        }
+        if evses[index].transaction != nil { end(index, TransactionCause(trigger: .abnormalCondition, stoppedReason: reason)) }
     }
 
     /// `PUT …/meter`: a real meter's register (never below what it showed) and the power the EV draws.
