@@ -11,7 +11,7 @@ import Testing
         TransactionTests.registered(evses: 2, overrides: overrides)
     }
 
-    @Test func TC_J_01_CS_alignedReadingsGoOnTheGridAsMeterValuesOrAsAnUpdatedInATransaction() {
+    @Test func TC_J_01_CS_and_TC_J_02_CS_alignedReadingsGoOnTheGridAsMeterValuesOrAsAnUpdatedInATransaction() {
         var harness = Self.registered([("AlignedDataCtrlr.Interval", "60")])
         _ = harness.start(.start(evseId: 1, TransactionTests.tag))
         harness.answerAllAccepting()
@@ -42,7 +42,7 @@ import Testing
         #expect(TransactionTests.events(harness).count == 2)
     }
 
-    @Test func alignedTxEndedSamplesGoIntoTheEndedEvent() {
+    @Test func TC_J_03_CS_alignedTxEndedSamplesGoIntoTheEndedEvent() {
         var harness = Self.registered([("AlignedDataCtrlr.TxEndedInterval", "60"), ("AlignedDataCtrlr.Interval", "0")])
         _ = harness.start(.start(evseId: 1, TransactionTests.tag))
         harness.answerAllAccepting()
@@ -55,7 +55,7 @@ import Testing
         #expect(contexts == ["Transaction.Begin", "Sample.Clock", "Sample.Clock", "Transaction.End"])
     }
 
-    @Test func TC_F_12_CS_triggeredMeterValuesCarryTheAlignedMeasurandsWithContextTrigger() {
+    @Test func TC_F_11_CS_and_TC_F_12_CS_triggeredMeterValuesCarryTheAlignedMeasurandsWithContextTrigger() {
         var harness = Self.registered([])
         let one = harness.call("TriggerMessage", #"{"requestedMessage":"MeterValues","evse":{"id":2}}"#)
         #expect(harness.result(answering: one)?["status"]?.string == "Accepted")

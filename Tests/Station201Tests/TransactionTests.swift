@@ -44,7 +44,7 @@ import Testing
         #expect("89ab".contains(id.dropFirst(19).first!))
     }
 
-    @Test func TC_E_02_CS_cableFirstThenTokenStartsWithAuthorizedThenChargingStateChanged() {
+    @Test func TC_E_01_CS_and_TC_E_03_CS_cableFirstThenTokenStartsWithAuthorizedThenChargingStateChanged() {
         var harness = Self.registered()
         let reply = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -81,7 +81,7 @@ import Testing
         }
     }
 
-    @Test func TC_E_01_CS_withTxStartPointEVConnectedThePlugStartsAndTheTokenAuthorizesInAnUpdated() {
+    @Test func TC_E_09_CS_withTxStartPointEVConnectedThePlugStartsAndTheTokenAuthorizesInAnUpdated() {
         var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "EVConnected")])
         _ = harness.command(.plug(evseId: 1))
         harness.answerAllAccepting()
@@ -95,7 +95,7 @@ import Testing
         #expect(Self.events(harness)[1]["idToken"]?["idToken"]?.string == "TAG1")
     }
 
-    @Test func TC_E_08_CS_unplugEndsWithEVCommunicationLostAndTheSeqNoHasNoGaps() {
+    @Test func TC_E_14_CS_unplugEndsWithEVCommunicationLostAndTheSeqNoHasNoGaps() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -143,7 +143,7 @@ import Testing
         #expect(Self.summaries(harness).last == "Ended EVCommunicationLost 3 Idle EVDisconnected")
     }
 
-    @Test func withTxStopPointEnergyTransferTheEVStoppingToDrawEndsTheTransaction() {
+    @Test func TC_E_22_CS_withTxStopPointEnergyTransferTheEVStoppingToDrawEndsTheTransaction() {
         var harness = Self.registered(overrides: [("TxCtrlr.TxStopPoint", "EnergyTransfer")])
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -152,7 +152,7 @@ import Testing
         #expect(Self.summaries(harness).last == "Ended ChargingStateChanged 2 EVConnected StoppedByEV")
     }
 
-    @Test func withTxStartPointEnergyTransferTheTransactionBeginsWhenTheEVDraws() {
+    @Test func TC_E_02_CS_withTxStartPointEnergyTransferTheTransactionBeginsWhenTheEVDraws() {
         var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "EnergyTransfer")])
         _ = harness.command(.setMeter(evseId: 1, energyWh: nil, powerW: 0))
         let reply = harness.start(.start(evseId: 1, Self.tag))
@@ -169,7 +169,7 @@ import Testing
         #expect(Self.summaries(harness) == ["Started ChargingStateChanged 0 Charging -"])
     }
 
-    @Test func TC_E_03_CS_withTxStartPointAuthorizedTheTokenStartsAndNoEVWithinEVConnectionTimeOutEnds() {
+    @Test func TC_E_13_CS_and_TC_F_04_CS_withTxStartPointAuthorizedTheTokenStartsAndNoEVWithinEVConnectionTimeOutEnds() {
         var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "Authorized"), ("TxCtrlr.EVConnectionTimeOut", "30")])
         harness.call("RequestStartTransaction", #"{"evseId":1,"remoteStartId":5,"idToken":{"idToken":"TAG1","type":"ISO14443"}}"#)
         harness.answerAllAccepting()
@@ -182,7 +182,7 @@ import Testing
         #expect(Self.summaries(harness).last == "Ended EVConnectTimeout 1 - Timeout")
     }
 
-    @Test func TC_F_02_CS_aRemoteStartWithoutCableWaitsForThePlugAndKeepsItsTrigger() {
+    @Test func TC_F_03_CS_and_TC_F_08_CS_aRemoteStartWithoutCableWaitsForThePlugAndKeepsItsTrigger() {
         var harness = Self.registered()
         let id = harness.call("RequestStartTransaction", #"{"evseId":1,"remoteStartId":42,"idToken":{"idToken":"TAG1","type":"ISO14443"}}"#)
         #expect(harness.result(answering: id) == .object(["status": .string("Accepted")]))
@@ -226,7 +226,7 @@ import Testing
         #expect(Self.events(harness).isEmpty)
     }
 
-    @Test func TC_E_04_CS_eventsOfAnOutageAreFlaggedOfflineAndDeliveredInOrderAfterTheReconnect() {
+    @Test func TC_E_40_CS_and_TC_E_43_CS_eventsOfAnOutageAreFlaggedOfflineAndDeliveredInOrderAfterTheReconnect() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -291,7 +291,7 @@ import Testing
         #expect(harness.outstanding.map(Self.summary) == "Started Authorized 0 EVConnected -")
     }
 
-    @Test func TC_E_15_CS_aRestartEndsTheCutTransactionWithPowerLossContinuingItsSeqNo() {
+    @Test func aRestartEndsTheCutTransactionWithPowerLossContinuingItsSeqNo() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -327,7 +327,7 @@ import Testing
         ])
     }
 
-    @Test func TC_J_02_CS_txUpdatedIntervalSendsPeriodicUpdatedWithItsMeasurands() {
+    @Test func TC_J_09_CS_txUpdatedIntervalSendsPeriodicUpdatedWithItsMeasurands() {
         var harness = Self.registered(overrides: [("SampledDataCtrlr.TxUpdatedInterval", "60")])
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -354,7 +354,7 @@ import Testing
         #expect(contexts == ["Transaction.Begin", "Sample.Periodic", "Sample.Periodic", "Transaction.End"])
     }
 
-    @Test func TC_E_05_CS_aTokenTheCSMSRefusesInTheEventAnswerEndsTheTransaction() {
+    @Test func TC_E_16_CS_aTokenTheCSMSRefusesInTheEventAnswerEndsTheTransaction() {
         var harness = Self.registered()
         harness.handle(.linkDown(reason: "test"))
         // Offline, nobody asks the CSMS: LocalAuthorizeOffline with a cached Accepted token.
@@ -386,7 +386,7 @@ import Testing
         #expect(harness.engine.connectorSnapshots[0].powerW == 0)
     }
 
-    @Test func TC_E_14_CS_getTransactionStatusSaysWhatRunsAndWhatWaits() {
+    @Test func TC_E_28_CS_to_TC_E_34_CS_getTransactionStatusSaysWhatRunsAndWhatWaits() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
@@ -413,7 +413,7 @@ import Testing
         #expect(harness.engine.connectorSnapshots[0].transaction != nil)
     }
 
-    @Test func TC_F_11_CS_triggeredTransactionEventIsAnUpdatedWithTheChargingState() {
+    @Test func TC_F_13_CS_and_TC_F_14_CS_triggeredTransactionEventIsAnUpdatedWithTheChargingState() {
         var harness = Self.registered()
         let none = harness.call("TriggerMessage", #"{"requestedMessage":"TransactionEvent"}"#)
         #expect(harness.result(answering: none)?["status"]?.string == "Rejected")
@@ -507,7 +507,7 @@ import Testing
         #expect(harness.effects.contains(.restart))
     }
 
-    @Test func TC_G_04_CS_inoperativeWhileATransactionRunsIsScheduledAndAppliesWhenItEnds() {
+    @Test func TC_G_11_CS_inoperativeWhileATransactionRunsIsScheduledAndAppliesWhenItEnds() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()

@@ -22,7 +22,7 @@ def meter_values(csms, station) -> list[dict]:
     return csms.calls("MeterValues", station.identity)
 
 
-def test_TC_J_01_CS_clock_aligned_readings_on_the_grid(csms, chargepoint):
+def test_TC_J_01_CS_and_TC_J_02_CS_clock_aligned_readings_on_the_grid(csms, chargepoint):
     """AlignedDataCtrlr.Interval 2 s: MeterValues {Sample.Clock} for the idle EVSE stamped on the grid
     (a multiple of 2 s from midnight UTC), a TransactionEvent Updated {MeterValueClock} for the EVSE in a
     transaction [J01.FR.22]."""
@@ -41,7 +41,7 @@ def test_TC_J_01_CS_clock_aligned_readings_on_the_grid(csms, chargepoint):
     assert all(m["evseId"] == 2 for m in meter_values(csms, station)), "MeterValues for an EVSE in a transaction"
 
 
-def test_TC_F_12_CS_triggered_meter_values(csms, chargepoint):
+def test_TC_F_11_CS_triggered_meter_values(csms, chargepoint):
     """TriggerMessage(MeterValues) for one EVSE: Accepted, then MeterValues with the aligned measurands and
     context Trigger [F06.FR.06]; an unknown EVSE is Rejected."""
     station = chargepoint(connectors=2)
