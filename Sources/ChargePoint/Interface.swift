@@ -80,14 +80,7 @@ extension Notification {
     }
 }
 
-public enum RPCEvent: Sendable, Equatable {
-    case callSent(Action)
-    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
-    case answerReceived(Action, roundTrip: Duration, errorCode: String?)
-    case callReceived(action: String)
-    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
-    case answerSent(action: String, errorCode: RPCErrorCode?)
-}
+public typealias RPCEvent = EngineSupport.RPCEvent<Action, RPCErrorCode>
 
 public enum TransactionEvent: String, Sendable, Equatable {
     /// Begun locally; its StartTransaction is queued.

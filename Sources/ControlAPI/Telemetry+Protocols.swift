@@ -3,8 +3,7 @@ import OCPP16
 import OCPP201
 import Station201
 
-/// Each protocol's names for the metrics' labels, and its engine's traffic facts and snapshots as the
-/// metrics read them.
+/// Each protocol's names for the metrics' labels, and its engine's snapshots as the metrics read them.
 extension OCPPVocabulary {
     /// 1.6's; FormatViolation, the 2.0.1 spelling some central systems send, is kept apart too.
     public static let ocpp16 = OCPPVocabulary(
@@ -18,28 +17,6 @@ extension OCPPVocabulary {
         errorCodes: OCPP201.RPCErrorCode.allCases.map(\.rawValue),
         registrationStatuses: OCPP201.RegistrationStatus.allCases.map(\.rawValue),
         connectorStatuses: ConnectorStatus.allCases.map(\.rawValue))
-}
-
-extension Telemetry {
-    public func record(_ event: ChargePoint.RPCEvent) {
-        switch event {
-        case .callSent(let action): callSent(action: action.rawValue)
-        case .answerReceived(let action, let roundTrip, let errorCode):
-            answerReceived(action: action.rawValue, roundTrip: roundTrip, errorCode: errorCode)
-        case .callReceived(let action): callReceived(action: action)
-        case .answerSent(let action, let errorCode): answerSent(action: action, errorCode: errorCode?.rawValue)
-        }
-    }
-
-    public func record(_ event: Station201.RPCEvent) {
-        switch event {
-        case .callSent(let action): callSent(action: action.rawValue)
-        case .answerReceived(let action, let roundTrip, let errorCode):
-            answerReceived(action: action.rawValue, roundTrip: roundTrip, errorCode: errorCode)
-        case .callReceived(let action): callReceived(action: action)
-        case .answerSent(let action, let errorCode): answerSent(action: action, errorCode: errorCode?.rawValue)
-        }
-    }
 }
 
 extension Telemetry.Reading {

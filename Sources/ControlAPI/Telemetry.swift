@@ -95,25 +95,36 @@ public final class Telemetry: @unchecked Sendable {
         registry.makeCounter(descriptor: Metric.connections, labels: []).increment()
     }
 
+    /// An engine's traffic fact, whichever protocol version it speaks.
+    public func record<Action, ErrorCode>(_ event: RPCEvent<Action, ErrorCode>) {
+        switch event {
+        case .callSent(let action): callSent(action: action.rawValue)
+        case .answerReceived(let action, let roundTrip, let errorCode):
+            answerReceived(action: action.rawValue, roundTrip: roundTrip, errorCode: errorCode)
+        case .callReceived(let action): callReceived(action: action)
+        case .answerSent(let action, let errorCode): answerSent(action: action, errorCode: errorCode?.rawValue)
+        }
+    }
+
     /// A CALL of ours went out.
-    func callSent(action: String) {
+    private func callSent(action: String) {
         frame(incoming: false, .call, action: action)
     }
 
     /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
-    func answerReceived(action: String, roundTrip: Duration, errorCode: String?) {
+    private func answerReceived(action: String, roundTrip: Duration, errorCode: String?) {
         frame(incoming: true, errorCode == nil ? .callResult : .callError, action: action)
         histogram(.callDuration, labels: [("action", action)]).record(roundTrip)
         if let errorCode { callError(direction: "in", code: knownCode(errorCode)) }
     }
 
     /// A CALL from the CSMS, whatever its action name.
-    func callReceived(action: String) {
+    private func callReceived(action: String) {
         frame(incoming: true, .call, action: action)
     }
 
     /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
-    func answerSent(action: String, errorCode: String?) {
+    private func answerSent(action: String, errorCode: String?) {
         frame(incoming: false, errorCode == nil ? .callResult : .callError, action: action)
         if let errorCode { callError(direction: "out", code: errorCode) }
     }

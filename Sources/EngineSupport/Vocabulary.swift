@@ -58,3 +58,16 @@ extension Now {
         uptime + .milliseconds(max(0, time.millisecondsSince1970 - wallClock.millisecondsSince1970))
     }
 }
+
+/// A traffic fact of an engine, one per frame, for the metrics: the same for every protocol version, with
+/// that version's actions and CALLERROR codes.
+public enum RPCEvent<Action: RawRepresentable & Sendable & Equatable, ErrorCode: RawRepresentable & Sendable & Equatable>:
+    Sendable, Equatable where Action.RawValue == String, ErrorCode.RawValue == String
+{
+    case callSent(Action)
+    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
+    case answerReceived(Action, roundTrip: Duration, errorCode: String?)
+    case callReceived(action: String)
+    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
+    case answerSent(action: String, errorCode: ErrorCode?)
+}

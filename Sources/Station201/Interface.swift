@@ -223,11 +223,4 @@ public enum Notification: Sendable, Equatable {
     case rpc(RPCEvent)
 }
 
-public enum RPCEvent: Sendable, Equatable {
-    case callSent(Action)
-    /// The CSMS answered a CALL of ours (`errorCode` set for a CALLERROR).
-    case answerReceived(Action, roundTrip: Duration, errorCode: String?)
-    case callReceived(action: String)
-    /// We answered a CSMS CALL (`errorCode` set for a CALLERROR).
-    case answerSent(action: String, errorCode: RPCErrorCode?)
-}
+public typealias RPCEvent = EngineSupport.RPCEvent<Action, RPCErrorCode>

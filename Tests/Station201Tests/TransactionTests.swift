@@ -20,6 +20,12 @@ import Testing
 
     static func events(_ harness: Harness) -> [SentCall] { harness.calls("TransactionEvent") }
 
+    /// The cache holds `tag` as Accepted, so that it starts offline (LocalAuthorizeOffline).
+    static func cacheAccepted(_ harness: inout Harness) {
+        harness.engine.authorizationCache = AuthorizationCache(capacity: 10, restoring: [
+            AuthorizationCacheEntry(idToken: tag, info: IdTokenInfo(status: .accepted), updatedAt: Timestamp(millisecondsSince1970: harness.wallClock))])
+    }
+
     static func summary(_ call: SentCall) -> String {
         let info = call["transactionInfo"]
         let seqNo: String? = if case .integer(let number)? = call["seqNo"] { String(number) } else { nil }
@@ -358,8 +364,7 @@ import Testing
         var harness = Self.registered()
         harness.handle(.linkDown(reason: "test"))
         // Offline, nobody asks the CSMS: LocalAuthorizeOffline with a cached Accepted token.
-        harness.engine.authorizationCache = AuthorizationCache(capacity: 10, restoring: [
-            AuthorizationCacheEntry(idToken: Self.tag, info: IdTokenInfo(status: .accepted), updatedAt: Timestamp(millisecondsSince1970: 1_800_000_000_000))])
+        Self.cacheAccepted(&harness)
         let reply = harness.start(.start(evseId: 1, Self.tag))
         guard case .transactionStarted? = harness.reply(to: reply) else {
             Issue.record("the cached token did not start offline")
@@ -375,8 +380,7 @@ import Testing
     @Test func withStopTxOnInvalidIdFalseARefusedTokenOnlySuspendsTheEnergy() {
         var harness = Self.registered(overrides: [("TxCtrlr.StopTxOnInvalidId", "false")])
         harness.handle(.linkDown(reason: "test"))
-        harness.engine.authorizationCache = AuthorizationCache(capacity: 10, restoring: [
-            AuthorizationCacheEntry(idToken: Self.tag, info: IdTokenInfo(status: .accepted), updatedAt: Timestamp(millisecondsSince1970: 1_800_000_000_000))])
+        Self.cacheAccepted(&harness)
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.handle(.linkUp)
         while let call = harness.outstanding, call.action != "TransactionEvent" { harness.answerAccepting(call) }
