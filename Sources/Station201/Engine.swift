@@ -111,7 +111,7 @@ public struct StationEngine: Sendable {
     var transactionIds: TransactionIdGenerator
     /// API callers of a start waiting for the CSMS's answer to the event that carries their token, by its
     /// place in the queue.
-    var awaitingAnswer: [Int: ReplyID] = [:]
+    var awaitingAnswer: [Int: AwaitedAnswer] = [:]
     /// Up to when the meters have integrated the power.
     var metersAdvancedAt: Duration
     /// A Reset OnIdle waits for the last transaction to end [B12.FR.01].
@@ -219,6 +219,7 @@ public struct StationEngine: Sendable {
             linkDownAt = linkDownAt ?? now.uptime
             outbox.linkLost().map { callFailed($0, .linkLost) }
             abandonQueuedAuthorizations()
+            answerAwaitedStarts { _ in true }
             let attempts = deviceModel.integer(StandardVariables.networkProfileConnectionAttempts)
             if let slot = networkProfiles.linkDown(attemptsPerProfile: attempts) { switchNetworkProfile(to: slot) }
         case .received(let text):
@@ -261,6 +262,7 @@ public struct StationEngine: Sendable {
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
+        earliest.consider(awaitingAnswer.values.map(\.deadline).min())
         return earliest.value
     }
 
@@ -270,6 +272,7 @@ public struct StationEngine: Sendable {
             callFailed(call, .timeout)
         }
         expireAuthorizations()
+        answerOverdueStarts()
         takeDueSamples()
         takeDueAlignedSamples()
     }

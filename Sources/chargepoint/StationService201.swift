@@ -22,6 +22,12 @@ struct StationService201 {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
         let store = try Store201(directory: options.dataDirectory)
+        // A transaction the data folder holds open on an EVSE this start would not have could never end.
+        if let open = try store.load().transactions.first(where: { $0.isOngoing && $0.evseId > options.connectorCount }) {
+            throw ValidationError(
+                "--connectors \(options.connectorCount): transaction \(open.id) is still open on EVSE \(open.evseId) in "
+                    + "\(options.dataDirectory); start with --connectors \(open.evseId) or more so that it can end.")
+        }
         let settings = StationSettings(
             identity: options.identity, evseCount: options.connectorCount, description: description,
             csmsURL: options.csmsBaseURL, variableOverrides: options.configurationOverrides)

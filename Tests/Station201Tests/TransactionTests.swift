@@ -87,6 +87,33 @@ import Testing
         }
     }
 
+    @Test func aStartWhoseEventWaitsBehindOthersIsAnsweredAfterMessageTimeoutOrWhenTheLinkDrops() {
+        var harness = Self.registered(evses: 2)
+        _ = harness.start(.start(evseId: 1, Self.tag))
+        while let call = harness.outstanding, call.action != "TransactionEvent" { harness.answerAccepting(call) }
+        // EVSE 1's Started is in flight and unanswered; EVSE 2's waits behind it.
+        let second = harness.start(.start(evseId: 2, Self.tag))
+        while let call = harness.outstanding, call.action != "TransactionEvent" { harness.answerAccepting(call) }
+        #expect(harness.reply(to: second) == nil)
+        harness.advance(by: .seconds(30))
+        guard case .transactionStarted(let snapshot, confirmed: false)? = harness.reply(to: second) else {
+            Issue.record("no 202 after MessageTimeout: \(String(describing: harness.reply(to: second)))")
+            return
+        }
+        #expect(snapshot.record.evseId == 2 && snapshot.pendingDelivery)
+
+        var dropped = Self.registered(evses: 2)
+        _ = dropped.start(.start(evseId: 1, Self.tag))
+        while let call = dropped.outstanding, call.action != "TransactionEvent" { dropped.answerAccepting(call) }
+        let waiting = dropped.start(.start(evseId: 2, Self.tag))
+        while let call = dropped.outstanding, call.action != "TransactionEvent" { dropped.answerAccepting(call) }
+        dropped.handle(.linkDown(reason: "test"))
+        guard case .transactionStarted(_, confirmed: false)? = dropped.reply(to: waiting) else {
+            Issue.record("the link dropped and the caller still waits")
+            return
+        }
+    }
+
     @Test func TC_E_09_CS_withTxStartPointEVConnectedThePlugStartsAndTheTokenAuthorizesInAnUpdated() {
         var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "EVConnected")])
         _ = harness.command(.plug(evseId: 1))

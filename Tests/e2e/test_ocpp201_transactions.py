@@ -6,6 +6,7 @@ cases (Charging Station side) they cover."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 
 import pytest
@@ -287,6 +288,22 @@ def test_sigkill_between_exchanges_online_ends_the_transaction_once(csms, charge
     boots = csms.call_frames("BootNotification", station.identity)
     assert len(boots) == 2 and boots[1].seq < event_frames(csms, station)[-1].seq
     assert_one_sequence(events(csms, station, transaction_id))
+
+
+def test_a_start_with_fewer_connectors_than_an_open_transaction_needs_is_refused(csms, chargepoint):
+    """A transaction the data folder holds open on EVSE 2 could never end under --connectors 1: the start
+    is refused with a message that says so, and the next start with 2 connectors ends it (PowerLoss)."""
+    station = chargepoint(connectors=2)
+    transaction_id = start(station, 2, "TAG1")["transactionId"]
+    station.kill()
+    station.connectors = 1
+    refused = subprocess.run(station.command(), capture_output=True, text=True, timeout=30, env=station.environment())
+    assert refused.returncode != 0
+    assert f"transaction {transaction_id} is still open on EVSE 2" in refused.stderr, refused.stderr
+    station.connectors = 2
+    station.restart()
+    last = ended(csms, station, transaction_id)
+    assert last["transactionInfo"]["stoppedReason"] == "PowerLoss"
 
 
 def test_TC_E_50_CS_a_transaction_event_refused_with_a_callerror_is_sent_message_attempts_times_then_dropped(

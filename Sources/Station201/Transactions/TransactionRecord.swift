@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP201
 
 /// One transaction as the station keeps it, from its first TransactionEvent to its last: what the API shows
@@ -38,6 +39,14 @@ public struct TransactionRecord: Codable, Sendable, Equatable {
     }
 
     public var isOngoing: Bool { ended == nil }
+}
+
+/// A `POST …/start` caller waiting for the CSMS's answer to the event that carries its token.
+struct AwaitedAnswer: Sendable, Equatable {
+    var reply: ReplyID
+    var transactionId: String
+    /// MessageTimeout after the event was queued: the caller then hears 202 rather than wait for a backlog.
+    var deadline: Duration
 }
 
 /// What TxStartPoint and TxStopPoint can name on this station ([E01], [P2] E §1.1). There is no parking bay

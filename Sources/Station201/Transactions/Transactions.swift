@@ -359,12 +359,12 @@ extension StationEngine {
                 tokenVerdict(index, info.status)
             }
         }
-        if let reply = awaitingAnswer.removeValue(forKey: sequence) {
+        if let awaited = awaitingAnswer.removeValue(forKey: sequence) {
             let status = response.idTokenInfo?.status ?? .accepted
             if status == .accepted {
-                replyStarted(reply, transactionId, confirmed: true)
+                replyStarted(awaited.reply, transactionId, confirmed: true)
             } else {
-                emit(.reply(reply, .failed(.tokenRefused(status))))
+                emit(.reply(awaited.reply, .failed(.tokenRefused(status))))
             }
         }
         if !transactionEvents.contains(transaction: transactionId) {
@@ -391,9 +391,7 @@ extension StationEngine {
     /// A transmission of the head failed to be processed: counted, and sent again after the wait, or dropped
     /// after MessageAttempts [E13]. A lost link is no failure: the event waits for the next connection.
     mutating func transactionEventFailed(sequence: Int, _ failure: CallFailure) {
-        if let reply = awaitingAnswer.removeValue(forKey: sequence), let event = transactionEvents.head {
-            replyStarted(reply, event.transactionId, confirmed: false)
-        }
+        answerAwaitedStarts { $0 == sequence }
         guard failure != .linkLost else { return }
         let outcome = transactionEvents.failed(
             sequence: sequence, at: now.uptime,
@@ -415,15 +413,34 @@ extension StationEngine {
     private mutating func awaitTransactionAnswer(_ sequence: Int, index: Int, reply: ReplyID) {
         guard let transaction = evses[index].transaction else { return }
         if link == .connected && registration.isAccepted {
-            awaitingAnswer[sequence] = reply
+            awaitingAnswer[sequence] = AwaitedAnswer(
+                reply: reply, transactionId: transaction.id, deadline: now.uptime + messageTimeout)
         } else {
             replyStarted(reply, transaction.id, confirmed: false)
         }
     }
 
+    /// Callers whose event was not answered within MessageTimeout (it waits behind others, or its retry does)
+    /// learn that the transaction runs and its events wait for delivery.
+    mutating func answerOverdueStarts() {
+        let overdue = awaitingAnswer.filter { $0.value.deadline <= now.uptime }.keys
+        answerAwaitedStarts { overdue.contains($0) }
+    }
+
+    /// Answers the callers waiting for the events `picked` chooses (by queue sequence): 202, the events wait.
+    mutating func answerAwaitedStarts(_ picked: (Int) -> Bool) {
+        for sequence in awaitingAnswer.keys.sorted() where picked(sequence) {
+            guard let awaited = awaitingAnswer.removeValue(forKey: sequence) else { continue }
+            replyStarted(awaited.reply, awaited.transactionId, confirmed: false)
+        }
+    }
+
     /// 201 once the CSMS accepted the transaction's token, 202 while its events wait for delivery.
     private mutating func replyStarted(_ reply: ReplyID, _ transactionId: String, confirmed: Bool) {
-        guard let snapshot = transactionSnapshot(transactionId) else { return }
+        guard let snapshot = transactionSnapshot(transactionId) else {
+            emit(.reply(reply, .failed(.unknownTransaction(transactionId))))
+            return
+        }
         emit(.reply(reply, .transactionStarted(snapshot, confirmed: confirmed)))
     }
 
@@ -443,7 +460,8 @@ extension StationEngine {
         let record = evses.lazy.compactMap(\.transaction).first { $0.id == id }
             ?? recentTransactions.last { $0.id == id }
         guard let record else { return nil }
-        let energyWh = record.ended?.meterStopWh ?? evses[record.evseId - 1].meter.energyWh
+        let energyWh = record.ended?.meterStopWh
+            ?? evseIndex(record.evseId).map { evses[$0].meter.energyWh } ?? record.meterStartWh
         return TransactionSnapshot(
             record: record, energyWh: energyWh - record.meterStartWh,
             pendingDelivery: transactionEvents.contains(transaction: id))
