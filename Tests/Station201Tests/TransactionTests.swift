@@ -87,6 +87,25 @@ import Testing
         }
     }
 
+    @Test func withTxStartPointEVConnectedATokenStillAskedOfTheCSMSAuthorizesTheTransactionThePlugStarted() {
+        var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "EVConnected"), ("AuthCtrlr.AuthorizeRemoteStart", "true")])
+        harness.call("RequestStartTransaction", #"{"evseId":1,"remoteStartId":7,"idToken":{"idToken":"TAG1","type":"ISO14443"}}"#)
+        #expect(harness.outstanding?.action == "Authorize")
+        _ = harness.command(.plug(evseId: 1))
+        harness.answerOutstanding(#"{"idTokenInfo":{"status":"Accepted"}}"#)
+        harness.answerAllAccepting()
+        #expect(Self.summaries(harness).prefix(2) == ["Started CablePluggedIn 0 EVConnected -", "Updated RemoteStart 1 Charging -"])
+        #expect(Self.events(harness)[1]["transactionInfo"]?["remoteStartId"] == .integer(7))
+    }
+
+    @Test func aFaultedEVSEStartsNoTransactionOnThePlug() {
+        var harness = Self.registered(overrides: [("TxCtrlr.TxStartPoint", "EVConnected")])
+        _ = harness.command(.fault(evseId: 1, "OtherError"))
+        _ = harness.command(.plug(evseId: 1))
+        harness.answerAllAccepting()
+        #expect(Self.events(harness).isEmpty)
+    }
+
     @Test func aStartWhoseEventWaitsBehindOthersIsAnsweredAfterMessageTimeoutOrWhenTheLinkDrops() {
         var harness = Self.registered(evses: 2)
         _ = harness.start(.start(evseId: 1, Self.tag))

@@ -101,7 +101,9 @@ extension StationEngine {
     @discardableResult
     mutating func beginIfStartPointReached(_ index: Int, _ cause: TransactionCause) -> Bool {
         let evse = evses[index]
-        guard evse.transaction == nil, availability.admitsNewSession(evseId: evse.id) else { return false }
+        guard evse.transaction == nil, evse.fault == nil, availability.admitsNewSession(evseId: evse.id) else {
+            return false
+        }
         let authorized = evse.pending?.authorized ?? false
         let reached = txStartPoints.filter { point in
             switch point {
@@ -131,7 +133,9 @@ extension StationEngine {
             transaction.endedMeterValues = [begin]
         }
         evses[index].transaction = transaction
-        evses[index].pending = nil
+        // The authorization this transaction starts with is used up; one still waiting for the CSMS's answer
+        // authorizes it when that comes.
+        if pending != nil { evses[index].pending = nil }
         if !evses[index].plugged {
             evses[index].connectionDeadline = now.uptime + .seconds(deviceModel.integer(StandardVariables.evConnectionTimeOut))
         }
