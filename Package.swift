@@ -45,8 +45,12 @@ let package = Package(
         .target(name: "OCPP16", dependencies: ["OCPPJ"], swiftSettings: strict),
         .target(name: "OCPP201", dependencies: ["OCPPJ"], swiftSettings: strict),
         /// The vocabulary every sans-I/O engine here is written in (the clock readings it is handed, ids of
-        /// callers awaiting answers), so that the station engines and the central system say it one way.
-        .target(name: "EngineSupport", dependencies: ["OCPPJ"], swiftSettings: strict),
+        /// callers awaiting answers), so that the station engines and the central system say it one way; and
+        /// what both station engines keep alike (the meter, the queue of transaction messages).
+        .target(
+            name: "EngineSupport",
+            dependencies: ["OCPPJ", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict),
         /// The OCPP 2.0.1 charging station: a sans-I/O engine beside the 1.6 one (`ChargePoint`), on the same vocabulary.
         .target(
             name: "Station201",

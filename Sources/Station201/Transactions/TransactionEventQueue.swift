@@ -1,4 +1,4 @@
-import DequeModule
+import EngineSupport
 import OCPP201
 
 /// A TransactionEvent waiting for the CSMS's answer, as stored: the request is final when it is queued
@@ -13,10 +13,15 @@ public struct QueuedTransactionEvent: Codable, Sendable, Equatable {
     public var transactionId: String { request.transactionInfo.transactionId.value }
 }
 
+extension QueuedTransactionEvent: QueuedForDelivery {
+    public var transactionKey: String { transactionId }
+}
+
 /// Every TransactionEvent not yet answered, in the order they happened ([E04.FR.01, E11.FR.02]: persistent,
-/// first in first out, one at a time), with the retry wait of the head after a failure [E13].
+/// first in first out, one at a time), with the retry wait of the head after a failure [E13] and the place of
+/// each among the station's other calls.
 struct TransactionEventQueue: Sendable {
-    private var events = Deque<QueuedTransactionEvent>()
+    private var events: DeliveryQueue<QueuedTransactionEvent>
     private var nextSequence: Int
     /// When the head may be sent again after a failed attempt.
     private(set) var retryAt: Duration?
@@ -25,21 +30,21 @@ struct TransactionEventQueue: Sendable {
     private var tickets: [Int: Int] = [:]
 
     init(restoring stored: [QueuedTransactionEvent]) {
-        events = Deque(stored.sorted { $0.sequence < $1.sequence })
-        nextSequence = (events.last?.sequence ?? 0) + 1
+        events = DeliveryQueue(restoring: stored)
+        nextSequence = (events.lastSequence ?? 0) + 1
     }
 
-    var head: QueuedTransactionEvent? { events.first }
+    var head: QueuedTransactionEvent? { events.head }
     var isEmpty: Bool { events.isEmpty }
     var count: Int { events.count }
 
     func contains(transaction id: String) -> Bool {
-        events.contains { $0.transactionId == id }
+        events.hasUndelivered(transaction: id)
     }
 
     /// The head, if its retry wait is over, with the outbox ticket it follows.
     func ready(at uptime: Duration) -> (event: QueuedTransactionEvent, after: Int)? {
-        guard let head = events.first, retryAt.map({ $0 <= uptime }) ?? true else { return nil }
+        guard let head = events.head, retryAt.map({ $0 <= uptime }) ?? true else { return nil }
         return (head, tickets[head.sequence] ?? 0)
     }
 
@@ -53,10 +58,8 @@ struct TransactionEventQueue: Sendable {
 
     /// The head was answered: it leaves the queue.
     mutating func delivered(sequence: Int) {
-        guard events.first?.sequence == sequence else { return }
-        events.removeFirst()
-        tickets[sequence] = nil
-        retryAt = nil
+        guard events.head?.sequence == sequence else { return }
+        remove(sequence)
     }
 
     enum FailureOutcome: Equatable {
@@ -69,16 +72,20 @@ struct TransactionEventQueue: Sendable {
     /// The head failed to be processed: it waits `interval` × the transmissions so far before the next one,
     /// up to `attempts` transmissions in all [E13.FR.02–04].
     mutating func failed(sequence: Int, at uptime: Duration, attempts: Int, interval: Duration) -> FailureOutcome? {
-        guard var head = events.first, head.sequence == sequence else { return nil }
+        guard var head = events.head, head.sequence == sequence else { return nil }
         head.failedAttempts += 1
         guard head.failedAttempts < attempts else {
-            events.removeFirst()
-            tickets[sequence] = nil
-            retryAt = nil
+            remove(sequence)
             return .discarded(head)
         }
-        events[0] = head
+        events.update(head)
         retryAt = uptime + interval * head.failedAttempts
         return .retry(head)
+    }
+
+    private mutating func remove(_ sequence: Int) {
+        events.remove(sequence)
+        tickets[sequence] = nil
+        retryAt = nil
     }
 }
