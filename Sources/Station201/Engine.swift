@@ -160,7 +160,7 @@ public struct StationEngine: Sendable {
             .sorted { ($0.ended?.at ?? $0.startedAt) < ($1.ended?.at ?? $1.startedAt) }
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(
-                evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
+                identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
                 localListCapacity: settings.localListCapacity),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)

@@ -12,6 +12,7 @@ public enum StandardVariables {
     static let authCacheCtrlr = ComponentAddress("AuthCacheCtrlr")
     static let localAuthListCtrlr = ComponentAddress("LocalAuthListCtrlr")
     static let txCtrlr = ComponentAddress("TxCtrlr")
+    static let securityCtrlr = ComponentAddress("SecurityCtrlr")
     static let sampledDataCtrlr = ComponentAddress("SampledDataCtrlr")
     static let alignedDataCtrlr = ComponentAddress("AlignedDataCtrlr")
 
@@ -199,6 +200,18 @@ public enum StandardVariables {
             source: .stored(default: initial))
     }
 
+    /// The security profile in use: 0 (no authentication) is all this station offers under 2.0.1 so far.
+    public static let securityProfile = VariableDescriptor(
+        VariableAddress(securityCtrlr, "SecurityProfile"), .integer(minimum: 0, maximum: 3), .readOnly,
+        source: .stored(default: "0"))
+
+    /// The station's identity, as the websocket URL ends with it.
+    static func identity(_ identity: String) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(securityCtrlr, "Identity"), .string(maximumLength: 48), .readOnly,
+            source: .stored(default: identity))
+    }
+
     /// How many tokens the local list holds; its maxLimit is how many it can hold.
     static func localListEntries(capacity: Int) -> VariableDescriptor {
         VariableDescriptor(
@@ -206,8 +219,10 @@ public enum StandardVariables {
             source: .live(.localListEntries))
     }
 
-    /// Every variable of a station with `evseCount` EVSEs of one connector each, in report order.
-    public static func catalogue(evseCount: Int, maximumPowerW: Double, localListCapacity: Int) -> [VariableDescriptor] {
+    /// Every variable of the station `identity` with `evseCount` EVSEs of one connector each, in report order.
+    public static func catalogue(
+        identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int
+    ) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
             activeNetworkProfile, offlineThreshold, webSocketPingInterval, retryBackOffWaitMinimum,
@@ -223,6 +238,7 @@ public enum StandardVariables {
             txStartPoint, txStopPoint, evConnectionTimeOut, stopTxOnEVSideDisconnect, stopTxOnInvalidId,
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
+            securityProfile, Self.identity(identity),
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {
