@@ -5,11 +5,11 @@ extension EventHub {
     /// A 2.0.1 engine's notification, as the same event types the page follows under 1.6; traffic facts
     /// reach clients as `frame` events instead.
     package func publish(_ notification: Notification) {
-        let (csmsURL, version) = (csmsURL, version)
+        let version = version
         switch notification {
         case .station(let snapshot):
             publish(StreamEvent(type: "status") {
-                JSONWriter.encode(StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version))
+                JSONWriter.encode(StationResource(snapshot: snapshot, version: version))
             })
         case .connector(let snapshot):
             publish(StreamEvent(type: "connector") { JSONWriter.encode(Connector201Resource(snapshot)) })
@@ -43,8 +43,8 @@ struct Snapshot201Resource: Encodable {
     var transactions: [Transaction201Resource]
     var configuration: [Variable201Resource]
 
-    init(_ snapshot: EngineSnapshot, csmsURL: String, version: String) {
-        status = StationResource(snapshot: snapshot.station, csmsURL: csmsURL, version: version)
+    init(_ snapshot: EngineSnapshot, version: String) {
+        status = StationResource(snapshot: snapshot.station, version: version)
         connectors = snapshot.connectors.map(Connector201Resource.init)
         transactions = snapshot.transactions.map(Transaction201Resource.init)
         configuration = snapshot.variables.map(Variable201Resource.init)

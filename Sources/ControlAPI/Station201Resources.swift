@@ -11,7 +11,6 @@ import Threads
 package struct Station201Resources: StationResources {
     package typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
 
-    private let csmsURL: String
     private let version: String
     private let evseCount: Int
     private let perform: Perform
@@ -20,10 +19,9 @@ package struct Station201Resources: StationResources {
     private let latest: LatestStation
 
     package init(
-        csmsURL: String, version: String, evseCount: Int, events: EventHub, telemetry: Telemetry,
+        version: String, evseCount: Int, events: EventHub, telemetry: Telemetry,
         latest: LatestStation, perform: @escaping Perform
     ) {
-        self.csmsURL = csmsURL
         self.version = version
         self.evseCount = evseCount
         self.events = events
@@ -57,11 +55,11 @@ package struct Station201Resources: StationResources {
                 run(.variable(address), responder)
             }
         case .events:
-            let (csmsURL, version) = (csmsURL, version)
+            let version = version
             events.openStream(request, responder) { start in
                 perform(.snapshot) { result in
                     guard case .snapshot(let snapshot) = result else { return }
-                    start(JSONWriter.encode(Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
+                    start(JSONWriter.encode(Snapshot201Resource(snapshot, version: version)))
                 }
             }
         case .authorize:
@@ -146,12 +144,11 @@ package struct Station201Resources: StationResources {
         _ command: Command, _ responder: HTTPResponder,
         connector pick: (@Sendable ([ConnectorSnapshot]) -> ConnectorSnapshot?)? = nil
     ) {
-        let csmsURL = csmsURL
         let version = version
         perform(command) { result in
             switch result {
             case .station(let snapshot):
-                responder.respond(ControlAPI.json(200, StationResource(snapshot: snapshot, csmsURL: csmsURL, version: version)))
+                responder.respond(ControlAPI.json(200, StationResource(snapshot: snapshot, version: version)))
             case .connectors(let snapshots):
                 if let pick {
                     responder.respond(
@@ -169,7 +166,7 @@ package struct Station201Resources: StationResources {
                 resource.status = rebootRequired ? "RebootRequired" : "Accepted"
                 responder.respond(ControlAPI.json(200, resource))
             case .snapshot(let snapshot):
-                responder.respond(ControlAPI.json(200, Snapshot201Resource(snapshot, csmsURL: csmsURL, version: version)))
+                responder.respond(ControlAPI.json(200, Snapshot201Resource(snapshot, version: version)))
             case .authorization(let answer):
                 responder.respond(ControlAPI.json(200, Authorization201Resource(answer)))
             case .connector(let snapshot):
@@ -252,9 +249,10 @@ extension Station201.CommandFailure {
 }
 
 extension StationResource {
-    init(snapshot: StationSnapshot, csmsURL: String, version: String) {
+    /// The URL is the network profile's in use, which SetNetworkProfile may have changed.
+    init(snapshot: StationSnapshot, version: String) {
         identity = snapshot.identity
-        self.csmsURL = csmsURL
+        csmsURL = snapshot.csmsURL
         ocppVersion = .v201
         link = snapshot.link
         registration = snapshot.registration?.rawValue

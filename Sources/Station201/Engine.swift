@@ -313,7 +313,8 @@ public struct StationEngine: Sendable {
 
     public var stationSnapshot: StationSnapshot {
         StationSnapshot(
-            identity: settings.identity, link: link, registration: registration.status,
+            identity: settings.identity, csmsURL: websocketURL(csms: csmsURL, identity: settings.identity), link: link,
+            registration: registration.status,
             heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), uptime: now.uptime - startedAt,
             firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount,
             queuedMessages: transactionEvents.count)

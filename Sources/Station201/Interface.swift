@@ -168,6 +168,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
 
 public struct StationSnapshot: Sendable, Equatable {
     public var identity: String
+    /// The websocket URL of the network profile in use, the identity appended.
+    public var csmsURL: String
     public var link: LinkState
     public var registration: RegistrationStatus?
     public var heartbeatInterval: Int

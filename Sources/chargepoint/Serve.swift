@@ -180,7 +180,7 @@ struct ServeOptions {
             throw ValidationError("--id must be 1 to 48 characters long.")
         }
         csmsBaseURL = resolve(serve.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092")
-        csmsURL = Self.websocketURL(base: csmsBaseURL, identity: identity)
+        csmsURL = websocketURL(csms: csmsBaseURL, identity: identity)
 
         let connectorText = serve.connectors.map(String.init) ?? environment["CP_CONNECTORS"] ?? "2"
         guard let count = Int(connectorText), (1...100).contains(count) else {
@@ -343,26 +343,6 @@ struct ServeOptions {
             throw ValidationError("\(flag) \(path) is not a PEM file; it must hold the \(what) as text starting with -----BEGIN.")
         }
         return text
-    }
-
-    /// The CSMS URL with the identity appended as the last path segment, percent-encoded ([J] §3.1.1).
-    static func websocketURL(base: String, identity: String) -> String {
-        let separator = base.hasSuffix("/") ? "" : "/"
-        return base + separator + percentEncoded(identity)
-    }
-
-    static func percentEncoded(_ text: String) -> String {
-        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-        let hex = Array("0123456789ABCDEF".utf8)
-        var bytes: [UInt8] = []
-        for byte in text.utf8 {
-            if unreserved.contains(byte) {
-                bytes.append(byte)
-            } else {
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

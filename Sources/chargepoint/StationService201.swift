@@ -48,7 +48,7 @@ struct StationService201 {
         let identity = options.identity
         let client = try CSMSLink(
             WebSocketClientConfiguration(
-                url: ServeOptions.websocketURL(base: host.csmsURL, identity: identity),
+                url: websocketURL(csms: host.csmsURL, identity: identity),
                 subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
                 backoff: Backoff(host.initialReconnectBackoff), security: WebSocketSecurity()),
             logger: logger,
@@ -77,7 +77,7 @@ struct StationService201 {
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
-        host.reconnect = { base in client.reconnect(to: ServeOptions.websocketURL(base: base, identity: identity)) }
+        host.reconnect = { base in client.reconnect(to: websocketURL(csms: base, identity: identity)) }
         host.publish = { notification in
             switch notification {
             case .rpc(let event):
@@ -92,7 +92,7 @@ struct StationService201 {
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
         let resources = Station201Resources(
-            csmsURL: options.csmsURL, version: ChargePointCommand.version, evseCount: options.connectorCount,
+            version: ChargePointCommand.version, evseCount: options.connectorCount,
             events: events, telemetry: telemetry, latest: latest, perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: try webPage(options),

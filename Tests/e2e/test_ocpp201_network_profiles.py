@@ -68,6 +68,7 @@ def test_TC_B_45_CS_a_new_profile_first_in_the_priority_is_used_after_the_reset(
     latest = csms.handshakes(station.identity, accepted=True)[-1]
     assert latest.path.startswith("/migrated/"), latest.path
     station.wait_registered()
+    assert station.api.status()["csmsUrl"] == f"{csms.url}/migrated/{station.identity}"
     assert read(csms, station, "ActiveNetworkProfile") == "2"
     assert read(csms, station, "MessageTimeout", "Default") == "20"
 
