@@ -258,11 +258,12 @@ public struct StationEngine: Sendable {
         var earliest = EarliestDeadline(after: now.uptime)
         earliest.consider(outbox.deadline)
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
-        for deadline in transactionDeadlines + alignedDeadlines { earliest.consider(deadline) }
+        considerTransactionDeadlines(&earliest)
+        considerAlignedDeadlines(&earliest)
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
-        earliest.consider(awaitingAnswer.values.map(\.deadline).min())
+        for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value
     }
 

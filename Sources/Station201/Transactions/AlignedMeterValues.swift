@@ -13,8 +13,9 @@ extension StationEngine {
         if let due = next(&alignedEndedSampleAt, every: endedInterval) { keepAlignedEndedSamples(at: due) }
     }
 
-    var alignedDeadlines: [Duration?] {
-        [alignedSampleAt.map(now.uptime(at:)), alignedEndedSampleAt.map(now.uptime(at:))]
+    func considerAlignedDeadlines(_ earliest: inout EarliestDeadline) {
+        earliest.consider(alignedSampleAt.map(now.uptime(at:)))
+        earliest.consider(alignedEndedSampleAt.map(now.uptime(at:)))
     }
 
     /// The grid instant that has come, if one has, with `instant` moved to the next. A grid that the interval

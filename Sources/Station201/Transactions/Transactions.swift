@@ -341,10 +341,15 @@ extension StationEngine {
         }
     }
 
-    var transactionDeadlines: [Duration?] {
-        evses.flatMap { evse in
-            [evse.nextUpdatedSampleAt, evse.nextEndedSampleAt, evse.pending?.expiresAt, evse.connectionDeadline,
-             evse.meter.ceilingDue(powerW: evse.powerW).map { now.uptime + $0 }]
+    /// The EVSEs' timers (samples, authorizations and EVs awaited, meter ceilings), without building a list:
+    /// this runs after every input.
+    func considerTransactionDeadlines(_ earliest: inout EarliestDeadline) {
+        for evse in evses {
+            earliest.consider(evse.nextUpdatedSampleAt)
+            earliest.consider(evse.nextEndedSampleAt)
+            earliest.consider(evse.pending?.expiresAt)
+            earliest.consider(evse.connectionDeadline)
+            earliest.consider(evse.meter.ceilingDue(powerW: evse.powerW).map { now.uptime + $0 })
         }
     }
 
