@@ -417,5 +417,20 @@ def test_the_real_2_0_1_station_boots_and_answers_calls_sent_through_the_rest_ap
         refused = builtin.call(station.identity, {"action": "RemoteStartTransaction", "payload": {"idTag": "TAG1"}})
         body = assert_problem(refused, 422)
         assert body["type"] == "urn:chargepoint:problem:unknown-action" and "2.0.1" in body["detail"]
+
+        # What `make demo OCPP=2.0.1` offers: a transaction from the page's start, accepted by the csms's tag
+        # list, and a remote one through its REST call endpoint.
+        started = station.api.ok_json("POST", "/api/v1/connectors/1/start", 201, json={"idTag": "TAG1"})
+        assert started["tokenStatus"] == "Accepted"
+        blocked = station.api.post("/api/v1/connectors/2/start", json={"idTag": "NOBODY"})
+        assert blocked.status_code == 403, blocked.text
+        # The refused start left the EV plugged in: the remote start begins at once.
+        remote = builtin.call(station.identity, {"action": "RequestStartTransaction", "payload": {
+            "evseId": 2, "remoteStartId": 9, "idToken": {"idToken": "TAG2", "type": "ISO14443"}}})
+        assert remote.status_code == 200 and remote.json()["result"]["status"] == "Accepted", describe(remote)
+        station.api.wait_connector(2, lambda c: c["transaction"] and c["transaction"]["remoteStartId"] == 9, 10,
+                                   "the remote start's transaction")
+        stopped = station.api.ok_json("POST", "/api/v1/connectors/1/stop")
+        assert stopped["stopReason"] == "Local"
     finally:
         station.terminate()
