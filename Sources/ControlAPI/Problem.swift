@@ -76,6 +76,12 @@ package struct Problem: Error, Sendable, Encodable {
     static let restarted = Problem(
         409, "restarted", "Conflict", "The charge point rebooted (Reset) before it could answer; send the request again.")
 
+    /// `reads`: which reads still work meanwhile.
+    static func storageUnavailable(_ reason: String, reads: String) -> Problem {
+        Problem(503, "storage-unavailable", "Service Unavailable",
+                "The charge point cannot store data (\(reason)): make room in its data folder; \(reads) still work and it resumes by itself.")
+    }
+
     static func notReady(_ reason: String) -> Problem {
         Problem(503, "not-ready", "Service Unavailable", reason)
     }
@@ -115,8 +121,7 @@ extension CommandFailure {
         case .restarted:
             .restarted
         case .storageUnavailable(let reason):
-            Problem(503, "storage-unavailable", "Service Unavailable",
-                    "The charge point cannot store data (\(reason)): make room in its data folder; reads still work and it resumes by itself.")
+            .storageUnavailable(reason, reads: "reads")
         case .connectorReserved(let id):
             Problem(409, "connector-reserved", "Conflict", "Connector \(id) is reserved for another idTag; use another connector or the reserved tag.")
         case .noTransaction(let id):

@@ -33,7 +33,13 @@ package struct Station201Resources: StationResources {
     package func dispatch(_ route: Route, _ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
         switch route {
         case .status:
-            run(.station, responder)
+            // While the data folder refuses writes the engine is held: the status as last published (after
+            // its commit) answers.
+            if latest.storeProblem != nil, let station = latest.station {
+                responder.respond(ControlAPI.json(200, StationResource(snapshot: station, version: version)))
+            } else {
+                run(.station, responder)
+            }
         case .connectors:
             run(.connectors, responder)
         case .connector(let id):
@@ -130,7 +136,10 @@ package struct Station201Resources: StationResources {
     }
 
     package func readiness() -> Problem? {
-        .notReady(station: latest.station.map { ($0.link, $0.registration?.rawValue) })
+        if let storeProblem = latest.storeProblem {
+            return .notReady("The data folder does not take writes: \(storeProblem).")
+        }
+        return .notReady(station: latest.station.map { ($0.link, $0.registration?.rawValue) })
     }
 
     private func evseId(_ segment: String) throws(Problem) -> Int {
@@ -194,16 +203,23 @@ package struct Station201Resources: StationResources {
 
 /// The station's registration and link as last published, for readiness checks on the HTTP threads.
 ///
-/// `@unchecked Sendable`: `snapshot` is guarded by `lock`.
+/// `@unchecked Sendable`: `snapshot` and `problem` are guarded by `lock`.
 package final class LatestStation: @unchecked Sendable {
     private let lock = Lock()
     private var snapshot: StationSnapshot?
+    private var problem: String?
 
     package init() {}
 
     package var station: StationSnapshot? {
         get { lock.withLock { snapshot } }
         set { lock.withLock { snapshot = newValue } }
+    }
+
+    /// Why the data folder refuses writes, while it does.
+    package var storeProblem: String? {
+        get { lock.withLock { problem } }
+        set { lock.withLock { problem = newValue } }
     }
 }
 
@@ -242,6 +258,8 @@ extension Station201.CommandFailure {
             Problem(403, "tag-refused", "Forbidden", "The idToken was refused: \(status.rawValue).", extensions: ["authorizationStatus": status.rawValue])
         case .unknownTokenOffline:
             Problem(409, "offline-start-not-allowed", "Conflict", "The central system is out of reach and neither the local list nor the authorization cache may accept this idToken (LocalAuthorizeOffline).")
+        case .storageUnavailable(let reason):
+            .storageUnavailable(reason, reads: "GET /api/v1/status and /readyz")
         case .meterWouldDecrease(let current, let requested):
             Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
         }

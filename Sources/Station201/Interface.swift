@@ -164,6 +164,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     /// Offline, the token is unknown to the local list and the cache.
     case unknownTokenOffline
     case meterWouldDecrease(currentWh: Double, requestedWh: Double)
+    /// The data folder refuses writes; the station holds what it decided until it can store it.
+    case storageUnavailable(String)
 }
 
 public struct StationSnapshot: Sendable, Equatable {

@@ -44,14 +44,8 @@ final class ChargePointHost: RuntimeHosted {
     private var connection: UInt64 = 0
     private var replies: [ReplyID: @Sendable (CommandResult) -> Void] = [:]
     private var nextReplyNumber: UInt64 = 0
-    /// The effects of a failed commit, from its `.persist` on; set while the store refuses writes.
-    private var held: [Effect]?
-    /// Why the store refused, while `held` is set.
-    private var storeProblem: String?
-    /// Link and job events that arrived while held, for the engine in arrival order.
-    private var heldInputs: [Input] = []
-    private var storeRetryAt: Duration = .zero
-    let storeRetryInterval: Duration = .seconds(5)
+    /// While the store refuses writes: the effects of the failed commit on, and the inputs for the engine.
+    private var hold = StoreHold<Input, Effect>()
     private var publishedRevision = -1
     /// The last snapshot published: the state as committed, which answers reads while the store refuses writes.
     private var publishedSnapshot: EngineSnapshot?
@@ -91,12 +85,12 @@ final class ChargePointHost: RuntimeHosted {
     var tick: Input { .tick }
 
     /// While held, the store's next retry takes the place of the engine's deadlines.
-    var nextDeadline: Duration? { held != nil ? storeRetryAt : engine.nextDeadline }
+    var nextDeadline: Duration? { hold.isHolding ? hold.retryAt : engine.nextDeadline }
 
     func run(_ input: Input, after: inout [@Sendable () -> Void]) {
-        if held != nil {
+        if hold.isHolding {
             if case .tick = input {
-                if monotonicUptime() >= storeRetryAt { retryHeldEffects(after: &after) }
+                if monotonicUptime() >= hold.retryAt { retryHeldEffects(after: &after) }
             } else {
                 refuseWhileHeld(input, after: &after)
             }
@@ -149,7 +143,7 @@ final class ChargePointHost: RuntimeHosted {
                     try store.apply(changes)
                 } catch {
                     // Nothing may be acknowledged that is not on disk: hold this and all that follows it.
-                    hold(Array(effects[index...]), because: error)
+                    holdEffects(Array(effects[index...]), because: error)
                     return
                 }
             case .send(let text):
@@ -202,34 +196,27 @@ final class ChargePointHost: RuntimeHosted {
 
     // MARK: - A store that refuses writes
 
-    private func hold(_ effects: [Effect], because error: any Error) {
-        if storeProblem == nil {
-            logger.critical("\(error); holding every change until it can be stored (retried every \(storeRetryInterval)): CSMS calls get InternalError, API commands 503, reads of what is stored go on")
-            storeProblem = "\(error)"
-            publishStoreProblem(storeProblem)
+    private func holdEffects(_ effects: [Effect], because error: any Error) {
+        if hold.hold(effects, because: error, at: monotonicUptime()) {
+            logger.critical("\(error); holding every change until it can be stored (retried every \(StoreHold<Input, Effect>.retryInterval)): CSMS calls get InternalError, API commands 503, reads of what is stored go on")
+            publishStoreProblem(hold.problem)
         }
-        held = effects
-        storeRetryAt = monotonicUptime() + storeRetryInterval
     }
 
     /// Commits the held changes again; on success carries out what followed them, then hands the engine the
     /// events that waited, for as long as the store takes their changes.
     private func retryHeldEffects(after: inout [@Sendable () -> Void]) {
-        guard let effects = held else { return }
-        held = nil
+        guard let effects = hold.release() else { return }
         execute(effects, after: &after)
-        while held == nil, !heldInputs.isEmpty {
-            handle(heldInputs.removeFirst(), after: &after)
-        }
-        if held == nil {
+        while let input = hold.nextInput() { handle(input, after: &after) }
+        if hold.recovered() {
             logger.notice("the data folder takes writes again; the held changes are stored")
-            storeProblem = nil
             publishStoreProblem(nil)
         }
     }
 
     private func refuseWhileHeld(_ input: Input, after: inout [@Sendable () -> Void]) {
-        let problem = storeProblem ?? "the data folder cannot be written"
+        let problem = hold.problem ?? "the data folder cannot be written"
         switch input {
         case .connected(let id):
             connection = id
@@ -254,20 +241,16 @@ final class ChargePointHost: RuntimeHosted {
         }
     }
 
-    /// Keeps a link or job event for the engine. A new connection attempt replaces the record of the failed
-    /// attempts since the last connection: how often the link failed while held is not worth a backlog.
+    /// Keeps a link or job event for the engine.
     private func keepForTheEngine(_ input: Input) {
-        if case .linkConnecting = input,
-           let attempt = heldInputs.lastIndex(where: { if case .linkConnecting = $0 { true } else { false } }),
-           !heldInputs[attempt...].contains(where: {
-               switch $0 {
-               case .connected, .jobFinished: true
-               default: false
-               }
-           }) {
-            heldInputs.removeSubrange(attempt...)
-        }
-        heldInputs.append(input)
+        hold.keep(
+            input, isConnectAttempt: { if case .linkConnecting = $0 { true } else { false } },
+            keepsHistory: {
+                switch $0 {
+                case .connected, .jobFinished: true
+                default: false
+                }
+            })
     }
 }
 

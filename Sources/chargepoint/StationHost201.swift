@@ -11,10 +11,10 @@ import Threads
 /// input runs the engine and then its effects in order (commit, then send or reply), on the thread that
 /// brought the input, under the runtime's lock.
 ///
-/// A commit that fails stops the process before anything that depends on it is sent or answered: nothing
-/// unstored is ever acknowledged, and the next start resumes from what is on disk. (The 1.6 host instead
-/// holds its engine until the store takes writes again; that behaviour comes to this host when both hosts
-/// become one.)
+/// When a commit fails (a full disk, a folder turned read-only) the station stays up, as the 1.6 one does,
+/// but the engine is held (`StoreHold`): the failed changes and every effect after them wait and are carried
+/// out in order once they commit. Meanwhile CSMS CALLs are answered with CALLERROR InternalError, API
+/// commands fail with 503 `storage-unavailable`, and link events wait for the engine.
 final class StationHost201: RuntimeHosted {
     enum Input {
         case linkConnecting
@@ -34,6 +34,7 @@ final class StationHost201: RuntimeHosted {
     private var connection: UInt64 = 0
     private var replies: [ReplyID: @Sendable (CommandResult) -> Void] = [:]
     private var nextReplyNumber: UInt64 = 0
+    private var hold = StoreHold<Input, Effect>()
 
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
@@ -43,6 +44,8 @@ final class StationHost201: RuntimeHosted {
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
+    /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
+    var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
 
     init(store: Store201, logger: Logger, boot: @escaping () throws -> StationEngine) throws {
         self.engine = try boot()
@@ -67,9 +70,50 @@ final class StationHost201: RuntimeHosted {
 
     var tick: Input { .tick }
 
-    var nextDeadline: Duration? { engine.nextDeadline }
+    /// While held, the store's next retry takes the place of the engine's deadlines.
+    var nextDeadline: Duration? { hold.isHolding ? hold.retryAt : engine.nextDeadline }
 
     func run(_ input: Input, after: inout [@Sendable () -> Void]) {
+        guard hold.isHolding else {
+            handle(input, after: &after)
+            return
+        }
+        switch input {
+        case .tick:
+            guard monotonicUptime() >= hold.retryAt, let effects = hold.release() else { return }
+            execute(effects, after: &after)
+            while let input = hold.nextInput() { handle(input, after: &after) }
+            if hold.recovered() {
+                logger.notice("the data folder takes writes again; the held changes are stored")
+                publishStoreProblem(nil)
+            }
+        case .received(let text):
+            observeFrame(true, text, .now)
+            // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
+            guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
+            let answer = RPCCodec.callError(
+                messageId: header.messageId, code: OCPP201.RPCErrorCode.internalError,
+                description: "cannot store data: \(hold.problem ?? "the data folder cannot be written")")
+            send(answer, connection)
+            observeFrame(false, answer, .now)
+        case .command(_, let reply):
+            let failure = CommandResult.failed(.storageUnavailable(hold.problem ?? "the data folder cannot be written"))
+            after.append { reply(failure) }
+        case .connected(let id):
+            connection = id
+            keepForTheEngine(input)
+        case .linkConnecting, .linkDown:
+            keepForTheEngine(input)
+        }
+    }
+
+    private func keepForTheEngine(_ input: Input) {
+        hold.keep(
+            input, isConnectAttempt: { if case .linkConnecting = $0 { true } else { false } },
+            keepsHistory: { if case .connected = $0 { true } else { false } })
+    }
+
+    private func handle(_ input: Input, after: inout [@Sendable () -> Void]) {
         let now = Now(uptime: monotonicUptime(), wallClock: .now)
         let engineInput: Station201.Input
         switch input {
@@ -95,14 +139,18 @@ final class StationHost201: RuntimeHosted {
     }
 
     private func execute(_ effects: [Effect], after: inout [@Sendable () -> Void]) {
-        for effect in effects {
+        for (index, effect) in effects.enumerated() {
             switch effect {
             case .persist(let changes):
                 do {
                     try store.apply(changes)
                 } catch {
-                    logger.critical("\(error); stopping before anything that depends on it is sent or answered")
-                    exit(EXIT_FAILURE)
+                    // Nothing may be acknowledged that is not on disk: hold this and all that follows it.
+                    if hold.hold(Array(effects[index...]), because: error, at: monotonicUptime()) {
+                        logger.critical("\(error); holding every change until it can be stored (retried every \(StoreHold<Input, Effect>.retryInterval)): CSMS calls get InternalError, API commands 503")
+                        publishStoreProblem(hold.problem)
+                    }
+                    return
                 }
             case .send(let text):
                 logger.debug("-> \(text)")

@@ -90,6 +90,7 @@ struct StationService201 {
             }
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
+        host.publishStoreProblem = { latest.storeProblem = $0 }
 
         let resources = Station201Resources(
             version: ChargePointCommand.version, evseCount: options.connectorCount,
