@@ -28,7 +28,7 @@ DEMO_DATA_DIR = data/$(DEMO_ID)$(if $(filter 1.6,$(OCPP)),,-ocpp$(OCPP))
 DEMO_CALL_1.6 = {\"action\":\"RemoteStartTransaction\",\"payload\":{\"idTag\":\"TAG1\"}}
 DEMO_TRY_1.6 = curl -X POST http://$(DEMO_HTTP)/api/v1/connectors/1/start -d '{\"idTag\":\"TAG1\"}'
 DEMO_CALL_2.0.1 = {\"action\":\"GetVariables\",\"payload\":{\"getVariableData\":[{\"component\":{\"name\":\"OCPPCommCtrlr\"},\"variable\":{\"name\":\"HeartbeatInterval\"}}]}}
-DEMO_TRY_2.0.1 = curl http://$(DEMO_HTTP)/api/v1/configuration
+DEMO_TRY_2.0.1 = $(DEMO_TRY_1.6)
 
 # `make install` and `make release` (README, "Install as a service"). DESTDIR is prepended to every
 # installed path (for packaging); BINARY is the executable to ship: by default the release build, made
