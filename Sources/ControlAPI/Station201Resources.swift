@@ -79,8 +79,8 @@ package struct Station201Resources: StationResources {
             let evseId = try self.evseId(id)
             switch action {
             case .start:
-                let body = try ControlAPI.decode(Authorize201Body.self, request.body)
-                run(.start(evseId: evseId, body.idToken), responder)
+                let body = try ControlAPI.decode(Start201Body.self, request.body)
+                run(.start(evseId: evseId, body.idToken, plugIn: body.plugIn ?? true), responder)
             case .stop:
                 let body = try ControlAPI.decode(Stop201Body.self, request.body)
                 run(.stop(evseId: evseId, reason: body.reason ?? .local), responder)
@@ -400,6 +400,16 @@ struct LocalList201Resource: Encodable {
             }
         }
     }
+}
+
+/// `POST …/start`'s body under 2.0.1: the token, and whether the EV is plugged in first (true when absent,
+/// as under 1.6; false presents the token before the cable, authorization first).
+struct Start201Body: Decodable {
+    var idTag: CiString<36>
+    var type: IdTokenEnumType?
+    var plugIn: Bool?
+
+    var idToken: IdToken { IdToken(idToken: idTag, type: type ?? .iso14443) }
 }
 
 /// `POST …/stop`'s body under 2.0.1: the stoppedReason (Local when absent).

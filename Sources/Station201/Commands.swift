@@ -36,9 +36,9 @@ extension StationEngine {
         case .setMeter(let evseId, let energyWh, let powerW):
             guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
             return setMeter(index, energyWh: energyWh, powerW: powerW)
-        case .start(let evseId, let token):
+        case .start(let evseId, let token, let plugIn):
             guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
-            return start(index, token, reply: reply)
+            return start(index, token, plugIn: plugIn, reply: reply)
         case .stop(let evseId, let reason):
             guard let index = evseIndex(evseId) else { return .failed(.unknownEVSE(evseId)) }
             return stop(index, reason: reason)

@@ -91,9 +91,10 @@ public enum Command: Sendable, Equatable {
     case unplug(evseId: Int)
     /// A real meter's register (which then stops being simulated) and the power the EV draws.
     case setMeter(evseId: Int, energyWh: Double?, powerW: Double?)
-    /// A driver presents a token at the EVSE, plugging the EV in if it is not: answered once the transaction
-    /// it starts (or authorizes) is accepted by the CSMS, or at once while the CSMS is out of reach.
-    case start(evseId: Int, IdToken)
+    /// A driver presents a token at the EVSE, plugging the EV in first if it is not and `plugIn` says so:
+    /// answered once the transaction it starts (or authorizes) is accepted by the CSMS, or at once while the
+    /// CSMS is out of reach, or when the start points wait for more (the cable).
+    case start(evseId: Int, IdToken, plugIn: Bool = true)
     /// The driver ends the authorization of the EVSE's transaction.
     case stop(evseId: Int, reason: Reason)
     case transactions(limit: Int)

@@ -13,7 +13,7 @@ import pytest
 from ocpp.v201 import call
 
 from conftest import running_csms
-from csms import CALLERROR, CALLRESULT, parse_time
+from csms import CALLERROR, CALLRESULT, parse_time, wait_until
 from ocpp201_helpers import (assert_one_sequence, assert_problem_type, charging_state, contexts, energy, ended,
                              event_frames, events, plug, quiet_moment, set_variables, settle201, start, statuses,
                              stop, transaction, unplug, wait_answered_event, wait_delivered, wait_event,
@@ -411,3 +411,46 @@ def test_TC_E_42_CS_a_transaction_event_left_unanswered_is_sent_again_after_the_
     assert attempts[1].time - attempts[0].time >= timeout + 1 - 0.2, "resent before MessageTimeout + interval"
     charging = wait_answered_event(csms, station, is_charging, "chargingState Charging")
     assert charging["seqNo"] == 1
+
+
+def test_TC_E_04_CS_authorization_first_then_the_cable_starts_the_transaction(csms, chargepoint):
+    """Token before the cable (`plugIn: false`), TxStartPoint PowerPathClosed: Authorize, no transaction yet
+    (202 with the connector); the plug-in starts it: Started {CablePluggedIn, idToken, evse} [E03]."""
+    csms.settings.accept_tags.add("TAG1")
+    station = chargepoint(connectors=1)
+    waiting = start(station, 1, "TAG1", expected=202, plugIn=False)
+    assert (waiting["plugged"], waiting["transaction"]) == (False, None)
+    assert [a["idToken"]["idToken"] for a in csms.calls("Authorize", station.identity)] == ["TAG1"]
+    settle201(csms, station)
+    assert events(csms, station) == []
+    plug(station, 1)
+    started = wait_event(csms, station, lambda e: e["eventType"] == "Started", "eventType Started")
+    assert (started["triggerReason"], started["idToken"]["idToken"], started["evse"]) == (
+        "CablePluggedIn", "TAG1", {"id": 1, "connectorId": 1})
+
+
+def test_TC_E_05_CS_authorization_first_and_no_cable_within_ev_connection_timeout(csms, chargepoint):
+    """Token before the cable, and no cable within EVConnectionTimeOut: the authorization is given up, no
+    transaction ever started, and a later plug-in starts none [E03.FR.05]."""
+    csms.settings.accept_tags.add("TAG1")
+    station = chargepoint(connectors=1, ocpp_config={"TxCtrlr.EVConnectionTimeOut": "1"})
+    start(station, 1, "TAG1", expected=202, plugIn=False)
+    wait_until(lambda: "authorization given up" in station.log_path.read_text(), 10, "the authorization to expire")
+    plug(station, 1)
+    wait_status(csms, station, 1, "Occupied")
+    settle201(csms, station)
+    assert events(csms, station) == []
+
+
+def test_TC_E_10_CS_tx_start_point_authorized_starts_on_the_token_alone(csms, chargepoint):
+    """TxStartPoint Authorized: the token alone starts the transaction, Started {Authorized, chargingState
+    Idle}; the plug-in then is an Updated {CablePluggedIn} [E01, P2 E §1.1]."""
+    csms.settings.accept_tags.add("TAG1")
+    station = chargepoint(connectors=1, ocpp_config={"TxCtrlr.TxStartPoint": "Authorized"})
+    started = start(station, 1, "TAG1", plugIn=False)
+    first = wait_event(csms, station, lambda e: e["eventType"] == "Started", "eventType Started")
+    assert (first["triggerReason"], charging_state(first)) == ("Authorized", "Idle")
+    assert first["transactionInfo"]["transactionId"] == started["transactionId"]
+    plug(station, 1)
+    plugged = wait_event(csms, station, lambda e: e["triggerReason"] == "CablePluggedIn", "triggerReason CablePluggedIn")
+    assert (plugged["eventType"], plugged["seqNo"]) == ("Updated", 1)

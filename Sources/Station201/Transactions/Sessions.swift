@@ -45,9 +45,11 @@ extension StationEngine {
         return nil
     }
 
-    /// `POST …/start`: the token is presented with the EV plugged in (as under 1.6). The answer comes with
-    /// the transaction event that carries the token (`awaitTransactionAnswer`), or with the CSMS's refusal.
-    mutating func start(_ index: Int, _ token: IdToken, reply: ReplyID) -> CommandResult? {
+    /// `POST …/start`: the token is presented with the EV plugged in (as under 1.6), or, with `plugIn` false,
+    /// before the cable (authorization first [E03]). The answer comes with the transaction event that carries
+    /// the token (`awaitTransactionAnswer`), with the CSMS's refusal, or, when the start points wait for the
+    /// cable, at once with the connector.
+    mutating func start(_ index: Int, _ token: IdToken, plugIn: Bool, reply: ReplyID) -> CommandResult? {
         if let refusal = sessionRefusal(index) { return .failed(refusal) }
         if link == .connected, !registration.isAccepted { return .failed(.notRegistered(registration.status)) }
         let decision = startDecision(for: token)
@@ -56,7 +58,7 @@ extension StationEngine {
         case .unknownOffline: return .failed(.unknownTokenOffline)
         case .granted, .askCentralSystem: break
         }
-        plugIn(index)
+        if plugIn { self.plugIn(index) }
         let pending = PendingAuthorization(idToken: token, origin: .api(reply), authorized: false)
         if decision == .granted {
             authorizationGranted(index, pending)
