@@ -426,6 +426,8 @@
     const known = tx && (tx.localId !== undefined ? `local id ${tx.localId}` : `transaction ${tx.transactionId}`);
     fields.transaction.title = tx ? `${known}${tx.pendingDelivery ? ", waiting for delivery to the CSMS" : ""}` : "";
     setFact(fields.idTag, tx ? tx.idTag : null);
+    // 2.0.1: what the CSMS last heard of the energy flow (Charging, SuspendedEV, EVConnected…).
+    setFact(fields.chargingState, tx ? tx.chargingState : null);
     setFact(fields.sessionEnergy, tx ? formatKwh(tx.energyWh) : null);
     updateDuration(card, connector);
 

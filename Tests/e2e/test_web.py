@@ -269,6 +269,8 @@ def test_transaction_from_the_page(page, station, csms):
     wait_text(driver, f"{card(1)} [data-field=transaction]", str(transaction_id))
     assert text_of(driver, f"{card(1)} [data-field=idTag]") == "TAG1"
     assert text_of(driver, f"{card(1)} [data-field=plugged]") == "Plugged in"
+    assert not driver.find_element(By.CSS_SELECTOR, f"{card(1)} [data-field=chargingState]").is_displayed(), \
+        "a 2.0.1 fact under 1.6"
     assert driver.execute_script("return localStorage.getItem('chargepoint.lastIdTag')") == "TAG1"
     assert button(driver, 1, "start").get_attribute("disabled"), "Start is enabled while charging"
     assert csms.calls("StartTransaction", station.identity)[-1]["idTag"] == "TAG1"
@@ -498,6 +500,7 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         assert isinstance(transaction_id, str) and len(transaction_id) == 36, connector
         wait_text(driver, f"{card(1)} [data-field=transaction]", transaction_id[:8])
         assert text_of(driver, f"{card(1)} [data-field=idTag]") == "TAG201"
+        wait_text(driver, f"{card(1)} [data-field=chargingState]", "Charging")
         assert text_of(driver, f"{card(1)} [data-field=plugged]") == "Plugged in"
         power = f"{card(1)} [data-field=power]"
         wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) > 0, "power above 0 kW")
@@ -518,6 +521,7 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
 
         button(driver, 1, "stop").click()
         wait_text(driver, f"{card(1)} [data-field=transaction]", "—")
+        assert text_of(driver, f"{card(1)} [data-field=chargingState]") == "—"
         wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) == 0, "power back to 0 kW")
         assert f"#{transaction_id[:8]}" in text_of(driver, f"{card(1)} [data-field=lastSession]")
         ended = [event for event in csms201.calls("TransactionEvent", station.identity)
