@@ -45,7 +45,7 @@ final class ChargePointHost: RuntimeHosted {
     private var replies: [ReplyID: @Sendable (CommandResult) -> Void] = [:]
     private var nextReplyNumber: UInt64 = 0
     /// While the store refuses writes: the effects of the failed commit on, and the inputs for the engine.
-    private var hold = StoreHold<Input, Effect>()
+    private let hold: StoreHold<Input, Effect>
     private var publishedRevision = -1
     /// The last snapshot published: the state as committed, which answers reads while the store refuses writes.
     private var publishedSnapshot: EngineSnapshot?
@@ -62,7 +62,10 @@ final class ChargePointHost: RuntimeHosted {
     /// Receives a snapshot whenever the observable state changed, once it is on disk.
     var publishSnapshot: @Sendable (EngineSnapshot) -> Void = { _ in }
     /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
-    var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
+    var publishStoreProblem: @Sendable (String?) -> Void {
+        get { hold.publishProblem }
+        set { hold.publishProblem = newValue }
+    }
     /// Sees every frame in (`true`) and out (`false`), in the order the engine handles them, as it is on the
     /// wire: whoever shows a frame hides its secrets (`RPCCodec.redactingSecrets`).
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -72,6 +75,7 @@ final class ChargePointHost: RuntimeHosted {
         self.boot = boot
         self.store = store
         self.logger = logger
+        hold = StoreHold(logger: logger, meanwhile: "CSMS calls get InternalError, API commands 503, reads of what is stored go on")
     }
 
     /// The configuration the engine started with (the transport's ping interval needs it first).
@@ -90,7 +94,8 @@ final class ChargePointHost: RuntimeHosted {
     func run(_ input: Input, after: inout [@Sendable () -> Void]) {
         if hold.isHolding {
             if case .tick = input {
-                if monotonicUptime() >= hold.retryAt { retryHeldEffects(after: &after) }
+                hold.retry(
+                    at: monotonicUptime(), execute: { execute($0, after: &after) }, handle: { handle($0, after: &after) })
             } else {
                 refuseWhileHeld(input, after: &after)
             }
@@ -143,7 +148,7 @@ final class ChargePointHost: RuntimeHosted {
                     try store.apply(changes)
                 } catch {
                     // Nothing may be acknowledged that is not on disk: hold this and all that follows it.
-                    holdEffects(Array(effects[index...]), because: error)
+                    hold.hold(Array(effects[index...]), because: error, at: monotonicUptime())
                     return
                 }
             case .send(let text):
@@ -196,43 +201,20 @@ final class ChargePointHost: RuntimeHosted {
 
     // MARK: - A store that refuses writes
 
-    private func holdEffects(_ effects: [Effect], because error: any Error) {
-        if hold.hold(effects, because: error, at: monotonicUptime()) {
-            logger.critical("\(error); holding every change until it can be stored (retried every \(StoreHold<Input, Effect>.retryInterval)): CSMS calls get InternalError, API commands 503, reads of what is stored go on")
-            publishStoreProblem(hold.problem)
-        }
-    }
-
-    /// Commits the held changes again; on success carries out what followed them, then hands the engine the
-    /// events that waited, for as long as the store takes their changes.
-    private func retryHeldEffects(after: inout [@Sendable () -> Void]) {
-        guard let effects = hold.release() else { return }
-        execute(effects, after: &after)
-        while let input = hold.nextInput() { handle(input, after: &after) }
-        if hold.recovered() {
-            logger.notice("the data folder takes writes again; the held changes are stored")
-            publishStoreProblem(nil)
-        }
-    }
-
     private func refuseWhileHeld(_ input: Input, after: inout [@Sendable () -> Void]) {
-        let problem = hold.problem ?? "the data folder cannot be written"
         switch input {
         case .connected(let id):
             connection = id
             keepForTheEngine(input)
         case .received(let text):
             observeFrame(true, text, Clock.now().wallClock)
-            // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
-            guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
-            let answer = RPCCodec.callError(messageId: header.messageId, code: RPCErrorCode.internalError,
-                                            description: "cannot store data: \(problem)")
+            guard let answer = hold.refusal(of: text) else { return }
             send(answer, connection)
             observeFrame(false, answer, Clock.now().wallClock)
         case .command(let command, let reply):
             // The engine is ahead of the disk: reads are answered from what was last committed.
             let result = publishedSnapshot?.advanced(to: monotonicUptime()).answer(command)
-                ?? .failed(.storageUnavailable(problem))
+                ?? .failed(.storageUnavailable(hold.reason))
             after.append { reply(result) }
         case .tick:
             break

@@ -34,7 +34,7 @@ final class StationHost201: RuntimeHosted {
     private var connection: UInt64 = 0
     private var replies: [ReplyID: @Sendable (CommandResult) -> Void] = [:]
     private var nextReplyNumber: UInt64 = 0
-    private var hold = StoreHold<Input, Effect>()
+    private let hold: StoreHold<Input, Effect>
 
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
@@ -45,13 +45,17 @@ final class StationHost201: RuntimeHosted {
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
     /// Told whenever the store starts refusing writes (with the reason) and when it takes them again (nil).
-    var publishStoreProblem: @Sendable (String?) -> Void = { _ in }
+    var publishStoreProblem: @Sendable (String?) -> Void {
+        get { hold.publishProblem }
+        set { hold.publishProblem = newValue }
+    }
 
     init(store: Store201, logger: Logger, boot: @escaping () throws -> StationEngine) throws {
         self.engine = try boot()
         self.boot = boot
         self.store = store
         self.logger = logger
+        hold = StoreHold(logger: logger, meanwhile: "CSMS calls get InternalError, API commands 503")
     }
 
     /// The ping interval the link starts with.
@@ -80,24 +84,14 @@ final class StationHost201: RuntimeHosted {
         }
         switch input {
         case .tick:
-            guard monotonicUptime() >= hold.retryAt, let effects = hold.release() else { return }
-            execute(effects, after: &after)
-            while let input = hold.nextInput() { handle(input, after: &after) }
-            if hold.recovered() {
-                logger.notice("the data folder takes writes again; the held changes are stored")
-                publishStoreProblem(nil)
-            }
+            hold.retry(at: monotonicUptime(), execute: { execute($0, after: &after) }, handle: { handle($0, after: &after) })
         case .received(let text):
             observeFrame(true, text, .now)
-            // A CALL is refused; an answer to one of ours is dropped, and the engine sends that CALL again.
-            guard let header = RPCCodec.header(of: text), header.type == 2 else { return }
-            let answer = RPCCodec.callError(
-                messageId: header.messageId, code: OCPP201.RPCErrorCode.internalError,
-                description: "cannot store data: \(hold.problem ?? "the data folder cannot be written")")
+            guard let answer = hold.refusal(of: text) else { return }
             send(answer, connection)
             observeFrame(false, answer, .now)
         case .command(_, let reply):
-            let failure = CommandResult.failed(.storageUnavailable(hold.problem ?? "the data folder cannot be written"))
+            let failure = CommandResult.failed(.storageUnavailable(hold.reason))
             after.append { reply(failure) }
         case .connected(let id):
             connection = id
@@ -146,10 +140,7 @@ final class StationHost201: RuntimeHosted {
                     try store.apply(changes)
                 } catch {
                     // Nothing may be acknowledged that is not on disk: hold this and all that follows it.
-                    if hold.hold(Array(effects[index...]), because: error, at: monotonicUptime()) {
-                        logger.critical("\(error); holding every change until it can be stored (retried every \(StoreHold<Input, Effect>.retryInterval)): CSMS calls get InternalError, API commands 503")
-                        publishStoreProblem(hold.problem)
-                    }
+                    hold.hold(Array(effects[index...]), because: error, at: monotonicUptime())
                     return
                 }
             case .send(let text):
