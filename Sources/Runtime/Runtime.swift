@@ -22,95 +22,90 @@ public protocol RuntimeHosted: AnyObject {
 /// Runs one engine for its edges, with no thread of its own for inputs: the thread that brings an input
 /// (a websocket service thread with a frame, an HTTP worker with a command, a job thread with its outcome)
 /// runs the engine itself under one lock. There is no hand-off to an engine thread and back per frame,
-/// which is most of a round trip's cost. A timer thread sleeps until the engine's next deadline, or
-/// without one until an input brings one, so an idle engine wakes for nothing.
+/// which is most of a round trip's cost. A `RuntimeTimer` thread, of its own or shared by many runtimes,
+/// sleeps until the engine's next deadline, so an idle engine wakes for nothing.
 ///
 /// Inputs are handled one at a time, each to the end, in the order their threads take the lock; inputs
 /// from one thread keep their order.
 ///
-/// `@unchecked Sendable`: `hosted`, `armedDeadline` and `stopping` are guarded by `condition`;
-/// `timer` is touched only by `start()` and `stop()`, which the owner calls once each from one thread.
-public final class Runtime<Hosted: RuntimeHosted>: @unchecked Sendable {
-    private let condition = Condition()
+/// `@unchecked Sendable`: `hosted`, `scheduled` and `started` are guarded by `lock`.
+public final class Runtime<Hosted: RuntimeHosted>: @unchecked Sendable, TimedRuntime {
+    private let lock = Lock()
     private let hosted: Hosted
-    /// The deadline the timer thread sleeps towards; nil while it sleeps without one or is awake.
-    private var armedDeadline: Duration?
-    private var stopping = false
-    private var timer: pthread_t?
+    private let timer: RuntimeTimer
+    /// The runtime starts and stops the timer itself when it is its own.
+    private let ownsTimer: Bool
+    /// The deadline the timer was last told; kept in step with the engine's after every input.
+    private var scheduled: Duration?
+    /// Between `start()` and `stop()`: only then does the timer hear of deadlines.
+    private var started = false
 
-    public init(_ hosted: Hosted) {
+    /// `timer`: the thread that ticks this runtime along with others (fleet mode); nil gives it one of its own.
+    public init(_ hosted: Hosted, timer: RuntimeTimer? = nil) {
         self.hosted = hosted
+        self.timer = timer ?? RuntimeTimer()
+        ownsTimer = timer == nil
     }
 
     public func start() {
-        timer = spawnThread { self.runTimer() }
-        precondition(timer != nil, "cannot start the runtime's timer thread")
+        if ownsTimer { timer.start() }
+        lock.withLock {
+            started = true
+            scheduleNextDeadline()
+        }
     }
 
-    /// Stops the timer thread; inputs that come later are still handled by their threads.
+    /// Stops the ticks; inputs that come later are still handled by their threads.
     public func stop() {
-        condition.withLock {
-            stopping = true
-            condition.signal()
+        lock.withLock {
+            started = false
+            scheduled = nil
+            timer.schedule(self, at: nil)
         }
-        if let timer { pthread_join(timer, nil) }
-        timer = nil
+        if ownsTimer { timer.stop() }
     }
 
     /// Runs `input` through the engine on the calling thread, then what it left for after the lock.
     public func handle(_ input: Hosted.Input) {
         var after: [@Sendable () -> Void] = []
-        condition.withLock { run(input, after: &after) }
+        lock.withLock { run(input, after: &after) }
         for work in after { work() }
     }
 
     /// Reads (or changes) the hosted side under the lock, between inputs.
     public func withHosted<Result>(_ body: (Hosted) throws -> Result) rethrows -> Result {
-        try condition.withLock { try body(hosted) }
+        try lock.withLock { try body(hosted) }
     }
 
-    /// Runs the tick if the deadline has passed at `now`; what the timer thread does when it wakes. Returns
-    /// whether it ran.
-    func tickIfDue(at now: Duration) -> Bool {
+    /// What the timer does at the deadline it was told: the tick, if the deadline has still passed at `now` (an
+    /// input may have moved it), and the next deadline for the timer. Nothing once stopped.
+    func timerFired(at now: Duration) {
         var after: [@Sendable () -> Void] = []
-        let ran: Bool = condition.withLock {
-            guard let deadline = hosted.nextDeadline, deadline <= now else { return false }
-            run(hosted.tick, after: &after)
-            return true
+        lock.withLock {
+            guard started else { return }
+            scheduled = nil
+            if let deadline = hosted.nextDeadline, deadline <= now {
+                run(hosted.tick, after: &after)
+            } else {
+                scheduleNextDeadline()
+            }
         }
         for work in after { work() }
-        return ran
     }
 
     // MARK: - With the lock held
 
     private func run(_ input: Hosted.Input, after: inout [@Sendable () -> Void]) {
         hosted.run(input, after: &after)
-        // Wake the timer only when the engine now needs it sooner than it sleeps.
-        if let deadline = hosted.nextDeadline, armedDeadline.map({ deadline < $0 }) ?? true {
-            condition.signal()
-        }
+        scheduleNextDeadline()
     }
 
-    private func runTimer() {
-        while true {
-            let wake: Bool = condition.withLock {
-                while !stopping {
-                    guard let deadline = hosted.nextDeadline else {
-                        armedDeadline = nil
-                        condition.wait()
-                        continue
-                    }
-                    armedDeadline = deadline
-                    if monotonicUptime() >= deadline || !condition.wait(untilUptime: deadline) {
-                        armedDeadline = nil
-                        return true
-                    }
-                }
-                return false
-            }
-            guard wake else { return }
-            _ = tickIfDue(at: monotonicUptime())
-        }
+    /// Tells the timer the engine's deadline when it changed: most inputs leave it as it was.
+    private func scheduleNextDeadline() {
+        guard started else { return }
+        let deadline = hosted.nextDeadline
+        guard deadline != scheduled else { return }
+        scheduled = deadline
+        timer.schedule(self, at: deadline)
     }
 }

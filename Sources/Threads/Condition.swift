@@ -56,6 +56,10 @@ public final class Condition: @unchecked Sendable {
         try mutex.withLock(body)
     }
 
+    public func lock() { mutex.lock() }
+
+    public func unlock() { mutex.unlock() }
+
     /// Call with the lock held.
     public func signal() { pthread_cond_signal(cond) }
 

@@ -100,12 +100,19 @@ final class Signal: @unchecked Sendable {  // guarded by `condition`
 
     @Test func aTickRunsOnlyOnceItsDeadlineHasPassed() {
         let host = RecordingHost()
-        let runtime = Runtime(host)
+        let runtime = Runtime(host, timer: RuntimeTimer())     // a timer whose thread never runs
         runtime.withHosted { $0.nextDeadline = .seconds(100) }
-        #expect(!runtime.tickIfDue(at: .seconds(99)))
-        #expect(runtime.tickIfDue(at: .seconds(100)))
+        runtime.start()
+        runtime.timerFired(at: .seconds(99))
+        #expect(runtime.withHosted { $0.handled } == [])
+        runtime.timerFired(at: .seconds(100))
         #expect(runtime.withHosted { $0.handled } == [.tick])
-        #expect(!runtime.tickIfDue(at: .seconds(200)), "no deadline left")
+        runtime.timerFired(at: .seconds(200))
+        #expect(runtime.withHosted { $0.handled } == [.tick], "no deadline left")
+        runtime.withHosted { $0.nextDeadline = .seconds(300) }
+        runtime.stop()
+        runtime.timerFired(at: .seconds(300))
+        #expect(runtime.withHosted { $0.handled } == [.tick], "stopped: no ticks")
     }
 
     @Test func theTimerThreadTicksAtTheDeadlineAnInputBrings() {
@@ -135,6 +142,46 @@ final class Signal: @unchecked Sendable {  // guarded by `condition`
         runtime.withHosted { $0.deadlineAfterNextInput = monotonicUptime() + .milliseconds(20) }
         runtime.handle(.value(1))
         #expect(ticked.wait(timeout: .seconds(5)))
+    }
+
+    /// Fleet mode: one timer thread ticks every runtime at its own deadline, each once.
+    @Test func oneTimerTicksManyRuntimesEachAtItsDeadline() {
+        let timer = RuntimeTimer()
+        timer.start()
+        defer { timer.stop() }
+        let ticked = Signal()
+        let base = monotonicUptime()
+        let runtimes = (0..<50).map { index in
+            let host = RecordingHost()
+            host.lockHeldCheck = { if host.handled.last == .tick { ticked.raise() } }
+            host.deadlineAfterNextInput = base + .milliseconds(10 + Int64(index % 5) * 10)
+            return Runtime(host, timer: timer)
+        }
+        for runtime in runtimes { runtime.start() }
+        for runtime in runtimes { runtime.handle(.value(1)) }
+        #expect(ticked.wait(for: 50))
+        for runtime in runtimes {
+            #expect(runtime.withHosted { $0.handled } == [.value(1), .tick])
+            runtime.stop()
+        }
+    }
+
+    /// A deadline moved later does not make the timer tick early; it ticks at the later one.
+    @Test func aLaterDeadlineIsTickedAtItsTimeNotTheOldOne() {
+        let host = RecordingHost()
+        let ticked = Signal()
+        let runtime = Runtime(host)
+        runtime.withHosted { host in host.lockHeldCheck = { if host.handled.last == .tick { ticked.raise() } } }
+        runtime.start()
+        defer { runtime.stop() }
+        runtime.withHosted { $0.deadlineAfterNextInput = monotonicUptime() + .milliseconds(20) }
+        runtime.handle(.value(1))
+        let later = monotonicUptime() + .milliseconds(80)
+        runtime.withHosted { $0.deadlineAfterNextInput = later }
+        runtime.handle(.value(2))
+        #expect(ticked.wait())
+        #expect(monotonicUptime() >= later)
+        #expect(runtime.withHosted { $0.handled } == [.value(1), .value(2), .tick])
     }
 
     @Test func stopEndsTheTimerThreadPromptlyAndInputsStillRun() {
