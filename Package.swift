@@ -68,6 +68,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Threads", swiftSettings: strict),
+        /// Fleet mode's plan: which stations a fleet runs, under which identities, against which central systems.
+        .target(name: "Fleet", dependencies: ["OCPPJ"], swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["Threads"], swiftSettings: strict),
         .target(
             name: "JSONLogging", dependencies: ["OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
@@ -124,7 +126,7 @@ let package = Package(
             name: "chargepoint",
             dependencies: [
                 "ChargePoint", "Station201", "EngineSupport", "OCPP16", "OCPP201", "Store", "Transport", "HTTPServer", "ControlAPI", "Threads", "CentralSystem", "Runtime",
-                "FileTransfer", "Certificates", "JSONLogging",
+                "FileTransfer", "Certificates", "JSONLogging", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +148,7 @@ let package = Package(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "OCPPJ"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(

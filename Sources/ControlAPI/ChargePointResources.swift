@@ -144,6 +144,12 @@ package struct ChargePointResources: StationResources {
 
     /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and
     /// the registration Accepted, checked in that order.
+    package func station() -> StationResource? {
+        readModel.current().map {
+            StationResource(snapshot: $0.advanced(to: monotonicUptime()).station, csmsURL: csmsURL, version: version)
+        }
+    }
+
     package func readiness() -> Problem? {
         if let storeProblem = readModel.storeProblem {
             return .notReady("The data folder does not take writes: \(storeProblem).")

@@ -24,6 +24,12 @@ public final class ControlAPI: Sendable {
         self.access = access
     }
 
+    /// The station as its status resource shows it, from what it last published.
+    package var station: StationResource? { resources.station() }
+
+    /// Why the station is not ready to work; nil when it is.
+    package var readiness: Problem? { resources.readiness() }
+
     /// Every request header the API reads; the server copies no other (`HTTPServerConfiguration.requestHeaders`).
     public static let requestHeaders = ["host", "origin", "authorization", "last-event-id"]
 

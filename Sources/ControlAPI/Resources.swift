@@ -9,7 +9,7 @@ import OCPP16
 /// (local list, reservations, charging profiles, firmware) leave absent values out, as OCPP does.
 
 /// The station as a whole, whichever protocol it speaks (`ocppVersion`); 2.0.1 adds `evseCount`.
-struct StationResource: Encodable {
+package struct StationResource: Encodable {
     var identity: String
     var csmsURL: String
     var ocppVersion: OCPPVersion
@@ -42,7 +42,7 @@ struct StationResource: Encodable {
         case firmwareVersion, connectorCount, queuedMessages, evseCount, serverTime
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(identity, forKey: .identity)
         try container.encode(csmsURL, forKey: .csmsUrl)

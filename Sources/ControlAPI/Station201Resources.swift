@@ -135,6 +135,10 @@ package struct Station201Resources: StationResources {
             "\(route.template) is not available yet when the station speaks OCPP 2.0.1; it works under --ocpp 1.6.")
     }
 
+    package func station() -> StationResource? {
+        latest.station.map { StationResource(snapshot: $0, version: version) }
+    }
+
     package func readiness() -> Problem? {
         if let storeProblem = latest.storeProblem {
             return .notReady("The data folder does not take writes: \(storeProblem).")

@@ -8,4 +8,8 @@ package protocol StationResources: Sendable {
 
     /// Why the station is not ready to work; nil when it is.
     func readiness() -> Problem?
+
+    /// The station as `GET /api/v1/status` shows it, from what was last published (nil before anything was):
+    /// a fleet's list reads it for every station without waking an engine.
+    func station() -> StationResource?
 }

@@ -98,7 +98,9 @@ struct CentralSystemCommand: ParsableCommand {
         logger.info(
             "central system: charge points on \(options.tls == nil ? "ws" : "wss")://\(options.listenHost):\(service.websocketPort)/<identity>, API on http://\(options.httpHost):\(service.httpPort), boot \(options.settings.bootStatus.rawValue), tags \(options.tagsSummary)")
 
-        logger.info("stopping on signal \(stopSignals.wait())")
+        // Waited for outside the log call: its message is not built (and would not wait) below level info.
+        let received = stopSignals.wait()
+        logger.info("stopping on signal \(received)")
         service.stop()
     }
 }

@@ -12,6 +12,6 @@ struct ChargePointCommand: ParsableCommand {
             CSMS) over a websocket and lets scripts, the web page and containers drive it over HTTP.
             """,
         version: version,
-        subcommands: [Serve.self, CentralSystemCommand.self, HealthCheckCommand.self]
+        subcommands: [Serve.self, FleetCommand.self, CentralSystemCommand.self, HealthCheckCommand.self]
     )
 }

@@ -23,6 +23,15 @@ struct StopSignals {
         sigwait(&signals, &received)
         return received
     }
+
+    /// Blocks until one arrives or `duration` has passed; returns its number, or nil after the time.
+    func wait(for duration: Duration) -> Int32? {
+        let (seconds, attoseconds) = duration.components
+        var timeout = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var signals = signals
+        let received = sigtimedwait(&signals, nil, &timeout)
+        return received > 0 ? received : nil
+    }
 }
 
 extension Logger.Level {
@@ -56,6 +65,19 @@ enum LogFormat: String {
         case .json:
             return JSONLogHandler.standardError(label: label, logLevel: level)
         }
+    }
+
+    /// Sends every log line to standard error in this format and to a recorder of recent lines (what a
+    /// diagnostics archive holds); returns the recorder.
+    func bootstrap(level: Logger.Level) -> LogRecorder {
+        let recorder = LogRecorder()
+        LoggingSystem.bootstrap { label in
+            MultiplexLogHandler([
+                handler(label: label, level: level),
+                RecordingLogHandler(label: label, recorder: recorder, logLevel: level),
+            ])
+        }
+        return recorder
     }
 
     /// Runs a command's body. With JSON logs a failure (bad options, a port in use) is logged as a critical

@@ -39,11 +39,32 @@ struct Serve: ParsableCommand {
             """
     )
 
-    @Option(help: "The OCPP version to speak: 1.6 or 2.0.1; a data folder keeps the version it was started with [CP_OCPP_VERSION].")
-    var ocpp: String?
-
     @Option(help: "The charge point identity, appended to the CSMS URL as its last path segment [CP_ID].")
     var id: String?
+
+    @OptionGroup var station: StationFlags
+
+    func run() throws {
+        let environment = Environment.current
+        let format = try LogFormat(option: station.logFormat ?? ServeOptions.variable(environment, "CP_LOG_FORMAT") ?? "text")
+        try format.reportingFailure(label: "chargepoint") {
+            let options = try ServeOptions(station, id: id, environment: environment)
+            let recorder = format.bootstrap(level: options.logLevel)
+            try WiredStation.serveUntilSignalled(options) {
+                let logger = Logger(label: "chargepoint")
+                return switch options.ocppVersion {
+                case .v16: try Station(options: options, logRecorder: recorder).wire(timer: nil, logger: logger)
+                case .v201: try StationService201(options: options).wire(timer: nil, logger: logger)
+                }
+            }
+        }
+    }
+}
+
+/// The flags of a station that `serve` and `fleet` share (every one of a fleet's stations takes them).
+struct StationFlags: ParsableArguments {
+    @Option(help: "The OCPP version to speak: 1.6 or 2.0.1; a data folder keeps the version it was started with [CP_OCPP_VERSION].")
+    var ocpp: String?
 
     @Option(help: "The central system's websocket URL, without the identity [CP_CSMS_URL].")
     var csms: String?
@@ -122,25 +143,6 @@ struct Serve: ParsableCommand {
             "Sets an OCPP configuration key (2.0.1: a variable, e.g. OCPPCommCtrlr.HeartbeatInterval) at every start, KEY=VALUE; repeatable [CP_OCPP_CONFIG, KEY=VALUE;KEY=VALUE].",
             valueName: "key=value"))
     var ocppConfig: [String] = []
-
-    func run() throws {
-        let environment = Environment.current
-        let format = try LogFormat(option: logFormat ?? ServeOptions.variable(environment, "CP_LOG_FORMAT") ?? "text")
-        try format.reportingFailure(label: "chargepoint") {
-            let options = try ServeOptions(self, environment: environment)
-            let recorder = LogRecorder()
-            LoggingSystem.bootstrap { label in
-                MultiplexLogHandler([
-                    format.handler(label: label, level: options.logLevel),
-                    RecordingLogHandler(label: label, recorder: recorder, logLevel: options.logLevel),
-                ])
-            }
-            switch options.ocppVersion {
-            case .v16: try Station(options: options, logRecorder: recorder).runUntilSignalled()
-            case .v201: try StationService201(options: options).runUntilSignalled()
-            }
-        }
-    }
 }
 
 /// Options with their environment twins and defaults resolved and validated.
@@ -166,7 +168,7 @@ struct ServeOptions {
     var configurationOverrides: [(key: String, value: String)]
     var security: SecuritySettings
 
-    init(_ serve: Serve, environment: [String: String]) throws {
+    init(_ serve: StationFlags, id: String?, environment: [String: String]) throws {
         func resolve(_ flag: String?, _ variable: String, default fallback: String) -> String {
             flag ?? environment[variable] ?? fallback
         }
@@ -175,7 +177,7 @@ struct ServeOptions {
             throw ValidationError("--ocpp must be 1.6 or 2.0.1, not '\(versionText)'.")
         }
         ocppVersion = version
-        identity = resolve(serve.id, "CP_ID", default: "CP001")
+        identity = resolve(id, "CP_ID", default: "CP001")
         guard !identity.isEmpty, identity.utf8.count <= 48 else {
             throw ValidationError("--id must be 1 to 48 characters long.")
         }
@@ -247,7 +249,7 @@ struct ServeOptions {
 
     /// The API token from --api-token / CP_API_TOKEN or from the file of --api-token-file / CP_API_TOKEN_FILE
     /// (one of them; an empty variable counts as unset). Error messages never contain the token.
-    static func apiToken(_ serve: Serve, _ environment: [String: String]) throws -> [UInt8]? {
+    static func apiToken(_ serve: StationFlags, _ environment: [String: String]) throws -> [UInt8]? {
         let text = serve.apiToken ?? variable(environment, "CP_API_TOKEN")
         let file = serve.apiTokenFile ?? variable(environment, "CP_API_TOKEN_FILE")
         let token: [UInt8]
@@ -274,7 +276,7 @@ struct ServeOptions {
     }
 
     /// The HTTPS certificate and key: both or neither, readable PEM files.
-    static func apiTLS(_ serve: Serve, _ environment: [String: String]) throws -> TLSCredentials? {
+    static func apiTLS(_ serve: StationFlags, _ environment: [String: String]) throws -> TLSCredentials? {
         let certificate = serve.apiCert ?? variable(environment, "CP_API_CERT")
         let key = serve.apiKey ?? variable(environment, "CP_API_KEY")
         guard certificate != nil || key != nil else { return nil }
@@ -287,7 +289,7 @@ struct ServeOptions {
     }
 
     /// The CSMS-link security settings; files are read here so that a mistake stops the start with its name.
-    static func security(_ serve: Serve, _ environment: [String: String]) throws -> SecuritySettings {
+    static func security(_ serve: StationFlags, _ environment: [String: String]) throws -> SecuritySettings {
         let profileText = serve.securityProfile.map(String.init) ?? variable(environment, "CP_SECURITY_PROFILE") ?? "0"
         guard let profile = Int(profileText), (0...3).contains(profile) else {
             throw ValidationError("--security-profile must be 0, 1, 2 or 3, not '\(profileText)'.")

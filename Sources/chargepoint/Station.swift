@@ -9,16 +9,15 @@ import Runtime
 import Store
 import Transport
 
-/// Wires the charge point's engine to its edges: the store, the websocket to the CSMS and the REST API.
+/// Wires the OCPP 1.6 charge point's engine to its edges: the store, the websocket to the CSMS and the REST
+/// resources.
 struct Station {
     let options: ServeOptions
     /// Recent log lines, for diagnostics archives.
     let logRecorder: LogRecorder
 
-    func runUntilSignalled() throws {
-        let stopSignals = StopSignals()
-
-        let logger = Logger(label: "chargepoint")
+    /// `timer`: the thread that ticks this station with others (fleet); nil gives it one of its own.
+    func wire(timer: RuntimeTimer?, logger: Logger) throws -> WiredStation {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
@@ -38,18 +37,20 @@ struct Station {
         } catch let refusal as ConfigurationRefusal {
             throw ValidationError("--ocpp-config: \(refusal)")
         }
-        let runtime = Runtime(host)
+        let runtime = Runtime(host, timer: timer)
         if let problem = host.initialLinkSecurity.problem {
             throw ValidationError("cannot connect to the central system: \(problem).")
         }
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp16)
         let identity = options.identity
+        var linkLogger = Logger(label: "chargepoint.websocket")
+        linkLogger[metadataKey: "station"] = logger[metadataKey: "station"]
         let client = try WebSocketClient(
             configuration: WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: OCPPVersion.v16.subprotocol,
                 pingInterval: host.initialConfiguration.integer(.webSocketPingInterval),
                 security: WebSocketSecurity(host.initialLinkSecurity.settings, identity: identity)),
-            logger: Logger(label: "chargepoint.websocket")
+            logger: linkLogger
         ) { event in
             switch event {
             case .connecting:
@@ -94,28 +95,27 @@ struct Station {
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
-        let page = try webPage(options)
         let resources = ChargePointResources(
             csmsURL: options.csmsURL, version: ChargePointCommand.version, connectorCount: options.connectorCount,
             events: events, telemetry: telemetry, readModel: readModel,
             perform: { command, reply in runtime.handle(.command(command, reply: reply)) })
         let api = ControlAPI(
-            resources: resources, events: events, telemetry: telemetry, page: page,
+            resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
             access: APIAccess(token: options.apiToken))
-        let server = try startHTTPServer(options, handler: api.handle)
-
-        runtime.handle(.start)
-        runtime.start()
-        client.start()
-        logStart(options, apiPort: server.boundPort, logger: logger)
         if host.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
             logger.warning("security profile 1 over ws:// sends the AuthorizationKey readable by anyone on the path: use it on a trusted network only, or profile 2")
         }
-
-        logger.info("stopping on signal \(stopSignals.wait())")
-        server.stop()
-        client.stop()
-        runtime.stop()
+        return WiredStation(
+            identity: identity, api: api,
+            start: {
+                runtime.handle(.start)
+                runtime.start()
+                client.start()
+            },
+            stop: {
+                client.stop()
+                runtime.stop()
+            })
     }
 }
 
@@ -144,6 +144,32 @@ extension SecurityEventType {
 
 
 // MARK: - What both protocol versions' services need
+
+/// One station wired to its store, its central-system link and its REST resources, with no server and no
+/// signal handling of its own: `serve` runs one, `fleet` many behind one server.
+struct WiredStation {
+    let identity: String
+    let api: ControlAPI
+    /// Starts the engine and connects.
+    let start: () -> Void
+    /// Closes the link and stops the engine's timer.
+    let stop: () -> Void
+
+    /// `serve`: the station alone behind its REST server, until SIGINT or SIGTERM.
+    static func serveUntilSignalled(_ options: ServeOptions, wire: () throws -> WiredStation) throws {
+        let stopSignals = StopSignals()
+        let logger = Logger(label: "chargepoint")
+        let station = try wire()
+        let server = try startHTTPServer(options, handler: station.api.handle)
+        station.start()
+        logStart(options, apiPort: server.boundPort, logger: logger)
+        // Waited for outside the log call: its message is not built (and would not wait) below level info.
+        let received = stopSignals.wait()
+        logger.info("stopping on signal \(received)")
+        server.stop()
+        station.stop()
+    }
+}
 
 /// `mkdir -p`, with the data folder itself owner-only since it holds keys (an existing one keeps its mode).
 func makeDirectories(_ path: String) -> Bool {

@@ -15,9 +15,8 @@ import Transport
 struct StationService201 {
     let options: ServeOptions
 
-    func runUntilSignalled() throws {
-        let stopSignals = StopSignals()
-        let logger = Logger(label: "chargepoint")
+    /// `timer`: the thread that ticks this station with others (fleet); nil gives it one of its own.
+    func wire(timer: RuntimeTimer?, logger: Logger) throws -> WiredStation {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
@@ -43,7 +42,7 @@ struct StationService201 {
         } catch let refusal as VariableOverrideRefusal {
             throw ValidationError("--ocpp-config \(refusal)")
         }
-        let runtime = Runtime(host)
+        let runtime = Runtime(host, timer: timer)
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp201)
         let identity = options.identity
         let client = try CSMSLink(
@@ -53,7 +52,9 @@ struct StationService201 {
                 backoff: Backoff(host.initialReconnectBackoff), security: WebSocketSecurity()),
             logger: logger,
             make: { configuration, onEvent in
-                try WebSocketClient(configuration: configuration, logger: Logger(label: "chargepoint.websocket"), onEvent: onEvent)
+                var linkLogger = Logger(label: "chargepoint.websocket")
+                linkLogger[metadataKey: "station"] = logger[metadataKey: "station"]
+                return try WebSocketClient(configuration: configuration, logger: linkLogger, onEvent: onEvent)
             }
         ) { event in
             switch event {
@@ -98,17 +99,17 @@ struct StationService201 {
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
             access: APIAccess(token: options.apiToken))
-        let server = try startHTTPServer(options, handler: api.handle)
-
-        runtime.start()
-        client.start()
-        logStart(options, apiPort: server.boundPort, logger: logger)
-        logger.info("speaking OCPP 2.0.1 with \(options.connectorCount) EVSEs of one connector each")
-
-        logger.info("stopping on signal \(stopSignals.wait())")
-        server.stop()
-        client.stop()
-        runtime.stop()
+        return WiredStation(
+            identity: identity, api: api,
+            start: {
+                runtime.start()
+                client.start()
+                logger.info("speaking OCPP 2.0.1 with \(options.connectorCount) EVSEs of one connector each")
+            },
+            stop: {
+                client.stop()
+                runtime.stop()
+            })
     }
 
     /// BootNotification's description of the station, from the same options as 1.6's.

@@ -100,3 +100,15 @@ def test_csms_writes_json_lines(tmp_path):
     assert all(entry["label"].startswith("csms") for entry in entries), {entry["label"] for entry in entries}
     assert any("BootNotification" in entry["message"] for entry in entries)
     assert any(entry["message"].startswith("stopping on signal") for entry in entries)
+
+
+def test_serve_and_csms_keep_running_above_level_info(chargepoint, tmp_path):
+    """Regression: the wait for SIGINT/SIGTERM sat inside an info-level log message, which swift-log does not
+    build above level info, so with --log-level notice or higher both services exited at once with status 0."""
+    cp = chargepoint(args=["--log-level", "warning"])   # waits for boot Accepted: the process must stay up
+    csms = BuiltinCsms(tmp_path, args=["--log-level", "error"]).start()
+    try:
+        assert cp.running and csms.process.poll() is None
+    finally:
+        assert csms.stop() == 0
+    assert cp.terminate() == 0

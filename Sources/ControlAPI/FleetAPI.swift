@@ -1,0 +1,163 @@
+import EngineSupport
+import HTTPServer
+import OCPPJ
+
+/// The REST API of a fleet (`chargepoint fleet`): the list of its stations, and under
+/// `/api/v1/stations/{id}/` each station's whole single-station API, answered by that station's own
+/// `ControlAPI` as if it ran alone (`/api/v1/stations/CP0001/connectors/1/start` is that station's
+/// `/api/v1/connectors/1/start`; its `/metrics` is `/api/v1/stations/{id}/metrics`). A script written for
+/// one station works against any station of a fleet by putting the prefix in front of its paths.
+///
+/// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (the stations
+/// counted by link state and registration: no label set per station), `/openapi.yaml` and the list.
+package final class FleetAPI: Sendable {
+    private let stations: [String: ControlAPI]
+    /// The identities in the order the fleet numbers them: the list's order.
+    private let identities: [String]
+    private let access: APIAccess
+
+    package init(stations: [(identity: String, api: ControlAPI)], access: APIAccess) {
+        self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
+        identities = stations.map(\.identity)
+        self.access = access
+    }
+
+    package func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        do {
+            if let (station, forwarded) = try forwarding(request) {
+                station.handle(forwarded, responder)
+                return
+            }
+            try serve(request, responder)
+        } catch {
+            responder.respond(ControlAPI.problem(error))
+        }
+    }
+
+    /// A request for one station: the station and the request as its own API sees it.
+    private func forwarding(_ request: HTTPRequest) throws(Problem) -> (ControlAPI, HTTPRequest)? {
+        let prefix = "/api/v1/stations/"
+        guard request.path.hasPrefix(prefix) else { return nil }
+        let rest = request.path.dropFirst(prefix.count)
+        let identityText = rest.prefix { $0 != "/" }
+        guard let identity = percentDecoded(String(identityText)), !identity.isEmpty else {
+            throw .notFound(request.path)
+        }
+        guard let station = stations[identity] else {
+            throw Problem(
+                404, "station-not-found", "Not Found",
+                "This fleet has no station '\(identity)'; GET /api/v1/stations lists its stations.")
+        }
+        let path = String(rest.dropFirst(identityText.count))
+        var forwarded = request
+        switch path {
+        case "", "/": forwarded.path = "/api/v1/status"
+        case "/metrics", "/readyz", "/healthz": forwarded.path = path
+        default: forwarded.path = "/api/v1" + path
+        }
+        return (station, forwarded)
+    }
+
+    private func serve(_ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
+        let method = request.method == "HEAD" ? "GET" : request.method
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let route: Route? =
+            switch path {
+            case "/healthz": .health
+            case "/readyz": .readiness
+            case "/openapi.yaml": .contract
+            default: nil
+            }
+        if let refusal = access.refusal(for: request, route: route, isStaticFile: false) {
+            responder.respond(refusal)
+            return
+        }
+        guard ["/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations"].contains(path) else {
+            throw .notFound(request.path)
+        }
+        guard method == "GET" else {
+            var response = ControlAPI.problem(
+                Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts GET, not \(request.method)."))
+            response.headers.append((name: "Allow", value: "GET"))
+            responder.respond(response)
+            return
+        }
+        switch path {
+        case "/healthz":
+            responder.respond(ControlAPI.json(200, Health()))
+        case "/readyz":
+            responder.respond(readiness())
+        case "/openapi.yaml":
+            responder.respond(StaticFiles.contract)
+        case "/metrics":
+            responder.respond(metrics())
+        default:
+            responder.respond(ControlAPI.json(200, try list(request.query)))
+        }
+    }
+
+    private func readiness() -> HTTPResponse {
+        var waiting: [(identity: String, problem: Problem)] = []
+        for identity in identities {
+            if let problem = stations[identity]?.readiness { waiting.append((identity, problem)) }
+        }
+        guard let first = waiting.first else { return ControlAPI.json(200, Health(status: "ready")) }
+        return ControlAPI.problem(
+            .notReady("\(waiting.count) of \(identities.count) stations are not ready; the first, \(first.identity): \(first.problem.detail)"))
+    }
+
+    /// `GET /api/v1/stations?link=&registration=&offset=&limit=`: the stations that match, in fleet order.
+    private func list(_ query: [String: String]) throws(Problem) -> StationList {
+        let link = try query["link"].map { text throws(Problem) -> LinkState in
+            guard let state = LinkState(rawValue: text) else {
+                throw .invalidParameter("link must be connected, connecting or disconnected, not '\(text)'.")
+            }
+            return state
+        }
+        let registration = query["registration"]
+        let offset = try ControlAPI.integer(query["offset"], name: "offset", in: 0...Int(Int32.max), default: 0)
+        let limit = try ControlAPI.limit(query["limit"], default: 100)
+        var matching: [StationResource] = []
+        var total = 0
+        for identity in identities {
+            guard let station = stations[identity]?.station else { continue }
+            if let link, station.link != link { continue }
+            if let registration, (station.registration ?? "Unknown") != registration { continue }
+            if total >= offset, matching.count < limit { matching.append(station) }
+            total += 1
+        }
+        return StationList(stations: matching, total: total, offset: offset, limit: limit)
+    }
+
+    /// Prometheus text: the stations by link state and registration.
+    private func metrics() -> HTTPResponse {
+        var counts: [String: Int] = [:]
+        for identity in identities {
+            guard let station = stations[identity]?.station else { continue }
+            counts["link=\"\(station.link.rawValue)\",registration=\"\(station.registration ?? "Unknown")\"", default: 0] += 1
+        }
+        var text = """
+            # HELP chargepoint_fleet_stations Stations of the fleet by link state and registration status.
+            # TYPE chargepoint_fleet_stations gauge
+
+            """
+        for (labels, count) in counts.sorted(by: { $0.key < $1.key }) {
+            text += "chargepoint_fleet_stations{\(labels)} \(count)\n"
+        }
+        text += "# HELP chargepoint_fleet_stations_configured Stations the fleet runs.\n"
+        text += "# TYPE chargepoint_fleet_stations_configured gauge\n"
+        text += "chargepoint_fleet_stations_configured \(identities.count)\n"
+        return HTTPResponse(
+            status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
+            body: Array(text.utf8))
+    }
+}
+
+/// `GET /api/v1/stations`: a page of the fleet's stations, each as its `GET /api/v1/status` shows it.
+struct StationList: Encodable {
+    var stations: [StationResource]
+    /// How many stations match the filters, on every page.
+    var total: Int
+    var offset: Int
+    var limit: Int
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import ControlAPI
+import Fleet
+import Glibc
+import Logging
+import OCPPJ
+import Runtime
+import Threads
+
+struct FleetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
+        abstract: "Run many stations in one process, each with its own identity, data folder and link to a central system.",
+        discussion: """
+            Every station takes the options of `serve` (connectors, BootNotification fields, --ocpp-config, \
+            security); the fleet adds how many there are and what they are called. --csms takes several URLs \
+            separated by commas, shared as --csms-distribution says; --ocpp takes 1.6, 2.0.1, or mix (the \
+            versions in turn); --data-dir is the folder that holds one folder per station, named by its \
+            identity. The REST API lists the stations at /api/v1/stations, and serves each station's whole \
+            API under /api/v1/stations/{id}/ (e.g. POST /api/v1/stations/CP0001/connectors/1/start).
+
+            Examples:
+              chargepoint fleet --count 100 --csms ws://citrine:8092
+              chargepoint fleet --count 1000 --id-pattern 'SITE-A-{0000}' --ocpp 2.0.1 --csms ws://citrine:8081
+              chargepoint fleet --count 500 --csms ws://csms-1:8092,ws://csms-2:8092 --csms-distribution by-station
+              CP_FLEET_COUNT=200 CP_FLEET_ID_OFFSET=201 CP_CSMS_URL=ws://citrine:8092 chargepoint fleet
+            """
+    )
+
+    @Option(help: "How many stations to run [CP_FLEET_COUNT].")
+    var count: Int?
+
+    @Option(help: "The stations' identities: the station number, zero-padded to the zeros in braces, e.g. CP{0000} [CP_FLEET_ID_PATTERN].")
+    var idPattern: String?
+
+    @Option(help: "The first station's number [CP_FLEET_ID_OFFSET].")
+    var idOffset: Int?
+
+    @Option(help: "How stations share several --csms URLs: round-robin, random (at each start) or by-station (a hash of the identity) [CP_CSMS_DISTRIBUTION].")
+    var csmsDistribution: String?
+
+    @Option(help: "How many stations start per second [CP_FLEET_RAMP].")
+    var ramp: Int?
+
+    @OptionGroup var station: StationFlags
+
+    func run() throws {
+        let environment = Environment.current
+        let format = try LogFormat(option: station.logFormat ?? ServeOptions.variable(environment, "CP_LOG_FORMAT") ?? "text")
+        try format.reportingFailure(label: "chargepoint") {
+            let fleet = try FleetOptions(self, environment: environment)
+            let recorder = format.bootstrap(level: fleet.server.logLevel)
+            try fleet.runUntilSignalled(logRecorder: recorder)
+        }
+    }
+}
+
+/// The fleet's options resolved and validated: the plan of every station and the options each one runs with.
+struct FleetOptions {
+    var plans: [StationPlan]
+    /// The options of `serve` for each version the fleet speaks; a station's own are these with its plan applied.
+    var shared: [OCPPVersion: ServeOptions]
+    var rampPerSecond: Int
+    /// The REST server's options (listen address, token, TLS, log level).
+    var server: ServeOptions { shared.values.first! }
+
+    init(_ command: FleetCommand, environment: [String: String]) throws {
+        func resolve(_ flag: String?, _ variable: String, default fallback: String) -> String {
+            flag ?? ServeOptions.variable(environment, variable) ?? fallback
+        }
+        func number(_ flag: Int?, _ variable: String, default fallback: Int, _ name: String, atLeast minimum: Int) throws -> Int {
+            let text = flag.map(String.init) ?? resolve(nil, variable, default: String(fallback))
+            guard let value = Int(text), value >= minimum else {
+                throw ValidationError("--\(name) must be a whole number of at least \(minimum), not '\(text)'.")
+            }
+            return value
+        }
+        let count = try number(command.count, "CP_FLEET_COUNT", default: 10, "count", atLeast: 1)
+        let offset = try number(command.idOffset, "CP_FLEET_ID_OFFSET", default: 1, "id-offset", atLeast: 0)
+        rampPerSecond = try number(command.ramp, "CP_FLEET_RAMP", default: 200, "ramp", atLeast: 1)
+        let patternText = resolve(command.idPattern, "CP_FLEET_ID_PATTERN", default: "CP{0000}")
+        guard !patternText.contains("/"), !patternText.hasPrefix(".") else {
+            throw ValidationError("--id-pattern '\(patternText)' may not contain '/' or start with '.': each identity names a folder of --data-dir.")
+        }
+        let distributionText = resolve(command.csmsDistribution, "CP_CSMS_DISTRIBUTION", default: "round-robin")
+        guard let distribution = CSMSDistribution(rawValue: distributionText) else {
+            throw ValidationError(
+                "--csms-distribution must be \(CSMSDistribution.allCases.map(\.rawValue).joined(separator: ", ")), not '\(distributionText)'.")
+        }
+        let urls = resolve(command.station.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092")
+            .split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+        let versionText = resolve(command.station.ocpp, "CP_OCPP_VERSION", default: "1.6")
+        let versions: [OCPPVersion]
+        if versionText == "mix" {
+            versions = [.v16, .v201]
+        } else if let version = OCPPVersion(rawValue: versionText) {
+            versions = [version]
+        } else {
+            throw ValidationError("--ocpp must be 1.6, 2.0.1 or mix, not '\(versionText)'.")
+        }
+        shared = [:]
+        for version in versions {
+            var flags = command.station
+            flags.ocpp = version.rawValue
+            flags.csms = urls.first
+            shared[version] = try ServeOptions(flags, id: nil, environment: environment)
+        }
+        var random = SystemRandomNumberGenerator()
+        do {
+            plans = try StationPlan.fleet(
+                count: count, pattern: IdentityPattern(parsing: patternText), offset: offset, csms: urls,
+                distribution: distribution, versions: versions, using: &random)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// What station `plan` runs with: the shared options, its identity, its central system and its folder.
+    func options(of plan: StationPlan) -> ServeOptions {
+        var options = shared[plan.version]!
+        options.identity = plan.identity
+        options.csmsBaseURL = plan.csms
+        options.csmsURL = websocketURL(csms: plan.csms, identity: plan.identity)
+        options.dataDirectory = server.dataDirectory + "/" + plan.identity
+        return options
+    }
+
+    /// Wires every station, serves the fleet's API, starts the stations at the ramp rate and runs until
+    /// SIGINT or SIGTERM.
+    func runUntilSignalled(logRecorder: LogRecorder) throws {
+        let stopSignals = StopSignals()
+        let logger = Logger(label: "chargepoint")
+        try raiseDescriptorLimit(stations: plans.count)
+        guard makeDirectories(server.dataDirectory) else {
+            throw ValidationError("cannot create the data folder \(server.dataDirectory): \(String(cString: strerror(errno)))")
+        }
+        let timer = RuntimeTimer()
+        timer.start()
+        var stations: [WiredStation] = []
+        stations.reserveCapacity(plans.count)
+        for plan in plans {
+            var stationLogger = logger
+            stationLogger[metadataKey: "station"] = "\(plan.identity)"
+            let options = options(of: plan)
+            do {
+                let station =
+                    switch plan.version {
+                    case .v16: try Station(options: options, logRecorder: logRecorder).wire(timer: timer, logger: stationLogger)
+                    case .v201: try StationService201(options: options).wire(timer: timer, logger: stationLogger)
+                    }
+                stations.append(station)
+            } catch let error as ValidationError {
+                throw ValidationError("station \(plan.identity): \(error.message)")
+            }
+        }
+        let api = FleetAPI(stations: stations.map { ($0.identity, $0.api) }, access: APIAccess(token: server.apiToken))
+        let httpServer = try startHTTPServer(server, handler: api.handle)
+        let scheme = server.apiTLS == nil ? "http" : "https"
+        let versions = Dictionary(grouping: plans, by: \.version).sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.value.count) × OCPP \($0.key)" }.joined(separator: ", ")
+        logger.info(
+            "fleet of \(plans.count) stations (\(versions)), \(plans.first!.identity) to \(plans.last!.identity): API on \(scheme)://\(server.httpHost):\(httpServer.boundPort), data in \(server.dataDirectory), starting \(rampPerSecond) per second")
+
+        var signal: Int32?
+        let started = monotonicUptime()
+        for (index, station) in stations.enumerated() {
+            let due = started + .seconds(Double(index) / Double(rampPerSecond))
+            let now = monotonicUptime()
+            if due > now, let received = stopSignals.wait(for: due - now) {
+                signal = received
+                break
+            }
+            station.start()
+        }
+        if signal == nil {
+            logger.info("all \(stations.count) stations started in \(monotonicUptime() - started)")
+        }
+        // Waited for outside the log call: its message is not built (and would not wait) below level info.
+        let received = signal ?? stopSignals.wait()
+        logger.info("stopping on signal \(received)")
+        httpServer.stop()
+        for station in stations { station.stop() }
+        timer.stop()
+    }
+
+    /// Each station holds a few descriptors (its database and journal, its socket, its event loop's wake-up):
+    /// the soft limit is raised to what the fleet needs, and a fleet the hard limit cannot hold is refused.
+    private func raiseDescriptorLimit(stations: Int) throws {
+        let needed = rlim_t(stations * Self.descriptorsPerStation + 64)
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        guard needed <= limit.rlim_max else {
+            throw ValidationError(
+                "\(stations) stations need about \(needed) open files, more than this process may open (hard limit \(limit.rlim_max)); run fewer stations per process, or raise the limit (docker run --ulimit nofile=\(needed), systemd LimitNOFILE=\(needed)).")
+        }
+        if limit.rlim_cur < needed {
+            limit.rlim_cur = needed
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        }
+    }
+
+    static let descriptorsPerStation = 8
+}
