@@ -62,6 +62,9 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Certificates", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
+        /// Simulated electric vehicles and the drivers who bring them, for the stations of fleet mode: seeded,
+        /// pure functions of the time they are handed, so a fleet's day can be replayed.
+        .target(name: "EVSimulation", swiftSettings: strict),
         .target(
             name: "FileTransfer",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -155,6 +158,7 @@ let package = Package(
             name: "CentralSystemTests", dependencies: ["CentralSystem", "EngineSupport", "OCPP16", "OCPP201", "Transport"],
             swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
+        .testTarget(name: "EVSimulationTests", dependencies: ["EVSimulation"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.
         .target(name: "TestFixtures", dependencies: ["EngineSupport", "OCPPJ"], path: "Tests/TestFixtures", swiftSettings: strict),
