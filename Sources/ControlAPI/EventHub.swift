@@ -49,6 +49,9 @@ public final class EventHub: @unchecked Sendable {
     private var forgottenThrough: Int
     private var subscribers: [ObjectIdentifier: HTTPStream] = [:]
     private var keepaliveDue: Duration?
+    /// The keepalive thread starts with the first subscriber: a fleet's thousand stations, mostly unwatched,
+    /// hold no thread each for it.
+    private var keepaliveStarted = false
     let csmsURL: String
     let version: String
 
@@ -59,7 +62,6 @@ public final class EventHub: @unchecked Sendable {
         // previous run is never mistaken for one of this run's backlog.
         lastId = Int(Timestamp.now.millisecondsSince1970) * 1000
         forgottenThrough = lastId
-        startKeepalive()
     }
 
     /// A 1.6 engine's notification; traffic facts reach clients as `frame` events instead.
@@ -178,6 +180,10 @@ public final class EventHub: @unchecked Sendable {
     // MARK: - Under the lock
 
     private func add(_ stream: HTTPStream) {
+        if !keepaliveStarted {
+            keepaliveStarted = true
+            startKeepalive()
+        }
         if subscribers.isEmpty { lock.signal() }
         subscribers[ObjectIdentifier(stream)] = stream
     }

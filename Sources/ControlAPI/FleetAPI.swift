@@ -6,7 +6,7 @@ import OCPPJ
 /// `/api/v1/stations/{id}/` each station's whole single-station API, answered by that station's own
 /// `ControlAPI` as if it ran alone (`/api/v1/stations/CP0001/connectors/1/start` is that station's
 /// `/api/v1/connectors/1/start`; its `/metrics` is `/api/v1/stations/{id}/metrics`). A script written for
-/// one station works against any station of a fleet by putting the prefix in front of its paths.
+/// one station works against any station of a fleet with `stations/{id}/` inserted after `/api/v1/`.
 ///
 /// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (the stations
 /// counted by link state and registration: no label set per station), `/openapi.yaml` and the list.

@@ -417,3 +417,95 @@ def configuration_value(csms: CentralSystem, identity: str, key: str) -> str | N
 
 def change_configuration(csms: CentralSystem, identity: str, key: str, value: str) -> str:
     return ocpp_call(csms, identity, "ChangeConfiguration", {"key": key, "value": value})["status"]
+
+
+class FleetStationClient(RestClient):
+    """One station of a fleet through the single-station paths: /api/v1/x goes to /api/v1/stations/{id}/x."""
+
+    def __init__(self, base_url: str, identity: str):
+        super().__init__(base_url)
+        self.identity = identity
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        assert path.startswith("/api/v1/"), path
+        return super().request(method, f"/api/v1/stations/{self.identity}/" + path.removeprefix("/api/v1/"), **kwargs)
+
+
+class FleetProcess:
+    """The real `chargepoint fleet` binary: `count` stations named `CP-<token>-{000}` from 1, with one data folder
+    each under `data_dir`, behind one REST server. `args` are appended (e.g. --ocpp, --connectors); `csms_urls`
+    are joined for --csms. `station_api(identity)` is a RestClient on that station's prefix, so the helpers
+    written for a single station work on any station of the fleet."""
+
+    def __init__(self, csms_urls: list[str], data_dir: Path, count: int, *, args: list[str] | tuple[str, ...] = (),
+                 prefix: str | None = None):
+        self.prefix = prefix or f"F{uuid.uuid4().hex[:6]}-"
+        self.count = count
+        self.csms_urls = csms_urls
+        self.data_dir = data_dir
+        self.args = list(args)
+        self.http_port = free_port()
+        self.api = RestClient(f"http://127.0.0.1:{self.http_port}")
+        self.log_path = data_dir.parent / f"fleet-{self.http_port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def identity(self, number: int) -> str:
+        return f"{self.prefix}{number:04d}"
+
+    @property
+    def identities(self) -> list[str]:
+        return [self.identity(number) for number in range(1, self.count + 1)]
+
+    def station_api(self, identity: str) -> RestClient:
+        return FleetStationClient(f"http://127.0.0.1:{self.http_port}", identity)
+
+    def command(self) -> list[str]:
+        return [str(binary_path()), "fleet", "--count", str(self.count), "--id-pattern", self.prefix + "{0000}",
+                "--csms", ",".join(self.csms_urls), "--http", f"127.0.0.1:{self.http_port}",
+                "--data-dir", str(self.data_dir), "--log-level", "info", "--ramp", "1000", *self.args]
+
+    def start(self) -> FleetProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CP_")}
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n===== {' '.join(self.command())}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env)
+
+        def healthy():
+            if self.process.poll() is not None:
+                raise AssertionError(f"chargepoint fleet exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                return self.api.get("/healthz", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_until(healthy, HEALTH_TIMEOUT_S * 3, "GET /healthz of the fleet", interval=0.1)
+        return self
+
+    def stations(self, **filters: str) -> dict:
+        return self.api.ok_json("GET", "/api/v1/stations", params={"limit": 1000, **filters})
+
+    def wait_all_accepted(self, timeout: float = 60) -> None:
+        def all_accepted():
+            page = self.stations(link="connected", registration="Accepted")
+            return page["total"] == self.count
+        wait_until(all_accepted, timeout, f"all {self.count} stations connected and Accepted", interval=0.2)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 30) -> int | None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.process.returncode if self.process else None
+
+    def log_tail(self, lines: int = 200) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

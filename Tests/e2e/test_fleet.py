@@ -1,0 +1,156 @@
+"""`chargepoint fleet`: hundreds of stations in one process against the PyPI `ocpp` central system (every frame
+checked against the official schemas) and against `chargepoint csms`; the single-station API of each station
+under /api/v1/stations/{id}/; a kill -9 of the whole fleet loses no station's transaction."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import running_csms
+from csms import Settings, wait_until
+from harness import FleetProcess, assert_problem, binary_path
+from test_builtin_csms import BuiltinCsms
+
+
+FLEET_SIZE = 200
+
+
+@pytest.fixture
+def fleets(tmp_path):
+    started: list[FleetProcess] = []
+
+    def start(csms_urls: list[str], count: int, *, args: list[str] = (), directory: str = "fleet",
+              prefix: str | None = None) -> FleetProcess:
+        fleet = FleetProcess(csms_urls, tmp_path / directory, count, args=list(args), prefix=prefix)
+        started.append(fleet)
+        return fleet.start()
+    try:
+        yield start
+    finally:
+        for fleet in started:
+            fleet.terminate()
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_every_station_of_a_fleet_boots_against_the_ocpp_central_system(fleets, version):
+    with running_csms(ocpp_version=version) as csms:
+        fleet = fleets([csms.url], FLEET_SIZE, args=["--ocpp", version, "--connectors", "1"])
+        fleet.wait_all_accepted()
+        boots = {identity: csms.calls("BootNotification", identity) for identity in fleet.identities}
+        assert all(len(calls) == 1 for calls in boots.values()), \
+            {identity: len(calls) for identity, calls in boots.items() if len(calls) != 1}
+        member = "connectorId" if version == "1.6" else "evseId"
+        csms.wait_for(lambda: all(any(call[member] == 1 for call in csms.calls("StatusNotification", identity))
+                                  for identity in fleet.identities), 30, "a StatusNotification of every station")
+
+        page = fleet.api.ok_json("GET", "/api/v1/stations", params={"limit": 50, "offset": 100})
+        assert (page["total"], page["offset"], page["limit"], len(page["stations"])) == (FLEET_SIZE, 100, 50, 50)
+        assert [station["identity"] for station in page["stations"]] == fleet.identities[100:150]
+        assert {station["ocppVersion"] for station in page["stations"]} == {version}
+        assert fleet.api.ok_json("GET", "/readyz") == {"status": "ready"}
+        metrics = fleet.api.get("/metrics").text
+        assert f'chargepoint_fleet_stations{{link="connected",registration="Accepted"}} {FLEET_SIZE}' in metrics
+        csms.assert_no_violations()
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_sessions_of_many_stations_reach_the_central_system_with_their_meter_readings(fleets, version):
+    with running_csms(ocpp_version=version) as csms:
+        fleet = fleets([csms.url], 50, args=["--ocpp", version, "--connectors", "1"])
+        fleet.wait_all_accepted()
+        charging = fleet.identities[::5]
+        stopped = {}
+        for number, identity in enumerate(charging):
+            station = fleet.station_api(identity)
+            started = station.ok_json("POST", "/api/v1/connectors/1/start", 201, json={"idTag": f"TAG{number % 3 + 1}"})
+            register = started["meterStartWh"] + 1000 + number
+            station.set_meter(1, energyWh=register)
+            stopped[identity] = station.ok_json("POST", "/api/v1/connectors/1/stop", json={})
+            assert stopped[identity]["meterStopWh"] == register
+        for identity, transaction in stopped.items():
+            if version == "1.6":
+                stop = csms.wait_for_calls("StopTransaction", identity)[0]
+                assert (stop["transactionId"], stop["meterStop"]) == \
+                    (transaction["transactionId"], transaction["meterStopWh"])
+            else:
+                ended = csms.wait_for(
+                    lambda: [event for event in csms.calls("TransactionEvent", identity)
+                             if event["eventType"] == "Ended"], 15, f"the Ended event of {identity}")[0]
+                assert ended["transactionInfo"]["transactionId"] == transaction["transactionId"]
+                registers = [float(sampled["value"]) for meter_value in ended["meterValue"]
+                             for sampled in meter_value["sampledValue"]
+                             if sampled.get("measurand", "Energy.Active.Import.Register") == "Energy.Active.Import.Register"]
+                assert transaction["meterStopWh"] in registers, ended
+        idle = set(fleet.identities) - set(charging)
+        assert not any(csms.calls("StopTransaction" if version == "1.6" else "TransactionEvent", identity)
+                       for identity in idle)
+        csms.assert_no_violations()
+
+
+def test_a_kill_of_the_fleet_loses_no_stations_transaction(fleets):
+    with running_csms() as csms:
+        fleet = fleets([csms.url], 40, args=["--connectors", "1"])
+        fleet.wait_all_accepted()
+        charging = fleet.identities[::4]
+        started = {identity: fleet.station_api(identity).ok_json(
+            "POST", "/api/v1/connectors/1/start", 201, json={"idTag": "TAG1"}) for identity in charging}
+
+        fleet.kill()
+        fleet.start()
+        fleet.wait_all_accepted()
+        for identity, transaction in started.items():
+            station = fleet.station_api(identity)
+            connector = station.connector(1)
+            assert connector["transaction"] is not None, f"{identity} lost its transaction"
+            assert connector["transaction"]["transactionId"] == transaction["transactionId"]
+            stopped = station.ok_json("POST", "/api/v1/connectors/1/stop", json={})
+            stop = csms.wait_for_calls("StopTransaction", identity)[0]
+            assert (stop["transactionId"], stop["meterStop"]) == (transaction["transactionId"], stopped["meterStopWh"])
+            assert len(csms.calls("StartTransaction", identity)) == 1
+        csms.assert_no_violations()
+
+
+def test_a_mixed_fleet_against_the_built_in_central_system(fleets, tmp_path):
+    central = BuiltinCsms(tmp_path, args=["--log-level", "info"]).start()
+    try:
+        fleet = fleets([central.url], 300, args=["--ocpp", "mix", "--connectors", "2"])
+        fleet.wait_all_accepted()
+        versions = [station["ocppVersion"] for station in fleet.stations()["stations"]]
+        assert versions[:4] == ["1.6", "2.0.1", "1.6", "2.0.1"] and versions.count("2.0.1") == 150
+        known = wait_until(lambda: (lambda body: body if len(body["stations"]) == 300 else None)(
+            central.api.ok_json("GET", "/api/v1/stations")), 30, "the central system's list of 300 stations")
+        assert {station["identity"] for station in known["stations"]} == set(fleet.identities)
+        # Any station's single-station API works through the fleet, 2.0.1 ones too.
+        station = fleet.station_api(fleet.identity(2))
+        assert station.status()["ocppVersion"] == "2.0.1"
+        assert station.ok_json("POST", "/api/v1/connectors/2/start", 201, json={"idTag": "TAG3"})["evseId"] == 2
+    finally:
+        central.stop()
+
+
+def test_the_fleet_api_answers_problems_for_what_it_does_not_have(fleets):
+    with running_csms() as csms:
+        fleet = fleets([csms.url], 3)
+        assert_problem(fleet.api.get("/api/v1/stations/NOPE/status"), 404)
+        assert_problem(fleet.api.get("/api/v1/stations", params={"link": "sideways"}), 422)
+        assert_problem(fleet.api.get("/api/v1/stations", params={"limit": "0"}), 422)
+        assert_problem(fleet.api.post("/api/v1/stations"), 405)
+        assert_problem(fleet.api.get("/api/v1/status"), 404)
+        assert_problem(fleet.station_api(fleet.identity(1)).get("/api/v1/connectors/9"), 404)
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--id-pattern", "CP{00}", "--count", "100"], "no room for station number 100"),
+    (["--id-pattern", "CP-X"], "--id-pattern 'CP-X' has no {0000}"),
+    (["--ocpp", "1.9"], "--ocpp must be 1.6, 2.0.1 or mix"),
+    (["--csms-distribution", "nearest"], "--csms-distribution must be round-robin, random, by-station"),
+    (["--count", "0"], "--count must be a whole number of at least 1"),
+    (["--id-pattern", "CP{0000000}", "--count", "1000000"], "open files"),
+])
+def test_an_impossible_fleet_is_refused_at_start_with_what_to_change(tmp_path, flags, message):
+    result = subprocess.run([str(binary_path()), "fleet", "--data-dir", str(tmp_path / "data"), *flags],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64, result
+    assert message in result.stderr, result.stderr
