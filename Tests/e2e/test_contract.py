@@ -19,7 +19,7 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from conftest import ChargePointFactory, running_csms
-from harness import HTTP_TIMEOUT_S, REPO_ROOT
+from harness import HTTP_TIMEOUT_S, REPO_ROOT, FleetProcess
 
 SPEC = REPO_ROOT / "openapi.yaml"
 
@@ -100,3 +100,24 @@ def test_ocpp201_service_conforms_to_openapi(case, service201):
         and response.json()["type"] == "urn:chargepoint:problem:not-available-under-ocpp201"), \
         f"{case.method} {case.path}: {response.status_code} {response.text}"
 
+
+
+fleet_schema = schema.include(tag="Fleet")
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory):
+    """A small fleet whose first station is the examples' CP0001."""
+    with running_csms() as csms:
+        fleet = FleetProcess([csms.url], tmp_path_factory.mktemp("fleet") / "data", 5, prefix="CP")
+        try:
+            fleet.start().wait_all_accepted()
+            yield fleet
+        finally:
+            fleet.terminate()
+
+
+@fleet_schema.parametrize()
+def test_fleet_conforms_to_openapi(case, fleet):
+    """The fleet's own operations (the list, one station) as the contract says."""
+    case.call_and_validate(base_url=fleet.api.base_url)
