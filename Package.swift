@@ -71,8 +71,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Threads", swiftSettings: strict),
-        /// Fleet mode's plan: which stations a fleet runs, under which identities, against which central systems.
-        .target(name: "Fleet", dependencies: ["OCPPJ"], swiftSettings: strict),
+        /// Fleet mode: which stations a fleet runs, under which identities, against which central systems; and the
+        /// traffic of each station (drivers arriving, vehicles charging and leaving).
+        .target(name: "Fleet", dependencies: ["OCPPJ", "EVSimulation"], swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["Threads"], swiftSettings: strict),
         .target(
             name: "JSONLogging", dependencies: ["OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
@@ -151,7 +152,7 @@ let package = Package(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "OCPPJ", "EVSimulation"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(
