@@ -9,16 +9,20 @@ import OCPPJ
 /// one station works against any station of a fleet with `stations/{id}/` inserted after `/api/v1/`.
 ///
 /// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (the stations
-/// counted by link state and registration: no label set per station), `/openapi.yaml` and the list.
+/// counted by link state and registration: no label set per station), `/openapi.yaml`, the list, and the
+/// traffic generator (`/api/v1/traffic`).
 package final class FleetAPI: Sendable {
     private let stations: [String: ControlAPI]
     /// The identities in the order the fleet numbers them: the list's order.
     private let identities: [String]
     private let access: APIAccess
+    /// nil when the fleet runs without vehicles.
+    private let traffic: FleetTraffic?
 
-    package init(stations: [(identity: String, api: ControlAPI)], access: APIAccess) {
+    package init(stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, access: APIAccess) {
         self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
         identities = stations.map(\.identity)
+        self.traffic = traffic
         self.access = access
     }
 
@@ -72,13 +76,15 @@ package final class FleetAPI: Sendable {
             responder.respond(refusal)
             return
         }
-        guard ["/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations"].contains(path) else {
+        guard ["/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations", "/api/v1/traffic"].contains(path) else {
             throw .notFound(request.path)
         }
-        guard method == "GET" else {
+        let allowed = path == "/api/v1/traffic" ? ["GET", "PUT"] : ["GET"]
+        guard allowed.contains(method) else {
+            let list = allowed.joined(separator: ", ")
             var response = ControlAPI.problem(
-                Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts GET, not \(request.method)."))
-            response.headers.append((name: "Allow", value: "GET"))
+                Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts \(list), not \(request.method)."))
+            response.headers.append((name: "Allow", value: list))
             responder.respond(response)
             return
         }
@@ -91,6 +97,16 @@ package final class FleetAPI: Sendable {
             responder.respond(StaticFiles.contract)
         case "/metrics":
             responder.respond(metrics())
+        case "/api/v1/traffic":
+            guard let traffic else {
+                throw Problem(
+                    409, "no-vehicles", "Conflict",
+                    "This fleet runs without vehicles (--vehicles off), so it generates no traffic; start it with --vehicles on.")
+            }
+            if method == "PUT" {
+                traffic.run(try ControlAPI.decode(TrafficBody.self, request.body).running)
+            }
+            responder.respond(ControlAPI.json(200, traffic.state()))
         default:
             responder.respond(ControlAPI.json(200, try list(request.query)))
         }
@@ -151,6 +167,36 @@ package final class FleetAPI: Sendable {
             status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
             body: Array(text.utf8))
     }
+}
+
+/// The fleet's traffic generator as the API sees it: its state, and switching it on and off.
+package struct FleetTraffic: Sendable {
+    let state: @Sendable () -> TrafficResource
+    let run: @Sendable (Bool) -> Void
+
+    package init(state: @escaping @Sendable () -> TrafficResource, run: @escaping @Sendable (Bool) -> Void) {
+        self.state = state
+        self.run = run
+    }
+}
+
+/// `GET /api/v1/traffic`: whether drivers are being generated, and how many sessions have a vehicle now.
+package struct TrafficResource: Encodable, Sendable {
+    var running: Bool
+    var sessions: Int
+    /// What makes the same traffic again (`--seed`).
+    var seed: UInt64
+
+    package init(running: Bool, sessions: Int, seed: UInt64) {
+        self.running = running
+        self.sessions = sessions
+        self.seed = seed
+    }
+}
+
+/// `PUT /api/v1/traffic`.
+struct TrafficBody: Decodable {
+    var running: Bool
 }
 
 /// `GET /api/v1/stations`: a page of the fleet's stations, each as its `GET /api/v1/status` shows it.

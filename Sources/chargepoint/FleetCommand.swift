@@ -1,5 +1,6 @@
 import ArgumentParser
 import ControlAPI
+import EVSimulation
 import Fleet
 import Glibc
 import Logging
@@ -42,6 +43,21 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "How many stations start per second [CP_FLEET_RAMP].")
     var ramp: Int?
 
+    @Option(help: "on: a simulated vehicle behind every session, drawing what its battery takes until it is full or leaves; off: sessions draw what the API sets [CP_FLEET_VEHICLES].")
+    var vehicles: String?
+
+    @Option(help: "on: drivers arrive at random from the start (PUT /api/v1/traffic switches it later); off: only when switched on [CP_FLEET_TRAFFIC].")
+    var traffic: String?
+
+    @Option(help: "The mean time, in seconds, between a connector coming free and the next driver arriving there [CP_FLEET_SESSION_INTERVAL].")
+    var sessionInterval: Double?
+
+    @Option(help: "The cards drivers present, separated by commas (at most 20 characters each) [CP_FLEET_ID_TAGS].")
+    var idTags: String?
+
+    @Option(help: "The seed of the traffic: the same seed gives the same drivers, vehicles and times; random when not given, and logged [CP_FLEET_SEED].")
+    var seed: UInt64?
+
     @OptionGroup var station: StationFlags
 
     func run() throws {
@@ -61,6 +77,13 @@ struct FleetOptions {
     /// The options of `serve` for each version the fleet speaks; a station's own are these with its plan applied.
     var shared: [OCPPVersion: ServeOptions]
     var rampPerSecond: Int
+    /// Vehicles behind the sessions; without them no traffic.
+    var vehicles: Bool
+    /// Whether the drivers arrive from the start.
+    var trafficFromStart: Bool
+    var sessions: SessionSettings
+    var profile = EVProfile()
+    var seed: UInt64
     /// The REST server's options (listen address, token, TLS, log level).
     var server: ServeOptions { shared.values.first! }
 
@@ -105,7 +128,45 @@ struct FleetOptions {
             flags.csms = urls.first
             shared[version] = try ServeOptions(flags, id: nil, environment: environment)
         }
+        func onOff(_ flag: String?, _ variable: String, default fallback: String, _ name: String) throws -> Bool {
+            let text = resolve(flag, variable, default: fallback)
+            guard text == "on" || text == "off" else { throw ValidationError("--\(name) must be on or off, not '\(text)'.") }
+            return text == "on"
+        }
+        vehicles = try onOff(command.vehicles, "CP_FLEET_VEHICLES", default: "on", "vehicles")
+        trafficFromStart = try onOff(command.traffic, "CP_FLEET_TRAFFIC", default: "off", "traffic")
+        if trafficFromStart && !vehicles {
+            throw ValidationError("--traffic on needs --vehicles on: every generated driver brings a vehicle.")
+        }
+        sessions = SessionSettings()
+        sessions.enabled = trafficFromStart
+        let intervalText = command.sessionInterval.map { String($0) } ?? resolve(nil, "CP_FLEET_SESSION_INTERVAL", default: "600")
+        guard let interval = Double(intervalText), interval >= 1, interval <= 86400 * 30 else {
+            throw ValidationError("--session-interval must be a number of seconds from 1 to 2592000, not '\(intervalText)'.")
+        }
+        sessions.meanIntervalSeconds = interval
+        if let tags = command.idTags ?? ServeOptions.variable(environment, "CP_FLEET_ID_TAGS") {
+            sessions.idTags = tags.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+        }
+        if let long = sessions.idTags.first(where: { $0.utf8.count > 20 }) {
+            throw ValidationError("--id-tags: '\(long)' is longer than 20 characters, which OCPP 1.6 idTags may not be.")
+        }
+        do {
+            try sessions.validate()
+        } catch {
+            throw ValidationError("--id-tags / --session-interval: \(error)")
+        }
         var random = SystemRandomNumberGenerator()
+        let seedText = command.seed.map { String($0) } ?? ServeOptions.variable(environment, "CP_FLEET_SEED")
+        if let seedText {
+            guard let given = UInt64(seedText) else {
+                throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), not '\(seedText)'.")
+            }
+            seed = given
+        } else {
+            // Kept below 2^53 so that the seed reads back exactly from JSON (GET /api/v1/traffic).
+            seed = random.next() >> 11
+        }
         do {
             plans = try StationPlan.fleet(
                 count: count, pattern: IdentityPattern(parsing: patternText), offset: offset, csms: urls,
@@ -153,7 +214,9 @@ struct FleetOptions {
                 throw ValidationError("station \(plan.identity): \(error.message)")
             }
         }
-        let api = FleetAPI(stations: stations.map { ($0.identity, $0.api) }, access: APIAccess(token: server.apiToken))
+        let traffic = vehicles ? try startTraffic(of: stations, timer: timer) : nil
+        let api = FleetAPI(
+            stations: stations.map { ($0.identity, $0.api) }, traffic: traffic, access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)
         let scheme = server.apiTLS == nil ? "http" : "https"
         let versions = Dictionary(grouping: plans, by: \.version).sorted { $0.key.rawValue < $1.key.rawValue }
@@ -181,6 +244,49 @@ struct FleetOptions {
         httpServer.stop()
         for station in stations { station.stop() }
         timer.stop()
+    }
+
+    /// A `StationTraffic` for every station, on the fleet's timer, fed with its connectors' changes; the fleet
+    /// API switches them on and off together.
+    private func startTraffic(of stations: [WiredStation], timer: RuntimeTimer) throws -> FleetTraffic {
+        var runtimes: [Runtime<TrafficHost>] = []
+        for (plan, station) in zip(plans, stations) {
+            var seeds = SplitMix64(seed: seed, stream: UInt64(plan.number))
+            let stationSeed = seeds.next()
+            let connectors = Array(1...options(of: plan).connectorCount)
+            let generator: SessionGenerator
+            do {
+                generator = try SessionGenerator(
+                    settings: sessions, profile: profile, seed: stationSeed, connectors: connectors, at: monotonicUptime())
+            } catch {
+                throw ValidationError("the traffic settings: \(error)")
+            }
+            let host = TrafficHost(
+                traffic: StationTraffic(generator: generator, profile: profile, seed: stationSeed), controls: station.controls)
+            let runtime = Runtime(host, timer: timer)
+            host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
+            station.connectorChanges.listen { [weak runtime] (connector: StationTraffic.Connector) in
+                runtime?.handle(.observed(connector))
+            }
+            runtime.start()
+            runtimes.append(runtime)
+        }
+        let seed = seed
+        let all = runtimes
+        return FleetTraffic(
+            state: {
+                var sessions = 0
+                var running = false
+                for runtime in all {
+                    let state = runtime.withHosted(\.state)
+                    sessions += state.sessions
+                    running = running || state.generating
+                }
+                return TrafficResource(running: running, sessions: sessions, seed: seed)
+            },
+            run: { on in
+                for runtime in all { runtime.handle(.generate(on)) }
+            })
     }
 
     /// Each station holds a few descriptors (its database and journal, its socket, its event loop's wake-up):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChargePoint
 import ControlAPI
+import Fleet
 import Glibc
 import HTTPServer
 import Logging
@@ -90,8 +91,20 @@ struct Station {
         let readModel = ReadModel()
         host.publishSnapshot = readModel.publish
         host.publishStoreProblem = { readModel.storeProblem = $0 }
+        let connectorChanges = ConnectorFeed()
         host.publish = { notification in
-            if case .rpc(let event) = notification { telemetry.record(event) } else { events.publish(notification) }
+            switch notification {
+            case .rpc(let event):
+                telemetry.record(event)
+            case .connector(let connector):
+                connectorChanges.send(
+                    StationTraffic.Connector(
+                        id: connector.id, plugged: connector.plugged, charging: connector.transaction != nil,
+                        limitW: connector.limitW))
+                events.publish(notification)
+            default:
+                events.publish(notification)
+            }
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
 
@@ -105,8 +118,28 @@ struct Station {
         if host.initialLinkSecurity.settings.profile == 1, options.csmsURL.lowercased().hasPrefix("ws:") {
             logger.warning("security profile 1 over ws:// sends the AuthorizationKey readable by anyone on the path: use it on a trusted network only, or profile 2")
         }
+        let controls = StationControls { action, refused in
+            func command(_ command: Command, refusal: (@Sendable () -> Void)? = nil) {
+                runtime.handle(.command(command, reply: { result in
+                    if case .failed = result { refusal?() }
+                }))
+            }
+            switch action {
+            case .start(let connector, let idTag):
+                command(.plug(connector: connector))
+                guard let token = IdToken(idTag) else { return refused(connector) }
+                command(.start(connector: connector, idTag: token), refusal: { refused(connector) })
+            case .plugIn(let connector):
+                command(.plug(connector: connector))
+            case .draw(let connector, let powerW):
+                command(.setMeter(connector: connector, energyWh: nil, powerW: powerW))
+            case .leave(let connector):
+                command(.stop(connector: connector, reason: .local))
+                command(.unplug(connector: connector))
+            }
+        }
         return WiredStation(
-            identity: identity, api: api,
+            identity: identity, api: api, controls: controls, connectorChanges: connectorChanges,
             start: {
                 runtime.handle(.start)
                 runtime.start()
@@ -150,6 +183,10 @@ extension SecurityEventType {
 struct WiredStation {
     let identity: String
     let api: ControlAPI
+    /// What drivers and vehicles do to it (a fleet's traffic).
+    let controls: StationControls
+    /// Its connectors' changes, as they happen.
+    let connectorChanges: ConnectorFeed
     /// Starts the engine and connects.
     let start: () -> Void
     /// Closes the link and stops the engine's timer.

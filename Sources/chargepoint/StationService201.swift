@@ -1,6 +1,7 @@
 import ArgumentParser
 import ControlAPI
 import EngineSupport
+import Fleet
 import Glibc
 import Logging
 import OCPP201
@@ -79,12 +80,18 @@ struct StationService201 {
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
         host.reconnect = { base in client.reconnect(to: websocketURL(csms: base, identity: identity)) }
+        let connectorChanges = ConnectorFeed()
         host.publish = { notification in
             switch notification {
             case .rpc(let event):
                 telemetry.record(event)
             case .station(let snapshot):
                 latest.station = snapshot
+                events.publish(notification)
+            case .connector(let connector):
+                connectorChanges.send(
+                    StationTraffic.Connector(
+                        id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil))
                 events.publish(notification)
             default:
                 events.publish(notification)
@@ -99,8 +106,27 @@ struct StationService201 {
         let api = ControlAPI(
             resources: resources, events: events, telemetry: telemetry, page: try webPage(options),
             access: APIAccess(token: options.apiToken))
+        let controls = StationControls { action, refused in
+            func command(_ command: Command, refusal: (@Sendable () -> Void)? = nil) {
+                runtime.handle(.command(command, reply: { result in
+                    if case .failed = result { refusal?() }
+                }))
+            }
+            switch action {
+            case .start(let evse, let idTag):
+                guard let text = CiString<36>(idTag) else { return refused(evse) }
+                command(.start(evseId: evse, IdToken(idToken: text, type: .iso14443), plugIn: true), refusal: { refused(evse) })
+            case .plugIn(let evse):
+                command(.plug(evseId: evse))
+            case .draw(let evse, let powerW):
+                command(.setMeter(evseId: evse, energyWh: nil, powerW: powerW))
+            case .leave(let evse):
+                command(.stop(evseId: evse, reason: .local))
+                command(.unplug(evseId: evse))
+            }
+        }
         return WiredStation(
-            identity: identity, api: api,
+            identity: identity, api: api, controls: controls, connectorChanges: connectorChanges,
             start: {
                 runtime.start()
                 client.start()

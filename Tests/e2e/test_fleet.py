@@ -9,8 +9,9 @@ import subprocess
 import pytest
 
 from conftest import running_csms
-from csms import Settings, wait_until
-from harness import FleetProcess, assert_problem, binary_path
+from csms import wait_until
+from harness import (FleetProcess, assert_problem, binary_path, meter_value_objects, meter_values_for, ocpp_call,
+                     readings, status_sequence)
 from test_builtin_csms import BuiltinCsms
 
 
@@ -154,3 +155,56 @@ def test_an_impossible_fleet_is_refused_at_start_with_what_to_change(tmp_path, f
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 64, result
     assert message in result.stderr, result.stderr
+
+
+def first_cards(csms, fleet) -> dict[tuple[int, int], str]:
+    """The card of the first session on every connector, by station number and connector."""
+    cards = {}
+    for number in range(1, fleet.count + 1):
+        for start in csms.calls("StartTransaction", fleet.identity(number)):
+            cards.setdefault((number, start["connectorId"]), start["idTag"])
+    return cards
+
+
+def test_generated_drivers_charge_with_vehicles_and_the_same_seed_brings_the_same_ones(fleets):
+    traffic = ["--traffic", "on", "--session-interval", "1", "--seed", "4242", "--id-tags", "TAG1,TAG2,TAG3",
+               "--connectors", "2", "--ocpp-config", "MeterValueSampleInterval=1"]
+    with running_csms() as csms:
+        first = fleets([csms.url], 6, args=traffic, directory="first", prefix="SEEDA-")
+        csms.wait_for(lambda: len(first_cards(csms, first)) == 12, 30, "a session on every connector")
+        state = first.api.ok_json("GET", "/api/v1/traffic")
+        assert state["running"] is True and state["seed"] == 4242 and state["sessions"] >= 12
+        assert set(first_cards(csms, first).values()) <= {"TAG1", "TAG2", "TAG3"}
+
+        # The vehicle's demand is what the meter measures: an 11 kW on-board charger below its knee.
+        identity = first.identity(1)
+        start = csms.calls("StartTransaction", identity)[0]
+        transaction_id = next(t["transactionId"] for t in first.station_api(identity).transactions()
+                              if t["connectorId"] == start["connectorId"])
+        csms.wait_for(lambda: 11000.0 in readings(meter_value_objects(meter_values_for(csms, identity, transaction_id)),
+                                                  "Power.Active.Import"), 15, "MeterValues with the vehicle's 11 kW")
+
+        # A session the central system ends sends the driver away with the car.
+        assert ocpp_call(csms, identity, "RemoteStopTransaction", {"transactionId": transaction_id}) == \
+            {"status": "Accepted"}
+        stop = csms.wait_for_calls("StopTransaction", identity)[0]
+        assert (stop["transactionId"], stop["reason"]) == (transaction_id, "Remote")
+
+        def unplugged_after_the_stop():
+            sequence = status_sequence(csms, identity, start["connectorId"])
+            return "Finishing" in sequence and "Available" in sequence[sequence.index("Finishing"):]
+        csms.wait_for(unplugged_after_the_stop, 15, "the car taken away after the remote stop (Available)")
+
+        assert first.api.ok_json("PUT", "/api/v1/traffic", json={"running": False})["running"] is False
+        assert_problem(first.api.put("/api/v1/traffic", json={"running": "yes"}), 422)
+
+        second = fleets([csms.url], 6, args=traffic, directory="second", prefix="SEEDB-")
+        csms.wait_for(lambda: len(first_cards(csms, second)) == 12, 30, "a session on every connector")
+        assert first_cards(csms, second) == first_cards(csms, first)
+        csms.assert_no_violations()
+
+
+def test_without_vehicles_there_is_no_traffic(fleets):
+    with running_csms() as csms:
+        fleet = fleets([csms.url], 2, args=["--vehicles", "off"])
+        assert_problem(fleet.api.get("/api/v1/traffic"), 409)
