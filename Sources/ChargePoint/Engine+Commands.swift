@@ -331,6 +331,7 @@ extension ChargePointEngine {
             id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
             energyWh: connector.meter.energyWh, powerW: connector.powerW, limitW: connector.limitW,
             transaction: connector.transactionLocalId.flatMap(transactionSnapshot),
-            simulatedPowerW: connector.meter.external ? 0 : connector.powerW, energyCeilingWh: connector.meter.ceilingWh)
+            simulatedPowerW: connector.meter.external ? 0 : connector.powerW, energyCeilingWh: connector.meter.ceilingWh,
+            awaitingCable: !connector.plugged && connector.pendingStart?.authorized == true)
     }
 }

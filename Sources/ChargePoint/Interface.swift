@@ -205,6 +205,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var simulatedPowerW: Double = 0
     /// How far the simulated register may go before the engine stores more (`Meter`).
     public var energyCeilingWh: Double = .infinity
+    /// A driver is authorized here (a remote start, say) and the cable is not in yet.
+    public var awaitingCable = false
 }
 
 public struct TransactionSnapshot: Sendable, Equatable {

@@ -16,12 +16,15 @@ public struct StationTraffic: Sendable {
         public var charging: Bool
         /// The limit the charging profiles put on it now, W; nil without one.
         public var limitW: Double?
+        /// A driver is authorized here (a remote start) and the cable is not in yet.
+        public var awaitingCable: Bool
 
-        public init(id: Int, plugged: Bool, charging: Bool, limitW: Double? = nil) {
+        public init(id: Int, plugged: Bool, charging: Bool, limitW: Double? = nil, awaitingCable: Bool = false) {
             self.id = id
             self.plugged = plugged
             self.charging = charging
             self.limitW = limitW
+            self.awaitingCable = awaitingCable
         }
     }
 
@@ -145,7 +148,7 @@ public struct StationTraffic: Sendable {
         switch sessions[id] {
         case nil where connector.charging && connector.plugged:
             return beginCharging(profile.makeVehicle(using: &random, arrivingAt: uptime), connector, at: uptime)
-        case nil where connector.charging:
+        case nil where connector.awaitingCable:
             sessions[id] = .pluggingIn(at: uptime + .milliseconds(Int64(profile.plugInDelaySeconds * 1000)))
         case .arriving(let vehicle) where connector.charging && connector.plugged:
             return beginCharging(vehicle, connector, at: uptime)

@@ -111,7 +111,8 @@ extension StationEngine {
         return ConnectorSnapshot(
             evseId: evse.id, connectorId: 1, status: connectorStatus(index), fault: evse.fault, plugged: evse.plugged,
             energyWh: evse.meter.energyWh, powerW: evse.powerW,
-            transaction: evse.transaction.flatMap { transactionSnapshot($0.id) })
+            transaction: evse.transaction.flatMap { transactionSnapshot($0.id) },
+            awaitingCable: !evse.plugged && (evse.transaction != nil || evse.pending?.authorized == true))
     }
 
     var connectorSnapshots: [ConnectorSnapshot] {

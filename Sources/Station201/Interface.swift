@@ -193,6 +193,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var energyWh: Double
     public var powerW: Double
     public var transaction: TransactionSnapshot?
+    /// A driver is authorized here (RequestStartTransaction, say) and the cable is not in yet.
+    public var awaitingCable = false
 }
 
 /// What happened to a transaction: an event queued for it (started, updated, ended), or its last event

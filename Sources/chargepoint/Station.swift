@@ -100,7 +100,7 @@ struct Station {
                 connectorChanges.send(
                     StationTraffic.Connector(
                         id: connector.id, plugged: connector.plugged, charging: connector.transaction != nil,
-                        limitW: connector.limitW))
+                        limitW: connector.limitW, awaitingCable: connector.awaitingCable))
                 events.publish(notification)
             default:
                 events.publish(notification)

@@ -91,7 +91,8 @@ struct StationService201 {
             case .connector(let connector):
                 connectorChanges.send(
                     StationTraffic.Connector(
-                        id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil))
+                        id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil,
+                        awaitingCable: connector.awaitingCable))
                 events.publish(notification)
             default:
                 events.publish(notification)

@@ -103,7 +103,7 @@ import Testing
         #expect(traffic.vehicles[2]?.socPercent == 20)
         #expect(traffic.nextDeadline == .seconds(15), "its demand is worked out again 5 s later")
 
-        #expect(traffic.observe(Connector(id: 1, plugged: false, charging: true), at: .seconds(12)) == [])
+        #expect(traffic.observe(Connector(id: 1, plugged: false, charging: false, awaitingCable: true), at: .seconds(12)) == [])
         #expect(traffic.tick(at: .seconds(15)) == [], "below the knee the demand stays as it was")
         #expect(traffic.nextDeadline == .seconds(17), "the profile's 5 s plug-in delay")
         #expect(traffic.tick(at: .seconds(17)) == [.plugIn(connector: 1)])

@@ -208,3 +208,25 @@ def test_without_vehicles_there_is_no_traffic(fleets):
     with running_csms() as csms:
         fleet = fleets([csms.url], 2, args=["--vehicles", "off"])
         assert_problem(fleet.api.get("/api/v1/traffic"), 409)
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_a_remote_start_gets_its_car_plugged_in_after_the_delay(fleets, version):
+    with running_csms(ocpp_version=version) as csms:
+        fleet = fleets([csms.url], 2, args=["--ocpp", version, "--connectors", "1"])
+        fleet.wait_all_accepted()
+        identity = fleet.identity(2)
+        if version == "1.6":
+            answer = ocpp_call(csms, identity, "RemoteStartTransaction", {"connectorId": 1, "idTag": "TAG1"})
+            started = csms.wait_for_calls("StartTransaction", identity, timeout=15)[0]
+            assert started["idTag"] == "TAG1"
+        else:
+            answer = ocpp_call(csms, identity, "RequestStartTransaction",
+                               {"evseId": 1, "remoteStartId": 7, "idToken": {"idToken": "TAG1", "type": "ISO14443"}})
+            csms.wait_for(lambda: [event for event in csms.calls("TransactionEvent", identity)
+                                   if event["eventType"] == "Started"], 15, "the Started event")
+        assert answer["status"] == "Accepted"
+        connector = fleet.station_api(identity).wait_connector(
+            1, lambda c: c["plugged"] and c["transaction"] is not None and c["powerW"] > 0, 10, "the car charging")
+        assert connector["powerW"] <= 11000
+        assert not csms.calls("StartTransaction" if version == "1.6" else "TransactionEvent", fleet.identity(1))
