@@ -9,8 +9,10 @@ import OCPPJ
 /// one station works against any station of a fleet with `stations/{id}/` inserted after `/api/v1/`.
 ///
 /// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (the stations
-/// counted by link state and registration: no label set per station), `/openapi.yaml`, the list, and the
-/// traffic generator (`/api/v1/traffic`).
+/// counted by link state and registration: no label set per station), `/openapi.yaml`, the list, the
+/// traffic generator (`/api/v1/traffic`), and the fleet page (`/`, Web/fleet.html). Each station's own page
+/// is at `/stations/{id}/`: everything under that folder is the station's own path (its page asks for
+/// `api/v1/...` relative to where it is), so the single-station page works unchanged for any station.
 package final class FleetAPI: Sendable {
     private let stations: [String: ControlAPI]
     /// The identities in the order the fleet numbers them: the list's order.
@@ -18,11 +20,15 @@ package final class FleetAPI: Sendable {
     private let access: APIAccess
     /// nil when the fleet runs without vehicles.
     private let traffic: FleetTraffic?
+    private let page: StaticFiles
 
-    package init(stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, access: APIAccess) {
+    package init(
+        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, page: StaticFiles, access: APIAccess
+    ) {
         self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
         identities = stations.map(\.identity)
         self.traffic = traffic
+        self.page = page
         self.access = access
     }
 
@@ -40,18 +46,21 @@ package final class FleetAPI: Sendable {
 
     /// A request for one station: the station and the request as its own API sees it.
     private func forwarding(_ request: HTTPRequest) throws(Problem) -> (ControlAPI, HTTPRequest)? {
+        let pagePrefix = "/stations/"
+        if request.path.hasPrefix(pagePrefix) {
+            let rest = request.path.dropFirst(pagePrefix.count)
+            let identityText = rest.prefix { $0 != "/" }
+            guard let station = try station(String(identityText)) else { return nil }
+            var forwarded = request
+            forwarded.path = String(rest.dropFirst(identityText.count))
+            if forwarded.path.isEmpty { forwarded.path = "/" }
+            return (station, forwarded)
+        }
         let prefix = "/api/v1/stations/"
         guard request.path.hasPrefix(prefix) else { return nil }
         let rest = request.path.dropFirst(prefix.count)
         let identityText = rest.prefix { $0 != "/" }
-        guard let identity = percentDecoded(String(identityText)), !identity.isEmpty else {
-            throw .notFound(request.path)
-        }
-        guard let station = stations[identity] else {
-            throw Problem(
-                404, "station-not-found", "Not Found",
-                "This fleet has no station '\(identity)'; GET /api/v1/stations lists its stations.")
-        }
+        guard let station = try station(String(identityText)) else { throw .notFound(request.path) }
         let path = String(rest.dropFirst(identityText.count))
         var forwarded = request
         switch path {
@@ -60,6 +69,17 @@ package final class FleetAPI: Sendable {
         default: forwarded.path = "/api/v1" + path
         }
         return (station, forwarded)
+    }
+
+    /// The station a path segment names; nil for an empty or undecodable one.
+    private func station(_ segment: String) throws(Problem) -> ControlAPI? {
+        guard let identity = percentDecoded(segment), !identity.isEmpty else { return nil }
+        guard let station = stations[identity] else {
+            throw Problem(
+                404, "station-not-found", "Not Found",
+                "This fleet has no station '\(identity)'; GET /api/v1/stations lists its stations.")
+        }
+        return station
     }
 
     private func serve(_ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
@@ -72,8 +92,13 @@ package final class FleetAPI: Sendable {
             case "/openapi.yaml": .contract
             default: nil
             }
-        if let refusal = access.refusal(for: request, route: route, isStaticFile: false) {
+        let file = method == "GET" ? page.response(for: path == "/" ? "/fleet.html" : path) : nil
+        if let refusal = access.refusal(for: request, route: route, isStaticFile: file != nil) {
             responder.respond(refusal)
+            return
+        }
+        if let file {
+            responder.respond(file)
             return
         }
         guard ["/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations", "/api/v1/traffic"].contains(path) else {

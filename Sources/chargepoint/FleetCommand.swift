@@ -216,7 +216,8 @@ struct FleetOptions {
         }
         let traffic = vehicles ? try startTraffic(of: stations, timer: timer) : nil
         let api = FleetAPI(
-            stations: stations.map { ($0.identity, $0.api) }, traffic: traffic, access: APIAccess(token: server.apiToken))
+            stations: stations.map { ($0.identity, $0.api) }, traffic: traffic, page: try webPage(server),
+            access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)
         let scheme = server.apiTLS == nil ? "http" : "https"
         let versions = Dictionary(grouping: plans, by: \.version).sorted { $0.key.rawValue < $1.key.rawValue }
