@@ -37,6 +37,9 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "The first station's number [CP_FLEET_ID_OFFSET].")
     var idOffset: Int?
 
+    @Option(help: "This process's place in a fleet of several: a number, a name that ends in one (a StatefulSet pod's `fleet-3`), or `dns` for the number a container's name ends in, found by a reverse lookup of its address (docker compose --scale); its stations are numbered from --id-offset + that number × --count [CP_FLEET_REPLICA].")
+    var replica: String?
+
     @Option(help: "How stations share several --csms URLs: round-robin, random (at each start) or by-station (a hash of the identity) [CP_CSMS_DISTRIBUTION].")
     var csmsDistribution: String?
 
@@ -99,7 +102,21 @@ struct FleetOptions {
             return value
         }
         let count = try number(command.count, "CP_FLEET_COUNT", default: 10, "count", atLeast: 1)
-        let offset = try number(command.idOffset, "CP_FLEET_ID_OFFSET", default: 1, "id-offset", atLeast: 0)
+        var offset = try number(command.idOffset, "CP_FLEET_ID_OFFSET", default: 1, "id-offset", atLeast: 0)
+        if var replicaText = command.replica ?? ServeOptions.variable(environment, "CP_FLEET_REPLICA") {
+            if replicaText == "dns" {
+                guard let name = containerName() else {
+                    throw ValidationError(
+                        "--replica dns: no name for this host's address (a reverse DNS lookup, as docker compose answers it for its containers); give the replica number instead.")
+                }
+                replicaText = name
+            }
+            let digits = replicaText.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()
+            guard let replica = Int(String(digits)), replica <= 1_000_000 else {
+                throw ValidationError("--replica must be a number or end in one (e.g. fleet-3), not '\(replicaText)'.")
+            }
+            offset += replica * count
+        }
         rampPerSecond = try number(command.ramp, "CP_FLEET_RAMP", default: 200, "ramp", atLeast: 1)
         let patternText = resolve(command.idPattern, "CP_FLEET_ID_PATTERN", default: "CP{0000}")
         guard !patternText.contains("/"), !patternText.hasPrefix(".") else {
@@ -307,4 +324,22 @@ struct FleetOptions {
     }
 
     static let descriptorsPerStation = 8
+}
+
+/// This host's name as a reverse lookup of its address gives it, first label only: in a container of a scaled
+/// compose service that is `<project>-<service>-<n>`, the one place compose puts the replica's number.
+private func containerName() -> String? {
+    var host = [CChar](repeating: 0, count: 256)
+    guard gethostname(&host, host.count - 1) == 0 else { return nil }
+    var hints = addrinfo()
+    hints.ai_family = AF_INET
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var addresses: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host, nil, &hints, &addresses) == 0, let first = addresses else { return nil }
+    defer { freeaddrinfo(addresses) }
+    var name = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+    guard getnameinfo(first.pointee.ai_addr, first.pointee.ai_addrlen, &name, socklen_t(name.count), nil, 0, NI_NAMEREQD) == 0
+    else { return nil }
+    let full = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    return full.split(separator: ".").first.map(String.init)
 }

@@ -40,7 +40,8 @@ DEFAULT_SERVICES = {"csms", "chargepoint"}
 CITRINEOS_SERVICES = {"citrine-ready", "citrine-seed", "chargepoint-citrine"}
 CITRINEOS2_SERVICES = {"citrine2-ready", "citrine2-seed", "chargepoint-citrine2"}
 # The charge point services and the CitrineOS profile each belongs to ("" for the default).
-CHARGEPOINTS = {"chargepoint": "", "chargepoint-citrine": "citrineos", "chargepoint-citrine2": "citrineos2"}
+CHARGEPOINTS = {"chargepoint": "", "chargepoint-citrine": "citrineos", "chargepoint-citrine2": "citrineos2",
+                "fleet": "fleet"}
 HEALTHCHECK = ["chargepoint", "healthcheck"]
 # Libraries of the Swift runtime, linked into the image's binary by --static-swift-stdlib.
 SWIFT_RUNTIME_LIBRARY = re.compile(r"^lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)")
@@ -496,6 +497,19 @@ def test_compose_file_validates_against_the_compose_specification():
     assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
 
 
+def test_the_fleet_profile_scales_with_disjoint_identities_and_enough_files():
+    fleet = compose_config("fleet")["services"]["fleet"]
+    assert fleet["command"] == ["fleet"]
+    assert fleet["environment"]["CP_FLEET_REPLICA"] == "dns", \
+        "compose gives a replica its number only in its container name"
+    assert fleet["environment"]["CP_CSMS_URL"] == "ws://csms:9000"
+    assert fleet["depends_on"]["csms"]["condition"] == "service_healthy"
+    assert fleet["ulimits"]["nofile"]["hard"] >= 8 * int(fleet["environment"]["CP_FLEET_COUNT"]) + 64
+    ports = fleet["ports"][0]
+    assert "-" in ports["published"], "a host port range, so that --scale can publish every replica"
+    assert "fleet" not in compose_config()["services"], "only with --profile fleet"
+
+
 def test_compose_profiles_and_dependencies():
     default = compose_config()
     assert set(default["services"]) == DEFAULT_SERVICES
@@ -546,7 +560,7 @@ def test_the_charge_points_report_healthy_only_when_ready():
     """Every charge point's check is `chargepoint healthcheck --ready` (it follows CP_HTTP and CP_API_CERT),
     the built-in central system's probes its own /healthz port, and nothing waits for a service's health
     without that service having a check."""
-    config = compose_config("citrineos", "citrineos2")
+    config = compose_config("citrineos", "citrineos2", "fleet")
     for name in CHARGEPOINTS:
         assert config["services"][name]["healthcheck"]["test"] == ["CMD", *HEALTHCHECK, "--ready"], name
     csms_http = service_environment(config["services"]["csms"])["CSMS_HTTP"]
@@ -555,7 +569,7 @@ def test_the_charge_points_report_healthy_only_when_ready():
 
 
 def test_every_dependency_waited_for_as_healthy_has_a_healthcheck():
-    config = compose_config("citrineos", "citrineos2")
+    config = compose_config("citrineos", "citrineos2", "fleet")
     for name, service in config["services"].items():
         for dependency, condition in (service.get("depends_on") or {}).items():
             if condition["condition"] == "service_healthy":
@@ -567,14 +581,14 @@ def test_compose_environment_uses_names_the_binary_reads():
     read = names_read_by_binary()
     for name in image_environment():
         assert name in read, f"the Dockerfile sets {name}, which Sources/chargepoint never reads"
-    config = compose_config("citrineos", "citrineos2")
+    config = compose_config("citrineos", "citrineos2", "fleet")
     image = config["services"]["chargepoint"]["image"]
     checked = 0
     for name, service in config["services"].items():
         if service.get("image") != image:
             continue
         subcommand = (service.get("command") or ["serve"])[0]
-        prefix = {"serve": "CP_", "csms": "CSMS_"}[subcommand]
+        prefix = {"serve": "CP_", "fleet": "CP_", "csms": "CSMS_"}[subcommand]
         for variable in service.get("environment") or {}:
             assert variable.startswith(prefix), f"{name} runs `chargepoint {subcommand}`, but sets {variable}"
             assert variable in read, f"{name} sets {variable}, which Sources/chargepoint never reads"
@@ -583,7 +597,7 @@ def test_compose_environment_uses_names_the_binary_reads():
 
 
 def test_compose_ports_match_the_listen_addresses():
-    config = compose_config("citrineos", "citrineos2")
+    config = compose_config("citrineos", "citrineos2", "fleet")
     image_http = listen_port(image_environment()["CP_HTTP"])
     csms = config["services"]["csms"]
     csms_environment = service_environment(csms)
@@ -896,8 +910,8 @@ def compose_probe(service: dict) -> list[str]:
 def test_compose_passes_the_api_token_through():
     """In the container the API listens on 0.0.0.0, so the charge points need the token from the shell or
     .env; compose leaves it out when it is not set (and the service then refuses to start)."""
-    with_token = compose_config("citrineos", "citrineos2", environment={"CP_API_TOKEN": "t0ken-from-the-shell"})
-    without = compose_config("citrineos", "citrineos2")
+    with_token = compose_config("citrineos", "citrineos2", "fleet", environment={"CP_API_TOKEN": "t0ken-from-the-shell"})
+    without = compose_config("citrineos", "citrineos2", "fleet")
     for name in CHARGEPOINTS:
         assert service_environment(with_token["services"][name])["CP_API_TOKEN"] == "t0ken-from-the-shell"
         assert "CP_API_TOKEN" not in service_environment(without["services"][name])
@@ -996,3 +1010,47 @@ def test_default_profile_runs_as_processes(tmp_path):
 def test_healthcheck_rejects_a_malformed_address():
     result = healthcheck(environment={"CP_HTTP": "localhost"})
     assert result.returncode == 1 and "missing ':port'" in result.stderr, result
+
+
+KUBERNETES = REPO / "deploy" / "kubernetes"
+
+
+def kubernetes_documents() -> list[dict]:
+    return [document for path in sorted(KUBERNETES.glob("*.yaml"))
+            for document in yaml.safe_load_all(path.read_text()) if document]
+
+
+def test_kubernetes_manifests_validate_against_the_kubernetes_schemas():
+    """kubernetes-validate (PyPI) checks every manifest against the API schemas it carries, offline and
+    strictly (a misspelt field fails)."""
+    validate = VENV_BIN / "kubernetes-validate"
+    assert validate.exists(), "kubernetes-validate is missing: install Tests/e2e/requirements.txt"
+    files = sorted(str(path) for path in KUBERNETES.glob("*.yaml"))
+    assert files
+    result = subprocess.run([str(validate), "--strict", "--quiet", *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_fleet_statefulset_gives_each_pod_its_own_identity_range_and_runs_as_the_image_does():
+    documents = {document["kind"]: document for document in kubernetes_documents()}
+    statefulset, service = documents["StatefulSet"], documents["Service"]
+    assert statefulset["spec"]["serviceName"] == service["metadata"]["name"] and service["spec"]["clusterIP"] == "None"
+    pod = statefulset["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["args"] == ["fleet"]
+    environment = {variable["name"]: variable for variable in container["env"]}
+    assert environment["CP_FLEET_REPLICA"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name", \
+        "the pod's name ends in its ordinal, which picks its range"
+    read = names_read_by_binary()
+    assert all(name in read for name in environment), set(environment) - read
+    assert container["livenessProbe"]["exec"]["command"] == HEALTHCHECK
+    assert container["readinessProbe"]["exec"]["command"] == [*HEALTHCHECK, "--ready"]
+    assert [mount["mountPath"] for mount in container["volumeMounts"] if mount["name"] == "data"] == \
+        [image_environment()["CP_DATA_DIR"]]
+    assert {claim["metadata"]["name"] for claim in statefulset["spec"]["volumeClaimTemplates"]} == {"data"}
+    user = re.search(r"^USER (\d+):(\d+)$", DOCKERFILE.read_text(), re.M)
+    assert (pod["securityContext"]["runAsUser"], pod["securityContext"]["runAsGroup"]) == \
+        (int(user[1]), int(user[2]))
+    assert container["ports"][0]["containerPort"] == listen_port(image_environment()["CP_HTTP"])
+    token_file = environment["CP_API_TOKEN_FILE"]["value"]
+    assert any(token_file.startswith(mount["mountPath"] + "/") for mount in container["volumeMounts"])

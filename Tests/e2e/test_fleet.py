@@ -230,3 +230,17 @@ def test_a_remote_start_gets_its_car_plugged_in_after_the_delay(fleets, version)
             1, lambda c: c["plugged"] and c["transaction"] is not None and c["powerW"] > 0, 10, "the car charging")
         assert connector["powerW"] <= 11000
         assert not csms.calls("StartTransaction" if version == "1.6" else "TransactionEvent", fleet.identity(1))
+
+
+def test_two_fleet_processes_share_one_central_system_with_disjoint_identities(fleets):
+    """Beyond one process: each replica (its number as a StatefulSet pod's name ends in it) takes its own range."""
+    with running_csms() as csms:
+        pods = [fleets([csms.url], 50, args=["--replica", f"chargepoint-fleet-{n}"], directory=f"pod{n}",
+                       prefix="POD-") for n in (0, 1)]
+        for pod in pods:
+            pod.wait_all_accepted()
+        listed = [[station["identity"] for station in pod.stations()["stations"]] for pod in pods]
+        assert listed[0] == [f"POD-{n:04d}" for n in range(1, 51)]
+        assert listed[1] == [f"POD-{n:04d}" for n in range(51, 101)]
+        booted = {identity for identity in listed[0] + listed[1] if csms.calls("BootNotification", identity)}
+        assert len(booted) == 100
