@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -73,7 +74,9 @@ let package = Package(
         .target(name: "Threads", swiftSettings: strict),
         /// Fleet mode: which stations a fleet runs, under which identities, against which central systems; and the
         /// traffic of each station (drivers arriving, vehicles charging and leaving).
-        .target(name: "Fleet", dependencies: ["OCPPJ", "EVSimulation"], swiftSettings: strict),
+        .target(
+            name: "Fleet", dependencies: ["OCPPJ", "EVSimulation", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["Threads"], swiftSettings: strict),
         .target(
             name: "JSONLogging", dependencies: ["OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],

@@ -28,6 +28,9 @@ struct FleetCommand: ParsableCommand {
             """
     )
 
+    @Option(help: "A YAML or JSON file of station groups, each with its own count, identities, protocol, connectors, BootNotification fields, central systems, security, vehicles and sessions; what a group leaves out comes from the flags [CP_FLEET_FILE].")
+    var fleetFile: String?
+
     @Option(help: "How many stations to run [CP_FLEET_COUNT].")
     var count: Int?
 
@@ -76,19 +79,29 @@ struct FleetCommand: ParsableCommand {
 
 /// The fleet's options resolved and validated: the plan of every station and the options each one runs with.
 struct FleetOptions {
-    var plans: [StationPlan]
-    /// The options of `serve` for each version the fleet speaks; a station's own are these with its plan applied.
-    var shared: [OCPPVersion: ServeOptions]
+    /// Stations that share their settings: the one group of the flags, or a fleet file's groups.
+    struct Group {
+        var plans: [StationPlan]
+        /// The options of `serve` for each version the group speaks; a station's own are these with its plan applied.
+        var shared: [OCPPVersion: ServeOptions]
+        var sessions: SessionSettings
+        var profile: EVProfile
+    }
+
+    var groups: [Group]
+    /// The REST server's options (listen address, token, TLS, log level, data folder): the flags'.
+    var server: ServeOptions
     var rampPerSecond: Int
     /// Vehicles behind the sessions; without them no traffic.
     var vehicles: Bool
     /// Whether the drivers arrive from the start.
     var trafficFromStart: Bool
-    var sessions: SessionSettings
-    var profile = EVProfile()
     var seed: UInt64
-    /// The REST server's options (listen address, token, TLS, log level).
-    var server: ServeOptions { shared.values.first! }
+
+    /// Every station with the group it belongs to, in the fleet's order.
+    var stations: [(plan: StationPlan, group: Group)] {
+        groups.flatMap { group in group.plans.map { ($0, group) } }
+    }
 
     init(_ command: FleetCommand, environment: [String: String]) throws {
         func resolve(_ flag: String?, _ variable: String, default fallback: String) -> String {
@@ -101,77 +114,21 @@ struct FleetOptions {
             }
             return value
         }
-        let count = try number(command.count, "CP_FLEET_COUNT", default: 10, "count", atLeast: 1)
-        var offset = try number(command.idOffset, "CP_FLEET_ID_OFFSET", default: 1, "id-offset", atLeast: 0)
-        if var replicaText = command.replica ?? ServeOptions.variable(environment, "CP_FLEET_REPLICA") {
-            if replicaText == "dns" {
-                guard let name = containerName() else {
-                    throw ValidationError(
-                        "--replica dns: no name for this host's address (a reverse DNS lookup, as docker compose answers it for its containers); give the replica number instead.")
-                }
-                replicaText = name
-            }
-            let digits = replicaText.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()
-            guard let replica = Int(String(digits)), replica <= 1_000_000 else {
-                throw ValidationError("--replica must be a number or end in one (e.g. fleet-3), not '\(replicaText)'.")
-            }
-            offset += replica * count
-        }
-        rampPerSecond = try number(command.ramp, "CP_FLEET_RAMP", default: 200, "ramp", atLeast: 1)
-        let patternText = resolve(command.idPattern, "CP_FLEET_ID_PATTERN", default: "CP{0000}")
-        guard !patternText.contains("/"), !patternText.hasPrefix(".") else {
-            throw ValidationError("--id-pattern '\(patternText)' may not contain '/' or start with '.': each identity names a folder of --data-dir.")
-        }
-        let distributionText = resolve(command.csmsDistribution, "CP_CSMS_DISTRIBUTION", default: "round-robin")
-        guard let distribution = CSMSDistribution(rawValue: distributionText) else {
-            throw ValidationError(
-                "--csms-distribution must be \(CSMSDistribution.allCases.map(\.rawValue).joined(separator: ", ")), not '\(distributionText)'.")
-        }
-        let urls = resolve(command.station.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092")
-            .split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
-        let versionText = resolve(command.station.ocpp, "CP_OCPP_VERSION", default: "1.6")
-        let versions: [OCPPVersion]
-        if versionText == "mix" {
-            versions = [.v16, .v201]
-        } else if let version = OCPPVersion(rawValue: versionText) {
-            versions = [version]
-        } else {
-            throw ValidationError("--ocpp must be 1.6, 2.0.1 or mix, not '\(versionText)'.")
-        }
-        shared = [:]
-        for version in versions {
-            var flags = command.station
-            flags.ocpp = version.rawValue
-            flags.csms = urls.first
-            shared[version] = try ServeOptions(flags, id: nil, environment: environment)
-        }
         func onOff(_ flag: String?, _ variable: String, default fallback: String, _ name: String) throws -> Bool {
             let text = resolve(flag, variable, default: fallback)
             guard text == "on" || text == "off" else { throw ValidationError("--\(name) must be on or off, not '\(text)'.") }
             return text == "on"
         }
+        let file = try Self.fleetFile(command.fleetFile ?? ServeOptions.variable(environment, "CP_FLEET_FILE"))
+        // The server's own options: what the groups' versions and central systems do not touch.
+        var serverFlags = command.station
+        (serverFlags.ocpp, serverFlags.csms) = ("1.6", "ws://127.0.0.1")
+        server = try ServeOptions(serverFlags, id: nil, environment: environment)
+        rampPerSecond = try number(command.ramp, "CP_FLEET_RAMP", default: 200, "ramp", atLeast: 1)
         vehicles = try onOff(command.vehicles, "CP_FLEET_VEHICLES", default: "on", "vehicles")
-        trafficFromStart = try onOff(command.traffic, "CP_FLEET_TRAFFIC", default: "off", "traffic")
+        trafficFromStart = try file?.traffic ?? onOff(command.traffic, "CP_FLEET_TRAFFIC", default: "off", "traffic")
         if trafficFromStart && !vehicles {
             throw ValidationError("--traffic on needs --vehicles on: every generated driver brings a vehicle.")
-        }
-        sessions = SessionSettings()
-        sessions.enabled = trafficFromStart
-        let intervalText = command.sessionInterval.map { String($0) } ?? resolve(nil, "CP_FLEET_SESSION_INTERVAL", default: "600")
-        guard let interval = Double(intervalText), interval >= 1, interval <= 86400 * 30 else {
-            throw ValidationError("--session-interval must be a number of seconds from 1 to 2592000, not '\(intervalText)'.")
-        }
-        sessions.meanIntervalSeconds = interval
-        if let tags = command.idTags ?? ServeOptions.variable(environment, "CP_FLEET_ID_TAGS") {
-            sessions.idTags = tags.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
-        }
-        if let long = sessions.idTags.first(where: { $0.utf8.count > 20 }) {
-            throw ValidationError("--id-tags: '\(long)' is longer than 20 characters, which OCPP 1.6 idTags may not be.")
-        }
-        do {
-            try sessions.validate()
-        } catch {
-            throw ValidationError("--id-tags / --session-interval: \(error)")
         }
         var random = SystemRandomNumberGenerator()
         let seedText = command.seed.map { String($0) } ?? ServeOptions.variable(environment, "CP_FLEET_SEED")
@@ -182,20 +139,150 @@ struct FleetOptions {
             seed = given
         } else {
             // Kept below 2^53 so that the seed reads back exactly from JSON (GET /api/v1/traffic).
-            seed = random.next() >> 11
+            seed = file?.seed ?? random.next() >> 11
         }
-        do {
-            plans = try StationPlan.fleet(
-                count: count, pattern: IdentityPattern(parsing: patternText), offset: offset, csms: urls,
-                distribution: distribution, versions: versions, using: &random)
-        } catch {
-            throw ValidationError("\(error)")
+        let replica = try Self.replica(command.replica ?? ServeOptions.variable(environment, "CP_FLEET_REPLICA"))
+
+        // The flags' sessions: what a group without its own gets.
+        var sessions = SessionSettings()
+        let intervalText = command.sessionInterval.map { String($0) } ?? resolve(nil, "CP_FLEET_SESSION_INTERVAL", default: "600")
+        guard let interval = Double(intervalText), interval >= 1, interval <= 86400 * 30 else {
+            throw ValidationError("--session-interval must be a number of seconds from 1 to 2592000, not '\(intervalText)'.")
+        }
+        sessions.meanIntervalSeconds = interval
+        if let tags = command.idTags ?? ServeOptions.variable(environment, "CP_FLEET_ID_TAGS") {
+            sessions.idTags = tags.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+        }
+
+        let flagsGroup = FleetFile.Group(count: try number(command.count, "CP_FLEET_COUNT", default: 10, "count", atLeast: 1))
+        groups = []
+        var identities = Set<String>()
+        for (index, group) in (file?.groups ?? [flagsGroup]).enumerated() {
+            let name = file == nil ? "" : "--fleet-file groups.\(index): "
+            var built = try Self.group(
+                group, command: command, environment: environment, replica: replica, sessions: sessions, named: name,
+                using: &random)
+            built.sessions.enabled = trafficFromStart
+            for plan in built.plans where !identities.insert(plan.identity).inserted {
+                throw ValidationError("\(name)\(FleetPlanError.duplicateIdentity(plan.identity))")
+            }
+            groups.append(built)
         }
     }
 
-    /// What station `plan` runs with: the shared options, its identity, its central system and its folder.
-    func options(of plan: StationPlan) -> ServeOptions {
-        var options = shared[plan.version]!
+    /// One group: the file's fields, and the flags (or their variables and defaults) for what it leaves out.
+    private static func group(
+        _ group: FleetFile.Group, command: FleetCommand, environment: [String: String], replica: Int,
+        sessions flagSessions: SessionSettings, named name: String, using random: inout some RandomNumberGenerator
+    ) throws -> Group {
+        func resolve(_ value: String?, _ flag: String?, _ variable: String, default fallback: String) -> String {
+            value ?? flag ?? ServeOptions.variable(environment, variable) ?? fallback
+        }
+        guard group.count >= 1 else { throw ValidationError("\(name)count must be at least 1, not \(group.count).") }
+        let offsetText = group.idOffset.map(String.init)
+            ?? resolve(nil, command.idOffset.map(String.init), "CP_FLEET_ID_OFFSET", default: "1")
+        guard let firstOffset = Int(offsetText), firstOffset >= 0 else {
+            throw ValidationError("\(name)--id-offset must be a whole number of at least 0, not '\(offsetText)'.")
+        }
+        let patternText = resolve(group.idPattern, command.idPattern, "CP_FLEET_ID_PATTERN", default: "CP{0000}")
+        guard !patternText.contains("/"), !patternText.hasPrefix(".") else {
+            throw ValidationError("\(name)--id-pattern '\(patternText)' may not contain '/' or start with '.': each identity names a folder of --data-dir.")
+        }
+        let distributionText = resolve(group.csmsDistribution, command.csmsDistribution, "CP_CSMS_DISTRIBUTION", default: "round-robin")
+        guard let distribution = CSMSDistribution(rawValue: distributionText) else {
+            throw ValidationError(
+                "\(name)--csms-distribution must be \(CSMSDistribution.allCases.map(\.rawValue).joined(separator: ", ")), not '\(distributionText)'.")
+        }
+        let urls = group.csms ?? resolve(nil, command.station.csms, "CP_CSMS_URL", default: "ws://127.0.0.1:8092")
+            .split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+        let versionText = resolve(group.ocpp, command.station.ocpp, "CP_OCPP_VERSION", default: "1.6")
+        let versions: [OCPPVersion]
+        if versionText == "mix" {
+            versions = [.v16, .v201]
+        } else if let version = OCPPVersion(rawValue: versionText) {
+            versions = [version]
+        } else {
+            throw ValidationError("\(name)--ocpp must be 1.6, 2.0.1 or mix, not '\(versionText)'.")
+        }
+
+        var flags = command.station
+        flags.csms = urls.first
+        flags.connectors = group.connectors ?? flags.connectors
+        flags.vendor = group.vendor ?? flags.vendor
+        flags.model = group.model ?? flags.model
+        flags.serialNumber = group.serialNumber ?? flags.serialNumber
+        flags.firmwareVersion = group.firmwareVersion ?? flags.firmwareVersion
+        if let configuration = group.ocppConfig {
+            flags.ocppConfig = configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        }
+        flags.securityProfile = group.securityProfile ?? flags.securityProfile
+        flags.authKeyFile = group.authKeyFile ?? flags.authKeyFile
+        flags.authKeyEncoding = group.authKeyEncoding ?? flags.authKeyEncoding
+        flags.caFile = group.caFile ?? flags.caFile
+        flags.clientCert = group.clientCert ?? flags.clientCert
+        flags.clientKey = group.clientKey ?? flags.clientKey
+        var shared: [OCPPVersion: ServeOptions] = [:]
+        for version in versions {
+            flags.ocpp = version.rawValue
+            do {
+                shared[version] = try ServeOptions(flags, id: nil, environment: environment)
+            } catch let error as ValidationError {
+                throw ValidationError("\(name)\(error.message)")
+            }
+        }
+
+        let sessions = group.sessions ?? flagSessions
+        if let long = sessions.idTags.first(where: { $0.utf8.count > 20 }) {
+            throw ValidationError("\(name)the idTag '\(long)' is longer than 20 characters, which OCPP 1.6 idTags may not be.")
+        }
+        do {
+            try sessions.validate()
+            let profile = group.vehicles ?? EVProfile()
+            try profile.validate()
+            let plans = try StationPlan.fleet(
+                count: group.count, pattern: IdentityPattern(parsing: patternText),
+                offset: firstOffset + replica * group.count, csms: urls, distribution: distribution, versions: versions,
+                using: &random)
+            return Group(plans: plans, shared: shared, sessions: sessions, profile: profile)
+        } catch {
+            throw ValidationError("\(name)\(error)")
+        }
+    }
+
+    /// `--fleet-file`: nil without one.
+    private static func fleetFile(_ path: String?) throws -> FleetFile? {
+        guard let path else { return nil }
+        guard let bytes = readFile(path) else {
+            throw ValidationError("--fleet-file \(path): cannot read it: \(String(cString: strerror(errno))).")
+        }
+        do {
+            return try FleetFile(parsing: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw ValidationError("--fleet-file \(path): \(error)")
+        }
+    }
+
+    /// `--replica`: a number, a name that ends in one, or `dns`; 0 without it.
+    private static func replica(_ given: String?) throws -> Int {
+        guard var text = given else { return 0 }
+        if text == "dns" {
+            guard let name = containerName() else {
+                throw ValidationError(
+                    "--replica dns: no name for this host's address (a reverse DNS lookup, as docker compose answers it for its containers); give the replica number instead.")
+            }
+            text = name
+        }
+        let digits = text.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()
+        guard let replica = Int(String(digits)), replica <= 1_000_000 else {
+            throw ValidationError("--replica must be a number or end in one (e.g. fleet-3), not '\(text)'.")
+        }
+        return replica
+    }
+
+    /// What station `plan` of `group` runs with: the group's options, its identity, its central system and
+    /// its folder.
+    func options(of plan: StationPlan, in group: Group) -> ServeOptions {
+        var options = group.shared[plan.version]!
         options.identity = plan.identity
         options.csmsBaseURL = plan.csms
         options.csmsURL = websocketURL(csms: plan.csms, identity: plan.identity)
@@ -208,32 +295,33 @@ struct FleetOptions {
     func runUntilSignalled(logRecorder: LogRecorder) throws {
         let stopSignals = StopSignals()
         let logger = Logger(label: "chargepoint")
+        let plans = stations.map(\.plan)
         try raiseDescriptorLimit(stations: plans.count)
         guard makeDirectories(server.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(server.dataDirectory): \(String(cString: strerror(errno)))")
         }
         let timer = RuntimeTimer()
         timer.start()
-        var stations: [WiredStation] = []
-        stations.reserveCapacity(plans.count)
-        for plan in plans {
+        var wired: [WiredStation] = []
+        wired.reserveCapacity(plans.count)
+        for (plan, group) in stations {
             var stationLogger = logger
             stationLogger[metadataKey: "station"] = "\(plan.identity)"
-            let options = options(of: plan)
+            let options = options(of: plan, in: group)
             do {
                 let station =
                     switch plan.version {
                     case .v16: try Station(options: options, logRecorder: logRecorder).wire(timer: timer, logger: stationLogger)
                     case .v201: try StationService201(options: options).wire(timer: timer, logger: stationLogger)
                     }
-                stations.append(station)
+                wired.append(station)
             } catch let error as ValidationError {
                 throw ValidationError("station \(plan.identity): \(error.message)")
             }
         }
-        let traffic = vehicles ? try startTraffic(of: stations, timer: timer) : nil
+        let traffic = vehicles ? try startTraffic(of: wired, timer: timer) : nil
         let api = FleetAPI(
-            stations: stations.map { ($0.identity, $0.api) }, traffic: traffic, page: try webPage(server),
+            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, page: try webPage(server),
             access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)
         let scheme = server.apiTLS == nil ? "http" : "https"
@@ -244,7 +332,7 @@ struct FleetOptions {
 
         var signal: Int32?
         let started = monotonicUptime()
-        for (index, station) in stations.enumerated() {
+        for (index, station) in wired.enumerated() {
             let due = started + .seconds(Double(index) / Double(rampPerSecond))
             let now = monotonicUptime()
             if due > now, let received = stopSignals.wait(for: due - now) {
@@ -254,13 +342,13 @@ struct FleetOptions {
             station.start()
         }
         if signal == nil {
-            logger.info("all \(stations.count) stations started in \(monotonicUptime() - started)")
+            logger.info("all \(wired.count) stations started in \(monotonicUptime() - started)")
         }
         // Waited for outside the log call: its message is not built (and would not wait) below level info.
         let received = signal ?? stopSignals.wait()
         logger.info("stopping on signal \(received)")
         httpServer.stop()
-        for station in stations { station.stop() }
+        for station in wired { station.stop() }
         timer.stop()
     }
 
@@ -268,19 +356,21 @@ struct FleetOptions {
     /// API switches them on and off together.
     private func startTraffic(of stations: [WiredStation], timer: RuntimeTimer) throws -> FleetTraffic {
         var runtimes: [Runtime<TrafficHost>] = []
-        for (plan, station) in zip(plans, stations) {
+        for ((plan, group), station) in zip(self.stations, stations) {
             var seeds = SplitMix64(seed: seed, stream: UInt64(plan.number))
             let stationSeed = seeds.next()
-            let connectors = Array(1...options(of: plan).connectorCount)
+            let connectors = Array(1...options(of: plan, in: group).connectorCount)
             let generator: SessionGenerator
             do {
                 generator = try SessionGenerator(
-                    settings: sessions, profile: profile, seed: stationSeed, connectors: connectors, at: monotonicUptime())
+                    settings: group.sessions, profile: group.profile, seed: stationSeed, connectors: connectors,
+                    at: monotonicUptime())
             } catch {
                 throw ValidationError("the traffic settings: \(error)")
             }
             let host = TrafficHost(
-                traffic: StationTraffic(generator: generator, profile: profile, seed: stationSeed), controls: station.controls)
+                traffic: StationTraffic(generator: generator, profile: group.profile, seed: stationSeed),
+                controls: station.controls)
             let runtime = Runtime(host, timer: timer)
             host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
             station.connectorChanges.listen { [weak runtime] (connector: StationTraffic.Connector) in

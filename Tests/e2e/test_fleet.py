@@ -244,3 +244,42 @@ def test_two_fleet_processes_share_one_central_system_with_disjoint_identities(f
         assert listed[1] == [f"POD-{n:04d}" for n in range(51, 101)]
         booted = {identity for identity in listed[0] + listed[1] if csms.calls("BootNotification", identity)}
         assert len(booted) == 100
+
+
+def test_a_fleet_file_gives_each_group_its_own_stations(fleets, tmp_path):
+    with running_csms() as csms:
+        fleet_file = tmp_path / "fleet.yaml"
+        fleet_file.write_text(f"""
+groups:
+  - count: 3
+    idPattern: "AC-{{00}}"
+    connectors: 2
+    vendor: ACME
+  - count: 2
+    idPattern: "DC-{{00}}"
+    idOffset: 10
+    connectors: 1
+    vendor: Volta
+    csms: {csms.url}
+    ocppConfig: {{MeterValueSampleInterval: "77"}}
+""")
+        fleet = fleets(["ws://127.0.0.1:9"], 5, args=["--fleet-file", str(fleet_file)])
+        # The first group takes its CSMS from --csms (nothing listens there), the second from the file.
+        wait_until(lambda: fleet.stations(registration="Accepted")["total"] == 2, 30, "the DC group Accepted")
+        listed = {station["identity"]: station for station in fleet.stations()["stations"]}
+        assert list(listed) == ["AC-01", "AC-02", "AC-03", "DC-10", "DC-11"]
+        assert [listed[name]["connectorCount"] for name in listed] == [2, 2, 2, 1, 1]
+        assert {csms.calls("BootNotification", name)[0]["chargePointVendor"] for name in ("DC-10", "DC-11")} == \
+            {"Volta"}
+        assert not any(csms.calls("BootNotification", name) for name in ("AC-01", "AC-02", "AC-03"))
+        configuration = fleet.station_api("DC-10").ok_json("GET", "/api/v1/configuration/MeterValueSampleInterval")
+        assert configuration["value"] == "77"
+
+
+def test_a_fleet_file_with_a_mistake_is_refused_with_where_it_is(tmp_path):
+    fleet_file = tmp_path / "fleet.yaml"
+    fleet_file.write_text("groups:\n  - count: 2\n    conectors: 4\n")
+    result = subprocess.run([str(binary_path()), "fleet", "--fleet-file", str(fleet_file),
+                             "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64, result
+    assert "groups.0.conectors: unknown key" in result.stderr, result.stderr
