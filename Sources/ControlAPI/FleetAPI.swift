@@ -20,11 +20,14 @@ package final class FleetAPI: Sendable {
     private let access: APIAccess
     /// nil when the fleet runs without vehicles.
     private let traffic: FleetTraffic?
+    private let telemetry: FleetTelemetry
     private let page: StaticFiles
 
     package init(
-        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, page: StaticFiles, access: APIAccess
+        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, telemetry: FleetTelemetry,
+        page: StaticFiles, access: APIAccess
     ) {
+        self.telemetry = telemetry
         self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
         identities = stations.map(\.identity)
         self.traffic = traffic
@@ -170,27 +173,34 @@ package final class FleetAPI: Sendable {
         return StationList(stations: matching, total: total, offset: offset, limit: limit)
     }
 
-    /// Prometheus text: the stations by link state and registration.
+    /// Prometheus text: the stations by link state and registration, the vehicles, the stations' CALL round
+    /// trips and CALLERRORs added up, and the process (what the whole fleet costs).
     private func metrics() -> HTTPResponse {
-        var counts: [String: Int] = [:]
+        var counts: [[String]: Int] = [:]
         for identity in identities {
             guard let station = stations[identity]?.station else { continue }
-            counts["link=\"\(station.link.rawValue)\",registration=\"\(station.registration ?? "Unknown")\"", default: 0] += 1
+            counts[[station.link.rawValue, station.registration ?? "Unknown"], default: 0] += 1
         }
-        var text = """
-            # HELP chargepoint_fleet_stations Stations of the fleet by link state and registration status.
-            # TYPE chargepoint_fleet_stations gauge
-
-            """
-        for (labels, count) in counts.sorted(by: { $0.key < $1.key }) {
-            text += "chargepoint_fleet_stations{\(labels)} \(count)\n"
+        var scraped = Exposition()
+        scraped.family(
+            "chargepoint_fleet_stations", .gauge, help: "Stations of the fleet by link state and registration status",
+            counts.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, count in
+                (labels: [("link", key[0]), ("registration", key[1])], value: Double(count))
+            })
+        scraped.family(
+            "chargepoint_fleet_stations_configured", .gauge, help: "Stations the fleet runs", Double(identities.count))
+        if let traffic = traffic?.state() {
+            scraped.family(
+                "chargepoint_fleet_vehicles_charging", .gauge, help: "Sessions with a simulated vehicle behind them",
+                Double(traffic.sessions))
+            scraped.family(
+                "chargepoint_fleet_vehicle_energy_joules_total", .counter,
+                help: "Energy the simulated vehicles have taken (1 Wh = 3600 J)", traffic.energyWh * 3600)
         }
-        text += "# HELP chargepoint_fleet_stations_configured Stations the fleet runs.\n"
-        text += "# TYPE chargepoint_fleet_stations_configured gauge\n"
-        text += "chargepoint_fleet_stations_configured \(identities.count)\n"
+        Telemetry.process(into: &scraped)
         return HTTPResponse(
             status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
-            body: Array(text.utf8))
+            body: Array(scraped.text.utf8) + telemetry.exposition)
     }
 }
 
@@ -205,17 +215,30 @@ package struct FleetTraffic: Sendable {
     }
 }
 
-/// `GET /api/v1/traffic`: whether drivers are being generated, and how many sessions have a vehicle now.
+/// `GET /api/v1/traffic`: whether drivers are being generated, how many sessions have a vehicle now, and the
+/// energy the vehicles have taken.
 package struct TrafficResource: Encodable, Sendable {
     var running: Bool
     var sessions: Int
     /// What makes the same traffic again (`--seed`).
     var seed: UInt64
+    var energyWh: Double
 
-    package init(running: Bool, sessions: Int, seed: UInt64) {
+    package init(running: Bool, sessions: Int, seed: UInt64, energyWh: Double) {
         self.running = running
         self.sessions = sessions
         self.seed = seed
+        self.energyWh = energyWh
+    }
+
+    enum CodingKeys: String, CodingKey { case running, sessions, seed, energyWh }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(running, forKey: .running)
+        try container.encode(sessions, forKey: .sessions)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(wholeUnits(energyWh), forKey: .energyWh)
     }
 }
 

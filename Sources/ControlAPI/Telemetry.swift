@@ -50,7 +50,7 @@ public final class Telemetry: @unchecked Sendable {
             }
         }
     }
-    private static let latencyBuckets: [Duration] = [
+    static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
@@ -183,7 +183,7 @@ public final class Telemetry: @unchecked Sendable {
         return registry.emitToBuffer() + Array(scraped.text.utf8)
     }
 
-    private static func process(into exposition: inout Exposition) {
+    static func process(into exposition: inout Exposition) {
         if let process = ProcessMetrics.current() {
             exposition.family(
                 "process_cpu_seconds_total", .counter, help: "Total user and system CPU time spent in seconds", process.cpuSeconds)

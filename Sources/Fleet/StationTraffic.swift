@@ -78,6 +78,17 @@ public struct StationTraffic: Sendable {
     /// How many sessions have a vehicle behind them now.
     public var sessionCount: Int { sessions.count }
 
+    /// The energy the vehicles took up to their last update, Wh.
+    private var energyUpdatedWh: Double = 0
+
+    /// The energy the vehicles have taken since the start, up to `uptime`, Wh.
+    public func energyDelivered(at uptime: Duration) -> Double {
+        sessions.values.reduce(energyUpdatedWh) { total, session in
+            guard case .charging(var charging) = session, uptime > charging.since else { return total }
+            return total + charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
+        }
+    }
+
     /// The vehicles charging now, by connector: their charge and what they draw.
     public var vehicles: [Int: ElectricVehicle] {
         sessions.compactMapValues { session in
@@ -125,7 +136,7 @@ public struct StationTraffic: Sendable {
                 sessions[connector] = nil
                 actions.append(.plugIn(connector: connector))
             case .charging(var charging) where charging.since + Self.updateInterval <= uptime:
-                charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
+                energyUpdatedWh += charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
                 charging.since = uptime
                 if charging.vehicle.wantsToLeave(at: uptime) {
                     sessions[connector] = .leaving
@@ -155,11 +166,12 @@ public struct StationTraffic: Sendable {
         case .charging(var charging):
             guard connector.charging else {
                 // The station ended the session (a remote stop, a fault): the driver takes the car away.
+                energyUpdatedWh += charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
                 sessions[id] = .leaving
                 return [.leave(connector: id)]
             }
             guard charging.limitW != connector.limitW else { return [] }
-            charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
+            energyUpdatedWh += charging.vehicle.charge(at: charging.powerW, for: uptime - charging.since)
             charging.since = uptime
             charging.limitW = connector.limitW
             let actions = demand(of: &charging, on: id)

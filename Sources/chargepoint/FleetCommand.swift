@@ -162,7 +162,8 @@ struct FleetOptions {
             var built = try Self.group(
                 group, command: command, environment: environment, replica: replica, sessions: sessions, named: name,
                 using: &random)
-            built.sessions.enabled = trafficFromStart
+            // Arrivals begin once the station is registered (TrafficHost), not when the generator is made.
+            built.sessions.enabled = false
             for plan in built.plans where !identities.insert(plan.identity).inserted {
                 throw ValidationError("\(name)\(FleetPlanError.duplicateIdentity(plan.identity))")
             }
@@ -302,6 +303,7 @@ struct FleetOptions {
         }
         let timer = RuntimeTimer()
         timer.start()
+        let shared = FleetShared(timer: timer, telemetry: FleetTelemetry())
         var wired: [WiredStation] = []
         wired.reserveCapacity(plans.count)
         for (plan, group) in stations {
@@ -311,8 +313,8 @@ struct FleetOptions {
             do {
                 let station =
                     switch plan.version {
-                    case .v16: try Station(options: options, logRecorder: logRecorder).wire(timer: timer, logger: stationLogger)
-                    case .v201: try StationService201(options: options).wire(timer: timer, logger: stationLogger)
+                    case .v16: try Station(options: options, logRecorder: logRecorder).wire(in: shared, logger: stationLogger)
+                    case .v201: try StationService201(options: options).wire(in: shared, logger: stationLogger)
                     }
                 wired.append(station)
             } catch let error as ValidationError {
@@ -321,7 +323,8 @@ struct FleetOptions {
         }
         let traffic = vehicles ? try startTraffic(of: wired, timer: timer) : nil
         let api = FleetAPI(
-            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, page: try webPage(server),
+            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, telemetry: shared.telemetry,
+            page: try webPage(server),
             access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)
         let scheme = server.apiTLS == nil ? "http" : "https"
@@ -370,12 +373,10 @@ struct FleetOptions {
             }
             let host = TrafficHost(
                 traffic: StationTraffic(generator: generator, profile: group.profile, seed: stationSeed),
-                controls: station.controls)
+                generating: trafficFromStart, controls: station.controls)
             let runtime = Runtime(host, timer: timer)
             host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
-            station.connectorChanges.listen { [weak runtime] (connector: StationTraffic.Connector) in
-                runtime?.handle(.observed(connector))
-            }
+            station.changes.listen { [weak runtime] (change: StationChange) in runtime?.handle(.observed(change)) }
             runtime.start()
             runtimes.append(runtime)
         }
@@ -385,12 +386,14 @@ struct FleetOptions {
             state: {
                 var sessions = 0
                 var running = false
+                var energyWh = 0.0
                 for runtime in all {
                     let state = runtime.withHosted(\.state)
                     sessions += state.sessions
                     running = running || state.generating
+                    energyWh += state.energyWh
                 }
-                return TrafficResource(running: running, sessions: sessions, seed: seed)
+                return TrafficResource(running: running, sessions: sessions, seed: seed, energyWh: energyWh)
             },
             run: { on in
                 for runtime in all { runtime.handle(.generate(on)) }

@@ -53,8 +53,8 @@ struct Serve: ParsableCommand {
             try WiredStation.serveUntilSignalled(options) {
                 let logger = Logger(label: "chargepoint")
                 return switch options.ocppVersion {
-                case .v16: try Station(options: options, logRecorder: recorder).wire(timer: nil, logger: logger)
-                case .v201: try StationService201(options: options).wire(timer: nil, logger: logger)
+                case .v16: try Station(options: options, logRecorder: recorder).wire(in: nil, logger: logger)
+                case .v201: try StationService201(options: options).wire(in: nil, logger: logger)
                 }
             }
         }

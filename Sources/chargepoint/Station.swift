@@ -17,8 +17,8 @@ struct Station {
     /// Recent log lines, for diagnostics archives.
     let logRecorder: LogRecorder
 
-    /// `timer`: the thread that ticks this station with others (fleet); nil gives it one of its own.
-    func wire(timer: RuntimeTimer?, logger: Logger) throws -> WiredStation {
+    /// `fleet`: what a fleet's stations share (the timer thread, the traffic totals); nil for a station alone.
+    func wire(in fleet: FleetShared?, logger: Logger) throws -> WiredStation {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
@@ -38,7 +38,7 @@ struct Station {
         } catch let refusal as ConfigurationRefusal {
             throw ValidationError("--ocpp-config: \(refusal)")
         }
-        let runtime = Runtime(host, timer: timer)
+        let runtime = Runtime(host, timer: fleet?.timer)
         if let problem = host.initialLinkSecurity.problem {
             throw ValidationError("cannot connect to the central system: \(problem).")
         }
@@ -91,16 +91,17 @@ struct Station {
         let readModel = ReadModel()
         host.publishSnapshot = readModel.publish
         host.publishStoreProblem = { readModel.storeProblem = $0 }
-        let connectorChanges = ConnectorFeed()
+        let changes = StationFeed()
         host.publish = { notification in
             switch notification {
             case .rpc(let event):
                 telemetry.record(event)
+                fleet?.telemetry.record(event, version: OCPPVersion.v16.rawValue)
+            case .station(let station):
+                if station.registration == .accepted { changes.send(.registered) }
+                events.publish(notification)
             case .connector(let connector):
-                connectorChanges.send(
-                    StationTraffic.Connector(
-                        id: connector.id, plugged: connector.plugged, charging: connector.transaction != nil,
-                        limitW: connector.limitW, awaitingCable: connector.awaitingCable))
+                changes.send(.connector(StationTraffic.Connector(connector)))
                 events.publish(notification)
             default:
                 events.publish(notification)
@@ -135,11 +136,14 @@ struct Station {
                 command(.setMeter(connector: connector, energyWh: nil, powerW: powerW))
             case .leave(let connector):
                 command(.stop(connector: connector, reason: .local))
-                command(.unplug(connector: connector))
+                // The answer tells the traffic the cable is out even when nothing changed (it never went in).
+                runtime.handle(.command(.unplug(connector: connector), reply: { result in
+                    if case .connector(let snapshot) = result { changes.send(.connector(StationTraffic.Connector(snapshot))) }
+                }))
             }
         }
         return WiredStation(
-            identity: identity, api: api, controls: controls, connectorChanges: connectorChanges,
+            identity: identity, api: api, controls: controls, changes: changes,
             start: {
                 runtime.handle(.start)
                 runtime.start()
@@ -178,6 +182,14 @@ extension SecurityEventType {
 
 // MARK: - What both protocol versions' services need
 
+/// What the stations of a fleet share.
+struct FleetShared {
+    /// Ticks every station's engine and traffic.
+    let timer: RuntimeTimer
+    /// The stations' CALL round trips and errors, added up.
+    let telemetry: FleetTelemetry
+}
+
 /// One station wired to its store, its central-system link and its REST resources, with no server and no
 /// signal handling of its own: `serve` runs one, `fleet` many behind one server.
 struct WiredStation {
@@ -185,8 +197,8 @@ struct WiredStation {
     let api: ControlAPI
     /// What drivers and vehicles do to it (a fleet's traffic).
     let controls: StationControls
-    /// Its connectors' changes, as they happen.
-    let connectorChanges: ConnectorFeed
+    /// Its registration and connectors' changes, as they happen.
+    let changes: StationFeed
     /// Starts the engine and connects.
     let start: () -> Void
     /// Closes the link and stops the engine's timer.
@@ -268,5 +280,14 @@ func logStart(_ options: ServeOptions, apiPort: UInt16, logger: Logger) {
         "charge point \(options.identity): API on \(scheme)://\(shownHost):\(apiPort) (\(access)), central system \(options.csmsURL), data in \(options.dataDirectory)")
     if let token = options.apiToken, token.count < 16 {
         logger.warning("the API token is shorter than 16 characters; use a long random one, e.g. `openssl rand -hex 32`")
+    }
+}
+
+extension StationTraffic.Connector {
+    /// A 1.6 connector as a fleet's traffic sees it.
+    init(_ connector: ConnectorSnapshot) {
+        self.init(
+            id: connector.id, plugged: connector.plugged, charging: connector.transaction != nil,
+            limitW: connector.limitW, awaitingCable: connector.awaitingCable)
     }
 }

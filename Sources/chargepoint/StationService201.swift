@@ -16,8 +16,8 @@ import Transport
 struct StationService201 {
     let options: ServeOptions
 
-    /// `timer`: the thread that ticks this station with others (fleet); nil gives it one of its own.
-    func wire(timer: RuntimeTimer?, logger: Logger) throws -> WiredStation {
+    /// `fleet`: what a fleet's stations share (the timer thread, the traffic totals); nil for a station alone.
+    func wire(in fleet: FleetShared?, logger: Logger) throws -> WiredStation {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
@@ -43,7 +43,7 @@ struct StationService201 {
         } catch let refusal as VariableOverrideRefusal {
             throw ValidationError("--ocpp-config \(refusal)")
         }
-        let runtime = Runtime(host, timer: timer)
+        let runtime = Runtime(host, timer: fleet?.timer)
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp201)
         let identity = options.identity
         let client = try CSMSLink(
@@ -80,19 +80,18 @@ struct StationService201 {
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
         host.reconnect = { base in client.reconnect(to: websocketURL(csms: base, identity: identity)) }
-        let connectorChanges = ConnectorFeed()
+        let changes = StationFeed()
         host.publish = { notification in
             switch notification {
             case .rpc(let event):
                 telemetry.record(event)
+                fleet?.telemetry.record(event, version: OCPPVersion.v201.rawValue)
             case .station(let snapshot):
                 latest.station = snapshot
+                if snapshot.registration == .accepted { changes.send(.registered) }
                 events.publish(notification)
             case .connector(let connector):
-                connectorChanges.send(
-                    StationTraffic.Connector(
-                        id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil,
-                        awaitingCable: connector.awaitingCable))
+                changes.send(.connector(StationTraffic.Connector(connector)))
                 events.publish(notification)
             default:
                 events.publish(notification)
@@ -123,11 +122,14 @@ struct StationService201 {
                 command(.setMeter(evseId: evse, energyWh: nil, powerW: powerW))
             case .leave(let evse):
                 command(.stop(evseId: evse, reason: .local))
-                command(.unplug(evseId: evse))
+                // The answer tells the traffic the cable is out even when nothing changed (it never went in).
+                runtime.handle(.command(.unplug(evseId: evse), reply: { result in
+                    if case .connector(let snapshot) = result { changes.send(.connector(StationTraffic.Connector(snapshot))) }
+                }))
             }
         }
         return WiredStation(
-            identity: identity, api: api, controls: controls, connectorChanges: connectorChanges,
+            identity: identity, api: api, controls: controls, changes: changes,
             start: {
                 runtime.start()
                 client.start()
@@ -155,5 +157,14 @@ extension Backoff {
             initialDelay: .seconds(reconnect.waitMinimum), multiplier: 2,
             maximumDelay: .seconds(reconnect.waitMinimum << reconnect.repeatTimes), jitter: 0,
             randomRange: .seconds(reconnect.randomRange))
+    }
+}
+
+extension StationTraffic.Connector {
+    /// A 2.0.1 EVSE's connector as a fleet's traffic sees it (no smart charging yet: no limit).
+    init(_ connector: ConnectorSnapshot) {
+        self.init(
+            id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil,
+            awaitingCable: connector.awaitingCable)
     }
 }

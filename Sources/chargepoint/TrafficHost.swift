@@ -13,7 +13,7 @@ import Threads
 final class TrafficHost: RuntimeHosted {
     enum Input {
         case tick
-        case observed(StationTraffic.Connector)
+        case observed(StationChange)
         case startRefused(connector: Int)
         case generate(Bool)
     }
@@ -21,11 +21,17 @@ final class TrafficHost: RuntimeHosted {
     private var traffic: StationTraffic
     private let controls: StationControls
     private var pending: [StationTraffic.Action] = []
+    /// Whether drivers should arrive (the fleet's traffic switch).
+    private var generating: Bool
+    /// The station has been registered once: drivers arrive from then on, so that what a seed gives does not
+    /// depend on how fast the central system took the station.
+    private var registered = false
     /// Told when the station refuses a start; set once the runtime exists.
     var startRefused: @Sendable (Int) -> Void = { _ in }
 
-    init(traffic: StationTraffic, controls: StationControls) {
+    init(traffic: StationTraffic, generating: Bool, controls: StationControls) {
         self.traffic = traffic
+        self.generating = generating
         self.controls = controls
     }
 
@@ -33,18 +39,28 @@ final class TrafficHost: RuntimeHosted {
 
     var nextDeadline: Duration? { pending.isEmpty ? traffic.nextDeadline : .zero }
 
-    /// Sessions with a vehicle behind them, and whether arrivals are generated.
-    var state: (sessions: Int, generating: Bool) { (traffic.sessionCount, traffic.isGenerating) }
+    /// Sessions with a vehicle behind them, whether arrivals are generated, and the energy the vehicles took.
+    var state: (sessions: Int, generating: Bool, energyWh: Double) {
+        (traffic.sessionCount, generating, traffic.energyDelivered(at: monotonicUptime()))
+    }
 
     func run(_ input: Input, after: inout [@Sendable () -> Void]) {
         let now = monotonicUptime()
         switch input {
-        case .observed(let connector):
+        case .observed(.connector(let connector)):
             pending += traffic.observe(connector, at: now)
+        case .observed(.registered):
+            registered = true
+            if generating { traffic.startGenerating(at: now) }
         case .startRefused(let connector):
             pending += traffic.startRefused(connector: connector, at: now)
         case .generate(let on):
-            if on { traffic.startGenerating(at: now) } else { traffic.stopGenerating() }
+            generating = on
+            if !on {
+                traffic.stopGenerating()
+            } else if registered {
+                traffic.startGenerating(at: now)
+            }
         case .tick:
             let actions = pending + traffic.tick(at: now)
             pending = []
@@ -64,18 +80,25 @@ struct StationControls: Sendable {
     let perform: @Sendable (StationTraffic.Action, _ refused: @escaping @Sendable (Int) -> Void) -> Void
 }
 
-/// A station's connector changes, for whoever listens (a fleet's traffic); nothing before someone does.
+/// What a station's traffic hears of it.
+enum StationChange: Sendable {
+    case connector(StationTraffic.Connector)
+    /// The central system accepted the station's registration.
+    case registered
+}
+
+/// A station's changes, for whoever listens (a fleet's traffic); nothing before someone does.
 ///
 /// `@unchecked Sendable`: `listener` is guarded by `lock`.
-final class ConnectorFeed: @unchecked Sendable {
+final class StationFeed: @unchecked Sendable {
     private let lock = Lock()
-    private var listener: (@Sendable (StationTraffic.Connector) -> Void)?
+    private var listener: (@Sendable (StationChange) -> Void)?
 
-    func listen(_ listener: @escaping @Sendable (StationTraffic.Connector) -> Void) {
+    func listen(_ listener: @escaping @Sendable (StationChange) -> Void) {
         lock.withLock { self.listener = listener }
     }
 
-    func send(_ connector: StationTraffic.Connector) {
-        lock.withLock { listener }?(connector)
+    func send(_ change: StationChange) {
+        lock.withLock { listener }?(change)
     }
 }

@@ -62,6 +62,7 @@ import Testing
             }
         }
         #expect(left, "a 2 kWh battery from 80 % to 90 % is full within minutes")
+        #expect(abs(traffic.energyDelivered(at: now) - 200) < 0.5, "10 % of 2 kWh, counted as it was taken")
         #expect(zip(powers, powers.dropFirst()).allSatisfy { $0 > $1 }, "the demand only falls as it fills: \(powers)")
         #expect(traffic.nextDeadline == nil, "the connector stays taken until the cable is out")
         _ = traffic.observe(Connector(id: 1, plugged: false, charging: false), at: now)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import running_csms
 from csms import wait_until
@@ -194,6 +195,14 @@ def test_generated_drivers_charge_with_vehicles_and_the_same_seed_brings_the_sam
             sequence = status_sequence(csms, identity, start["connectorId"])
             return "Finishing" in sequence and "Available" in sequence[sequence.index("Finishing"):]
         csms.wait_for(unplugged_after_the_stop, 15, "the car taken away after the remote stop (Available)")
+
+        families = {family.name: family for family in text_string_to_metric_families(first.api.get("/metrics").text)}
+        assert families["chargepoint_fleet_vehicles_charging"].samples[0].value >= 11
+        assert families["chargepoint_fleet_vehicle_energy_joules"].samples[0].value > 0
+        starts = [sample for sample in families["chargepoint_fleet_ocpp_call_duration_seconds"].samples
+                  if sample.name.endswith("_count") and sample.labels == {"ocpp_version": "1.6", "action": "StartTransaction"}]
+        assert starts and starts[0].value >= 12, "every station's StartTransaction round trip, added up"
+        assert families["process_resident_memory_bytes"].samples[0].value > 0
 
         assert first.api.ok_json("PUT", "/api/v1/traffic", json={"running": False})["running"] is False
         assert_problem(first.api.put("/api/v1/traffic", json={"running": "yes"}), 422)
