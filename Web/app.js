@@ -1229,6 +1229,8 @@
   }
 
   function start() {
+    // A fleet serves each station's page at /stations/<id>/: the way back to the fleet's list.
+    $("#fleet-link").hidden = !/\/stations\/[^/]+\/$/.test(location.pathname);
     $("#token-form").addEventListener("submit", submitToken);
     $("#token-input").addEventListener("input", () => $("#token-input").removeAttribute("aria-invalid"));
     $("#frame-filter").addEventListener("input", applyFrameFilter);

@@ -241,6 +241,7 @@ def test_transaction_from_the_page(page, station, csms):
     driver = page
     assert text_of(driver, "#registration-badge") == "Accepted"
     assert text_of(driver, "#identity") == station.identity
+    assert not driver.find_element(By.ID, "fleet-link").is_displayed(), "a station alone has no fleet to go back to"
     assert station.identity in text_of(driver, "#csms-url")
     wait_text(driver, f"{card(1)} [data-field=status]", "Available")
     assert not button(driver, 1, "start").get_attribute("disabled")

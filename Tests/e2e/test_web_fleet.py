@@ -242,6 +242,8 @@ def test_filters_narrow_the_table_and_back_from_a_station_keeps_them(page, fleet
     assert driver.current_url == f"{fleet.api.base_url}/stations/{identity}/"
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#frames > li[data-action="BootNotification"]'),
          "the station's own frame log")
+    fleet_link = driver.find_element(By.ID, "fleet-link")
+    assert fleet_link.is_displayed() and fleet_link.get_attribute("href") == f"{fleet.api.base_url}/"
 
     driver.back()
     wait_identities(driver, identities(fleet.stations(link="connected")), "the filtered table after Back")
