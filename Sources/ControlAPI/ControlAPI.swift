@@ -68,11 +68,7 @@ public final class ControlAPI: Sendable {
             let route = try Route(path: request.path)
             let method = request.method == "HEAD" ? "GET" : request.method
             guard route.methods.contains(method) else {
-                let allowed = route.methods.joined(separator: ", ")
-                var response = Self.problem(
-                    Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts \(allowed), not \(request.method)."))
-                response.headers.append((name: "Allow", value: allowed))
-                responder.respond(response)
+                responder.respond(Self.methodNotAllowed(request, allowed: route.methods))
                 return
             }
             try dispatch(route, request, responder)
@@ -139,6 +135,15 @@ public final class ControlAPI: Sendable {
     static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
         HTTPResponse(
             status: status, headers: [(name: "Content-Type", value: "application/json")], body: JSONWriter.encode(value))
+    }
+
+    /// 405 with the `Allow` header.
+    static func methodNotAllowed(_ request: HTTPRequest, allowed: [String]) -> HTTPResponse {
+        let list = allowed.joined(separator: ", ")
+        var response = problem(
+            Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts \(list), not \(request.method)."))
+        response.headers.append((name: "Allow", value: list))
+        return response
     }
 
     static func problem(_ problem: Problem) -> HTTPResponse {

@@ -109,11 +109,7 @@ package final class FleetAPI: Sendable {
         }
         let allowed = path == "/api/v1/traffic" ? ["GET", "PUT"] : ["GET"]
         guard allowed.contains(method) else {
-            let list = allowed.joined(separator: ", ")
-            var response = ControlAPI.problem(
-                Problem(405, "method-not-allowed", "Method Not Allowed", "\(request.path) accepts \(list), not \(request.method)."))
-            response.headers.append((name: "Allow", value: list))
-            responder.respond(response)
+            responder.respond(ControlAPI.methodNotAllowed(request, allowed: allowed))
             return
         }
         switch path {
