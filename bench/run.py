@@ -8,7 +8,7 @@ the per-run ratios with their spread [min–max].
 
     python bench/run.py                   # everything, about 6 minutes on the 2-core VM (build not counted)
     python bench/run.py --quick           # fewer runs and calls: a smoke test, about 1.5 minutes
-    python bench/run.py --only rtt,rest   # a subset of: rtt, rest, control, footprint, drain, profile
+    python bench/run.py --only rtt,rest   # a subset of: rtt, rest, control, footprint, fleet, drain, profile
     python bench/run.py --profile         # only the callgrind profiles, into bench/profile/
     CHARGEPOINT_BIN=/path/chargepoint python bench/run.py --skip-build
 """
@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -532,6 +533,63 @@ class Bench:
         result["start_to_boot_ms"] = starts
         return result
 
+    # --- Fleet ----------------------------------------------------------------------------------------------
+
+    def fleet(self) -> dict:
+        """`chargepoint fleet` with --fleet-stations stations against `chargepoint csms` on loopback: how fast they
+        are all Accepted, what a station costs in memory, and in CPU idle and charging (meter values every 10 s)."""
+        a = self.args
+        n = a.fleet_stations
+        csms_port, csms_http, http_port = free_port(), free_port(), free_port()
+        csms = spawn([self.binary, "csms", "--listen", f"127.0.0.1:{csms_port}", "--http", f"127.0.0.1:{csms_http}",
+                      "--accept-tags", "*", "--log-level", "warning"], "csms-fleet", stdout=subprocess.DEVNULL)
+        fleet = None
+        result: dict = {"stations": n}
+        try:
+            wait_http(csms_http)
+            log(f"Fleet: {n} stations, ramp {a.fleet_ramp}/s, against chargepoint csms")
+            started = mono()
+            fleet = spawn([self.binary, "fleet", "--count", n, "--ramp", a.fleet_ramp, "--csms", f"ws://127.0.0.1:{csms_port}",
+                           "--http", f"127.0.0.1:{http_port}", "--data-dir", self.data_dir("fleet"), "--connectors", 1,
+                           "--log-level", "warning", "--ocpp-config", "MeterValueSampleInterval=10"],
+                          "fleet", stdout=subprocess.DEVNULL)
+            wait_http(http_port, timeout=60)
+
+            def accepted() -> int:
+                with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/api/v1/stations?limit=1&link=connected"
+                                            f"&registration=Accepted", timeout=10) as response:
+                    return json.load(response)["total"]
+            while accepted() < n:
+                if mono() - started > a.fleet_timeout:
+                    raise TimeoutError(f"only {accepted()} of {n} stations Accepted after {a.fleet_timeout} s")
+                time.sleep(0.05)
+            result["all_accepted_s"] = round(mono() - started, 3)
+            time.sleep(3)   # boots settle (status notifications, first heartbeats' timers)
+            samples = [read_proc(fleet.pid)]
+            end = samples[0]["t"] + a.fleet_idle_seconds
+            while mono() < end:
+                time.sleep(1.0)
+                samples.append(read_proc(fleet.pid))
+            result["idle"] = idle_figures(samples, a.fleet_idle_seconds)
+            result["idle"]["threads"] = samples[-1]["threads"]
+            log(f"Fleet: a session with a vehicle on every station for {a.fleet_charge_seconds} s")
+            for number in range(1, n + 1):
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{http_port}/api/v1/stations/CP{number:04d}/connectors/1/start",
+                    data=b'{"idTag": "TAG1"}', method="POST", headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    assert response.status in (201, 202), response.status
+            charging = [read_proc(fleet.pid)]
+            end = charging[0]["t"] + a.fleet_charge_seconds
+            while mono() < end:
+                time.sleep(1.0)
+                charging.append(read_proc(fleet.pid))
+            result["charging"] = idle_figures(charging, a.fleet_charge_seconds)
+        finally:
+            stop(fleet, timeout=60)
+            stop(csms)
+        return result
+
     # --- Offline drain --------------------------------------------------------------------------------------
 
     def drain(self, rtt_p50_us: float | None) -> dict:
@@ -903,6 +961,27 @@ def make_rows(results: dict, args) -> list[dict]:
     elif r:
         rows.append(row("Footprint", "", "error", "", note=r["error"]))
 
+    r = results.get("fleet")
+    if r and "error" not in r:
+        n = r["stations"]
+        rate = n / r["all_accepted_s"]
+        rows.append(row(f"Fleet: {n} stations started and Accepted", "≥ 200 stations/s", f"{rate:.0f}", "stations/s",
+                        passed=rate >= 200, runs=1,
+                        note=f"{r['all_accepted_s']:.1f} s from process start to the last Accepted, against "
+                             f"`chargepoint csms`, --ramp {args.fleet_ramp}"))
+        rss_mb = r["idle"]["rss_mb"]["median"]
+        rows.append(row(f"Fleet: RSS per station ({n} connected, idle)", "< 1 MB", f"{rss_mb / n:.3f}", "MB",
+                        passed=rss_mb / n < 1, runs=1,
+                        note=f"whole process {rss_mb:.0f} MB, {r['idle']['threads']} threads"))
+        # % of one CPU → µs of CPU time per second, per station.
+        rows.append(row("Fleet: CPU per idle station", "published", f"{r['idle']['cpu_pct'] * 1e4 / n:.1f}", "µs/s",
+                        runs=1, note=f"whole fleet {r['idle']['cpu_pct']:.2f} %, {r['idle']['wakeups_per_s']:.0f} wake-ups/s"))
+        rows.append(row("Fleet: CPU per charging station (meter values every 10 s)", "published",
+                        f"{r['charging']['cpu_pct'] * 1e4 / n:.1f}", "µs/s", runs=1,
+                        note=f"whole fleet {r['charging']['cpu_pct']:.2f} %, RSS {r['charging']['rss_mb']['median']:.0f} MB"))
+    elif r:
+        rows.append(row("Fleet", "", "error", "", note=r["error"]))
+
     r = results.get("drain")
     if r and "error" not in r:
         rates = [x for x in r["rate"] if x]
@@ -1082,7 +1161,7 @@ def profile(binary: Path, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description="chargepoint benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer runs and calls (smoke test)")
-    parser.add_argument("--only", default="rtt,rest,control,footprint,drain,profile")
+    parser.add_argument("--only", default="rtt,rest,control,footprint,fleet,drain,profile")
     parser.add_argument("--skip-build", action="store_true", help="use the existing release binary")
     parser.add_argument("--profile", action="store_true", help="only the callgrind profiles (bench/profile/)")
     parser.add_argument("--no-profile", action="store_true", help="skip the callgrind profiles")
@@ -1108,6 +1187,11 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=int, default=60)
     parser.add_argument("--charge-seconds", type=int, default=20)
     parser.add_argument("--starts", type=int, default=10)
+    parser.add_argument("--fleet-stations", type=int, default=1000)
+    parser.add_argument("--fleet-ramp", type=int, default=400)
+    parser.add_argument("--fleet-idle-seconds", type=int, default=30)
+    parser.add_argument("--fleet-charge-seconds", type=int, default=30)
+    parser.add_argument("--fleet-timeout", type=int, default=120)
     parser.add_argument("--drain-messages", type=int, default=10000)
     parser.add_argument("--drain-small", type=int, default=1000, help="the small backlog the rate is compared with")
     parser.add_argument("--drain-runs", type=int, default=3)
@@ -1117,6 +1201,7 @@ def main() -> None:
         args.runs, args.calls, args.python_runs, args.python_calls, args.rest_runs = 2, 5000, 1, 2000, 1
         args.wrk_seconds, args.control_n, args.idle_seconds, args.charge_seconds = 5, 500, 20, 5
         args.starts, args.drain_messages, args.drain_runs, args.resets, args.auth_cycles = 3, 2000, 1, 3, 10
+        args.fleet_stations, args.fleet_idle_seconds, args.fleet_charge_seconds = 200, 10, 10
         args.drain_timeout, args.unpinned_runs, args.profile_n, args.profile_drain = 60, 1, 500, 200
 
     if args.pin != "none":
@@ -1142,7 +1227,7 @@ def main() -> None:
         if not shutil.which("valgrind") and "profile" in wanted:
             log("valgrind not installed: no callgrind profiles")
             wanted.remove("profile")
-        for name in ("rtt", "rest", "control", "footprint", "drain", "profile"):
+        for name in ("rtt", "rest", "control", "footprint", "fleet", "drain", "profile"):
             if name not in wanted:
                 continue
             before = cpu_snapshot()
