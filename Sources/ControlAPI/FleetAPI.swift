@@ -1,6 +1,8 @@
 import EngineSupport
+import Glibc
 import HTTPServer
 import OCPPJ
+import Threads
 
 /// The REST API of a fleet (`chargepoint fleet`): the list of its stations, and under
 /// `/api/v1/stations/{id}/` each station's whole single-station API, answered by that station's own
@@ -20,13 +22,15 @@ package final class FleetAPI: Sendable {
     private let access: APIAccess
     /// nil when the fleet runs without vehicles.
     private let traffic: FleetTraffic?
+    private let links: FleetLinks
     private let telemetry: FleetTelemetry
     private let page: StaticFiles
 
     package init(
-        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, telemetry: FleetTelemetry,
-        page: StaticFiles, access: APIAccess
+        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, links: FleetLinks,
+        telemetry: FleetTelemetry, page: StaticFiles, access: APIAccess
     ) {
+        self.links = links
         self.telemetry = telemetry
         self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
         identities = stations.map(\.identity)
@@ -104,10 +108,13 @@ package final class FleetAPI: Sendable {
             responder.respond(file)
             return
         }
-        guard ["/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations", "/api/v1/traffic"].contains(path) else {
-            throw .notFound(request.path)
+        let allowed: [String]
+        switch path {
+        case "/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations", "/api/v1/links": allowed = ["GET"]
+        case "/api/v1/traffic": allowed = ["GET", "PUT"]
+        case "/api/v1/links/cut", "/api/v1/links/restore": allowed = ["POST"]
+        default: throw .notFound(request.path)
         }
-        let allowed = path == "/api/v1/traffic" ? ["GET", "PUT"] : ["GET"]
         guard allowed.contains(method) else {
             responder.respond(ControlAPI.methodNotAllowed(request, allowed: allowed))
             return
@@ -131,9 +138,42 @@ package final class FleetAPI: Sendable {
                 traffic.run(try ControlAPI.decode(TrafficBody.self, request.body).running)
             }
             responder.respond(ControlAPI.json(200, traffic.state()))
+        case "/api/v1/links":
+            responder.respond(ControlAPI.json(200, LinkList(cut: identities.filter(links.isCut))))
+        case "/api/v1/links/cut", "/api/v1/links/restore":
+            let cutting = path.hasSuffix("/cut")
+            let chosen = try choose(ControlAPI.decode(LinksBody.self, request.body), cutting: cutting)
+            // Each cut waits for its link's close handshake: off the HTTP server's few workers.
+            let links = links
+            let started = spawnThread {
+                let changed = chosen.filter { cutting ? links.cut($0) : links.restore($0) }
+                responder.respond(ControlAPI.json(200, cutting ? LinkList(cut: changed) : LinkList(restored: changed)))
+            }
+            if let started { pthread_detach(started) } else { throw Problem(503, "busy", "Service Unavailable", "No thread to cut or restore links with; try again.") }
         default:
             responder.respond(ControlAPI.json(200, try list(request.query)))
         }
+    }
+
+    /// The stations a cut or a restore applies to: those named, or a share of all (cuts: chosen at random
+    /// among the links not cut yet); a restore without either restores every cut link.
+    private func choose(_ body: LinksBody, cutting: Bool) throws(Problem) -> [String] {
+        if let named = body.stations {
+            guard body.share == nil else { throw .invalidParameter("Give stations or share, not both.") }
+            if let unknown = named.first(where: { stations[$0] == nil }) {
+                throw Problem(
+                    404, "station-not-found", "Not Found",
+                    "This fleet has no station '\(unknown)'; GET /api/v1/stations lists its stations.")
+            }
+            return named
+        }
+        let candidates = identities.filter { links.isCut($0) != cutting }
+        guard let share = body.share else {
+            guard !cutting else { throw .invalidParameter("Say which links to cut: share (0 to 1) or stations.") }
+            return candidates
+        }
+        guard share > 0, share <= 1 else { throw .invalidParameter("share must be above 0 and at most 1, not \(share).") }
+        return Array(candidates.shuffled().prefix(Int((share * Double(identities.count)).rounded(.up))))
     }
 
     private func readiness() -> HTTPResponse {
@@ -198,6 +238,38 @@ package final class FleetAPI: Sendable {
             status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
             body: Array(scraped.text.utf8) + telemetry.exposition)
     }
+}
+
+/// The stations' links as the API sees them: an operator cuts some (an outage the stations live through)
+/// and restores them.
+package struct FleetLinks: Sendable {
+    /// Cuts a station's link; false when it was cut already.
+    let cut: @Sendable (String) -> Bool
+    /// Restores a station's link; false when it was not cut.
+    let restore: @Sendable (String) -> Bool
+    let isCut: @Sendable (String) -> Bool
+
+    package init(
+        cut: @escaping @Sendable (String) -> Bool, restore: @escaping @Sendable (String) -> Bool,
+        isCut: @escaping @Sendable (String) -> Bool
+    ) {
+        self.cut = cut
+        self.restore = restore
+        self.isCut = isCut
+    }
+}
+
+/// `GET /api/v1/links` (the stations whose link is cut), and the answers of a cut or restore (the stations
+/// it changed).
+struct LinkList: Encodable {
+    var cut: [String]?
+    var restored: [String]?
+}
+
+/// `POST /api/v1/links/cut` and `/restore`.
+struct LinksBody: Decodable {
+    var share: Double?
+    var stations: [String]?
 }
 
 /// The fleet's traffic generator as the API sees it: its state, and switching it on and off.

@@ -2,12 +2,14 @@ import Logging
 import Threads
 import Transport
 
-/// The 2.0.1 station's websocket to its CSMS, which a change of network profile replaces with one to another
-/// URL: the old client is stopped (it leaves the old CSMS first [B10.FR.06]) and a new one started with the
-/// ping interval and back-off in force. Events of a replaced client are dropped, so the engine only hears of
-/// the link it has.
+/// A station's websocket to its CSMS, which can be replaced: by one to another URL when a 2.0.1 network
+/// profile changes (the old client is stopped, so it leaves the old CSMS first [B10.FR.06]), or by none while
+/// a fleet's operator has cut the link (`cut`, `restore`: an outage the station lives through as it would a
+/// real one). A new client starts with the ping interval, back-off and credentials in force. Events of a
+/// replaced client are dropped, so the engine only hears of the link it has.
 ///
-/// `@unchecked Sendable`: `client`, `generation`, `url`, `pingInterval` and `backoff` are guarded by `lock`.
+/// `@unchecked Sendable`: `client`, `generation`, `url`, `pingInterval`, `backoff`, `security` and `cutByOperator` are
+/// guarded by `lock`.
 final class CSMSLink: @unchecked Sendable {
     typealias Make = @Sendable (WebSocketClientConfiguration, @escaping @Sendable (WebSocketEvent) -> Void) throws -> WebSocketClient
 
@@ -21,6 +23,9 @@ final class CSMSLink: @unchecked Sendable {
     private var url: String
     private var pingInterval: Int
     private var backoff: Backoff
+    private var security: WebSocketSecurity
+    /// Cut by the operator: no client until `restore`.
+    private var cutByOperator = false
 
     init(
         _ configuration: WebSocketClientConfiguration, logger: Logger, make: @escaping Make,
@@ -30,6 +35,7 @@ final class CSMSLink: @unchecked Sendable {
         url = configuration.url
         pingInterval = configuration.pingInterval
         backoff = configuration.backoff
+        security = configuration.security
         self.make = make
         self.onEvent = onEvent
         self.logger = logger
@@ -41,6 +47,7 @@ final class CSMSLink: @unchecked Sendable {
         configuration.url = url
         configuration.pingInterval = pingInterval
         configuration.backoff = backoff
+        configuration.security = security
         return try make(configuration) { [weak self] event in
             guard let self, lock.withLock({ self.generation == generation }) else { return }
             onEvent(event)
@@ -62,10 +69,60 @@ final class CSMSLink: @unchecked Sendable {
         current?.update(backoff: backoff)
     }
 
+    /// New credentials or trust for the connections to come (`WebSocketClient.update(security:)`).
+    func update(security: WebSocketSecurity) {
+        lock.withLock { self.security = security }
+        current?.update(security: security)
+    }
+
+    /// Drops the link as an outage would, and keeps it down until `restore`. The engine hears the link go
+    /// down. Returns false when it was already cut. Not to be called under the runtime's lock (see `reconnect`).
+    @discardableResult
+    func cut() -> Bool {
+        let old: WebSocketClient? = lock.withLock {
+            guard !cutByOperator else { return nil }
+            cutByOperator = true
+            return client
+        }
+        guard let old else { return false }
+        old.stop()     // its `disconnected` still reaches the engine: the generation moves on only below
+        lock.withLock {
+            generation += 1
+            client = nil
+        }
+        return true
+    }
+
+    /// Whether the operator has cut the link.
+    var isCut: Bool { lock.withLock { cutByOperator } }
+
+    /// Connects again after `cut`. Returns false when the link was not cut.
+    @discardableResult
+    func restore() -> Bool {
+        let (generation, url): (Int?, String) = lock.withLock {
+            guard cutByOperator else { return (nil, self.url) }
+            cutByOperator = false
+            return (self.generation, self.url)
+        }
+        guard let generation else { return false }
+        do {
+            let replacement = try makeClient(generation: generation, url: url)
+            lock.withLock { if self.generation == generation { client = replacement } }
+            replacement.start()
+        } catch {
+            logger.error("cannot connect to \(url): \(error)")
+        }
+        return true
+    }
+
     /// Connects again, to `url` when it differs from the present one. Not to be called under the runtime's
     /// lock: stopping a client waits for its service thread, which may be waiting for that lock.
     func reconnect(to url: String) {
         let (old, generation): (WebSocketClient?, Int?) = lock.withLock {
+            if cutByOperator {
+                self.url = url     // `restore` connects there
+                return (nil, nil)
+            }
             guard url != self.url else { return (client, nil) }
             self.url = url
             self.generation += 1

@@ -322,8 +322,12 @@ struct FleetOptions {
             }
         }
         let traffic = vehicles ? try startTraffic(of: wired, timer: timer) : nil
+        let byIdentity = Dictionary(wired.map { ($0.identity, $0.link) }, uniquingKeysWith: { first, _ in first })
+        let links = FleetLinks(
+            cut: { byIdentity[$0]?.cut() ?? false }, restore: { byIdentity[$0]?.restore() ?? false },
+            isCut: { byIdentity[$0]?.isCut ?? false })
         let api = FleetAPI(
-            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, telemetry: shared.telemetry,
+            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, links: links, telemetry: shared.telemetry,
             page: try webPage(server),
             access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)

@@ -44,14 +44,20 @@ struct Station {
         }
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp16)
         let identity = options.identity
-        var linkLogger = Logger(label: "chargepoint.websocket")
-        linkLogger[metadataKey: "station"] = logger[metadataKey: "station"]
-        let client = try WebSocketClient(
-            configuration: WebSocketClientConfiguration(
+        let linkLogger = {
+            var linkLogger = Logger(label: "chargepoint.websocket")
+            linkLogger[metadataKey: "station"] = logger[metadataKey: "station"]
+            return linkLogger
+        }()
+        let client = try CSMSLink(
+            WebSocketClientConfiguration(
                 url: options.csmsURL, subprotocol: OCPPVersion.v16.subprotocol,
                 pingInterval: host.initialConfiguration.integer(.webSocketPingInterval),
                 security: WebSocketSecurity(host.initialLinkSecurity.settings, identity: identity)),
-            logger: linkLogger
+            logger: logger,
+            make: { configuration, onEvent in
+                try WebSocketClient(configuration: configuration, logger: linkLogger, onEvent: onEvent)
+            }
         ) { event in
             switch event {
             case .connecting:
@@ -70,11 +76,11 @@ struct Station {
         let events = EventHub(csmsURL: options.csmsURL, version: ChargePointCommand.version)
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
-        host.reconnect = { client.reconnect() }
+        host.reconnect = { client.reconnect(to: options.csmsURL) }
         host.configureLink = { security, reconnect in
             logger.notice("central system link: \(security)")
             client.update(security: WebSocketSecurity(security, identity: identity))
-            if reconnect { client.reconnect() }
+            if reconnect { client.reconnect(to: options.csmsURL) }
         }
         let jobs = JobRunner(
             dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
@@ -143,7 +149,7 @@ struct Station {
             }
         }
         return WiredStation(
-            identity: identity, api: api, controls: controls, changes: changes,
+            identity: identity, api: api, controls: controls, changes: changes, link: client,
             start: {
                 runtime.handle(.start)
                 runtime.start()
@@ -199,6 +205,8 @@ struct WiredStation {
     let controls: StationControls
     /// Its registration and connectors' changes, as they happen.
     let changes: StationFeed
+    /// Its link to the central system, which a fleet's operator may cut and restore.
+    let link: CSMSLink
     /// Starts the engine and connects.
     let start: () -> Void
     /// Closes the link and stops the engine's timer.

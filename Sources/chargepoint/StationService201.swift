@@ -129,7 +129,7 @@ struct StationService201 {
             }
         }
         return WiredStation(
-            identity: identity, api: api, controls: controls, changes: changes,
+            identity: identity, api: api, controls: controls, changes: changes, link: client,
             start: {
                 runtime.start()
                 client.start()

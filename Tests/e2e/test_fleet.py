@@ -292,3 +292,35 @@ def test_a_fleet_file_with_a_mistake_is_refused_with_where_it_is(tmp_path):
                              "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=30)
     assert result.returncode == 64, result
     assert "groups.0.conectors: unknown key" in result.stderr, result.stderr
+
+
+def test_cutting_a_share_of_the_links_is_an_outage_the_stations_live_through(fleets):
+    with running_csms() as csms:
+        fleet = fleets([csms.url], 20, args=["--connectors", "1"])
+        fleet.wait_all_accepted()
+        charging = fleet.identity(3)
+        started = fleet.station_api(charging).ok_json("POST", "/api/v1/connectors/1/start", 201, json={"idTag": "TAG1"})
+
+        cut = fleet.api.ok_json("POST", "/api/v1/links/cut", json={"share": 0.25})["cut"]
+        assert len(cut) == 5 and len(set(cut)) == 5 and set(cut) <= set(fleet.identities)
+        cut += fleet.api.ok_json("POST", "/api/v1/links/cut", json={"stations": [charging]})["cut"]
+        assert fleet.api.ok_json("GET", "/api/v1/links")["cut"] == [i for i in fleet.identities if i in cut]
+        wait_until(lambda: {s["identity"] for s in fleet.stations(link="disconnected")["stations"]} == set(cut),
+                   15, "exactly the cut stations disconnected")
+        assert fleet.stations(link="connected")["total"] == 20 - len(cut)
+
+        # A session ends during the outage; its StopTransaction waits for the link.
+        stopped = fleet.station_api(charging).ok_json("POST", "/api/v1/connectors/1/stop", json={})
+        assert not csms.calls("StopTransaction", charging)
+
+        restored = fleet.api.ok_json("POST", "/api/v1/links/restore", json={})["restored"]
+        assert sorted(restored) == sorted(cut)
+        fleet.wait_all_accepted()
+        stop = csms.wait_for_calls("StopTransaction", charging, timeout=15)[0]
+        assert (stop["transactionId"], stop["meterStop"]) == (started["transactionId"], stopped["meterStopWh"])
+        assert fleet.api.ok_json("GET", "/api/v1/links") == {"cut": []}
+
+        assert_problem(fleet.api.post("/api/v1/links/cut", json={"share": 1.5}), 422)
+        assert_problem(fleet.api.post("/api/v1/links/cut", json={}), 422)
+        assert_problem(fleet.api.post("/api/v1/links/cut", json={"stations": ["NOPE"]}), 404)
+        csms.assert_no_violations()
