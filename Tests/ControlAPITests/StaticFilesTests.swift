@@ -14,7 +14,7 @@ struct StaticFilesTests {
         try #require(readFile(root + "/" + path), "cannot read \(path)")
     }
 
-    @Test("every file of Web/ is served as it is in the checkout, / is index.html", arguments: ["index.html", "app.js", "style.css", "fleet.html", "fleet.js"])
+    @Test("every file of Web/ is served as it is in the checkout, / is index.html", arguments: ["index.html", "app.js", "style.css", "fleet.html", "fleet.js", "token.js"])
     func page(name: String) throws {
         let response = try #require(StaticFiles.embedded.response(for: "/" + name))
         #expect(response.body == (try Self.contents("Web/" + name)), "\(name) changed since the build: rebuild")
