@@ -1,3 +1,4 @@
+import EVSimulation
 import OCPPJ
 
 /// Which station of a fleet goes where: its identity, its central system and its OCPP version, decided once
@@ -112,6 +113,13 @@ func fnv1a(_ text: String) -> UInt64 {
 }
 
 extension StationPlan {
+    /// The seed of this station's traffic, drawn from the fleet's by its identity: the same fleet seed gives a
+    /// station the same drivers whatever group or place it has, and no two stations share a stream.
+    public func trafficSeed(fleetSeed: UInt64) -> UInt64 {
+        var seeds = SplitMix64(seed: fleetSeed, stream: fnv1a(identity))
+        return seeds.next()
+    }
+
     /// The stations of `--count`, `--id-pattern`, `--id-offset`, `--csms` and `--ocpp`: numbers from `offset`
     /// on, URLs shared as `distribution` says, versions taken in turn from `versions` (one for all, or
     /// several for a mix).

@@ -361,11 +361,10 @@ struct FleetOptions {
 
     /// A `StationTraffic` for every station, on the fleet's timer, fed with its connectors' changes; the fleet
     /// API switches them on and off together.
-    private func startTraffic(of stations: [WiredStation], timer: RuntimeTimer) throws -> FleetTraffic {
+    private func startTraffic(of wired: [WiredStation], timer: RuntimeTimer) throws -> FleetTraffic {
         var runtimes: [Runtime<TrafficHost>] = []
-        for ((plan, group), station) in zip(self.stations, stations) {
-            var seeds = SplitMix64(seed: seed, stream: UInt64(plan.number))
-            let stationSeed = seeds.next()
+        for ((plan, group), station) in zip(stations, wired) {
+            let stationSeed = plan.trafficSeed(fleetSeed: seed)
             let connectors = Array(1...options(of: plan, in: group).connectorCount)
             let generator: SessionGenerator
             do {

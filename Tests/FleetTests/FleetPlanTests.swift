@@ -65,3 +65,14 @@ import Testing
         }
     }
 }
+
+@Suite struct TrafficSeedTests {
+    @Test func aStationsTrafficSeedFollowsItsIdentityNotItsPlace() {
+        let a = StationPlan(number: 1, identity: "AC-0001", csms: "ws://a", version: .v16)
+        let moved = StationPlan(number: 7, identity: "AC-0001", csms: "ws://b", version: .v201)
+        let other = StationPlan(number: 1, identity: "DC-0001", csms: "ws://a", version: .v16)
+        #expect(a.trafficSeed(fleetSeed: 42) == moved.trafficSeed(fleetSeed: 42))
+        #expect(a.trafficSeed(fleetSeed: 42) != other.trafficSeed(fleetSeed: 42), "two groups numbered alike")
+        #expect(a.trafficSeed(fleetSeed: 42) != a.trafficSeed(fleetSeed: 43))
+    }
+}
