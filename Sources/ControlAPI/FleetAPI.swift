@@ -10,9 +10,10 @@ import Threads
 /// `/api/v1/connectors/1/start`; its `/metrics` is `/api/v1/stations/{id}/metrics`). A script written for
 /// one station works against any station of a fleet with `stations/{id}/` inserted after `/api/v1/`.
 ///
-/// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (the stations
-/// counted by link state and registration: no label set per station), `/openapi.yaml`, the list, the
-/// traffic generator (`/api/v1/traffic`), and the fleet page (`/`, Web/fleet.html). Each station's own page
+/// What the fleet itself answers: `/healthz`, `/readyz` (every station ready), `/metrics` (aggregates with no
+/// label set per station: `FleetTelemetry`), `/openapi.yaml`, the list, the traffic generator
+/// (`/api/v1/traffic`), the links an operator cuts and restores (`/api/v1/links`), and the fleet page (`/`,
+/// Web/fleet.html). Each station's own page
 /// is at `/stations/{id}/`: everything under that folder is the station's own path (its page asks for
 /// `api/v1/...` relative to where it is), so the single-station page works unchanged for any station.
 package final class FleetAPI: Sendable {
