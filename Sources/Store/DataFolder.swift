@@ -41,11 +41,13 @@ func openDatabase(
                 + "\(other?.description ?? "an unknown kind (application_id \(mark))"), not \(version): start with "
                 + "\(other.map { "--ocpp \($0.rawValue)" } ?? "the version that wrote it") or give another --data-dir")
     }
-    for (index, migration) in migrations.enumerated().dropFirst(applied) {
+    // Every pending migration in one transaction: one commit (a fleet creates a thousand databases), and a
+    // schema that is either wholly up to date or untouched.
+    if applied < migrations.count {
         try database.transaction { () throws(StoreError) in
-            try database.execute(migration)
+            for migration in migrations.dropFirst(applied) { try database.execute(migration) }
             try database.execute("PRAGMA application_id = \(version.applicationId)")
-            try database.execute("PRAGMA user_version = \(index + 1)")
+            try database.execute("PRAGMA user_version = \(migrations.count)")
         }
     }
     return (database, path)
