@@ -17,9 +17,9 @@ import Threads
 /// is at `/stations/{id}/`: everything under that folder is the station's own path (its page asks for
 /// `api/v1/...` relative to where it is), so the single-station page works unchanged for any station.
 package final class FleetAPI: Sendable {
-    private let stations: [String: ControlAPI]
-    /// The identities in the order the fleet numbers them: the list's order.
-    private let identities: [String]
+    private let roster: FleetRoster
+    /// Adds and removes stations while the fleet runs.
+    private let membership: FleetMembership
     private let access: APIAccess
     /// nil when the fleet runs without vehicles.
     private let traffic: FleetTraffic?
@@ -28,13 +28,13 @@ package final class FleetAPI: Sendable {
     private let page: StaticFiles
 
     package init(
-        stations: [(identity: String, api: ControlAPI)], traffic: FleetTraffic?, links: FleetLinks,
+        roster: FleetRoster, membership: FleetMembership, traffic: FleetTraffic?, links: FleetLinks,
         telemetry: FleetTelemetry, page: StaticFiles, access: APIAccess
     ) {
+        self.roster = roster
+        self.membership = membership
         self.links = links
         self.telemetry = telemetry
-        self.stations = Dictionary(stations.map { ($0.identity, $0.api) }, uniquingKeysWith: { first, _ in first })
-        identities = stations.map(\.identity)
         self.traffic = traffic
         self.page = page
         self.access = access
@@ -42,6 +42,10 @@ package final class FleetAPI: Sendable {
 
     package func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         do {
+            if request.method == "DELETE", let identity = stationNamed(by: request.path) {
+                try remove(identity, request, responder)
+                return
+            }
             if let (station, forwarded) = try forwarding(request) {
                 station.handle(forwarded, responder)
                 return
@@ -82,12 +86,68 @@ package final class FleetAPI: Sendable {
     /// The station a path segment names; nil for an empty or undecodable one.
     private func station(_ segment: String) throws(Problem) -> ControlAPI? {
         guard let identity = percentDecoded(segment), !identity.isEmpty else { return nil }
-        guard let station = stations[identity] else {
-            throw Problem(
-                404, "station-not-found", "Not Found",
-                "This fleet has no station '\(identity)'; GET /api/v1/stations lists its stations.")
-        }
+        guard let station = roster.api(identity) else { throw Self.noSuchStation(identity) }
         return station
+    }
+
+    private static func noSuchStation(_ identity: String) -> Problem {
+        Problem(
+            404, "station-not-found", "Not Found",
+            "This fleet has no station '\(identity)'; GET /api/v1/stations lists its stations.")
+    }
+
+    /// The identity of `/api/v1/stations/{id}` (the station itself, nothing under it); nil for any other path.
+    private func stationNamed(by path: String) -> String? {
+        let prefix = "/api/v1/stations/"
+        guard path.hasPrefix(prefix) else { return nil }
+        var rest = path.dropFirst(prefix.count)
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard !rest.isEmpty, !rest.contains("/") else { return nil }
+        return percentDecoded(String(rest))
+    }
+
+    /// `DELETE /api/v1/stations/{id}`: the station stops and leaves the fleet; its data folder stays, so the
+    /// same identity added again carries on where it was.
+    private func remove(_ identity: String, _ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
+        if let refusal = access.refusal(for: request, route: nil, isStaticFile: false) {
+            responder.respond(refusal)
+            return
+        }
+        guard roster.api(identity) != nil else { throw Self.noSuchStation(identity) }
+        // Stopping waits for the link's close handshake: off the HTTP server's few workers.
+        let membership = membership
+        try onItsOwnThread {
+            membership.remove(identity)
+            responder.respond(HTTPResponse(status: 204, headers: [], body: []))
+        }
+    }
+
+    /// `POST /api/v1/stations`: a new station joins the fleet and starts.
+    private func add(_ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
+        let body = try ControlAPI.decode(NewStation.self, request.body)
+        let membership = membership
+        let roster = roster
+        try onItsOwnThread {
+            do throws(Problem) {
+                try membership.add(body)
+                guard let station = roster.api(body.identity)?.station else {
+                    return responder.respond(ControlAPI.problem(Self.noSuchStation(body.identity)))
+                }
+                var response = ControlAPI.json(201, station)
+                response.headers.append((name: "Location", value: "/api/v1/stations/\(percentEncodedSegment(body.identity))"))
+                responder.respond(response)
+            } catch {
+                responder.respond(ControlAPI.problem(error))
+            }
+        }
+    }
+
+    /// Work that waits (a store to open, a link to close) on a thread of its own, which answers when done.
+    private func onItsOwnThread(_ work: @escaping @Sendable () -> Void) throws(Problem) {
+        guard let thread = spawnThread(work) else {
+            throw Problem(503, "busy", "Service Unavailable", "No thread to carry the request out with; try again.")
+        }
+        pthread_detach(thread)
     }
 
     private func serve(_ request: HTTPRequest, _ responder: HTTPResponder) throws(Problem) {
@@ -111,7 +171,8 @@ package final class FleetAPI: Sendable {
         }
         let allowed: [String]
         switch path {
-        case "/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/stations", "/api/v1/links": allowed = ["GET"]
+        case "/healthz", "/readyz", "/openapi.yaml", "/metrics", "/api/v1/links": allowed = ["GET"]
+        case "/api/v1/stations": allowed = ["GET", "POST"]
         case "/api/v1/traffic": allowed = ["GET", "PUT"]
         case "/api/v1/links/cut", "/api/v1/links/restore": allowed = ["POST"]
         default: throw .notFound(request.path)
@@ -140,7 +201,7 @@ package final class FleetAPI: Sendable {
             }
             responder.respond(ControlAPI.json(200, traffic.state()))
         case "/api/v1/links":
-            responder.respond(ControlAPI.json(200, LinkList(cut: identities.filter(links.isCut))))
+            responder.respond(ControlAPI.json(200, LinkList(cut: roster.members.map(\.identity).filter(links.isCut))))
         case "/api/v1/links/cut", "/api/v1/links/restore":
             let cutting = path.hasSuffix("/cut")
             let chosen = try choose(ControlAPI.decode(LinksBody.self, request.body), cutting: cutting)
@@ -152,7 +213,11 @@ package final class FleetAPI: Sendable {
             }
             if let started { pthread_detach(started) } else { throw Problem(503, "busy", "Service Unavailable", "No thread to cut or restore links with; try again.") }
         default:
-            responder.respond(ControlAPI.json(200, try list(request.query)))
+            if method == "POST" {
+                try add(request, responder)
+            } else {
+                responder.respond(ControlAPI.json(200, try list(request.query)))
+            }
         }
     }
 
@@ -161,13 +226,10 @@ package final class FleetAPI: Sendable {
     private func choose(_ body: LinksBody, cutting: Bool) throws(Problem) -> [String] {
         if let named = body.stations {
             guard body.share == nil else { throw .invalidParameter("Give stations or share, not both.") }
-            if let unknown = named.first(where: { stations[$0] == nil }) {
-                throw Problem(
-                    404, "station-not-found", "Not Found",
-                    "This fleet has no station '\(unknown)'; GET /api/v1/stations lists its stations.")
-            }
+            if let unknown = named.first(where: { roster.api($0) == nil }) { throw Self.noSuchStation(unknown) }
             return named
         }
+        let identities = roster.members.map(\.identity)
         let candidates = identities.filter { links.isCut($0) != cutting }
         guard let share = body.share else {
             guard !cutting else { throw .invalidParameter("Say which links to cut: share (0 to 1) or stations.") }
@@ -178,13 +240,14 @@ package final class FleetAPI: Sendable {
     }
 
     private func readiness() -> HTTPResponse {
+        let members = roster.members
         var waiting: [(identity: String, problem: Problem)] = []
-        for identity in identities {
-            if let problem = stations[identity]?.readiness { waiting.append((identity, problem)) }
+        for (identity, api) in members {
+            if let problem = api.readiness { waiting.append((identity, problem)) }
         }
         guard let first = waiting.first else { return ControlAPI.json(200, Health(status: "ready")) }
         return ControlAPI.problem(
-            .notReady("\(waiting.count) of \(identities.count) stations are not ready; the first, \(first.identity): \(first.problem.detail)"))
+            .notReady("\(waiting.count) of \(members.count) stations are not ready; the first, \(first.identity): \(first.problem.detail)"))
     }
 
     /// `GET /api/v1/stations?link=&registration=&offset=&limit=`: the stations that match, in fleet order.
@@ -200,8 +263,8 @@ package final class FleetAPI: Sendable {
         let limit = try ControlAPI.limit(query["limit"], default: 100)
         var matching: [StationResource] = []
         var total = 0
-        for identity in identities {
-            guard let station = stations[identity]?.station else { continue }
+        for (_, api) in roster.members {
+            guard let station = api.station else { continue }
             if let link, station.link != link { continue }
             if let registration, (station.registration ?? "Unknown") != registration { continue }
             if total >= offset, matching.count < limit { matching.append(station) }
@@ -214,8 +277,8 @@ package final class FleetAPI: Sendable {
     /// trips and CALLERRORs added up, and the process (what the whole fleet costs).
     private func metrics() -> HTTPResponse {
         var counts: [[String]: Int] = [:]
-        for identity in identities {
-            guard let station = stations[identity]?.station else { continue }
+        for (_, api) in roster.members {
+            guard let station = api.station else { continue }
             counts[[station.link.rawValue, station.registration ?? "Unknown"], default: 0] += 1
         }
         var scraped = Exposition()
@@ -225,7 +288,7 @@ package final class FleetAPI: Sendable {
                 (labels: [("link", key[0]), ("registration", key[1])], value: Double(count))
             })
         scraped.family(
-            "chargepoint_fleet_stations_configured", .gauge, help: "Stations the fleet runs", Double(identities.count))
+            "chargepoint_fleet_stations_configured", .gauge, help: "Stations the fleet runs", Double(roster.count))
         if let traffic = traffic?.state() {
             scraped.family(
                 "chargepoint_fleet_vehicles_charging", .gauge, help: "Sessions with a simulated vehicle behind them",
@@ -238,6 +301,38 @@ package final class FleetAPI: Sendable {
         return HTTPResponse(
             status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],
             body: Array(scraped.text.utf8) + telemetry.exposition)
+    }
+}
+
+/// Stations joining and leaving a running fleet.
+package struct FleetMembership: Sendable {
+    /// Wires and starts a station, or says why it cannot (a taken identity, settings that do not fit).
+    let add: @Sendable (NewStation) throws(Problem) -> Void
+    /// Stops a station and takes it out of the fleet.
+    let remove: @Sendable (String) -> Void
+
+    package init(
+        add: @escaping @Sendable (NewStation) throws(Problem) -> Void, remove: @escaping @Sendable (String) -> Void
+    ) {
+        self.add = add
+        self.remove = remove
+    }
+}
+
+/// `POST /api/v1/stations`: what differs from the fleet's (first group's) settings.
+package struct NewStation: Decodable, Sendable {
+    package var identity: String
+    /// 1.6 or 2.0.1; the fleet's first group's when left out.
+    package var ocpp: String?
+    package var connectors: Int?
+    /// The central system without the identity.
+    package var csms: String?
+}
+
+extension Problem {
+    /// What a refused `POST /api/v1/stations` says.
+    package static func stationRefused(_ status: Int, _ detail: String) -> Problem {
+        Problem(status, status == 409 ? "station-exists" : "invalid-station", status == 409 ? "Conflict" : "Unprocessable Content", detail)
     }
 }
 

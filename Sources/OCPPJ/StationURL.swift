@@ -2,10 +2,11 @@
 /// path segment, percent-encoded ([J] §3.1.1, [2.0.1 P4] §3.1).
 public func websocketURL(csms base: String, identity: String) -> String {
     let separator = base.hasSuffix("/") ? "" : "/"
-    return base + separator + percentEncoded(identity)
+    return base + separator + percentEncodedSegment(identity)
 }
 
-private func percentEncoded(_ text: String) -> String {
+/// `text` as one URL path segment: the unreserved characters of RFC 3986 kept, every other byte encoded.
+public func percentEncodedSegment(_ text: String) -> String {
     let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
     let hex = Array("0123456789ABCDEF".utf8)
     var bytes: [UInt8] = []

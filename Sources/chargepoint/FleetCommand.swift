@@ -303,32 +303,13 @@ struct FleetOptions {
         }
         let timer = RuntimeTimer()
         timer.start()
-        let shared = FleetShared(timer: timer, telemetry: FleetTelemetry())
-        var wired: [WiredStation] = []
-        wired.reserveCapacity(plans.count)
-        for (plan, group) in stations {
-            var stationLogger = logger
-            stationLogger[metadataKey: "station"] = "\(plan.identity)"
-            let options = options(of: plan, in: group)
-            do {
-                let station =
-                    switch plan.version {
-                    case .v16: try Station(options: options, logRecorder: logRecorder).wire(in: shared, logger: stationLogger)
-                    case .v201: try StationService201(options: options).wire(in: shared, logger: stationLogger)
-                    }
-                wired.append(station)
-            } catch let error as ValidationError {
-                throw ValidationError("station \(plan.identity): \(error.message)")
-            }
-        }
-        let traffic = vehicles ? try startTraffic(of: wired, timer: timer) : nil
-        let byIdentity = Dictionary(wired.map { ($0.identity, $0.link) }, uniquingKeysWith: { first, _ in first })
-        let links = FleetLinks(
-            cut: { byIdentity[$0]?.cut() ?? false }, restore: { byIdentity[$0]?.restore() ?? false },
-            isCut: { byIdentity[$0]?.isCut ?? false })
+        let members = FleetMembers(
+            options: self, shared: FleetShared(timer: timer, telemetry: FleetTelemetry()), logRecorder: logRecorder,
+            logger: logger)
+        let wired = try stations.map { plan, group in try members.wire(plan, of: group, options: options(of: plan, in: group)) }
         let api = FleetAPI(
-            stations: wired.map { ($0.identity, $0.api) }, traffic: traffic, links: links, telemetry: shared.telemetry,
-            page: try webPage(server),
+            roster: members.roster, membership: members.membership, traffic: vehicles ? members.traffic : nil,
+            links: members.links, telemetry: members.telemetry, page: try webPage(server),
             access: APIAccess(token: server.apiToken))
         let httpServer = try startHTTPServer(server, handler: api.handle)
         let scheme = server.apiTLS == nil ? "http" : "https"
@@ -355,52 +336,8 @@ struct FleetOptions {
         let received = signal ?? stopSignals.wait()
         logger.info("stopping on signal \(received)")
         httpServer.stop()
-        for station in wired { station.stop() }
+        members.stopAll()
         timer.stop()
-    }
-
-    /// A `StationTraffic` for every station, on the fleet's timer, fed with its connectors' changes; the fleet
-    /// API switches them on and off together.
-    private func startTraffic(of wired: [WiredStation], timer: RuntimeTimer) throws -> FleetTraffic {
-        var runtimes: [Runtime<TrafficHost>] = []
-        for ((plan, group), station) in zip(stations, wired) {
-            let stationSeed = plan.trafficSeed(fleetSeed: seed)
-            let connectors = Array(1...options(of: plan, in: group).connectorCount)
-            let generator: SessionGenerator
-            do {
-                generator = try SessionGenerator(
-                    settings: group.sessions, profile: group.profile, seed: stationSeed, connectors: connectors,
-                    at: monotonicUptime())
-            } catch {
-                throw ValidationError("the traffic settings: \(error)")
-            }
-            let host = TrafficHost(
-                traffic: StationTraffic(generator: generator, profile: group.profile, seed: stationSeed),
-                generating: trafficFromStart, controls: station.controls)
-            let runtime = Runtime(host, timer: timer)
-            host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
-            station.changes.listen { [weak runtime] (change: StationChange) in runtime?.handle(.observed(change)) }
-            runtime.start()
-            runtimes.append(runtime)
-        }
-        let seed = seed
-        let all = runtimes
-        return FleetTraffic(
-            state: {
-                var sessions = 0
-                var running = false
-                var energyWh = 0.0
-                for runtime in all {
-                    let state = runtime.withHosted(\.state)
-                    sessions += state.sessions
-                    running = running || state.generating
-                    energyWh += state.energyWh
-                }
-                return TrafficResource(running: running, sessions: sessions, seed: seed, energyWh: energyWh)
-            },
-            run: { on in
-                for runtime in all { runtime.handle(.generate(on)) }
-            })
     }
 
     /// Each station holds a few descriptors (its database and journal, its socket, its event loop's wake-up):

@@ -82,6 +82,9 @@ class RestClient:
     def put(self, path: str, **kwargs) -> requests.Response:
         return self.request("PUT", path, **kwargs)
 
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
     def ok_json(self, method: str, path: str, expected: int = 200, **kwargs) -> Any:
         """Do a request that must succeed with `expected` and return its JSON body."""
         response = self.request(method, path, **kwargs)

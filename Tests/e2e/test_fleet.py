@@ -327,3 +327,33 @@ def test_cutting_a_share_of_the_links_is_an_outage_the_stations_live_through(fle
         assert_problem(fleet.api.post("/api/v1/links/cut", json={}), 422)
         assert_problem(fleet.api.post("/api/v1/links/cut", json={"stations": ["NOPE"]}), 404)
         csms.assert_no_violations()
+
+
+def test_stations_join_and_leave_a_running_fleet(fleets):
+    with running_csms() as csms:
+        fleet = fleets([csms.url], 3, args=["--connectors", "1"])
+        fleet.wait_all_accepted()
+        response = fleet.api.post("/api/v1/stations", json={"identity": "LATE-1", "connectors": 2})
+        assert response.status_code == 201, response.text
+        assert response.headers["Location"] == "/api/v1/stations/LATE-1"
+        assert (response.json()["identity"], response.json()["connectorCount"]) == ("LATE-1", 2)
+        late = fleet.station_api("LATE-1")
+        late.wait_status(link="connected", registration="Accepted")
+        assert fleet.stations()["total"] == 4 and fleet.stations()["stations"][-1]["identity"] == "LATE-1"
+        started = late.ok_json("POST", "/api/v1/connectors/2/start", 201, json={"idTag": "TAG1"})
+
+        assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "LATE-1"}), 409)
+        assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "a/b"}), 422)
+        assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "X", "ocpp": "2.0.1"}), 422)
+        assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "Y", "csms": "http://nope"}), 422)
+
+        assert fleet.api.delete("/api/v1/stations/LATE-1").status_code == 204
+        assert_problem(fleet.api.get("/api/v1/stations/LATE-1"), 404)
+        assert_problem(fleet.api.delete("/api/v1/stations/LATE-1"), 404)
+        wait_until(lambda: not csms.is_connected("LATE-1"), 10, "LATE-1's link closed")
+
+        # Back again: its data folder kept the transaction it had.
+        assert fleet.api.post("/api/v1/stations", json={"identity": "LATE-1", "connectors": 2}).status_code == 201
+        late.wait_status(link="connected", registration="Accepted")
+        assert late.connector(2)["transaction"]["transactionId"] == started["transactionId"]
+        csms.assert_no_violations()
