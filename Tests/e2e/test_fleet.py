@@ -138,7 +138,8 @@ def test_the_fleet_api_answers_problems_for_what_it_does_not_have(fleets):
         assert_problem(fleet.api.get("/api/v1/stations/NOPE/status"), 404)
         assert_problem(fleet.api.get("/api/v1/stations", params={"link": "sideways"}), 422)
         assert_problem(fleet.api.get("/api/v1/stations", params={"limit": "0"}), 422)
-        assert_problem(fleet.api.post("/api/v1/stations"), 405)
+        assert "identity" in assert_problem(fleet.api.post("/api/v1/stations"), 422)["detail"]
+        assert_problem(fleet.api.put("/api/v1/stations"), 405)
         assert_problem(fleet.api.get("/api/v1/status"), 404)
         assert_problem(fleet.station_api(fleet.identity(1)).get("/api/v1/connectors/9"), 404)
 
