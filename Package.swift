@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "SmartCharging", dependencies: ["OCPP16"], swiftSettings: strict),
         /// Simulated electric vehicles and the drivers who bring them, for the stations of fleet mode: seeded,
         /// pure functions of the time they are handed, so a fleet's day can be replayed.
-        .target(name: "EVSimulation", swiftSettings: strict),
+        .target(name: "EVSimulation", dependencies: ["EngineSupport"], swiftSettings: strict),
         .target(
             name: "FileTransfer",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -75,7 +75,7 @@ let package = Package(
         /// Fleet mode: which stations a fleet runs, under which identities, against which central systems; and the
         /// traffic of each station (drivers arriving, vehicles charging and leaving).
         .target(
-            name: "Fleet", dependencies: ["OCPPJ", "EVSimulation", .product(name: "Yams", package: "Yams")],
+            name: "Fleet", dependencies: ["OCPPJ", "EngineSupport", "EVSimulation", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["Threads"], swiftSettings: strict),
         .target(
@@ -150,19 +150,20 @@ let package = Package(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "Station201", "OCPP16", "OCPP201", "TestFixtures"], swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates"], swiftSettings: strict),
+        .testTarget(
+            name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates", "EngineSupport"], swiftSettings: strict),
         .testTarget(
             name: "JSONLoggingTests", dependencies: ["JSONLogging", "OCPP16", "Threads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "HTTPServer", "Threads", "WebContent"], swiftSettings: strict),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "OCPPJ", "EVSimulation"], swiftSettings: strict),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "OCPPJ", "EngineSupport", "EVSimulation"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Threads"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Threads"], swiftSettings: strict),
         .testTarget(
             name: "CentralSystemTests", dependencies: ["CentralSystem", "EngineSupport", "OCPP16", "OCPP201", "Transport"],
             swiftSettings: strict),
         .testTarget(name: "SmartChargingTests", dependencies: ["SmartCharging", "OCPP16"], swiftSettings: strict),
-        .testTarget(name: "EVSimulationTests", dependencies: ["EVSimulation"], swiftSettings: strict),
+        .testTarget(name: "EVSimulationTests", dependencies: ["EVSimulation", "EngineSupport"], swiftSettings: strict),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestFixtures"], swiftSettings: strict),
         /// Throw-away certificates made with the openssl CLI at test time; used only by test targets.
         .target(name: "TestFixtures", dependencies: ["EngineSupport", "OCPPJ"], path: "Tests/TestFixtures", swiftSettings: strict),

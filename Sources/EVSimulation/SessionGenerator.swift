@@ -1,4 +1,5 @@
 /// The transaction generator: drivers arriving at a station's connectors at random, each with a card and a
+import EngineSupport
 /// vehicle, as a Poisson process on each connector (exponential times between arrivals).
 ///
 /// It schedules arrivals only. When a vehicle leaves is the vehicle's own business (`wantsToLeave`): a

@@ -1,5 +1,6 @@
 import EVSimulation
 import OCPPJ
+import EngineSupport
 
 /// Which station of a fleet goes where: its identity, its central system and its OCPP version, decided once
 /// at start from the flags (or a fleet file's groups), before anything connects.

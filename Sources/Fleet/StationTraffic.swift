@@ -1,4 +1,5 @@
 import EVSimulation
+import EngineSupport
 
 /// The drivers and vehicles of one station: arrivals from a `SessionGenerator` (when traffic runs), and behind
 /// every session, whoever started it (the generator, the API, the central system), a vehicle whose demand the

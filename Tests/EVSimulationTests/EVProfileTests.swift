@@ -1,6 +1,7 @@
 import EVSimulation
 import Foundation
 import Testing
+import EngineSupport
 
 @Suite("EV profile and session settings")
 struct EVProfileTests {

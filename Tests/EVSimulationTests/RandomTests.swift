@@ -1,5 +1,6 @@
 import EVSimulation
 import Testing
+import EngineSupport
 
 @Suite("Seeded randomness")
 struct RandomTests {
