@@ -186,7 +186,42 @@ def timestamps_in_order(times: list[str]) -> bool:
     return all(a < b for a, b in pairwise(parsed))
 
 
-class ChargePointProcess:
+class ServiceProcess:
+    """A process of the binary under test (`process`, its output in `log_path`): stopped gracefully or like a
+    power cut, and its log read back."""
+
+    process: subprocess.Popen | None
+    log_path: Path
+    # How long a graceful stop may take before SIGKILL.
+    stop_timeout: float = 10
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or say goodbye, like a power cut."""
+        if self.running:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float | None = None) -> int | None:
+        """SIGTERM and wait for a graceful exit, SIGKILL if it takes too long; returns the exit code."""
+        if self.running:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout or self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.process.returncode if self.process else None
+
+    def log_tail(self, lines: int = 300) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class ChargePointProcess(ServiceProcess):
     """The real `chargepoint serve` binary under test, with its own identity, HTTP port and
     data directory, all kept across restart() so a restart looks like a reboot. `args` are
     appended to the command line and `env` added to the environment (both may be changed
@@ -270,35 +305,10 @@ class ChargePointProcess:
         self.csms.wait_for(all_reported, timeout, f"StatusNotification for connectors {sorted(expected)}")
         self.api.wait_status(timeout, link="connected", registration="Accepted")
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to flush or say goodbye, like a power cut."""
-        if self.running:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def terminate(self, timeout: float = 10) -> int | None:
-        """SIGTERM and wait for a graceful exit, SIGKILL if it takes too long; returns the exit code."""
-        if self.running:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.process.returncode if self.process else None
-
     def restart(self) -> ChargePointProcess:
         """Kill (if running) and start again with the same identity, port and data directory."""
         self.kill()
         return self.start()
-
-    def log_tail(self, lines: int = 300) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def transaction_id_of(csms: CentralSystem, identity: str, index: int = -1) -> int:
@@ -434,11 +444,13 @@ class FleetStationClient(RestClient):
         return super().request(method, f"/api/v1/stations/{self.identity}/" + path.removeprefix("/api/v1/"), **kwargs)
 
 
-class FleetProcess:
+class FleetProcess(ServiceProcess):
     """The real `chargepoint fleet` binary: `count` stations named `CP-<token>-{000}` from 1, with one data folder
     each under `data_dir`, behind one REST server. `args` are appended (e.g. --ocpp, --connectors); `csms_urls`
     are joined for --csms. `station_api(identity)` is a RestClient on that station's prefix, so the helpers
     written for a single station work on any station of the fleet."""
+
+    stop_timeout = 30   # a thousand links to close
 
     def __init__(self, csms_urls: list[str], data_dir: Path, count: int, *, args: list[str] | tuple[str, ...] = (),
                  prefix: str | None = None):
@@ -493,22 +505,3 @@ class FleetProcess:
             page = self.stations(link="connected", registration="Accepted")
             return page["total"] == self.count
         wait_until(all_accepted, timeout, f"all {self.count} stations connected and Accepted", interval=0.2)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def terminate(self, timeout: float = 30) -> int | None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.process.returncode if self.process else None
-
-    def log_tail(self, lines: int = 200) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
