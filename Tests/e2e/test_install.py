@@ -33,10 +33,12 @@ def make(*arguments: str) -> subprocess.CompletedProcess:
 
 
 def serve_variables() -> set[str]:
-    """The CP_* variables the executable reads (string literals in Sources/chargepoint)."""
+    """The CP_* variables `chargepoint serve` reads (string literals in Sources/chargepoint, but for the files
+    of `chargepoint fleet`, Fleet*.swift, whose own variables the unit's `serve` never reads)."""
     names = set()
     for source in (REPO_ROOT / "Sources" / "chargepoint").glob("*.swift"):
-        names |= set(re.findall(r'"(CP_[A-Z0-9_]+)"', source.read_text()))
+        if not source.name.startswith("Fleet"):
+            names |= set(re.findall(r'"(CP_[A-Z0-9_]+)"', source.read_text()))
     return names
 
 
