@@ -306,7 +306,10 @@ struct FleetOptions {
         let members = FleetMembers(
             options: self, shared: FleetShared(timer: timer, telemetry: FleetTelemetry()), logRecorder: logRecorder,
             logger: logger)
-        let wired = try stations.map { plan, group in try members.wire(plan, of: group, options: options(of: plan, in: group)) }
+        // Identities only: a station the API removes meanwhile must not be kept alive here.
+        let identities = try stations.map { plan, group in
+            try members.wire(plan, of: group, options: options(of: plan, in: group)).identity
+        }
         let api = FleetAPI(
             roster: members.roster, membership: members.membership, traffic: vehicles ? members.traffic : nil,
             links: members.links, telemetry: members.telemetry, page: try webPage(server),
@@ -320,17 +323,17 @@ struct FleetOptions {
 
         var signal: Int32?
         let started = monotonicUptime()
-        for (index, station) in wired.enumerated() {
+        for (index, identity) in identities.enumerated() {
             let due = started + .seconds(Double(index) / Double(rampPerSecond))
             let now = monotonicUptime()
             if due > now, let received = stopSignals.wait(for: due - now) {
                 signal = received
                 break
             }
-            station.start()
+            members.start(identity)
         }
         if signal == nil {
-            logger.info("all \(wired.count) stations started in \(monotonicUptime() - started)")
+            logger.info("all \(identities.count) stations started in \(monotonicUptime() - started)")
         }
         // Waited for outside the log call: its message is not built (and would not wait) below level info.
         let received = signal ?? stopSignals.wait()

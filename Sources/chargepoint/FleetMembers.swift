@@ -87,6 +87,11 @@ final class FleetMembers: @unchecked Sendable {
 
     private var all: [Member] { lock.withLock { Array(members.values) } }
 
+    /// Starts a station wired earlier (at the fleet's ramp); one the API removed meanwhile is left alone.
+    func start(_ identity: String) {
+        member(identity)?.station.start()
+    }
+
     /// Stops every station and its traffic.
     func stopAll() {
         for member in all {

@@ -58,7 +58,9 @@ struct Station {
             make: { configuration, onEvent in
                 try WebSocketClient(configuration: configuration, logger: linkLogger, onEvent: onEvent)
             }
-        ) { event in
+        ) { [weak runtime] event in
+            // Weak: the runtime's host holds the link (to send), and a station a fleet removes must be freed.
+            guard let runtime else { return }
             switch event {
             case .connecting:
                 runtime.handle(.linkConnecting)
@@ -84,7 +86,7 @@ struct Station {
         }
         let jobs = JobRunner(
             dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
-            finished: { id, outcome in runtime.handle(.jobFinished(id: id, outcome)) })
+            finished: { [weak runtime] id, outcome in runtime?.handle(.jobFinished(id: id, outcome)) })
         let recorder = logRecorder
         host.runJob = { job, snapshot in
             var archive: [UInt8]?

@@ -57,7 +57,9 @@ struct StationService201 {
                 linkLogger[metadataKey: "station"] = logger[metadataKey: "station"]
                 return try WebSocketClient(configuration: configuration, logger: linkLogger, onEvent: onEvent)
             }
-        ) { event in
+        ) { [weak runtime] event in
+            // Weak: the runtime's host holds the link (to send), and a station a fleet removes must be freed.
+            guard let runtime else { return }
             switch event {
             case .connecting:
                 runtime.handle(.linkConnecting)

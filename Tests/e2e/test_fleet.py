@@ -348,10 +348,17 @@ def test_stations_join_and_leave_a_running_fleet(fleets):
         assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "X", "ocpp": "2.0.1"}), 422)
         assert_problem(fleet.api.post("/api/v1/stations", json={"identity": "Y", "csms": "http://nope"}), 422)
 
+        def open_files() -> float:
+            families = text_string_to_metric_families(fleet.api.get("/metrics").text)
+            return next(family for family in families if family.name == "process_open_fds").samples[0].value
+
+        before = open_files()
         assert fleet.api.delete("/api/v1/stations/LATE-1").status_code == 204
         assert_problem(fleet.api.get("/api/v1/stations/LATE-1"), 404)
         assert_problem(fleet.api.delete("/api/v1/stations/LATE-1"), 404)
         wait_until(lambda: not csms.is_connected("LATE-1"), 10, "LATE-1's link closed")
+        # Freed, not just stopped: its database, journal and shared memory, its socket and its loop's wake-up.
+        wait_until(lambda: open_files() <= before - 4, 10, "the removed station's files closed")
 
         # Back again: its data folder kept the transaction it had.
         assert fleet.api.post("/api/v1/stations", json={"identity": "LATE-1", "connectors": 2}).status_code == 201
