@@ -49,9 +49,6 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "How many stations start per second [CP_FLEET_RAMP].")
     var ramp: Int?
 
-    @Option(help: "on: a simulated vehicle behind every session, drawing what its battery takes until it is full or leaves; off: sessions draw what the API sets [CP_FLEET_VEHICLES].")
-    var vehicles: String?
-
     @Option(help: "on: drivers arrive at random from the start (PUT /api/v1/traffic switches it later); off: only when switched on [CP_FLEET_TRAFFIC].")
     var traffic: String?
 
@@ -125,7 +122,7 @@ struct FleetOptions {
         (serverFlags.ocpp, serverFlags.csms) = ("1.6", "ws://127.0.0.1")
         server = try ServeOptions(serverFlags, id: nil, environment: environment)
         rampPerSecond = try number(command.ramp, "CP_FLEET_RAMP", default: 200, "ramp", atLeast: 1)
-        vehicles = try onOff(command.vehicles, "CP_FLEET_VEHICLES", default: "on", "vehicles")
+        vehicles = try onOff(command.station.vehicles, "CP_FLEET_VEHICLES", default: "on", "vehicles")
         trafficFromStart = try file?.traffic ?? onOff(command.traffic, "CP_FLEET_TRAFFIC", default: "off", "traffic")
         if trafficFromStart && !vehicles {
             throw ValidationError("--traffic on needs --vehicles on: every generated driver brings a vehicle.")

@@ -73,14 +73,9 @@ final class FleetMembers: @unchecked Sendable {
         } catch {
             throw ValidationError("the traffic settings: \(error)")
         }
-        let host = TrafficHost(
-            traffic: StationTraffic(generator: generator, profile: group.profile, seed: seed),
-            generating: lock.withLock { generating }, controls: station.controls)
-        let runtime = Runtime(host, timer: shared.timer)
-        host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
-        station.changes.listen { [weak runtime] (change: StationChange) in runtime?.handle(.observed(change)) }
-        runtime.start()
-        return runtime
+        return TrafficHost.runtime(
+            StationTraffic(generator: generator, profile: group.profile, seed: seed),
+            generating: lock.withLock { generating }, for: station, timer: shared.timer)
     }
 
     private func member(_ identity: String) -> Member? { lock.withLock { members[identity] } }

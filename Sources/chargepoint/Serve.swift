@@ -131,6 +131,9 @@ struct StationFlags: ParsableArguments {
     @Option(help: "Serve the web page from this folder instead of the page built into the binary, e.g. Web to work on it without rebuilding [CP_WEB_ROOT].")
     var webRoot: String?
 
+    @Option(help: "on: a simulated vehicle behind every session, drawing what its battery takes (an 11 kW charger tapering above 80 %, the charging limit honoured) until it is full, then leaving; off: sessions draw what the API sets [CP_VEHICLES, off; fleet: CP_FLEET_VEHICLES, on].")
+    var vehicles: String?
+
     @Option(
         help: """
             An executable run with a downloaded firmware file to install it; exit status 0 means installed and             its first output line is the new version. Without it installation is simulated             [CP_FIRMWARE_INSTALL_COMMAND].
@@ -165,6 +168,8 @@ struct ServeOptions {
     var logLevel: Logger.Level
     var webRoot: String?
     var firmwareInstallCommand: String?
+    /// A simulated vehicle behind every session.
+    var vehicles: Bool
     var configurationOverrides: [(key: String, value: String)]
     var security: SecuritySettings
 
@@ -227,6 +232,11 @@ struct ServeOptions {
         logLevel = try Logger.Level(option: resolve(serve.logLevel, "CP_LOG_LEVEL", default: "info"))
         webRoot = serve.webRoot ?? Self.variable(environment, "CP_WEB_ROOT")
         firmwareInstallCommand = serve.firmwareInstallCommand ?? environment["CP_FIRMWARE_INSTALL_COMMAND"]
+        let vehiclesText = resolve(serve.vehicles, "CP_VEHICLES", default: "off")
+        guard vehiclesText == "on" || vehiclesText == "off" else {
+            throw ValidationError("--vehicles must be on or off, not '\(vehiclesText)'.")
+        }
+        vehicles = vehiclesText == "on"
 
         var assignments = serve.ocppConfig
         if assignments.isEmpty, let variable = environment["CP_OCPP_CONFIG"] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChargePoint
 import ControlAPI
+import EVSimulation
 import Fleet
 import Glibc
 import HTTPServer
@@ -214,11 +215,18 @@ struct WiredStation {
     /// Closes the link and stops the engine's timer.
     let stop: () -> Void
 
-    /// `serve`: the station alone behind its REST server, until SIGINT or SIGTERM.
+    /// `serve`: the station alone behind its REST server, until SIGINT or SIGTERM; with `--vehicles on` a
+    /// simulated vehicle behind every session.
     static func serveUntilSignalled(_ options: ServeOptions, wire: () throws -> WiredStation) throws {
         let stopSignals = StopSignals()
         let logger = Logger(label: "chargepoint")
         let station = try wire()
+        var random = SystemRandomNumberGenerator()
+        let vehicles = options.vehicles
+            ? TrafficHost.runtime(
+                StationTraffic(generator: nil, profile: EVProfile(), seed: random.next()), generating: false,
+                for: station, timer: nil)
+            : nil
         let server = try startHTTPServer(options, handler: station.api.handle)
         station.start()
         logStart(options, apiPort: server.boundPort, logger: logger)
@@ -226,6 +234,7 @@ struct WiredStation {
         let received = stopSignals.wait()
         logger.info("stopping on signal \(received)")
         server.stop()
+        vehicles?.stop()
         station.stop()
     }
 }

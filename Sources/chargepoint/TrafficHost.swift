@@ -35,6 +35,19 @@ final class TrafficHost: RuntimeHosted {
         self.controls = controls
     }
 
+    /// A station's traffic on a runtime (on `timer`, or a timer of its own), told of the station's changes,
+    /// started.
+    static func runtime(
+        _ traffic: StationTraffic, generating: Bool, for station: WiredStation, timer: RuntimeTimer?
+    ) -> Runtime<TrafficHost> {
+        let host = TrafficHost(traffic: traffic, generating: generating, controls: station.controls)
+        let runtime = Runtime(host, timer: timer)
+        host.startRefused = { [weak runtime] (connector: Int) in runtime?.handle(.startRefused(connector: connector)) }
+        station.changes.listen { [weak runtime] (change: StationChange) in runtime?.handle(.observed(change)) }
+        runtime.start()
+        return runtime
+    }
+
     var tick: Input { .tick }
 
     var nextDeadline: Duration? { pending.isEmpty ? traffic.nextDeadline : .zero }

@@ -112,3 +112,16 @@ def test_start_on_busy_connector_is_409(csms, chargepoint):
     assert_problem(cp.api.post("/api/v1/connectors/2/stop", json={}), 409)
     assert len(csms.calls("StartTransaction", cp.identity)) == 1
     assert status_sequence(csms, cp.identity, 2) == ["Available"]
+
+
+def test_a_simulated_vehicle_draws_what_its_battery_takes(csms, chargepoint):
+    """`--vehicles on`: behind a session the station's meter measures a vehicle (an 11 kW charger below its
+    knee), not the API's power; without it the power stays what the API set."""
+    cp = chargepoint(args=["--vehicles", "on"])
+    cp.api.set_meter(1, powerW=3000)
+    start(cp, 1, "TAG1")
+    cp.api.wait_connector(1, lambda c: c["powerW"] == 11000, what="the vehicle drawing 11 kW")
+    plain = chargepoint()
+    plain.api.set_meter(1, powerW=3000)
+    start(plain, 1, "TAG1")
+    assert plain.api.wait_connector(1, lambda c: c["status"] == "Charging")["powerW"] == 3000
