@@ -16,7 +16,7 @@ package final class FleetRoster: @unchecked Sendable {
         lock.withLock { order.map { ($0, apis[$0]!) } }
     }
 
-    var count: Int { lock.withLock { order.count } }
+    package var count: Int { lock.withLock { order.count } }
 
     package func api(_ identity: String) -> ControlAPI? {
         lock.withLock { apis[identity] }

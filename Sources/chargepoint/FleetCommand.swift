@@ -154,7 +154,10 @@ struct FleetOptions {
         let flagsGroup = FleetFile.Group(count: try number(command.count, "CP_FLEET_COUNT", default: 10, "count", atLeast: 1))
         groups = []
         var identities = Set<String>()
-        for (index, group) in (file?.groups ?? [flagsGroup]).enumerated() {
+        let wanted = file?.groups ?? [flagsGroup]
+        // Before planning: a fleet too large for this process is refused at once, not after a million identities.
+        try Self.raiseDescriptorLimit(stations: wanted.reduce(0) { $0 + max(0, $1.count) })
+        for (index, group) in wanted.enumerated() {
             let name = file == nil ? "" : "--fleet-file groups.\(index): "
             var built = try Self.group(
                 group, command: command, environment: environment, replica: replica, sessions: sessions, named: name,
@@ -294,7 +297,6 @@ struct FleetOptions {
         let stopSignals = StopSignals()
         let logger = Logger(label: "chargepoint")
         let plans = stations.map(\.plan)
-        try raiseDescriptorLimit(stations: plans.count)
         guard makeDirectories(server.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(server.dataDirectory): \(String(cString: strerror(errno)))")
         }
@@ -342,8 +344,8 @@ struct FleetOptions {
 
     /// Each station holds a few descriptors (its database and journal, its socket, its event loop's wake-up):
     /// the soft limit is raised to what the fleet needs, and a fleet the hard limit cannot hold is refused.
-    private func raiseDescriptorLimit(stations: Int) throws {
-        let needed = rlim_t(stations * Self.descriptorsPerStation + 64)
+    static func raiseDescriptorLimit(stations: Int) throws {
+        let needed = rlim_t(stations * descriptorsPerStation + 64)
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         guard needed <= limit.rlim_max else {

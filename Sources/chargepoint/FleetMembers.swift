@@ -106,6 +106,13 @@ final class FleetMembers: @unchecked Sendable {
                 422, "identity must be 1 to 48 characters, without '/' and not starting with '.' (it names a folder).")
         }
         guard roster.api(identity) == nil else { throw .stationRefused(409, "The fleet already has a station '\(identity)'.") }
+        do {
+            try FleetOptions.raiseDescriptorLimit(stations: roster.count + 1)
+        } catch let error as ValidationError {
+            throw .stationRefused(422, error.message)
+        } catch {
+            throw .stationRefused(422, "\(error)")
+        }
         let versionText = new.ocpp ?? group.plans[0].version.rawValue
         guard let version = OCPPVersion(rawValue: versionText), group.shared[version] != nil else {
             let spoken = group.shared.keys.map(\.rawValue).sorted().joined(separator: " or ")
