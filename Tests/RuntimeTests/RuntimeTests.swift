@@ -116,11 +116,7 @@ final class Signal: @unchecked Sendable {  // guarded by `condition`
     }
 
     @Test func theTimerThreadTicksAtTheDeadlineAnInputBrings() {
-        let host = RecordingHost()
-        let ticked = Signal()
-        let runtime = Runtime(host)
-        runtime.withHosted { host in host.lockHeldCheck = { if host.handled.last == .tick { ticked.raise() } } }
-        runtime.start()
+        let (runtime, ticked) = startedRuntimeSignallingTicks()
         defer { runtime.stop() }
         // Idle: no deadline, the timer thread sleeps. An input brings a deadline 30 ms ahead.
         runtime.withHosted { $0.deadlineAfterNextInput = monotonicUptime() + .milliseconds(30) }
@@ -168,11 +164,7 @@ final class Signal: @unchecked Sendable {  // guarded by `condition`
 
     /// A deadline moved later does not make the timer tick early; it ticks at the later one.
     @Test func aLaterDeadlineIsTickedAtItsTimeNotTheOldOne() {
-        let host = RecordingHost()
-        let ticked = Signal()
-        let runtime = Runtime(host)
-        runtime.withHosted { host in host.lockHeldCheck = { if host.handled.last == .tick { ticked.raise() } } }
-        runtime.start()
+        let (runtime, ticked) = startedRuntimeSignallingTicks()
         defer { runtime.stop() }
         runtime.withHosted { $0.deadlineAfterNextInput = monotonicUptime() + .milliseconds(20) }
         runtime.handle(.value(1))
@@ -195,6 +187,15 @@ final class Signal: @unchecked Sendable {  // guarded by `condition`
         runtime.handle(.value(7))
         #expect(runtime.withHosted { $0.handled } == [.value(7)])
     }
+}
+
+/// A started runtime with its own timer, and a signal raised at every tick it runs.
+func startedRuntimeSignallingTicks() -> (Runtime<RecordingHost>, Signal) {
+    let ticked = Signal()
+    let runtime = Runtime(RecordingHost())
+    runtime.withHosted { host in host.lockHeldCheck = { if host.handled.last == .tick { ticked.raise() } } }
+    runtime.start()
+    return (runtime, ticked)
 }
 
 /// A value shared between the test thread and others.
