@@ -12,7 +12,7 @@ import Transport
 /// fleet's start wires them all, the API adds and removes them later. Cutting and restoring a station's link,
 /// and switching the traffic, go through here too.
 ///
-/// `@unchecked Sendable`: `members` and `generating` are guarded by `lock`; the rest is immutable.
+/// `@unchecked Sendable`: `members`, `joining` and `generating` are guarded by `lock`; the rest is immutable.
 final class FleetMembers: @unchecked Sendable {
     struct Member {
         let station: WiredStation
@@ -22,6 +22,8 @@ final class FleetMembers: @unchecked Sendable {
 
     private let lock = Lock()
     private var members: [String: Member] = [:]
+    /// Identities being added now: two requests for one identity must not both open its data folder.
+    private var joining: Set<String> = []
     /// What the traffic switch says now: a station that joins later follows it.
     private var generating: Bool
     let roster = FleetRoster()
@@ -105,7 +107,10 @@ final class FleetMembers: @unchecked Sendable {
             throw .stationRefused(
                 422, "identity must be 1 to 48 characters, without '/' and not starting with '.' (it names a folder).")
         }
-        guard roster.api(identity) == nil else { throw .stationRefused(409, "The fleet already has a station '\(identity)'.") }
+        guard lock.withLock({ members[identity] == nil && joining.insert(identity).inserted }) else {
+            throw .stationRefused(409, "The fleet already has a station '\(identity)'.")
+        }
+        defer { lock.withLock { _ = joining.remove(identity) } }
         do {
             try FleetOptions.raiseDescriptorLimit(stations: roster.count + 1)
         } catch let error as ValidationError {
