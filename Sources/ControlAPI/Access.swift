@@ -20,6 +20,12 @@ public struct APIAccess: Sendable {
         self.token = token
     }
 
+    /// What answers a request before any route does: its refusal, or else the page's `file` it asks for; nil
+    /// when neither, and a route is to answer.
+    func answerBeforeRouting(_ request: HTTPRequest, route: Route?, file: HTTPResponse?) -> HTTPResponse? {
+        refusal(for: request, route: route, isStaticFile: file != nil) ?? file
+    }
+
     /// nil when the request may go on, else the answer that refuses it.
     func refusal(for request: HTTPRequest, route: Route?, isStaticFile: Bool) -> HTTPResponse? {
         if route == .health || route == .readiness { return nil }

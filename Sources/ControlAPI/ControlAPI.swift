@@ -56,12 +56,8 @@ public final class ControlAPI: Sendable {
 
     private func serve(_ request: HTTPRequest, route: Route?, _ responder: HTTPResponder) {
         let file = request.method == "GET" || request.method == "HEAD" ? page.response(for: request.path) : nil
-        if let refusal = access.refusal(for: request, route: route, isStaticFile: file != nil) {
-            responder.respond(refusal)
-            return
-        }
-        if let file {
-            responder.respond(file)
+        if let answer = access.answerBeforeRouting(request, route: route, file: file) {
+            responder.respond(answer)
             return
         }
         do {

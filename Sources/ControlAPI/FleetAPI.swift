@@ -161,12 +161,8 @@ package final class FleetAPI: Sendable {
             default: nil
             }
         let file = method == "GET" ? page.response(for: path == "/" ? "/fleet.html" : path) : nil
-        if let refusal = access.refusal(for: request, route: route, isStaticFile: file != nil) {
-            responder.respond(refusal)
-            return
-        }
-        if let file {
-            responder.respond(file)
+        if let answer = access.answerBeforeRouting(request, route: route, file: file) {
+            responder.respond(answer)
             return
         }
         let allowed: [String]
