@@ -270,7 +270,8 @@ package final class FleetAPI: Sendable {
     }
 
     /// Prometheus text: the stations by link state and registration, the vehicles, the stations' CALL round
-    /// trips and CALLERRORs added up, and the process (what the whole fleet costs).
+    /// trips and CALLERRORs added up, their commits and the syncs that carried them, and the process (what the
+    /// whole fleet costs).
     private func metrics() -> HTTPResponse {
         var counts: [[String]: Int] = [:]
         for (_, api) in roster.members {
@@ -293,6 +294,14 @@ package final class FleetAPI: Sendable {
                 "chargepoint_fleet_vehicle_energy_joules_total", .counter,
                 help: "Energy the simulated vehicles have taken (1 Wh = 3600 J)", traffic.energyWh * 3600)
         }
+        let store = telemetry.storeCommits()
+        scraped.family(
+            "chargepoint_fleet_store_commits_total", .counter,
+            help: "Commits of the stations' data that waited for the disk", Double(store.commits))
+        scraped.family(
+            "chargepoint_fleet_store_syncs_total", .counter,
+            help: "Syncs of the disk that carried them (one for every commit made while the previous one ran)",
+            Double(store.syncs))
         Telemetry.process(into: &scraped)
         return HTTPResponse(
             status: 200, headers: [(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")],

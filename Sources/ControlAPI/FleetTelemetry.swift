@@ -12,8 +12,12 @@ package final class FleetTelemetry: @unchecked Sendable {
     private let lock = Lock()
     private var histograms: [[String]: DurationHistogram] = [:]
     private var errors: [[String]: Counter] = [:]
+    /// How many of the stations' commits waited for a sync of the disk, and how many syncs carried them.
+    let storeCommits: @Sendable () -> (commits: UInt64, syncs: UInt64)
 
-    package init() {}
+    package init(storeCommits: @escaping @Sendable () -> (commits: UInt64, syncs: UInt64)) {
+        self.storeCommits = storeCommits
+    }
 
     /// A station's traffic fact; `version` is the protocol it speaks.
     package func record<Action, ErrorCode>(_ event: RPCEvent<Action, ErrorCode>, version: String) {

@@ -14,6 +14,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// Used under the runtime's lock only (one input at a time), which is why it needs no locking of its own.
 public final class Store {
     private let database: SQLiteConnection
+    private let durability: Durability
     public let path: String
 
     /// Schema versions, in order; `PRAGMA user_version` says how many are applied.
@@ -34,8 +35,10 @@ public final class Store {
         """,
     ]
 
-    public init(directory: String) throws(StoreError) {
-        (database, path) = try openDatabase(directory: directory, for: .v16, migrations: Self.migrations)
+    public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
+        self.durability = durability
+        (database, path) = try openDatabase(
+            directory: directory, for: .v16, migrations: Self.migrations, durability: durability)
     }
 
     public func load() throws(StoreError) -> PersistedState {
@@ -56,20 +59,16 @@ public final class Store {
         return state
     }
 
-    /// Commits a batch of changes as one SQLite transaction, synced to disk before it returns.
+    /// Commits a batch of changes as one SQLite transaction, on disk before it returns.
     ///
-    /// A batch that only removes delivered messages is not synced: in WAL mode it still survives a crash
-    /// of the process (SIGKILL), and only a power cut could bring such a message back, to be sent once more,
-    /// which at-least-once delivery allows. Syncing it would cap an offline backlog's delivery at one
-    /// message per disk flush.
+    /// A batch that only removes delivered messages is not synced: it still survives a crash of the process
+    /// (SIGKILL), and only a power cut could bring such a message back, to be sent once more, which
+    /// at-least-once delivery allows. Syncing it would cap an offline backlog's delivery at one message per
+    /// disk flush.
     public func apply(_ changes: [StoreChange]) throws(StoreError) {
         let onlyDeliveries = changes.allSatisfy { if case .dequeue = $0 { true } else { false } }
         do {
-            // Through `execute`, compiled each time: SQLite applies this pragma when it compiles it, so a
-            // kept statement would change nothing the second time.
-            if onlyDeliveries { try database.execute("PRAGMA synchronous = NORMAL") }
-            defer { if onlyDeliveries { try? database.execute("PRAGMA synchronous = FULL") } }
-            try database.transaction { () throws(StoreError) in
+            try database.commit(durability, synced: !onlyDeliveries) { () throws(StoreError) in
                 for change in changes { try apply(change) }
             }
         } catch {

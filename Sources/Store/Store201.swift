@@ -7,6 +7,7 @@ import Station201
 /// Used under the runtime's lock only (one input at a time), which is why it needs no locking of its own.
 public final class Store201 {
     private let database: SQLiteConnection
+    private let durability: Durability
     public let path: String
 
     /// Schema versions, in order; `PRAGMA user_version` says how many are applied.
@@ -39,8 +40,10 @@ public final class Store201 {
         """,
     ]
 
-    public init(directory: String) throws(StoreError) {
-        (database, path) = try openDatabase(directory: directory, for: .v201, migrations: Self.migrations)
+    public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
+        self.durability = durability
+        (database, path) = try openDatabase(
+            directory: directory, for: .v201, migrations: Self.migrations, durability: durability)
     }
 
     public func load() throws(StoreError) -> PersistedState {
@@ -79,10 +82,10 @@ public final class Store201 {
         return state
     }
 
-    /// Commits a batch of changes as one SQLite transaction, synced to disk before it returns.
+    /// Commits a batch of changes as one SQLite transaction, on disk before it returns.
     public func apply(_ changes: [StoreChange]) throws(StoreError) {
         do {
-            try database.transaction { () throws(StoreError) in
+            try database.commit(durability) { () throws(StoreError) in
                 for change in changes { try apply(change) }
             }
         } catch {

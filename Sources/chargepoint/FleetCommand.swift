@@ -6,6 +6,7 @@ import Glibc
 import Logging
 import OCPPJ
 import Runtime
+import Store
 import Threads
 
 struct FleetCommand: ParsableCommand {
@@ -302,9 +303,11 @@ struct FleetOptions {
         }
         let timer = RuntimeTimer()
         timer.start()
+        let groupCommit = GroupCommit()
         let members = FleetMembers(
-            options: self, shared: FleetShared(timer: timer, telemetry: FleetTelemetry()), logRecorder: logRecorder,
-            logger: logger)
+            options: self, shared: FleetShared(timer: timer, groupCommit: groupCommit,
+                telemetry: FleetTelemetry { groupCommit.counts }),
+            logRecorder: logRecorder, logger: logger)
         // Identities only: a station the API removes meanwhile must not be kept alive here.
         let identities = try stations.map { plan, group in
             try members.wire(plan, of: group, options: options(of: plan, in: group)).identity

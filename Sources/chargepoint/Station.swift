@@ -23,7 +23,7 @@ struct Station {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
-        let store = try Store(directory: options.dataDirectory)
+        let store = try Store(directory: options.dataDirectory, durability: fleet?.durability ?? .syncEachCommit)
         let settings = StationSettings(
             identity: options.identity, connectorCount: options.connectorCount,
             bootNotification: options.bootNotification, configurationOverrides: options.configurationOverrides,
@@ -195,8 +195,12 @@ extension SecurityEventType {
 struct FleetShared {
     /// Ticks every station's engine and traffic.
     let timer: RuntimeTimer
+    /// One sync of the disk for the commits the stations make meanwhile.
+    let groupCommit: GroupCommit
     /// The stations' CALL round trips and errors, added up.
     let telemetry: FleetTelemetry
+
+    var durability: Durability { .grouped(groupCommit) }
 }
 
 /// One station wired to its store, its central-system link and its REST resources, with no server and no

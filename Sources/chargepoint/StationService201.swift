@@ -21,7 +21,7 @@ struct StationService201 {
         guard makeDirectories(options.dataDirectory) else {
             throw ValidationError("cannot create the data folder \(options.dataDirectory): \(String(cString: strerror(errno)))")
         }
-        let store = try Store201(directory: options.dataDirectory)
+        let store = try Store201(directory: options.dataDirectory, durability: fleet?.durability ?? .syncEachCommit)
         // A transaction the data folder holds open on an EVSE this start would not have could never end.
         if let open = try store.load().transactions.first(where: { $0.isOngoing && $0.evseId > options.connectorCount }) {
             throw ValidationError(

@@ -54,6 +54,11 @@ def test_every_station_of_a_fleet_boots_against_the_ocpp_central_system(fleets, 
         assert fleet.api.ok_json("GET", "/readyz") == {"status": "ready"}
         metrics = fleet.api.get("/metrics").text
         assert f'chargepoint_fleet_stations{{link="connected",registration="Accepted"}} {FLEET_SIZE}' in metrics
+        # Every station's commits went through the fleet's group commit (each new database is one at least).
+        families = {family.name: family for family in text_string_to_metric_families(metrics)}
+        commits = families["chargepoint_fleet_store_commits"].samples[0].value
+        syncs = families["chargepoint_fleet_store_syncs"].samples[0].value
+        assert commits >= FLEET_SIZE and 0 < syncs <= commits, (commits, syncs)
         csms.assert_no_violations()
 
 
