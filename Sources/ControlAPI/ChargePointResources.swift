@@ -145,8 +145,11 @@ package struct ChargePointResources: StationResources {
     /// Why the station is not ready to work (nil when it is): a store that takes writes, the CSMS link up and
     /// the registration Accepted, checked in that order.
     package func station() -> StationResource? {
-        readModel.current().map {
-            StationResource(snapshot: $0.advanced(to: monotonicUptime()).station, csmsURL: csmsURL, version: version)
+        readModel.current().map { snapshot in
+            var station = StationResource(
+                snapshot: snapshot.advanced(to: monotonicUptime()).station, csmsURL: csmsURL, version: version)
+            station.connectorStatuses = snapshot.connectors.map(\.status.rawValue)
+            return station
         }
     }
 

@@ -246,7 +246,8 @@ package final class FleetAPI: Sendable {
             .notReady("\(waiting.count) of \(members.count) stations are not ready; the first, \(first.identity): \(first.problem.detail)"))
     }
 
-    /// `GET /api/v1/stations?link=&registration=&offset=&limit=`: the stations that match, in fleet order.
+    /// `GET /api/v1/stations?link=&registration=&status=&offset=&limit=`: the stations that match, in fleet
+    /// order; `status` matches a station with at least one connector in it, as its own API spells it.
     private func list(_ query: [String: String]) throws(Problem) -> StationList {
         let link = try query["link"].map { text throws(Problem) -> LinkState in
             guard let state = LinkState(rawValue: text) else {
@@ -255,6 +256,7 @@ package final class FleetAPI: Sendable {
             return state
         }
         let registration = query["registration"]
+        let status = query["status"]
         let offset = try ControlAPI.integer(query["offset"], name: "offset", in: 0...Int(Int32.max), default: 0)
         let limit = try ControlAPI.limit(query["limit"], default: 100)
         var matching: [StationResource] = []
@@ -263,6 +265,7 @@ package final class FleetAPI: Sendable {
             guard let station = api.station else { continue }
             if let link, station.link != link { continue }
             if let registration, (station.registration ?? "Unknown") != registration { continue }
+            if let status, !station.connectorStatuses.contains(status) { continue }
             if total >= offset, matching.count < limit { matching.append(station) }
             total += 1
         }

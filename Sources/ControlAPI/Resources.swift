@@ -22,6 +22,9 @@ package struct StationResource: Encodable {
     var connectorCount: Int
     var queuedMessages: Int?
     var evseCount: Int?
+    /// Each connector's status as the station's `GET /api/v1/connectors` spells it: what a fleet's list
+    /// filters on (`status=`). Not shown by `/api/v1/status`, which has the connectors' count only.
+    var connectorStatuses: [String] = []
 
     init(snapshot: StationSnapshot, csmsURL: String, version: String) {
         identity = snapshot.identity

@@ -136,7 +136,11 @@ package struct Station201Resources: StationResources {
     }
 
     package func station() -> StationResource? {
-        latest.station.map { StationResource(snapshot: $0, version: version) }
+        latest.station.map { snapshot in
+            var station = StationResource(snapshot: snapshot, version: version)
+            station.connectorStatuses = latest.connectorStatuses
+            return station
+        }
     }
 
     package func readiness() -> Problem? {
@@ -211,6 +215,7 @@ package struct Station201Resources: StationResources {
 package final class LatestStation: @unchecked Sendable {
     private let lock = Lock()
     private var snapshot: StationSnapshot?
+    private var statuses: [Int: String] = [:]
     private var problem: String?
 
     package init() {}
@@ -218,6 +223,15 @@ package final class LatestStation: @unchecked Sendable {
     package var station: StationSnapshot? {
         get { lock.withLock { snapshot } }
         set { lock.withLock { snapshot = newValue } }
+    }
+
+    /// Each connector's status as last published, in EVSE order.
+    var connectorStatuses: [String] {
+        lock.withLock { statuses.sorted { $0.key < $1.key }.map(\.value) }
+    }
+
+    package func connectorChanged(_ connector: ConnectorSnapshot) {
+        lock.withLock { statuses[connector.evseId] = connector.status.rawValue }
     }
 
     /// Why the data folder refuses writes, while it does.

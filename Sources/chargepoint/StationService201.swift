@@ -93,6 +93,7 @@ struct StationService201 {
                 if snapshot.registration == .accepted { changes.send(.registered) }
                 events.publish(notification)
             case .connector(let connector):
+                latest.connectorChanged(connector)
                 changes.send(.connector(StationTraffic.Connector(connector)))
                 events.publish(notification)
             default:

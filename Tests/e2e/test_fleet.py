@@ -72,6 +72,14 @@ def test_sessions_of_many_stations_reach_the_central_system_with_their_meter_rea
         for number, identity in enumerate(charging):
             station = fleet.station_api(identity)
             started = station.ok_json("POST", "/api/v1/connectors/1/start", 201, json={"idTag": f"TAG{number % 3 + 1}"})
+            if number == 0:
+                busy = "Charging" if version == "1.6" else "Occupied"
+
+                def listed(status):
+                    page = fleet.api.ok_json("GET", "/api/v1/stations", params={"status": status})
+                    return page["total"], [entry["identity"] for entry in page["stations"]][:1]
+                csms.wait_for(lambda: listed(busy) == (1, [identity]), 10, f"{identity} alone listed as {busy}")
+                assert listed("Available") == (49, [fleet.identities[1]])
             register = started["meterStartWh"] + 1000 + number
             station.set_meter(1, energyWh=register)
             stopped[identity] = station.ok_json("POST", "/api/v1/connectors/1/stop", json={})
