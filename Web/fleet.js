@@ -77,6 +77,7 @@ function readView() {
   return {
     link: oneOf(query.get("link"), optionValues("#link-filter")),
     registration: oneOf(query.get("registration"), optionValues("#registration-filter")),
+    status: oneOf(query.get("status"), optionValues("#status-filter")),
     offset: wholeNumber(query.get("offset"), 0, MAX_OFFSET, 0),
     limit: wholeNumber(query.get("limit"), 1, MAX_PAGE_SIZE, PAGE_SIZE),
   };
@@ -86,6 +87,7 @@ function filters() {
   const chosen = {};
   if (view.link) chosen.link = view.link;
   if (view.registration) chosen.registration = view.registration;
+  if (view.status) chosen.status = view.status;
   return chosen;
 }
 
@@ -374,6 +376,7 @@ function turnPage(button, pages) {
 function applyFilters() {
   view.link = $("#link-filter").value;
   view.registration = $("#registration-filter").value;
+  view.status = $("#status-filter").value;
   view.offset = 0;
   showNewView();
 }
@@ -387,8 +390,10 @@ function showNewView() {
 function start() {
   $("#link-filter").value = view.link;
   $("#registration-filter").value = view.registration;
+  $("#status-filter").value = view.status;
   $("#link-filter").addEventListener("change", applyFilters);
   $("#registration-filter").addEventListener("change", applyFilters);
+  $("#status-filter").addEventListener("change", applyFilters);
   $("#previous-page").addEventListener("click", (event) => turnPage(event.currentTarget, -1));
   $("#next-page").addEventListener("click", (event) => turnPage(event.currentTarget, 1));
   $("#traffic-toggle").addEventListener("click", switchTraffic);

@@ -255,6 +255,14 @@ class ChargePoint:
         stop(self.p)
 
 
+def fleet_store_counts(port: int) -> tuple[float, float]:
+    """A fleet's commits that waited for the disk, and the syncs that carried them (its /metrics)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    values = dict(re.findall(r"^(chargepoint_fleet_store_(?:commits|syncs)_total) (\S+)$", text, re.MULTILINE))
+    return float(values["chargepoint_fleet_store_commits_total"]), float(values["chargepoint_fleet_store_syncs_total"])
+
+
 def read_proc(pid: int) -> dict:
     """RSS (kB), CPU (ns, all threads) and context switches (all threads) of a process."""
     rss = 0
@@ -590,11 +598,16 @@ class Bench:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     assert response.status in (201, 202), response.status
             charging = [read_proc(fleet.pid)]
+            store_before = fleet_store_counts(http_port)
             end = charging[0]["t"] + a.fleet_charge_seconds
             while mono() < end:
                 time.sleep(1.0)
                 charging.append(read_proc(fleet.pid))
+            store_after = fleet_store_counts(http_port)
             result["charging"] = idle_figures(charging, a.fleet_charge_seconds)
+            elapsed = charging[-1]["t"] - charging[0]["t"]
+            result["charging"]["commits_per_s"] = (store_after[0] - store_before[0]) / elapsed
+            result["charging"]["syncs_per_s"] = (store_after[1] - store_before[1]) / elapsed
         finally:
             stop(fleet, timeout=60)
             stop(csms)
@@ -989,7 +1002,9 @@ def make_rows(results: dict, args) -> list[dict]:
                         runs=1, note=f"whole fleet {r['idle']['cpu_pct']:.2f} %, {r['idle']['wakeups_per_s']:.0f} wake-ups/s"))
         rows.append(row("Fleet: CPU per charging station (meter values every 10 s)", "published",
                         f"{r['charging']['cpu_pct'] * 1e4 / n:.1f}", "µs/s", runs=1,
-                        note=f"whole fleet {r['charging']['cpu_pct']:.2f} %, RSS {r['charging']['rss_mb']['median']:.0f} MB"))
+                        note=f"whole fleet {r['charging']['cpu_pct']:.2f} %, RSS {r['charging']['rss_mb']['median']:.0f} MB; "
+                             f"{r['charging']['commits_per_s']:.0f} commits/s carried by "
+                             f"{r['charging']['syncs_per_s']:.0f} disk syncs/s (group commit)"))
     elif r:
         rows.append(row("Fleet", "", "error", "", note=r["error"]))
 

@@ -232,6 +232,12 @@ def test_filters_narrow_the_table_and_back_from_a_station_keeps_them(page, fleet
     assert text_of(driver, "#page-range") == "0 of 0"
     Select(driver.find_element(By.ID, "registration-filter")).select_by_value("")
     wait_identities(driver, identities(connected), "the connected stations again")
+    # No connector is Faulted: the connector filter reaches the API and empties the table.
+    Select(driver.find_element(By.ID, "status-filter")).select_by_value("Faulted")
+    wait(driver, lambda d: empty.is_displayed(), "the empty table for Faulted connectors")
+    assert page_query(driver) == "?link=connected&status=Faulted"
+    Select(driver.find_element(By.ID, "status-filter")).select_by_value("")
+    wait_identities(driver, identities(connected), "the connected stations again")
 
     # A station's name opens its own page, which talks to that station through the fleet.
     identity = identities(connected)[1]
