@@ -118,26 +118,6 @@ public struct SecurityRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// What the websocket needs to connect with the current security profile.
-public struct LinkSecurity: Sendable, Equatable, CustomStringConvertible {
-    public var profile: Int
-    /// Profiles 1 and 2; the user is the identity.
-    public var basicAuthPassword: [UInt8]?
-    /// Nil trusts the system's CAs.
-    public var trustedCertificatesPEM: String?
-    /// Profile 3.
-    public var clientCertificateChainPEM: String?
-    public var clientKeyPEM: String?
-
-    public var description: String {
-        var parts = ["security profile \(profile)"]
-        if basicAuthPassword != nil { parts.append("basic auth") }
-        if profile >= 2 { parts.append(trustedCertificatesPEM == nil ? "system CAs" : "own trusted CAs") }
-        if clientCertificateChainPEM != nil { parts.append("client certificate") }
-        return parts.joined(separator: ", ")
-    }
-}
-
 /// A SecurityProfile raise on trial: committed when a connection with it succeeds, undone when the first
 /// attempt fails ([SEC] A05).
 struct SecurityProfileTrial: Sendable, Equatable {

@@ -292,7 +292,7 @@ struct FrameResource: Encodable {
         time = frame.time
         direction = frame.direction
         self.action = action
-        let text = RPCCodec.redactingSecrets(frame.text)
+        let text = RPCCodec.redactingBasicAuthPasswords(RPCCodec.redactingSecrets(frame.text))
         switch RPCCodec.decode(text.utf8) {
         case .frame(.call(let messageId, _, let payload)):
             (type, self.messageId, self.payload) = ("CALL", messageId, payload)

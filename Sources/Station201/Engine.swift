@@ -21,12 +21,14 @@ public struct StationSettings: Sendable {
     public var variableOverrides: [(key: String, value: String)]
     /// `--csms`: the network profile of slot 1 until SetNetworkProfile replaces it.
     public var csmsURL: String
+    /// `--security-profile` and the credentials: slot 1's security, and what every profile draws on.
+    public var security: SecurityCredentials
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, csmsURL: String = "ws://localhost:9000",
         maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
-        variableOverrides: [(key: String, value: String)] = []
+        variableOverrides: [(key: String, value: String)] = [], security: SecurityCredentials = SecurityCredentials()
     ) {
         self.identity = identity
         self.evseCount = evseCount
@@ -37,6 +39,7 @@ public struct StationSettings: Sendable {
         self.authorizationCacheCapacity = authorizationCacheCapacity
         self.variableOverrides = variableOverrides
         self.csmsURL = csmsURL
+        self.security = security
     }
 }
 
@@ -161,7 +164,7 @@ public struct StationEngine: Sendable {
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(
                 identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
-                localListCapacity: settings.localListCapacity),
+                localListCapacity: settings.localListCapacity, basicAuthPassword: settings.security.basicAuthPassword),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)
@@ -169,7 +172,8 @@ public struct StationEngine: Sendable {
         localList = persisted.localList
         authorizationCache = AuthorizationCache(
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
-        networkProfiles = NetworkProfiles(settings.csmsURL, persisted.networkProfiles, deviceModel)
+        networkProfiles = NetworkProfiles(
+            settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -188,7 +192,8 @@ public struct StationEngine: Sendable {
         // A value set at start needs no answer to wait for: what it sets in motion the host reads itself.
         afterAnswer = []
         // The priority as the command line may have set it.
-        networkProfiles = NetworkProfiles(settings.csmsURL, persisted.networkProfiles, deviceModel)
+        networkProfiles = NetworkProfiles(
+            settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         // Committed before the first frame goes, by the first input.
         endTransactionsCutByRestart()
     }
@@ -229,6 +234,8 @@ public struct StationEngine: Sendable {
         case .command(let command, let reply):
             perform(command, reply: reply)
             applyAfterAnswer()
+        case .securityFailure(let type, let detail):
+            securityFailed(type, detail: detail)
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()

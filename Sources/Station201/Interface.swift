@@ -10,6 +10,8 @@ public enum Input: Sendable {
     /// The deadline reported by `nextDeadline` has passed.
     case tick
     case command(Command, ReplyID)
+    /// A connection attempt failed for a security reason: the event the security log and the CSMS get.
+    case securityFailure(SecurityEventType, detail: String)
 }
 
 /// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
@@ -24,9 +26,9 @@ public enum Effect: Sendable, Equatable {
     case publish(Notification)
     /// Reboot: drop the link and start a new engine from what is persisted, as a power cycle would.
     case restart
-    /// Connect to this CSMS (the identity is appended) from the next attempt on, leaving the current one:
-    /// the next network profile after failed attempts.
-    case useCSMS(String)
+    /// Connect to this CSMS (the identity is appended) with these credentials, leaving the current
+    /// connection: the next network profile after failed attempts, or a new Basic-auth password [A01].
+    case useCSMS(String, LinkSecurity)
 }
 
 /// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).

@@ -7,8 +7,9 @@ struct NetworkProfiles: Sendable {
     /// The slots a profile can be stored in: NetworkConfigurationPriority's valuesList [B09.FR.06].
     static let slots = 1...3
 
-    /// `--csms`: the profile of slot 1 until SetNetworkProfile replaces it.
+    /// `--csms` and `--security-profile`: the profile of slot 1 until SetNetworkProfile replaces it.
     let commandLineURL: String
+    let commandLineSecurityProfile: Int
     private(set) var stored: [Int: NetworkConnectionProfile]
     /// The slots in the order they are tried; the first after a boot [B10.FR.04].
     let priority: [Int]
@@ -18,8 +19,11 @@ struct NetworkProfiles: Sendable {
     private var attempting = false
 
     /// The profiles as a boot finds them: in NetworkConfigurationPriority's order, the first in use.
-    init(_ commandLineURL: String, _ stored: [Int: NetworkConnectionProfile], _ deviceModel: DeviceModel) {
+    init(
+        _ commandLineURL: String, securityProfile: Int, _ stored: [Int: NetworkConnectionProfile], _ deviceModel: DeviceModel
+    ) {
         self.commandLineURL = commandLineURL
+        commandLineSecurityProfile = securityProfile
         self.stored = stored
         let priority = deviceModel.list(StandardVariables.networkConfigurationPriority).compactMap { Int($0) }
         // A slot emptied since the list was written is skipped; slot 1 always holds a profile.
@@ -32,7 +36,12 @@ struct NetworkProfiles: Sendable {
     /// The active profile's MessageTimeout; the command line's profile has none of its own.
     var activeMessageTimeout: Int? { stored[activeSlot]?.messageTimeout }
 
+    /// The security profile the active network profile connects with.
+    var activeSecurityProfile: Int { securityProfile(of: activeSlot) }
+
     func url(of slot: Int) -> String { stored[slot]?.ocppCsmsUrl.value ?? commandLineURL }
+
+    func securityProfile(of slot: Int) -> Int { stored[slot]?.securityProfile ?? commandLineSecurityProfile }
 
     func holdsProfile(_ slot: Int) -> Bool { slot == 1 || stored[slot] != nil }
 
@@ -69,7 +78,7 @@ extension StationEngine {
     mutating func switchNetworkProfile(to slot: Int) {
         logger.notice("no connection after the attempts allowed; trying network profile \(slot): \(networkProfiles.activeURL)")
         registration = Registration(bootReason: registration.reason)
-        emit(.useCSMS(networkProfiles.activeURL))
+        emit(.useCSMS(networkProfiles.activeURL, linkSecurity))
     }
 
     /// NetworkConfigurationPriority may list only slots that hold a profile [B10.FR.02].

@@ -72,6 +72,10 @@ struct Outbox: Sendable {
         return queue.remove(at: index)
     }
 
+    func hasQueued(where matches: (QueuedCall) -> Bool) -> Bool {
+        queue.contains(where: matches)
+    }
+
     /// Takes the queued calls that `drop` picks off the queue, in order.
     mutating func dropQueued(where drop: (QueuedCall) -> Bool) -> [QueuedCall] {
         let dropped = Array(queue.filter(drop))

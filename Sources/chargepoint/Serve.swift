@@ -248,12 +248,9 @@ struct ServeOptions {
             }
             return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
         }
-        if ocppVersion == .v201 {
-            guard security.minimumProfile == 0, security.authorizationKey == nil, security.clientCertificateChainPEM == nil
-            else {
-                throw ValidationError(
-                    "security profiles 1 to 3 are not available under --ocpp 2.0.1 yet; connect with profile 0 or use --ocpp 1.6.")
-            }
+        // 2.0.1 sends the BasicAuthPassword as the text it is [A00.FR.205]; 1.6's hex reading has no meaning there.
+        if ocppVersion == .v201, security.keyEncoding != .text {
+            throw ValidationError("--auth-key-encoding hex is for OCPP 1.6; under --ocpp 2.0.1 the password is sent as written.")
         }
     }
 

@@ -23,6 +23,8 @@ final class StationHost201: RuntimeHosted {
         case received(String)
         /// A command from the API; `reply` gets its result exactly once, after the runtime's lock.
         case command(Command, reply: @Sendable (CommandResult) -> Void)
+        /// A connection attempt the CSMS or its certificate refused.
+        case securityFailure(SecurityEventType, detail: String)
         case tick
     }
 
@@ -39,8 +41,8 @@ final class StationHost201: RuntimeHosted {
     var send: @Sendable (String, UInt64) -> Void = { _, _ in }
     var setPingInterval: @Sendable (Int) -> Void = { _ in }
     var setReconnectBackoff: @Sendable (ReconnectBackoff) -> Void = { _ in }
-    /// Connects again, to this CSMS (without the identity): the network profile in use.
-    var reconnect: @Sendable (String) -> Void = { _ in }
+    /// Connects again, to this CSMS (without the identity) with these credentials: the network profile in use.
+    var reconnect: @Sendable (String, LinkSecurity) -> Void = { _, _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -66,6 +68,9 @@ final class StationHost201: RuntimeHosted {
 
     /// The CSMS of the network profile in use, without the identity.
     var csmsURL: String { engine.csmsURL }
+
+    /// The credentials the link starts with, and what they lack to connect at all.
+    var initialLinkSecurity: (settings: LinkSecurity, problem: String?) { (engine.linkSecurity, engine.linkSecurityProblem) }
 
     /// The station as it stands, for whoever needs it before the first change is published.
     var station: StationSnapshot { engine.stationSnapshot }
@@ -96,7 +101,7 @@ final class StationHost201: RuntimeHosted {
         case .connected(let id):
             connection = id
             keepForTheEngine(input)
-        case .linkConnecting, .linkDown:
+        case .linkConnecting, .linkDown, .securityFailure:
             keepForTheEngine(input)
         }
     }
@@ -126,6 +131,8 @@ final class StationHost201: RuntimeHosted {
             let id = ReplyID(nextReplyNumber)
             replies[id] = reply
             engineInput = .command(command, id)
+        case .securityFailure(let type, let detail):
+            engineInput = .securityFailure(type, detail: detail)
         case .tick:
             engineInput = .tick
         }
@@ -157,9 +164,9 @@ final class StationHost201: RuntimeHosted {
                 publish(notification)
             case .restart:
                 restart(after: &after)
-            case .useCSMS(let url):
+            case .useCSMS(let url, let security):
                 // After the runtime's lock: replacing the link waits for the old one's thread.
-                after.append { [reconnect] in reconnect(url) }
+                after.append { [reconnect] in reconnect(url, security) }
             }
         }
     }
@@ -177,6 +184,6 @@ final class StationHost201: RuntimeHosted {
         }
         logger.notice("rebooted")
         // The new engine may start with another network profile (NetworkConfigurationPriority).
-        after.append { [reconnect, url = engine.csmsURL] in reconnect(url) }
+        after.append { [reconnect, url = engine.csmsURL, security = engine.linkSecurity] in reconnect(url, security) }
     }
 }

@@ -30,7 +30,8 @@ struct StationService201 {
         }
         let settings = StationSettings(
             identity: options.identity, evseCount: options.connectorCount, description: description,
-            csmsURL: options.csmsBaseURL, variableOverrides: options.configurationOverrides)
+            csmsURL: options.csmsBaseURL, variableOverrides: options.configurationOverrides,
+            security: SecurityCredentials(options))
         let host: StationHost201
         do {
             host = try StationHost201(store: store, logger: logger) {
@@ -44,13 +45,17 @@ struct StationService201 {
             throw ValidationError("--ocpp-config \(refusal)")
         }
         let runtime = Runtime(host, timer: fleet?.timer)
+        if let problem = host.initialLinkSecurity.problem {
+            throw ValidationError("cannot connect to the central system: \(problem).")
+        }
         let telemetry = Telemetry(version: ChargePointCommand.version, vocabulary: .ocpp201)
         let identity = options.identity
         let client = try CSMSLink(
             WebSocketClientConfiguration(
                 url: websocketURL(csms: host.csmsURL, identity: identity),
                 subprotocol: OCPPVersion.v201.subprotocol, pingInterval: host.initialPingInterval,
-                backoff: Backoff(host.initialReconnectBackoff), security: WebSocketSecurity()),
+                backoff: Backoff(host.initialReconnectBackoff),
+                security: WebSocketSecurity(host.initialLinkSecurity.settings, identity: identity)),
             logger: logger,
             make: { configuration, onEvent in
                 var linkLogger = Logger(label: "chargepoint.websocket")
@@ -68,9 +73,8 @@ struct StationService201 {
                 runtime.handle(.connected(connection: connection))
             case .received(_, let text):
                 runtime.handle(.received(text))
-            case .securityFailure:
-                // Profile 0 only (checked at start): no credentials to be refused.
-                break
+            case .securityFailure(_, let failure, let detail):
+                runtime.handle(.securityFailure(SecurityEventType(failure), detail: detail))
             case .disconnected(_, let reason, _):
                 runtime.handle(.linkDown(reason: reason))
             }
@@ -81,7 +85,10 @@ struct StationService201 {
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
-        host.reconnect = { base in client.reconnect(to: websocketURL(csms: base, identity: identity)) }
+        host.reconnect = { base, security in
+            client.update(security: WebSocketSecurity(security, identity: identity))
+            client.reconnect(to: websocketURL(csms: base, identity: identity))
+        }
         let changes = StationFeed()
         host.publish = { notification in
             switch notification {
@@ -169,5 +176,29 @@ extension StationTraffic.Connector {
         self.init(
             id: connector.evseId, plugged: connector.plugged, charging: connector.transaction != nil,
             awaitingCable: connector.awaitingCable)
+    }
+}
+
+extension SecurityCredentials {
+    /// The command line's security flags as the 2.0.1 station reads them (the password as UTF-8 text).
+    init(_ options: ServeOptions) {
+        let settings = options.security
+        self.init(
+            profile: settings.minimumProfile, basicAuthPassword: settings.authorizationKey,
+            trustedCertificatesPEM: settings.trustedCertificatesPEM,
+            clientCertificateChainPEM: settings.clientCertificateChainPEM, clientKeyPEM: settings.clientKeyPEM)
+    }
+}
+
+extension SecurityEventType {
+    /// The security event a refused connection raises.
+    init(_ failure: LinkSecurityFailure) {
+        self =
+            switch failure {
+            case .credentialsRejected: .failedToAuthenticateAtCsms
+            case .serverCertificateRejected: .invalidCsmsCertificate
+            case .tlsVersionRefused: .invalidTLSVersion
+            case .tlsCipherRefused: .invalidTLSCipherSuite
+            }
     }
 }

@@ -497,8 +497,11 @@ extension Result<String, ValueRefusal> {
         let writable = harness.engine.deviceModel.descriptors.filter { $0.mutability != .readOnly }
         #expect(!writable.isEmpty)
         #expect(data.map { VariableAddress($0.component, $0.variable) } == writable.map(\.address))
-        for item in data {
-            #expect(item.variableAttribute.first?.mutability == .readWrite)
+        for (item, descriptor) in zip(data, writable) {
+            // WriteOnly (BasicAuthPassword) is reported as such, without its value [B07.FR.03].
+            let writeOnly = descriptor.mutability == .writeOnly
+            #expect(item.variableAttribute.first?.mutability == (writeOnly ? .writeOnly : .readWrite))
+            if writeOnly { #expect(item.variableAttribute.first?.value == nil) }
             #expect(item.variableAttribute.first?.persistent == true)
             #expect(item.variableCharacteristics != nil)
         }

@@ -72,7 +72,7 @@ import Testing
             rebooted.handle(.linkConnecting)
             rebooted.handle(.linkDown(reason: "refused"))
         }
-        #expect(rebooted.effects.contains(.useCSMS("ws://localhost:9000")))
+        #expect(rebooted.effects.contains(.useCSMS("ws://localhost:9000", LinkSecurity(profile: 0))))
         #expect(rebooted.engine.csmsURL == "ws://localhost:9000")
         let boots = rebooted.calls("BootNotification").count
         rebooted.handle(.linkConnecting)

@@ -14,29 +14,11 @@ extension RPCCodec {
     /// The frame as logs, the frame history and the event stream may show it: a ChangeConfiguration of the
     /// write-only AuthorizationKey has its value replaced ([JERR] 3.10). Other frames pass unchanged.
     public static func redactingSecrets(_ text: String) -> String {
-        guard text.utf8.count <= 8192, containsAuthorizationKey(text.utf8),
+        guard text.utf8.count <= 8192, text.utf8.contains(ignoringASCIICase: "authorizationkey"),
             case .frame(.call(let messageId, Action.changeConfiguration.rawValue, .object(var payload))) = decode(text.utf8),
             case .string(let key)? = payload["key"], key.lowercased() == "authorizationkey"
         else { return text }
         payload["value"] = .string("(hidden)")
         return call(messageId: messageId, action: .changeConfiguration, payload: JSONValue.object(payload))
-    }
-}
-
-/// Whether "authorizationkey" occurs in any letter case: runs for every received frame, so it allocates nothing.
-private func containsAuthorizationKey(_ bytes: String.UTF8View) -> Bool {
-    let needle: StaticString = "authorizationkey"
-    return needle.withUTF8Buffer { needle in
-        var matched = 0
-        for byte in bytes {
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            if lower == needle[matched] {
-                matched += 1
-                if matched == needle.count { return true }
-            } else {
-                matched = lower == needle[0] ? 1 : 0
-            }
-        }
-        return false
     }
 }

@@ -200,10 +200,24 @@ public enum StandardVariables {
             source: .stored(default: initial))
     }
 
-    /// The security profile in use: 0 (no authentication) is all this station offers under 2.0.1 so far.
+    /// The security profile of the network profile in use [A00]: `--security-profile` for slot 1, a stored
+    /// profile's own otherwise.
     public static let securityProfile = VariableDescriptor(
         VariableAddress(securityCtrlr, "SecurityProfile"), .integer(minimum: 0, maximum: 3), .readOnly,
-        source: .stored(default: "0"))
+        source: .live(.securityProfile))
+
+    /// The Basic-auth password of profiles 1 and 2 [A00.FR.2xx, A01]: never read back [B06.FR.09]; the
+    /// installer's (`--auth-key-file`) until the CSMS sets one.
+    static func basicAuthPassword(_ installed: String?) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(securityCtrlr, "BasicAuthPassword"), .string(maximumLength: SecurityCredentials.passwordLengths.upperBound),
+            .writeOnly, source: .stored(default: installed ?? ""))
+    }
+
+    /// The O= of the certificate signing requests; the installer's organisation.
+    public static let organizationName = VariableDescriptor(
+        VariableAddress(securityCtrlr, "OrganizationName"), .string(maximumLength: 50), .readWrite,
+        source: .stored(default: ""))
 
     /// The station's identity, as the websocket URL ends with it.
     static func identity(_ identity: String) -> VariableDescriptor {
@@ -221,7 +235,7 @@ public enum StandardVariables {
 
     /// Every variable of the station `identity` with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(
-        identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int
+        identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int, basicAuthPassword installed: String? = nil
     ) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
@@ -238,7 +252,7 @@ public enum StandardVariables {
             txStartPoint, txStopPoint, evConnectionTimeOut, stopTxOnEVSideDisconnect, stopTxOnInvalidId,
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
-            securityProfile, Self.identity(identity),
+            securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {

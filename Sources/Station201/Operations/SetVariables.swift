@@ -29,6 +29,11 @@ extension StationEngine {
         {
             return .refused(refusal)
         }
+        if address.key == StandardVariables.basicAuthPassword(nil).address.key, attribute == .actual,
+           let refusal = passwordRefusal(value)
+        {
+            return .refused(refusal)
+        }
         let outcome = deviceModel.write(address, attribute: attribute, value: value)
         if case .accepted(let descriptor, let canonical) = outcome { variableChanged(descriptor, canonical) }
         return outcome
@@ -52,6 +57,8 @@ extension StationEngine {
         case StandardVariables.retryBackOffWaitMinimum, StandardVariables.retryBackOffRandomRange,
             StandardVariables.retryBackOffRepeatTimes:
             afterAnswer.append(.setReconnectBackoff(reconnectBackoff))
+        case _ where descriptor.address == StandardVariables.basicAuthPassword(nil).address:
+            basicAuthPasswordChanged()
         default:
             break
         }
