@@ -210,7 +210,7 @@ struct ServeOptions {
                     + "or listen on 127.0.0.1 only (--http 127.0.0.1:\(httpPort)).")
         }
         apiTLS = try Self.apiTLS(serve, environment)
-        security = try Self.security(serve, environment)
+        security = try Self.security(serve, environment, for: ocppVersion)
         dataDirectory = resolve(serve.dataDir, "CP_DATA_DIR", default: "./data")
 
         func field<let n: Int>(_ value: String, _ flag: String) throws -> CiString<n> {
@@ -247,10 +247,6 @@ struct ServeOptions {
                 throw ValidationError("--ocpp-config '\(assignment)' must look like KEY=VALUE.")
             }
             return (String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]))
-        }
-        // 2.0.1 sends the BasicAuthPassword as the text it is [A00.FR.205]; 1.6's hex reading has no meaning there.
-        if ocppVersion == .v201, security.keyEncoding != .text {
-            throw ValidationError("--auth-key-encoding hex is for OCPP 1.6; under --ocpp 2.0.1 the password is sent as written.")
         }
     }
 
@@ -296,7 +292,9 @@ struct ServeOptions {
     }
 
     /// The CSMS-link security settings; files are read here so that a mistake stops the start with its name.
-    static func security(_ serve: StationFlags, _ environment: [String: String]) throws -> SecuritySettings {
+    static func security(
+        _ serve: StationFlags, _ environment: [String: String], for version: OCPPVersion
+    ) throws -> SecuritySettings {
         let profileText = serve.securityProfile.map(String.init) ?? variable(environment, "CP_SECURITY_PROFILE") ?? "0"
         guard let profile = Int(profileText), (0...3).contains(profile) else {
             throw ValidationError("--security-profile must be 0, 1, 2 or 3, not '\(profileText)'.")
@@ -312,7 +310,12 @@ struct ServeOptions {
             }
             key = String(decoding: trimmingSpace(bytes), as: UTF8.self)
         }
-        if let key, encoding.password(for: key) == nil {
+        // 2.0.1 sends the BasicAuthPassword as the text it is [A00.FR.205]: its station checks it, and 1.6's hex
+        // reading has no meaning there.
+        if version == .v201, encoding != .text {
+            throw ValidationError("--auth-key-encoding hex is for OCPP 1.6; under --ocpp 2.0.1 the password is sent as written.")
+        }
+        if version == .v16, let key, encoding.password(for: key) == nil {
             throw ValidationError("The AuthorizationKey is not valid for --auth-key-encoding \(encoding.rawValue): it must be \(encoding.requirement).")
         }
         let trusted = try (serve.caFile ?? variable(environment, "CP_CA_FILE")).map { try pem($0, "--ca-file", "CA certificates") }
