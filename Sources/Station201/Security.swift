@@ -6,6 +6,7 @@ import OCPP201
 public struct SecurityCredentials: Sendable, Equatable {
     /// The lengths a BasicAuthPassword may have [A00.FR.205; maxLimit 40].
     public static let passwordLengths = 16...40
+    static let passwordRequirement = "\(passwordLengths.lowerBound) to \(passwordLengths.upperBound) characters"
 
     public var profile: Int
     /// Profiles 1 and 2, sent as UTF-8 text [A00.FR.205, A00.FR.304] (1.6's hex reading does not exist here).
@@ -56,8 +57,8 @@ extension StationEngine {
     public var linkSecurityProblem: String? {
         let profile = networkProfiles.activeSecurityProfile
         if (1...2).contains(profile), basicAuthPassword == nil {
-            return "security profile \(profile) needs a BasicAuthPassword of \(SecurityCredentials.passwordLengths) "
-                + "characters (--auth-key-file, CP_AUTH_KEY_FILE or CP_AUTH_KEY)"
+            return "security profile \(profile) needs a BasicAuthPassword of \(SecurityCredentials.passwordRequirement) "
+                + "(--auth-key-file, CP_AUTH_KEY_FILE or CP_AUTH_KEY)"
         }
         if profile == 3, !canUseProfile3 {
             return "security profile 3 needs a client certificate and key (--client-cert and --client-key)"
@@ -78,7 +79,7 @@ extension StationEngine {
     /// Why a BasicAuthPassword cannot be set to `value` [A01]; nil when it can.
     func passwordRefusal(_ value: String) -> ValueRefusal? {
         SecurityCredentials.passwordLengths.contains(value.count)
-            ? nil : .invalidValue("a password of \(SecurityCredentials.passwordLengths) characters")
+            ? nil : .invalidValue("a password of \(SecurityCredentials.passwordRequirement)")
     }
 
     /// A new password [A01.FR.03]: the link connects again with it once the answer is out, and the change is
