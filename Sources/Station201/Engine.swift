@@ -21,12 +21,14 @@ public struct StationSettings: Sendable {
     public var variableOverrides: [(key: String, value: String)]
     /// `--csms`: the network profile of slot 1 until SetNetworkProfile replaces it.
     public var csmsURL: String
+    /// How many display messages the station stores: `DisplayMessageCtrlr.DisplayMessages`' maxLimit.
+    public var displayMessageCapacity: Int
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, csmsURL: String = "ws://localhost:9000",
         maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
-        variableOverrides: [(key: String, value: String)] = []
+        variableOverrides: [(key: String, value: String)] = [], displayMessageCapacity: Int = 20
     ) {
         self.identity = identity
         self.evseCount = evseCount
@@ -37,6 +39,7 @@ public struct StationSettings: Sendable {
         self.authorizationCacheCapacity = authorizationCacheCapacity
         self.variableOverrides = variableOverrides
         self.csmsURL = csmsURL
+        self.displayMessageCapacity = displayMessageCapacity
     }
 }
 
@@ -61,13 +64,14 @@ public struct PersistedState: Sendable, Equatable {
     public var transactions: [TransactionRecord]
     public var transactionEvents: [QueuedTransactionEvent]
     public var networkProfiles: [Int: NetworkConnectionProfile]
+    public var displayMessages: [MessageInfo]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
         bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
-        networkProfiles: [Int: NetworkConnectionProfile] = [:]
+        networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -78,6 +82,7 @@ public struct PersistedState: Sendable, Equatable {
         self.transactions = transactions
         self.transactionEvents = transactionEvents
         self.networkProfiles = networkProfiles
+        self.displayMessages = displayMessages
     }
 }
 
@@ -123,6 +128,9 @@ public struct StationEngine: Sendable {
     /// The next instants of the AlignedDataCtrlr grids (Interval, TxEndedInterval).
     var alignedSampleAt: Timestamp?
     var alignedEndedSampleAt: Timestamp?
+    var displayMessages: DisplayMessages
+    /// The display as observers last saw it.
+    var publishedDisplay: DisplaySnapshot?
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -161,7 +169,7 @@ public struct StationEngine: Sendable {
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(
                 identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
-                localListCapacity: settings.localListCapacity),
+                localListCapacity: settings.localListCapacity, displayMessageCapacity: settings.displayMessageCapacity),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)
@@ -170,6 +178,7 @@ public struct StationEngine: Sendable {
         authorizationCache = AuthorizationCache(
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
         networkProfiles = NetworkProfiles(settings.csmsURL, persisted.networkProfiles, deviceModel)
+        displayMessages = DisplayMessages(restoring: persisted.displayMessages)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -200,6 +209,7 @@ public struct StationEngine: Sendable {
             wallClock: Timestamp(millisecondsSince1970: now.wallClock.millisecondsSince1970 + clockOffsetMilliseconds))
         let linkBefore = link
         advanceMeters()
+        removeOutdatedDisplayMessages()
         switch input {
         case .linkConnecting:
             link = .connecting
@@ -240,6 +250,7 @@ public struct StationEngine: Sendable {
         }
         reportStatusChanges()
         publishConnectorChanges()
+        followDisplay()
         if link == .connected { pump() }
         flushChanges()
         effects += publications
@@ -260,6 +271,7 @@ public struct StationEngine: Sendable {
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
         considerTransactionDeadlines(&earliest)
         considerAlignedDeadlines(&earliest)
+        considerDisplayDeadlines(&earliest)
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)

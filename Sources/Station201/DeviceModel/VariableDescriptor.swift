@@ -182,6 +182,8 @@ public enum LiveValue: Sendable, Equatable {
     /// The network profile in use: its MessageTimeout, its slot.
     case messageTimeout
     case activeNetworkProfile
+    /// How many display messages are stored.
+    case displayMessages
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

@@ -31,6 +31,7 @@ extension StationEngine {
         case .localListEntries: String(localList.entries.count)
         case .messageTimeout: String(messageTimeoutSeconds)
         case .activeNetworkProfile: String(networkProfiles.activeSlot)
+        case .displayMessages: String(displayMessages.count)
         }
     }
 }
