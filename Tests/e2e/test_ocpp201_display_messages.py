@@ -14,6 +14,7 @@ from ocpp.v201 import call
 from conftest import running_csms
 from csms import parse_time, wait_until
 from ocpp201_helpers import ACCEPTED, settle201, start, stop, wait_event, wait_status
+from test_events import EventStream
 
 
 @pytest.fixture
@@ -291,3 +292,19 @@ def test_malformed_display_requests_get_the_callerror_of_their_fault(csms, charg
     assert csms.call_raw(station.identity, '[2,"d4","GetDisplayMessages",{"requestId":1,"id":[1],"x":1}]')[:3] \
         == [4, "d4", "FormatViolation"]
     assert display(station)["messages"] == []
+
+
+def test_the_event_stream_shows_each_change_of_the_display(csms, chargepoint):
+    """`display` events carry GET /api/v1/display's resource whenever what the display shows changes."""
+    station = chargepoint(connectors=1)
+    stream = EventStream(station.http_port)
+    try:
+        assert stream.next()[1] == "snapshot"
+        assert set_message(csms, station, message(5, "InFront", "Hello")) == ACCEPTED
+        shown = stream.until(lambda e: e[1] == "display" and e[2]["shown"] is not None, what="the message shown")
+        assert shown[-1][2] == display(station)
+        assert clear_message(csms, station, 5) == ACCEPTED
+        blank = stream.until(lambda e: e[1] == "display", what="the display blank again")[-1][2]
+        assert (blank["shown"], blank["messages"]) == (None, [])
+    finally:
+        stream.close()
