@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import jsonschema
 import pytest
+import yaml
 from ocpp.v201 import call
 
 from conftest import running_csms
 from csms import parse_time, wait_until
+from harness import REPO_ROOT
 from ocpp201_helpers import ACCEPTED, settle201, start, stop, wait_event, wait_status
 from test_events import EventStream
 
@@ -53,7 +56,20 @@ def reported_ids(payloads: list[dict]) -> list[int]:
 
 
 def display(station) -> dict:
-    return station.api.ok_json("GET", "/api/v1/display")
+    """GET /api/v1/display, checked against openapi.yaml's Display201."""
+    resource = station.api.ok_json("GET", "/api/v1/display")
+    DISPLAY_SCHEMA.validate(resource)
+    return resource
+
+
+def display_schema():
+    """A validator of openapi.yaml's Display201 (OpenAPI 3.1 schemas are JSON Schema 2020-12)."""
+    document = yaml.safe_load((REPO_ROOT / "openapi.yaml").read_text())
+    schema = {**document["components"]["schemas"]["Display201"], "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+DISPLAY_SCHEMA = display_schema()
 
 
 def wait_display(station, predicate, what: str, timeout: float = 15) -> dict:
