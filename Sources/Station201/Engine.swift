@@ -128,6 +128,7 @@ public struct StationEngine: Sendable {
     /// The next instants of the AlignedDataCtrlr grids (Interval, TxEndedInterval).
     var alignedSampleAt: Timestamp?
     var alignedEndedSampleAt: Timestamp?
+    /// The messages the CSMS set for the display (functional block O).
     var displayMessages: DisplayMessages
     /// The display as observers last saw it.
     var publishedDisplay: DisplaySnapshot?

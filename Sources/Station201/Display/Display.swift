@@ -25,7 +25,7 @@ extension StationEngine {
             && deviceModel.boolean(StandardVariables.displayMessageCtrlrEnabled)
     }
 
-    public var displaySnapshot: DisplaySnapshot {
+    var displaySnapshot: DisplaySnapshot {
         let ongoing = ongoingTransactionIds
         let state = displayState
         let cycle = displayEnabled ? displayMessages.cycle(at: now.wallClock, state: state, ongoing: ongoing) : []

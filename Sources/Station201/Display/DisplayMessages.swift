@@ -8,21 +8,21 @@ import OCPP201
 /// transaction ongoing), the AlwaysFront one if there is one; otherwise the InFront ones, which take turns;
 /// otherwise the NormalCycle ones, which take turns [O01.FR.12–15]. Turns last `turn`, in the order of the
 /// messages' ids, counted from the station's start, so the same instant always shows the same message.
-public struct DisplayMessages: Sendable, Equatable {
+struct DisplayMessages: Sendable, Equatable {
     /// How long each of several messages of the same priority stays on the display before the next.
-    public static let turn: Duration = .seconds(5)
+    static let turn: Duration = .seconds(5)
 
     /// By id.
     private var messages: [Int: MessageInfo]
 
-    public init(restoring messages: [MessageInfo] = []) {
+    init(restoring messages: [MessageInfo] = []) {
         self.messages = Dictionary(messages.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     }
 
-    public var count: Int { messages.count }
+    var count: Int { messages.count }
 
     /// Every stored message, by id.
-    public var all: [MessageInfo] { messages.values.sorted { $0.id < $1.id } }
+    var all: [MessageInfo] { messages.values.sorted { $0.id < $1.id } }
 
     func contains(id: Int) -> Bool { messages[id] != nil }
 

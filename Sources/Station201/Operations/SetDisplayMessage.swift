@@ -1,9 +1,10 @@
 import OCPP201
 
 extension StationEngine {
-    /// [O01, O02, O06]: checked in the order libocpp checks (enabled, priority, state, format, transaction),
-    /// then against the capacity, which counts the message replaced by the same id and the AlwaysFront one
-    /// a new AlwaysFront message displaces. Persisted before the answer.
+    /// [O01, O02, O06]: refused while the display is disabled, then checked in the order of the requirements
+    /// (priority, state, format [O01.FR.01–03], transaction [O02.FR.01]) and against the capacity, which
+    /// counts the message the same id replaces and the AlwaysFront one a new AlwaysFront message displaces
+    /// [O01.FR.11, O01.FR.16]. Persisted before the answer.
     mutating func setDisplayMessage(_ request: SetDisplayMessageRequest) -> SetDisplayMessageResponse {
         let message = request.message
         guard displayEnabled else {
