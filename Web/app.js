@@ -58,6 +58,7 @@ const state = {
   lastEventAt: null,
   securityEvents: null,         // the security log, oldest first (null until loaded)
   securityLoads: 0,             // sequence number of the newest security log request
+  displayEvents: 0,             // `display` events received, so that an older GET never overwrites one
 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -1064,14 +1065,19 @@ const handlers = {
     noteServerTime(data.time);
     addLiveFrame(data);
   },
-  display(data) { renderDisplay(data); },
+  display(data) {
+    state.displayEvents += 1;
+    renderDisplay(data);
+  },
 };
 
-// The display's state at (re)connection; the stream's `display` events follow every change after it.
+// The display's state at (re)connection; the stream's `display` events follow every change after it, and
+// one that arrives while the request is out is newer than its answer.
 async function loadDisplay() {
+  const events = state.displayEvents;
   try {
     const { data } = await api("GET", "display");
-    renderDisplay(data);
+    if (state.displayEvents === events) renderDisplay(data);
   } catch (error) {
     $("#display-shown-facts").textContent = `Could not load the display: ${error.message}`;
   }
