@@ -175,6 +175,46 @@ def test_TC_O_06_CS_and_TC_O_10_CS_a_transaction_message_lives_with_its_transact
     assert get_messages(csms, station, 3, id=[2]) == "Unknown"
 
 
+def test_TC_O_27_CS_TC_O_28_CS_TC_O_30_CS_and_TC_O_32_CS_transaction_messages_with_times_and_priorities(
+        csms, chargepoint):
+    """During a transaction: a second AlwaysFront message replaces the first [O02.FR.18]; two InFront ones
+    are both kept and reported with the transaction [O02.FR.16]; one waits for its start [O02.FR.06], one
+    is removed at its end [O02.FR.07]; the transaction's end removes them all [O02.FR.02]."""
+    station = chargepoint(connectors=1)
+    transaction_id = charging(csms, station)
+
+    def of_transaction(id_, priority, **members):
+        return message(id_, priority, transaction_id=transaction_id, **members)
+
+    assert set_message(csms, station, of_transaction(1, "AlwaysFront")) == ACCEPTED
+    assert set_message(csms, station, of_transaction(2, "AlwaysFront")) == ACCEPTED
+    assert get_messages(csms, station, 1, id=[1]) == "Unknown"
+    assert get_messages(csms, station, 2, id=[2]) == ACCEPTED
+    assert notified(csms, station, 2)[0]["messageInfo"][0]["transactionId"] == transaction_id
+
+    assert set_message(csms, station, of_transaction(3, "InFront")) == ACCEPTED
+    assert set_message(csms, station, of_transaction(4, "InFront", content="Message 3 2")) == ACCEPTED
+    assert get_messages(csms, station, 3, priority="InFront") == ACCEPTED
+    infos = notified(csms, station, 3)[0]["messageInfo"]
+    assert [(i["id"], i["priority"], i["transactionId"]) for i in infos] == \
+        [(3, "InFront", transaction_id), (4, "InFront", transaction_id)]
+
+    assert set_message(csms, station, of_transaction(5, "InFront", start_date_time=in_seconds(2))) == ACCEPTED
+    assert set_message(csms, station, of_transaction(6, "InFront", end_date_time=in_seconds(3))) == ACCEPTED
+    in_force = {m["message"]["id"]: m["inForce"] for m in display(station)["messages"]}
+    assert (in_force[5], in_force[6]) == (False, True)
+    wait_display(station, lambda d: {m["message"]["id"]: m["inForce"] for m in d["messages"]}.get(5),
+                 "the message in force from its start")
+    wait_display(station, lambda d: 6 not in [m["message"]["id"] for m in d["messages"]], "the message gone at its end")
+    assert get_messages(csms, station, 4, id=[6]) == "Unknown"
+    assert shown_id(display(station)) == 2
+
+    stop(station, 1)
+    wait_display(station, lambda d: d["messages"] == [], "every message of the transaction removed")
+    for number, id_ in enumerate([2, 3, 4, 5], start=5):
+        assert get_messages(csms, station, number, id=[id_]) == "Unknown"
+
+
 def test_TC_O_12_CS_the_same_id_replaces_the_message_and_all_its_parameters(csms, chargepoint):
     station = chargepoint(connectors=1)
     assert set_message(csms, station, message(4, "InFront", "Old", state="Charging")) == ACCEPTED
