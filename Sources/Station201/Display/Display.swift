@@ -6,8 +6,8 @@ import OCPP201
 /// observers see the display whenever what it shows changes.
 extension StationEngine {
     /// The state a message's `state` is compared with, for the station as a whole (one display): Charging
-    /// while any EVSE charges; otherwise Faulted when every EVSE is, Unavailable when none can take a
-    /// session (each Unavailable or Faulted); otherwise Idle.
+    /// while any EVSE charges; otherwise Faulted when every EVSE is, Unavailable when every EVSE is
+    /// Unavailable or Faulted; otherwise Idle.
     var displayState: MessageState {
         if evses.contains(where: { $0.chargingState == .charging }) { return .charging }
         let statuses = evses.indices.map(connectorStatus)
