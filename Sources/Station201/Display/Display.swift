@@ -25,6 +25,7 @@ extension StationEngine {
             && deviceModel.boolean(StandardVariables.displayMessageCtrlrEnabled)
     }
 
+    /// What the display shows now, and every stored message with whether it is in force.
     var displaySnapshot: DisplaySnapshot {
         let ongoing = ongoingTransactionIds
         let state = displayState
@@ -60,7 +61,7 @@ extension StationEngine {
     /// The next start or end of a message, and the next turn while several messages take turns.
     func considerDisplayDeadlines(_ earliest: inout EarliestDeadline) {
         earliest.consider(displayMessages.nextChange(after: now.wallClock).map(now.uptime(at:)))
-        if let shown = publishedDisplay, shown.cycle.count > 1 {
+        if let display = publishedDisplay, display.cycle.count > 1 {
             earliest.consider(startedAt + DisplayMessages.nextTurn(after: now.uptime - startedAt))
         }
     }
