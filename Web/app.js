@@ -2,6 +2,8 @@
 // Rules kept throughout: every text from the service goes into the DOM with textContent (frames come
 // from a CSMS and must never inject markup); every URL is relative (the page may sit behind a prefix).
 import { apiToken, askForToken, setUpTokenForm, tokenAccepted, withToken } from "./token.js";
+import { clockTime, el, setBadge } from "./dom.js";
+import { renderDisplay } from "./display.js";
 
 const API = "api/v1/";
 const MAX_FRAMES = 500;
@@ -56,6 +58,7 @@ const state = {
   lastEventAt: null,
   securityEvents: null,         // the security log, oldest first (null until loaded)
   securityLoads: 0,             // sequence number of the newest security log request
+  displayEvents: 0,             // `display` events received, so that an older GET never overwrites one
 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -70,27 +73,12 @@ const kwh = numberFormat(3);
 
 // ------------------------------------------------------------------ small helpers
 
-function el(tag, options = {}, children = []) {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
 // Let long names wrap between their words (StopTxnSampled|Data|MaxLength), not inside one.
 function appendCamelCase(node, text) {
   text.split(/(?<=[a-z0-9])(?=[A-Z])/).forEach((word, index) => {
     if (index > 0) node.append(document.createElement("wbr"));
     node.append(word);
   });
-}
-
-function setBadge(node, text, tone) {
-  node.textContent = text;
-  node.dataset.value = text;
-  node.className = node.className.replace(/\btone-\w+/g, "").trim() + " tone-" + tone;
 }
 
 function serverNow() {
@@ -100,14 +88,6 @@ function serverNow() {
 function noteServerTime(iso) {
   const t = Date.parse(iso);
   if (!Number.isNaN(t)) state.clockOffset = t - Date.now();
-}
-
-function clockTime(iso, withMillis = false) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso ?? "");
-  const pad = (n, w = 2) => String(n).padStart(w, "0");
-  const base = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-  return withMillis ? `${base}.${pad(date.getMilliseconds(), 3)}` : base;
 }
 
 function formatDuration(ms) {
@@ -1033,8 +1013,11 @@ const handlers = {
     streamIsUp();
     loadFrames();
     loadLastTransactions();
-    // The security log exists under 1.6 only, for now.
-    if (data.status && data.status.ocppVersion === "2.0.1") return;
+    // The security log exists under 1.6 only, for now; the display under 2.0.1 only.
+    if (data.status && data.status.ocppVersion === "2.0.1") {
+      loadDisplay();
+      return;
+    }
     loadSecurityEvents();
   },
   status(data) {
@@ -1082,7 +1065,23 @@ const handlers = {
     noteServerTime(data.time);
     addLiveFrame(data);
   },
+  display(data) {
+    state.displayEvents += 1;
+    renderDisplay(data);
+  },
 };
+
+// The display's state at (re)connection; the stream's `display` events follow every change after it, and
+// one that arrives while the request is out is newer than its answer.
+async function loadDisplay() {
+  const events = state.displayEvents;
+  try {
+    const { data } = await api("GET", "display");
+    if (state.displayEvents === events) renderDisplay(data);
+  } catch (error) {
+    $("#display-shown-facts").textContent = `Could not load the display: ${error.message}`;
+  }
+}
 
 async function loadLastTransactions() {
   try {

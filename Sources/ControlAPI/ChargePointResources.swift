@@ -97,6 +97,11 @@ package struct ChargePointResources: StationResources {
             } else {
                 run(.securityEvents, responder)
             }
+        case .display:
+            // OCPP 1.6 has no display messages: there is nothing a CSMS could have set.
+            throw Problem(
+                404, "not-available-under-ocpp16", "Not Found",
+                "/api/v1/display shows the display messages of OCPP 2.0.1; a 1.6 charge point has none.")
         case .trigger:
             let body = try ControlAPI.decode(TriggerBody.self, request.body)
             run(.trigger(body.message, connector: body.connectorId), responder)

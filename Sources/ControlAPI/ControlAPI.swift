@@ -178,6 +178,7 @@ package enum Route: Equatable, Sendable {
     case chargingProfiles
     case firmware
     case securityEvents
+    case display
 
     /// Found by one hash of the path, not by comparing it with each route in turn.
     private static let withoutParameters: [String: Route] = [
@@ -187,7 +188,7 @@ package enum Route: Equatable, Sendable {
         "/api/v1/reservations": .reservations, "/api/v1/charging-profiles": .chargingProfiles,
         "/api/v1/firmware": .firmware, "/api/v1/security-events": .securityEvents,
         "/api/v1/transactions": .transactions, "/api/v1/configuration": .configuration,
-        "/api/v1/messages": .messages, "/api/v1/events": .events,
+        "/api/v1/messages": .messages, "/api/v1/events": .events, "/api/v1/display": .display,
     ]
 
     init(path: String) throws(Problem) {
@@ -232,7 +233,8 @@ package enum Route: Equatable, Sendable {
     var methods: [String] {
         switch self {
         case .health, .readiness, .contract, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .connectorAction(_, .compositeSchedule):
+            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .display,
+            .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .securityEvents: ["GET", "POST"]
         case .configurationKey: ["GET", "PUT"]
@@ -263,6 +265,7 @@ extension Route {
         case .chargingProfiles: "/api/v1/charging-profiles"
         case .firmware: "/api/v1/firmware"
         case .securityEvents: "/api/v1/security-events"
+        case .display: "/api/v1/display"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

@@ -23,6 +23,8 @@ extension EventHub {
             })
         case .variable(let variable):
             publish(StreamEvent(type: "configuration") { JSONWriter.encode(Variable201Resource(variable)) })
+        case .display(let display):
+            publish(StreamEvent(type: "display") { JSONWriter.encode(Display201Resource(display)) })
         case .rpc:
             // Counted by the metrics; traffic reaches stream clients as `frame` events.
             break

@@ -121,6 +121,8 @@ package struct Station201Resources: StationResources {
             run(.trigger(body.message, evseId: body.connectorId), responder)
         case .localList:
             run(.localList, responder)
+        case .display:
+            run(.display, responder)
         case .reservations, .chargingProfiles, .firmware, .securityEvents:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
@@ -202,6 +204,8 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(code, StatusResource(status: status)))
             case .localList(let list):
                 responder.respond(ControlAPI.json(200, LocalList201Resource(list)))
+            case .display(let display):
+                responder.respond(ControlAPI.json(200, Display201Resource(display)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }

@@ -342,3 +342,32 @@ public struct NetworkConnectionProfile: Codable, Sendable, Equatable, CustomData
         self.vpn = vpn
     }
 }
+
+/// [SCH] MessageInfoType: one display message as the CSMS sets it and the station reports it back. `display`
+/// names the display it is meant for; this station has one and keeps the member only to report it.
+public struct MessageInfo: Codable, Sendable, Equatable, CustomDataExtensible {
+    public var display: Component?
+    public var id: Int
+    public var priority: MessagePriority
+    public var state: MessageState?
+    public var startDateTime: Timestamp?
+    public var endDateTime: Timestamp?
+    /// Shown only during this transaction, and removed when it ends [O02.FR.02].
+    public var transactionId: CiString<36>?
+    public var message: MessageContent
+
+    public init(
+        display: Component? = nil, id: Int, priority: MessagePriority, state: MessageState? = nil,
+        startDateTime: Timestamp? = nil, endDateTime: Timestamp? = nil, transactionId: CiString<36>? = nil,
+        message: MessageContent
+    ) {
+        self.display = display
+        self.id = id
+        self.priority = priority
+        self.state = state
+        self.startDateTime = startDateTime
+        self.endDateTime = endDateTime
+        self.transactionId = transactionId
+        self.message = message
+    }
+}

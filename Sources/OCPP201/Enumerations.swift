@@ -89,6 +89,44 @@ public enum MessageFormat: String, Codable, JSONScalar, Sendable, CaseIterable {
     case utf8 = "UTF8"
 }
 
+/// [SCH] MessagePriorityEnumType. AlwaysFront is shown alone, regardless of other messages; InFront ones are shown
+/// before the normal cycle, cycling among themselves; NormalCycle ones take their turn in it [O01.FR.12–16].
+public enum MessagePriority: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case alwaysFront = "AlwaysFront"
+    case inFront = "InFront"
+    case normalCycle = "NormalCycle"
+}
+
+/// [SCH] MessageStateEnumType. The station state in which a display message is shown; without one it is shown in any.
+public enum MessageState: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case charging = "Charging"
+    case faulted = "Faulted"
+    case idle = "Idle"
+    case unavailable = "Unavailable"
+}
+
+/// [SCH] DisplayMessageStatusEnumType. SetDisplayMessage's answer [O01, O02].
+public enum DisplayMessageStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case notSupportedMessageFormat = "NotSupportedMessageFormat"
+    case rejected = "Rejected"
+    case notSupportedPriority = "NotSupportedPriority"
+    case notSupportedState = "NotSupportedState"
+    case unknownTransaction = "UnknownTransaction"
+}
+
+/// [SCH] GetDisplayMessagesStatusEnumType. Unknown: no stored message matches the request [O03.FR.06, O04.FR.02].
+public enum GetDisplayMessagesStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case unknown = "Unknown"
+}
+
+/// [SCH] ClearMessageStatusEnumType. Unknown: no message with that id [O05.FR.02].
+public enum ClearMessageStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case unknown = "Unknown"
+}
+
 /// [SCH] TransactionEventEnumType. Where a TransactionEvent sits in its transaction's life. Keeps its schema name: the
 /// message is `TransactionEvent`.
 public enum TransactionEventEnumType: String, Codable, JSONScalar, Sendable, CaseIterable {

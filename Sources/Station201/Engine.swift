@@ -23,12 +23,15 @@ public struct StationSettings: Sendable {
     public var csmsURL: String
     /// `--security-profile` and the credentials: slot 1's security, and what every profile draws on.
     public var security: SecurityCredentials
+    /// How many display messages the station stores: `DisplayMessageCtrlr.DisplayMessages`' maxLimit.
+    public var displayMessageCapacity: Int
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, csmsURL: String = "ws://localhost:9000",
         maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
-        variableOverrides: [(key: String, value: String)] = [], security: SecurityCredentials = SecurityCredentials()
+        variableOverrides: [(key: String, value: String)] = [], displayMessageCapacity: Int = 20,
+        security: SecurityCredentials = SecurityCredentials()
     ) {
         self.identity = identity
         self.evseCount = evseCount
@@ -40,6 +43,7 @@ public struct StationSettings: Sendable {
         self.variableOverrides = variableOverrides
         self.csmsURL = csmsURL
         self.security = security
+        self.displayMessageCapacity = displayMessageCapacity
     }
 }
 
@@ -64,13 +68,14 @@ public struct PersistedState: Sendable, Equatable {
     public var transactions: [TransactionRecord]
     public var transactionEvents: [QueuedTransactionEvent]
     public var networkProfiles: [Int: NetworkConnectionProfile]
+    public var displayMessages: [MessageInfo]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
         bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
-        networkProfiles: [Int: NetworkConnectionProfile] = [:]
+        networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -81,6 +86,7 @@ public struct PersistedState: Sendable, Equatable {
         self.transactions = transactions
         self.transactionEvents = transactionEvents
         self.networkProfiles = networkProfiles
+        self.displayMessages = displayMessages
     }
 }
 
@@ -126,6 +132,10 @@ public struct StationEngine: Sendable {
     /// The next instants of the AlignedDataCtrlr grids (Interval, TxEndedInterval).
     var alignedSampleAt: Timestamp?
     var alignedEndedSampleAt: Timestamp?
+    /// The messages the CSMS set for the display (functional block O).
+    var displayMessages: DisplayMessages
+    /// The display as observers last saw it.
+    var publishedDisplay: DisplaySnapshot?
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -164,7 +174,8 @@ public struct StationEngine: Sendable {
         deviceModel = DeviceModel(
             descriptors: StandardVariables.catalogue(
                 identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
-                localListCapacity: settings.localListCapacity, basicAuthPassword: settings.security.basicAuthPassword),
+                localListCapacity: settings.localListCapacity, displayMessageCapacity: settings.displayMessageCapacity,
+                basicAuthPassword: settings.security.basicAuthPassword),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)
@@ -174,6 +185,7 @@ public struct StationEngine: Sendable {
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
         networkProfiles = NetworkProfiles(
             settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
+        displayMessages = DisplayMessages(restoring: persisted.displayMessages)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -205,6 +217,7 @@ public struct StationEngine: Sendable {
             wallClock: Timestamp(millisecondsSince1970: now.wallClock.millisecondsSince1970 + clockOffsetMilliseconds))
         let linkBefore = link
         advanceMeters()
+        removeOutdatedDisplayMessages()
         switch input {
         case .linkConnecting:
             link = .connecting
@@ -247,6 +260,7 @@ public struct StationEngine: Sendable {
         }
         reportStatusChanges()
         publishConnectorChanges()
+        followDisplay()
         if link == .connected { pump() }
         flushChanges()
         effects += publications
@@ -267,6 +281,7 @@ public struct StationEngine: Sendable {
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))
         considerTransactionDeadlines(&earliest)
         considerAlignedDeadlines(&earliest)
+        considerDisplayDeadlines(&earliest)
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)

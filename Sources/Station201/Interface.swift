@@ -66,6 +66,10 @@ public enum StoreChange: Sendable, Equatable {
     case transactionEventQueued(QueuedTransactionEvent)
     /// Delivered, or discarded after its attempts.
     case transactionEventRemoved(Int)
+    /// A display message set by SetDisplayMessage, added or replacing the one with its id.
+    case displayMessage(MessageInfo)
+    /// A display message cleared, displaced, run out or left behind by its transaction.
+    case displayMessageRemoved(Int)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -111,6 +115,8 @@ public enum Command: Sendable, Equatable {
     /// clear it. The text is what the operator calls the fault (1.6's error codes are welcome).
     case fault(evseId: Int, String?)
     case localList
+    /// What the display shows now, and every stored message.
+    case display
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -130,6 +136,7 @@ public enum CommandResult: Sendable, Equatable {
     /// The status of an OCPP answer the station gave the local request (Accepted, Scheduled, Unlocked…).
     case status(String)
     case localList(LocalAuthorizationList)
+    case display(DisplaySnapshot)
     case failed(CommandFailure)
 }
 
@@ -228,8 +235,30 @@ public enum Notification: Sendable, Equatable {
     /// A transaction's step, with the transaction after it.
     case transaction(TransactionStep, TransactionSnapshot)
     case variable(VariableSnapshot)
+    /// What the display shows changed (a message set, cleared, started, ended; the next one's turn).
+    case display(DisplaySnapshot)
     /// Traffic facts for metrics, one per frame.
     case rpc(RPCEvent)
+}
+
+/// The station's display at one instant ([O01]–[O06]).
+public struct DisplaySnapshot: Sendable, Equatable {
+    /// DisplayMessageCtrlr Available and Enabled; false leaves the display blank.
+    public var enabled: Bool
+    /// The station state messages with a `state` are shown in.
+    public var state: MessageState
+    /// The message on the display now; nil when none is in force.
+    public var shown: MessageInfo?
+    /// The ids of the messages taking turns on the display, in turn order (one for an AlwaysFront message).
+    public var cycle: [Int]
+    /// Every stored message, by id.
+    public var messages: [DisplayMessageSnapshot]
+}
+
+public struct DisplayMessageSnapshot: Sendable, Equatable {
+    public var message: MessageInfo
+    /// Started, not ended, its state holding and its transaction running: it may be shown now.
+    public var inForce: Bool
 }
 
 public typealias RPCEvent = EngineSupport.RPCEvent<Action, RPCErrorCode>

@@ -72,6 +72,12 @@ extension StationEngine {
             respond(to: messageId, payload, as: RequestStartTransactionRequest.self) { $0.requestStartTransaction($1) }
         case .requestStopTransaction:
             respond(to: messageId, payload, as: RequestStopTransactionRequest.self) { $0.requestStopTransaction($1) }
+        case .setDisplayMessage:
+            respond(to: messageId, payload, as: SetDisplayMessageRequest.self) { $0.setDisplayMessage($1) }
+        case .getDisplayMessages:
+            respond(to: messageId, payload, as: GetDisplayMessagesRequest.self) { $0.getDisplayMessages($1) }
+        case .clearDisplayMessage:
+            respond(to: messageId, payload, as: ClearDisplayMessageRequest.self) { $0.clearDisplayMessage($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

@@ -38,6 +38,10 @@ public final class Store201 {
         """
         CREATE TABLE network_profile (slot INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block O: the display messages SetDisplayMessage stored, by id.
+        """
+        CREATE TABLE display_message (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -79,6 +83,7 @@ public final class Store201 {
         let slots = try database.rows("SELECT slot FROM network_profile ORDER BY slot", [], { $0.integer(0) })
         let profiles = try database.records(NetworkConnectionProfile.self, "SELECT record FROM network_profile ORDER BY slot")
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
+        state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
         return state
     }
 
@@ -132,6 +137,10 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO network_profile VALUES (?, ?)", [.integer(slot), .json(profile)])
         case .transactionEventRemoved(let sequence):
             try database.run("DELETE FROM transaction_event WHERE sequence = ?", [.integer(sequence)])
+        case .displayMessage(let message):
+            try database.run("INSERT OR REPLACE INTO display_message VALUES (?, ?)", [.integer(message.id), .json(message)])
+        case .displayMessageRemoved(let id):
+            try database.run("DELETE FROM display_message WHERE id = ?", [.integer(id)])
         }
     }
 }

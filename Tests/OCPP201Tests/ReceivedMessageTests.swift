@@ -118,6 +118,27 @@ struct ReceivedMessageTests {
         #expect(try decode(SendLocalListRequest.self, json) == expected)
     }
 
+    @Test func displayMessageRequests() throws {
+        let json = """
+            {"message":{"display":{"name":"Display","evse":{"id":1}},"id":4,"priority":"InFront","state":"Charging",
+              "startDateTime":"2024-05-06T10:15:30Z","endDateTime":"2024-05-06T11:15:30.500Z",
+              "transactionId":"6f3c2b1e-9d4a-4f0e-8c57-2a1b3c4d5e6f",
+              "message":{"format":"UTF8","language":"de-CH","content":"Grüezi"}}}
+            """
+        let expected = SetDisplayMessageRequest(message: MessageInfo(
+            display: Component(name: "Display", evse: EVSE(id: 1)), id: 4, priority: .inFront, state: .charging,
+            startDateTime: instant("2024-05-06T10:15:30Z"), endDateTime: instant("2024-05-06T11:15:30.500Z"),
+            transactionId: "6f3c2b1e-9d4a-4f0e-8c57-2a1b3c4d5e6f",
+            message: MessageContent(format: .utf8, language: "de-CH", content: "Grüezi")))
+        #expect(try decode(SetDisplayMessageRequest.self, json) == expected)
+        #expect(
+            try decode(GetDisplayMessagesRequest.self, #"{"id":[1,2],"requestId":9,"priority":"AlwaysFront","state":"Idle"}"#)
+                == GetDisplayMessagesRequest(id: [1, 2], requestId: 9, priority: .alwaysFront, state: .idle))
+        #expect(try decode(GetDisplayMessagesRequest.self, #"{"requestId":9}"#) == GetDisplayMessagesRequest(requestId: 9))
+        #expect(payloadError(GetDisplayMessagesRequest.self, #"{"requestId":9,"id":[]}"#) != nil)
+        #expect(try decode(ClearDisplayMessageRequest.self, #"{"id":4}"#) == ClearDisplayMessageRequest(id: 4))
+    }
+
     @Test func getTransactionStatus() throws {
         let json = #"{"transactionId":"6f3c2b1e-9d4a-4f0e-8c57-2a1b3c4d5e6f"}"#
         let expected = GetTransactionStatusRequest(transactionId: "6f3c2b1e-9d4a-4f0e-8c57-2a1b3c4d5e6f")

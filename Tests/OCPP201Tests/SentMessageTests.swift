@@ -130,6 +130,22 @@ struct SentMessageTests {
         #expect(JSONWriter.string(DataTransferRequest(vendorId: "com.example")) == #"{"vendorId":"com.example"}"#)
     }
 
+    @Test func notifyDisplayMessagesAndTheDisplayAnswers() {
+        let info = MessageInfo(
+            id: 4, priority: .inFront, endDateTime: Self.now, transactionId: "tx-1",
+            message: MessageContent(format: .uri, content: "https://example.com"))
+        #expect(
+            JSONWriter.string(NotifyDisplayMessagesRequest(messageInfo: [info], requestId: 9, tbc: true))
+                == #"{"messageInfo":[{"id":4,"priority":"InFront","endDateTime":"\#(Self.nowText)","transactionId":"tx-1","#
+                + #""message":{"format":"URI","content":"https://example.com"}}],"requestId":9,"tbc":true}"#)
+        #expect(JSONWriter.string(NotifyDisplayMessagesRequest(requestId: 9)) == #"{"requestId":9}"#)
+        #expect(
+            JSONWriter.string(SetDisplayMessageResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "NotEnabled")))
+                == #"{"status":"Rejected","statusInfo":{"reasonCode":"NotEnabled"}}"#)
+        #expect(JSONWriter.string(GetDisplayMessagesResponse(status: .unknown)) == #"{"status":"Unknown"}"#)
+        #expect(JSONWriter.string(ClearDisplayMessageResponse(status: .accepted)) == #"{"status":"Accepted"}"#)
+    }
+
     @Test func notifyReport() {
         let request = NotifyReportRequest(
             requestId: 0, generatedAt: Self.now,

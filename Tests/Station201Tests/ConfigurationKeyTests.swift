@@ -34,7 +34,7 @@ import Testing
 
     @Test func everyVariableOfTheCatalogueHasAKeyThatFindsIt() {
         let model = DeviceModel(
-            descriptors: StandardVariables.catalogue(identity: "CS1", evseCount: 2, maximumPowerW: 22_000, localListCapacity: 100))
+            descriptors: StandardVariables.catalogue(identity: "CS1", evseCount: 2, maximumPowerW: 22_000, localListCapacity: 100, displayMessageCapacity: 20))
         for descriptor in model.descriptors {
             let key = descriptor.address.configurationKey
             #expect(VariableAddress(configurationKey: key).flatMap(model.descriptor(at:)) == descriptor, "\(key)")

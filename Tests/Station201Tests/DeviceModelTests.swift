@@ -731,7 +731,7 @@ extension Result<String, ValueRefusal> {
     /// Addresses compare case-insensitively, in the store as on the wire.
     @Test func aRestoredValueIsFoundWhateverTheCaseOfItsAddress() {
         let model = DeviceModel(
-            descriptors: StandardVariables.catalogue(identity: "CS1", evseCount: 1, maximumPowerW: 11_000, localListCapacity: 1000),
+            descriptors: StandardVariables.catalogue(identity: "CS1", evseCount: 1, maximumPowerW: 11_000, localListCapacity: 1000, displayMessageCapacity: 20),
             restored: [VariableAddress(ComponentAddress("ocppcommctrlr"), "heartbeatinterval"): "42"])
         #expect(model.integer(StandardVariables.heartbeatInterval) == 42)
     }

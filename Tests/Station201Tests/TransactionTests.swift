@@ -652,6 +652,10 @@ extension PersistedState {
                 if operative { state.inoperative.remove(target) } else { state.inoperative.insert(target) }
             case .bootReason(let reason): state.bootReason = reason
             case .networkProfile(let slot, let profile): state.networkProfiles[slot] = profile
+            case .displayMessage(let message):
+                state.displayMessages.removeAll { $0.id == message.id }
+                state.displayMessages.append(message)
+            case .displayMessageRemoved(let id): state.displayMessages.removeAll { $0.id == id }
             default: break
             }
         }

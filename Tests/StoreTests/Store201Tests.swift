@@ -52,6 +52,23 @@ import Testing
         #expect(state.authorizationCache.sorted { $0.idToken.type.rawValue < $1.idToken.type.rawValue } == [kept, sameValueOtherType])
     }
 
+    @Test func displayMessagesAreReadBackAfterReopeningWithTheirTimesAndTransaction() throws {
+        let folder = try TemporaryDirectory()
+        let at = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+        let kept = MessageInfo(
+            id: 7, priority: .inFront, state: .charging, startDateTime: at, endDateTime: at, transactionId: "tx-1",
+            message: MessageContent(format: .utf8, language: "de", content: "Grüezi"))
+        let replaced = MessageInfo(id: 3, priority: .normalCycle, message: MessageContent(format: .ascii, content: "Old"))
+        let replacing = MessageInfo(id: 3, priority: .alwaysFront, message: MessageContent(format: .uri, content: "https://x.test"))
+        let removed = MessageInfo(id: 9, priority: .normalCycle, message: MessageContent(format: .ascii, content: "Gone"))
+        do {
+            let store = try Store201(directory: folder.path)
+            try store.apply([.displayMessage(kept), .displayMessage(replaced), .displayMessage(removed)])
+            try store.apply([.displayMessage(replacing), .displayMessageRemoved(9)])
+        }
+        #expect(try Store201(directory: folder.path).load().displayMessages == [replacing, kept])
+    }
+
     @Test func aNewFolderStartsFromNothing() throws {
         let folder = try TemporaryDirectory()
         #expect(try Store201(directory: folder.path).load() == PersistedState())

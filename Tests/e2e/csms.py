@@ -420,6 +420,10 @@ class _StationHandler201(OcppChargingStation):
     def on_notify_report(self, **_):
         return call_result201.NotifyReport()
 
+    @on("NotifyDisplayMessages")
+    def on_notify_display_messages(self, **_):
+        return call_result201.NotifyDisplayMessages()
+
     @on("DataTransfer")
     def on_data_transfer(self, **_):
         return call_result201.DataTransfer(status="UnknownVendorId")

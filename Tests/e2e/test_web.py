@@ -15,7 +15,7 @@ import secrets
 import shutil
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -530,6 +530,61 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         assert ended and ended[-1]["transactionInfo"]["transactionId"] == transaction_id
         button(driver, 1, "unplug").click()
         wait_text(driver, f"{card(1)} [data-field=status]", "Available")
+
+
+def test_the_display_panel_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
+    """The 2.0.1 station's display on the page: blank until the CSMS sets a message, then the message in
+    force on the screen with its priority and validity, the InFront ones taking turns as the station
+    says, every stored message listed (a waiting one marked so), a CSMS text shown as text, never as
+    markup, and a message cleared by the CSMS gone from the page."""
+    csms201 = csms_factory(ocpp_version="2.0.1")
+    station = WebChargePoint(csms201, chargepoint.directory, connectors=1)
+    chargepoint.started.append(station)
+    station.start()
+    station.wait_registered()
+
+    def set_message(info):
+        assert csms201.call(station.identity, call201.SetDisplayMessage(message=info)).status == "Accepted"
+
+    def shown(driver):
+        return driver.find_element(By.CSS_SELECTOR, "#display-screen").get_attribute("data-shown")
+
+    with watched(browser, request) as driver:
+        driver.get(station.api.base_url + "/")
+        wait_text(driver, "#ocpp-version", "2.0.1")
+        assert driver.find_element(By.CSS_SELECTOR, ".display-panel").is_displayed()
+        wait_text(driver, "#display-state", "Idle")
+        wait_text(driver, "#display-screen", "Nothing to show")
+
+        markup = '<img src=x onerror="document.title=1">'
+        set_message({"id": 1, "priority": "InFront", "message": {"format": "UTF8", "language": "en", "content": markup}})
+        wait_text(driver, "#display-screen", markup)
+        assert driver.find_elements(By.CSS_SELECTOR, "#display-screen img") == []
+        assert "#1 InFront" in text_of(driver, "#display-shown-facts")
+
+        set_message({"id": 2, "priority": "InFront",
+                     "message": {"format": "URI", "content": "https://example.com/tariffs"}})
+        later = (datetime.now().astimezone() + timedelta(hours=2)).isoformat()
+        set_message({"id": 3, "priority": "NormalCycle", "start_date_time": later,
+                     "message": {"format": "ASCII", "content": "Open until 22:00"}})
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#display-messages > li")) == 3, "three messages listed")
+        waiting = driver.find_element(By.CSS_SELECTOR, '#display-messages > li[data-id="3"]').text
+        assert "waiting" in waiting and "NormalCycle" in waiting and "from" in waiting
+        first = shown(driver)
+        assert first in ("1", "2")
+        wait(driver, lambda d: shown(d) == {"1": "2", "2": "1"}[first], "the other InFront message's turn", timeout=12)
+        wait(driver, lambda d: "taking turns" in text_of(d, "#display-shown-facts"), "the turn shown")
+        if shown(driver) != "2":
+            wait(driver, lambda d: shown(d) == "2", "the link's turn", timeout=12)
+        link = driver.find_element(By.CSS_SELECTOR, "#display-screen a")
+        assert (link.get_attribute("href"), link.get_attribute("rel")) == ("https://example.com/tariffs", "noopener noreferrer")
+        screenshot(driver, "web-display-desktop", DESKTOP, part=".display-panel")
+        screenshot(driver, "web-display-phone", PHONE, part=".display-panel")
+
+        assert csms201.call(station.identity, call201.ClearDisplayMessage(id=2)).status == "Accepted"
+        wait(driver, lambda d: shown(d) == "1", "the cleared message off the screen")
+        assert driver.find_elements(By.CSS_SELECTOR, '#display-messages > li[data-id="2"]') == []
+        assert driver.title != "1", "the CSMS text ran as markup"
 
 
 # ----- the page and the contract built into the binary -------------------------------------

@@ -15,6 +15,7 @@ public enum StandardVariables {
     static let securityCtrlr = ComponentAddress("SecurityCtrlr")
     static let sampledDataCtrlr = ComponentAddress("SampledDataCtrlr")
     static let alignedDataCtrlr = ComponentAddress("AlignedDataCtrlr")
+    static let displayMessageCtrlr = ComponentAddress("DisplayMessageCtrlr")
 
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
@@ -219,6 +220,40 @@ public enum StandardVariables {
         VariableAddress(securityCtrlr, "OrganizationName"), .string(maximumLength: 50), .readWrite,
         source: .stored(default: ""))
 
+    /// Display messages ([O01]–[O06]). Available is the station's fact; Enabled false leaves the display blank
+    /// and refuses new messages, keeping the stored ones.
+    public static let displayMessageCtrlrAvailable = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "Available"), .boolean, .readOnly, source: .stored(default: "true"))
+    public static let displayMessageCtrlrEnabled = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "Enabled"), .boolean, .readWrite, source: .stored(default: "true"))
+    /// What SetDisplayMessage accepts [O01.FR.01–03]. The page shows text and links, never HTML from the
+    /// CSMS, so HTML is not among the formats. ReadWrite, unlike [P2A]'s ReadOnly: a simulator plays stations
+    /// of any capability, and narrowing a list (`--ocpp-config`, the API, SetVariables) makes one that lacks
+    /// a priority, state or format, as TC_O_17–19 need.
+    public static let displaySupportedFormats = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "SupportedFormats"),
+        .memberList([MessageFormat.ascii, .utf8, .uri].map(\.rawValue)), .readWrite,
+        source: .stored(default: "ASCII,UTF8,URI"))
+    public static let displaySupportedPriorities = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "SupportedPriorities"), .memberList(MessagePriority.allCases.map(\.rawValue)),
+        .readWrite, source: .stored(default: MessagePriority.allCases.map(\.rawValue).joined(separator: ",")))
+    /// Not in 2.0.1's list of DisplayMessageCtrlr variables (OCPP 2.1 and libocpp have it), yet NotSupportedState
+    /// needs a list to be checked against [O01.FR.02].
+    public static let displaySupportedStates = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "SupportedStates"), .memberList(MessageState.allCases.map(\.rawValue)),
+        .readWrite, source: .stored(default: MessageState.allCases.map(\.rawValue).joined(separator: ",")))
+    /// The longest personal message of an IdTokenInfo the station keeps: 0, it keeps none (yet).
+    public static let personalMessageSize = VariableDescriptor(
+        VariableAddress(displayMessageCtrlr, "PersonalMessageSize"), .integer(minimum: 0), .readOnly,
+        source: .stored(default: "0"))
+
+    /// How many messages are stored; its maxLimit is how many can be [O01.FR.11].
+    static func displayMessages(capacity: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(displayMessageCtrlr, "DisplayMessages"), .integer(minimum: 0, maximum: capacity), .readOnly,
+            source: .live(.displayMessages))
+    }
+
     /// The station's identity, as the websocket URL ends with it.
     static func identity(_ identity: String) -> VariableDescriptor {
         VariableDescriptor(
@@ -235,7 +270,8 @@ public enum StandardVariables {
 
     /// Every variable of the station `identity` with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(
-        identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int, basicAuthPassword installed: String? = nil
+        identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int, displayMessageCapacity: Int,
+        basicAuthPassword installed: String? = nil
     ) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
@@ -253,6 +289,8 @@ public enum StandardVariables {
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
+            displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
+            personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
         ]
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {

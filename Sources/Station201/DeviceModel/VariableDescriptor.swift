@@ -183,6 +183,8 @@ public enum LiveValue: Sendable, Equatable {
     case messageTimeout
     case activeNetworkProfile
     case securityProfile
+    /// How many display messages are stored.
+    case displayMessages
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

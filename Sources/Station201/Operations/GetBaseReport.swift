@@ -31,9 +31,7 @@ extension StationEngine {
         let data = variables.map { descriptor in
             descriptor.reportData(value: currentValue(of: descriptor))
         }
-        let parts = stride(from: 0, to: data.count, by: Self.reportDataPerMessage).map {
-            Array(data[$0..<min($0 + Self.reportDataPerMessage, data.count)])
-        }
+        let parts = data.parts(of: Self.reportDataPerMessage)
         for (seqNo, part) in parts.enumerated() {
             outbox.enqueue(
                 NotifyReportRequest(

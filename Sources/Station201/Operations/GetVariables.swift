@@ -32,6 +32,7 @@ extension StationEngine {
         case .messageTimeout: String(messageTimeoutSeconds)
         case .activeNetworkProfile: String(networkProfiles.activeSlot)
         case .securityProfile: String(networkProfiles.activeSecurityProfile)
+        case .displayMessages: String(displayMessages.count)
         }
     }
 }
