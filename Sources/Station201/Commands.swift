@@ -64,6 +64,8 @@ extension StationEngine {
             return .connector(connectorSnapshot(index))
         case .localList:
             return .localList(localList)
+        case .reservations:
+            return .reservations(reservations.all)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -64,6 +64,10 @@ public enum StoreChange: Sendable, Equatable {
     case transactionEventQueued(QueuedTransactionEvent)
     /// Delivered, or discarded after its attempts.
     case transactionEventRemoved(Int)
+    /// A reservation made or replaced by ReserveNow.
+    case reservation(Reservation)
+    /// A reservation used, cancelled, removed or expired.
+    case reservationRemoved(Int)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -109,6 +113,8 @@ public enum Command: Sendable, Equatable {
     /// clear it. The text is what the operator calls the fault (1.6's error codes are welcome).
     case fault(evseId: Int, String?)
     case localList
+    /// The reservations in force.
+    case reservations
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -128,6 +134,8 @@ public enum CommandResult: Sendable, Equatable {
     /// The status of an OCPP answer the station gave the local request (Accepted, Scheduled, Unlocked…).
     case status(String)
     case localList(LocalAuthorizationList)
+    /// In the order they were made.
+    case reservations([Reservation])
     case failed(CommandFailure)
 }
 
@@ -159,6 +167,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case evseBusy(evseId: Int, ConnectorStatus)
     /// Unavailable or Faulted: no new session.
     case evseUnavailable(evseId: Int, ConnectorStatus)
+    /// A reservation holds the EVSE for another token or group.
+    case evseReserved(evseId: Int)
     case noTransaction(evseId: Int)
     /// The CSMS (or the local list or cache) refused the token.
     case tokenRefused(AuthorizationStatus)

@@ -72,6 +72,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: RequestStartTransactionRequest.self) { $0.requestStartTransaction($1) }
         case .requestStopTransaction:
             respond(to: messageId, payload, as: RequestStopTransactionRequest.self) { $0.requestStopTransaction($1) }
+        case .reserveNow:
+            respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
+        case .cancelReservation:
+            respond(to: messageId, payload, as: CancelReservationRequest.self) { $0.cancelReservation($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

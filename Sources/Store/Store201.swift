@@ -37,6 +37,10 @@ public final class Store201 {
         """
         CREATE TABLE network_profile (slot INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block H: the reservations in force, by id, in the order they were made.
+        """
+        CREATE TABLE reservation (id INTEGER PRIMARY KEY NOT NULL, placed INTEGER NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String) throws(StoreError) {
@@ -76,6 +80,7 @@ public final class Store201 {
         let slots = try database.rows("SELECT slot FROM network_profile ORDER BY slot", [], { $0.integer(0) })
         let profiles = try database.records(NetworkConnectionProfile.self, "SELECT record FROM network_profile ORDER BY slot")
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
+        state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
         return state
     }
 
@@ -129,6 +134,14 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO network_profile VALUES (?, ?)", [.integer(slot), .json(profile)])
         case .transactionEventRemoved(let sequence):
             try database.run("DELETE FROM transaction_event WHERE sequence = ?", [.integer(sequence)])
+        case .reservation(let reservation):
+            // A replaced reservation counts as made now, as the engine orders it.
+            try database.run("DELETE FROM reservation WHERE id = ?", [.integer(reservation.id)])
+            try database.run(
+                "INSERT INTO reservation VALUES (?, (SELECT COALESCE(MAX(placed), 0) + 1 FROM reservation), ?)",
+                [.integer(reservation.id), .json(reservation)])
+        case .reservationRemoved(let id):
+            try database.run("DELETE FROM reservation WHERE id = ?", [.integer(id)])
         }
     }
 }

@@ -58,6 +58,7 @@ extension StationEngine {
         granted.authorized = true
         let cause: TransactionCause = if case .remote = granted.origin { .remoteStart } else { .authorized }
         let remoteStartId: Int? = if case .remote(let id) = granted.origin { id } else { nil }
+        if let reservationId = granted.reservationId { consumeReservation(reservationId) }
         if var transaction = evses[index].transaction {
             transaction.authorized = true
             transaction.idToken = granted.idToken
@@ -65,7 +66,9 @@ extension StationEngine {
             transaction.remoteStartId = transaction.remoteStartId ?? remoteStartId
             evses[index].transaction = transaction
             evses[index].pending = nil
-            let sequence = queueEvent(index, .updated, cause, idToken: granted.idToken, remoteStartId: remoteStartId)
+            let sequence = queueEvent(
+                index, .updated, cause, idToken: granted.idToken, remoteStartId: remoteStartId,
+                reservationId: granted.reservationId)
             if case .api(let reply) = granted.origin { awaitTransactionAnswer(sequence, index: index, reply: reply) }
             return
         }
@@ -142,6 +145,7 @@ extension StationEngine {
         logger.info("transaction \(transaction.id) started on EVSE \(transaction.evseId) (\(cause.trigger.rawValue))")
         let sequence = queueEvent(
             index, .started, cause, idToken: pending?.idToken, remoteStartId: remoteStartId,
+            reservationId: pending?.reservationId,
             meterValue: sample(index, StandardVariables.txStartedMeasurands, .transactionBegin).map { [$0] },
             sendsEVSE: true, chargingStateChanged: true)
         scheduleSamples(index)
@@ -198,7 +202,7 @@ extension StationEngine {
     @discardableResult
     mutating func queueEvent(
         _ index: Int, _ type: TransactionEventEnumType, _ cause: TransactionCause, idToken: IdToken? = nil,
-        remoteStartId: Int? = nil, meterValue: [MeterValue]? = nil, sendsEVSE: Bool = false,
+        remoteStartId: Int? = nil, reservationId: Int? = nil, meterValue: [MeterValue]? = nil, sendsEVSE: Bool = false,
         chargingStateChanged: Bool = false
     ) -> Int {
         guard var transaction = evses[index].transaction else { preconditionFailure("no transaction on EVSE \(index + 1)") }
@@ -206,7 +210,7 @@ extension StationEngine {
         let stateChanged = chargingStateChanged || state != transaction.chargingState
         let request = TransactionEventRequest(
             eventType: type, meterValue: meterValue, timestamp: now.wallClock, triggerReason: cause.trigger,
-            seqNo: transaction.nextSeqNo, offline: link == .connected ? nil : true,
+            seqNo: transaction.nextSeqNo, offline: link == .connected ? nil : true, reservationId: reservationId,
             transactionInfo: Transaction(
                 transactionId: CiString(transaction.id) ?? "", chargingState: stateChanged ? state : nil,
                 stoppedReason: type == .ended ? cause.stoppedReason : nil, remoteStartId: remoteStartId),
