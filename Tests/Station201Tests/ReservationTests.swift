@@ -235,6 +235,35 @@ extension Harness {
         #expect(harness.engine.reservations.isEmpty)
     }
 
+    /// [H01.FR.07/20]: another token starts on an EVSE the reservation for any EVSE can spare, without using
+    /// it up; the last free EVSE then turns Reserved for it.
+    @Test func anotherTokenTakesAnEVSETheReservationCanSpareAndTheLastOneTurnsReserved() {
+        var harness = Self.registered(evses: 2)
+        harness.reserveNow(7)
+        _ = harness.start(.start(evseId: 1, Self.token("TAG2")))
+        harness.answerAllAccepting()
+        #expect(harness.calls("TransactionEvent").first?["reservationId"] == nil)
+        #expect(harness.engine.reservations.all.map(\.id) == [7])
+        #expect(harness.reportedStatuses == ["1:Occupied", "2:Reserved"])
+        #expect(harness.command(.start(evseId: 2, Self.token("TAG3"))) == .failed(.evseReserved(evseId: 2)))
+    }
+
+    /// A token still waiting for the CSMS's Authorize at an EVSE the reservations need does not count as
+    /// taking it: nothing is removed while the answer is awaited, and the answer decides.
+    @Test func aTokenAwaitingItsAuthorizeRemovesNoReservation() {
+        var harness = Self.registered(evses: 2)
+        harness.reserveNow(1, token: "TAG1")
+        harness.reserveNow(2, token: "TAG2")
+        harness.answerAllAccepting()
+        _ = harness.start(.start(evseId: 1, Self.token("TAG1")))
+        #expect(harness.outstanding?.action == "Authorize")
+        #expect(harness.engine.reservations.all.map(\.id) == [1, 2])
+        harness.answerAllAccepting()
+        #expect(harness.reservationUpdates.isEmpty)
+        #expect(harness.engine.reservations.all.map(\.id) == [2])
+        #expect(harness.engine.connectorSnapshots.map(\.status) == [.occupied, .reserved])
+    }
+
     /// [H01.FR.20, TC_H_08_CS with one EVSE]: one EVSE, one reservation for any EVSE: it is Reserved.
     @Test func TC_H_08_CS_withOneEVSETheReservationForAnyEVSEHoldsIt() {
         var harness = Self.registered(evses: 1)
