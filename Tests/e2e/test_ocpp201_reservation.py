@@ -149,6 +149,21 @@ def test_TC_H_14_CS_TC_H_09_CS_as_many_reservations_for_any_evse_as_evses(csms, 
                         "connector-reserved")
 
 
+def test_TC_H_10_CS_TC_H_12_CS_a_reservation_for_any_evse_when_none_is_available(csms, chargepoint):
+    """For any EVSE: every EVSE with a transaction → Occupied [H01.FR.11]; the station Inoperative →
+    Unavailable [H01.FR.14]."""
+    station = chargepoint(connectors=1)
+    start(station, 1, "TAG2")
+    started(csms, station)
+    assert reserve(csms, station, 7) == "Occupied"
+    station.api.ok_json("POST", "/api/v1/connectors/1/stop")
+    station.api.ok_json("POST", "/api/v1/connectors/1/unplug")
+    wait_status(csms, station, 1, "Available")
+    assert csms.call(station.identity, call.ChangeAvailability(operational_status="Inoperative")).status == "Accepted"
+    assert reserve(csms, station, 8) == "Unavailable"
+    assert reservations(station) == []
+
+
 def test_TC_H_15_CS_TC_H_16_CS_a_reservation_for_a_connector_type(csms, chargepoint):
     """connectorType cType2 (the station's plug) on one EVSE → Accepted and Reserved [H01.FR.06/24]; a second
     → Occupied [H01.FR.11]; a plug the station does not have → Rejected; the token's Started names the
