@@ -48,7 +48,8 @@ extension StationEngine {
     /// `POST …/start`: the token is presented with the EV plugged in (as under 1.6), or, with `plugIn` false,
     /// before the cable (authorization first [E03]). The answer comes with the transaction event that carries
     /// the token (`awaitTransactionAnswer`), with the CSMS's refusal, or, when the start points wait for the
-    /// cable, at once with the connector.
+    /// cable, at once with the connector. At an EVSE a reservation holds, only its token or group starts
+    /// [H03]; the reservation the token claims is used up when it is authorized.
     mutating func start(_ index: Int, _ token: IdToken, plugIn: Bool, reply: ReplyID) -> CommandResult? {
         if let refusal = sessionRefusal(index) { return .failed(refusal) }
         if link == .connected, !registration.isAccepted { return .failed(.notRegistered(registration.status)) }
