@@ -156,16 +156,19 @@ struct Reservations: Sendable, Equatable {
     }
 
     /// The reservations the EVSEs can no longer honour: an EVSE-specific one whose EVSE turned Faulted or
-    /// Unavailable, and, while the others no longer fit on the open EVSEs, the most recent of them
-    /// [H01.FR.16/17]. Taken out.
+    /// Unavailable, and, while the others no longer fit on the open EVSEs, one of them: the most recent whose
+    /// removal lets the rest fit, else the most recent [H01.FR.16/17]. Taken out.
     mutating func takeUnusable(_ evses: [ReservableEVSE]) -> [Reservation] {
         let broken = evses.filter { $0.status == .faulted || $0.status == .unavailable }.map(\.id)
         var removed = all.filter { $0.evseId.map(broken.contains) ?? false }
         all.removeAll { reservation in removed.contains { $0.id == reservation.id } }
         let pool = evses.filter { $0.open && specific(on: $0.id) == nil }
-        while !Self.fit(unspecified, on: pool), let last = unspecified.last {
-            removed.append(last)
-            remove(id: last.id)
+        while !Self.fit(unspecified, on: pool) {
+            let waiting = unspecified
+            let freeing = waiting.last { candidate in Self.fit(waiting.filter { $0.id != candidate.id }, on: pool) }
+            guard let victim = freeing ?? waiting.last else { break }
+            removed.append(victim)
+            remove(id: victim.id)
         }
         return removed
     }
@@ -173,12 +176,21 @@ struct Reservations: Sendable, Equatable {
     /// What `token` (with `group`, when known) may do at `evse` [H03]. There, an EVSE-specific reservation or,
     /// when the EVSE is held for them, the others that fit its plug decide; at an EVSE nobody holds the token
     /// may start anyway, and uses up a reservation of its own that could have been served there (H03 S3).
+    /// A reservation for any EVSE is claimed only where the others still fit on the EVSEs left: a token whose
+    /// reservation takes any plug does not take the last EVSE a reservation for that plug needs.
     func verdict(
         for token: IdToken, group: IdToken?, groupKnown: Bool, at evse: ReservableEVSE, among evses: [ReservableEVSE]
     ) -> ReservationVerdict {
-        let candidates = specific(on: evse.id).map { [$0] }
-            ?? unspecified.filter { $0.fits(connectorType: evse.connectorType) }
-        if let claimed = candidates.first(where: { $0.admits(token, group: group) }) { return .claims(claimed.id) }
+        if let reservation = specific(on: evse.id) {
+            if reservation.admits(token, group: group) { return .claims(reservation.id) }
+            return !groupKnown && reservation.groupIdToken != nil ? .needsGroup : .refused
+        }
+        let candidates = unspecified.filter { $0.fits(connectorType: evse.connectorType) }
+        let left = evses.filter { $0.open && $0.id != evse.id && specific(on: $0.id) == nil }
+        let claimable = candidates.first { candidate in
+            candidate.admits(token, group: group) && Self.fit(unspecified.filter { $0.id != candidate.id }, on: left)
+        }
+        if let claimable { return .claims(claimable.id) }
         guard reserved(evses).contains(evse.id) else { return .free }
         return !groupKnown && candidates.contains { $0.groupIdToken != nil } ? .needsGroup : .refused
     }
