@@ -38,9 +38,13 @@ import Testing
     /// reservation needs.
     @Test func aReservationForAnyPlugIsNotClaimedWhereAnotherNeedsThePlug() {
         let reservations = Reservations([Self.reservation(1, "TAG1", type: .cType2), Self.reservation(2, "TAG2")])
-        #expect(reservations.verdict(for: Self.token("TAG2"), group: nil, groupKnown: true, at: Self.evses[0], among: Self.evses) == .refused)
-        #expect(reservations.verdict(for: Self.token("TAG2"), group: nil, groupKnown: true, at: Self.evses[1], among: Self.evses) == .claims(2))
-        #expect(reservations.verdict(for: Self.token("TAG1"), group: nil, groupKnown: true, at: Self.evses[0], among: Self.evses) == .claims(1))
+        func verdict(_ token: String, atEVSE id: Int) -> ReservationVerdict {
+            reservations.verdict(
+                for: Self.token(token), group: nil, groupKnown: true, at: Self.evses[id - 1], among: Self.evses)
+        }
+        #expect(verdict("TAG2", atEVSE: 1) == .refused)
+        #expect(verdict("TAG2", atEVSE: 2) == .claims(2))
+        #expect(verdict("TAG1", atEVSE: 1) == .claims(1))
     }
 
     /// [H01.FR.16]: the cType2 EVSE faulted: the reservation for that plug is the one removed; the one for any
