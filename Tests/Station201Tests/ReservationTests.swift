@@ -544,6 +544,19 @@ extension Harness {
         #expect(harness.engine.reservations.isEmpty)
     }
 
+    /// An evseId at either end of the integers names no EVSE: Rejected, never an overflow.
+    @Test func anEVSEIdAtTheEndsOfTheIntegersIsUnknown() {
+        var harness = Self.registered()
+        for evseId in [Int64.min, Int64.max] {
+            let reserve = harness.reserveNow(7, evse: Int(evseId))
+            #expect(harness.result(answering: reserve)?["statusInfo"]?["reasonCode"]?.string == "UnknownEvse")
+            let remote = harness.call(
+                "RequestStartTransaction",
+                #"{"idToken":{"idToken":"TAG1","type":"ISO14443"},"remoteStartId":5,"evseId":\#(evseId)}"#)
+            #expect(harness.status(answering: remote) == "Rejected")
+        }
+    }
+
     @Test func aMalformedCancelReservationGetsItsCallError() {
         var harness = Self.registered()
         let missing = harness.call("CancelReservation", #"{}"#)

@@ -8,8 +8,9 @@ extension StationEngine {
     var txStartPoints: Set<TxPoint> { Set(deviceModel.list(StandardVariables.txStartPoint).compactMap(TxPoint.init)) }
     var txStopPoints: Set<TxPoint> { Set(deviceModel.list(StandardVariables.txStopPoint).compactMap(TxPoint.init)) }
 
+    /// Nil for an id no EVSE has, whatever integer the CSMS sent (no `evseId - 1` that could overflow).
     func evseIndex(_ evseId: Int) -> Int? {
-        evses.indices.contains(evseId - 1) ? evseId - 1 : nil
+        (1...evses.count).contains(evseId) ? evseId - 1 : nil
     }
 
     // MARK: - The cable
