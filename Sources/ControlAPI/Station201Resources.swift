@@ -123,7 +123,9 @@ package struct Station201Resources: StationResources {
             run(.localList, responder)
         case .display:
             run(.display, responder)
-        case .reservations, .chargingProfiles, .firmware, .securityEvents:
+        case .reservations:
+            run(.reservations, responder)
+        case .chargingProfiles, .firmware, .securityEvents:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
@@ -206,6 +208,8 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, LocalList201Resource(list)))
             case .display(let display):
                 responder.respond(ControlAPI.json(200, Display201Resource(display)))
+            case .reservations(let reservations):
+                responder.respond(ControlAPI.json(200, Reservation201List(reservations: reservations.map(Reservation201Resource.init))))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -274,6 +278,8 @@ extension Station201.CommandFailure {
             Problem(409, "connector-busy", "Conflict", "Connector \(id) is \(status.rawValue) and already has a session: stop it first or use another connector.", extensions: ["connectorStatus": status.rawValue])
         case .evseUnavailable(let id, let status):
             Problem(409, "connector-inoperative", "Conflict", "Connector \(id) is Inoperative (ChangeAvailability) and takes no new session; it is \(status.rawValue).", extensions: ["connectorStatus": status.rawValue])
+        case .evseReserved(let id):
+            Problem(409, "connector-reserved", "Conflict", "Connector \(id) is reserved for another idToken or group; use another connector or the reserved token.")
         case .noTransaction(let id):
             Problem(409, "no-transaction", "Conflict", "No transaction runs on connector \(id).")
         case .tokenRefused(let status):
@@ -422,6 +428,35 @@ struct LocalList201Resource: Encodable {
             }
         }
     }
+}
+
+/// A reservation under 2.0.1, with 1.6's names where they mean the same: `connectorId` is the reserved
+/// connector (its EVSE's number, as everywhere in this API), 0 for any; `idTag` and `groupIdToken` are the
+/// token values (`parentIdTag`'s place), `type` the token's type, `connectorType` the plug asked for.
+struct Reservation201Resource: Encodable {
+    var reservationId: Int
+    var connectorId: Int
+    var evseId: Int?
+    var connectorType: String?
+    var idTag: String
+    var type: String
+    var groupIdToken: String?
+    var expiryDate: Timestamp
+
+    init(_ reservation: Reservation) {
+        reservationId = reservation.id
+        connectorId = reservation.evseId ?? 0
+        evseId = reservation.evseId
+        connectorType = reservation.connectorType?.rawValue
+        idTag = reservation.idToken.idToken.value
+        type = reservation.idToken.type.rawValue
+        groupIdToken = reservation.groupIdToken?.idToken.value
+        expiryDate = reservation.expiryDateTime
+    }
+}
+
+struct Reservation201List: Encodable {
+    var reservations: [Reservation201Resource]
 }
 
 /// `POST …/start`'s body under 2.0.1: the token, and whether the EV is plugged in first (true when absent,

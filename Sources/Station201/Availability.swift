@@ -40,10 +40,14 @@ struct Availability: Sendable {
 
     /// A connector made Inoperative while a transaction runs on it stays Occupied until the transaction ends:
     /// the change is scheduled [G03.FR.05, G04.FR.06]. `transactionRuns`: one runs on its EVSE; `occupied`:
-    /// an EV is connected or a transaction runs.
-    func status(of connector: ConnectorKey, faulted: Bool, occupied: Bool, transactionRuns: Bool) -> ConnectorStatus {
+    /// an EV is connected or a transaction runs; `reserved`: a reservation holds its EVSE, which a cable
+    /// plugged in does not change [ERR G01.FR.09].
+    func status(
+        of connector: ConnectorKey, faulted: Bool, occupied: Bool, transactionRuns: Bool, reserved: Bool
+    ) -> ConnectorStatus {
         if faulted { return .faulted }
         if isInoperative(connector) && !transactionRuns { return .unavailable }
+        if reserved { return .reserved }
         return occupied ? .occupied : .available
     }
 
@@ -91,12 +95,22 @@ extension StationEngine {
         }
     }
 
-    /// The status of EVSE `index`'s connector, from its availability, cable and transaction.
+    /// The status of EVSE `index`'s connector, from its availability, cable, transaction and reservations.
     func connectorStatus(_ index: Int) -> ConnectorStatus {
+        let reserved = !reservations.isEmpty && reservations.reserved(reservableEVSEs).contains(evses[index].id)
+        return connectorStatus(index, reserved: reserved)
+    }
+
+    /// The status as if no reservation held the EVSE: what reservations themselves are decided from.
+    func unreservedStatus(_ index: Int) -> ConnectorStatus {
+        connectorStatus(index, reserved: false)
+    }
+
+    private func connectorStatus(_ index: Int, reserved: Bool) -> ConnectorStatus {
         let evse = evses[index]
         return availability.status(
             of: Availability.ConnectorKey(evseId: evse.id, connectorId: 1), faulted: evse.fault != nil,
-            occupied: evse.isOccupied, transactionRuns: evse.transaction != nil)
+            occupied: evse.isOccupied, transactionRuns: evse.transaction != nil, reserved: reserved)
     }
 
     /// AvailabilityState of a tier: a connector's status; an EVSE's is its connector's; the station's is

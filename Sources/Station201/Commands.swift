@@ -66,6 +66,8 @@ extension StationEngine {
             return .localList(localList)
         case .display:
             return .display(displaySnapshot)
+        case .reservations:
+            return .reservations(reservations.all)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

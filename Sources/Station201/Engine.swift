@@ -69,13 +69,15 @@ public struct PersistedState: Sendable, Equatable {
     public var transactionEvents: [QueuedTransactionEvent]
     public var networkProfiles: [Int: NetworkConnectionProfile]
     public var displayMessages: [MessageInfo]
+    public var reservations: [Reservation]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
         bootReason: BootReason = .powerUp, localList: LocalAuthorizationList = LocalAuthorizationList(),
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
-        networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = []
+        networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = [],
+        reservations: [Reservation] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -87,6 +89,7 @@ public struct PersistedState: Sendable, Equatable {
         self.transactionEvents = transactionEvents
         self.networkProfiles = networkProfiles
         self.displayMessages = displayMessages
+        self.reservations = reservations
     }
 }
 
@@ -118,6 +121,7 @@ public struct StationEngine: Sendable {
     var recentTransactions: [TransactionRecord]
     var transactionEvents: TransactionEventQueue
     var transactionIds: TransactionIdGenerator
+    var reservations: Reservations
     /// API callers of a start waiting for the CSMS's answer to the event that carries their token, by its
     /// place in the queue.
     var awaitingAnswer: [Int: AwaitedAnswer] = [:]
@@ -158,6 +162,7 @@ public struct StationEngine: Sendable {
         metersAdvancedAt = now.uptime
         transactionIds = TransactionIdGenerator(seed: transactionIdSeed)
         transactionEvents = TransactionEventQueue(restoring: persisted.transactionEvents)
+        reservations = Reservations(persisted.reservations)
         let ongoing = Dictionary(
             persisted.transactions.filter(\.isOngoing).map { ($0.evseId, $0) }, uniquingKeysWith: { first, _ in first })
         let records = Dictionary(persisted.evses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -254,6 +259,7 @@ public struct StationEngine: Sendable {
         runDueTimers()
         reportChargingStates()
         raiseMeterCeilings()
+        releaseUnusableReservations()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
             resetWhenIdle = false
             rebootWhenDelivered()
@@ -285,6 +291,7 @@ public struct StationEngine: Sendable {
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
+        earliest.consider(reservations.nextExpiry.map(now.uptime(at:)))
         for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value
     }
@@ -295,6 +302,7 @@ public struct StationEngine: Sendable {
             callFailed(call, .timeout)
         }
         expireAuthorizations()
+        expireReservations()
         answerOverdueStarts()
         takeDueSamples()
         takeDueAlignedSamples()

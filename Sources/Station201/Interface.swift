@@ -70,6 +70,10 @@ public enum StoreChange: Sendable, Equatable {
     case displayMessage(MessageInfo)
     /// A display message cleared, displaced, run out or left behind by its transaction.
     case displayMessageRemoved(Int)
+    /// A reservation made or replaced by ReserveNow.
+    case reservation(Reservation)
+    /// A reservation used, cancelled, removed or expired.
+    case reservationRemoved(Int)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -117,6 +121,8 @@ public enum Command: Sendable, Equatable {
     case localList
     /// What the display shows now, and every stored message.
     case display
+    /// The reservations in force.
+    case reservations
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -137,6 +143,8 @@ public enum CommandResult: Sendable, Equatable {
     case status(String)
     case localList(LocalAuthorizationList)
     case display(DisplaySnapshot)
+    /// In the order they were made.
+    case reservations([Reservation])
     case failed(CommandFailure)
 }
 
@@ -168,6 +176,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     case evseBusy(evseId: Int, ConnectorStatus)
     /// Unavailable or Faulted: no new session.
     case evseUnavailable(evseId: Int, ConnectorStatus)
+    /// A reservation holds the EVSE for another token or group.
+    case evseReserved(evseId: Int)
     case noTransaction(evseId: Int)
     /// The CSMS (or the local list or cache) refused the token.
     case tokenRefused(AuthorizationStatus)

@@ -78,6 +78,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetDisplayMessagesRequest.self) { $0.getDisplayMessages($1) }
         case .clearDisplayMessage:
             respond(to: messageId, payload, as: ClearDisplayMessageRequest.self) { $0.clearDisplayMessage($1) }
+        case .reserveNow:
+            respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
+        case .cancelReservation:
+            respond(to: messageId, payload, as: CancelReservationRequest.self) { $0.cancelReservation($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

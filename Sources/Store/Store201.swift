@@ -42,6 +42,10 @@ public final class Store201 {
         """
         CREATE TABLE display_message (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block H: the reservations in force, by id, in the order they were made.
+        """
+        CREATE TABLE reservation (id INTEGER PRIMARY KEY NOT NULL, placed INTEGER NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -84,6 +88,7 @@ public final class Store201 {
         let profiles = try database.records(NetworkConnectionProfile.self, "SELECT record FROM network_profile ORDER BY slot")
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
         state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
+        state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
         return state
     }
 
@@ -141,6 +146,14 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO display_message VALUES (?, ?)", [.integer(message.id), .json(message)])
         case .displayMessageRemoved(let id):
             try database.run("DELETE FROM display_message WHERE id = ?", [.integer(id)])
+        case .reservation(let reservation):
+            // A replaced reservation counts as made now, as the engine orders it.
+            try database.run("DELETE FROM reservation WHERE id = ?", [.integer(reservation.id)])
+            try database.run(
+                "INSERT INTO reservation VALUES (?, (SELECT COALESCE(MAX(placed), 0) + 1 FROM reservation), ?)",
+                [.integer(reservation.id), .json(reservation)])
+        case .reservationRemoved(let id):
+            try database.run("DELETE FROM reservation WHERE id = ?", [.integer(id)])
         }
     }
 }

@@ -209,6 +209,8 @@ class Settings:
     # or leave the next N unanswered, as a CSMS that never processed them (TC_E_41/42); counted down per frame.
     transaction_event_failures: int = 0
     transaction_event_silence: int = 0
+    # 2.0.1 tokens' groups {idToken: groupIdToken (type Central)}, given in Authorize and TransactionEvent answers.
+    group_id_tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def subprotocol(self) -> str:
@@ -226,6 +228,14 @@ class Settings:
         if callable(rule):
             return bool(rule(identity, password))
         return password is not None and identity in rule and rule[identity] == password
+
+    def id_token_info(self, id_token: str) -> dict:
+        """A 2.0.1 IdTokenInfo for a token: its status, and its group when group_id_tokens names one."""
+        info = {"status": self.authorization(id_token)}
+        group = {t.upper(): g for t, g in self.group_id_tokens.items()}.get(id_token.upper())
+        if group is not None:
+            info["group_id_token"] = {"id_token": group, "type": "Central"}
+        return info
 
     def authorization(self, id_tag: str) -> str:
         """AuthorizationStatus for a tag; idTags compare case-insensitively (CiString20)."""
@@ -430,8 +440,7 @@ class _StationHandler201(OcppChargingStation):
 
     @on("Authorize")
     def on_authorize(self, id_token, **_):
-        return call_result201.Authorize(
-            id_token_info={"status": self._csms.settings.authorization(id_token["id_token"])})
+        return call_result201.Authorize(id_token_info=self._csms.settings.id_token_info(id_token["id_token"]))
 
     @on("TransactionEvent")
     def on_transaction_event(self, id_token=None, **_):
@@ -441,12 +450,15 @@ class _StationHandler201(OcppChargingStation):
             raise InternalError(description="TransactionEvent failure requested by the test")
         if id_token is None:
             return call_result201.TransactionEvent()
-        return call_result201.TransactionEvent(
-            id_token_info={"status": self._csms.settings.authorization(id_token["id_token"])})
+        return call_result201.TransactionEvent(id_token_info=self._csms.settings.id_token_info(id_token["id_token"]))
 
     @on("MeterValues")
     def on_meter_values(self, **_):
         return call_result201.MeterValues()
+
+    @on("ReservationStatusUpdate")
+    def on_reservation_status_update(self, **_):
+        return call_result201.ReservationStatusUpdate()
 
 
 class _Link:

@@ -16,6 +16,7 @@ public enum StandardVariables {
     static let sampledDataCtrlr = ComponentAddress("SampledDataCtrlr")
     static let alignedDataCtrlr = ComponentAddress("AlignedDataCtrlr")
     static let displayMessageCtrlr = ComponentAddress("DisplayMessageCtrlr")
+    static let reservationCtrlr = ComponentAddress("ReservationCtrlr")
 
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
@@ -201,6 +202,16 @@ public enum StandardVariables {
             source: .stored(default: initial))
     }
 
+    /// Reservations ([H01]–[H04]): supported, on by default; false refuses every ReserveNow [H01.FR.01] and
+    /// keeps the reservations already made. NonEvseSpecific: a reservation may leave the EVSE to the station
+    /// [H01.FR.18/19], which this station supports.
+    public static let reservationAvailable = VariableDescriptor(
+        VariableAddress(reservationCtrlr, "Available"), .boolean, .readOnly, source: .stored(default: "true"))
+    public static let reservationEnabled = VariableDescriptor(
+        VariableAddress(reservationCtrlr, "Enabled"), .boolean, .readWrite, source: .stored(default: "true"))
+    public static let reservationNonEvseSpecific = VariableDescriptor(
+        VariableAddress(reservationCtrlr, "NonEvseSpecific"), .boolean, .readOnly, source: .stored(default: "true"))
+
     /// The security profile of the network profile in use [A00]: `--security-profile` for slot 1, a stored
     /// profile's own otherwise.
     public static let securityProfile = VariableDescriptor(
@@ -288,6 +299,7 @@ public enum StandardVariables {
             txStartPoint, txStopPoint, evConnectionTimeOut, stopTxOnEVSideDisconnect, stopTxOnInvalidId,
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
+            reservationAvailable, reservationEnabled, reservationNonEvseSpecific,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
@@ -301,13 +313,17 @@ public enum StandardVariables {
             all.append(VariableDescriptor(
                 VariableAddress(evse, "Power"), .decimal(minimum: 0, maximum: maximumPowerW), .readOnly, unit: "W",
                 source: .live(.power)))
-            let connector = ComponentAddress("Connector", evseId: evseId, connectorId: 1)
-            all += tier(connector)
-            all.append(VariableDescriptor(
-                VariableAddress(connector, "ConnectorType"), .string(maximumLength: 20), .readOnly,
-                source: .stored(default: "cType2")))
+            all += tier(ComponentAddress("Connector", evseId: evseId, connectorId: 1))
+            all.append(connectorType(evseId: evseId))
         }
         return all
+    }
+
+    /// The plug of EVSE `evseId`'s connector, which a reservation may ask for [H01.FR.06].
+    static func connectorType(evseId: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(ComponentAddress("Connector", evseId: evseId, connectorId: 1), "ConnectorType"),
+            .string(maximumLength: 20), .readOnly, source: .stored(default: ConnectorType.cType2.rawValue))
     }
 
     /// What the station, each EVSE and each connector report about themselves [P2] §Referenced Components.

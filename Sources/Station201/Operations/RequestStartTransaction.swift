@@ -2,7 +2,8 @@ import OCPP201
 
 extension StationEngine {
     /// [F01]/[F02]: Rejected without an EVSE to start on (the station does not pick one, as libocpp),
-    /// on an EVSE that takes no new session, or for a token the station's own check refuses; otherwise
+    /// on an EVSE that takes no new session or that a reservation holds for another token or group, or for a
+    /// token the station's own check refuses; otherwise
     /// Accepted, with the id of a transaction already running unauthorized there [F01.FR.13]. With
     /// AuthorizeRemoteStart the token is checked as a local one would be first; without, the CSMS checks it in
     /// the TransactionEvent [F01.FR.01–03]. The TxProfile is ignored: this station has no smart charging yet
@@ -17,8 +18,18 @@ extension StationEngine {
             return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: reason))
         }
         let running = evses[index].transaction.flatMap { CiString<36>($0.id) }
-        let pending = PendingAuthorization(
-            idToken: request.idToken, origin: .remote(remoteStartId: request.remoteStartId), authorized: false)
+        var pending = PendingAuthorization(
+            idToken: request.idToken, origin: .remote(remoteStartId: request.remoteStartId), authorized: false,
+            groupIdToken: request.groupIdToken)
+        // The request's groupIdToken, else what the local list or the cache knows, decides at once: the answer
+        // cannot wait for an Authorize [F01.FR.21/22].
+        let group = request.groupIdToken ?? localAuthorization(request.idToken)?.0.groupIdToken
+        switch reservationVerdict(index, request.idToken, group: group, groupKnown: true) {
+        case .free: break
+        case .claims(let reservationId): pending.reservationId = reservationId
+        case .refused, .needsGroup:
+            return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InvalidIdToken"))
+        }
         guard deviceModel.boolean(StandardVariables.authorizeRemoteStart) else {
             authorizationGranted(index, pending)
             return RequestStartTransactionResponse(status: .accepted, transactionId: running)

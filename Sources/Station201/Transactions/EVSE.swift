@@ -32,6 +32,11 @@ struct PendingAuthorization: Sendable, Equatable {
     var authorized: Bool
     /// EVConnectionTimeOut: when an authorization that waits for the cable is given up [E03.FR.05].
     var expiresAt: Duration?
+    /// The token's group as RequestStartTransaction gave it, for the reservations that admit a group.
+    var groupIdToken: IdToken?
+    /// The reservation the token claims here: used up once the token is authorized, its id in the event that
+    /// authorization goes into [H01.FR.15, H03.FR.09].
+    var reservationId: Int?
 }
 
 /// One EVSE (with its one connector): the hardware, the transaction running on it, and the authorization

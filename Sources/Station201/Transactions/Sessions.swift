@@ -48,18 +48,30 @@ extension StationEngine {
     /// `POST …/start`: the token is presented with the EV plugged in (as under 1.6), or, with `plugIn` false,
     /// before the cable (authorization first [E03]). The answer comes with the transaction event that carries
     /// the token (`awaitTransactionAnswer`), with the CSMS's refusal, or, when the start points wait for the
-    /// cable, at once with the connector.
+    /// cable, at once with the connector. At an EVSE a reservation holds, only its token or group starts
+    /// [H03]; the reservation the token claims is used up when it is authorized.
     mutating func start(_ index: Int, _ token: IdToken, plugIn: Bool, reply: ReplyID) -> CommandResult? {
         if let refusal = sessionRefusal(index) { return .failed(refusal) }
         if link == .connected, !registration.isAccepted { return .failed(.notRegistered(registration.status)) }
-        let decision = startDecision(for: token)
+        var decision = startDecision(for: token)
         switch decision {
         case .refused(let status): return .failed(.tokenRefused(status))
         case .unknownOffline: return .failed(.unknownTokenOffline)
         case .granted, .askCentralSystem: break
         }
+        var pending = PendingAuthorization(idToken: token, origin: .api(reply), authorized: false)
+        // The token's group, when a reservation needs it, from the local list or the cache, else from the
+        // CSMS [H03.FR.07/08].
+        let known = localAuthorization(token)
+        switch reservationVerdict(index, token, group: known?.0.groupIdToken, groupKnown: known != nil) {
+        case .free: break
+        case .claims(let reservationId): pending.reservationId = reservationId
+        case .refused: return .failed(.evseReserved(evseId: evses[index].id))
+        case .needsGroup:
+            guard link == .connected else { return .failed(.evseReserved(evseId: evses[index].id)) }
+            decision = .askCentralSystem
+        }
         if plugIn { self.plugIn(index) }
-        let pending = PendingAuthorization(idToken: token, origin: .api(reply), authorized: false)
         if decision == .granted {
             authorizationGranted(index, pending)
         } else {
@@ -69,16 +81,30 @@ extension StationEngine {
         return nil
     }
 
-    /// The CSMS's Authorize answer for a token presented at an EVSE.
+    /// The CSMS's Authorize answer for a token presented at an EVSE. An accepted token is checked against the
+    /// reservations again, now with the group the CSMS gave it [H03.FR.08].
     mutating func startAuthorizationArrived(_ info: IdTokenInfo, _ index: Int, _ pending: PendingAuthorization) {
         remember(info, for: pending.idToken)
         guard evses[index].pending == pending else { return }
-        if info.status == .accepted {
-            authorizationGranted(index, pending)
-        } else {
-            evses[index].pending = nil
-            if case .api(let reply) = pending.origin { emit(.reply(reply, .failed(.tokenRefused(info.status)))) }
+        guard info.status == .accepted else {
+            refuseStart(index, pending, .tokenRefused(info.status))
+            return
         }
+        var granted = pending
+        let group = info.groupIdToken ?? pending.groupIdToken
+        switch reservationVerdict(index, pending.idToken, group: group, groupKnown: true) {
+        case .free: granted.reservationId = nil
+        case .claims(let reservationId): granted.reservationId = reservationId
+        case .refused, .needsGroup:
+            refuseStart(index, pending, .evseReserved(evseId: evses[index].id))
+            return
+        }
+        authorizationGranted(index, granted)
+    }
+
+    private mutating func refuseStart(_ index: Int, _ pending: PendingAuthorization, _ failure: CommandFailure) {
+        evses[index].pending = nil
+        if case .api(let reply) = pending.origin { emit(.reply(reply, .failed(failure))) }
     }
 
     mutating func startAuthorizationFailed(_ failure: CallFailure, _ index: Int, _ pending: PendingAuthorization) {

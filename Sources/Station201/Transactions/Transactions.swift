@@ -8,8 +8,9 @@ extension StationEngine {
     var txStartPoints: Set<TxPoint> { Set(deviceModel.list(StandardVariables.txStartPoint).compactMap(TxPoint.init)) }
     var txStopPoints: Set<TxPoint> { Set(deviceModel.list(StandardVariables.txStopPoint).compactMap(TxPoint.init)) }
 
+    /// Nil for an id no EVSE has, whatever integer the CSMS sent (no `evseId - 1` that could overflow).
     func evseIndex(_ evseId: Int) -> Int? {
-        evses.indices.contains(evseId - 1) ? evseId - 1 : nil
+        (1...evses.count).contains(evseId) ? evseId - 1 : nil
     }
 
     // MARK: - The cable
@@ -58,6 +59,7 @@ extension StationEngine {
         granted.authorized = true
         let cause: TransactionCause = if case .remote = granted.origin { .remoteStart } else { .authorized }
         let remoteStartId: Int? = if case .remote(let id) = granted.origin { id } else { nil }
+        if let reservationId = granted.reservationId { consumeReservation(reservationId) }
         if var transaction = evses[index].transaction {
             transaction.authorized = true
             transaction.idToken = granted.idToken
@@ -65,7 +67,9 @@ extension StationEngine {
             transaction.remoteStartId = transaction.remoteStartId ?? remoteStartId
             evses[index].transaction = transaction
             evses[index].pending = nil
-            let sequence = queueEvent(index, .updated, cause, idToken: granted.idToken, remoteStartId: remoteStartId)
+            let sequence = queueEvent(
+                index, .updated, cause, idToken: granted.idToken, remoteStartId: remoteStartId,
+                reservationId: granted.reservationId)
             if case .api(let reply) = granted.origin { awaitTransactionAnswer(sequence, index: index, reply: reply) }
             return
         }
@@ -142,6 +146,7 @@ extension StationEngine {
         logger.info("transaction \(transaction.id) started on EVSE \(transaction.evseId) (\(cause.trigger.rawValue))")
         let sequence = queueEvent(
             index, .started, cause, idToken: pending?.idToken, remoteStartId: remoteStartId,
+            reservationId: pending?.reservationId,
             meterValue: sample(index, StandardVariables.txStartedMeasurands, .transactionBegin).map { [$0] },
             sendsEVSE: true, chargingStateChanged: true)
         scheduleSamples(index)
@@ -198,7 +203,7 @@ extension StationEngine {
     @discardableResult
     mutating func queueEvent(
         _ index: Int, _ type: TransactionEventEnumType, _ cause: TransactionCause, idToken: IdToken? = nil,
-        remoteStartId: Int? = nil, meterValue: [MeterValue]? = nil, sendsEVSE: Bool = false,
+        remoteStartId: Int? = nil, reservationId: Int? = nil, meterValue: [MeterValue]? = nil, sendsEVSE: Bool = false,
         chargingStateChanged: Bool = false
     ) -> Int {
         guard var transaction = evses[index].transaction else { preconditionFailure("no transaction on EVSE \(index + 1)") }
@@ -206,7 +211,7 @@ extension StationEngine {
         let stateChanged = chargingStateChanged || state != transaction.chargingState
         let request = TransactionEventRequest(
             eventType: type, meterValue: meterValue, timestamp: now.wallClock, triggerReason: cause.trigger,
-            seqNo: transaction.nextSeqNo, offline: link == .connected ? nil : true,
+            seqNo: transaction.nextSeqNo, offline: link == .connected ? nil : true, reservationId: reservationId,
             transactionInfo: Transaction(
                 transactionId: CiString(transaction.id) ?? "", chargingState: stateChanged ? state : nil,
                 stoppedReason: type == .ended ? cause.stoppedReason : nil, remoteStartId: remoteStartId),
