@@ -125,7 +125,16 @@ package struct Station201Resources: StationResources {
             run(.display, responder)
         case .reservations:
             run(.reservations, responder)
-        case .chargingProfiles, .firmware, .securityEvents:
+        case .securityEvents:
+            if request.method == "POST" {
+                let body = try ControlAPI.decode(SecurityEventBody.self, request.body)
+                // The hardware events the API takes are spelt alike in 1.6 and 2.0.1.
+                let type = SecurityEventType(rawValue: body.type.rawValue)!
+                run(.reportSecurityEvent(type, techInfo: body.techInfo?.value), responder)
+            } else {
+                run(.securityEvents, responder)
+            }
+        case .chargingProfiles, .firmware:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
@@ -210,6 +219,10 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, Display201Resource(display)))
             case .reservations(let reservations):
                 responder.respond(ControlAPI.json(200, Reservation201List(reservations: reservations.map(Reservation201Resource.init))))
+            case .securityEvents(let entries):
+                responder.respond(ControlAPI.json(200, SecurityEventList(events: entries.map(SecurityEventResource.init))))
+            case .securityEvent(let entry):
+                responder.respond(ControlAPI.json(201, SecurityEventResource(entry)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -554,4 +567,14 @@ struct Authorization201Resource: Encodable {
 
 struct Variable201List: Encodable {
     var configuration: [Variable201Resource]
+}
+
+extension SecurityEventResource {
+    /// A 2.0.1 security log entry in the shape the 1.6 station lists its events.
+    init(_ entry: SecurityLogEntry) {
+        type = entry.type.rawValue
+        timestamp = entry.timestamp
+        techInfo = entry.techInfo
+        critical = entry.type.isCritical
+    }
 }

@@ -63,6 +63,8 @@ extension StationEngine {
                 case .transactionEvent(let sequence):
                     transactionEventAnswered(
                         sequence: sequence, try StrictJSON.decode(TransactionEventResponse.self, from: payload))
+                case .securityEvent(let id):
+                    securityEventAnswered(id: id, nil)
                 }
             } catch {
                 logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
@@ -86,6 +88,8 @@ extension StationEngine {
             startAuthorizationFailed(failure, index, pending)
         case .transactionEvent(let sequence):
             transactionEventFailed(sequence: sequence, failure)
+        case .securityEvent(let id):
+            securityEventAnswered(id: id, failure)
         }
     }
 
@@ -101,6 +105,7 @@ extension StationEngine {
         logger.notice("registered with the CSMS (boot reason \(reason.rawValue))")
         // The next boot is a power-up unless something (a Reset) says otherwise before it.
         if reason != .powerUp { persist(.bootReason(.powerUp)) }
+        securityEventsDue = true
         registration.messageSent(
             at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
         availability.forgetReported()

@@ -68,6 +68,10 @@ extension StationEngine {
             return .display(displaySnapshot)
         case .reservations:
             return .reservations(reservations.all)
+        case .securityEvents:
+            return .securityEvents(securityLog)
+        case .reportSecurityEvent(let type, let techInfo):
+            return .securityEvent(raiseSecurityEvent(type, detail: techInfo))
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -68,6 +68,8 @@ public struct PersistedState: Sendable, Equatable {
     public var transactions: [TransactionRecord]
     public var transactionEvents: [QueuedTransactionEvent]
     public var networkProfiles: [Int: NetworkConnectionProfile]
+    /// The security log, oldest first, with what the CSMS has not acknowledged yet.
+    public var securityLog: [SecurityLogEntry]
     public var displayMessages: [MessageInfo]
     public var reservations: [Reservation]
 
@@ -77,7 +79,7 @@ public struct PersistedState: Sendable, Equatable {
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
         networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = [],
-        reservations: [Reservation] = []
+        reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -90,6 +92,7 @@ public struct PersistedState: Sendable, Equatable {
         self.networkProfiles = networkProfiles
         self.displayMessages = displayMessages
         self.reservations = reservations
+        self.securityLog = securityLog
     }
 }
 
@@ -116,6 +119,11 @@ public struct StationEngine: Sendable {
     var localList: LocalAuthorizationList
     var authorizationCache: AuthorizationCache
     var networkProfiles: NetworkProfiles
+    var securityLog: [SecurityLogEntry]
+    /// The log entries in the outbox, so that none is queued twice.
+    var securityEventsQueued: Set<Int> = []
+    /// The CSMS has just accepted the station: the undelivered entries are queued after the StatusNotifications.
+    var securityEventsDue = false
     var evses: [EVSEState]
     /// Ended transactions the API still lists, oldest first.
     var recentTransactions: [TransactionRecord]
@@ -188,6 +196,7 @@ public struct StationEngine: Sendable {
         localList = persisted.localList
         authorizationCache = AuthorizationCache(
             capacity: settings.authorizationCacheCapacity, restoring: persisted.authorizationCache)
+        securityLog = persisted.securityLog
         networkProfiles = NetworkProfiles(
             settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         displayMessages = DisplayMessages(restoring: persisted.displayMessages)
@@ -213,6 +222,8 @@ public struct StationEngine: Sendable {
             settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         // Committed before the first frame goes, by the first input.
         endTransactionsCutByRestart()
+        // The boot itself is a security event [A04]: sent with what a previous run left undelivered.
+        raiseSecurityEvent(persisted.bootReason == .powerUp ? .startupOfTheDevice : .resetOrReboot, detail: nil)
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -265,6 +276,7 @@ public struct StationEngine: Sendable {
             rebootWhenDelivered()
         }
         reportStatusChanges()
+        queueUndeliveredSecurityEvents()
         publishConnectorChanges()
         followDisplay()
         if link == .connected { pump() }

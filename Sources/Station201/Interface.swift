@@ -70,6 +70,9 @@ public enum StoreChange: Sendable, Equatable {
     case displayMessage(MessageInfo)
     /// A display message cleared, displaced, run out or left behind by its transaction.
     case displayMessageRemoved(Int)
+    /// A security log entry, added or marked delivered; the store keeps the newest
+    /// `StationEngine.securityLogCapacity`.
+    case securityLogEntry(SecurityLogEntry)
     /// A reservation made or replaced by ReserveNow.
     case reservation(Reservation)
     /// A reservation used, cancelled, removed or expired.
@@ -123,6 +126,11 @@ public enum Command: Sendable, Equatable {
     case display
     /// The reservations in force.
     case reservations
+    /// The security log, oldest first.
+    case securityEvents
+    /// The hardware side: an event this software cannot see for itself (tamper detection, a clock set by
+    /// hand, memory exhaustion), logged and sent like every security event.
+    case reportSecurityEvent(SecurityEventType, techInfo: String?)
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -145,6 +153,8 @@ public enum CommandResult: Sendable, Equatable {
     case display(DisplaySnapshot)
     /// In the order they were made.
     case reservations([Reservation])
+    case securityEvents([SecurityLogEntry])
+    case securityEvent(SecurityLogEntry)
     case failed(CommandFailure)
 }
 

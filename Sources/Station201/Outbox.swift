@@ -15,6 +15,8 @@ enum CallPurpose: Sendable, Equatable {
     case authorizeStart(evseIndex: Int, PendingAuthorization)
     /// The head of the TransactionEvent queue.
     case transactionEvent(sequence: Int)
+    /// A security log entry the CSMS has not acknowledged yet.
+    case securityEvent(id: Int)
 }
 
 /// A CALL waiting for its turn.
@@ -70,10 +72,6 @@ struct Outbox: Sendable {
     mutating func next(where allowed: (QueuedCall) -> Bool) -> QueuedCall? {
         guard let index = queue.firstIndex(where: allowed) else { return nil }
         return queue.remove(at: index)
-    }
-
-    func hasQueued(where matches: (QueuedCall) -> Bool) -> Bool {
-        queue.contains(where: matches)
     }
 
     /// Takes the queued calls that `drop` picks off the queue, in order.

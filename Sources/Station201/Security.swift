@@ -29,19 +29,67 @@ public struct SecurityCredentials: Sendable, Equatable {
     }
 }
 
-/// The security events of [P2A] security_events.csv this station raises, spelt as 2.0.1 spells them (1.6's
-/// `…CentralSystem…` became `…Csms…`).
-public enum SecurityEventType: String, Sendable, CaseIterable {
+/// The security events of [P2A] security_events.csv, spelt as 2.0.1 spells them (1.6's `…CentralSystem…`
+/// became `…Csms…`).
+public enum SecurityEventType: String, Sendable, CaseIterable, Codable {
+    case firmwareUpdated = "FirmwareUpdated"
     case failedToAuthenticateAtCsms = "FailedToAuthenticateAtCsms"
+    case csmsFailedToAuthenticate = "CsmsFailedToAuthenticate"
+    case settingSystemTime = "SettingSystemTime"
+    case startupOfTheDevice = "StartupOfTheDevice"
+    case resetOrReboot = "ResetOrReboot"
+    case securityLogWasCleared = "SecurityLogWasCleared"
+    case reconfigurationOfSecurityParameters = "ReconfigurationOfSecurityParameters"
+    case memoryExhaustion = "MemoryExhaustion"
+    case invalidMessages = "InvalidMessages"
+    case attemptedReplayAttacks = "AttemptedReplayAttacks"
+    case tamperDetectionActivated = "TamperDetectionActivated"
+    case invalidFirmwareSignature = "InvalidFirmwareSignature"
+    case invalidFirmwareSigningCertificate = "InvalidFirmwareSigningCertificate"
     case invalidCsmsCertificate = "InvalidCsmsCertificate"
+    case invalidChargingStationCertificate = "InvalidChargingStationCertificate"
     case invalidTLSVersion = "InvalidTLSVersion"
     case invalidTLSCipherSuite = "InvalidTLSCipherSuite"
-    case reconfigurationOfSecurityParameters = "ReconfigurationOfSecurityParameters"
+    case maintenanceLoginAccepted = "MaintenanceLoginAccepted"
+    case maintenanceLoginFailed = "MaintenanceLoginFailed"
+
+    /// The events the CSMS must hear [A04.FR.01/02]; this station sends the others too.
+    public var isCritical: Bool {
+        switch self {
+        case .failedToAuthenticateAtCsms, .csmsFailedToAuthenticate, .reconfigurationOfSecurityParameters,
+            .invalidMessages, .attemptedReplayAttacks:
+            false
+        default:
+            true
+        }
+    }
+}
+
+/// One entry of the security log [A04.FR.04], and whether the CSMS has it: an undelivered one is sent again
+/// after a restart, through the same queue as before it.
+public struct SecurityLogEntry: Codable, Sendable, Equatable {
+    /// Increasing, never reused.
+    public var id: Int
+    public var type: SecurityEventType
+    public var timestamp: Timestamp
+    public var techInfo: String?
+    public var delivered: Bool
+
+    public init(id: Int, type: SecurityEventType, timestamp: Timestamp, techInfo: String?, delivered: Bool) {
+        self.id = id
+        self.type = type
+        self.timestamp = timestamp
+        self.techInfo = techInfo
+        self.delivered = delivered
+    }
 }
 
 /// Security profiles 1–3 and the Basic-auth password ([A00], [A01], [A05] as far as SetNetworkProfile goes):
 /// which credentials the link uses, and the events a refused connection raises.
 extension StationEngine {
+    /// Entries the security log keeps (the store trims to the same number).
+    public static let securityLogCapacity = 1000
+
     /// The credentials of the network profile in use.
     public var linkSecurity: LinkSecurity {
         let profile = networkProfiles.activeSecurityProfile
@@ -96,17 +144,52 @@ extension StationEngine {
         raiseSecurityEvent(type, detail: detail)
     }
 
-    /// One of a kind waits at a time: a link refused at every attempt of a long outage is one event, with the
-    /// time of the first refusal.
-    private mutating func raiseSecurityEvent(_ type: SecurityEventType, detail: String) {
-        let waiting = outbox.hasQueued { call in
-            (call.request as? SecurityEventNotificationRequest)?.type.value == type.rawValue
-        }
-        guard !waiting else { return }
+    /// Logs the event and queues it for the CSMS, persisted first [A04.FR.01/02/04]. One of a kind waits at a
+    /// time: a link refused at every attempt of a long outage is one event, with the time of the first refusal.
+    /// - Returns: the entry logged, or the one of its kind still waiting.
+    @discardableResult
+    mutating func raiseSecurityEvent(_ type: SecurityEventType, detail: String?) -> SecurityLogEntry {
+        if let waiting = securityLog.last(where: { $0.type == type && !$0.delivered }) { return waiting }
+        let entry = SecurityLogEntry(
+            id: (securityLog.last?.id ?? 0) + 1, type: type, timestamp: now.wallClock,
+            techInfo: detail.map { String($0.prefix(255)) }, delivered: false)
+        securityLog.append(entry)
+        if securityLog.count > Self.securityLogCapacity { securityLog.removeFirst(securityLog.count - Self.securityLogCapacity) }
+        persist(.securityLogEntry(entry))
+        if registration.isAccepted { queueSecurityEvent(entry) }
+        return entry
+    }
+
+    /// Queues the entry's SecurityEventNotification once; its answer marks it delivered.
+    mutating func queueSecurityEvent(_ entry: SecurityLogEntry) {
+        guard securityEventsQueued.insert(entry.id).inserted else { return }
         outbox.enqueue(
             SecurityEventNotificationRequest(
-                type: CiString(type.rawValue)!, timestamp: now.wallClock, techInfo: CiString(String(detail.prefix(255)))),
-            purpose: .informational)
+                type: CiString(entry.type.rawValue)!, timestamp: entry.timestamp,
+                techInfo: entry.techInfo.flatMap { CiString($0) }),
+            purpose: .securityEvent(id: entry.id))
+    }
+
+    /// The CSMS has it, or refused it with a CALLERROR (sending it again would be refused again); without an
+    /// answer (a timeout, the link lost) it waits for its turn again.
+    mutating func securityEventAnswered(id: Int, _ failure: CallFailure?) {
+        securityEventsQueued.remove(id)
+        guard let index = securityLog.firstIndex(where: { $0.id == id }) else { return }
+        switch failure {
+        case .timeout?, .linkLost?:
+            queueSecurityEvent(securityLog[index])
+        case nil, .callError?, .unreadableAnswer?:
+            securityLog[index].delivered = true
+            persist(.securityLogEntry(securityLog[index]))
+        }
+    }
+
+    /// Once the CSMS has accepted the station: what it has not acknowledged goes, in order, after the
+    /// connectors' StatusNotifications (a restart's leftovers, what happened while not registered).
+    mutating func queueUndeliveredSecurityEvents() {
+        guard securityEventsDue, registration.isAccepted else { return }
+        securityEventsDue = false
+        for entry in securityLog where !entry.delivered { queueSecurityEvent(entry) }
     }
 
     /// Whether a network profile asking for `securityProfile` at `url` can be used [B09.FR.04, A05]: never a

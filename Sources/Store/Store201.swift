@@ -46,6 +46,10 @@ public final class Store201 {
         """
         CREATE TABLE reservation (id INTEGER PRIMARY KEY NOT NULL, placed INTEGER NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block A: the security log, with what the CSMS has not acknowledged yet.
+        """
+        CREATE TABLE security_event (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -89,6 +93,7 @@ public final class Store201 {
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
         state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
         state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
+        state.securityLog = try database.records(SecurityLogEntry.self, "SELECT record FROM security_event ORDER BY id")
         return state
     }
 
@@ -154,6 +159,11 @@ public final class Store201 {
                 [.integer(reservation.id), .json(reservation)])
         case .reservationRemoved(let id):
             try database.run("DELETE FROM reservation WHERE id = ?", [.integer(id)])
+        case .securityLogEntry(let entry):
+            try database.run("INSERT OR REPLACE INTO security_event VALUES (?, ?)", [.integer(entry.id), .json(entry)])
+            try database.run(
+                "DELETE FROM security_event WHERE id <= (SELECT max(id) FROM security_event) - ?",
+                [.integer(StationEngine.securityLogCapacity)])
         }
     }
 }

@@ -108,20 +108,77 @@ import Testing
         #expect(answer("wss://x.example/ocpp", 2) == ("Accepted", nil))
     }
 
+    static func events(_ harness: Harness, _ type: String) -> [SentCall] {
+        harness.calls("SecurityEventNotification").filter { $0["type"]?.string == type }
+    }
+
     @Test func aConnectionRefusedForItsCredentialsIsToldToTheCSMSOnceAndWhenTheLinkIsBack() {
         var harness = Self.registered(SecurityCredentials(profile: 1, basicAuthPassword: Self.password))
+        let before = harness.calls("SecurityEventNotification").count
         harness.handle(.linkDown(reason: "gone"))
         for _ in 0..<3 {
             harness.handle(.linkConnecting)
             harness.handle(.securityFailure(.failedToAuthenticateAtCsms, detail: "HTTP 401"))
             harness.handle(.linkDown(reason: "refused"))
         }
-        #expect(harness.calls("SecurityEventNotification").isEmpty, "nothing can be sent while the link is down")
+        #expect(harness.calls("SecurityEventNotification").count == before, "nothing can be sent while the link is down")
         harness.handle(.linkConnecting)
         harness.handle(.linkUp)
         harness.answerAllAccepting()
-        let events = harness.calls("SecurityEventNotification")
-        #expect(events.map { $0["type"]?.string } == ["FailedToAuthenticateAtCsms"])
+        let events = Self.events(harness, "FailedToAuthenticateAtCsms")
+        #expect(events.count == 1)
         #expect(events.first?["techInfo"]?.string == "HTTP 401")
+    }
+
+    @Test func TC_A_04_CS_theBootIsASecurityEventSentAfterTheStatusNotificationsAndNotWhilePending() {
+        var harness = Harness(evses: 1)
+        harness.boot("Pending", interval: 20)
+        #expect(harness.calls("SecurityEventNotification").isEmpty, "nothing but BootNotification while Pending")
+        harness.advance(by: .seconds(20))
+        harness.answerOutstanding(#"{"currentTime":"2027-01-15T08:00:20.000Z","interval":300,"status":"Accepted"}"#)
+        #expect(harness.outstanding?.action == "StatusNotification")
+        harness.answerAll()
+        let startup = Self.events(harness, "StartupOfTheDevice")
+        #expect(startup.count == 1)
+        #expect(startup.first?["timestamp"]?.string == "2027-01-15T08:00:00.000Z", "when it happened")
+    }
+
+    @Test func anUnacknowledgedEventIsSentAgainAfterARestartAndAResetIsAResetOrReboot() {
+        var harness = Self.registered(SecurityCredentials())
+        harness.handle(.linkDown(reason: "gone"))
+        harness.handle(.securityFailure(.invalidCsmsCertificate, detail: "unknown CA"))
+        // Killed before the link came back: the event is in the store, not yet with the CSMS.
+        var rebooted = Harness(evses: 1, persisted: PersistedState.replaying(harness.persisted))
+        rebooted.boot()
+        rebooted.answerAllAccepting()
+        #expect(Self.events(rebooted, "InvalidCsmsCertificate").map { $0["techInfo"]?.string } == ["unknown CA"])
+        #expect(Self.events(rebooted, "StartupOfTheDevice").count == 1, "only the new boot's: the first was acknowledged")
+        #expect(rebooted.engine.securityLog.allSatisfy { $0.delivered })
+
+        let reset = rebooted.call("Reset", #"{"type":"Immediate"}"#)
+        #expect(rebooted.result(answering: reset)?["status"]?.string == "Accepted")
+        var afterReset = Harness(evses: 1, persisted: PersistedState.replaying(harness.persisted + rebooted.persisted))
+        afterReset.boot()
+        afterReset.answerAllAccepting()
+        #expect(Self.events(afterReset, "ResetOrReboot").count == 1)
+        #expect(Self.events(afterReset, "InvalidCsmsCertificate").isEmpty)
+    }
+
+    @Test func aCALLERRORAnswerEndsTheEventsDeliveryAndATimeoutSendsItAgain() {
+        var harness = Harness(evses: 1)
+        harness.boot()
+        harness.answerOutstanding(#"{"currentTime":"2027-01-15T08:00:00.000Z","interval":300,"status":"Accepted"}"#)
+        while harness.outstanding?.action == "StatusNotification" { harness.answerOutstanding() }
+        #expect(harness.outstanding?.action == "SecurityEventNotification")
+        #expect(harness.engine.securityLog.last?.delivered == false)
+        harness.advance(by: .seconds(harness.engine.messageTimeoutSeconds))
+        #expect(Self.events(harness, "StartupOfTheDevice").count == 2, "sent again after its timeout")
+        guard let call = harness.outstanding else {
+            Issue.record("the event was not sent again")
+            return
+        }
+        harness.handle(.received(#"[4,"\#(call.messageId)","InternalError","cannot take it",{}]"#))
+        #expect(harness.engine.securityLog.last?.delivered == true)
+        #expect(harness.outstanding == nil, "a refused event is not sent again")
     }
 }

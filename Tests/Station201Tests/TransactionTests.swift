@@ -656,6 +656,9 @@ extension PersistedState {
                 state.displayMessages.removeAll { $0.id == message.id }
                 state.displayMessages.append(message)
             case .displayMessageRemoved(let id): state.displayMessages.removeAll { $0.id == id }
+            case .securityLogEntry(let entry):
+                state.securityLog.removeAll { $0.id == entry.id }
+                state.securityLog.append(entry)
             default: break
             }
         }

@@ -27,6 +27,28 @@ import Testing
         #expect(state.bootReason == .remoteReset)
     }
 
+    @Test func theSecurityLogKeepsItsOrderWhatWasDeliveredAndItsNewestEntries() throws {
+        let folder = try TemporaryDirectory()
+        func entry(_ id: Int, delivered: Bool = false) -> SecurityLogEntry {
+            SecurityLogEntry(
+                id: id, type: .startupOfTheDevice, timestamp: Timestamp(millisecondsSince1970: 1_800_000_000_000 + Int64(id)),
+                techInfo: id == 2 ? "second" : nil, delivered: delivered)
+        }
+        do {
+            let store = try Store201(directory: folder.path)
+            try store.apply([.securityLogEntry(entry(2)), .securityLogEntry(entry(1))])
+            try store.apply([.securityLogEntry(entry(1, delivered: true))])
+        }
+        #expect(try Store201(directory: folder.path).load().securityLog == [entry(1, delivered: true), entry(2)])
+
+        let store = try Store201(directory: folder.path)
+        let capacity = StationEngine.securityLogCapacity
+        try store.apply((3...(capacity + 5)).map { .securityLogEntry(entry($0, delivered: true)) })
+        let kept = try store.load().securityLog
+        #expect(kept.count == capacity)
+        #expect(kept.first?.id == 6 && kept.last?.id == capacity + 5)
+    }
+
     @Test func theLocalListAndTheCacheAreReadBackAfterReopening() throws {
         let folder = try TemporaryDirectory()
         func token(_ value: String, _ type: IdTokenEnumType = .iso14443) -> IdToken { IdToken(idToken: CiString(value)!, type: type) }

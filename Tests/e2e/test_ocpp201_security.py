@@ -142,3 +142,18 @@ def test_a_profile_without_its_credentials_is_refused_at_start(tmp_path, case):
     result = run_serve(tmp_path, "--ocpp", "2.0.1", *args)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_TC_A_04_CS_the_boot_and_a_hardware_event_reach_the_csms_and_the_security_log(csms, chargepoint):
+    station = chargepoint(connectors=1)
+    startup = wait_security_event(csms, station.identity, "StartupOfTheDevice")
+    assert startup["timestamp"]
+
+    reported = station.api.ok_json("POST", "/api/v1/security-events", 201,
+                                   json={"type": "TamperDetectionActivated", "techInfo": "cover opened"})
+    assert (reported["type"], reported["critical"], reported["techInfo"]) == \
+        ("TamperDetectionActivated", True, "cover opened")
+    tamper = wait_security_event(csms, station.identity, "TamperDetectionActivated")
+    assert tamper["techInfo"] == "cover opened"
+    listed = station.api.ok_json("GET", "/api/v1/security-events")["events"]
+    assert [event["type"] for event in listed] == ["StartupOfTheDevice", "TamperDetectionActivated"]
