@@ -407,6 +407,13 @@ public enum RequestStartStopStatus: String, Codable, JSONScalar, Sendable, CaseI
     case rejected = "Rejected"
 }
 
+/// [SCH] CustomerInformationStatusEnumType. Invalid: not exactly one way of naming the customer [N09.FR.09].
+public enum CustomerInformationStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case invalid = "Invalid"
+}
+
 /// [SCH] ClearCacheStatusEnumType. Rejected when the station has no authorization cache or it is disabled [C11].
 public enum ClearCacheStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"

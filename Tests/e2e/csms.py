@@ -434,6 +434,14 @@ class _StationHandler201(OcppChargingStation):
     def on_notify_display_messages(self, **_):
         return call_result201.NotifyDisplayMessages()
 
+    @on("NotifyCustomerInformation")
+    def on_notify_customer_information(self, **_):
+        return call_result201.NotifyCustomerInformation()
+
+    @on("SecurityEventNotification")
+    def on_security_event_notification(self, **_):
+        return call_result201.SecurityEventNotification()
+
     @on("DataTransfer")
     def on_data_transfer(self, **_):
         return call_result201.DataTransfer(status="UnknownVendorId")
