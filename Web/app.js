@@ -349,12 +349,16 @@ function updateCard(id) {
   setFact(fields.idTag, tx ? tx.idTag : null);
   // 2.0.1: what the CSMS last heard of the energy flow (Charging, SuspendedEV, EVConnected…).
   setFact(fields.chargingState, tx ? tx.chargingState : null);
+  // 2.0.1: the CSMS's tariff and running cost (CostUpdated), and its message for the driver.
+  setFact(fields.cost, tx ? formatCost(tx) : null);
+  setFact(fields.personalMessage, tx ? tx.personalMessage : null);
   setFact(fields.sessionEnergy, tx ? formatKwh(tx.energyWh) : null);
   updateDuration(card, connector);
 
   const last = state.lastTransaction.get(id);
   if (last && !tx) {
     const parts = [`#${transactionLabel(last)}`, last.idTag, formatKwh(last.energyWh)];
+    if (last.totalCost !== null && last.totalCost !== undefined) parts.push(formatCost(last));
     if (last.stopReason) parts.push(last.stopReason);
     if (last.stoppedAt) parts.push(`ended ${clockTime(last.stoppedAt)}`);
     if (last.pendingDelivery) parts.push("its last message not yet delivered");
@@ -366,6 +370,16 @@ function updateCard(id) {
 
   updateButtons(card, connector);
   drawSparkline(card);
+}
+
+/** A transaction's cost in its currency, or null before the CSMS has said (and under 1.6). */
+function formatCost(tx) {
+  if (tx.totalCost === null || tx.totalCost === undefined) return null;
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: tx.currency }).format(tx.totalCost);
+  } catch {
+    return `${tx.totalCost} ${tx.currency}`;   // a currency code Intl does not know
+  }
 }
 
 function setFact(node, text) {
@@ -893,7 +907,7 @@ async function saveEdit(row, input, save) {
     const { data } = await api("PUT", `configuration/${encodeURIComponent(row.key)}`, { value });
     if (data && typeof data.key === "string") {
       state.config.set(data.key, { key: data.key, value: data.value, readonly: data.readonly });
-      if (data.key === "SecurityProfile") renderSecurityProfile();
+      if (SECURITY_PROFILE_KEYS.includes(data.key)) renderSecurityProfile();
     }
     endEdit(row, true);
     const answer = data && data.status ? String(data.status) : "Accepted";
@@ -911,10 +925,13 @@ async function saveEdit(row, input, save) {
 
 // ------------------------------------------------------------------ security
 
+/** The security profile's key under 1.6 and its variable under 2.0.1. */
+const SECURITY_PROFILE_KEYS = ["SecurityProfile", "SecurityCtrlr.SecurityProfile"];
+
 function renderSecurityProfile() {
   const badge = $("#security-profile");
   const meaning = $("#security-profile-meaning");
-  const entry = state.config.get("SecurityProfile");
+  const entry = SECURITY_PROFILE_KEYS.map((key) => state.config.get(key)).find(Boolean);
   const value = entry ? String(entry.value ?? "").trim() : "";
   const known = SECURITY_PROFILES[value];
   if (known) {
@@ -1013,19 +1030,16 @@ const handlers = {
     streamIsUp();
     loadFrames();
     loadLastTransactions();
-    // The security log exists under 1.6 only, for now; the display under 2.0.1 only.
-    if (data.status && data.status.ocppVersion === "2.0.1") {
-      loadDisplay();
-      return;
-    }
     loadSecurityEvents();
+    // The display exists under 2.0.1 only.
+    if (data.status && data.status.ocppVersion === "2.0.1") loadDisplay();
   },
   status(data) {
     const before = state.status && state.status.link;
     setStatus(data);
     // No stream event for the security log: a new connection is when new entries are likely
     // (a failed TLS handshake, a changed profile), so read it again then.
-    if (data.link === "connected" && before !== "connected" && data.ocppVersion !== "2.0.1") loadSecurityEvents();
+    if (data.link === "connected" && before !== "connected") loadSecurityEvents();
   },
   connector(data) { applyConnector(data); },
   meter(data) {
@@ -1059,7 +1073,7 @@ const handlers = {
     const known = state.config.has(data.key);
     state.config.set(data.key, data);
     if (known) updateConfigRow(data.key); else renderConfiguration();
-    if (data.key === "SecurityProfile") renderSecurityProfile();
+    if (SECURITY_PROFILE_KEYS.includes(data.key)) renderSecurityProfile();
   },
   frame(data) {
     noteServerTime(data.time);

@@ -367,6 +367,7 @@ struct Transaction201Resource: Encodable {
     enum CodingKeys: String, CodingKey {
         case transactionId, evseId, connectorId, idTag, idTokenType, tokenStatus, startedAt, meterStartWh, stoppedAt
         case meterStopWh, stopReason, chargingState, remoteStartId, seqNo, energyWh, pendingDelivery
+        case totalCost, currency, personalMessage
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -389,6 +390,9 @@ struct Transaction201Resource: Encodable {
         try container.encode(record.nextSeqNo - 1, forKey: .seqNo)
         try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
         try container.encode(snapshot.pendingDelivery, forKey: .pendingDelivery)
+        try container.encode(record.totalCost, forKey: .totalCost)
+        try container.encode(snapshot.currency, forKey: .currency)
+        try container.encode(record.personalMessage, forKey: .personalMessage)
     }
 }
 

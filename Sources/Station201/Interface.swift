@@ -230,6 +230,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
 /// delivered, so that nothing of it waits any more.
 public enum TransactionStep: String, Sendable, Equatable {
     case started, updated, ended, delivered
+    /// The CSMS told its cost or a message for its driver.
+    case costUpdated
 }
 
 public struct TransactionSnapshot: Sendable, Equatable {
@@ -238,6 +240,8 @@ public struct TransactionSnapshot: Sendable, Equatable {
     public var energyWh: Double
     /// Some of its events wait for delivery.
     public var pendingDelivery: Bool
+    /// The currency of its cost: `TariffCostCtrlr.Currency`.
+    public var currency: String
 }
 
 public struct VariableSnapshot: Sendable, Equatable {

@@ -78,6 +78,8 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetDisplayMessagesRequest.self) { $0.getDisplayMessages($1) }
         case .clearDisplayMessage:
             respond(to: messageId, payload, as: ClearDisplayMessageRequest.self) { $0.clearDisplayMessage($1) }
+        case .costUpdated:
+            respond(to: messageId, payload, as: CostUpdatedRequest.self) { $0.costUpdated($1) }
         case .customerInformation:
             respond(to: messageId, payload, as: CustomerInformationRequest.self) { $0.customerInformation($1) }
         case .reserveNow:

@@ -473,8 +473,8 @@ def test_page_asks_for_the_api_token_once(browser, csms, chargepoint, request):
 def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
     """Under --ocpp 2.0.1 the page says so, follows the station live (its connectors' 2.0.1 status, a
     variable changed by the CSMS), shows the device model as the configuration, runs a transaction
-    from the card (a string transactionId, live power, the last session after the stop), and hides
-    what 2.0.1 does not offer yet (the security panel) instead of failing on it."""
+    from the card (a string transactionId, live power, the CSMS's running cost, the last session
+    after the stop), and shows the 2.0.1 security profile and security log."""
     csms201 = csms_factory(ocpp_version="2.0.1")
     csms201.settings.accept_tags.add("TAG201")
     station = WebChargePoint(csms201, chargepoint.directory, connectors=2)
@@ -487,7 +487,10 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         wait_text(driver, "#ocpp-version", "2.0.1")
         wait_text(driver, f"{card(2)} [data-field=status]", "Available")
         assert button(driver, 1, "fault").is_displayed()
-        assert not driver.find_element(By.CSS_SELECTOR, ".security-panel").is_displayed()
+        assert driver.find_element(By.CSS_SELECTOR, ".security-panel").is_displayed()
+        wait_text(driver, "#security-profile", "0")
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#security-events li[data-type="StartupOfTheDevice"]'),
+             "the boot in the security log")
         assert text_of(driver, f"{card(1)} [data-field=errorCode]") == "NoError"
 
         button(driver, 1, "start").click()
@@ -507,6 +510,8 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         wait(driver, lambda d: float(text_of(d, power).replace(",", ".")) > 0, "power above 0 kW")
         first = text_of(driver, f"{card(1)} [data-field=energy]")
         wait(driver, lambda d: text_of(d, f"{card(1)} [data-field=energy]") != first, "the register to move live")
+        csms201.call(station.identity, call201.CostUpdated(total_cost=1.5, transaction_id=transaction_id))
+        wait(driver, lambda d: "1.50" in text_of(d, f"{card(1)} [data-field=cost]"), "the running cost on the card")
 
         csms201.call(station.identity, call201.ChangeAvailability(
             operational_status="Inoperative", evse={"id": 2}))

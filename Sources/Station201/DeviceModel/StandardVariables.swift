@@ -41,6 +41,18 @@ public enum StandardVariables {
     public static let activeNetworkProfile = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "ActiveNetworkProfile"), .integer(minimum: 1, maximum: NetworkProfiles.slots.upperBound),
         .readOnly, source: .live(.activeNetworkProfile))
+    static let tariffCostCtrlr = ComponentAddress("TariffCostCtrlr")
+    /// Tariffs and costs ([I]): the station shows both (the page and the transaction resource).
+    static let tariffAvailable = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "Available", instance: "Tariff"), .boolean, .readOnly,
+        source: .stored(default: "true"))
+    static let costAvailable = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "Available", instance: "Cost"), .boolean, .readOnly,
+        source: .stored(default: "true"))
+    /// The ISO 4217 currency of the costs the CSMS sends.
+    public static let currency = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "Currency"), .string(maximumLength: 3), .readWrite,
+        source: .stored(default: "EUR"))
     /// Offline for longer than this: StatusNotification for every connector on reconnect [B04.FR.01].
     public static let offlineThreshold = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "OfflineThreshold"), .integer(minimum: 0), .readWrite, unit: "s",
@@ -300,6 +312,7 @@ public enum StandardVariables {
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
             reservationAvailable, reservationEnabled, reservationNonEvseSpecific,
+            tariffAvailable, costAvailable, currency,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,

@@ -31,6 +31,12 @@ public struct TransactionRecord: Codable, Sendable, Equatable {
     /// TxEndedMeasurands sampled since the start (Transaction.Begin first, every TxEndedInterval after).
     public var endedMeterValues: [MeterValue] = []
     public var ended: Ending?
+    /// What it costs so far (CostUpdated), or in all (the answer to the Ended event), in
+    /// `TariffCostCtrlr.Currency` [I02, I03, I05].
+    public var totalCost: Double?
+    /// The last message the CSMS gave the driver of this transaction (the tariff in the token's idTokenInfo,
+    /// or an updatedPersonalMessage) [I01, I06].
+    public var personalMessage: String?
 
     public struct Ending: Codable, Sendable, Equatable {
         public var at: Timestamp

@@ -367,6 +367,7 @@ extension StationEngine {
         transactionEvents.delivered(sequence: sequence)
         persist(.transactionEventRemoved(sequence))
         let transactionId = event.transactionId
+        noteCost(of: transactionId, response)
         if let info = response.idTokenInfo, let token = event.request.idToken {
             remember(info, for: token)
             if let index = evses.firstIndex(where: { $0.transaction?.id == transactionId }) {
@@ -478,7 +479,8 @@ extension StationEngine {
             ?? evseIndex(record.evseId).map { evses[$0].meter.energyWh } ?? record.meterStartWh
         return TransactionSnapshot(
             record: record, energyWh: energyWh - record.meterStartWh,
-            pendingDelivery: transactionEvents.contains(transaction: id))
+            pendingDelivery: transactionEvents.contains(transaction: id),
+            currency: deviceModel.text(StandardVariables.currency))
     }
 
     /// Ongoing transactions first (by EVSE), then the ended ones, newest first.

@@ -1,0 +1,73 @@
+import EngineSupport
+import OCPP201
+import Testing
+
+@testable import Station201
+
+/// Functional block I with a fake clock: the running cost (CostUpdated), the final cost and the driver's
+/// messages in TransactionEvent answers, kept with the transaction.
+@Suite struct TariffTests {
+    /// A transaction of TAG1 on EVSE 1 whose Started event is answered with `answer`.
+    static func started(answering answer: String = #"{"idTokenInfo":{"status":"Accepted"}}"#) -> Harness {
+        var harness = TransactionTests.registered()
+        _ = harness.start(.start(evseId: 1, TransactionTests.tag))
+        while let call = harness.outstanding {
+            if call.action == "TransactionEvent" { harness.answerOutstanding(answer) } else { harness.answerAccepting(call) }
+        }
+        return harness
+    }
+
+    static func transaction(_ harness: Harness) -> TransactionRecord? {
+        harness.engine.evses[0].transaction ?? harness.engine.recentTransactions.last
+    }
+
+    @Test func TC_I_01_CS_theTariffInTheTokensIdTokenInfoIsTheDriversMessage() {
+        let harness = Self.started(
+            answering: #"{"idTokenInfo":{"status":"Accepted","personalMessage":{"format":"UTF8","content":"0.30 EUR/kWh"}}}"#)
+        #expect(Self.transaction(harness)?.personalMessage == "0.30 EUR/kWh")
+    }
+
+    @Test func TC_I_03_CS_costUpdatedIsKeptWithTheTransactionBeforeTheEmptyAnswer() throws {
+        var harness = Self.started()
+        let id = try #require(Self.transaction(harness)?.id)
+        let before = harness.effects.count
+        let call = harness.call("CostUpdated", #"{"totalCost":1.25,"transactionId":"\#(id)"}"#)
+        #expect(harness.result(answering: call) == .object([:]))
+        #expect(Self.transaction(harness)?.totalCost == 1.25)
+        let produced = harness.effects[before...]
+        let stored = produced.firstIndex {
+            if case .persist(let changes) = $0 { changes.contains { if case .transaction(let record) = $0 { record.totalCost == 1.25 } else { false } } } else { false }
+        }
+        let answered = produced.firstIndex { if case .send(let text) = $0 { text.hasPrefix("[3,") } else { false } }
+        #expect(stored != nil && answered != nil && stored! < answered!, "stored before the answer")
+        #expect(produced.contains {
+            if case .publish(.transaction(.costUpdated, let snapshot)) = $0 { snapshot.record.totalCost == 1.25 && snapshot.currency == "EUR" } else { false }
+        })
+    }
+
+    @Test func costUpdatedForATransactionTheStationDoesNotHaveChangesNothing() {
+        var harness = Self.started()
+        let before = harness.persisted.count
+        let call = harness.call("CostUpdated", #"{"totalCost":3,"transactionId":"not-a-transaction"}"#)
+        #expect(harness.result(answering: call) == .object([:]))
+        #expect(harness.persisted.count == before)
+        let malformed = harness.call("CostUpdated", #"{"totalCost":"3 EUR","transactionId":"x"}"#)
+        #expect(harness.errorCode(answering: malformed) == "TypeConstraintViolation")
+    }
+
+    @Test func TC_I_05_CS_theAnswerToEndedGivesTheFinalCostAndMessage() {
+        var harness = Self.started()
+        _ = harness.command(.stop(evseId: 1, reason: .local))
+        while let call = harness.outstanding {
+            if call.action == "TransactionEvent", call["eventType"]?.string == "Ended" {
+                harness.answerOutstanding(#"{"totalCost":4.56,"updatedPersonalMessage":{"format":"ASCII","content":"Thank you"}}"#)
+            } else {
+                harness.answerAccepting(call)
+            }
+        }
+        let ended = harness.engine.recentTransactions.last
+        #expect(ended?.totalCost == 4.56)
+        #expect(ended?.personalMessage == "Thank you")
+        #expect(harness.persisted.contains { if case .transaction(let record) = $0 { record.totalCost == 4.56 } else { false } })
+    }
+}
