@@ -63,6 +63,8 @@ extension StationEngine {
                 case .transactionEvent(let sequence):
                     transactionEventAnswered(
                         sequence: sequence, try StrictJSON.decode(TransactionEventResponse.self, from: payload))
+                case .signCertificate:
+                    signCertificateAnswered(try StrictJSON.decode(SignCertificateResponse.self, from: payload).status)
                 }
             } catch {
                 logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
@@ -86,6 +88,8 @@ extension StationEngine {
             startAuthorizationFailed(failure, index, pending)
         case .transactionEvent(let sequence):
             transactionEventFailed(sequence: sequence, failure)
+        case .signCertificate:
+            signCertificateAnswered(nil)
         }
     }
 

@@ -15,6 +15,8 @@ enum CallPurpose: Sendable, Equatable {
     case authorizeStart(evseIndex: Int, PendingAuthorization)
     /// The head of the TransactionEvent queue.
     case transactionEvent(sequence: Int)
+    /// A CSR: its answer starts the wait for the certificate [A02].
+    case signCertificate
 }
 
 /// A CALL waiting for its turn.

@@ -37,6 +37,7 @@ public enum SecurityEventType: String, Sendable, CaseIterable {
     case invalidTLSVersion = "InvalidTLSVersion"
     case invalidTLSCipherSuite = "InvalidTLSCipherSuite"
     case reconfigurationOfSecurityParameters = "ReconfigurationOfSecurityParameters"
+    case invalidChargingStationCertificate = "InvalidChargingStationCertificate"
 }
 
 /// Security profiles 1–3 and the Basic-auth password ([A00], [A01], [A05] as far as SetNetworkProfile goes):
@@ -45,12 +46,11 @@ extension StationEngine {
     /// The credentials of the network profile in use.
     public var linkSecurity: LinkSecurity {
         let profile = networkProfiles.activeSecurityProfile
-        let credentials = settings.security
+        let client = profile == 3 ? clientCredential : nil
         return LinkSecurity(
             profile: profile, basicAuthPassword: (1...2).contains(profile) ? basicAuthPassword.map { Array($0.utf8) } : nil,
-            trustedCertificatesPEM: credentials.trustedCertificatesPEM,
-            clientCertificateChainPEM: profile == 3 ? credentials.clientCertificateChainPEM : nil,
-            clientKeyPEM: profile == 3 ? credentials.clientKeyPEM : nil)
+            trustedCertificatesPEM: trustedCertificatesPEM, clientCertificateChainPEM: client?.chainPEM,
+            clientKeyPEM: client?.keyPEM)
     }
 
     /// What the profile in use lacks to connect at all, said so that the installer can fix it.
@@ -72,9 +72,7 @@ extension StationEngine {
         return SecurityCredentials.passwordLengths.contains(password.count) ? password : nil
     }
 
-    var canUseProfile3: Bool {
-        settings.security.clientCertificateChainPEM != nil && settings.security.clientKeyPEM != nil
-    }
+    var canUseProfile3: Bool { clientCredential != nil }
 
     /// Why a BasicAuthPassword cannot be set to `value` [A01]; nil when it can.
     func passwordRefusal(_ value: String) -> ValueRefusal? {
@@ -98,7 +96,7 @@ extension StationEngine {
 
     /// One of a kind waits at a time: a link refused at every attempt of a long outage is one event, with the
     /// time of the first refusal.
-    private mutating func raiseSecurityEvent(_ type: SecurityEventType, detail: String) {
+    mutating func raiseSecurityEvent(_ type: SecurityEventType, detail: String) {
         let waiting = outbox.hasQueued { call in
             (call.request as? SecurityEventNotificationRequest)?.type.value == type.rawValue
         }

@@ -46,6 +46,14 @@ public final class Store201 {
         """
         CREATE TABLE reservation (id INTEGER PRIMARY KEY NOT NULL, placed INTEGER NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block M and A02: the installed roots in the order they came, the station certificate the
+        // CSMS signed, and the CSR waiting for one (each with its key).
+        """
+        CREATE TABLE installed_certificate (
+            use TEXT NOT NULL, pem TEXT NOT NULL, placed INTEGER PRIMARY KEY AUTOINCREMENT, UNIQUE (use, pem));
+        CREATE TABLE station_certificate (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE certificate_request (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -89,6 +97,16 @@ public final class Store201 {
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
         state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
         state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
+        for (use, pem) in try database.rows("SELECT use, pem FROM installed_certificate ORDER BY placed", [], { ($0.text(0), $0.text(1)) }) {
+            guard let certificateUse = InstallCertificateUse(rawValue: use) else {
+                throw StoreError(description: "a stored certificate use cannot be read: \(use)")
+            }
+            state.installedCertificates.append(InstalledCertificate(use: certificateUse, pem: pem))
+        }
+        state.stationCertificate = try database.records(
+            SignedStationCertificate.self, "SELECT record FROM station_certificate").first
+        state.pendingCertificateRequest = try database.records(
+            PendingCertificateRequest.self, "SELECT record FROM certificate_request").first
         return state
     }
 
@@ -154,6 +172,19 @@ public final class Store201 {
                 [.integer(reservation.id), .json(reservation)])
         case .reservationRemoved(let id):
             try database.run("DELETE FROM reservation WHERE id = ?", [.integer(id)])
+        case .installedCertificate(let certificate):
+            try database.run(
+                "INSERT OR IGNORE INTO installed_certificate (use, pem) VALUES (?, ?)",
+                [.text(certificate.use.rawValue), .text(certificate.pem)])
+        case .installedCertificateRemoved(let certificate):
+            try database.run(
+                "DELETE FROM installed_certificate WHERE use = ? AND pem = ?", [.text(certificate.use.rawValue), .text(certificate.pem)])
+        case .stationCertificate(let certificate):
+            try database.run("INSERT OR REPLACE INTO station_certificate (id, record) VALUES (1, ?)", [.json(certificate)])
+        case .pendingCertificateRequest(let request?):
+            try database.run("INSERT OR REPLACE INTO certificate_request (id, record) VALUES (1, ?)", [.json(request)])
+        case .pendingCertificateRequest(nil):
+            try database.run("DELETE FROM certificate_request", [])
         }
     }
 }
