@@ -28,6 +28,8 @@ public struct StationSettings: Sendable {
     public var displayMessageCapacity: Int
     /// How many root certificates InstallCertificate may install: `SecurityCtrlr.CertificateEntries`' maxLimit.
     public var certificateCapacity: Int
+    /// The longest CertificateSigned chain taken: `SecurityCtrlr.MaxCertificateChainSize`, bytes.
+    public var maxCertificateChainSize: Int
     /// The leaf of the installer's client certificate, parsed once: what A03 renews under profile 3 until the
     /// CSMS signed one.
     let installerCertificate: Certificate?
@@ -37,7 +39,8 @@ public struct StationSettings: Sendable {
         maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
         variableOverrides: [(key: String, value: String)] = [], displayMessageCapacity: Int = 20,
-        certificateCapacity: Int = 20, security: SecurityCredentials = SecurityCredentials()
+        certificateCapacity: Int = 20, maxCertificateChainSize: Int = 10_000,
+        security: SecurityCredentials = SecurityCredentials()
     ) {
         self.identity = identity
         self.evseCount = evseCount
@@ -51,6 +54,7 @@ public struct StationSettings: Sendable {
         self.security = security
         self.displayMessageCapacity = displayMessageCapacity
         self.certificateCapacity = certificateCapacity
+        self.maxCertificateChainSize = min(maxCertificateChainSize, 10_000)
         installerCertificate = security.clientCertificateChainPEM.flatMap { try? Certificate.parseChain(pem: $0).first }
     }
 }
@@ -203,7 +207,8 @@ public struct StationEngine: Sendable {
             descriptors: StandardVariables.catalogue(
                 identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
                 localListCapacity: settings.localListCapacity, displayMessageCapacity: settings.displayMessageCapacity,
-                certificateCapacity: settings.certificateCapacity, basicAuthPassword: settings.security.basicAuthPassword),
+                certificateCapacity: settings.certificateCapacity,
+                maxCertificateChainSize: settings.maxCertificateChainSize, basicAuthPassword: settings.security.basicAuthPassword),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)

@@ -243,10 +243,12 @@ public enum StandardVariables {
         VariableAddress(securityCtrlr, "AdditionalRootCertificateCheck"), .boolean, .readOnly,
         source: .stored(default: "false"))
 
-    /// The longest CertificateSigned chain the station takes [A02.FR.16]: the schema's own bound.
-    public static let maxCertificateChainSize = VariableDescriptor(
-        VariableAddress(securityCtrlr, "MaxCertificateChainSize"), .integer(minimum: 0, maximum: 10_000), .readOnly,
-        source: .stored(default: "10000"))
+    /// The longest CertificateSigned chain, in bytes, the station takes [A02.FR.16]; at most the schema's bound.
+    static func maxCertificateChainSize(_ bytes: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(securityCtrlr, "MaxCertificateChainSize"), .integer(minimum: 0, maximum: 10_000), .readOnly,
+            source: .stored(default: String(bytes)))
+    }
 
     /// How long the station waits for CertificateSigned before it sends its CSR again, doubling the wait each
     /// time, and how many times it does [A02.FR.17–19]. Bounded so that the doubled waits stay in range.
@@ -308,7 +310,7 @@ public enum StandardVariables {
     /// Every variable of the station `identity` with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(
         identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int, displayMessageCapacity: Int,
-        certificateCapacity: Int = 20, basicAuthPassword installed: String? = nil
+        certificateCapacity: Int = 20, maxCertificateChainSize: Int = 10_000, basicAuthPassword installed: String? = nil
     ) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
@@ -327,7 +329,8 @@ public enum StandardVariables {
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
             reservationAvailable, reservationEnabled, reservationNonEvseSpecific,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
-            certificateEntries(capacity: certificateCapacity), additionalRootCertificateCheck, maxCertificateChainSize,
+            certificateEntries(capacity: certificateCapacity), additionalRootCertificateCheck,
+            Self.maxCertificateChainSize(maxCertificateChainSize),
             certSigningWaitMinimum, certSigningRepeatTimes,
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,

@@ -16,7 +16,7 @@ extension StationEngine {
         let key: String
         do throws(CertificateError) {
             let text = request.certificateChain.value
-            let maximum = deviceModel.integer(StandardVariables.maxCertificateChainSize)
+            let maximum = settings.maxCertificateChainSize
             guard text.utf8.count <= maximum else {
                 throw .malformed("the chain has \(text.utf8.count) bytes; MaxCertificateChainSize is \(maximum)")
             }
