@@ -165,6 +165,8 @@ public struct StationEngine: Sendable {
     var certificateSigning: CertificateSigning
     /// The station certificate the CSMS signed [A02].
     var signedCertificate: SignedCertificateInUse?
+    /// The signed certificate's validity has not begun: the link changes to it when it does [A02.FR.08].
+    var signedCertificateAwaitsStart = false
     /// When the station last started a CSR: an A03 renewal waits a day after it.
     var certificateRequestedAt: Duration?
 
@@ -222,6 +224,7 @@ public struct StationEngine: Sendable {
         installedCertificates = InstalledCertificates(restoring: persisted.installedCertificates)
         certificateSigning = CertificateSigning(restoring: persisted.pendingCertificateRequest)
         signedCertificate = SignedCertificateInUse(restoring: persisted.stationCertificate)
+        signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")

@@ -244,6 +244,29 @@ import Testing
         #expect(Self.certificateSigned(&harness, leaf)?["status"]?.string == "Rejected")
     }
 
+    @Test func aCertificateValidFromTomorrowIsUsedFromTomorrow() throws {
+        let pki = try SecurityPKI.get()
+        var harness = Self.registered(Self.profile3(pki))
+        let (csr, _) = try Self.requestCertificate(&harness)
+        harness.answerOutstanding(#"{"status":"Accepted"}"#)
+        // The harness's CSMS says 2027-01-15T08:00:00Z.
+        let leaf = try SecurityPKI.sign(
+            csr: csr, rootPEM: pki.csmsRootPEM, rootKeyPEM: pki.csmsRootKeyPEM, from: "20270116000000Z")
+        #expect(Self.certificateSigned(&harness, leaf)?["status"]?.string == "Accepted")
+        func reconnects() -> [LinkSecurity] {
+            harness.effects.compactMap { effect in
+                if case .useCSMS(_, let security) = effect { return security }
+                return nil
+            }
+        }
+        #expect(reconnects().isEmpty)
+        #expect(harness.engine.linkSecurity.clientCertificateChainPEM == pki.clientCertificatePEM)
+        harness.advance(by: .seconds(16 * 3600 - 1))
+        #expect(reconnects().isEmpty)
+        harness.advance(by: .seconds(1))
+        #expect(reconnects().map(\.clientCertificateChainPEM) == [try Self.certificate(leaf).pem])
+    }
+
     @Test func underProfile2TheCertificateIsKeptWithoutReconnecting() throws {
         let pki = try SecurityPKI.get()
         var harness = Self.registered(SecurityCredentials(

@@ -53,15 +53,18 @@ public struct SecurityPKI: Sendable {
         }
     }
 
-    /// Signs `csr` as a leaf by the root `rootPEM` with key `rootKeyPEM`, valid 2026 ... 2030.
-    public static func sign(csr: String, rootPEM: String, rootKeyPEM: String, serial: String = "0A0B") throws -> String {
+    /// Signs `csr` as a leaf by the root `rootPEM` with key `rootKeyPEM`, valid from `start` (2026 unless
+    /// given) to 2030.
+    public static func sign(
+        csr: String, rootPEM: String, rootKeyPEM: String, serial: String = "0A0B", from start: String = "20260101000000Z"
+    ) throws -> String {
         let directory = try TemporaryDirectory()
         try directory.prepareCertificateAuthority()
         try directory.write("root.pem", rootPEM)
         try directory.write("root.key", rootKeyPEM)
         try directory.write("cp.csr", csr)
         return try directory.sign(
-            "cp", serial: serial, issuer: "root", extensions: "v3_leaf", from: "20260101000000Z", to: "20300101000000Z")
+            "cp", serial: serial, issuer: "root", extensions: "v3_leaf", from: start, to: "20300101000000Z")
     }
 
     /// The subject of a CSR as `openssl req -noout -subject -verify` prints it, after checking its signature.

@@ -118,8 +118,16 @@ extension StationEngine {
             repeatTimes: deviceModel.integer(StandardVariables.certSigningRepeatTimes))
     }
 
-    /// Resends the CSR when its wait is over [A02.FR.17–19], and starts a renewal when it is due [A03].
+    /// Connects again with the signed certificate once its validity begins [A02.FR.08], resends the CSR when
+    /// its wait is over [A02.FR.17–19], and starts a renewal when it is due [A03].
     mutating func runCertificateTimers() {
+        if let startsAt = signedCertificateStartsAt, startsAt <= now.uptime {
+            signedCertificateAwaitsStart = false
+            if networkProfiles.activeSecurityProfile == 3 {
+                logger.notice("security: the signed station certificate is valid from now on; connecting again with it")
+                emit(.useCSMS(networkProfiles.activeURL, linkSecurity))
+            }
+        }
         guard registration.isAccepted, link == .connected else { return }
         if let resendAt = certificateSigning.resendAt, resendAt <= now.uptime, let csr = certificateSigning.resend() {
             logger.notice("security: no certificate for the CSR yet; sending it again")
@@ -147,7 +155,14 @@ extension StationEngine {
         return settings.installerCertificate
     }
 
+    /// When a signed certificate whose validity has not begun yet becomes the one profile 3 presents.
+    var signedCertificateStartsAt: Duration? {
+        guard signedCertificateAwaitsStart, let leaf = signedCertificate?.chain[0] else { return nil }
+        return now.uptime(at: Timestamp(millisecondsSince1970: leaf.notBefore * 1000))
+    }
+
     func considerCertificateDeadlines(_ earliest: inout EarliestDeadline) {
+        earliest.consider(signedCertificateStartsAt)
         guard registration.isAccepted, link == .connected else { return }
         earliest.consider(certificateSigning.resendAt)
         earliest.consider(certificateRenewalDue)

@@ -41,7 +41,8 @@ extension StationEngine {
         persist(.stationCertificate(record))
         persist(.pendingCertificateRequest(nil))
         logger.notice("security: new station certificate \(chain[0].subject), valid from \(chain[0].notBefore) to \(chain[0].notAfter)")
-        if networkProfiles.activeSecurityProfile == 3, chain[0].notBefore <= unixNow {
+        signedCertificateAwaitsStart = chain[0].notBefore > unixNow
+        if networkProfiles.activeSecurityProfile == 3, !signedCertificateAwaitsStart {
             afterAnswer.append(.useCSMS(networkProfiles.activeURL, linkSecurity))
         }
         return CertificateSignedResponse(status: .accepted)
