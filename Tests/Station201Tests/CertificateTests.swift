@@ -299,7 +299,10 @@ import Testing
             chain = try SecurityPKI.sign(csr: csr, rootPEM: pki.csmsRootPEM, rootKeyPEM: pki.csmsRootKeyPEM)
             type = "V2GCertificate"
         }
-        #expect(Self.certificateSigned(&harness, chain, type: type)?["status"]?.string == "Rejected")
+        let answer = Self.certificateSigned(&harness, chain, type: type)
+        #expect(answer?["status"]?.string == "Rejected")
+        let why = answer?["statusInfo"]?["additionalInfo"]?.string ?? ""
+        #expect(why.contains("MaxCertificateChainSize") == (kind == "tooLarge"))
         #expect(harness.engine.signedCertificate == nil)
         #expect(!harness.persisted.contains { if case .stationCertificate = $0 { true } else { false } })
         let events = harness.calls("SecurityEventNotification").filter { $0["type"]?.string == "InvalidChargingStationCertificate" }
