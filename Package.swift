@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Station201",
             dependencies: [
-                "OCPP201", "EngineSupport",
+                "OCPP201", "EngineSupport", "Certificates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -141,7 +141,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", "TestFixtures", .product(name: "Logging", package: "swift-log")],
+            name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", "TestFixtures", "Certificates", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201"], swiftSettings: strict),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),

@@ -28,3 +28,17 @@ public struct CertificateHashes: Sendable, Equatable, Hashable {
         self.serialNumber = serialNumber
     }
 }
+
+extension CertificateHashes {
+    /// True if the hash data a CSMS sent names this certificate: hex compares case-insensitively and the
+    /// serial number without leading zeros, as CSMSs write both either way. The algorithm is the caller's to
+    /// match (these hashes are computed with the one the CSMS named).
+    public func isNamed(issuerNameHash: String, issuerKeyHash: String, serialNumber: String) -> Bool {
+        func serial(_ text: String) -> String {
+            let trimmed = text.lowercased().drop { $0 == "0" }
+            return trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        return self.issuerNameHash == issuerNameHash.lowercased() && self.issuerKeyHash == issuerKeyHash.lowercased()
+            && serial(self.serialNumber) == serial(serialNumber)
+    }
+}

@@ -371,3 +371,47 @@ public struct MessageInfo: Codable, Sendable, Equatable, CustomDataExtensible {
         self.message = message
     }
 }
+
+/// [SCH] CertificateHashDataType: names a certificate by its issuer (name and key hashed with `hashAlgorithm`)
+/// and its serial number, as OCSP's CertID does.
+public struct CertificateHashData: Codable, Sendable, Equatable, CustomDataExtensible {
+    public var hashAlgorithm: HashAlgorithm
+    public var issuerNameHash: CiString<128>
+    public var issuerKeyHash: CiString<128>
+    public var serialNumber: CiString<40>
+
+    public init(
+        hashAlgorithm: HashAlgorithm, issuerNameHash: CiString<128>, issuerKeyHash: CiString<128>,
+        serialNumber: CiString<40>
+    ) {
+        self.hashAlgorithm = hashAlgorithm
+        self.issuerNameHash = issuerNameHash
+        self.issuerKeyHash = issuerKeyHash
+        self.serialNumber = serialNumber
+    }
+}
+
+/// [SCH] CertificateHashDataChainType: one installed certificate in GetInstalledCertificateIdsResponse, with the
+/// sub-CAs of a V2G chain as children [M03.FR.05].
+public struct CertificateHashDataChain: Codable, Sendable, Equatable, CustomDataExtensible {
+    public var certificateType: GetCertificateIdUse
+    public var certificateHashData: CertificateHashData
+    public var childCertificateHashData: [CertificateHashData]?
+
+    public init(
+        certificateType: GetCertificateIdUse, certificateHashData: CertificateHashData,
+        childCertificateHashData: [CertificateHashData]? = nil
+    ) {
+        self.certificateType = certificateType
+        self.certificateHashData = certificateHashData
+        self.childCertificateHashData = childCertificateHashData
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        certificateType = try container.decode(GetCertificateIdUse.self, forKey: .certificateType)
+        certificateHashData = try container.decode(CertificateHashData.self, forKey: .certificateHashData)
+        childCertificateHashData = try container.decodeItemsIfPresent(
+            [CertificateHashData].self, forKey: .childCertificateHashData, atMost: 4)
+    }
+}

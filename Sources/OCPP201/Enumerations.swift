@@ -517,3 +517,59 @@ public enum CostKind: String, Codable, JSONScalar, Sendable, CaseIterable {
     case relativePricePercentage = "RelativePricePercentage"
     case renewableGenerationPercentage = "RenewableGenerationPercentage"
 }
+
+/// [SCH] InstallCertificateUseEnumType. The roots InstallCertificate installs [M05].
+public enum InstallCertificateUse: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case v2gRootCertificate = "V2GRootCertificate"
+    case moRootCertificate = "MORootCertificate"
+    case csmsRootCertificate = "CSMSRootCertificate"
+    case manufacturerRootCertificate = "ManufacturerRootCertificate"
+}
+
+/// [SCH] InstallCertificateStatusEnumType.
+public enum InstallCertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case failed = "Failed"
+}
+
+/// [SCH] GetCertificateIdUseEnumType. What GetInstalledCertificateIds asks for and reports [M03]; the roots
+/// plus the station's ISO 15118 (V2G) chain.
+public enum GetCertificateIdUse: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case v2gRootCertificate = "V2GRootCertificate"
+    case moRootCertificate = "MORootCertificate"
+    case csmsRootCertificate = "CSMSRootCertificate"
+    case v2gCertificateChain = "V2GCertificateChain"
+    case manufacturerRootCertificate = "ManufacturerRootCertificate"
+}
+
+/// [SCH] GetInstalledCertificateStatusEnumType.
+public enum GetInstalledCertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case notFound = "NotFound"
+}
+
+/// [SCH] DeleteCertificateStatusEnumType.
+public enum DeleteCertificateStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case failed = "Failed"
+    case notFound = "NotFound"
+}
+
+/// [SCH] CertificateSigningUseEnumType. Which of the station's own certificates a CSR or a signed chain is for.
+public enum CertificateSigningUse: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case chargingStationCertificate = "ChargingStationCertificate"
+    case v2gCertificate = "V2GCertificate"
+}
+
+/// [SCH] CertificateSignedStatusEnumType.
+public enum CertificateSignedStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+}
+
+/// [SCH] GenericStatusEnumType. SignCertificateResponse's status: whether the CSMS will have the CSR signed.
+public enum GenericStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+}

@@ -65,6 +65,8 @@ extension StationEngine {
                         sequence: sequence, try StrictJSON.decode(TransactionEventResponse.self, from: payload))
                 case .securityEvent(let id):
                     securityEventAnswered(id: id, nil)
+                case .signCertificate:
+                    signCertificateAnswered(try StrictJSON.decode(SignCertificateResponse.self, from: payload).status)
                 }
             } catch {
                 logger.warning("unreadable \(call.action.rawValue) answer: \(error)")
@@ -90,6 +92,8 @@ extension StationEngine {
             transactionEventFailed(sequence: sequence, failure)
         case .securityEvent(let id):
             securityEventAnswered(id: id, failure)
+        case .signCertificate:
+            signCertificateAnswered(nil)
         }
     }
 

@@ -1,3 +1,4 @@
+import Certificates
 import EngineSupport
 import Logging
 import OCPP201
@@ -25,12 +26,20 @@ public struct StationSettings: Sendable {
     public var security: SecurityCredentials
     /// How many display messages the station stores: `DisplayMessageCtrlr.DisplayMessages`' maxLimit.
     public var displayMessageCapacity: Int
+    /// How many root certificates InstallCertificate may install: `SecurityCtrlr.CertificateEntries`' maxLimit.
+    public var certificateCapacity: Int
+    /// The longest CertificateSigned chain taken: `SecurityCtrlr.MaxCertificateChainSize`, bytes.
+    public var maxCertificateChainSize: Int
+    /// The leaf of the installer's client certificate, parsed once: what A03 renews under profile 3 until the
+    /// CSMS signed one.
+    let installerCertificate: Certificate?
 
     public init(
         identity: String, evseCount: Int, description: ChargingStation, csmsURL: String = "ws://localhost:9000",
         maximumPowerW: Double = 22_000,
         simulatedPowerW: Double = 11_000, localListCapacity: Int = 1000, authorizationCacheCapacity: Int = 1000,
         variableOverrides: [(key: String, value: String)] = [], displayMessageCapacity: Int = 20,
+        certificateCapacity: Int = 20, maxCertificateChainSize: Int = 10_000,
         security: SecurityCredentials = SecurityCredentials()
     ) {
         self.identity = identity
@@ -44,6 +53,9 @@ public struct StationSettings: Sendable {
         self.csmsURL = csmsURL
         self.security = security
         self.displayMessageCapacity = displayMessageCapacity
+        self.certificateCapacity = certificateCapacity
+        self.maxCertificateChainSize = min(maxCertificateChainSize, 10_000)
+        installerCertificate = security.clientCertificateChainPEM.flatMap { try? Certificate.parseChain(pem: $0).first }
     }
 }
 
@@ -72,6 +84,9 @@ public struct PersistedState: Sendable, Equatable {
     public var securityLog: [SecurityLogEntry]
     public var displayMessages: [MessageInfo]
     public var reservations: [Reservation]
+    public var installedCertificates: [InstalledCertificate]
+    public var stationCertificate: SignedStationCertificate?
+    public var pendingCertificateRequest: PendingCertificateRequest?
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -79,7 +94,9 @@ public struct PersistedState: Sendable, Equatable {
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
         networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = [],
-        reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = []
+        reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = [],
+        installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
+        pendingCertificateRequest: PendingCertificateRequest? = nil
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -93,6 +110,9 @@ public struct PersistedState: Sendable, Equatable {
         self.displayMessages = displayMessages
         self.reservations = reservations
         self.securityLog = securityLog
+        self.installedCertificates = installedCertificates
+        self.stationCertificate = stationCertificate
+        self.pendingCertificateRequest = pendingCertificateRequest
     }
 }
 
@@ -148,6 +168,16 @@ public struct StationEngine: Sendable {
     var displayMessages: DisplayMessages
     /// The display as observers last saw it.
     var publishedDisplay: DisplaySnapshot?
+    /// The roots InstallCertificate installed (functional block M).
+    var installedCertificates: InstalledCertificates
+    /// The CSR waiting for its certificate, and its resends [A02].
+    var certificateSigning: CertificateSigning
+    /// The station certificate the CSMS signed [A02].
+    var signedCertificate: SignedCertificateInUse?
+    /// The signed certificate's validity has not begun: the link changes to it when it does [A02.FR.08].
+    var signedCertificateAwaitsStart = false
+    /// When the station last started a CSR: an A03 renewal waits a day after it.
+    var certificateRequestedAt: Duration?
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -188,7 +218,8 @@ public struct StationEngine: Sendable {
             descriptors: StandardVariables.catalogue(
                 identity: settings.identity, evseCount: settings.evseCount, maximumPowerW: settings.maximumPowerW,
                 localListCapacity: settings.localListCapacity, displayMessageCapacity: settings.displayMessageCapacity,
-                basicAuthPassword: settings.security.basicAuthPassword),
+                certificateCapacity: settings.certificateCapacity,
+                maxCertificateChainSize: settings.maxCertificateChainSize, basicAuthPassword: settings.security.basicAuthPassword),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix)
@@ -200,6 +231,10 @@ public struct StationEngine: Sendable {
         networkProfiles = NetworkProfiles(
             settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         displayMessages = DisplayMessages(restoring: persisted.displayMessages)
+        installedCertificates = InstalledCertificates(restoring: persisted.installedCertificates)
+        certificateSigning = CertificateSigning(restoring: persisted.pendingCertificateRequest)
+        signedCertificate = SignedCertificateInUse(restoring: persisted.stationCertificate)
+        signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -300,6 +335,7 @@ public struct StationEngine: Sendable {
         considerTransactionDeadlines(&earliest)
         considerAlignedDeadlines(&earliest)
         considerDisplayDeadlines(&earliest)
+        considerCertificateDeadlines(&earliest)
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
@@ -318,6 +354,7 @@ public struct StationEngine: Sendable {
         answerOverdueStarts()
         takeDueSamples()
         takeDueAlignedSamples()
+        runCertificateTimers()
     }
 
     // MARK: - Effects

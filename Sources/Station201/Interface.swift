@@ -29,6 +29,8 @@ public enum Effect: Sendable, Equatable {
     /// Connect to this CSMS (the identity is appended) with these credentials, leaving the current
     /// connection: the next network profile after failed attempts, or a new Basic-auth password [A01].
     case useCSMS(String, LinkSecurity)
+    /// Credentials for the next connection, keeping the current one (a CSMS root installed or deleted).
+    case updateLinkSecurity(LinkSecurity)
 }
 
 /// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).
@@ -77,6 +79,14 @@ public enum StoreChange: Sendable, Equatable {
     case reservation(Reservation)
     /// A reservation used, cancelled, removed or expired.
     case reservationRemoved(Int)
+    /// A root certificate InstallCertificate installed.
+    case installedCertificate(InstalledCertificate)
+    /// An installed root DeleteCertificate removed.
+    case installedCertificateRemoved(InstalledCertificate)
+    /// The station certificate the CSMS signed, replacing the one it signed before.
+    case stationCertificate(SignedStationCertificate)
+    /// The CSR waiting for its certificate, with its key; nil once the certificate came or the CSMS refused.
+    case pendingCertificateRequest(PendingCertificateRequest?)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.

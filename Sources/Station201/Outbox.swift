@@ -17,6 +17,8 @@ enum CallPurpose: Sendable, Equatable {
     case transactionEvent(sequence: Int)
     /// A security log entry the CSMS has not acknowledged yet.
     case securityEvent(id: Int)
+    /// A CSR: its answer starts the wait for the certificate [A02].
+    case signCertificate
 }
 
 /// A CALL waiting for its turn.

@@ -86,6 +86,14 @@ extension StationEngine {
             respond(to: messageId, payload, as: ReserveNowRequest.self) { $0.reserveNow($1) }
         case .cancelReservation:
             respond(to: messageId, payload, as: CancelReservationRequest.self) { $0.cancelReservation($1) }
+        case .installCertificate:
+            respond(to: messageId, payload, as: InstallCertificateRequest.self) { $0.installCertificate($1) }
+        case .deleteCertificate:
+            respond(to: messageId, payload, as: DeleteCertificateRequest.self) { $0.deleteCertificate($1) }
+        case .getInstalledCertificateIds:
+            respond(to: messageId, payload, as: GetInstalledCertificateIdsRequest.self) { $0.getInstalledCertificateIds($1) }
+        case .certificateSigned:
+            respond(to: messageId, payload, as: CertificateSignedRequest.self) { $0.certificateSigned($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

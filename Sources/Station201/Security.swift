@@ -93,12 +93,11 @@ extension StationEngine {
     /// The credentials of the network profile in use.
     public var linkSecurity: LinkSecurity {
         let profile = networkProfiles.activeSecurityProfile
-        let credentials = settings.security
+        let client = profile == 3 ? clientCredential : nil
         return LinkSecurity(
             profile: profile, basicAuthPassword: (1...2).contains(profile) ? basicAuthPassword.map { Array($0.utf8) } : nil,
-            trustedCertificatesPEM: credentials.trustedCertificatesPEM,
-            clientCertificateChainPEM: profile == 3 ? credentials.clientCertificateChainPEM : nil,
-            clientKeyPEM: profile == 3 ? credentials.clientKeyPEM : nil)
+            trustedCertificatesPEM: trustedCertificatesPEM, clientCertificateChainPEM: client?.chainPEM,
+            clientKeyPEM: client?.keyPEM)
     }
 
     /// What the profile in use lacks to connect at all, said so that the installer can fix it.
@@ -120,9 +119,7 @@ extension StationEngine {
         return SecurityCredentials.passwordLengths.contains(password.count) ? password : nil
     }
 
-    var canUseProfile3: Bool {
-        settings.security.clientCertificateChainPEM != nil && settings.security.clientKeyPEM != nil
-    }
+    var canUseProfile3: Bool { clientCredential != nil }
 
     /// Why a BasicAuthPassword cannot be set to `value` [A01]; nil when it can.
     func passwordRefusal(_ value: String) -> ValueRefusal? {

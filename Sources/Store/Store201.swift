@@ -50,6 +50,14 @@ public final class Store201 {
         """
         CREATE TABLE security_event (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block M and A02: the installed roots in the order they came, the station certificate the
+        // CSMS signed, and the CSR waiting for one (each with its key).
+        """
+        CREATE TABLE installed_certificate (
+            use TEXT NOT NULL, pem TEXT NOT NULL, placed INTEGER PRIMARY KEY AUTOINCREMENT, UNIQUE (use, pem));
+        CREATE TABLE station_certificate (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        CREATE TABLE certificate_request (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -94,6 +102,16 @@ public final class Store201 {
         state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
         state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
         state.securityLog = try database.records(SecurityLogEntry.self, "SELECT record FROM security_event ORDER BY id")
+        for (use, pem) in try database.rows("SELECT use, pem FROM installed_certificate ORDER BY placed", [], { ($0.text(0), $0.text(1)) }) {
+            guard let certificateUse = InstallCertificateUse(rawValue: use) else {
+                throw StoreError(description: "a stored certificate use cannot be read: \(use)")
+            }
+            state.installedCertificates.append(InstalledCertificate(use: certificateUse, pem: pem))
+        }
+        state.stationCertificate = try database.records(
+            SignedStationCertificate.self, "SELECT record FROM station_certificate").first
+        state.pendingCertificateRequest = try database.records(
+            PendingCertificateRequest.self, "SELECT record FROM certificate_request").first
         return state
     }
 
@@ -164,6 +182,19 @@ public final class Store201 {
             try database.run(
                 "DELETE FROM security_event WHERE id <= (SELECT max(id) FROM security_event) - ?",
                 [.integer(StationEngine.securityLogCapacity)])
+        case .installedCertificate(let certificate):
+            try database.run(
+                "INSERT OR IGNORE INTO installed_certificate (use, pem) VALUES (?, ?)",
+                [.text(certificate.use.rawValue), .text(certificate.pem)])
+        case .installedCertificateRemoved(let certificate):
+            try database.run(
+                "DELETE FROM installed_certificate WHERE use = ? AND pem = ?", [.text(certificate.use.rawValue), .text(certificate.pem)])
+        case .stationCertificate(let certificate):
+            try database.run("INSERT OR REPLACE INTO station_certificate (id, record) VALUES (1, ?)", [.json(certificate)])
+        case .pendingCertificateRequest(let request?):
+            try database.run("INSERT OR REPLACE INTO certificate_request (id, record) VALUES (1, ?)", [.json(request)])
+        case .pendingCertificateRequest(nil):
+            try database.run("DELETE FROM certificate_request", [])
         }
     }
 }

@@ -43,6 +43,8 @@ final class StationHost201: RuntimeHosted {
     var setReconnectBackoff: @Sendable (ReconnectBackoff) -> Void = { _ in }
     /// Connects again, to this CSMS (without the identity) with these credentials: the network profile in use.
     var reconnect: @Sendable (String, LinkSecurity) -> Void = { _, _ in }
+    /// Credentials for the next connection; the current one stays.
+    var updateLinkSecurity: @Sendable (LinkSecurity) -> Void = { _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -167,6 +169,8 @@ final class StationHost201: RuntimeHosted {
             case .useCSMS(let url, let security):
                 // After the runtime's lock: replacing the link waits for the old one's thread.
                 after.append { [reconnect] in reconnect(url, security) }
+            case .updateLinkSecurity(let security):
+                updateLinkSecurity(security)
             }
         }
     }

@@ -85,6 +85,7 @@ struct StationService201 {
         host.send = { text, connection in client.send(text, on: connection) }
         host.setPingInterval = { seconds in client.setPingInterval(seconds: seconds) }
         host.setReconnectBackoff = { backoff in client.update(backoff: Backoff(backoff)) }
+        host.updateLinkSecurity = { security in client.update(security: WebSocketSecurity(security, identity: identity)) }
         host.reconnect = { base, security in
             client.update(security: WebSocketSecurity(security, identity: identity))
             client.reconnect(to: websocketURL(csms: base, identity: identity))

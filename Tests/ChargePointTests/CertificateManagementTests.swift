@@ -1,5 +1,6 @@
 import Certificates
 import OCPP16
+import TestFixtures
 import Testing
 
 @testable import ChargePoint

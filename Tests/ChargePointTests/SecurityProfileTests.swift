@@ -1,4 +1,5 @@
 import OCPP16
+import TestFixtures
 import Testing
 
 @testable import ChargePoint

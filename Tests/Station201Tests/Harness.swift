@@ -31,7 +31,8 @@ struct Harness: FakeClockHarness {
     init(
         evses: Int = 2, persisted: PersistedState = PersistedState(), localListCapacity: Int = 1000,
         authorizationCacheCapacity: Int = 1000, overrides: [(key: String, value: String)] = [],
-        security: SecurityCredentials = SecurityCredentials()
+        security: SecurityCredentials = SecurityCredentials(), certificateCapacity: Int = 20,
+        maxCertificateChainSize: Int = 10_000
     ) {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -39,7 +40,8 @@ struct Harness: FakeClockHarness {
             settings: StationSettings(
                 identity: "CS1", evseCount: evses, description: ChargingStation(model: "Model", vendorName: "Vendor"),
                 localListCapacity: localListCapacity, authorizationCacheCapacity: authorizationCacheCapacity,
-                variableOverrides: overrides, security: security),
+                variableOverrides: overrides, certificateCapacity: certificateCapacity,
+                maxCertificateChainSize: maxCertificateChainSize, security: security),
             restoring: persisted,
             now: Now(uptime: .seconds(100), wallClock: Timestamp(millisecondsSince1970: 1_800_000_000_000)),
             messageIdPrefix: "m", transactionIdSeed: 1, logger: logger)

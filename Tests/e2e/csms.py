@@ -468,6 +468,10 @@ class _StationHandler201(OcppChargingStation):
     def on_reservation_status_update(self, **_):
         return call_result201.ReservationStatusUpdate()
 
+    @on("SignCertificate")
+    def on_sign_certificate(self, **_):
+        return call_result201.SignCertificate(status=self._csms.settings.sign_certificate_status)
+
 
 class _Link:
     """One websocket connection.

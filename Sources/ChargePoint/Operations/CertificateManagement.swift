@@ -80,15 +80,10 @@ extension ChargePointEngine {
             : GetInstalledCertificateIdsResponse(status: .accepted, certificateHashData: hashes)
     }
 
-    /// Hex compares case-insensitively and serial numbers without leading zeros, as CSMSs write both ways.
     private static func matches(_ ours: CertificateHashes, _ theirs: CertificateHashData) -> Bool {
-        func serial(_ text: String) -> String {
-            let trimmed = text.lowercased().drop { $0 == "0" }
-            return trimmed.isEmpty ? "0" : String(trimmed)
-        }
-        return ours.issuerNameHash == theirs.issuerNameHash.value.lowercased()
-            && ours.issuerKeyHash == theirs.issuerKeyHash.value.lowercased()
-            && serial(ours.serialNumber) == serial(theirs.serialNumber.value)
+        ours.isNamed(
+            issuerNameHash: theirs.issuerNameHash.value, issuerKeyHash: theirs.issuerKeyHash.value,
+            serialNumber: theirs.serialNumber.value)
     }
 
     // MARK: - The charge point certificate

@@ -32,21 +32,3 @@ public struct CustomerInformationResponse: Codable, Sendable, Equatable, CustomD
         self.statusInfo = statusInfo
     }
 }
-
-/// [SCH] CertificateHashDataType: a certificate named by its issuer's hashes and its serial number.
-public struct CertificateHashData: Codable, Sendable, Equatable, CustomDataExtensible {
-    public var hashAlgorithm: HashAlgorithm
-    public var issuerNameHash: CiString<128>
-    public var issuerKeyHash: CiString<128>
-    public var serialNumber: CiString<40>
-
-    public init(
-        hashAlgorithm: HashAlgorithm, issuerNameHash: CiString<128>, issuerKeyHash: CiString<128>,
-        serialNumber: CiString<40>
-    ) {
-        self.hashAlgorithm = hashAlgorithm
-        self.issuerNameHash = issuerNameHash
-        self.issuerKeyHash = issuerKeyHash
-        self.serialNumber = serialNumber
-    }
-}

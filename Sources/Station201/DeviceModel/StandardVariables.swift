@@ -243,6 +243,34 @@ public enum StandardVariables {
         VariableAddress(securityCtrlr, "OrganizationName"), .string(maximumLength: 50), .readWrite,
         source: .stored(default: ""))
 
+    /// How many roots InstallCertificate installed; its maxLimit is how many it can install [M05.FR.05].
+    static func certificateEntries(capacity: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(securityCtrlr, "CertificateEntries"), .integer(minimum: 0, maximum: capacity), .readOnly,
+            source: .live(.certificateEntries))
+    }
+
+    /// False: a new CSMS root need not be signed by the one it joins, and no fallback root is kept [M05.FR.09].
+    public static let additionalRootCertificateCheck = VariableDescriptor(
+        VariableAddress(securityCtrlr, "AdditionalRootCertificateCheck"), .boolean, .readOnly,
+        source: .stored(default: "false"))
+
+    /// The longest CertificateSigned chain, in bytes, the station takes [A02.FR.16]; at most the schema's bound.
+    static func maxCertificateChainSize(_ bytes: Int) -> VariableDescriptor {
+        VariableDescriptor(
+            VariableAddress(securityCtrlr, "MaxCertificateChainSize"), .integer(minimum: 0, maximum: 10_000), .readOnly,
+            source: .stored(default: String(bytes)))
+    }
+
+    /// How long the station waits for CertificateSigned before it sends its CSR again, doubling the wait each
+    /// time, and how many times it does [A02.FR.17–19]. Bounded so that the doubled waits stay in range.
+    public static let certSigningWaitMinimum = VariableDescriptor(
+        VariableAddress(securityCtrlr, "CertSigningWaitMinimum"), .integer(minimum: 1, maximum: 86_400), .readWrite,
+        unit: "s", source: .stored(default: "30"))
+    public static let certSigningRepeatTimes = VariableDescriptor(
+        VariableAddress(securityCtrlr, "CertSigningRepeatTimes"), .integer(minimum: 0, maximum: 20), .readWrite,
+        source: .stored(default: "2"))
+
     /// Display messages ([O01]–[O06]). Available is the station's fact; Enabled false leaves the display blank
     /// and refuses new messages, keeping the stored ones.
     public static let displayMessageCtrlrAvailable = VariableDescriptor(
@@ -294,7 +322,7 @@ public enum StandardVariables {
     /// Every variable of the station `identity` with `evseCount` EVSEs of one connector each, in report order.
     public static func catalogue(
         identity: String, evseCount: Int, maximumPowerW: Double, localListCapacity: Int, displayMessageCapacity: Int,
-        basicAuthPassword installed: String? = nil
+        certificateCapacity: Int = 20, maxCertificateChainSize: Int = 10_000, basicAuthPassword installed: String? = nil
     ) -> [VariableDescriptor] {
         var all: [VariableDescriptor] = [
             heartbeatInterval, messageTimeout, networkConfigurationPriority, networkProfileConnectionAttempts,
@@ -314,6 +342,9 @@ public enum StandardVariables {
             reservationAvailable, reservationEnabled, reservationNonEvseSpecific,
             tariffAvailable, costAvailable, currency,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
+            certificateEntries(capacity: certificateCapacity), additionalRootCertificateCheck,
+            Self.maxCertificateChainSize(maxCertificateChainSize),
+            certSigningWaitMinimum, certSigningRepeatTimes,
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
         ]

@@ -35,6 +35,8 @@ extension StationEngine {
                     meterValue: sample(index, StandardVariables.txUpdatedMeasurands, .trigger).map { [$0] },
                     chargingStateChanged: true)
             }
+        case .signChargingStationCertificate:
+            return requestStationCertificate()
         default:
             return TriggerMessageResponse(status: .notImplemented)
         }

@@ -1,35 +1,32 @@
-import TestFixtures
-import Certificates
-
 /// Throw-away certificates for the security tests, made once per test process with the openssl CLI and
 /// kept in memory (nothing of it is ever committed). The harness's clock says 2027-01-15, inside every
 /// validity period here except the expired root's.
-struct SecurityPKI: Sendable {
+public struct SecurityPKI: Sendable {
     /// "CN=CSMS Root, O=CSMS Test", self-signed CA, 2020 ... 2050. Its key signs the charge point's CSRs.
-    let csmsRootPEM: String
-    let csmsRootKeyPEM: String
+    public let csmsRootPEM: String
+    public let csmsRootKeyPEM: String
     /// "CN=Other Root, O=Elsewhere", self-signed CA, 2020 ... 2050, trusted by nobody.
-    let otherRootPEM: String
-    let otherRootKeyPEM: String
+    public let otherRootPEM: String
+    public let otherRootKeyPEM: String
     /// "CN=Expired Root", self-signed CA, 2022 ... 2023.
-    let expiredRootPEM: String
+    public let expiredRootPEM: String
     /// "CN=Manufacturer Root, O=ACME", self-signed CA, 2020 ... 2050.
-    let manufacturerRootPEM: String
+    public let manufacturerRootPEM: String
     /// "CN=Firmware Signer, O=ACME" by the manufacturer root, 2025 ... 2035.
-    let firmwareSignerPEM: String
+    public let firmwareSignerPEM: String
     /// "CN=CP1, O=Installer" by the CSMS root, 2025 ... 2035, and its key: the installer's client credential.
-    let clientCertificatePEM: String
-    let clientKeyPEM: String
+    public let clientCertificatePEM: String
+    public let clientKeyPEM: String
     /// Ten more self-signed roots ("CN=Spare n"), to fill the certificate store.
-    let spareRootsPEM: [String]
+    public let spareRootsPEM: [String]
 
-    static let shared: Result<SecurityPKI, SetupError> = {
+    public static let shared: Result<SecurityPKI, SetupError> = {
         do { return .success(try SecurityPKI()) } catch let error as SetupError { return .failure(error) } catch {
             return .failure(SetupError(description: "\(error)"))
         }
     }()
 
-    static func get() throws -> SecurityPKI { try shared.get() }
+    public static func get() throws -> SecurityPKI { try shared.get() }
 
     private init() throws {
         let directory = try TemporaryDirectory()
@@ -56,19 +53,22 @@ struct SecurityPKI: Sendable {
         }
     }
 
-    /// Signs `csr` as a leaf by the root `rootPEM` with key `rootKeyPEM`, valid 2026 ... 2030.
-    static func sign(csr: String, rootPEM: String, rootKeyPEM: String, serial: String = "0A0B") throws -> String {
+    /// Signs `csr` as a leaf by the root `rootPEM` with key `rootKeyPEM`, valid from `start` (2026 unless
+    /// given) to 2030.
+    public static func sign(
+        csr: String, rootPEM: String, rootKeyPEM: String, serial: String = "0A0B", from start: String = "20260101000000Z"
+    ) throws -> String {
         let directory = try TemporaryDirectory()
         try directory.prepareCertificateAuthority()
         try directory.write("root.pem", rootPEM)
         try directory.write("root.key", rootKeyPEM)
         try directory.write("cp.csr", csr)
         return try directory.sign(
-            "cp", serial: serial, issuer: "root", extensions: "v3_leaf", from: "20260101000000Z", to: "20300101000000Z")
+            "cp", serial: serial, issuer: "root", extensions: "v3_leaf", from: start, to: "20300101000000Z")
     }
 
     /// The subject of a CSR as `openssl req -noout -subject -verify` prints it, after checking its signature.
-    static func verifiedSubject(ofCSR csr: String) throws -> String {
+    public static func verifiedSubject(ofCSR csr: String) throws -> String {
         let directory = try TemporaryDirectory()
         try directory.write("request.csr", csr)
         let result = try directory.openssl("req", "-in", directory.file("request.csr"), "-noout", "-subject", "-verify")
@@ -83,7 +83,7 @@ private func format2(_ value: Int) -> String {
 }
 
 extension String {
-    var trimmingWhitespace: String {
+    fileprivate var trimmingWhitespace: String {
         var text = Substring(self)
         while text.first?.isWhitespace == true { text = text.dropFirst() }
         while text.last?.isWhitespace == true { text = text.dropLast() }
