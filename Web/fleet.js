@@ -2,6 +2,7 @@
 // every 2 s (a fleet has no event stream of its own). Rules kept as in app.js: every text from the service
 // goes into the DOM with textContent; every URL is relative (the page may sit behind a prefix).
 import { askForToken, setUpTokenForm, tokenAccepted, waitingForToken, withToken } from "./token.js";
+import { clockTime, el, setBadge } from "./dom.js";
 
 const API = "api/v1/";
 const POLL_MS = 2000;
@@ -24,26 +25,6 @@ let reachable = null;                 // null until the first answer, then wheth
 let announceRange = true;             // say the range in the status line when the next answer arrives
 
 // ------------------------------------------------------------------ small helpers
-
-function el(tag, options = {}, children = []) {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function setBadge(node, text, tone) {
-  node.textContent = text;
-  node.dataset.value = text;
-  node.className = node.className.replace(/\btone-\w+/g, "").trim() + " tone-" + tone;
-}
-
-function clockTime(date) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
 
 function formatUptime(seconds) {
   const s = Math.max(0, Math.floor(Number(seconds) || 0));

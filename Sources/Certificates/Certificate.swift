@@ -81,6 +81,15 @@ public struct Certificate: Sendable, Equatable, Hashable {
         return text + "-----END CERTIFICATE-----\n"
     }
 
+    /// The one certificate of `pem`, valid at `unixSeconds`: what InstallCertificate takes under both OCPP
+    /// versions (a chain, or one outside its validity period, is refused).
+    public static func single(pem: String, validAt unixSeconds: Int64) throws(CertificateError) -> Certificate {
+        let chain = try parseChain(pem: pem)
+        guard chain.count == 1 else { throw .malformed("\(chain.count) certificates where one is expected") }
+        guard chain[0].isValid(at: unixSeconds) else { throw .untrusted(reason: "outside its validity period") }
+        return chain[0]
+    }
+
     /// Every CERTIFICATE block of a PEM text, in order.
     ///
     /// Text between blocks is ignored (as OpenSSL does), but there must be at least one block,

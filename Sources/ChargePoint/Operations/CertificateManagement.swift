@@ -21,10 +21,7 @@ extension ChargePointEngine {
     mutating func installCertificate(_ request: InstallCertificateRequest) -> InstallCertificateResponse {
         let certificate: Certificate
         do throws(CertificateError) {
-            let chain = try Certificate.parseChain(pem: request.certificate.value)
-            guard chain.count == 1 else { throw .malformed("\(chain.count) certificates where one is expected") }
-            certificate = chain[0]
-            guard certificate.isValid(at: unixNow) else { throw .untrusted(reason: "outside its validity period") }
+            certificate = try Certificate.single(pem: request.certificate.value, validAt: unixNow)
         } catch {
             logger.warning("InstallCertificate \(request.certificateType.rawValue) refused: \(error)")
             return InstallCertificateResponse(status: .rejected)
