@@ -276,6 +276,7 @@ public struct StationEngine: Sendable {
         case .linkUp:
             link = .connected
             networkProfiles.connected()
+            securityProfileConnected()
             // Offline for longer than OfflineThreshold: the CSMS hears every connector again [B04.FR.01].
             if let downAt = linkDownAt,
                now.uptime - downAt > .seconds(deviceModel.integer(StandardVariables.offlineThreshold)) {

@@ -54,6 +54,9 @@ public enum StoreChange: Sendable, Equatable {
     case cacheEntry(AuthorizationCacheEntry)
     /// A network connection profile stored by SetNetworkProfile.
     case networkProfile(slot: Int, NetworkConnectionProfile)
+    /// A stored network profile deleted: a lower security profile than the one the station now connects
+    /// with [A05.FR.06].
+    case networkProfileRemoved(slot: Int)
     /// The cache no longer holds this token (evicted, or superseded by an answer not to be cached).
     case cacheEntryRemoved(IdTokenKey)
     /// ClearCache emptied the cache.

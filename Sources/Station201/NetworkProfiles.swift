@@ -12,7 +12,7 @@ struct NetworkProfiles: Sendable {
     let commandLineSecurityProfile: Int
     private(set) var stored: [Int: NetworkConnectionProfile]
     /// The slots in the order they are tried; the first after a boot [B10.FR.04].
-    let priority: [Int]
+    private(set) var priority: [Int]
     private var position = 0
     private var failedAttempts = 0
     /// A connection attempt is under way (connecting, not yet up).
@@ -49,6 +49,20 @@ struct NetworkProfiles: Sendable {
         stored[slot] = profile
     }
 
+    /// Connected with the active profile: the slots of a lower security profile leave the priority list, and
+    /// their stored profiles go, so that no fallback can lower the security again [A05.FR.06]. Returns the
+    /// slots taken out (slot 1, the command line's, leaves the list but keeps its profile).
+    mutating func dropSlotsBelowActiveSecurityProfile() -> [Int] {
+        let active = activeSlot
+        let floor = securityProfile(of: active)
+        let lower = priority.filter { securityProfile(of: $0) < floor }
+        guard !lower.isEmpty else { return [] }
+        priority.removeAll { lower.contains($0) }
+        position = priority.firstIndex(of: active) ?? 0
+        for slot in lower { stored[slot] = nil }
+        return lower
+    }
+
     mutating func connecting() {
         attempting = true
     }
@@ -81,10 +95,17 @@ extension StationEngine {
         emit(.useCSMS(networkProfiles.activeURL, linkSecurity))
     }
 
-    /// NetworkConfigurationPriority may list only slots that hold a profile [B10.FR.02].
+    /// NetworkConfigurationPriority may list only slots that hold a profile [B10.FR.02], none of a lower
+    /// security profile than the one in use [A05.FR.04/06].
     func networkPriorityRefusal(_ value: String) -> ValueRefusal? {
         let slots = value.split(separator: ",").compactMap { Int($0) }
-        guard let empty = slots.first(where: { !networkProfiles.holdsProfile($0) }) else { return nil }
-        return .invalidValue("slots that hold a profile (slot \(empty) holds none)")
+        if let empty = slots.first(where: { !networkProfiles.holdsProfile($0) }) {
+            return .invalidValue("slots that hold a profile (slot \(empty) holds none)")
+        }
+        let floor = networkProfiles.activeSecurityProfile
+        if let lower = slots.first(where: { networkProfiles.securityProfile(of: $0) < floor }) {
+            return .invalidValue("slots of security profile \(floor) or higher (slot \(lower) has a lower one)")
+        }
+        return nil
     }
 }

@@ -100,6 +100,21 @@ extension StationEngine {
             clientKeyPEM: client?.keyPEM)
     }
 
+    /// The link is up with the active network profile: a raised security profile is now the floor
+    /// [A05.FR.06] — the profiles below it are deleted and NetworkConfigurationPriority lists only the rest.
+    mutating func securityProfileConnected() {
+        let dropped = networkProfiles.dropSlotsBelowActiveSecurityProfile()
+        guard !dropped.isEmpty else { return }
+        for slot in dropped where slot != 1 { persist(.networkProfileRemoved(slot: slot)) }
+        setStoredVariable(
+            StandardVariables.networkConfigurationPriority, to: networkProfiles.priority.map(String.init).joined(separator: ","))
+        let profile = networkProfiles.activeSecurityProfile
+        logger.notice("security: connected with security profile \(profile); slots \(dropped) of lower profiles removed")
+        raiseSecurityEvent(
+            .reconfigurationOfSecurityParameters,
+            detail: "security profile \(profile) in use; network profiles of lower ones removed")
+    }
+
     /// What the profile in use lacks to connect at all, said so that the installer can fix it.
     public var linkSecurityProblem: String? {
         let profile = networkProfiles.activeSecurityProfile

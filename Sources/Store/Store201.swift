@@ -163,6 +163,8 @@ public final class Store201 {
                 "INSERT OR REPLACE INTO transaction_event VALUES (?, ?)", [.integer(event.sequence), .json(event)])
         case .networkProfile(let slot, let profile):
             try database.run("INSERT OR REPLACE INTO network_profile VALUES (?, ?)", [.integer(slot), .json(profile)])
+        case .networkProfileRemoved(let slot):
+            try database.run("DELETE FROM network_profile WHERE slot = ?", [.integer(slot)])
         case .transactionEventRemoved(let sequence):
             try database.run("DELETE FROM transaction_event WHERE sequence = ?", [.integer(sequence)])
         case .displayMessage(let message):

@@ -181,4 +181,51 @@ import Testing
         #expect(harness.engine.securityLog.last?.delivered == true)
         #expect(harness.outstanding == nil, "a refused event is not sent again")
     }
+
+    @Test func TC_A_19_CS_aRaisedProfileIsUsedAfterTheResetAndOnceConnectedTheLowerOnesGo() {
+        let credentials = SecurityCredentials(profile: 1, basicAuthPassword: Self.password)
+        var harness = Self.registered(credentials)
+        let stored = NetworkProfileTests.setNetworkProfile(
+            &harness, slot: 2, NetworkProfileTests.profile("wss://secure.example/ocpp", securityProfile: 2))
+        #expect(stored?["status"]?.string == "Accepted")
+        #expect(NetworkProfileTests.setVariable(&harness, "NetworkConfigurationPriority", "2,1") == "RebootRequired")
+
+        var rebooted = Harness(evses: 1, persisted: PersistedState.replaying(harness.persisted), security: credentials)
+        #expect(rebooted.engine.csmsURL == "wss://secure.example/ocpp")
+        #expect(rebooted.engine.linkSecurity == LinkSecurity(profile: 2, basicAuthPassword: Array(Self.password.utf8)))
+        rebooted.boot()
+        rebooted.answerAllAccepting()
+        #expect(Self.read(&rebooted, "SecurityProfile")?["attributeValue"]?.string == "2")
+        let read = rebooted.call(
+            "GetVariables", #"{"getVariableData":[{"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"NetworkConfigurationPriority"}}]}"#)
+        #expect(rebooted.result(answering: read)?["getVariableResult"]?[0]?["attributeValue"]?.string == "2")
+        #expect(NetworkProfileTests.setVariable(&rebooted, "NetworkConfigurationPriority", "2,1") == "Rejected")
+        #expect(Self.events(rebooted, "ReconfigurationOfSecurityParameters").count == 1)
+
+        // A later start keeps to profile 2: no fallback to the command line's profile 1.
+        var again = Harness(
+            evses: 1, persisted: PersistedState.replaying(harness.persisted + rebooted.persisted), security: credentials)
+        #expect(again.engine.linkSecurity.profile == 2)
+        again.handle(.linkConnecting)
+        for _ in 0..<10 {
+            again.handle(.linkConnecting)
+            again.handle(.linkDown(reason: "refused"))
+        }
+        #expect(!again.effects.contains { if case .useCSMS(_, let security) = $0 { security.profile < 2 } else { false } })
+    }
+
+    @Test func aRaisedProfileThatNeverConnectsFallsBackToTheOldOne() {
+        let credentials = SecurityCredentials(profile: 1, basicAuthPassword: Self.password)
+        var harness = Self.registered(credentials)
+        _ = NetworkProfileTests.setNetworkProfile(
+            &harness, slot: 2, NetworkProfileTests.profile("wss://secure.example/ocpp", securityProfile: 2))
+        _ = NetworkProfileTests.setVariable(&harness, "NetworkConfigurationPriority", "2,1")
+        var rebooted = Harness(evses: 1, persisted: PersistedState.replaying(harness.persisted), security: credentials)
+        for _ in 0..<3 {
+            rebooted.handle(.linkConnecting)
+            rebooted.handle(.linkDown(reason: "refused"))
+        }
+        #expect(rebooted.effects.contains(.useCSMS(
+            "ws://localhost:9000", LinkSecurity(profile: 1, basicAuthPassword: Array(Self.password.utf8)))))
+    }
 }

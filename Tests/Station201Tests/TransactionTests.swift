@@ -652,6 +652,7 @@ extension PersistedState {
                 if operative { state.inoperative.remove(target) } else { state.inoperative.insert(target) }
             case .bootReason(let reason): state.bootReason = reason
             case .networkProfile(let slot, let profile): state.networkProfiles[slot] = profile
+            case .networkProfileRemoved(let slot): state.networkProfiles[slot] = nil
             case .displayMessage(let message):
                 state.displayMessages.removeAll { $0.id == message.id }
                 state.displayMessages.append(message)
