@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Station201",
             dependencies: [
-                "OCPP201", "EngineSupport",
+                "OCPP201", "EngineSupport", "SmartCharging", "OCPP16",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

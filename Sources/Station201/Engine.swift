@@ -70,6 +70,7 @@ public struct PersistedState: Sendable, Equatable {
     public var networkProfiles: [Int: NetworkConnectionProfile]
     public var displayMessages: [MessageInfo]
     public var reservations: [Reservation]
+    public var chargingProfiles: [StationChargingProfile]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -77,7 +78,7 @@ public struct PersistedState: Sendable, Equatable {
         authorizationCache: [AuthorizationCacheEntry] = [], evses: [EVSERecord] = [],
         transactions: [TransactionRecord] = [], transactionEvents: [QueuedTransactionEvent] = [],
         networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = [],
-        reservations: [Reservation] = []
+        reservations: [Reservation] = [], chargingProfiles: [StationChargingProfile] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -90,6 +91,7 @@ public struct PersistedState: Sendable, Equatable {
         self.networkProfiles = networkProfiles
         self.displayMessages = displayMessages
         self.reservations = reservations
+        self.chargingProfiles = chargingProfiles
     }
 }
 
@@ -140,6 +142,11 @@ public struct StationEngine: Sendable {
     var displayMessages: DisplayMessages
     /// The display as observers last saw it.
     var publishedDisplay: DisplaySnapshot?
+    /// The charging profiles installed (functional block K), and when the limit they set next changes.
+    var chargingProfiles: ChargingProfileStore
+    var nextLimitChange: Duration?
+    /// The TxProfile of each RequestStartTransaction accepted and not yet started, by EVSE id [F01.FR.08].
+    var startProfiles: [Int: StartProfile] = [:]
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -191,6 +198,7 @@ public struct StationEngine: Sendable {
         networkProfiles = NetworkProfiles(
             settings.csmsURL, securityProfile: settings.security.profile, persisted.networkProfiles, deviceModel)
         displayMessages = DisplayMessages(restoring: persisted.displayMessages)
+        chargingProfiles = ChargingProfileStore(restoring: persisted.chargingProfiles)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -260,6 +268,7 @@ public struct StationEngine: Sendable {
         reportChargingStates()
         raiseMeterCeilings()
         releaseUnusableReservations()
+        applyChargingLimits()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
             resetWhenIdle = false
             rebootWhenDelivered()
@@ -291,6 +300,7 @@ public struct StationEngine: Sendable {
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
+        earliest.consider(nextLimitChange)
         earliest.consider(reservations.nextExpiry.map(now.uptime(at:)))
         for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value

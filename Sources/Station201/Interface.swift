@@ -74,6 +74,8 @@ public enum StoreChange: Sendable, Equatable {
     case reservation(Reservation)
     /// A reservation used, cancelled, removed or expired.
     case reservationRemoved(Int)
+    /// The installed charging profiles, replacing the stored ones.
+    case chargingProfiles([StationChargingProfile])
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -211,6 +213,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var plugged: Bool
     public var energyWh: Double
     public var powerW: Double
+    /// The limit the charging profiles and external constraints put on the EVSE now, in W; nil when none does.
+    public var limitW: Double?
     public var transaction: TransactionSnapshot?
     /// A driver is authorized here (RequestStartTransaction, say) and the cable is not in yet.
     public var awaitingCable = false

@@ -46,6 +46,11 @@ public final class Store201 {
         """
         CREATE TABLE reservation (id INTEGER PRIMARY KEY NOT NULL, placed INTEGER NOT NULL, record TEXT NOT NULL);
         """,
+        // Functional block K: the installed charging profiles as one record, in installation order (the engine
+        // changes them as a whole, and a handful of profiles is small).
+        """
+        CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -89,6 +94,8 @@ public final class Store201 {
         state.networkProfiles = Dictionary(uniqueKeysWithValues: zip(slots, profiles))
         state.displayMessages = try database.records(MessageInfo.self, "SELECT record FROM display_message ORDER BY id")
         state.reservations = try database.records(Reservation.self, "SELECT record FROM reservation ORDER BY placed")
+        state.chargingProfiles = try database.records(
+            [StationChargingProfile].self, "SELECT record FROM charging_profiles").first ?? []
         return state
     }
 
@@ -154,6 +161,8 @@ public final class Store201 {
                 [.integer(reservation.id), .json(reservation)])
         case .reservationRemoved(let id):
             try database.run("DELETE FROM reservation WHERE id = ?", [.integer(id)])
+        case .chargingProfiles(let profiles):
+            try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
         }
     }
 }

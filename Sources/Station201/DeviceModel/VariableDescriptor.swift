@@ -185,6 +185,8 @@ public enum LiveValue: Sendable, Equatable {
     case securityProfile
     /// How many display messages are stored.
     case displayMessages
+    /// How many charging profiles are installed.
+    case chargingProfileEntries
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

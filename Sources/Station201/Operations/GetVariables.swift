@@ -33,6 +33,7 @@ extension StationEngine {
         case .activeNetworkProfile: String(networkProfiles.activeSlot)
         case .securityProfile: String(networkProfiles.activeSecurityProfile)
         case .displayMessages: String(displayMessages.count)
+        case .chargingProfileEntries: String(chargingProfiles.entries.count)
         }
     }
 }
