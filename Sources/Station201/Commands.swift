@@ -68,6 +68,13 @@ extension StationEngine {
             return .display(displaySnapshot)
         case .reservations:
             return .reservations(reservations.all)
+        case .chargingProfiles:
+            return .chargingProfiles(chargingProfiles.entries)
+        case .compositeSchedule(let evseId, let duration, let unit):
+            guard evseId == 0 || evseIndex(evseId) != nil else { return .failed(.unknownEVSE(evseId)) }
+            return .compositeSchedule(compositeSchedule(evseId: evseId, duration: max(duration, 0), unit: unit))
+        case .setExternalLimit(let evseId, let limitW):
+            return setExternalLimit(evseId: evseId, limitW: limitW)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -125,6 +125,12 @@ public enum Command: Sendable, Equatable {
     case display
     /// The reservations in force.
     case reservations
+    /// The installed charging profiles, the CSMS's and the station's external constraints.
+    case chargingProfiles
+    /// What GetCompositeSchedule would answer for the EVSE (0: the station) from now.
+    case compositeSchedule(evseId: Int, duration: Int, unit: ChargingRateUnit)
+    /// An energy management system's limit on the EVSE (0: the station) in W, or nil to release it [K11–K13].
+    case setExternalLimit(evseId: Int, limitW: Double?)
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -147,6 +153,9 @@ public enum CommandResult: Sendable, Equatable {
     case display(DisplaySnapshot)
     /// In the order they were made.
     case reservations([Reservation])
+    case chargingProfiles([StationChargingProfile])
+    case compositeSchedule(CompositeSchedule)
+    case externalLimit(evseId: Int, limitW: Double?)
     case failed(CommandFailure)
 }
 
@@ -186,6 +195,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     /// Offline, the token is unknown to the local list and the cache.
     case unknownTokenOffline
     case meterWouldDecrease(currentWh: Double, requestedWh: Double)
+    /// SmartChargingCtrlr.ExternalControlSignalsEnabled is false: no external limit is taken.
+    case externalControlDisabled
     /// The data folder refuses writes; the station holds what it decided until it can store it.
     case storageUnavailable(String)
 }

@@ -8,7 +8,7 @@ extension StationEngine {
     /// limits in force from now for `duration` seconds [K08.FR.02], in the unit asked for (W when none is), the
     /// EVSE's rating included as a local limit and an idle EVSE computed as if a transaction started now
     /// [K08.FR.06]. EVSE 0 is the station's grid connection: its maximum profile [K08.FR.03].
-    mutating func getCompositeSchedule(_ request: GetCompositeScheduleRequest) -> GetCompositeScheduleResponse {
+    func getCompositeSchedule(_ request: GetCompositeScheduleRequest) -> GetCompositeScheduleResponse {
         guard request.evseId == 0 || evseIndex(request.evseId) != nil else {
             return GetCompositeScheduleResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "UnknownEvse"))
         }
@@ -17,15 +17,18 @@ extension StationEngine {
             return GetCompositeScheduleResponse(
                 status: .rejected, statusInfo: StatusInfo(reasonCode: "UnsupportedRateUnit"))
         }
+        return GetCompositeScheduleResponse(
+            status: .accepted, schedule: compositeSchedule(evseId: request.evseId, duration: request.duration, unit: unit))
+    }
+
+    /// The composite schedule of an existing EVSE (0: the station) from now; `duration` is at least 0.
+    func compositeSchedule(evseId: Int, duration: Int, unit: ChargingRateUnit) -> CompositeSchedule {
         let limits = CompositeLimits(smartChargingEnabled ? chargingProfiles : ChargingProfileStore())
         let schedule = limits.schedule(
-            evseId: request.evseId, from: now.wallClock,
-            duration: min(request.duration, Self.longestCompositeDuration), unit: unit,
-            transactionStart: transactionStart(evseId: request.evseId), ratingW: ratingW(evseId: request.evseId))
-        return GetCompositeScheduleResponse(
-            status: .accepted,
-            schedule: CompositeSchedule(
-                chargingSchedulePeriod: schedule.periods, evseId: request.evseId, duration: schedule.duration,
-                scheduleStart: now.wallClock, chargingRateUnit: unit))
+            evseId: evseId, from: now.wallClock, duration: min(duration, Self.longestCompositeDuration), unit: unit,
+            transactionStart: transactionStart(evseId: evseId), ratingW: ratingW(evseId: evseId))
+        return CompositeSchedule(
+            chargingSchedulePeriod: schedule.periods, evseId: evseId, duration: schedule.duration,
+            scheduleStart: now.wallClock, chargingRateUnit: unit)
     }
 }
