@@ -39,7 +39,7 @@ extension Harness {
 
     static let watts10A = 10 * 230.0 * 3
 
-    @Test func TC_K_01_CS_aTxDefaultProfileIsPersistedBeforeTheAnswerAndLimitsThePower() {
+    @Test func TC_K_10_CS_aTxDefaultProfileForEveryEVSEIsPersistedBeforeTheAnswerAndLimitsThePower() {
         var harness = TransactionTests.registered()
         _ = Self.charging(&harness)
         #expect(harness.engine.evses[0].powerW == 11_000)
@@ -89,7 +89,7 @@ extension Harness {
         #expect(harness.engine.evses[0].limitW == nil)
     }
 
-    @Test func TC_K_08_CS_theCSMSCannotSetExternalConstraints() {
+    @Test func K01_FR_22_theCSMSCannotSetExternalConstraints() {
         var harness = TransactionTests.registered()
         let answer = harness.setChargingProfile(
             evseId: 0, Self.profile(id: 1, purpose: "ChargingStationExternalConstraints", kind: "Absolute",
@@ -98,7 +98,7 @@ extension Harness {
         #expect(harness.installedProfileIds.isEmpty)
     }
 
-    @Test func aChargingStationMaxProfileIsOnEVSE0AndNotRelative() {
+    @Test func TC_K_03_CS_aChargingStationMaxProfileIsOnEVSE0AndNotRelative() {
         var harness = TransactionTests.registered()
         #expect(harness.setChargingProfile(evseId: 1, Self.profile(id: 1, purpose: "ChargingStationMaxProfile")).reason == "InvalidProfile")
         #expect(harness.setChargingProfile(evseId: 0, Self.profile(id: 1, purpose: "ChargingStationMaxProfile")).reason == "InvalidProfile")
@@ -135,7 +135,7 @@ extension Harness {
         }
     }
 
-    @Test func TC_K_05_CS_aUnitOutsideRateUnitIsUnsupportedRateUnit() {
+    @Test func K01_FR_26_aUnitOutsideRateUnitIsUnsupportedRateUnit() {
         var harness = TransactionTests.registered(overrides: [("SmartChargingCtrlr.RateUnit", "A")])
         let answer = harness.setChargingProfile(evseId: 1, Self.profile(id: 1, unit: "W", periods: [(0, 7000)]))
         #expect(answer.status == "Rejected" && answer.reason == "UnsupportedRateUnit")
@@ -150,7 +150,7 @@ extension Harness {
         }
     }
 
-    @Test func TC_K_03_CS_theSameIdReplacesAndTheSameStackLevelInTheSameValidityIsDuplicate() {
+    @Test func K01_FR_05_FR_06_theSameIdReplacesAndTheSameStackLevelInTheSameValidityIsDuplicate() {
         var harness = TransactionTests.registered(evses: 2)
         #expect(harness.setChargingProfile(evseId: 1, Self.profile(id: 1, periods: [(0, 16)])).status == "Accepted")
         #expect(harness.setChargingProfile(evseId: 1, Self.profile(id: 1, periods: [(0, 8)])).status == "Accepted")
@@ -174,7 +174,7 @@ extension Harness {
         #expect(harness.setChargingProfile(evseId: 1, Self.profile(id: 2, stackLevel: 3)).status == "Accepted")
     }
 
-    @Test func TC_K_10_CS_clearByIdThenByCriteriaThenUnknown() {
+    @Test func TC_K_05_CS_clearByIdThenByCriteriaThenUnknown() {
         var harness = TransactionTests.registered(evses: 2)
         _ = harness.setChargingProfile(evseId: 1, Self.profile(id: 1))
         _ = harness.setChargingProfile(evseId: 2, Self.profile(id: 2))
@@ -192,7 +192,7 @@ extension Harness {
         #expect(harness.persisted.last == .chargingProfiles([]))
     }
 
-    @Test func TC_K_29_CS_getChargingProfilesReportsPerEVSEAndSourceWithTbc() {
+    @Test func K09_getChargingProfilesReportsPerEVSEAndSourceWithTbc() {
         var harness = TransactionTests.registered(evses: 2)
         #expect(harness.answerStatus("GetChargingProfiles", #"{"requestId":5,"chargingProfile":{}}"#) == "NoProfiles")
         for id in 1...11 { _ = harness.setChargingProfile(evseId: 1, Self.profile(id: id, stackLevel: id - 1)) }
@@ -221,7 +221,7 @@ extension Harness {
             "GetChargingProfiles", #"{"requestId":7,"evseId":0,"chargingProfile":{"stackLevel":0}}"#) == "NoProfiles")
     }
 
-    @Test func TC_K_36_CS_theCompositeScheduleIsTheLowestLimitInForceOverTime() {
+    @Test func K08_theCompositeScheduleIsTheLowestLimitInForceOverTime() {
         var harness = TransactionTests.registered()
         _ = harness.setChargingProfile(evseId: 0, Self.profile(id: 1, periods: [(0, 16), (1800, 6)]))
         let call = harness.call("GetCompositeSchedule", #"{"duration":3600,"evseId":1,"chargingRateUnit":"A"}"#)
@@ -255,7 +255,7 @@ extension Harness {
         #expect(evse?["schedule"]?["chargingSchedulePeriod"]?[0]?["limit"] == .integer(9000))
     }
 
-    @Test func TC_K_04_CS_theLimitFollowsTheScheduleOnTheFakeClockAndZeroSuspends() {
+    @Test func K01_FR_11_theLimitFollowsTheScheduleOnTheFakeClockAndZeroSuspends() {
         var harness = TransactionTests.registered()
         _ = Self.charging(&harness)
         let transactionId = harness.engine.evses[0].transaction!.id
@@ -343,7 +343,7 @@ extension Harness {
         #expect(harness.installedProfileIds == [1])
     }
 
-    @Test func TC_K_37_CS_aRemoteStartsTxProfileBecomesItsTransactionsProfile() {
+    @Test func F01_FR_08_aRemoteStartsTxProfileBecomesItsTransactionsProfile() {
         var harness = TransactionTests.registered()
         let wrongPurpose = harness.answerStatus(
             "RequestStartTransaction",
@@ -362,7 +362,7 @@ extension Harness {
         #expect(harness.engine.evses[0].powerW == 8 * 230 * 3)
     }
 
-    @Test func TC_K_41_CS_anExternalLimitIsNotifiedWhenSignificantAndClearedWhenReleased() {
+    @Test func K12_K13_anExternalLimitIsNotifiedWhenSignificantAndClearedWhenReleased() {
         var harness = TransactionTests.registered()
         _ = Self.charging(&harness)
         harness.effects = []

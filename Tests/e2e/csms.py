@@ -460,6 +460,18 @@ class _StationHandler201(OcppChargingStation):
     def on_reservation_status_update(self, **_):
         return call_result201.ReservationStatusUpdate()
 
+    @on("ReportChargingProfiles")
+    def on_report_charging_profiles(self, **_):
+        return call_result201.ReportChargingProfiles()
+
+    @on("NotifyChargingLimit")
+    def on_notify_charging_limit(self, **_):
+        return call_result201.NotifyChargingLimit()
+
+    @on("ClearedChargingLimit")
+    def on_cleared_charging_limit(self, **_):
+        return call_result201.ClearedChargingLimit()
+
 
 class _Link:
     """One websocket connection.
