@@ -362,6 +362,23 @@ extension Harness {
         #expect(harness.engine.evses[0].powerW == 8 * 230 * 3)
     }
 
+    @Test func F01_FR_13_aRemoteStartsTxProfileLimitsTheTransactionAlreadyRunningThere() {
+        var harness = TransactionTests.registered(overrides: [
+            ("TxCtrlr.TxStartPoint", "EVConnected"), ("AuthCtrlr.AuthorizeRemoteStart", "false"),
+        ])
+        _ = harness.command(.plug(evseId: 1))
+        harness.answerAllAccepting()
+        let running = harness.engine.evses[0].transaction?.id
+        #expect(running != nil)
+        let call = harness.call(
+            "RequestStartTransaction",
+            #"{"evseId":1,"remoteStartId":8,"idToken":{"idToken":"TAG1","type":"ISO14443"},"chargingProfile":\#(Self.profile(id: 9, purpose: "TxProfile", periods: [(0, 8)]))}"#)
+        #expect(harness.result(answering: call)?["transactionId"]?.string == running)
+        harness.answerAllAccepting()
+        #expect(harness.engine.chargingProfiles.entries.map(\.profile.transactionId?.value) == [running])
+        #expect(harness.engine.evses[0].powerW == 8 * 230 * 3)
+    }
+
     @Test func K12_K13_anExternalLimitIsNotifiedWhenSignificantAndClearedWhenReleased() {
         var harness = TransactionTests.registered()
         _ = Self.charging(&harness)

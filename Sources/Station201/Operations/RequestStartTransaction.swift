@@ -35,7 +35,8 @@ extension StationEngine {
             return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InvalidIdToken"))
         }
         if let profile = request.chargingProfile {
-            startProfiles[evseId] = StartProfile(remoteStartId: request.remoteStartId, profile: profile)
+            startProfiles[evseId] = StartProfile(
+                remoteStartId: request.remoteStartId, runningTransactionId: running?.value, profile: profile)
         }
         guard deviceModel.boolean(StandardVariables.authorizeRemoteStart) else {
             authorizationGranted(index, pending)

@@ -1,9 +1,15 @@
 import OCPP201
 
-/// The TxProfile a RequestStartTransaction brought, kept until the transaction it starts runs [F01.FR.08].
+/// The TxProfile a RequestStartTransaction brought, kept until the transaction it starts runs [F01.FR.08], or
+/// for the transaction already running on the EVSE that the request authorizes [F01.FR.13].
 struct StartProfile: Sendable, Equatable {
     var remoteStartId: Int
+    var runningTransactionId: String?
     var profile: ChargingProfile
+
+    func belongs(to transaction: TransactionRecord) -> Bool {
+        transaction.remoteStartId == remoteStartId || transaction.id == runningTransactionId
+    }
 }
 
 /// How the installed profiles act on the EVSEs: each input recomputes the limit in force, which caps what the
@@ -69,12 +75,12 @@ extension StationEngine {
         return schedule.periods.first { $0.startPeriod > 0 }.map { now.uptime + .seconds($0.startPeriod) }
     }
 
-    /// A remote start's TxProfile becomes its transaction's once that runs; it is forgotten when the start
-    /// is given up (no authorization waits on the EVSE any more and no transaction came of it).
+    /// A remote start's TxProfile becomes its transaction's once that runs authorized; it is forgotten when
+    /// the start is given up (no authorization waits on the EVSE any more and no transaction came of it).
     private mutating func installStartProfiles() {
         for (evseId, start) in startProfiles {
             guard let index = evseIndex(evseId) else { continue }
-            if let transaction = evses[index].transaction, transaction.remoteStartId == start.remoteStartId {
+            if let transaction = evses[index].transaction, transaction.authorized, start.belongs(to: transaction) {
                 var profile = start.profile
                 profile.transactionId = CiString<36>(transaction.id)
                 chargingProfiles.install(StationChargingProfile(evseId: evseId, source: .cso, profile: profile))
