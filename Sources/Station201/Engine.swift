@@ -265,10 +265,14 @@ public struct StationEngine: Sendable {
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
+        // The limit in force first, so that the charging states it changes are reported with this input; again
+        // when a transaction begins or ends there, which brings or takes away its profiles.
+        applyChargingLimits()
+        let runningBefore = runningTransactionIds
         reportChargingStates()
+        if runningTransactionIds != runningBefore { applyChargingLimits() }
         raiseMeterCeilings()
         releaseUnusableReservations()
-        applyChargingLimits()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
             resetWhenIdle = false
             rebootWhenDelivered()
