@@ -76,6 +76,24 @@ extension Harness {
         #expect(harness.engine.evses[0].powerW == 10 * 230 * 3)
     }
 
+    @Test func aTransactionReportsChargingRateChangedWhenItsLimitChangesSignificantly() {
+        var harness = TransactionTests.registered()
+        _ = Self.charging(&harness)
+        func rateChanges(_ harness: Harness) -> Int {
+            TransactionTests.events(harness).filter { $0["triggerReason"]?.string == "ChargingRateChanged" }.count
+        }
+        _ = harness.setChargingProfile(evseId: 1, Self.profile(id: 1, periods: [(0, 10)]))
+        harness.answerAllAccepting()
+        #expect(rateChanges(harness) == 1)
+        // 10 A to 9.5 A is 5 %, below the default LimitChangeSignificance of 10 %.
+        _ = harness.setChargingProfile(evseId: 1, Self.profile(id: 1, periods: [(0, 9.5)]))
+        harness.answerAllAccepting()
+        #expect(rateChanges(harness) == 1)
+        #expect(harness.answerStatus("ClearChargingProfile", #"{"chargingProfileId":1}"#) == "Accepted")
+        harness.answerAllAccepting()
+        #expect(rateChanges(harness) == 2)
+    }
+
     @Test func aTxProfileEndsWithItsTransactionAndTheLimitGoes() {
         var harness = TransactionTests.registered()
         let transactionId = Self.charging(&harness)

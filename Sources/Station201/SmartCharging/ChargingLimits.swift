@@ -12,6 +12,11 @@ struct StartProfile: Sendable, Equatable {
     }
 }
 
+extension TransactionCause {
+    /// The limit on the transaction's EVSE changed [K12.FR.03].
+    static let chargingRateChanged = TransactionCause(trigger: .chargingRateChanged, stoppedReason: .local)
+}
+
 /// How the installed profiles act on the EVSEs: each input recomputes the limit in force, which caps what the
 /// simulated EV draws, as under 1.6 [K01.FR.07/32, K10.FR.05].
 extension StationEngine {
@@ -39,11 +44,22 @@ extension StationEngine {
     }
 
     /// Binds the profiles of started remote starts to their transactions, drops the TxProfiles of ended ones,
-    /// then sets each EVSE's limit. The station-wide limit bounds the sum of the EVSEs: when they would draw
-    /// more together, each delivering one gets the same share of it.
+    /// then sets each EVSE's limit; a transaction whose limit changes by more than LimitChangeSignificance
+    /// reports ChargingRateChanged.
     mutating func applyChargingLimits() {
         installStartProfiles()
         if chargingProfiles.keepTxProfiles(of: Set(runningTransactionIds.values)) { saveChargingProfiles() }
+        let before = evses.map(\.limitW)
+        setLimits()
+        for index in evses.indices
+        where evses[index].transaction != nil && isSignificant(from: before[index], to: evses[index].limitW) {
+            queueEvent(index, .updated, .chargingRateChanged)
+        }
+    }
+
+    /// Sets each EVSE's limit from the profiles in force now. The station-wide limit bounds the sum of the
+    /// EVSEs: when they would draw more together, each delivering one gets the same share of it.
+    private mutating func setLimits() {
         guard smartChargingEnabled, !chargingProfiles.entries.isEmpty else {
             for index in evses.indices { evses[index].limitW = nil }
             nextLimitChange = nil
@@ -65,6 +81,15 @@ extension StationEngine {
         }
         let watched = [0] + evses.filter(\.offersEnergy).map(\.id)
         nextLimitChange = watched.compactMap { nextChange(limits, evseId: $0) }.min()
+    }
+
+    /// A limit set or lifted always is (nil: nothing limits); a change by more than LimitChangeSignificance
+    /// percent of the previous limit is.
+    func isSignificant(from before: Double?, to after: Double?) -> Bool {
+        guard let before, let after else { return before != after }
+        guard before > 0 else { return after != before }
+        let significance = Double(deviceModel.text(StandardVariables.limitChangeSignificance)) ?? 0
+        return abs(after - before) / before * 100 > significance
     }
 
     /// When the limit on `evseId` next changes, from its composite schedule over the next day.

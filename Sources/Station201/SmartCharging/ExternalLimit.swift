@@ -10,7 +10,8 @@ extension StationEngine {
 
     /// Sets (`limitW`) or removes (nil) the external limit on `evseId` (0: the station). A new limit, or one
     /// that changes by more than LimitChangeSignificance percent, is notified [K12.FR.02]; a removed one is
-    /// cleared [K13.FR.01]. Running transactions it touches report ChargingRateChanged [K12.FR.03].
+    /// cleared [K13.FR.01]. The transactions whose limit it changes report ChargingRateChanged as any change of
+    /// limit does (`applyChargingLimits`).
     mutating func setExternalLimit(evseId: Int, limitW: Double?) -> CommandResult {
         guard evseId == 0 || evseIndex(evseId) != nil else { return .failed(.unknownEVSE(evseId)) }
         guard deviceModel.boolean(StandardVariables.externalControlSignalsEnabled) else {
@@ -36,29 +37,12 @@ extension StationEngine {
                         chargingSchedule: withSchedule ? [schedule] : nil, evseId: reportedEvse,
                         chargingLimit: ChargingLimit(chargingLimitSource: .ems)),
                     purpose: .informational)
-                reportChargingRateChanged(evseId: evseId)
             }
         } else if chargingProfiles.removeExternalConstraint(on: evseId) {
             saveChargingProfiles()
             outbox.enqueue(
                 ClearedChargingLimitRequest(chargingLimitSource: .ems, evseId: reportedEvse), purpose: .informational)
-            reportChargingRateChanged(evseId: evseId)
         }
         return .externalLimit(evseId: evseId, limitW: limitW)
-    }
-
-    /// A first limit always is; a change by more than LimitChangeSignificance percent of the previous one is.
-    private func isSignificant(from before: Double?, to after: Double) -> Bool {
-        guard let before else { return true }
-        guard before > 0 else { return after != before }
-        let significance = Double(deviceModel.text(StandardVariables.limitChangeSignificance)) ?? 0
-        return abs(after - before) / before * 100 > significance
-    }
-
-    /// TransactionEvent Updated with ChargingRateChanged for the transactions on `evseId` (0: every EVSE).
-    private mutating func reportChargingRateChanged(evseId: Int) {
-        for index in evses.indices where evses[index].transaction != nil && (evseId == 0 || evses[index].id == evseId) {
-            queueEvent(index, .updated, TransactionCause(trigger: .chargingRateChanged, stoppedReason: .local))
-        }
     }
 }
