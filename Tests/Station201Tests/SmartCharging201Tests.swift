@@ -185,6 +185,21 @@ extension Harness {
         #expect(harness.setChargingProfile(evseId: 1, afterBounded).status == "Accepted")
     }
 
+    @Test func beyondTheEntriesCapacityIsTooManyElementsButReplacingAnIdIsNot() {
+        var harness = TransactionTests.registered()
+        /// Profiles of one purpose and stackLevel on one EVSE, valid one year each, so that none clashes.
+        func yearly(_ id: Int) -> String {
+            Self.profile(
+                id: id, members: #","validFrom":"\#(2030 + id)-01-01T00:00:00.000Z","validTo":"\#(2031 + id)-01-01T00:00:00.000Z""#)
+        }
+        for id in 1...ChargingProfileStore.capacity {
+            #expect(harness.setChargingProfile(evseId: 1, yearly(id)).status == "Accepted")
+        }
+        #expect(harness.setChargingProfile(evseId: 1, yearly(ChargingProfileStore.capacity + 1)).reason == "TooManyElements")
+        #expect(harness.setChargingProfile(evseId: 1, yearly(1)).status == "Accepted")
+        #expect(harness.installedProfileIds.count == ChargingProfileStore.capacity)
+    }
+
     @Test func K01_FR_52_aTxDefaultStackLevelOnTheStationAndOnAnEVSEIsDuplicate() {
         var harness = TransactionTests.registered()
         #expect(harness.setChargingProfile(evseId: 0, Self.profile(id: 1, stackLevel: 2)).status == "Accepted")
