@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Station201",
             dependencies: [
-                "OCPP201", "EngineSupport", "Certificates",
+                "OCPP201", "EngineSupport", "Certificates", "SmartCharging", "OCPP16",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

@@ -75,6 +75,10 @@ package struct ChargePointResources: StationResources {
                 let duration = try ControlAPI.integer(request.query["duration"], name: "duration", in: 1...86_400, default: 3600)
                 let unit = try Self.unit(request.query["unit"])
                 run(.compositeSchedule(connector: connector, duration: duration, unit: unit), responder)
+            case .externalLimit:
+                throw Problem(
+                    501, "only-under-ocpp201", "Not Implemented",
+                    "\(route.template) is reported with NotifyChargingLimit, which OCPP 1.6 does not have; use --ocpp 2.0.1.")
             }
         case .authorize:
             let body = try ControlAPI.decode(IdTagBody.self, request.body)

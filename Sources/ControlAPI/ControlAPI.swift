@@ -154,6 +154,7 @@ package enum Route: Equatable, Sendable {
     package enum ConnectorAction: String, Sendable {
         case start, stop, plug, unplug, meter, fault, availability, unlock
         case compositeSchedule = "composite-schedule"
+        case externalLimit = "external-limit"
     }
 
     case health
@@ -240,6 +241,7 @@ package enum Route: Equatable, Sendable {
         case .configurationKey: ["GET", "PUT"]
         case .authorize, .reset, .trigger: ["POST"]
         case .connectorAction(_, .meter): ["PUT"]
+        case .connectorAction(_, .externalLimit): ["PUT", "DELETE"]
         case .connectorAction: ["POST"]
         }
     }

@@ -76,7 +76,8 @@ package struct Station201Resources: StationResources {
             let body = try ControlAPI.decode(AvailabilityBody.self, request.body)
             run(.changeAvailability(evseId: nil, body.type == .operative ? .operative : .inoperative), responder)
         case .connectorAction(let id, let action):
-            let evseId = try self.evseId(id)
+            // Connector 0 is the whole station for the smart-charging views, as under 1.6.
+            let evseId = action == .compositeSchedule || action == .externalLimit ? try stationOrEVSE(id) : try self.evseId(id)
             switch action {
             case .start:
                 let body = try ControlAPI.decode(Start201Body.self, request.body)
@@ -101,7 +102,17 @@ package struct Station201Resources: StationResources {
             case .unlock:
                 run(.unlock(evseId: evseId), responder)
             case .compositeSchedule:
-                throw notAvailable(route)
+                let duration = try ControlAPI.integer(request.query["duration"], name: "duration", in: 1...86_400, default: 3600)
+                let unit = try Self.unit(request.query["unit"])
+                run(.compositeSchedule(evseId: evseId, duration: duration, unit: unit), responder)
+            case .externalLimit:
+                if request.method == "DELETE" {
+                    run(.setExternalLimit(evseId: evseId, limitW: nil), responder)
+                } else {
+                    let body = try ControlAPI.decode(ExternalLimitBody.self, request.body)
+                    try body.validate()
+                    run(.setExternalLimit(evseId: evseId, limitW: body.limitW), responder)
+                }
             }
         case .transactions:
             run(.transactions(limit: try ControlAPI.limit(request.query["limit"])), responder)
@@ -134,7 +145,9 @@ package struct Station201Resources: StationResources {
             } else {
                 run(.securityEvents, responder)
             }
-        case .chargingProfiles, .firmware:
+        case .chargingProfiles:
+            run(.chargingProfiles, responder)
+        case .firmware:
             throw notAvailable(route)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
@@ -168,6 +181,18 @@ package struct Station201Resources: StationResources {
             throw Problem(404, "connector-not-found", "Not Found", "There is no connector '\(segment)': connectors are numbered 1 to \(evseCount), one per EVSE.")
         }
         return id
+    }
+
+    private func stationOrEVSE(_ segment: String) throws(Problem) -> Int {
+        segment == "0" ? 0 : try evseId(segment)
+    }
+
+    private static func unit(_ text: String?) throws(Problem) -> ChargingRateUnit {
+        guard let text else { return .watts }
+        guard let unit = ChargingRateUnit(rawValue: text) else {
+            throw .invalidParameter("unit must be W or A, not '\(text)'.")
+        }
+        return unit
     }
 
     private func run(
@@ -223,6 +248,12 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, SecurityEventList(events: entries.map(SecurityEventResource.init))))
             case .securityEvent(let entry):
                 responder.respond(ControlAPI.json(201, SecurityEventResource(entry)))
+            case .chargingProfiles(let installed):
+                responder.respond(ControlAPI.json(200, ChargingProfile201List(installed)))
+            case .compositeSchedule(let schedule):
+                responder.respond(ControlAPI.json(200, CompositeSchedule201Resource(schedule)))
+            case .externalLimit(let evseId, let limitW):
+                responder.respond(ControlAPI.json(200, ExternalLimitBody.Resource(connectorId: evseId, limitW: limitW)))
             case .failed(let failure):
                 responder.respond(ControlAPI.problem(failure.problem))
             }
@@ -303,6 +334,8 @@ extension Station201.CommandFailure {
             .storageUnavailable(reason, reads: "GET /api/v1/status and /readyz")
         case .meterWouldDecrease(let current, let requested):
             Problem(422, "meter-decrease", "Unprocessable Content", "energyWh \(decimalText(requested)) is below the register's \(decimalText(current)) Wh: an energy register never decreases.")
+        case .externalControlDisabled:
+            Problem(409, "external-control-disabled", "Conflict", "SmartChargingCtrlr.ExternalControlSignalsEnabled is false: the station takes no external limit.")
         }
     }
 }
@@ -336,7 +369,7 @@ struct Connector201Resource: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, evseId, connectorId, status, errorCode, plugged, energyWh, powerW, transaction
+        case id, evseId, connectorId, status, errorCode, plugged, energyWh, powerW, limitW, transaction
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -351,6 +384,7 @@ struct Connector201Resource: Encodable {
         try container.encode(snapshot.plugged, forKey: .plugged)
         try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
         try container.encode(wholeUnits(snapshot.powerW), forKey: .powerW)
+        try container.encode(snapshot.limitW.map(wholeUnits), forKey: .limitW)
         try container.encode(snapshot.transaction.map(Transaction201Resource.init), forKey: .transaction)
     }
 }

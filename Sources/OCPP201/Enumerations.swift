@@ -568,7 +568,7 @@ public enum CertificateSignedStatus: String, Codable, JSONScalar, Sendable, Case
     case rejected = "Rejected"
 }
 
-/// [SCH] GenericStatusEnumType. SignCertificateResponse's status: whether the CSMS will have the CSR signed.
+/// [SCH] GenericStatusEnumType: SignCertificate's answer (will the CSMS have the CSR signed) and GetCompositeSchedule's.
 public enum GenericStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"

@@ -25,6 +25,12 @@ public struct ChargingProfiles: Sendable, Equatable, Codable {
         installed = []
     }
 
+    /// Profiles another protocol's station installed under its own rules (the OCPP 2.0.1 one), brought in so
+    /// that the composite schedule and the limit in force are computed once for both protocols.
+    public init(installed: [InstalledProfile]) {
+        self.installed = installed
+    }
+
     /// SetChargingProfile ([CORE] §5.16). On `Accepted` the profile replaces any installed one
     /// with the same chargingProfileId (wherever it is), or with the same stackLevel and purpose
     /// on the same connector ([CORE] §3.13).

@@ -124,7 +124,7 @@ extension StationEngine {
         let evse = evses[index]
         return ConnectorSnapshot(
             evseId: evse.id, connectorId: 1, status: connectorStatus(index), fault: evse.fault, plugged: evse.plugged,
-            energyWh: evse.meter.energyWh, powerW: evse.powerW,
+            energyWh: evse.meter.energyWh, powerW: evse.powerW, limitW: evse.limitW,
             transaction: evse.transaction.flatMap { transactionSnapshot($0.id) },
             awaitingCable: !evse.plugged && (evse.transaction != nil || evse.pending?.authorized == true))
     }

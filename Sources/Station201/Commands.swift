@@ -72,6 +72,13 @@ extension StationEngine {
             return .securityEvents(securityLog)
         case .reportSecurityEvent(let type, let techInfo):
             return .securityEvent(raiseSecurityEvent(type, detail: techInfo))
+        case .chargingProfiles:
+            return .chargingProfiles(chargingProfiles.entries)
+        case .compositeSchedule(let evseId, let duration, let unit):
+            guard evseId == 0 || evseIndex(evseId) != nil else { return .failed(.unknownEVSE(evseId)) }
+            return .compositeSchedule(compositeSchedule(evseId: evseId, duration: max(duration, 0), unit: unit))
+        case .setExternalLimit(let evseId, let limitW):
+            return setExternalLimit(evseId: evseId, limitW: limitW)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -87,6 +87,7 @@ public struct PersistedState: Sendable, Equatable {
     public var installedCertificates: [InstalledCertificate]
     public var stationCertificate: SignedStationCertificate?
     public var pendingCertificateRequest: PendingCertificateRequest?
+    public var chargingProfiles: [StationChargingProfile]
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -96,7 +97,8 @@ public struct PersistedState: Sendable, Equatable {
         networkProfiles: [Int: NetworkConnectionProfile] = [:], displayMessages: [MessageInfo] = [],
         reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = [],
         installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
-        pendingCertificateRequest: PendingCertificateRequest? = nil
+        pendingCertificateRequest: PendingCertificateRequest? = nil,
+        chargingProfiles: [StationChargingProfile] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -113,6 +115,7 @@ public struct PersistedState: Sendable, Equatable {
         self.installedCertificates = installedCertificates
         self.stationCertificate = stationCertificate
         self.pendingCertificateRequest = pendingCertificateRequest
+        self.chargingProfiles = chargingProfiles
     }
 }
 
@@ -178,6 +181,11 @@ public struct StationEngine: Sendable {
     var signedCertificateAwaitsStart = false
     /// When the station last started a CSR: an A03 renewal waits a day after it.
     var certificateRequestedAt: Duration?
+    /// The charging profiles installed (functional block K), and when the limit they set next changes.
+    var chargingProfiles: ChargingProfileStore
+    var nextLimitChange: Duration?
+    /// The TxProfile of each RequestStartTransaction accepted and not yet started, by EVSE id [F01.FR.08].
+    var startProfiles: [Int: StartProfile] = [:]
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -235,6 +243,7 @@ public struct StationEngine: Sendable {
         certificateSigning = CertificateSigning(restoring: persisted.pendingCertificateRequest)
         signedCertificate = SignedCertificateInUse(restoring: persisted.stationCertificate)
         signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
+        chargingProfiles = ChargingProfileStore(restoring: persisted.chargingProfiles)
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -304,7 +313,12 @@ public struct StationEngine: Sendable {
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
+        // The limit in force first, so that the charging states it changes are reported with this input; again
+        // when a transaction begins or ends there, which brings or takes away its profiles.
+        applyChargingLimits()
+        let runningBefore = runningTransactionIds
         reportChargingStates()
+        if runningTransactionIds != runningBefore { applyChargingLimits() }
         raiseMeterCeilings()
         releaseUnusableReservations()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
@@ -340,6 +354,7 @@ public struct StationEngine: Sendable {
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
+        earliest.consider(nextLimitChange)
         earliest.consider(reservations.nextExpiry.map(now.uptime(at:)))
         for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value

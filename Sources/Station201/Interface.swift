@@ -90,6 +90,8 @@ public enum StoreChange: Sendable, Equatable {
     case stationCertificate(SignedStationCertificate)
     /// The CSR waiting for its certificate, with its key; nil once the certificate came or the CSMS refused.
     case pendingCertificateRequest(PendingCertificateRequest?)
+    /// The installed charging profiles, replacing the stored ones.
+    case chargingProfiles([StationChargingProfile])
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -144,6 +146,12 @@ public enum Command: Sendable, Equatable {
     /// The hardware side: an event this software cannot see for itself (tamper detection, a clock set by
     /// hand, memory exhaustion), logged and sent like every security event.
     case reportSecurityEvent(SecurityEventType, techInfo: String?)
+    /// The installed charging profiles, the CSMS's and the station's external constraints.
+    case chargingProfiles
+    /// What GetCompositeSchedule would answer for the EVSE (0: the station) from now.
+    case compositeSchedule(evseId: Int, duration: Int, unit: ChargingRateUnit)
+    /// An energy management system's limit on the EVSE (0: the station) in W, or nil to release it [K11–K13].
+    case setExternalLimit(evseId: Int, limitW: Double?)
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -168,6 +176,9 @@ public enum CommandResult: Sendable, Equatable {
     case reservations([Reservation])
     case securityEvents([SecurityLogEntry])
     case securityEvent(SecurityLogEntry)
+    case chargingProfiles([StationChargingProfile])
+    case compositeSchedule(CompositeSchedule)
+    case externalLimit(evseId: Int, limitW: Double?)
     case failed(CommandFailure)
 }
 
@@ -207,6 +218,8 @@ public enum CommandFailure: Error, Sendable, Equatable {
     /// Offline, the token is unknown to the local list and the cache.
     case unknownTokenOffline
     case meterWouldDecrease(currentWh: Double, requestedWh: Double)
+    /// SmartChargingCtrlr.ExternalControlSignalsEnabled is false: no external limit is taken.
+    case externalControlDisabled
     /// The data folder refuses writes; the station holds what it decided until it can store it.
     case storageUnavailable(String)
 }
@@ -234,6 +247,8 @@ public struct ConnectorSnapshot: Sendable, Equatable {
     public var plugged: Bool
     public var energyWh: Double
     public var powerW: Double
+    /// The limit the charging profiles and external constraints put on the EVSE now, in W; nil when none does.
+    public var limitW: Double?
     public var transaction: TransactionSnapshot?
     /// A driver is authorized here (RequestStartTransaction, say) and the cable is not in yet.
     public var awaitingCable = false

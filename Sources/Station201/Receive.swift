@@ -94,6 +94,14 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetInstalledCertificateIdsRequest.self) { $0.getInstalledCertificateIds($1) }
         case .certificateSigned:
             respond(to: messageId, payload, as: CertificateSignedRequest.self) { $0.certificateSigned($1) }
+        case .setChargingProfile:
+            respond(to: messageId, payload, as: SetChargingProfileRequest.self) { $0.setChargingProfile($1) }
+        case .clearChargingProfile:
+            respond(to: messageId, payload, as: ClearChargingProfileRequest.self) { $0.clearChargingProfile($1) }
+        case .getChargingProfiles:
+            respond(to: messageId, payload, as: GetChargingProfilesRequest.self) { $0.getChargingProfiles($1) }
+        case .getCompositeSchedule:
+            respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { $0.getCompositeSchedule($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

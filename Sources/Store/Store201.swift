@@ -58,6 +58,11 @@ public final class Store201 {
         CREATE TABLE station_certificate (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         CREATE TABLE certificate_request (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         """,
+        // Functional block K: the installed charging profiles as one record, in installation order (the engine
+        // changes them as a whole, and a handful of profiles is small).
+        """
+        CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -112,6 +117,8 @@ public final class Store201 {
             SignedStationCertificate.self, "SELECT record FROM station_certificate").first
         state.pendingCertificateRequest = try database.records(
             PendingCertificateRequest.self, "SELECT record FROM certificate_request").first
+        state.chargingProfiles = try database.records(
+            [StationChargingProfile].self, "SELECT record FROM charging_profiles").first ?? []
         return state
     }
 
@@ -197,6 +204,8 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO certificate_request (id, record) VALUES (1, ?)", [.json(request)])
         case .pendingCertificateRequest(nil):
             try database.run("DELETE FROM certificate_request", [])
+        case .chargingProfiles(let profiles):
+            try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
         }
     }
 }

@@ -21,6 +21,14 @@ struct RouteTests {
         #expect(try Route(path: "/api/v1/configuration/Heart%62eatInterval") == .configurationKey("HeartbeatInterval"))
     }
 
+    @Test("the external limit is set with PUT and released with DELETE")
+    func externalLimit() throws {
+        let route = try Route(path: "/api/v1/connectors/0/external-limit")
+        #expect(route == .connectorAction("0", .externalLimit))
+        #expect(route.methods == ["PUT", "DELETE"])
+        #expect(route.template == "/api/v1/connectors/{id}/external-limit")
+    }
+
     @Test("anything else is not found")
     func unknown() {
         for path in ["/", "/api", "/api/v1", "/api/v1/nothing", "/api/v2/connectors", "/api/v1/connectors/2/fly",

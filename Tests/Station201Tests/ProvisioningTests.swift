@@ -234,7 +234,7 @@ import Testing
         harness.boot()
         let unknown = harness.call("FlyToTheMoon", "{}")
         #expect(harness.errorCode(answering: unknown) == "NotImplemented")
-        let known = harness.call("SetChargingProfile", #"{"evseId":1,"chargingProfile":{}}"#)
+        let known = harness.call("UnpublishFirmware", #"{"checksum":"0123"}"#)
         #expect(harness.errorCode(answering: known) == "NotSupported")
     }
 

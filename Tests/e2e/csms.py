@@ -471,6 +471,17 @@ class _StationHandler201(OcppChargingStation):
     @on("SignCertificate")
     def on_sign_certificate(self, **_):
         return call_result201.SignCertificate(status=self._csms.settings.sign_certificate_status)
+    @on("ReportChargingProfiles")
+    def on_report_charging_profiles(self, **_):
+        return call_result201.ReportChargingProfiles()
+
+    @on("NotifyChargingLimit")
+    def on_notify_charging_limit(self, **_):
+        return call_result201.NotifyChargingLimit()
+
+    @on("ClearedChargingLimit")
+    def on_cleared_charging_limit(self, **_):
+        return call_result201.ClearedChargingLimit()
 
 
 class _Link:

@@ -74,8 +74,14 @@ def service(module_chargepoint):
 @schema.parametrize()
 def test_service_conforms_to_openapi(case, service):
     """Each generated request; a failure reports the request (as curl), the response and which
-    check it broke."""
-    case.call_and_validate(base_url=service.api.base_url)
+    check it broke. The one server-error status allowed is the documented 501 of an operation that only
+    OCPP 2.0.1 has (the external limit, reported with NotifyChargingLimit)."""
+    response = case.call_and_validate(base_url=service.api.base_url,
+                                      excluded_checks=[schemathesis.checks.not_a_server_error])
+    assert response.status_code < 500 or (
+        response.status_code == 501
+        and response.json()["type"] == "urn:chargepoint:problem:only-under-ocpp201"), \
+        f"{case.method} {case.path}: {response.status_code} {response.text}"
 
 
 @pytest.fixture(scope="module")

@@ -348,6 +348,7 @@ public enum StandardVariables {
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
         ]
+        all += smartChargingVariables
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {
             let evse = ComponentAddress("EVSE", evseId: evseId)

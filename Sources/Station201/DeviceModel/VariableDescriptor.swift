@@ -187,6 +187,8 @@ public enum LiveValue: Sendable, Equatable {
     case displayMessages
     /// How many root certificates are installed.
     case certificateEntries
+    /// How many charging profiles are installed.
+    case chargingProfileEntries
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

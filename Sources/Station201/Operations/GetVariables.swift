@@ -34,6 +34,7 @@ extension StationEngine {
         case .securityProfile: String(networkProfiles.activeSecurityProfile)
         case .displayMessages: String(displayMessages.count)
         case .certificateEntries: String(installedCertificates.count)
+        case .chargingProfileEntries: String(chargingProfiles.entries.count)
         }
     }
 }

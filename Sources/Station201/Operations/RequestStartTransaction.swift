@@ -6,8 +6,9 @@ extension StationEngine {
     /// token the station's own check refuses; otherwise
     /// Accepted, with the id of a transaction already running unauthorized there [F01.FR.13]. With
     /// AuthorizeRemoteStart the token is checked as a local one would be first; without, the CSMS checks it in
-    /// the TransactionEvent [F01.FR.01–03]. The TxProfile is ignored: this station has no smart charging yet
-    /// [F01.FR.12].
+    /// the TransactionEvent [F01.FR.01–03]. A chargingProfile must be a TxProfile without transactionId that the
+    /// install rules accept, else the start is Rejected with their reason; it becomes the TxProfile of the
+    /// transaction the start begins [F01.FR.08–11, K05].
     mutating func requestStartTransaction(_ request: RequestStartTransactionRequest) -> RequestStartTransactionResponse {
         guard let evseId = request.evseId, let index = evseIndex(evseId) else {
             return RequestStartTransactionResponse(
@@ -16,6 +17,9 @@ extension StationEngine {
         if let refusal = sessionRefusal(index) {
             let reason: CiString<20> = if case .evseUnavailable = refusal { "Unavailable" } else { "Occupied" }
             return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: reason))
+        }
+        if let profile = request.chargingProfile, let refusal = startProfileRefusal(profile, evseId: evseId) {
+            return RequestStartTransactionResponse(status: .rejected, statusInfo: refusal.statusInfo)
         }
         let running = evses[index].transaction.flatMap { CiString<36>($0.id) }
         var pending = PendingAuthorization(
@@ -30,6 +34,10 @@ extension StationEngine {
         case .refused, .needsGroup:
             return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InvalidIdToken"))
         }
+        if let profile = request.chargingProfile {
+            startProfiles[evseId] = StartProfile(
+                remoteStartId: request.remoteStartId, runningTransactionId: running?.value, profile: profile)
+        }
         guard deviceModel.boolean(StandardVariables.authorizeRemoteStart) else {
             authorizationGranted(index, pending)
             return RequestStartTransactionResponse(status: .accepted, transactionId: running)
@@ -41,6 +49,7 @@ extension StationEngine {
             evses[index].pending = pending
             outbox.enqueue(AuthorizeRequest(idToken: request.idToken), purpose: .authorizeStart(evseIndex: index, pending))
         case .refused, .unknownOffline:
+            startProfiles[evseId] = nil
             return RequestStartTransactionResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InvalidIdToken"))
         }
         return RequestStartTransactionResponse(status: .accepted, transactionId: running)

@@ -55,6 +55,8 @@ struct EVSEState: Sendable, Equatable {
     var connectionDeadline: Duration?
     /// A Reset OnIdle of this EVSE waits for its transaction to end.
     var resetWhenIdle = false
+    /// What the charging profiles allow now, in W; nil when nothing limits the EVSE [K01].
+    var limitW: Double?
 
     init(record: EVSERecord, transaction: TransactionRecord?) {
         id = record.id
@@ -79,13 +81,14 @@ struct EVSEState: Sendable, Equatable {
         return plugged && transaction.authorized && !transaction.suspendedByEVSE
     }
 
-    var powerW: Double { offersEnergy ? meter.demandW : 0 }
+    /// What the EV draws, within the limit in force.
+    var powerW: Double { offersEnergy ? min(meter.demandW, limitW ?? .infinity) : 0 }
 
     /// [E01.FR.20] with what the station can see: the cable, whether energy is offered, whether it is taken.
     var chargingState: ChargingState {
         guard plugged else { return .idle }
         guard let transaction, transaction.authorized else { return .evConnected }
-        if transaction.suspendedByEVSE { return .suspendedEVSE }
+        if transaction.suspendedByEVSE || limitW == 0 { return .suspendedEVSE }
         return meter.demandW > 0 ? .charging : .suspendedEV
     }
 
