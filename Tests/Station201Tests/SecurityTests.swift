@@ -130,7 +130,7 @@ import Testing
         #expect(events.first?["techInfo"]?.string == "HTTP 401")
     }
 
-    @Test func TC_A_04_CS_theBootIsASecurityEventSentAfterTheStatusNotificationsAndNotWhilePending() {
+    @Test func A04_theBootIsASecurityEventSentAfterTheStatusNotificationsAndNotWhilePending() {
         var harness = Harness(evses: 1)
         harness.boot("Pending", interval: 20)
         #expect(harness.calls("SecurityEventNotification").isEmpty, "nothing but BootNotification while Pending")

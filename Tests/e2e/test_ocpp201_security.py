@@ -144,7 +144,7 @@ def test_a_profile_without_its_credentials_is_refused_at_start(tmp_path, case):
     assert message in result.stdout + result.stderr
 
 
-def test_TC_A_04_CS_the_boot_and_a_hardware_event_reach_the_csms_and_the_security_log(csms, chargepoint):
+def test_A04_the_boot_and_a_hardware_event_reach_the_csms_and_the_security_log(csms, chargepoint):
     station = chargepoint(connectors=1)
     startup = wait_security_event(csms, station.identity, "StartupOfTheDevice")
     assert startup["timestamp"]
