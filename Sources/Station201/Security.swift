@@ -145,7 +145,7 @@ extension StationEngine {
     /// A new password [A01.FR.03]: the link connects again with it once the answer is out, and the change is
     /// in the security log [A01.FR.11/12], never the value.
     mutating func basicAuthPasswordChanged() {
-        logger.notice("security: the BasicAuthPassword was changed by the CSMS; reconnecting with it")
+        logger.notice("security: the BasicAuthPassword changed; reconnecting with it")
         afterAnswer.append(.useCSMS(networkProfiles.activeURL, linkSecurity))
         raiseSecurityEvent(.reconfigurationOfSecurityParameters, detail: "BasicAuthPassword changed")
     }
