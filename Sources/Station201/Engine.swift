@@ -88,6 +88,7 @@ public struct PersistedState: Sendable, Equatable {
     public var stationCertificate: SignedStationCertificate?
     public var pendingCertificateRequest: PendingCertificateRequest?
     public var chargingProfiles: [StationChargingProfile]
+    public var monitors: VariableMonitors
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -98,7 +99,7 @@ public struct PersistedState: Sendable, Equatable {
         reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = [],
         installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
         pendingCertificateRequest: PendingCertificateRequest? = nil,
-        chargingProfiles: [StationChargingProfile] = []
+        chargingProfiles: [StationChargingProfile] = [], monitors: VariableMonitors = VariableMonitors()
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -116,6 +117,7 @@ public struct PersistedState: Sendable, Equatable {
         self.stationCertificate = stationCertificate
         self.pendingCertificateRequest = pendingCertificateRequest
         self.chargingProfiles = chargingProfiles
+        self.monitors = monitors
     }
 }
 
@@ -186,6 +188,10 @@ public struct StationEngine: Sendable {
     var nextLimitChange: Duration?
     /// The TxProfile of each RequestStartTransaction accepted and not yet started, by EVSE id [F01.FR.08].
     var startProfiles: [Int: StartProfile] = [:]
+    /// The monitors the CSMS set (functional block N), what each last saw, and the last event id given.
+    var monitors: VariableMonitors
+    var monitorWatches: [Int: MonitorWatch] = [:]
+    var nextEventId = 0
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -244,6 +250,7 @@ public struct StationEngine: Sendable {
         signedCertificate = SignedCertificateInUse(restoring: persisted.stationCertificate)
         signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
         chargingProfiles = ChargingProfileStore(restoring: persisted.chargingProfiles)
+        monitors = persisted.monitors
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -329,6 +336,7 @@ public struct StationEngine: Sendable {
         queueUndeliveredSecurityEvents()
         publishConnectorChanges()
         followDisplay()
+        watchMonitoredVariables()
         if link == .connected { pump() }
         flushChanges()
         effects += publications
@@ -351,6 +359,7 @@ public struct StationEngine: Sendable {
         considerAlignedDeadlines(&earliest)
         considerDisplayDeadlines(&earliest)
         considerCertificateDeadlines(&earliest)
+        considerMonitorDeadlines(&earliest)
         if link == .connected { earliest.consider(transactionEvents.retryAt) }
         earliest.consider(meterPublishAt)
         earliest.consider(rebootDeadline)
@@ -371,6 +380,7 @@ public struct StationEngine: Sendable {
         takeDueSamples()
         takeDueAlignedSamples()
         runCertificateTimers()
+        reportPeriodicMonitors()
     }
 
     // MARK: - Effects

@@ -92,6 +92,8 @@ public enum StoreChange: Sendable, Equatable {
     case pendingCertificateRequest(PendingCertificateRequest?)
     /// The installed charging profiles, replacing the stored ones.
     case chargingProfiles([StationChargingProfile])
+    /// The variable monitors and the monitoring base, replacing the stored ones.
+    case monitors(VariableMonitors)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.

@@ -83,6 +83,11 @@ struct Outbox: Sendable {
         return dropped
     }
 
+    /// How many calls of this action wait in the queue.
+    func queuedCount(of action: Action) -> Int {
+        queue.reduce(0) { count, call in type(of: call.request).action == action ? count + 1 : count }
+    }
+
     /// Marks a call as sent and returns its frame.
     mutating func send(
         _ request: some OCPPRequest, purpose: CallPurpose, at uptime: Duration, timeout: Duration

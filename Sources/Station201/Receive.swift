@@ -102,6 +102,16 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetChargingProfilesRequest.self) { $0.getChargingProfiles($1) }
         case .getCompositeSchedule:
             respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { $0.getCompositeSchedule($1) }
+        case .setVariableMonitoring:
+            respond(to: messageId, payload, as: SetVariableMonitoringRequest.self) { $0.setVariableMonitoring($1) }
+        case .clearVariableMonitoring:
+            respond(to: messageId, payload, as: ClearVariableMonitoringRequest.self) { $0.clearVariableMonitoring($1) }
+        case .setMonitoringBase:
+            respond(to: messageId, payload, as: SetMonitoringBaseRequest.self) { $0.setMonitoringBase($1) }
+        case .setMonitoringLevel:
+            respond(to: messageId, payload, as: SetMonitoringLevelRequest.self) { $0.setMonitoringLevel($1) }
+        case .getMonitoringReport:
+            respond(to: messageId, payload, as: GetMonitoringReportRequest.self) { $0.getMonitoringReport($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }
@@ -123,6 +133,10 @@ extension StationEngine {
                      StandardVariables.bytesPerMessageGetReport),
         .sendLocalList: ("localAuthorizationList", StandardVariables.itemsPerMessageSendLocalList,
                          StandardVariables.bytesPerMessageSendLocalList),
+        .setVariableMonitoring: ("setMonitoringData", StandardVariables.itemsPerMessageSetVariableMonitoring,
+                                 StandardVariables.bytesPerMessageSetVariableMonitoring),
+        .clearVariableMonitoring: ("id", StandardVariables.itemsPerMessageClearVariableMonitoring,
+                                   StandardVariables.bytesPerMessageClearVariableMonitoring),
     ]
 
     /// Beyond ItemsPerMessage or BytesPerMessage the answer is OccurrenceConstraintViolation or

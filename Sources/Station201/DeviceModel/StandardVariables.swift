@@ -349,6 +349,7 @@ public enum StandardVariables {
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
         ]
         all += smartChargingVariables
+        all += monitoringVariables
         all += tier(chargingStation)
         for evseId in 1...max(1, evseCount) {
             let evse = ComponentAddress("EVSE", evseId: evseId)

@@ -189,6 +189,8 @@ public enum LiveValue: Sendable, Equatable {
     case certificateEntries
     /// How many charging profiles are installed.
     case chargingProfileEntries
+    /// The monitoring base SetMonitoringBase last set.
+    case monitoringBase
 }
 
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.

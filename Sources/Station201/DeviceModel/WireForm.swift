@@ -31,7 +31,7 @@ extension VariableDescriptor {
         VariableCharacteristics(
             unit: unit.flatMap { CiString($0) }, dataType: type.dataType, minLimit: type.minimumLimit,
             maxLimit: type.maximumLimit, valuesList: type.valuesList.flatMap { CiString($0.joined(separator: ",")) },
-            supportsMonitoring: false)
+            supportsMonitoring: true)
     }
 
     /// One report entry: the Actual attribute with its value (none for WriteOnly [B07.FR.03]) and the

@@ -35,6 +35,7 @@ extension StationEngine {
         case .displayMessages: String(displayMessages.count)
         case .certificateEntries: String(installedCertificates.count)
         case .chargingProfileEntries: String(chargingProfiles.entries.count)
+        case .monitoringBase: monitors.base.rawValue
         }
     }
 }

@@ -1,0 +1,115 @@
+import EngineSupport
+import OCPP201
+
+/// Monitoring ([N07]): after every input each monitor in force looks at its variable, and what it finds goes
+/// to the CSMS in NotifyEvent; periodic monitors report on timers. Nothing is looked at while no monitor is set.
+extension StationEngine {
+    /// More NotifyEvents than this waiting for the link: newer events are dropped, so that an outage with a
+    /// restless variable cannot fill the memory.
+    static let queuedEventLimit = 1000
+    /// Events per NotifyEvent; more go in parts with `seqNo` and `tbc`.
+    static let eventsPerMessage = 20
+
+    mutating func watchMonitoredVariables() {
+        guard !monitors.isEmpty else { return }
+        guard deviceModel.boolean(StandardVariables.monitoringEnabled) else {
+            monitorWatches = [:]
+            return
+        }
+        let online = link == .connected
+        let level = deviceModel.integer(StandardVariables.activeMonitoringLevel)
+        let offlineLevel = deviceModel.integer(StandardVariables.offlineQueuingSeverity)
+        var events: [EventData] = []
+        for monitor in monitors.all {
+            guard monitor.severity <= level, let descriptor = deviceModel.descriptor(at: monitor.address),
+                  isWatching(monitor)
+            else {
+                monitorWatches[monitor.id] = nil
+                continue
+            }
+            // Offline, a monitor above OfflineQueuingSeverity waits: what happens and passes meanwhile stays
+            // unseen, what lasts is found once the link is back [N07.FR.04].
+            if !online, monitor.severity > offlineLevel { continue }
+            let value = monitoredValue(descriptor)
+            var watch = monitorWatches[monitor.id] ?? MonitorWatch(reference: value)
+            if monitor.isPeriodic {
+                if watch.nextReportAt == nil { watch.nextReportAt = nextReport(of: monitor) }
+            } else if let finding = monitor.observe(value, numeric: descriptor.type.isNumeric, &watch) {
+                events.append(event(monitor, descriptor, value: value, cleared: finding == .cleared))
+            }
+            monitorWatches[monitor.id] = watch
+        }
+        queueEvents(events)
+    }
+
+    /// Periodic monitors whose time has come report their variable's value; offline the report is skipped.
+    mutating func reportPeriodicMonitors() {
+        var events: [EventData] = []
+        for monitor in monitors.all where monitor.isPeriodic {
+            guard var watch = monitorWatches[monitor.id], let due = watch.nextReportAt, due <= now.uptime else { continue }
+            watch.nextReportAt = nextReport(of: monitor)
+            monitorWatches[monitor.id] = watch
+            guard link == .connected, let descriptor = deviceModel.descriptor(at: monitor.address) else { continue }
+            events.append(event(monitor, descriptor, value: monitoredValue(descriptor), cleared: false))
+        }
+        queueEvents(events)
+    }
+
+    func considerMonitorDeadlines(_ earliest: inout EarliestDeadline) {
+        for watch in monitorWatches.values { earliest.consider(watch.nextReportAt) }
+    }
+
+    /// A monitor set for transactions only watches while one runs where its component is [N04 `transaction`].
+    private func isWatching(_ monitor: VariableMonitor) -> Bool {
+        guard monitor.transaction else { return true }
+        if let evseId = monitor.address.component.evseId {
+            return evseIndex(evseId).map { evses[$0].transaction != nil } ?? false
+        }
+        return evses.contains { $0.transaction != nil }
+    }
+
+    private func nextReport(of monitor: VariableMonitor) -> Duration {
+        let seconds = Int(monitor.value)
+        if monitor.type == .periodicClockAligned, let instant = ClockGrid.next(after: now.wallClock, intervalSeconds: seconds) {
+            return now.uptime(at: instant)
+        }
+        return now.uptime + .seconds(seconds)
+    }
+
+    /// The value as the station holds it, a WriteOnly one included: the event leaves it out, not the watch.
+    private func monitoredValue(_ descriptor: VariableDescriptor) -> String {
+        switch descriptor.source {
+        case .stored: deviceModel.text(descriptor)
+        case .live(let value): liveValue(value, of: descriptor.address.component)
+        }
+    }
+
+    private mutating func event(
+        _ monitor: VariableMonitor, _ descriptor: VariableDescriptor, value: String, cleared: Bool
+    ) -> EventData {
+        nextEventId += 1
+        let shown = descriptor.mutability == .writeOnly ? "" : String(value.utf8.prefix(2500)) ?? ""
+        let transactionId = monitor.address.component.evseId.flatMap(evseIndex).flatMap { evses[$0].transaction?.id }
+        return EventData(
+            eventId: nextEventId, timestamp: now.wallClock, trigger: monitor.trigger,
+            actualValue: CiString(shown) ?? "", cleared: cleared ? true : nil,
+            transactionId: transactionId.flatMap { CiString($0) }, component: monitor.address.component.wireForm,
+            variableMonitoringId: monitor.id, eventNotificationType: .customMonitor,
+            variable: monitor.address.wireVariable)
+    }
+
+    private mutating func queueEvents(_ events: [EventData]) {
+        guard !events.isEmpty else { return }
+        guard outbox.queuedCount(of: .notifyEvent) < Self.queuedEventLimit else {
+            logger.warning("\(events.count) monitoring events dropped: \(Self.queuedEventLimit) NotifyEvents wait for the CSMS")
+            return
+        }
+        let parts = events.parts(of: Self.eventsPerMessage)
+        for (seqNo, part) in parts.enumerated() {
+            outbox.enqueue(
+                NotifyEventRequest(
+                    generatedAt: now.wallClock, tbc: seqNo < parts.count - 1 ? true : nil, seqNo: seqNo, eventData: part),
+                purpose: .informational)
+        }
+    }
+}
