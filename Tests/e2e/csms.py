@@ -483,6 +483,14 @@ class _StationHandler201(OcppChargingStation):
     def on_cleared_charging_limit(self, **_):
         return call_result201.ClearedChargingLimit()
 
+    @on("NotifyEvent")
+    def on_notify_event(self, **_):
+        return call_result201.NotifyEvent()
+
+    @on("NotifyMonitoringReport")
+    def on_notify_monitoring_report(self, **_):
+        return call_result201.NotifyMonitoringReport()
+
 
 class _Link:
     """One websocket connection.

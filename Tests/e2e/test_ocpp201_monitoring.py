@@ -1,0 +1,127 @@
+"""OCPP 2.0.1 functional block N (monitoring), end to end: SetVariableMonitoring, SetMonitoringLevel,
+SetMonitoringBase, GetMonitoringReport and ClearVariableMonitoring from the PyPI `ocpp` 2.0.1 central system
+(every frame checked against the official schemas) to the real `chargepoint serve --ocpp 2.0.1`, and the
+NotifyEvents that REST actions (a meter change, a fault) make the station raise. No OCA test case number is
+confirmed for this block here, so the tests are named after the requirements they check."""
+
+from __future__ import annotations
+
+import pytest
+from ocpp.v201 import call
+
+from conftest import running_csms
+from ocpp201_helpers import ACCEPTED, settle201, start, wait_event
+
+EVSE1 = {"name": "EVSE", "evse": {"id": 1}}
+CONNECTOR1 = {"name": "Connector", "evse": {"id": 1, "connector_id": 1}}
+
+
+@pytest.fixture
+def csms():
+    with running_csms(ocpp_version="2.0.1") as csms:
+        yield csms
+
+
+def monitor(type_: str, value: float, component: dict = EVSE1, variable: str = "Power", severity: int = 5,
+            **members) -> dict:
+    """A SetMonitoringData in the library's snake_case."""
+    return {"value": value, "type": type_, "severity": severity, "component": component,
+            "variable": {"name": variable}, **members}
+
+
+def set_monitors(csms, station, *data: dict) -> list[dict]:
+    return csms.call(station.identity, call.SetVariableMonitoring(set_monitoring_data=list(data))).set_monitoring_result
+
+
+def events(csms, station, count: int) -> list[dict]:
+    """The events of every NotifyEvent so far, waiting for `count` of them."""
+    def flat():
+        return [event for payload in csms.calls("NotifyEvent", station.identity) for event in payload["eventData"]]
+    csms.wait_for_calls("NotifyEvent", station.identity, where=lambda _: len(flat()) >= count)
+    return flat()
+
+
+def test_N07_FR_02_a_meter_change_through_the_api_crosses_a_threshold_and_clears_it(csms, chargepoint):
+    """An UpperThreshold on EVSE 1's Power: charging at 11 kW raises Alerting with the transaction's id;
+    `PUT …/meter` down to 3 kW raises the same event cleared [N04.FR.01, N07.FR.02/06]."""
+    station = chargepoint(connectors=1)
+    [result] = set_monitors(csms, station, monitor("UpperThreshold", 5000))
+    assert result["status"] == ACCEPTED and result["id"] >= 1
+    started = start(station, 1, "TAG1")
+    wait_event(csms, station, lambda e: e["transactionInfo"].get("chargingState") == "Charging", "Charging")
+    [alert] = events(csms, station, 1)
+    assert (alert["trigger"], alert["actualValue"], alert["variableMonitoringId"]) == ("Alerting", "11000", result["id"])
+    assert alert["eventNotificationType"] == "CustomMonitor" and "cleared" not in alert
+    assert alert["transactionId"] == started["transactionId"]
+    assert alert["component"] == {"name": "EVSE", "evse": {"id": 1}} and alert["variable"] == {"name": "Power"}
+
+    station.api.ok_json("PUT", "/api/v1/connectors/1/meter", json={"powerW": 3000})
+    cleared = events(csms, station, 2)[1]
+    assert (cleared["trigger"], cleared["actualValue"], cleared["cleared"]) == ("Alerting", "3000", True)
+    assert cleared["eventId"] != alert["eventId"]
+
+
+def test_N07_a_fault_through_the_api_is_reported_by_a_delta_monitor(csms, chargepoint):
+    """A Delta monitor on the connector's AvailabilityState: `POST …/fault` raises Delta with Faulted, the
+    fault cleared raises Delta with Available."""
+    station = chargepoint(connectors=1)
+    [result] = set_monitors(csms, station, monitor("Delta", 0, CONNECTOR1, "AvailabilityState", severity=2))
+    assert result["status"] == ACCEPTED
+    station.api.ok_json("POST", "/api/v1/connectors/1/fault", json={"errorCode": "GroundFailure"})
+    station.api.ok_json("POST", "/api/v1/connectors/1/fault", json={"errorCode": "NoError"})
+    reported = events(csms, station, 2)
+    assert [(e["trigger"], e["actualValue"]) for e in reported] == [("Delta", "Faulted"), ("Delta", "Available")]
+
+
+def test_N04_N05_N06_N02_refusals_level_report_and_clear(csms, chargepoint):
+    """One result per element with the refusals of N04; SetMonitoringLevel below a monitor's severity
+    silences it [N05]; GetMonitoringReport lists the monitors by variable [N02]; ClearVariableMonitoring
+    Accepted / NotFound [N06]; SetMonitoringBase FactoryDefault leaves no custom monitor [N03]."""
+    station = chargepoint(connectors=1)
+    results = set_monitors(
+        csms, station,
+        monitor("Delta", 100, severity=8),
+        monitor("UpperThreshold", 1, CONNECTOR1, "AvailabilityState"),
+        monitor("UpperThreshold", 99_999),
+        monitor("Delta", 1, {"name": "NoSuchCtrlr"}),
+        monitor("Delta", 100, severity=8),
+    )
+    assert [r["status"] for r in results] == [
+        ACCEPTED, "UnsupportedMonitorType", "Rejected", "UnknownComponent", "Duplicate"]
+    delta_id = results[0]["id"]
+
+    assert csms.call(station.identity, call.SetMonitoringLevel(severity=7)).status == ACCEPTED
+    assert csms.call(station.identity, call.SetMonitoringLevel(severity=12)).status == "Rejected"
+    start(station, 1, "TAG1")
+    wait_event(csms, station, lambda e: e["transactionInfo"].get("chargingState") == "Charging", "Charging")
+    settle201(csms, station)
+    assert csms.calls("NotifyEvent", station.identity) == []
+
+    assert csms.call(station.identity, call.GetMonitoringReport(request_id=31)).status == ACCEPTED
+    [report] = csms.wait_for_calls("NotifyMonitoringReport", station.identity, where=lambda p: p["requestId"] == 31)
+    assert report["monitor"] == [{"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "Power"},
+                                  "variableMonitoring": [{"id": delta_id, "transaction": False, "value": 100,
+                                                          "type": "Delta", "severity": 8}]}]
+    periodic = csms.call(station.identity, call.GetMonitoringReport(
+        request_id=32, monitoring_criteria=["PeriodicMonitoring"]))
+    assert periodic.status == "EmptyResultSet"
+
+    cleared = csms.call(station.identity, call.ClearVariableMonitoring(id=[delta_id, delta_id + 100]))
+    assert [(r["id"], r["status"]) for r in cleared.clear_monitoring_result] == [
+        (delta_id, ACCEPTED), (delta_id + 100, "NotFound")]
+    [again] = set_monitors(csms, station, monitor("Delta", 100, severity=8))
+    assert csms.call(station.identity, call.SetMonitoringBase(monitoring_base="FactoryDefault")).status == ACCEPTED
+    assert csms.call(station.identity, call.GetMonitoringReport(request_id=33)).status == "EmptyResultSet"
+    assert again["status"] == ACCEPTED
+
+
+def test_N07_FR_13_monitors_survive_a_restart(csms, chargepoint):
+    """Monitors are persisted: after a reboot the report still lists them."""
+    station = chargepoint(connectors=1)
+    [result] = set_monitors(csms, station, monitor("Periodic", 3600, {"name": "OCPPCommCtrlr"}, "HeartbeatInterval"))
+    assert result["status"] == ACCEPTED
+    station.restart()
+    station.wait_registered()
+    assert csms.call(station.identity, call.GetMonitoringReport(request_id=41)).status == ACCEPTED
+    [report] = csms.wait_for_calls("NotifyMonitoringReport", station.identity, where=lambda p: p["requestId"] == 41)
+    assert report["monitor"][0]["variableMonitoring"][0]["id"] == result["id"]
