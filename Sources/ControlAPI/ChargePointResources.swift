@@ -101,6 +101,11 @@ package struct ChargePointResources: StationResources {
             } else {
                 run(.securityEvents, responder)
             }
+        case .monitoring:
+            // OCPP 1.6 has no monitors: its central system cannot set any.
+            throw Problem(
+                404, "not-available-under-ocpp16", "Not Found",
+                "/api/v1/monitors lists the variable monitors of OCPP 2.0.1; a 1.6 charge point has none.")
         case .display:
             // OCPP 1.6 has no display messages: there is nothing a CSMS could have set.
             throw Problem(

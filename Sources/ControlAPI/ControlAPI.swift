@@ -180,6 +180,7 @@ package enum Route: Equatable, Sendable {
     case firmware
     case securityEvents
     case display
+    case monitoring
 
     /// Found by one hash of the path, not by comparing it with each route in turn.
     private static let withoutParameters: [String: Route] = [
@@ -190,6 +191,7 @@ package enum Route: Equatable, Sendable {
         "/api/v1/firmware": .firmware, "/api/v1/security-events": .securityEvents,
         "/api/v1/transactions": .transactions, "/api/v1/configuration": .configuration,
         "/api/v1/messages": .messages, "/api/v1/events": .events, "/api/v1/display": .display,
+        "/api/v1/monitors": .monitoring,
     ]
 
     init(path: String) throws(Problem) {
@@ -234,7 +236,7 @@ package enum Route: Equatable, Sendable {
     var methods: [String] {
         switch self {
         case .health, .readiness, .contract, .status, .connectors, .connector, .transactions, .transaction, .configuration, .messages, .events,
-            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .display,
+            .metrics, .localList, .reservations, .chargingProfiles, .firmware, .display, .monitoring,
             .connectorAction(_, .compositeSchedule):
             ["GET"]
         case .securityEvents: ["GET", "POST"]
@@ -268,6 +270,7 @@ extension Route {
         case .firmware: "/api/v1/firmware"
         case .securityEvents: "/api/v1/security-events"
         case .display: "/api/v1/display"
+        case .monitoring: "/api/v1/monitors"
         case .transactions: "/api/v1/transactions"
         case .transaction: "/api/v1/transactions/{id}"
         case .configuration: "/api/v1/configuration"

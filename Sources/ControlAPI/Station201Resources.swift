@@ -134,6 +134,8 @@ package struct Station201Resources: StationResources {
             run(.localList, responder)
         case .display:
             run(.display, responder)
+        case .monitoring:
+            run(.monitoring, responder)
         case .reservations:
             run(.reservations, responder)
         case .securityEvents:
@@ -242,6 +244,8 @@ package struct Station201Resources: StationResources {
                 responder.respond(ControlAPI.json(200, LocalList201Resource(list)))
             case .display(let display):
                 responder.respond(ControlAPI.json(200, Display201Resource(display)))
+            case .monitoring(let monitoring):
+                responder.respond(ControlAPI.json(200, MonitoringResource(monitoring)))
             case .reservations(let reservations):
                 responder.respond(ControlAPI.json(200, Reservation201List(reservations: reservations.map(Reservation201Resource.init))))
             case .securityEvents(let entries):
@@ -503,6 +507,36 @@ struct Reservation201Resource: Encodable {
         type = reservation.idToken.type.rawValue
         groupIdToken = reservation.groupIdToken?.idToken.value
         expiryDate = reservation.expiryDateTime
+    }
+}
+
+/// `GET /api/v1/monitors`: the variable monitors the CSMS set, each variable named as `/configuration` keys it.
+struct MonitoringResource: Encodable {
+    struct Monitor: Encodable {
+        var id: Int
+        var variable: String
+        var type: String
+        var value: Double
+        var severity: Int
+        var transaction: Bool
+    }
+
+    var enabled: Bool
+    var monitoringBase: String
+    var monitoringLevel: Int
+    var offlineQueuingSeverity: Int
+    var monitors: [Monitor]
+
+    init(_ snapshot: MonitoringSnapshot) {
+        enabled = snapshot.enabled
+        monitoringBase = snapshot.base.rawValue
+        monitoringLevel = snapshot.level
+        offlineQueuingSeverity = snapshot.offlineQueuingSeverity
+        monitors = snapshot.monitors.map {
+            Monitor(
+                id: $0.id, variable: $0.address.configurationKey, type: $0.type.rawValue, value: $0.value,
+                severity: $0.severity, transaction: $0.transaction)
+        }
     }
 }
 

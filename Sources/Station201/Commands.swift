@@ -74,6 +74,8 @@ extension StationEngine {
             return .securityEvent(raiseSecurityEvent(type, detail: techInfo))
         case .chargingProfiles:
             return .chargingProfiles(chargingProfiles.entries)
+        case .monitoring:
+            return .monitoring(monitoringSnapshot)
         case .compositeSchedule(let evseId, let duration, let unit):
             guard evseId == 0 || evseIndex(evseId) != nil else { return .failed(.unknownEVSE(evseId)) }
             return .compositeSchedule(compositeSchedule(evseId: evseId, duration: max(duration, 0), unit: unit))

@@ -150,6 +150,8 @@ public enum Command: Sendable, Equatable {
     case reportSecurityEvent(SecurityEventType, techInfo: String?)
     /// The installed charging profiles, the CSMS's and the station's external constraints.
     case chargingProfiles
+    /// The variable monitors and what decides which of them raise events.
+    case monitoring
     /// What GetCompositeSchedule would answer for the EVSE (0: the station) from now.
     case compositeSchedule(evseId: Int, duration: Int, unit: ChargingRateUnit)
     /// An energy management system's limit on the EVSE (0: the station) in W, or nil to release it [K11–K13].
@@ -179,6 +181,7 @@ public enum CommandResult: Sendable, Equatable {
     case securityEvents([SecurityLogEntry])
     case securityEvent(SecurityLogEntry)
     case chargingProfiles([StationChargingProfile])
+    case monitoring(MonitoringSnapshot)
     case compositeSchedule(CompositeSchedule)
     case externalLimit(evseId: Int, limitW: Double?)
     case failed(CommandFailure)

@@ -6,10 +6,13 @@ confirmed for this block here, so the tests are named after the requirements the
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
+import yaml
 from ocpp.v201 import call
 
 from conftest import running_csms
+from harness import REPO_ROOT
 from ocpp201_helpers import ACCEPTED, settle201, start, wait_event
 
 EVSE1 = {"name": "EVSE", "evse": {"id": 1}}
@@ -27,6 +30,23 @@ def monitor(type_: str, value: float, component: dict = EVSE1, variable: str = "
     """A SetMonitoringData in the library's snake_case."""
     return {"value": value, "type": type_, "severity": severity, "component": component,
             "variable": {"name": variable}, **members}
+
+
+def monitoring_schema():
+    """A validator of openapi.yaml's MonitoringList (OpenAPI 3.1 schemas are JSON Schema 2020-12)."""
+    document = yaml.safe_load((REPO_ROOT / "openapi.yaml").read_text())
+    schema = {**document["components"]["schemas"]["MonitoringList"], "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+MONITORING_SCHEMA = monitoring_schema()
+
+
+def listed(station) -> dict:
+    """GET /api/v1/monitors, checked against openapi.yaml."""
+    resource = station.api.ok_json("GET", "/api/v1/monitors")
+    MONITORING_SCHEMA.validate(resource)
+    return resource
 
 
 def set_monitors(csms, station, *data: dict) -> list[dict]:
@@ -90,8 +110,11 @@ def test_N04_N05_N06_N02_refusals_level_report_and_clear(csms, chargepoint):
         ACCEPTED, "UnsupportedMonitorType", "Rejected", "UnknownComponent", "Duplicate"]
     delta_id = results[0]["id"]
 
+    assert listed(station)["monitors"] == [{"id": delta_id, "variable": "EVSE@1.Power", "type": "Delta", "value": 100,
+                                            "severity": 8, "transaction": False}]
     assert csms.call(station.identity, call.SetMonitoringLevel(severity=7)).status == ACCEPTED
     assert csms.call(station.identity, call.SetMonitoringLevel(severity=12)).status == "Rejected"
+    assert listed(station)["monitoringLevel"] == 7
     start(station, 1, "TAG1")
     wait_event(csms, station, lambda e: e["transactionInfo"].get("chargingState") == "Charging", "Charging")
     settle201(csms, station)
@@ -112,6 +135,7 @@ def test_N04_N05_N06_N02_refusals_level_report_and_clear(csms, chargepoint):
     [again] = set_monitors(csms, station, monitor("Delta", 100, severity=8))
     assert csms.call(station.identity, call.SetMonitoringBase(monitoring_base="FactoryDefault")).status == ACCEPTED
     assert csms.call(station.identity, call.GetMonitoringReport(request_id=33)).status == "EmptyResultSet"
+    assert (listed(station)["monitoringBase"], listed(station)["monitors"]) == ("FactoryDefault", [])
     assert again["status"] == ACCEPTED
 
 

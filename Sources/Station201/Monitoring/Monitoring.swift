@@ -55,6 +55,13 @@ extension StationEngine {
         queueEvents(events)
     }
 
+    var monitoringSnapshot: MonitoringSnapshot {
+        MonitoringSnapshot(
+            enabled: deviceModel.boolean(StandardVariables.monitoringEnabled), base: monitors.base,
+            level: deviceModel.integer(StandardVariables.activeMonitoringLevel),
+            offlineQueuingSeverity: deviceModel.integer(StandardVariables.offlineQueuingSeverity), monitors: monitors.all)
+    }
+
     func considerMonitorDeadlines(_ earliest: inout EarliestDeadline) {
         for watch in monitorWatches.values { earliest.consider(watch.nextReportAt) }
     }
@@ -112,4 +119,14 @@ extension StationEngine {
                 purpose: .informational)
         }
     }
+}
+
+/// The monitors and the MonitoringCtrlr variables that decide which of them raise events, for the API.
+public struct MonitoringSnapshot: Sendable, Equatable {
+    public var enabled: Bool
+    public var base: MonitoringBase
+    public var level: Int
+    public var offlineQueuingSeverity: Int
+    /// In id order.
+    public var monitors: [VariableMonitor]
 }
