@@ -192,6 +192,8 @@ public struct StationEngine: Sendable {
     var monitors: VariableMonitors
     var monitorWatches: [Int: MonitorWatch] = [:]
     var nextEventId = 0
+    /// Hard-wired notices of this input, sent after its StatusNotifications.
+    var problemNotices: [EventData] = []
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []

@@ -603,7 +603,7 @@ extension Result<String, ValueRefusal> {
         harness.call("GetReport", #"{"requestId":3,"componentVariable":[{"component":{"name":"EVSE","evse":{"id":2}}}]}"#)
         harness.answerAll()
         let evse = try harness.reportedAddresses(3)
-        #expect(evse.map(\.name) == ["AvailabilityState", "Available", "SupplyPhases", "AllowReset", "Power"])
+        #expect(evse.map(\.name) == ["AvailabilityState", "Available", "SupplyPhases", "AllowReset", "Power", "Problem"])
         #expect(evse.allSatisfy { $0.component == ComponentAddress("EVSE", evseId: 2) })
 
         harness.call("GetReport", #"{"requestId":4,"componentVariable":[{"component":{"name":"Connector"}}]}"#)
@@ -680,7 +680,7 @@ extension Result<String, ValueRefusal> {
         ])
         func components(_ criteria: [ComponentCriterion]) -> [String] {
             var names: [String] = []
-            for descriptor in model.variables(matching: [], criteria: criteria)
+            for descriptor in model.variables(matching: [], criteria: criteria, live: { _, _ in "" })
             where names.last != descriptor.address.component.name {
                 names.append(descriptor.address.component.name)
             }

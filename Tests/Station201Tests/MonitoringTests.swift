@@ -18,8 +18,13 @@ extension Harness {
         return result(answering: call)?["setMonitoringResult"]?[0]
     }
 
-    /// Every event every NotifyEvent sent so far carried, in order.
+    /// Every event the monitors raised so far, in order.
     var notifiedEvents: [JSONValue] {
+        allNotifiedEvents.filter { $0["eventNotificationType"]?.string == "CustomMonitor" }
+    }
+
+    /// Every event every NotifyEvent sent so far carried, hard-wired notices included.
+    var allNotifiedEvents: [JSONValue] {
         calls("NotifyEvent").flatMap { call -> [JSONValue] in
             guard case .array(let events)? = call["eventData"] else { return [] }
             return events
@@ -295,6 +300,39 @@ extension Harness {
         restarted.answerAll()
         #expect(restarted.engine.monitors.all.first?.severity == 2)
         #expect(restarted.engine.monitors.all.first?.transaction == true)
+    }
+
+    @Test func G05_aFaultIsAHardWiredNoticeOnTheEVSEsProblemAfterItsStatusNotification() throws {
+        var harness = Self.registered()
+        Self.charge(&harness)
+        harness.answerAll()
+        let transactionId = harness.engine.evses[0].transaction!.id
+        harness.effects.removeAll()
+        _ = harness.command(.fault(evseId: 1, "GroundFailure"))
+        harness.answerAllAccepting()
+        let actions = harness.sentCalls.map(\.action).filter { $0 == "StatusNotification" || $0 == "NotifyEvent" }
+        #expect(actions == ["StatusNotification", "NotifyEvent"])
+        let notice = try #require(harness.allNotifiedEvents.first)
+        #expect(notice["eventNotificationType"]?.string == "HardWiredNotification")
+        #expect(notice["component"]?["name"]?.string == "EVSE" && notice["component"]?["evse"]?["id"] == .integer(1))
+        #expect(notice["variable"]?["name"]?.string == "Problem")
+        #expect(notice["trigger"]?.string == "Alerting")
+        #expect(notice["actualValue"]?.string == "true" && notice["cleared"] == nil)
+        #expect(notice["techCode"]?.string == "GroundFailure")
+        #expect(notice["transactionId"]?.string == transactionId)
+        // The summary inventory lists the component with a problem [B07.FR.09].
+        let report = harness.call("GetBaseReport", #"{"requestId":3,"reportBase":"SummaryInventory"}"#)
+        #expect(harness.result(answering: report)?["status"]?.string == "Accepted")
+        harness.answerAll()
+        let problems = try harness.reportParts(3).flatMap { $0.reportData ?? [] }.filter { $0.variable.name.value == "Problem" }
+        #expect(problems.map { $0.variableAttribute.first?.value?.value } == ["true"])
+
+        _ = harness.command(.fault(evseId: 1, nil))
+        harness.answerAll()
+        let cleared = harness.allNotifiedEvents.last
+        #expect(cleared?["actualValue"]?.string == "false" && cleared?["cleared"] == .bool(true))
+        #expect(cleared?["techCode"]?.string == "GroundFailure")
+        #expect(harness.allNotifiedEvents.count == 2)
     }
 
     @Test func itemsPerMessageBoundsSetVariableMonitoring() {

@@ -53,10 +53,11 @@ def set_monitors(csms, station, *data: dict) -> list[dict]:
     return csms.call(station.identity, call.SetVariableMonitoring(set_monitoring_data=list(data))).set_monitoring_result
 
 
-def events(csms, station, count: int) -> list[dict]:
-    """The events of every NotifyEvent so far, waiting for `count` of them."""
+def events(csms, station, count: int, kind: str = "CustomMonitor") -> list[dict]:
+    """The events of one `eventNotificationType` in every NotifyEvent so far, waiting for `count` of them."""
     def flat():
-        return [event for payload in csms.calls("NotifyEvent", station.identity) for event in payload["eventData"]]
+        return [event for payload in csms.calls("NotifyEvent", station.identity) for event in payload["eventData"]
+                if event["eventNotificationType"] == kind]
     csms.wait_for_calls("NotifyEvent", station.identity, where=lambda _: len(flat()) >= count)
     return flat()
 
@@ -81,9 +82,10 @@ def test_N07_FR_02_a_meter_change_through_the_api_crosses_a_threshold_and_clears
     assert cleared["eventId"] != alert["eventId"]
 
 
-def test_N07_a_fault_through_the_api_is_reported_by_a_delta_monitor(csms, chargepoint):
+def test_N07_a_fault_through_the_api_is_reported_by_a_delta_monitor_and_a_hard_wired_notice(csms, chargepoint):
     """A Delta monitor on the connector's AvailabilityState: `POST …/fault` raises Delta with Faulted, the
-    fault cleared raises Delta with Available."""
+    fault cleared raises Delta with Available. Without any monitor, the fault is a hard-wired notice on the
+    EVSE's Problem variable with the fault's name, and cleared with it [G05]."""
     station = chargepoint(connectors=1)
     [result] = set_monitors(csms, station, monitor("Delta", 0, CONNECTOR1, "AvailabilityState", severity=2))
     assert result["status"] == ACCEPTED
@@ -91,6 +93,10 @@ def test_N07_a_fault_through_the_api_is_reported_by_a_delta_monitor(csms, charge
     station.api.ok_json("POST", "/api/v1/connectors/1/fault", json={"errorCode": "NoError"})
     reported = events(csms, station, 2)
     assert [(e["trigger"], e["actualValue"]) for e in reported] == [("Delta", "Faulted"), ("Delta", "Available")]
+    notices = events(csms, station, 2, kind="HardWiredNotification")
+    assert [(n["component"], n["variable"]["name"], n["actualValue"], n["techCode"], n.get("cleared")) for n in notices] == [
+        ({"name": "EVSE", "evse": {"id": 1}}, "Problem", "true", "GroundFailure", None),
+        ({"name": "EVSE", "evse": {"id": 1}}, "Problem", "false", "GroundFailure", True)]
 
 
 def test_N04_N05_N06_N02_refusals_level_report_and_clear(csms, chargepoint):

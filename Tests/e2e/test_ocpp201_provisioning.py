@@ -102,7 +102,8 @@ def test_TC_B_30_CS_rejected_station_refuses_calls_with_security_error(csms, cha
     csms.settings.retry_interval = 60
     station = chargepoint(connectors=1, registered=False)
     csms.wait_for_calls("BootNotification", station.identity)
-    csms.wait_for(lambda: csms.is_connected(station.identity), 5, "the link")
+    # The station has read the answer: a CALL that overtook it would find the station not yet registered.
+    station.api.wait_status(5, registration="Rejected")
     with pytest.raises(SecurityError):
         csms.call(station.identity, call.GetBaseReport(request_id=1, report_base="FullInventory"))
     not_ready = station.api.get("/readyz")

@@ -65,6 +65,14 @@ public struct DeviceModel: Sendable, Equatable {
         return value.isEmpty ? [] : value.split(separator: ",").map(String.init)
     }
 
+    /// The value as the station holds it, a WriteOnly one's included: whoever shows it decides what to hide.
+    public func value(of descriptor: VariableDescriptor, live: (LiveValue, ComponentAddress) -> String) -> String {
+        switch descriptor.source {
+        case .stored: text(descriptor)
+        case .live(let value): live(value, descriptor.address.component)
+        }
+    }
+
     // MARK: - Reads and writes by address
 
     /// What GetVariables answers for one variable ([B06]); `live` gives the live variables' values.

@@ -2,42 +2,42 @@ import OCPP201
 
 /// What GetBaseReport and GetReport select from the device model ([B07], [B08]).
 extension DeviceModel {
-    /// The variables a base report lists, in catalogue order.
-    public func variables(for base: ReportBase) -> [VariableDescriptor] {
+    /// The variables a base report lists, in catalogue order; `live` gives the live variables' values.
+    public func variables(for base: ReportBase, live: (LiveValue, ComponentAddress) -> String) -> [VariableDescriptor] {
         switch base {
         case .fullInventory:
             return descriptors
         case .configurationInventory:
             return descriptors.filter { $0.mutability != .readOnly }
         case .summaryInventory:
-            // Availability of every tier, plus the components with a problem; none reports one yet.
-            return descriptors.filter { $0.source == .live(.availabilityState) || isProblem($0) }
+            // Availability of every tier, plus the components with a problem.
+            return descriptors.filter { $0.source == .live(.availabilityState) || isProblem($0, live: live) }
         }
     }
 
     /// The variables GetReport selects: those of the named components and variables (all of them when no
     /// names are given) whose component meets any of the criteria (any component when none are given).
     public func variables(
-        matching selections: [VariableSelection], criteria: [ComponentCriterion]
+        matching selections: [VariableSelection], criteria: [ComponentCriterion],
+        live: (LiveValue, ComponentAddress) -> String
     ) -> [VariableDescriptor] {
         descriptors.filter { descriptor in
             (selections.isEmpty || selections.contains { $0.selects(descriptor.address) })
-                && (criteria.isEmpty || criteria.contains { meets($0, descriptor.address.component) })
+                && (criteria.isEmpty || criteria.contains { meets($0, descriptor.address.component, live: live) })
         }
     }
 
     /// [B08.FR.07–10]: Active, Available and Enabled hold for a component whose variable of that name is
     /// true or absent; Problem only for one whose Problem variable is true.
-    private func meets(_ criterion: ComponentCriterion, _ component: ComponentAddress) -> Bool {
-        let name = criterion.rawValue
-        guard let flag = descriptor(at: VariableAddress(component, name)), case .stored = flag.source else {
-            return criterion != .problem
-        }
-        return text(flag) == "true"
+    private func meets(
+        _ criterion: ComponentCriterion, _ component: ComponentAddress, live: (LiveValue, ComponentAddress) -> String
+    ) -> Bool {
+        guard let flag = descriptor(at: VariableAddress(component, criterion.rawValue)) else { return criterion != .problem }
+        return value(of: flag, live: live) == "true"
     }
 
-    private func isProblem(_ descriptor: VariableDescriptor) -> Bool {
-        descriptor.address.name.lowercased() == "problem" && text(descriptor) == "true"
+    private func isProblem(_ descriptor: VariableDescriptor, live: (LiveValue, ComponentAddress) -> String) -> Bool {
+        descriptor.address.name.lowercased() == "problem" && value(of: descriptor, live: live) == "true"
     }
 }
 

@@ -359,6 +359,7 @@ public enum StandardVariables {
             all.append(VariableDescriptor(
                 VariableAddress(evse, "Power"), .decimal(minimum: 0, maximum: maximumPowerW), .readOnly, unit: "W",
                 source: .live(.power)))
+            all.append(VariableDescriptor(VariableAddress(evse, "Problem"), .boolean, .readOnly, source: .live(.problem)))
             all += tier(ComponentAddress("Connector", evseId: evseId, connectorId: 1))
             all.append(connectorType(evseId: evseId))
         }

@@ -177,6 +177,8 @@ public enum LiveValue: Sendable, Equatable {
     case availabilityState
     /// What an EVSE delivers now, in W.
     case power
+    /// Whether an EVSE has a fault (the API's `POST …/fault`).
+    case problem
     /// How many tokens the local authorization list holds.
     case localListEntries
     /// The network profile in use: its MessageTimeout, its slot.

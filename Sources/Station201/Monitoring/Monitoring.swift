@@ -11,6 +11,10 @@ extension StationEngine {
     static let eventsPerMessage = 20
 
     mutating func watchMonitoredVariables() {
+        if !problemNotices.isEmpty {
+            queueEvents(problemNotices)
+            problemNotices = []
+        }
         guard !monitors.isEmpty else { return }
         guard deviceModel.boolean(StandardVariables.monitoringEnabled) else {
             monitorWatches = [:]
@@ -83,12 +87,9 @@ extension StationEngine {
         return now.uptime + .seconds(seconds)
     }
 
-    /// The value as the station holds it, a WriteOnly one included: the event leaves it out, not the watch.
+    /// A WriteOnly variable's value included: the event leaves it out, not the watch.
     private func monitoredValue(_ descriptor: VariableDescriptor) -> String {
-        switch descriptor.source {
-        case .stored: deviceModel.text(descriptor)
-        case .live(let value): liveValue(value, of: descriptor.address.component)
-        }
+        deviceModel.value(of: descriptor, live: liveValue)
     }
 
     private mutating func event(
@@ -103,6 +104,21 @@ extension StationEngine {
             transactionId: transactionId.flatMap { CiString($0) }, component: monitor.address.component.wireForm,
             variableMonitoringId: monitor.id, eventNotificationType: .customMonitor,
             variable: monitor.address.wireVariable)
+    }
+
+    /// A fault of the EVSE, or its end, is a hard-wired notice on its `Problem` variable: 2.0.1's
+    /// StatusNotification has no error code, so this is how the CSMS learns what the fault is [G05, N07].
+    /// The fault's name goes in `techCode`; MonitoringCtrlr's switches and levels are for monitors, not for it.
+    /// It goes after the StatusNotification that shows the connector Faulted, with the monitors' events.
+    mutating func notifyProblem(_ index: Int, _ fault: String, cleared: Bool) {
+        nextEventId += 1
+        let evse = ComponentAddress("EVSE", evseId: evses[index].id)
+        problemNotices.append(
+            EventData(
+                eventId: nextEventId, timestamp: now.wallClock, trigger: .alerting, actualValue: cleared ? "false" : "true",
+                techCode: CiString(String(fault.utf8.prefix(50)) ?? ""), cleared: cleared ? true : nil,
+                transactionId: evses[index].transaction.flatMap { CiString($0.id) }, component: evse.wireForm,
+                eventNotificationType: .hardWiredNotification, variable: Variable(name: "Problem")))
     }
 
     private mutating func queueEvents(_ events: [EventData]) {

@@ -6,7 +6,7 @@ extension StationEngine {
 
     /// [B07]: Accepted, then the report in NotifyReport parts, after this answer.
     mutating func getBaseReport(_ request: GetBaseReportRequest) -> GetBaseReportResponse {
-        let variables = deviceModel.variables(for: request.reportBase)
+        let variables = deviceModel.variables(for: request.reportBase, live: liveValue)
         guard !variables.isEmpty else { return GetBaseReportResponse(status: .emptyResultSet) }
         queueReport(requestId: request.requestId, variables)
         return GetBaseReportResponse(status: .accepted)
@@ -19,7 +19,7 @@ extension StationEngine {
                 component: ComponentAddress(item.component), variableName: item.variable?.name.value,
                 variableInstance: item.variable?.instance?.value)
         }
-        let variables = deviceModel.variables(matching: selections, criteria: request.componentCriteria ?? [])
+        let variables = deviceModel.variables(matching: selections, criteria: request.componentCriteria ?? [], live: liveValue)
         guard !variables.isEmpty else { return GetReportResponse(status: .emptyResultSet) }
         queueReport(requestId: request.requestId, variables)
         return GetReportResponse(status: .accepted)
@@ -44,9 +44,6 @@ extension StationEngine {
     /// What a report or the API shows as a variable's value: nothing for a WriteOnly one.
     func currentValue(of descriptor: VariableDescriptor) -> String? {
         guard descriptor.mutability != .writeOnly else { return nil }
-        switch descriptor.source {
-        case .stored: return deviceModel.text(descriptor)
-        case .live(let value): return liveValue(value, of: descriptor.address.component)
-        }
+        return deviceModel.value(of: descriptor, live: liveValue)
     }
 }

@@ -28,6 +28,7 @@ extension StationEngine {
         case .dateTime: now.wallClock.description
         case .availabilityState: availabilityState(of: component).rawValue
         case .power: component.evseId.flatMap(evseIndex).map { decimalText(evses[$0].powerW) } ?? "0"
+        case .problem: String(component.evseId.flatMap(evseIndex).map { evses[$0].fault != nil } ?? false)
         case .localListEntries: String(localList.entries.count)
         case .messageTimeout: String(messageTimeoutSeconds)
         case .activeNetworkProfile: String(networkProfiles.activeSlot)

@@ -130,8 +130,10 @@ extension StationEngine {
     /// [E06.FR.16], stoppedReason the nearest fault reason; nil clears the fault.
     mutating func setFault(_ index: Int, _ fault: String?) {
         guard evses[index].fault != fault else { return }
+        let previous = evses[index].fault
         evses[index].fault = fault
         persist(.evse(evses[index].record))
+        notifyProblem(index, fault ?? previous ?? "", cleared: fault == nil)
         guard let fault else { return }
         logger.warning("EVSE \(evses[index].id) faulted: \(fault)")
         // A start still waiting for the CSMS's Authorize is refused now; an authorized one was answered.
