@@ -428,9 +428,9 @@ struct Transaction201Resource: Encodable {
         try container.encode(record.nextSeqNo - 1, forKey: .seqNo)
         try container.encode(wholeUnits(snapshot.energyWh), forKey: .energyWh)
         try container.encode(snapshot.pendingDelivery, forKey: .pendingDelivery)
-        try container.encode(record.totalCost, forKey: .totalCost)
+        try container.encode(snapshot.shownCost, forKey: .totalCost)
         try container.encode(snapshot.currency, forKey: .currency)
-        try container.encode(record.personalMessage, forKey: .personalMessage)
+        try container.encode(snapshot.shownMessage, forKey: .personalMessage)
     }
 }
 

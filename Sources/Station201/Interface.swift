@@ -275,6 +275,10 @@ public struct TransactionSnapshot: Sendable, Equatable {
     public var pendingDelivery: Bool
     /// The currency of its cost: `TariffCostCtrlr.Currency`.
     public var currency: String
+    /// The cost the driver is shown: the record's, unless `TariffCostCtrlr.Enabled[Cost]` is false.
+    public var shownCost: Double?
+    /// The message the driver is shown: the CSMS's, else the fallback message that applies [I01, I03].
+    public var shownMessage: String?
 }
 
 public struct VariableSnapshot: Sendable, Equatable {

@@ -68,6 +68,38 @@ import Testing
         let ended = harness.engine.recentTransactions.last
         #expect(ended?.totalCost == 4.56)
         #expect(ended?.personalMessage == "Thank you")
+        #expect(ended?.totalCostIsFinal == true)
         #expect(harness.persisted.contains { if case .transaction(let record) = $0 { record.totalCost == 4.56 } else { false } })
+    }
+
+    @Test func I01_I03_withoutTheCSMSsMessageTheFallbackMessagesAreShown() {
+        var harness = Self.started()
+        let id = harness.engine.evses[0].transaction!.id
+        #expect(harness.engine.transactionSnapshot(id)?.shownMessage == nil, "an empty fallback shows nothing")
+        _ = harness.command(.setVariable(StandardVariables.tariffFallbackMessage.address, value: "0.35 EUR/kWh"))
+        _ = harness.command(.setVariable(StandardVariables.totalCostFallbackMessage.address, value: "See your invoice"))
+        #expect(harness.engine.transactionSnapshot(id)?.shownMessage == "0.35 EUR/kWh")
+        // Ended offline: no total cost comes, so the driver reads the total-cost fallback.
+        harness.handle(.linkDown(reason: "test"))
+        _ = harness.command(.stop(evseId: 1, reason: .local))
+        #expect(harness.engine.transactionSnapshot(id)?.record.ended != nil)
+        #expect(harness.engine.transactionSnapshot(id)?.shownMessage == "See your invoice")
+        // Tariffs disabled: no message at all; costs disabled: no cost.
+        _ = harness.command(.setVariable(StandardVariables.tariffEnabled.address, value: "false"))
+        #expect(harness.engine.transactionSnapshot(id)?.shownMessage == nil)
+    }
+
+    @Test func I01_theCSMSsMessageWinsAndADisabledCostIsNotShown() {
+        var harness = Self.started(
+            answering: #"{"idTokenInfo":{"status":"Accepted","personalMessage":{"format":"UTF8","content":"0.30 EUR/kWh"}}}"#)
+        let id = harness.engine.evses[0].transaction!.id
+        _ = harness.command(.setVariable(StandardVariables.tariffFallbackMessage.address, value: "0.35 EUR/kWh"))
+        #expect(harness.engine.transactionSnapshot(id)?.shownMessage == "0.30 EUR/kWh")
+        _ = harness.call("CostUpdated", #"{"totalCost":1.25,"transactionId":"\#(id)"}"#)
+        #expect(harness.engine.transactionSnapshot(id)?.shownCost == 1.25)
+        #expect(harness.engine.transactionSnapshot(id)?.record.totalCostIsFinal == nil, "a running cost")
+        _ = harness.command(.setVariable(StandardVariables.costEnabled.address, value: "false"))
+        #expect(harness.engine.transactionSnapshot(id)?.shownCost == nil)
+        #expect(harness.engine.transactionSnapshot(id)?.record.totalCost == 1.25, "kept, only not shown")
     }
 }

@@ -49,10 +49,25 @@ public enum StandardVariables {
     static let costAvailable = VariableDescriptor(
         VariableAddress(tariffCostCtrlr, "Available", instance: "Cost"), .boolean, .readOnly,
         source: .stored(default: "true"))
+    /// False: the driver is shown no tariff (no personal message, no fallback), or no cost.
+    public static let tariffEnabled = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "Enabled", instance: "Tariff"), .boolean, .readWrite,
+        source: .stored(default: "true"))
+    public static let costEnabled = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "Enabled", instance: "Cost"), .boolean, .readWrite,
+        source: .stored(default: "true"))
     /// The ISO 4217 currency of the costs the CSMS sends.
     public static let currency = VariableDescriptor(
         VariableAddress(tariffCostCtrlr, "Currency"), .string(maximumLength: 3), .readWrite,
         source: .stored(default: "EUR"))
+    /// Shown to a driver the CSMS gave no tariff of their own (no personal message), offline included [I01].
+    public static let tariffFallbackMessage = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "TariffFallbackMessage"), .string(maximumLength: 255), .readWrite,
+        source: .stored(default: ""))
+    /// Shown once a transaction has ended without the CSMS's total cost, e.g. while offline [I03].
+    public static let totalCostFallbackMessage = VariableDescriptor(
+        VariableAddress(tariffCostCtrlr, "TotalCostFallbackMessage"), .string(maximumLength: 255), .readWrite,
+        source: .stored(default: ""))
     /// Offline for longer than this: StatusNotification for every connector on reconnect [B04.FR.01].
     public static let offlineThreshold = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "OfflineThreshold"), .integer(minimum: 0), .readWrite, unit: "s",
@@ -340,7 +355,8 @@ public enum StandardVariables {
             txStartedMeasurands, txUpdatedMeasurands, txEndedMeasurands, txUpdatedInterval, txEndedInterval,
             alignedMeasurands, alignedInterval, alignedTxEndedMeasurands, alignedTxEndedInterval, alignedSendDuringIdle,
             reservationAvailable, reservationEnabled, reservationNonEvseSpecific,
-            tariffAvailable, costAvailable, currency,
+            tariffAvailable, costAvailable, tariffEnabled, costEnabled, currency, tariffFallbackMessage,
+            totalCostFallbackMessage,
             securityProfile, Self.identity(identity), basicAuthPassword(installed), organizationName,
             certificateEntries(capacity: certificateCapacity), additionalRootCertificateCheck,
             Self.maxCertificateChainSize(maxCertificateChainSize),

@@ -10,11 +10,14 @@ extension StationEngine {
 
     /// What an answer to one of the transaction's events tells its driver [I01, I02, I05, I06]: the total
     /// cost (on Ended, the final one), the tariff in the token's idTokenInfo, an updated personal message.
-    mutating func noteCost(of transactionId: String, _ response: TransactionEventResponse) {
+    mutating func noteCost(of transactionId: String, _ response: TransactionEventResponse, ended: Bool) {
         let message = response.updatedPersonalMessage ?? response.idTokenInfo?.personalMessage
         guard response.totalCost != nil || message != nil else { return }
         amendTransaction(transactionId) { record in
-            if let totalCost = response.totalCost { record.totalCost = totalCost }
+            if let totalCost = response.totalCost {
+                record.totalCost = totalCost
+                if ended { record.totalCostIsFinal = true }
+            }
             if let message { record.personalMessage = message.content.value }
         }
     }

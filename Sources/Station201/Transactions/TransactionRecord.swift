@@ -34,6 +34,9 @@ public struct TransactionRecord: Codable, Sendable, Equatable {
     /// What it costs so far (CostUpdated), or in all (the answer to the Ended event), in
     /// `TariffCostCtrlr.Currency` [I02, I03, I05].
     public var totalCost: Double?
+    /// True once the answer to the Ended event gave the total cost; until then `totalCost` is a running one.
+    /// Optional so that records written before it was kept still read.
+    public var totalCostIsFinal: Bool?
     /// The last message the CSMS gave the driver of this transaction (the tariff in the token's idTokenInfo,
     /// or an updatedPersonalMessage) [I01, I06].
     public var personalMessage: String?

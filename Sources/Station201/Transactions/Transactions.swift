@@ -367,7 +367,7 @@ extension StationEngine {
         transactionEvents.delivered(sequence: sequence)
         persist(.transactionEventRemoved(sequence))
         let transactionId = event.transactionId
-        noteCost(of: transactionId, response)
+        noteCost(of: transactionId, response, ended: event.request.eventType == .ended)
         if let info = response.idTokenInfo, let token = event.request.idToken {
             remember(info, for: token)
             if let index = evses.firstIndex(where: { $0.transaction?.id == transactionId }) {
@@ -480,7 +480,21 @@ extension StationEngine {
         return TransactionSnapshot(
             record: record, energyWh: energyWh - record.meterStartWh,
             pendingDelivery: transactionEvents.contains(transaction: id),
-            currency: deviceModel.text(StandardVariables.currency))
+            currency: deviceModel.text(StandardVariables.currency),
+            shownCost: deviceModel.boolean(StandardVariables.costEnabled) ? record.totalCost : nil,
+            shownMessage: shownMessage(for: record))
+    }
+
+    /// [I01–I03]: the CSMS's message for the driver; without one, once the transaction ended and no total
+    /// cost came with the answer to its Ended event (offline, say), TotalCostFallbackMessage; before that,
+    /// TariffFallbackMessage. None while tariffs are disabled, and an empty fallback shows nothing.
+    private func shownMessage(for record: TransactionRecord) -> String? {
+        guard deviceModel.boolean(StandardVariables.tariffEnabled) else { return nil }
+        if let message = record.personalMessage { return message }
+        let fallback = record.ended != nil && record.totalCostIsFinal != true
+            ? StandardVariables.totalCostFallbackMessage : StandardVariables.tariffFallbackMessage
+        let text = deviceModel.text(fallback)
+        return text.isEmpty ? nil : text
     }
 
     /// Ongoing transactions first (by EVSE), then the ended ones, newest first.
