@@ -86,7 +86,7 @@ build: system-packages
 test: system-packages $(VENV)/.installed build
 	swift test --skip-build
 	$(VENV)/bin/openapi-spec-validator openapi.yaml
-	CHARGEPOINT_BIN=$(CURDIR)/.build/debug/chargepoint $(VENV)/bin/pytest -q Tests/e2e
+	CHARGEPOINT_BIN=$(CURDIR)/.build/debug/chargepoint $(VENV)/bin/pytest -q -n 2 --dist loadfile Tests/e2e
 
 demo: system-packages
 	$(RELEASE_BUILD)
