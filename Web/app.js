@@ -340,6 +340,9 @@ function updateCard(id) {
   fields.power.textContent = kw.format((Number(connector.powerW) || 0) / 1000);
   fields.power.dataset.watts = String(connector.powerW ?? 0);
   setFact(fields.energy, connector.energyWh === undefined ? null : formatKwh(connector.energyWh));
+  // The smart-charging limit in force (profiles, an external limit); none is "—".
+  setFact(fields.limit, connector.limitW === null || connector.limitW === undefined
+    ? null : `${kw.format(connector.limitW / 1000)} kW`);
 
   const tx = isRunning(connector) ? connector.transaction : null;
   setFact(fields.transaction, tx ? transactionLabel(tx) : null);

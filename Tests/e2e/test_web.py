@@ -512,6 +512,10 @@ def test_the_page_under_ocpp_2_0_1(browser, csms_factory, chargepoint, request):
         wait(driver, lambda d: text_of(d, f"{card(1)} [data-field=energy]") != first, "the register to move live")
         csms201.call(station.identity, call201.CostUpdated(total_cost=1.5, transaction_id=transaction_id))
         wait(driver, lambda d: "1.50" in text_of(d, f"{card(1)} [data-field=cost]"), "the running cost on the card")
+        assert text_of(driver, f"{card(1)} [data-field=limit]") == "—"
+        station.api.ok_json("PUT", "/api/v1/connectors/1/external-limit", json={"limitW": 7400})
+        wait(driver, lambda d: text_of(d, f"{card(1)} [data-field=limit]").replace(",", ".") == "7.4 kW",
+             "the external limit on the card")
 
         csms201.call(station.identity, call201.ChangeAvailability(
             operational_status="Inoperative", evse={"id": 2}))
