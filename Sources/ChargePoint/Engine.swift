@@ -86,7 +86,7 @@ public struct ChargePointEngine: Sendable {
     var firmwareUpdate: FirmwareUpdate?
     var diagnosticsUpload: FileUpload?
     var logUpload: FileUpload?
-    var nextJobId = 0
+    var jobs = JobNumbers()
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
     var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
 

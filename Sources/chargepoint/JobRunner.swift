@@ -1,5 +1,6 @@
 import Certificates
 import ChargePoint
+import EngineSupport
 import FileTransfer
 import Glibc
 import OCPP16
