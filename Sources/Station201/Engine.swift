@@ -88,6 +88,7 @@ public struct PersistedState: Sendable, Equatable {
     public var stationCertificate: SignedStationCertificate?
     public var pendingCertificateRequest: PendingCertificateRequest?
     public var chargingProfiles: [StationChargingProfile]
+    public var firmwareUpdate: FirmwareUpdateRecord?
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -98,7 +99,7 @@ public struct PersistedState: Sendable, Equatable {
         reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = [],
         installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
         pendingCertificateRequest: PendingCertificateRequest? = nil,
-        chargingProfiles: [StationChargingProfile] = []
+        chargingProfiles: [StationChargingProfile] = [], firmwareUpdate: FirmwareUpdateRecord? = nil
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -116,6 +117,7 @@ public struct PersistedState: Sendable, Equatable {
         self.stationCertificate = stationCertificate
         self.pendingCertificateRequest = pendingCertificateRequest
         self.chargingProfiles = chargingProfiles
+        self.firmwareUpdate = firmwareUpdate
     }
 }
 
@@ -186,6 +188,10 @@ public struct StationEngine: Sendable {
     var nextLimitChange: Duration?
     /// The TxProfile of each RequestStartTransaction accepted and not yet started, by EVSE id [F01.FR.08].
     var startProfiles: [Int: StartProfile] = [:]
+    /// The firmware update in progress or last ended, and the GetLog upload in progress (blocks L, N01).
+    var firmware: FirmwareUpdateRecord?
+    var logUpload: LogUpload?
+    var jobs = JobNumbers()
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -244,6 +250,7 @@ public struct StationEngine: Sendable {
         signedCertificate = SignedCertificateInUse(restoring: persisted.stationCertificate)
         signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
         chargingProfiles = ChargingProfileStore(restoring: persisted.chargingProfiles)
+        firmware = persisted.firmwareUpdate
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -268,6 +275,7 @@ public struct StationEngine: Sendable {
         endTransactionsCutByRestart()
         // The boot itself is a security event [A04]: sent with what a previous run left undelivered.
         raiseSecurityEvent(persisted.bootReason == .powerUp ? .startupOfTheDevice : .resetOrReboot, detail: nil)
+        resumeFirmwareUpdate()
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -310,6 +318,8 @@ public struct StationEngine: Sendable {
             applyAfterAnswer()
         case .securityFailure(let type, let detail):
             securityFailed(type, detail: detail)
+        case .jobFinished(let id, let outcome):
+            jobFinished(id: id, outcome)
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
@@ -320,6 +330,7 @@ public struct StationEngine: Sendable {
         reportChargingStates()
         if runningTransactionIds != runningBefore { applyChargingLimits() }
         raiseMeterCeilings()
+        advanceFileJobs()
         releaseUnusableReservations()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
             resetWhenIdle = false
@@ -334,7 +345,8 @@ public struct StationEngine: Sendable {
         effects += publications
         publications = []
         if let deadline = rebootDeadline,
-           transactionEvents.isEmpty || link != .connected || deadline <= now.uptime
+           (transactionEvents.isEmpty && !outbox.holds(.firmwareStatusNotification)) || link != .connected
+            || deadline <= now.uptime
         {
             emit(.restart)
         }
@@ -356,6 +368,7 @@ public struct StationEngine: Sendable {
         earliest.consider(rebootDeadline)
         earliest.consider(nextLimitChange)
         earliest.consider(reservations.nextExpiry.map(now.uptime(at:)))
+        earliest.consider(nextFileJobStep.map(now.uptime(at:)))
         for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value
     }
@@ -412,7 +425,7 @@ public struct StationEngine: Sendable {
             identity: settings.identity, csmsURL: websocketURL(csms: csmsURL, identity: settings.identity), link: link,
             registration: registration.status,
             heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), uptime: now.uptime - startedAt,
-            firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount,
+            firmwareVersion: firmwareVersion?.value, evseCount: settings.evseCount,
             queuedMessages: transactionEvents.count)
     }
 }

@@ -102,6 +102,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: GetChargingProfilesRequest.self) { $0.getChargingProfiles($1) }
         case .getCompositeSchedule:
             respond(to: messageId, payload, as: GetCompositeScheduleRequest.self) { $0.getCompositeSchedule($1) }
+        case .updateFirmware:
+            respond(to: messageId, payload, as: UpdateFirmwareRequest.self) { $0.updateFirmware($1) }
+        case .getLog:
+            respond(to: messageId, payload, as: GetLogRequest.self) { $0.getLog($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

@@ -63,6 +63,10 @@ public final class Store201 {
         """
         CREATE TABLE charging_profiles (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         """,
+        // Functional block L: the firmware update in progress or last ended, as one record.
+        """
+        CREATE TABLE firmware_update (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -119,6 +123,7 @@ public final class Store201 {
             PendingCertificateRequest.self, "SELECT record FROM certificate_request").first
         state.chargingProfiles = try database.records(
             [StationChargingProfile].self, "SELECT record FROM charging_profiles").first ?? []
+        state.firmwareUpdate = try database.records(FirmwareUpdateRecord.self, "SELECT record FROM firmware_update").first
         return state
     }
 
@@ -206,6 +211,8 @@ public final class Store201 {
             try database.run("DELETE FROM certificate_request", [])
         case .chargingProfiles(let profiles):
             try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
+        case .firmwareUpdate(let record):
+            try database.run("INSERT OR REPLACE INTO firmware_update (id, record) VALUES (1, ?)", [.json(record)])
         }
     }
 }
