@@ -30,12 +30,13 @@ extension StationEngine {
         let transactionsRun = evses.contains { $0.transaction != nil }
         let installDue = schedule.installIsDue(at: now.wallClock)
         let allowNewSessions = deviceModel.boolean(StandardVariables.allowNewSessionsPendingFirmwareUpdate)
-        availability.heldForFirmware = installDue && !(transactionsRun && allowNewSessions)
         if installDue, transactionsRun, record.status != .installScheduled {
             logger.notice("firmware: the installation waits for the transactions to end")
             notifyFirmware(.installScheduled)
         }
         let steps = schedule.advance(at: now.wallClock, mayInstall: !transactionsRun, jobs: &jobs)
+        let installing = if case .installing = schedule.phase { true } else { false }
+        availability.heldForFirmware = installing || installDue && !(transactionsRun && allowNewSessions)
         guard !steps.isEmpty, firmware != nil else { return }
         record = firmware ?? record
         record.schedule = schedule
