@@ -483,6 +483,14 @@ class _StationHandler201(OcppChargingStation):
     def on_cleared_charging_limit(self, **_):
         return call_result201.ClearedChargingLimit()
 
+    @on("FirmwareStatusNotification")
+    def on_firmware_status_notification(self, **_):
+        return call_result201.FirmwareStatusNotification()
+
+    @on("LogStatusNotification")
+    def on_log_status_notification(self, **_):
+        return call_result201.LogStatusNotification()
+
 
 class _Link:
     """One websocket connection.
