@@ -191,6 +191,8 @@ public struct StationEngine: Sendable {
     /// The firmware update in progress or last ended, and the GetLog upload in progress (blocks L, N01).
     var firmware: FirmwareUpdateRecord?
     var logUpload: LogUpload?
+    /// The last GetLog's requestId, which an Idle LogStatusNotification repeats (0 before any).
+    var lastLogRequestId = 0
     var jobs = JobNumbers()
 
     var effects: [Effect] = []

@@ -89,6 +89,8 @@ import Testing
         let install = try #require(Self.jobs(harness).last)
         #expect(install.kind == .installFirmware(fileName: "cp-3.0.bin"))
         #expect(harness.engine.connectorStatus(0) == .unavailable)
+        // The install hook cannot be stopped [L01.FR.27].
+        #expect(Self.update(&harness, requestId: "8", signer: nil, signature: nil) == "Rejected")
         harness.handle(.jobFinished(id: install.id, .succeeded(detail: "3.0")))
         #expect(harness.persisted.contains(.bootReason(.firmwareUpdate)))
         #expect(!harness.effects.contains(.restart), "InstallRebooting goes before the reboot")
@@ -246,7 +248,8 @@ import Testing
     @Test func withoutAnUpdateATriggerSaysIdle() throws {
         var harness = try Self.registered()
         let sent = Self.triggered(&harness, "FirmwareStatusNotification")
-        #expect(sent?["status"] == .string("Idle"))
+        #expect(sent?["status"] == .string("Idle") && sent?["requestId"] == .integer(0), "CitrineOS needs a requestId")
+        #expect(Self.triggered(&harness, "LogStatusNotification")?["requestId"] == .integer(0))
     }
 }
 
@@ -282,7 +285,7 @@ import Testing
         harness.handle(.jobFinished(id: job.id, .succeeded(detail: nil)))
         harness.answerAll()
         #expect(FirmwareTests.triggered(&harness, "LogStatusNotification")?["status"] == .string("Idle"))
-        #expect(Self.statuses(harness) == ["Uploading 3", "Uploading 3", "Uploaded 3", "Idle -"])
+        #expect(Self.statuses(harness) == ["Uploading 3", "Uploading 3", "Uploaded 3", "Idle 3"])
     }
 
     @Test func N01_FR_12_aNewGetLogCancelsTheUploadInProgress() throws {

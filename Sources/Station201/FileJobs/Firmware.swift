@@ -9,6 +9,11 @@ extension StationEngine {
     /// A download, check or installation is under way or scheduled.
     var firmwareUpdateRuns: Bool { firmware?.schedule != nil }
 
+    /// The install hook runs: it cannot be stopped.
+    var firmwareInstalling: Bool {
+        if case .installing? = firmware?.schedule?.phase { true } else { false }
+    }
+
     /// After a restart: the jobs of the previous run are gone, so what was under way starts again (an
     /// installation cut short counts as failed); holding idle EVSEs follows from the schedule again.
     mutating func resumeFirmwareUpdate() {
@@ -123,10 +128,10 @@ extension StationEngine {
     }
 
     /// What TriggerMessage(FirmwareStatusNotification) sends: Idle when no update runs and the last one ended
-    /// installed [L01.FR.25], else the last status [L01.FR.26]. Idle carries the last request's id too, since
-    /// CitrineOS refuses a notification without one.
+    /// installed [L01.FR.25], else the last status [L01.FR.26]. Idle carries the last request's id too (0
+    /// before any): the spec allows leaving it out, but CitrineOS refuses a notification without one.
     var firmwareStatusForTrigger: FirmwareStatusNotificationRequest {
-        guard let record = firmware else { return FirmwareStatusNotificationRequest(status: .idle, requestId: nil) }
+        guard let record = firmware else { return FirmwareStatusNotificationRequest(status: .idle, requestId: 0) }
         let status: FirmwareStatus = record.status == .installed ? .idle : record.status
         return FirmwareStatusNotificationRequest(status: status, requestId: record.requestId)
     }

@@ -43,10 +43,11 @@ extension StationEngine {
         outbox.enqueue(LogStatusNotificationRequest(status: status, requestId: requestId), purpose: .informational)
     }
 
-    /// What TriggerMessage(LogStatusNotification) sends: Uploading while a try runs, else Idle [F06.FR.14/15].
+    /// What TriggerMessage(LogStatusNotification) sends: Uploading while a try runs, else Idle [F06.FR.14/15],
+    /// with the last request's id (0 before any), which CitrineOS insists on even for Idle.
     var logStatusForTrigger: LogStatusNotificationRequest {
         guard let upload = logUpload, upload.schedule.isUploading else {
-            return LogStatusNotificationRequest(status: .idle, requestId: nil)
+            return LogStatusNotificationRequest(status: .idle, requestId: lastLogRequestId)
         }
         return LogStatusNotificationRequest(status: .uploading, requestId: upload.requestId)
     }

@@ -30,6 +30,7 @@ extension StationEngine {
         }
         let cancelled = logUpload
         if let cancelled { notifyLog(.acceptedCanceled, requestId: cancelled.requestId) }
+        lastLogRequestId = request.requestId
         logUpload = LogUpload(
             requestId: request.requestId, fileName: fileName,
             schedule: UploadSchedule(kind, retries: request.retries, retryInterval: request.retryInterval))

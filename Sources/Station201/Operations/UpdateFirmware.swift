@@ -7,9 +7,13 @@ extension StationEngine {
     /// installed ManufacturerRootCertificates before the answer [L01.FR.21/22]; a failed check answers
     /// InvalidCertificate and raises InvalidFirmwareSigningCertificate [L01.FR.02]. Without either it is a
     /// plain update (no signature check); with only one of them it is Rejected, since it can be neither. An
-    /// update in progress is cancelled for the new one: AcceptedCanceled [L01.FR.24]. Then the download waits
-    /// for retrieveDateTime (DownloadScheduled while it does).
+    /// update in progress is cancelled for the new one: AcceptedCanceled [L01.FR.24], except while the install
+    /// hook runs, which cannot be stopped: Rejected [L01.FR.27]. Then the download waits for retrieveDateTime
+    /// (DownloadScheduled while it does).
     mutating func updateFirmware(_ request: UpdateFirmwareRequest) -> UpdateFirmwareResponse {
+        guard !firmwareInstalling else {
+            return UpdateFirmwareResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InstallInProgress"))
+        }
         let firmware = request.firmware
         var signature: FirmwareSchedule.Signature?
         switch (firmware.signingCertificate, firmware.signature) {
