@@ -17,47 +17,47 @@ extension StationEngine {
     /// After a restart: the jobs of the previous run are gone, so what was under way starts again (an
     /// installation cut short counts as failed); holding idle EVSEs follows from the schedule again.
     mutating func resumeFirmwareUpdate() {
-        guard var record = firmware, var schedule = record.schedule else { return }
+        guard var schedule = firmware?.schedule else { return }
         let steps = schedule.resumeAfterRestart(at: now.wallClock)
-        record.schedule = schedule
-        firmware = record
-        persist(.firmwareUpdate(record))
+        keep(schedule)
         carryOut(steps)
     }
 
-    /// Starts what is due and holds idle EVSEs while an installation waits for transactions to end; called
-    /// with every input.
+    /// Starts what is due and holds idle EVSEs from the moment the installation is due until it is over,
+    /// while transactions run only without AllowNewSessionsPendingFirmwareUpdate [L01.FR.06/07]; called with
+    /// every input.
     mutating func advanceFirmwareUpdate() {
-        guard var record = firmware, var schedule = record.schedule else {
+        guard var schedule = firmware?.schedule else {
             availability.heldForFirmware = false
             return
         }
         let transactionsRun = evses.contains { $0.transaction != nil }
         let installDue = schedule.installIsDue(at: now.wallClock)
-        let allowNewSessions = deviceModel.boolean(StandardVariables.allowNewSessionsPendingFirmwareUpdate)
-        if installDue, transactionsRun, record.status != .installScheduled {
+        if installDue, transactionsRun, firmware?.status != .installScheduled {
             logger.notice("firmware: the installation waits for the transactions to end")
             notifyFirmware(.installScheduled)
         }
         let steps = schedule.advance(at: now.wallClock, mayInstall: !transactionsRun, jobs: &jobs)
-        let installing = if case .installing = schedule.phase { true } else { false }
-        availability.heldForFirmware = installing || installDue && !(transactionsRun && allowNewSessions)
-        guard !steps.isEmpty, firmware != nil else { return }
-        record = firmware ?? record
-        record.schedule = schedule
-        firmware = record
-        persist(.firmwareUpdate(record))
+        if !steps.isEmpty { keep(schedule) }
+        let allowNewSessions = deviceModel.boolean(StandardVariables.allowNewSessionsPendingFirmwareUpdate)
+        availability.heldForFirmware = firmwareInstalling || installDue && !(transactionsRun && allowNewSessions)
         carryOut(steps)
     }
 
     mutating func firmwareJobFinished(id: Int, _ outcome: JobOutcome) {
-        guard var record = firmware, var schedule = record.schedule else { return }
+        guard var schedule = firmware?.schedule else { return }
         let steps = schedule.finished(id: id, outcome, at: now.wallClock, jobs: &jobs)
         guard !steps.isEmpty else { return }
+        keep(schedule)
+        carryOut(steps)
+    }
+
+    /// The schedule's new state in the record (none once it has ended), persisted before what it caused is sent.
+    private mutating func keep(_ schedule: FirmwareSchedule) {
+        guard var record = firmware else { return }
         record.schedule = schedule.hasEnded ? nil : schedule
         firmware = record
         persist(.firmwareUpdate(record))
-        carryOut(steps)
     }
 
     /// When the schedule next moves by the clock.
