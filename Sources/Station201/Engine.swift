@@ -193,7 +193,7 @@ public struct StationEngine: Sendable {
     var logUpload: LogUpload?
     /// The last GetLog's requestId, which an Idle LogStatusNotification repeats (0 before any).
     var lastLogRequestId = 0
-    var jobs = JobNumbers()
+    var jobs: JobNumbers
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -213,6 +213,7 @@ public struct StationEngine: Sendable {
         self.logger = logger
         self.now = now
         startedAt = now.uptime
+        jobs = JobNumbers(startingAt: now.uptime)
         metersAdvancedAt = now.uptime
         transactionIds = TransactionIdGenerator(seed: transactionIdSeed)
         transactionEvents = TransactionEventQueue(restoring: persisted.transactionEvents)

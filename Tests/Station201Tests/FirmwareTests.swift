@@ -245,6 +245,17 @@ import Testing
         #expect(Self.statuses(restarted) == ["Downloading"])
     }
 
+    /// The engine after a reboot in the same process hands out ids the one before could not have: an old
+    /// transfer's outcome never passes for a new one's.
+    @Test func jobIdsOfAnEngineStartedLaterNeverMeetTheEarlierOnes() {
+        var before = JobNumbers(startingAt: .seconds(100))
+        let earlier = (0..<1000).map { _ in before.job(.installFirmware(fileName: "f")).id }
+        var after = JobNumbers(startingAt: .milliseconds(100_001))
+        #expect(after.job(.installFirmware(fileName: "f")).id > earlier.max()!)
+        var absurd = JobNumbers(startingAt: .seconds(Int64.max))
+        #expect(absurd.job(.installFirmware(fileName: "f")).id > 0)
+    }
+
     @Test func withoutAnUpdateATriggerSaysIdle() throws {
         var harness = try Self.registered()
         let sent = Self.triggered(&harness, "FirmwareStatusNotification")

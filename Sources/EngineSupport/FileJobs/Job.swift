@@ -32,12 +32,19 @@ public enum JobOutcome: Sendable, Equatable {
     case failed(reason: String)
 }
 
-/// Hands out job ids, never the same twice in one run: an outcome that comes back for a job an engine has
-/// given up on (a cancelled update) then matches nothing.
+/// Hands out job ids, never the same twice in one process: an outcome that comes back for a job an engine
+/// has given up on (a cancelled update), or for one an engine before a reboot started, then matches nothing.
 public struct JobNumbers: Sendable, Equatable {
-    public private(set) var last = 0
+    public private(set) var last: Int
 
-    public init() {}
+    /// - Parameter uptime: when the engine starts, on the monotonic clock. Ids begin at its milliseconds
+    ///   × 1000, above every id the engine before a reboot can have handed out.
+    public init(startingAt uptime: Duration) {
+        // Seconds within 2^40 (35,000 years of uptime) keep the product inside Int.
+        let (seconds, attoseconds) = uptime.components
+        let milliseconds = Int(clamping: min(max(seconds, 0), 1 << 40)) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        last = milliseconds * 1000
+    }
 
     public mutating func job(_ kind: Job.Kind) -> Job {
         last += 1
