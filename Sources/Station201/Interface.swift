@@ -35,6 +35,8 @@ public enum Effect: Sendable, Equatable {
     case updateLinkSecurity(LinkSecurity)
     /// Start a job; its end comes back as `Input.jobFinished`.
     case start(Job)
+    /// Stop a job the engine no longer waits for (a superseded update or upload); its outcome is ignored.
+    case cancel(jobId: Int)
 }
 
 /// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).

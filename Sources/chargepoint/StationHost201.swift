@@ -50,6 +50,7 @@ final class StationHost201: RuntimeHosted {
     /// Starts a job off this thread (a transfer, a signature check, the install hook); its end comes back as
     /// `.jobFinished`.
     var runJob: @Sendable (Job) -> Void = { _ in }
+    var cancelJob: @Sendable (Int) -> Void = { _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -181,6 +182,8 @@ final class StationHost201: RuntimeHosted {
             case .start(let job):
                 // After the runtime's lock: a job that fails at once posts its outcome back on this thread.
                 after.append { [runJob] in runJob(job) }
+            case .cancel(let id):
+                cancelJob(id)
             }
         }
     }

@@ -124,6 +124,7 @@ struct StationService201 {
             }
             jobs.run(job, archive: archive)
         }
+        host.cancelJob = { id in jobs.cancel(id) }
 
         let resources = Station201Resources(
             version: ChargePointCommand.version, evseCount: options.connectorCount,

@@ -154,6 +154,7 @@ import Testing
                             location: "https://fw.example/cp-4.0.bin") == "AcceptedCanceled")
         let new = try #require(Self.jobs(harness).last)
         #expect(new.id != old.id && new.kind == .downloadFirmware(url: "https://fw.example/cp-4.0.bin", fileName: "cp-4.0.bin"))
+        #expect(harness.effects.contains(.cancel(jobId: old.id)), "the superseded download is stopped")
         harness.handle(.jobFinished(id: old.id, .succeeded(detail: nil)))
         #expect(Self.jobs(harness).count == 2, "the cancelled download starts no check")
         harness.answerAll()
@@ -302,8 +303,10 @@ import Testing
     @Test func N01_FR_12_aNewGetLogCancelsTheUploadInProgress() throws {
         var harness = try FirmwareTests.registered()
         _ = Self.getLog(&harness, requestId: 3, type: "DiagnosticsLog")
-        #expect(FirmwareTests.jobs(harness).last?.kind.isDiagnostics == true)
+        let first = try #require(FirmwareTests.jobs(harness).last)
+        #expect(first.kind.isDiagnostics)
         #expect(Self.getLog(&harness, requestId: 4)?["status"] == .string("AcceptedCanceled"))
+        #expect(harness.effects.contains(.cancel(jobId: first.id)), "the superseded upload is stopped")
         harness.answerAll()
         #expect(Self.statuses(harness) == ["Uploading 3", "AcceptedCanceled 3", "Uploading 4"])
     }

@@ -77,6 +77,14 @@ public struct FirmwareSchedule: Sendable, Equatable, Codable {
 
     public var hasEnded: Bool { phase == .ended }
 
+    /// The job running now, if any.
+    public var runningJob: Int? {
+        switch phase {
+        case .downloading(let job), .verifying(let job), .installing(let job): job
+        case .waiting, .downloaded, .ended: nil
+        }
+    }
+
     /// When the schedule next moves without a job's outcome: the download's instant, or the installation's.
     public var nextInstant: Timestamp? {
         switch phase {

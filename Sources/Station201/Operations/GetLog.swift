@@ -30,6 +30,7 @@ extension StationEngine {
         }
         let cancelled = logUpload
         if let cancelled { notifyLog(.acceptedCanceled, requestId: cancelled.requestId) }
+        if let job = cancelled?.schedule.job { emit(.cancel(jobId: job)) }
         lastLogRequestId = request.requestId
         logUpload = LogUpload(
             requestId: request.requestId, fileName: fileName,

@@ -38,6 +38,7 @@ extension StationEngine {
         }
         let cancelled = firmwareUpdateRuns
         if cancelled { logger.notice("firmware: update \(self.firmware?.requestId ?? 0) cancelled for \(request.requestId)") }
+        if let job = self.firmware?.schedule?.runningJob { emit(.cancel(jobId: job)) }
         let schedule = FirmwareSchedule(
             location: firmware.location.value,
             fileName: TransferPolicy.fileName(in: firmware.location.value, fallback: "firmware.bin"),
