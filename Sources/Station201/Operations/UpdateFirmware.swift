@@ -15,7 +15,7 @@ extension StationEngine {
             return UpdateFirmwareResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "InstallInProgress"))
         }
         let firmware = request.firmware
-        var signature: FirmwareSchedule.Signature?
+        let signature: FirmwareSchedule.Signature?
         switch (firmware.signingCertificate, firmware.signature) {
         case (nil, nil):
             signature = nil
@@ -44,10 +44,11 @@ extension StationEngine {
             fileName: TransferPolicy.fileName(in: firmware.location.value, fallback: "firmware.bin"),
             retrieveAt: firmware.retrieveDateTime, installAt: firmware.installDateTime, retries: request.retries,
             retryInterval: request.retryInterval, signature: signature)
-        self.firmware = FirmwareUpdateRecord(
+        let record = FirmwareUpdateRecord(
             requestId: request.requestId, schedule: schedule, status: .idle,
             installedVersion: self.firmware?.installedVersion)
-        persist(.firmwareUpdate(self.firmware!))
+        self.firmware = record
+        persist(.firmwareUpdate(record))
         if firmware.retrieveDateTime > now.wallClock { notifyFirmware(.downloadScheduled) }
         return UpdateFirmwareResponse(status: cancelled ? .acceptedCanceled : .accepted)
     }
