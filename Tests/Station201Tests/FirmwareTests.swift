@@ -90,7 +90,7 @@ import Testing
         #expect(install.kind == .installFirmware(fileName: "cp-3.0.bin"))
         #expect(harness.engine.connectorStatus(0) == .unavailable)
         // The install hook cannot be stopped [L01.FR.27].
-        #expect(Self.update(&harness, requestId: "8", signer: nil, signature: nil) == "Rejected")
+        #expect(Self.update(&harness, requestId: "8", signer: pki.firmwareSignerPEM) == "Rejected")
         harness.handle(.jobFinished(id: install.id, .succeeded(detail: "3.0")))
         #expect(harness.persisted.contains(.bootReason(.firmwareUpdate)))
         #expect(!harness.effects.contains(.restart), "InstallRebooting goes before the reboot")
@@ -145,7 +145,7 @@ import Testing
         #expect(Self.triggered(&harness, "FirmwareStatusNotification")?["status"] == .string("InvalidSignature"))
     }
 
-    @Test func L01_FR_24_aNewUpdateCancelsTheOneInProgressAndTheOldJobsOutcomeIsIgnored() throws {
+    @Test func TC_L_10_CS_aNewUpdateCancelsTheOneInProgressAndTheOldJobsOutcomeIsIgnored() throws {
         let pki = try SecurityPKI.get()
         var harness = try Self.registered()
         #expect(Self.update(&harness, signer: pki.firmwareSignerPEM, retrieve: "2027-01-15T07:00:00Z") == "Accepted")
@@ -164,8 +164,8 @@ import Testing
         #expect(Self.update(&harness, requestId: "9", signer: pki.firmwareSignerPEM) == "Accepted")
     }
 
-    @Test func L01_FR_06_theInstallationWaitsForTheTransactionsAndIdleEVSEsTurnUnavailable() throws {
-        var harness = try Self.registered(evses: 2)
+    @Test func TC_L_15_CS_theInstallationWaitsForTheTransactionsAndIdleEVSEsTurnUnavailable() throws {
+        var harness = try Self.registered(evses: 2, root: false)
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
         #expect(Self.update(&harness, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z") == "Accepted")
@@ -186,8 +186,9 @@ import Testing
         #expect(Self.statuses(harness).last == "Installing")
     }
 
-    @Test func L01_FR_07_withAllowNewSessionsPendingFirmwareUpdateIdleEVSEsStayAvailable() throws {
-        var harness = try Self.registered(evses: 2, overrides: [("ChargingStation.AllowNewSessionsPendingFirmwareUpdate", "true")])
+    @Test func TC_L_14_CS_withAllowNewSessionsPendingFirmwareUpdateIdleEVSEsStayAvailable() throws {
+        var harness = try Self.registered(
+            evses: 2, root: false, overrides: [("ChargingStation.AllowNewSessionsPendingFirmwareUpdate", "true")])
         _ = harness.start(.start(evseId: 1, Self.tag))
         harness.answerAllAccepting()
         Self.update(&harness, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z")
@@ -198,8 +199,8 @@ import Testing
         #expect(harness.engine.connectorStatus(1) == .available)
     }
 
-    @Test func aDownloadIsRetriedAndFailsForGoodAfterItsAttempts() throws {
-        var harness = try Self.registered()
+    @Test func TC_L_07_CS_aDownloadIsRetriedAndFailsForGoodAfterItsAttempts() throws {
+        var harness = try Self.registered(root: false)
         Self.update(&harness, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z", retries: "1", retryInterval: "30")
         let first = try #require(Self.jobs(harness).last)
         harness.handle(.jobFinished(id: first.id, .failed(reason: "HTTP 404")))
@@ -214,7 +215,7 @@ import Testing
     }
 
     @Test func integersAtTheirLimitsNeitherTrapNorWaitForever() throws {
-        var harness = try Self.registered()
+        var harness = try Self.registered(root: false)
         let huge = "9223372036854775807"
         #expect(Self.update(&harness, requestId: huge, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z",
                             retries: huge, retryInterval: huge) == "Accepted")
@@ -225,9 +226,20 @@ import Testing
         #expect(Self.update(&harness, requestId: "-1", signer: nil, signature: nil, retries: "-5", retryInterval: "-5") == "AcceptedCanceled")
     }
 
+    /// With a ManufacturerRootCertificate installed the station takes only signed images; without one, an
+    /// unsigned update is a plain one [L02].
+    @Test func TC_L_18_CS_anUpdateWithoutSigningCertificateAndSignatureIsRejectedOnceAManufacturerRootIsInstalled() throws {
+        var secure = try Self.registered()
+        #expect(Self.update(&secure, signer: nil, signature: nil) == "Rejected")
+        secure.advance(by: .seconds(20))
+        #expect(Self.jobs(secure).isEmpty)
+        var plain = try Self.registered(root: false)
+        #expect(Self.update(&plain, signer: nil, signature: nil) == "Accepted")
+    }
+
     @Test func aSigningCertificateWithoutASignatureOrAnUnsupportedSchemeIsRejected() throws {
         let pki = try SecurityPKI.get()
-        var harness = try Self.registered()
+        var harness = try Self.registered(root: false)
         #expect(Self.update(&harness, signer: pki.firmwareSignerPEM, signature: nil) == "Rejected")
         #expect(Self.update(&harness, signer: nil, signature: nil, location: "sftp://fw.example/cp.bin") == "Rejected")
         harness.advance(by: .seconds(20))
@@ -235,7 +247,7 @@ import Testing
     }
 
     @Test func anUpdateInProgressSurvivesARestartAndStartsItsDownloadAgain() throws {
-        var harness = try Self.registered()
+        var harness = try Self.registered(root: false)
         Self.update(&harness, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z")
         #expect(Self.jobs(harness).count == 1)
         let record = try #require(Self.lastRecord(harness))
@@ -281,7 +293,7 @@ import Testing
         }
     }
 
-    @Test func N01_theSecurityLogIsUploadedWithItsStatusesAndATriggerSaysUploadingThenIdle() throws {
+    @Test func TC_N_35_CS_theSecurityLogIsUploadedWithItsStatusesAndATriggerSaysUploadingThenIdle() throws {
         var harness = try FirmwareTests.registered()
         let answer = Self.getLog(&harness, requestId: 3)
         #expect(answer?["status"] == .string("Accepted"))
@@ -300,7 +312,7 @@ import Testing
         #expect(Self.statuses(harness) == ["Uploading 3", "Uploading 3", "Uploaded 3", "Idle 3"])
     }
 
-    @Test func N01_FR_12_aNewGetLogCancelsTheUploadInProgress() throws {
+    @Test func TC_N_36_CS_aNewGetLogCancelsTheUploadInProgress() throws {
         var harness = try FirmwareTests.registered()
         _ = Self.getLog(&harness, requestId: 3, type: "DiagnosticsLog")
         let first = try #require(FirmwareTests.jobs(harness).last)
@@ -311,9 +323,9 @@ import Testing
         #expect(Self.statuses(harness) == ["Uploading 3", "AcceptedCanceled 3", "Uploading 4"])
     }
 
-    @Test func N01_anUploadIsRetriedThenFailsForGood() throws {
+    @Test func TC_N_26_CS_anUploadIsRetriedThenFailsForGood() throws {
         var harness = try FirmwareTests.registered()
-        _ = Self.getLog(&harness, requestId: 5, retries: 1)
+        _ = Self.getLog(&harness, requestId: 5, type: "DiagnosticsLog", retries: 1)
         let first = try #require(FirmwareTests.jobs(harness).last)
         harness.handle(.jobFinished(id: first.id, .failed(reason: "HTTP 500")))
         harness.advance(by: .seconds(10))

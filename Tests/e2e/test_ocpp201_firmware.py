@@ -3,7 +3,7 @@ LogStatusNotification), end to end from the PyPI `ocpp` 2.0.1 central system (ev
 official schemas) to the real `chargepoint serve --ocpp 2.0.1`: real HTTP downloads and uploads (fileserver.py),
 signatures made with the throw-away PKI of pki.py, the simulated installation and its reboot. One station
 serves the whole module (the installation that reboots it comes last) so that the module stays fast. Test
-names carry the OCA test case (Charging Station side) where it is certain, else the requirement."""
+names carry the OCA test case (Charging Station side) they cover."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def transfers(station) -> dict:
 
 # ----- N01 GetLog ------------------------------------------------------------------------------
 
-def test_N01_the_security_log_is_uploaded_with_put_and_its_statuses_carry_the_request_id(csms201, station, file_server):
+def test_TC_N_35_CS_the_security_log_is_uploaded_with_put_and_its_statuses_carry_the_request_id(csms201, station, file_server):
     answer = get_log(csms201, station, 31, f"{file_server.url}/logs/")
     assert answer["status"] == "Accepted" and 0 < len(answer["filename"]) <= 255, answer
     csms201.wait_for(lambda: log_statuses(csms201, station, 31) == ["Uploading", "Uploaded"], TIMEOUT_S, "Uploaded")
@@ -99,7 +99,7 @@ def test_N01_the_security_log_is_uploaded_with_put_and_its_statuses_carry_the_re
     assert triggered(csms201, station, "LogStatusNotification", "LogStatusNotification")["status"] == "Idle"
 
 
-def test_N01_FR_12_a_new_get_log_cancels_the_upload_in_progress(csms201, station, file_server):
+def test_TC_N_36_CS_a_new_get_log_cancels_the_upload_in_progress(csms201, station, file_server):
     file_server.hold.clear()
     assert get_log(csms201, station, 32, f"{file_server.url}/logs/", "DiagnosticsLog")["status"] == "Accepted"
     assert file_server.arrived.wait(TIMEOUT_S), "the first upload never started"
@@ -114,9 +114,10 @@ def test_N01_FR_12_a_new_get_log_cancels_the_upload_in_progress(csms201, station
     assert log_statuses(csms201, station, 32) == ["Uploading", "Uploading", "AcceptedCanceled"]
 
 
-def test_N01_an_upload_the_server_refuses_is_retried_then_reported_as_upload_failure(csms201, station, file_server):
+def test_TC_N_26_CS_a_diagnostics_upload_the_server_refuses_is_retried_then_reported_as_upload_failure(csms201, station, file_server):
     file_server.put_status = 500
-    assert get_log(csms201, station, 34, f"{file_server.url}/logs/", retries=1, retryInterval=1)["status"] == "Accepted"
+    assert get_log(csms201, station, 34, f"{file_server.url}/logs/", "DiagnosticsLog", retries=1,
+                   retryInterval=1)["status"] == "Accepted"
     csms201.wait_for(lambda: "UploadFailure" in log_statuses(csms201, station, 34), TIMEOUT_S, "UploadFailure")
     assert log_statuses(csms201, station, 34) == ["Uploading", "Uploading", "UploadFailure"]
     assert len(file_server.seen("PUT")) == 2
@@ -153,7 +154,7 @@ def test_TC_L_06_CS_a_tampered_image_is_invalid_signature_with_an_event_and_not_
         {"status": "InvalidSignature", "requestId": 42}
 
 
-def test_L01_FR_24_a_new_update_cancels_the_download_in_progress(csms201, station, keys, file_server):
+def test_TC_L_10_CS_a_new_update_cancels_the_download_in_progress(csms201, station, keys, file_server):
     signer = keys["signer"]
     file_server.files["/fw/" + FIRMWARE_NAME] = FIRMWARE_BYTES
     file_server.hold.clear()
@@ -171,6 +172,13 @@ def test_L01_FR_24_a_new_update_cancels_the_download_in_progress(csms201, statio
     settle201(csms201, station)
     assert firmware_statuses(csms201, station, 43) == ["Downloading"], "the cancelled update went on"
     assert firmware_statuses(csms201, station, 44) == ["Downloading", "DownloadFailed"]
+
+
+def test_TC_L_18_CS_with_a_manufacturer_root_installed_an_unsigned_image_is_rejected(csms201, station, keys,
+                                                                                       file_server):
+    assert update(csms201, station, 46, f"{file_server.url}/fw/{FIRMWARE_NAME}") == "Rejected"
+    settle201(csms201, station)
+    assert file_server.requests == [] and firmware_statuses(csms201, station, 46) == []
 
 
 def test_TC_L_01_CS_a_secure_update_installs_reboots_and_reports_installed_then_firmware_updated(

@@ -5,8 +5,10 @@ import OCPP201
 extension StationEngine {
     /// [L01]/[L02]: a secure update (signing certificate and signature) has its certificate checked against the
     /// installed ManufacturerRootCertificates before the answer [L01.FR.21/22]; a failed check answers
-    /// InvalidCertificate and raises InvalidFirmwareSigningCertificate [L01.FR.02]. Without either it is a
-    /// plain update (no signature check); with only one of them it is Rejected, since it can be neither. An
+    /// InvalidCertificate and raises InvalidFirmwareSigningCertificate [L01.FR.02]. With only one of the two it
+    /// is Rejected, since it can be neither kind. Without either it is a plain update [L02] (no signature
+    /// check) as long as no ManufacturerRootCertificate is installed; once one is, the station is a secure-update
+    /// station and takes only images signed under it, so an unsigned one is Rejected (TC_L_18). An
     /// update in progress is cancelled for the new one: AcceptedCanceled [L01.FR.24], except while the install
     /// hook runs, which cannot be stopped: Rejected [L01.FR.27]. Then the download waits for retrieveDateTime
     /// (DownloadScheduled while it does).
@@ -18,6 +20,9 @@ extension StationEngine {
         let signature: FirmwareSchedule.Signature?
         switch (firmware.signingCertificate, firmware.signature) {
         case (nil, nil):
+            guard installedCertificates.certificates(.manufacturerRootCertificate).isEmpty else {
+                return UpdateFirmwareResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "MissingParam"))
+            }
             signature = nil
         case (let certificate?, let encoded?):
             if let problem = signingCertificateProblem(certificate.value) {
