@@ -226,6 +226,20 @@ import Testing
         #expect(Self.update(&harness, requestId: "-1", signer: nil, signature: nil, retries: "-5", retryInterval: "-5") == "AcceptedCanceled")
     }
 
+    @Test func TC_L_08_CS_aFailedInstallationIsReportedAndTheStationDoesNotReboot() throws {
+        var harness = try Self.registered(root: false)
+        Self.update(&harness, signer: nil, signature: nil, retrieve: "2027-01-15T07:00:00Z")
+        let download = try #require(Self.jobs(harness).last)
+        harness.handle(.jobFinished(id: download.id, .succeeded(detail: nil)))
+        let install = try #require(Self.jobs(harness).last)
+        harness.handle(.jobFinished(id: install.id, .failed(reason: "install hook failed with status 3")))
+        harness.answerAll()
+        #expect(Self.statuses(harness) == ["Downloading", "Downloaded", "Installing", "InstallationFailed"])
+        harness.advance(by: .seconds(60))
+        #expect(!harness.effects.contains(.restart))
+        #expect(harness.engine.connectorStatus(0) == .available, "the hold ends with the update")
+    }
+
     /// With a ManufacturerRootCertificate installed the station takes only signed images; without one, an
     /// unsigned update is a plain one [L02].
     @Test func TC_L_18_CS_anUpdateWithoutSigningCertificateAndSignatureIsRejectedOnceAManufacturerRootIsInstalled() throws {
