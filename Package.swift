@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "Station201", "OCPP16", "OCPP201", "TestFixtures", "Threads"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ChargePoint", "Station201", "EngineSupport", "OCPP16", "OCPP201", "TestFixtures", "Threads"], swiftSettings: strict),
         .testTarget(
             name: "TransportTests", dependencies: ["Transport", "Threads", "Certificates", "EngineSupport"], swiftSettings: strict),
         .testTarget(

@@ -66,7 +66,7 @@ extension ChargePointEngine {
                 replyID,
                 .fileTransfers(
                     FileTransfersSnapshot(
-                        firmwareStatus: firmwareStatusForTrigger, firmwareLocation: firmwareUpdate?.location,
+                        firmwareStatus: firmwareStatusForTrigger, firmwareLocation: firmwareUpdate?.schedule.location,
                         diagnosticsStatus: diagnosticsStatusForTrigger, diagnosticsFileName: diagnosticsUpload?.fileName)))
         case .reservations:
             let anywhere = station.reservation.map { [PlacedReservation(connectorId: 0, reservation: $0)] } ?? []

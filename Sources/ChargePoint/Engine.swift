@@ -86,7 +86,7 @@ public struct ChargePointEngine: Sendable {
     var firmwareUpdate: FirmwareUpdate?
     var diagnosticsUpload: FileUpload?
     var logUpload: FileUpload?
-    var nextJobId = 0
+    var jobs: JobNumbers
     /// API callers waiting for the CSMS to confirm a StartTransaction or StopTransaction, by message sequence.
     var awaitingConfirmation: [Int: AwaitedConfirmation] = [:]
 
@@ -120,6 +120,7 @@ public struct ChargePointEngine: Sendable {
         self.now = now
         self.messageIdPrefix = messageIdPrefix
         startedAt = now.uptime
+        jobs = JobNumbers(startingAt: now.uptime)
 
         configuration = Configuration(connectorCount: settings.connectorCount)
         for (key, value) in persisted.configuration { configuration.restore(key, value) }

@@ -17,32 +17,6 @@ public enum Input: Sendable {
     case jobFinished(id: Int, JobOutcome)
 }
 
-/// Work that takes long and happens outside the engine: file transfers and the firmware install hook.
-public struct Job: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        /// Download `url` into the firmware folder as `fileName`.
-        case downloadFirmware(url: String, fileName: String)
-        /// Run the install hook on the downloaded file.
-        case installFirmware(fileName: String)
-        /// Build a diagnostics archive named `fileName` and upload it into the directory `url`.
-        case uploadDiagnostics(url: String, fileName: String)
-        /// Upload `content` as `fileName` into the directory `url` (GetLog's SecurityLog).
-        case uploadText(url: String, fileName: String, content: String)
-        /// Check that `signature` (SHA-256) over the downloaded firmware `fileName` was made with the key
-        /// of `certificatePEM`.
-        case verifyFirmware(fileName: String, certificatePEM: String, signature: [UInt8])
-    }
-
-    public var id: Int
-    public var kind: Kind
-}
-
-public enum JobOutcome: Sendable, Equatable {
-    /// For an installation: the firmware version it reports, if any.
-    case succeeded(detail: String?)
-    case failed(reason: String)
-}
-
 /// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
 public enum Effect: Sendable, Equatable {
     case persist([StoreChange])

@@ -331,7 +331,12 @@ extension EventHub {
     public func diagnosticsDocuments(_ snapshot: EngineSnapshot) -> [(name: String, contents: [UInt8])] {
         [
             ("state.json", JSONWriter.encode(SnapshotResource(snapshot, csmsURL: csmsURL, version: version))),
-            ("frames.json", JSONWriter.encode(FrameList(messages: recentFrames(limit: Self.frameLimit)))),
+            framesDocument,
         ]
+    }
+
+    /// The recent frames as a JSON document, for a diagnostics archive of a station of either version.
+    public var framesDocument: (name: String, contents: [UInt8]) {
+        ("frames.json", JSONWriter.encode(FrameList(messages: recentFrames(limit: Self.frameLimit))))
     }
 }

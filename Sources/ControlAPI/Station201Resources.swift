@@ -150,7 +150,7 @@ package struct Station201Resources: StationResources {
         case .chargingProfiles:
             run(.chargingProfiles, responder)
         case .firmware:
-            throw notAvailable(route)
+            run(.fileTransfers, responder)
         case .health, .readiness, .contract, .messages:
             // ControlAPI answers these itself and never hands them over.
             throw .notFound(request.path)
@@ -204,6 +204,8 @@ package struct Station201Resources: StationResources {
         let version = version
         perform(command) { result in
             switch result {
+            case .fileTransfers(let snapshot):
+                responder.respond(ControlAPI.json(200, FileTransfers201Resource(snapshot)))
             case .station(let snapshot):
                 responder.respond(ControlAPI.json(200, StationResource(snapshot: snapshot, version: version)))
             case .connectors(let snapshots):
@@ -648,5 +650,30 @@ extension SecurityEventResource {
         timestamp = entry.timestamp
         techInfo = entry.techInfo
         critical = entry.type.isCritical
+    }
+}
+
+/// `GET /firmware` under 2.0.1: the 1.6 resource's shape, `diagnostics` standing for GetLog's upload (its
+/// successor), each with the request it is about.
+struct FileTransfers201Resource: Encodable {
+    struct Firmware: Encodable {
+        var status: FirmwareStatus
+        var location: String?
+        var requestId: Int?
+    }
+
+    struct Diagnostics: Encodable {
+        var status: UploadLogStatus
+        var fileName: String?
+        var requestId: Int?
+    }
+
+    var firmware: Firmware
+    var diagnostics: Diagnostics
+
+    init(_ snapshot: FileTransfersSnapshot) {
+        firmware = Firmware(
+            status: snapshot.firmwareStatus, location: snapshot.firmwareLocation, requestId: snapshot.firmwareRequestId)
+        diagnostics = Diagnostics(status: snapshot.logStatus, fileName: snapshot.logFileName, requestId: snapshot.logRequestId)
     }
 }

@@ -573,3 +573,57 @@ public enum GenericStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
 }
+
+/// [SCH] UpdateFirmwareStatusEnumType. AcceptedCanceled: an update in progress was cancelled for this one
+/// [L01.FR.24].
+public enum UpdateFirmwareStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case acceptedCanceled = "AcceptedCanceled"
+    case invalidCertificate = "InvalidCertificate"
+    case revokedCertificate = "RevokedCertificate"
+}
+
+/// [SCH] FirmwareStatusEnumType: the steps of a firmware update [L01, L02].
+public enum FirmwareStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case downloaded = "Downloaded"
+    case downloadFailed = "DownloadFailed"
+    case downloading = "Downloading"
+    case downloadScheduled = "DownloadScheduled"
+    case downloadPaused = "DownloadPaused"
+    case idle = "Idle"
+    case installationFailed = "InstallationFailed"
+    case installing = "Installing"
+    case installed = "Installed"
+    case installRebooting = "InstallRebooting"
+    case installScheduled = "InstallScheduled"
+    case installVerificationFailed = "InstallVerificationFailed"
+    case invalidSignature = "InvalidSignature"
+    case signatureVerified = "SignatureVerified"
+}
+
+/// [SCH] LogEnumType.
+public enum LogType: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case diagnosticsLog = "DiagnosticsLog"
+    case securityLog = "SecurityLog"
+}
+
+/// [SCH] LogStatusEnumType: GetLog's answer. AcceptedCanceled: an upload in progress was cancelled for this
+/// one [N01.FR.12].
+public enum LogStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case acceptedCanceled = "AcceptedCanceled"
+}
+
+/// [SCH] UploadLogStatusEnumType: the steps of a log upload [N01].
+public enum UploadLogStatus: String, Codable, JSONScalar, Sendable, CaseIterable {
+    case badMessage = "BadMessage"
+    case idle = "Idle"
+    case notSupportedOperation = "NotSupportedOperation"
+    case permissionDenied = "PermissionDenied"
+    case uploaded = "Uploaded"
+    case uploadFailure = "UploadFailure"
+    case uploading = "Uploading"
+    case acceptedCanceled = "AcceptedCanceled"
+}

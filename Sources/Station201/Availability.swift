@@ -6,6 +6,9 @@ struct Availability: Sendable {
     let evseCount: Int
     /// What ChangeAvailability made Inoperative; persisted, since it survives reboots [G03.FR.08, G04.FR.09].
     private(set) var inoperative: Set<AvailabilityTarget>
+    /// A firmware installation is due: idle connectors are Unavailable and take no new session [L01.FR.06].
+    /// Not persisted: the update is, and sets it again.
+    var heldForFirmware = false
     /// The status last queued for the CSMS per connector; nil entries are reported at the next chance.
     private var reported: [ConnectorKey: ConnectorStatus] = [:]
 
@@ -34,7 +37,7 @@ struct Availability: Sendable {
 
     /// Inoperative itself or through its EVSE or the station.
     func isInoperative(_ connector: ConnectorKey) -> Bool {
-        inoperative.contains(.station) || inoperative.contains(.evse(connector.evseId))
+        heldForFirmware || inoperative.contains(.station) || inoperative.contains(.evse(connector.evseId))
             || inoperative.contains(.connector(evseId: connector.evseId, connectorId: connector.connectorId))
     }
 

@@ -12,7 +12,7 @@ extension StationEngine {
     mutating func pump() {
         guard outbox.isIdle, registration.maySend(at: now.uptime) else { return }
         if registration.bootIsDue(at: now.uptime) {
-            sendCall(BootNotificationRequest(chargingStation: settings.description, reason: registration.reason),
+            sendCall(BootNotificationRequest(chargingStation: bootDescription, reason: registration.reason),
                      purpose: .boot)
             return
         }
@@ -110,6 +110,7 @@ extension StationEngine {
         // The next boot is a power-up unless something (a Reset) says otherwise before it.
         if reason != .powerUp { persist(.bootReason(.powerUp)) }
         securityEventsDue = true
+        reportInstalledFirmware()
         registration.messageSent(
             at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
         availability.forgetReported()

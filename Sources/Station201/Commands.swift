@@ -81,6 +81,8 @@ extension StationEngine {
             return .compositeSchedule(compositeSchedule(evseId: evseId, duration: max(duration, 0), unit: unit))
         case .setExternalLimit(let evseId, let limitW):
             return setExternalLimit(evseId: evseId, limitW: limitW)
+        case .fileTransfers:
+            return .fileTransfers(fileTransfersSnapshot)
         case .setVariable(let address, let value):
             switch write(address, attribute: .actual, value: value) {
             case .accepted(let descriptor, let canonical):

@@ -89,6 +89,7 @@ public struct PersistedState: Sendable, Equatable {
     public var pendingCertificateRequest: PendingCertificateRequest?
     public var chargingProfiles: [StationChargingProfile]
     public var monitors: VariableMonitors
+    public var firmwareUpdate: FirmwareUpdateRecord?
 
     public init(
         variables: [VariableAddress: String] = [:], inoperative: Set<AvailabilityTarget> = [],
@@ -99,7 +100,8 @@ public struct PersistedState: Sendable, Equatable {
         reservations: [Reservation] = [], securityLog: [SecurityLogEntry] = [],
         installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
         pendingCertificateRequest: PendingCertificateRequest? = nil,
-        chargingProfiles: [StationChargingProfile] = [], monitors: VariableMonitors = VariableMonitors()
+        chargingProfiles: [StationChargingProfile] = [], monitors: VariableMonitors = VariableMonitors(),
+        firmwareUpdate: FirmwareUpdateRecord? = nil
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -118,6 +120,7 @@ public struct PersistedState: Sendable, Equatable {
         self.pendingCertificateRequest = pendingCertificateRequest
         self.chargingProfiles = chargingProfiles
         self.monitors = monitors
+        self.firmwareUpdate = firmwareUpdate
     }
 }
 
@@ -194,6 +197,12 @@ public struct StationEngine: Sendable {
     var nextEventId = 0
     /// Hard-wired notices of this input, sent after its StatusNotifications.
     var problemNotices: [EventData] = []
+    /// The firmware update in progress or last ended, and the GetLog upload in progress (blocks L, N01).
+    var firmware: FirmwareUpdateRecord?
+    var logUpload: LogUpload?
+    /// The last GetLog's requestId, which an Idle LogStatusNotification repeats (0 before any).
+    var lastLogRequestId = 0
+    var jobs: JobNumbers
 
     var effects: [Effect] = []
     var pendingChanges: [StoreChange] = []
@@ -213,6 +222,7 @@ public struct StationEngine: Sendable {
         self.logger = logger
         self.now = now
         startedAt = now.uptime
+        jobs = JobNumbers(startingAt: now.uptime)
         metersAdvancedAt = now.uptime
         transactionIds = TransactionIdGenerator(seed: transactionIdSeed)
         transactionEvents = TransactionEventQueue(restoring: persisted.transactionEvents)
@@ -253,6 +263,7 @@ public struct StationEngine: Sendable {
         signedCertificateAwaitsStart = signedCertificate.map { $0.chain[0].notBefore * 1000 > now.wallClock.millisecondsSince1970 } ?? false
         chargingProfiles = ChargingProfileStore(restoring: persisted.chargingProfiles)
         monitors = persisted.monitors
+        firmware = persisted.firmwareUpdate
         for (key, value) in settings.variableOverrides {
             guard let address = VariableAddress(configurationKey: key) else {
                 throw VariableOverrideRefusal(key: key, reason: "not a variable's key (Component.Variable, e.g. OCPPCommCtrlr.HeartbeatInterval)")
@@ -277,6 +288,7 @@ public struct StationEngine: Sendable {
         endTransactionsCutByRestart()
         // The boot itself is a security event [A04]: sent with what a previous run left undelivered.
         raiseSecurityEvent(persisted.bootReason == .powerUp ? .startupOfTheDevice : .resetOrReboot, detail: nil)
+        resumeFirmwareUpdate()
     }
 
     /// Handles one input and returns what must be done, in order.
@@ -319,6 +331,8 @@ public struct StationEngine: Sendable {
             applyAfterAnswer()
         case .securityFailure(let type, let detail):
             securityFailed(type, detail: detail)
+        case .jobFinished(let id, let outcome):
+            jobFinished(id: id, outcome)
         }
         if link != linkBefore { publish(.station(stationSnapshot)) }
         runDueTimers()
@@ -329,6 +343,7 @@ public struct StationEngine: Sendable {
         reportChargingStates()
         if runningTransactionIds != runningBefore { applyChargingLimits() }
         raiseMeterCeilings()
+        advanceFileJobs()
         releaseUnusableReservations()
         if resetWhenIdle, evses.allSatisfy({ $0.transaction == nil }) {
             resetWhenIdle = false
@@ -344,7 +359,8 @@ public struct StationEngine: Sendable {
         effects += publications
         publications = []
         if let deadline = rebootDeadline,
-           transactionEvents.isEmpty || link != .connected || deadline <= now.uptime
+           (transactionEvents.isEmpty && !outbox.holds(.firmwareStatusNotification)) || link != .connected
+            || deadline <= now.uptime
         {
             emit(.restart)
         }
@@ -367,6 +383,7 @@ public struct StationEngine: Sendable {
         earliest.consider(rebootDeadline)
         earliest.consider(nextLimitChange)
         earliest.consider(reservations.nextExpiry.map(now.uptime(at:)))
+        earliest.consider(nextFileJobStep.map(now.uptime(at:)))
         for awaited in awaitingAnswer.values { earliest.consider(awaited.deadline) }
         return earliest.value
     }
@@ -424,7 +441,7 @@ public struct StationEngine: Sendable {
             identity: settings.identity, csmsURL: websocketURL(csms: csmsURL, identity: settings.identity), link: link,
             registration: registration.status,
             heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval), uptime: now.uptime - startedAt,
-            firmwareVersion: settings.description.firmwareVersion?.value, evseCount: settings.evseCount,
+            firmwareVersion: firmwareVersion?.value, evseCount: settings.evseCount,
             queuedMessages: transactionEvents.count)
     }
 }

@@ -12,6 +12,8 @@ public enum Input: Sendable {
     case command(Command, ReplyID)
     /// A connection attempt failed for a security reason: the event the security log and the CSMS get.
     case securityFailure(SecurityEventType, detail: String)
+    /// A file transfer, signature check or installation the engine asked for has ended.
+    case jobFinished(id: Int, JobOutcome)
 }
 
 /// What the runtime must do, in order. `persist` always precedes the sends and replies that depend on it.
@@ -31,6 +33,10 @@ public enum Effect: Sendable, Equatable {
     case useCSMS(String, LinkSecurity)
     /// Credentials for the next connection, keeping the current one (a CSMS root installed or deleted).
     case updateLinkSecurity(LinkSecurity)
+    /// Start a job; its end comes back as `Input.jobFinished`.
+    case start(Job)
+    /// Stop a job the engine no longer waits for (a superseded update or upload); its outcome is ignored.
+    case cancel(jobId: Int)
 }
 
 /// [P4] §5.3: the waits between reconnection attempts, from the RetryBackOff* variables (seconds).
@@ -94,6 +100,8 @@ public enum StoreChange: Sendable, Equatable {
     case chargingProfiles([StationChargingProfile])
     /// The variable monitors and the monitoring base, replacing the stored ones.
     case monitors(VariableMonitors)
+    /// The firmware update in progress or last ended (block L), replacing the stored one.
+    case firmwareUpdate(FirmwareUpdateRecord)
 }
 
 /// What ChangeAvailability addresses: the whole station, one EVSE, or one connector of an EVSE.
@@ -156,6 +164,8 @@ public enum Command: Sendable, Equatable {
     case compositeSchedule(evseId: Int, duration: Int, unit: ChargingRateUnit)
     /// An energy management system's limit on the EVSE (0: the station) in W, or nil to release it [K11–K13].
     case setExternalLimit(evseId: Int, limitW: Double?)
+    /// The firmware update and the log upload in progress, as `GET /firmware` shows them.
+    case fileTransfers
 }
 
 public enum CommandResult: Sendable, Equatable {
@@ -184,6 +194,7 @@ public enum CommandResult: Sendable, Equatable {
     case monitoring(MonitoringSnapshot)
     case compositeSchedule(CompositeSchedule)
     case externalLimit(evseId: Int, limitW: Double?)
+    case fileTransfers(FileTransfersSnapshot)
     case failed(CommandFailure)
 }
 
@@ -300,6 +311,18 @@ public enum Notification: Sendable, Equatable {
     case display(DisplaySnapshot)
     /// Traffic facts for metrics, one per frame.
     case rpc(RPCEvent)
+}
+
+/// The firmware update and the log upload at one instant.
+public struct FileTransfersSnapshot: Sendable, Equatable {
+    /// What TriggerMessage(FirmwareStatusNotification) would report, and the request it is about.
+    public var firmwareStatus: FirmwareStatus
+    public var firmwareRequestId: Int?
+    public var firmwareLocation: String?
+    /// What TriggerMessage(LogStatusNotification) would report (Uploading or Idle), and the request.
+    public var logStatus: UploadLogStatus
+    public var logRequestId: Int?
+    public var logFileName: String?
 }
 
 /// The station's display at one instant ([O01]–[O06]).

@@ -63,6 +63,11 @@ struct Outbox: Sendable {
     }
 
     var isIdle: Bool { inFlight == nil }
+
+    /// A call of `action` waits or is in flight.
+    func holds(_ action: Action) -> Bool {
+        inFlight?.action == action || queue.contains { type(of: $0.request).action == action }
+    }
     var deadline: Duration? { inFlight?.deadline }
 
     mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose, allowedWhilePending: Bool = false) {

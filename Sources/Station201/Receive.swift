@@ -112,6 +112,10 @@ extension StationEngine {
             respond(to: messageId, payload, as: SetMonitoringLevelRequest.self) { $0.setMonitoringLevel($1) }
         case .getMonitoringReport:
             respond(to: messageId, payload, as: GetMonitoringReportRequest.self) { $0.getMonitoringReport($1) }
+        case .updateFirmware:
+            respond(to: messageId, payload, as: UpdateFirmwareRequest.self) { $0.updateFirmware($1) }
+        case .getLog:
+            respond(to: messageId, payload, as: GetLogRequest.self) { $0.getLog($1) }
         default:
             refuse(messageId, action: actionName, .notSupported, "\(actionName) is not supported by this charging station")
         }

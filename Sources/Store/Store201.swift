@@ -67,6 +67,10 @@ public final class Store201 {
         """
         CREATE TABLE monitoring (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         """,
+        // Functional block L: the firmware update in progress or last ended, as one record.
+        """
+        CREATE TABLE firmware_update (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -124,6 +128,7 @@ public final class Store201 {
         state.chargingProfiles = try database.records(
             [StationChargingProfile].self, "SELECT record FROM charging_profiles").first ?? []
         state.monitors = try database.records(VariableMonitors.self, "SELECT record FROM monitoring").first ?? VariableMonitors()
+        state.firmwareUpdate = try database.records(FirmwareUpdateRecord.self, "SELECT record FROM firmware_update").first
         return state
     }
 
@@ -213,6 +218,8 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO charging_profiles (id, record) VALUES (1, ?)", [.json(profiles)])
         case .monitors(let monitors):
             try database.run("INSERT OR REPLACE INTO monitoring (id, record) VALUES (1, ?)", [.json(monitors)])
+        case .firmwareUpdate(let record):
+            try database.run("INSERT OR REPLACE INTO firmware_update (id, record) VALUES (1, ?)", [.json(record)])
         }
     }
 }

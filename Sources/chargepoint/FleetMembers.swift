@@ -50,7 +50,7 @@ final class FleetMembers: @unchecked Sendable {
             station =
                 switch plan.version {
                 case .v16: try Station(options: stationOptions, logRecorder: logRecorder).wire(in: shared, logger: stationLogger)
-                case .v201: try StationService201(options: stationOptions).wire(in: shared, logger: stationLogger)
+                case .v201: try StationService201(options: stationOptions, logRecorder: logRecorder).wire(in: shared, logger: stationLogger)
                 }
         } catch let error as ValidationError {
             throw ValidationError("station \(plan.identity): \(error.message)")

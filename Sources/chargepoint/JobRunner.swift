@@ -1,8 +1,10 @@
 import Certificates
 import ChargePoint
+import EngineSupport
 import FileTransfer
 import Glibc
 import OCPP16
+import Synchronization
 import Threads
 
 /// Runs the engine's long jobs (transfers, the install hook) each on a thread of its own, so the engine
@@ -13,24 +15,44 @@ struct JobRunner: Sendable {
     /// it prints, if any, is the new firmware version. Without one, installation is simulated.
     let installCommand: String?
     let finished: @Sendable (Int, JobOutcome) -> Void
+    /// The transfers running, by job id, so that an engine that gave one up can stop it.
+    private let running = Running()
+
+    init(dataDirectory: String, installCommand: String?, finished: @escaping @Sendable (Int, JobOutcome) -> Void) {
+        self.dataDirectory = dataDirectory
+        self.installCommand = installCommand
+        self.finished = finished
+    }
 
     /// - Parameter archive: for a diagnostics upload, the archive's contents, gathered by the caller at the
     ///   moment the job starts.
     func run(_ job: Job, archive: [UInt8]?) {
-        let thread = spawnThread { finished(job.id, perform(job, archive: archive)) }
+        let cancellation = running.add(job.id)
+        let thread = spawnThread {
+            let outcome = perform(job, archive: archive, cancellation: cancellation)
+            running.remove(job.id)
+            finished(job.id, outcome)
+        }
         if let thread {
             pthread_detach(thread)
         } else {
+            running.remove(job.id)
             finished(job.id, .failed(reason: "no thread could be started"))
         }
     }
 
-    private func perform(_ job: Job, archive: [UInt8]?) -> JobOutcome {
+    /// Stops job `id`'s transfer if it still runs (a superseded update or upload); the install hook and a
+    /// signature check run to their end. The outcome still comes back, as a failure the engine ignores.
+    func cancel(_ id: Int) {
+        running.cancel(id)
+    }
+
+    private func perform(_ job: Job, archive: [UInt8]?, cancellation: TransferCancellation) -> JobOutcome {
         switch job.kind {
         case .downloadFirmware(let url, let fileName):
             guard let folder = folder("firmware") else { return .failed(reason: "cannot create the firmware folder") }
             do {
-                _ = try FileTransfer.download(from: url, to: folder + "/" + fileName)
+                _ = try FileTransfer.download(from: url, to: folder + "/" + fileName, cancellation: cancellation)
                 return .succeeded(detail: nil)
             } catch {
                 return .failed(reason: error.description)
@@ -38,21 +60,21 @@ struct JobRunner: Sendable {
         case .installFirmware(let fileName):
             return install(dataDirectory + "/firmware/" + fileName, fileName: fileName)
         case .uploadDiagnostics(let url, let fileName):
-            return upload(archive ?? [], as: fileName, to: url)
+            return upload(archive ?? [], as: fileName, to: url, cancellation: cancellation)
         case .uploadText(let url, let fileName, let content):
-            return upload(Array(content.utf8), as: fileName, to: url)
+            return upload(Array(content.utf8), as: fileName, to: url, cancellation: cancellation)
         case .verifyFirmware(let fileName, let certificatePEM, let signature):
             return verify(dataDirectory + "/firmware/" + fileName, signature: signature, certificatePEM: certificatePEM)
         }
     }
 
     /// Keeps a copy in the diagnostics folder (what was sent, for the operator) and uploads it.
-    private func upload(_ bytes: [UInt8], as fileName: String, to url: String) -> JobOutcome {
+    private func upload(_ bytes: [UInt8], as fileName: String, to url: String, cancellation: TransferCancellation) -> JobOutcome {
         guard let folder = folder("diagnostics") else { return .failed(reason: "cannot create the diagnostics folder") }
         let path = folder + "/" + fileName
         guard write(bytes, to: path) else { return .failed(reason: "cannot write \(path)") }
         do {
-            try FileTransfer.upload(file: path, to: url, as: fileName)
+            try FileTransfer.upload(file: path, to: url, as: fileName, cancellation: cancellation)
             return .succeeded(detail: nil)
         } catch {
             return .failed(reason: error.description)
@@ -119,5 +141,24 @@ struct JobRunner: Sendable {
         guard let file = fopen(path, "wb") else { return false }
         defer { fclose(file) }
         return fwrite(bytes, 1, bytes.count, file) == bytes.count
+    }
+}
+
+/// The cancellation token of every job that runs.
+private final class Running: Sendable {
+    private let tokens = Mutex<[Int: TransferCancellation]>([:])
+
+    func add(_ id: Int) -> TransferCancellation {
+        let token = TransferCancellation()
+        tokens.withLock { $0[id] = token }
+        return token
+    }
+
+    func remove(_ id: Int) {
+        _ = tokens.withLock { $0.removeValue(forKey: id) }
+    }
+
+    func cancel(_ id: Int) {
+        tokens.withLock { $0[id] }?.cancel()
     }
 }

@@ -54,7 +54,7 @@ struct Serve: ParsableCommand {
                 let logger = Logger(label: "chargepoint")
                 return switch options.ocppVersion {
                 case .v16: try Station(options: options, logRecorder: recorder).wire(in: nil, logger: logger)
-                case .v201: try StationService201(options: options).wire(in: nil, logger: logger)
+                case .v201: try StationService201(options: options, logRecorder: recorder).wire(in: nil, logger: logger)
                 }
             }
         }

@@ -26,6 +26,8 @@ final class StationHost201: RuntimeHosted {
         /// A connection attempt the CSMS or its certificate refused.
         case securityFailure(SecurityEventType, detail: String)
         case tick
+        /// A job `runJob` started has ended.
+        case jobFinished(id: Int, JobOutcome)
     }
 
     private var engine: StationEngine
@@ -45,6 +47,10 @@ final class StationHost201: RuntimeHosted {
     var reconnect: @Sendable (String, LinkSecurity) -> Void = { _, _ in }
     /// Credentials for the next connection; the current one stays.
     var updateLinkSecurity: @Sendable (LinkSecurity) -> Void = { _ in }
+    /// Starts a job off this thread (a transfer, a signature check, the install hook); its end comes back as
+    /// `.jobFinished`.
+    var runJob: @Sendable (Job) -> Void = { _ in }
+    var cancelJob: @Sendable (Int) -> Void = { _ in }
     var publish: @Sendable (Notification) -> Void = { _ in }
     /// Sees every frame in (`true`) and out (`false`) as it is on the wire.
     var observeFrame: @Sendable (_ incoming: Bool, String, Timestamp) -> Void = { _, _, _ in }
@@ -103,7 +109,7 @@ final class StationHost201: RuntimeHosted {
         case .connected(let id):
             connection = id
             keepForTheEngine(input)
-        case .linkConnecting, .linkDown, .securityFailure:
+        case .linkConnecting, .linkDown, .securityFailure, .jobFinished:
             keepForTheEngine(input)
         }
     }
@@ -137,6 +143,8 @@ final class StationHost201: RuntimeHosted {
             engineInput = .securityFailure(type, detail: detail)
         case .tick:
             engineInput = .tick
+        case .jobFinished(let id, let outcome):
+            engineInput = .jobFinished(id: id, outcome)
         }
         execute(engine.handle(engineInput, at: now), after: &after)
     }
@@ -171,6 +179,11 @@ final class StationHost201: RuntimeHosted {
                 after.append { [reconnect] in reconnect(url, security) }
             case .updateLinkSecurity(let security):
                 updateLinkSecurity(security)
+            case .start(let job):
+                // After the runtime's lock: a job that fails at once posts its outcome back on this thread.
+                after.append { [runJob] in runJob(job) }
+            case .cancel(let id):
+                cancelJob(id)
             }
         }
     }

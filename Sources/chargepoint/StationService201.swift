@@ -15,6 +15,8 @@ import Transport
 /// `ocpp2.0.1`) and the REST API.
 struct StationService201 {
     let options: ServeOptions
+    /// Recent log lines, for diagnostics archives (GetLog DiagnosticsLog).
+    let logRecorder: LogRecorder
 
     /// `fleet`: what a fleet's stations share (the timer thread, the traffic totals); nil for a station alone.
     func wire(in fleet: FleetShared?, logger: Logger) throws -> WiredStation {
@@ -110,6 +112,19 @@ struct StationService201 {
         }
         host.observeFrame = { incoming, text, time in events.frame(incoming ? .incoming : .outgoing, text, at: time) }
         host.publishStoreProblem = { latest.storeProblem = $0 }
+        let jobs = JobRunner(
+            dataDirectory: options.dataDirectory, installCommand: options.firmwareInstallCommand,
+            finished: { [weak runtime] id, outcome in runtime?.handle(.jobFinished(id: id, outcome)) })
+        let recorder = logRecorder
+        host.runJob = { job in
+            var archive: [UInt8]?
+            if case .uploadDiagnostics = job.kind {
+                let log = ("chargepoint.log", Array(recorder.recent.joined(separator: "\n").utf8))
+                archive = TarArchive.make([events.framesDocument, log], modified: .now)
+            }
+            jobs.run(job, archive: archive)
+        }
+        host.cancelJob = { id in jobs.cancel(id) }
 
         let resources = Station201Resources(
             version: ChargePointCommand.version, evseCount: options.connectorCount,

@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 import Testing
 
@@ -93,6 +94,6 @@ import Testing
         ("http://host/a b%2F.bin", "ab2F.bin"),
     ])
     func fileNamesComeFromTheURLSafely(url: String, expected: String) {
-        #expect(ChargePointEngine.fileName(in: url, fallback: "fallback") == expected)
+        #expect(TransferPolicy.fileName(in: url, fallback: "fallback") == expected)
     }
 }

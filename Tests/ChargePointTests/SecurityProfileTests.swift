@@ -1,3 +1,4 @@
+import EngineSupport
 import OCPP16
 import TestFixtures
 import Testing

@@ -178,8 +178,8 @@ import Testing
         #expect(harness.outstanding?["evseId"] == .integer(2))
         let withoutConnector = harness.call("TriggerMessage", #"{"requestedMessage":"StatusNotification","evse":{"id":2}}"#)
         #expect(harness.result(answering: withoutConnector)?["status"] == .string("Rejected"))
-        let firmware = harness.call("TriggerMessage", #"{"requestedMessage":"FirmwareStatusNotification"}"#)
-        #expect(harness.result(answering: firmware)?["status"] == .string("NotImplemented"))
+        let publish = harness.call("TriggerMessage", #"{"requestedMessage":"PublishFirmwareStatusNotification"}"#)
+        #expect(harness.result(answering: publish)?["status"] == .string("NotImplemented"))
     }
 
     /// [F05]: the simulated lock opens; an unknown EVSE or connector is said so.

@@ -491,6 +491,14 @@ class _StationHandler201(OcppChargingStation):
     def on_notify_monitoring_report(self, **_):
         return call_result201.NotifyMonitoringReport()
 
+    @on("FirmwareStatusNotification")
+    def on_firmware_status_notification(self, **_):
+        return call_result201.FirmwareStatusNotification()
+
+    @on("LogStatusNotification")
+    def on_log_status_notification(self, **_):
+        return call_result201.LogStatusNotification()
+
 
 class _Link:
     """One websocket connection.

@@ -1,4 +1,5 @@
 import Certificates
+import EngineSupport
 import OCPP16
 
 /// Certificate management of the security whitepaper ([SEC] A02, A03, M03–M05): root certificates for

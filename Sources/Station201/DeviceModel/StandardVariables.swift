@@ -18,6 +18,16 @@ public enum StandardVariables {
     static let displayMessageCtrlr = ComponentAddress("DisplayMessageCtrlr")
     static let reservationCtrlr = ComponentAddress("ReservationCtrlr")
 
+    /// The URL schemes GetLog and UpdateFirmware take: what the file transfers (libcurl) speak.
+    public static let fileTransferProtocols = VariableDescriptor(
+        VariableAddress(ocppCommCtrlr, "FileTransferProtocols"), .memberList(["FTP", "FTPS", "HTTP", "HTTPS"]),
+        .readOnly, source: .stored(default: "FTP,FTPS,HTTP,HTTPS"))
+    /// While a firmware installation waits for transactions to end, idle EVSEs stay available only when this
+    /// is true [L01.FR.07]; otherwise they turn Unavailable until the update ends [L01.FR.06].
+    public static let allowNewSessionsPendingFirmwareUpdate = VariableDescriptor(
+        VariableAddress(chargingStation, "AllowNewSessionsPendingFirmwareUpdate"), .boolean, .readWrite,
+        source: .stored(default: "false"))
+
     /// Idle time before a Heartbeat; BootNotification's `interval` sets it too [B01.FR.04].
     public static let heartbeatInterval = VariableDescriptor(
         VariableAddress(ocppCommCtrlr, "HeartbeatInterval"), .integer(minimum: 1), .readWrite, unit: "s",
@@ -363,6 +373,7 @@ public enum StandardVariables {
             certSigningWaitMinimum, certSigningRepeatTimes,
             displayMessageCtrlrAvailable, displayMessageCtrlrEnabled, displayMessages(capacity: displayMessageCapacity),
             personalMessageSize, displaySupportedFormats, displaySupportedPriorities, displaySupportedStates,
+            fileTransferProtocols, allowNewSessionsPendingFirmwareUpdate,
         ]
         all += smartChargingVariables
         all += monitoringVariables

@@ -37,6 +37,10 @@ extension StationEngine {
             }
         case .signChargingStationCertificate:
             return requestStationCertificate()
+        case .firmwareStatusNotification:
+            outbox.enqueue(firmwareStatusForTrigger, purpose: .informational, allowedWhilePending: true)
+        case .logStatusNotification:
+            outbox.enqueue(logStatusForTrigger, purpose: .informational, allowedWhilePending: true)
         default:
             return TriggerMessageResponse(status: .notImplemented)
         }
