@@ -7,7 +7,6 @@ import Threads
 /// against either: the status, the connectors (one per EVSE: connector `n` is EVSE `n`'s) with the hardware
 /// side (plug, unplug, meter) and the driver's (start, stop), the transactions (string ids), the device
 /// model as `/configuration`, keyed as `VariableAddress.configurationKey` says, and `POST /authorize`.
-/// Routes whose 2.0.1 behaviour does not exist yet answer 501, never a pretended success.
 package struct Station201Resources: StationResources {
     package typealias Perform = @Sendable (Command, @escaping @Sendable (CommandResult) -> Void) -> Void
 
@@ -155,12 +154,6 @@ package struct Station201Resources: StationResources {
             // ControlAPI answers these itself and never hands them over.
             throw .notFound(request.path)
         }
-    }
-
-    private func notAvailable(_ route: Route) -> Problem {
-        Problem(
-            501, "not-available-under-ocpp201", "Not Implemented",
-            "\(route.template) is not available yet when the station speaks OCPP 2.0.1; it works under --ocpp 1.6.")
     }
 
     package func station() -> StationResource? {
