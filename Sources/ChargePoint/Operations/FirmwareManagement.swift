@@ -70,7 +70,7 @@ extension ChargePointEngine {
 
     /// Answers with the archive's name, then uploads it into `location`.
     mutating func getDiagnostics(_ request: GetDiagnosticsRequest) -> GetDiagnosticsResponse {
-        let fileName = "diagnostics-\(settings.identity)-\(fileStamp).tar"
+        let fileName = UploadFileName.diagnostics(identity: settings.identity, at: now.wallClock)
         diagnosticsUpload = FileUpload(
             kind: .diagnostics, fileName: fileName,
             schedule: UploadSchedule(
@@ -89,10 +89,10 @@ extension ChargePointEngine {
         let kind: Job.Kind
         switch request.logType {
         case .diagnosticsLog:
-            fileName = "diagnostics-log-\(settings.identity)-\(fileStamp).tar"
+            fileName = UploadFileName.diagnosticsLog(identity: settings.identity, at: now.wallClock)
             kind = .uploadDiagnostics(url: location, fileName: fileName)
         case .securityLog:
-            fileName = "security-log-\(settings.identity)-\(fileStamp).log"
+            fileName = UploadFileName.securityLog(identity: settings.identity, at: now.wallClock)
             let text = self.securityLog
                 .filter { event in
                     request.log.oldestTimestamp.map { event.timestamp >= $0 } ?? true
@@ -106,8 +106,6 @@ extension ChargePointEngine {
             schedule: UploadSchedule(kind, retries: request.retries, retryInterval: request.retryInterval))
         return GetLogResponse(status: replaced ? .acceptedCanceled : .accepted, filename: CiString<255>(fileName))
     }
-
-    private var fileStamp: String { String(now.wallClock.iso8601.filter { $0.isNumber }.prefix(14)) }
 
     /// Moves firmware, diagnostics and log work along; called with every input.
     mutating func advanceFileJobs() {

@@ -55,3 +55,27 @@ public struct UploadSchedule: Sendable, Equatable {
         }
     }
 }
+
+/// The names of the files a station uploads, alike in both protocols: what they hold, the station, and the
+/// instant they were asked for to the second, so that a CSMS can sort them.
+public enum UploadFileName {
+    /// 1.6's GetDiagnostics archive.
+    public static func diagnostics(identity: String, at time: Timestamp) -> String {
+        "diagnostics-\(identity)-\(stamp(time)).tar"
+    }
+
+    /// GetLog's DiagnosticsLog archive.
+    public static func diagnosticsLog(identity: String, at time: Timestamp) -> String {
+        "diagnostics-log-\(identity)-\(stamp(time)).tar"
+    }
+
+    /// GetLog's SecurityLog.
+    public static func securityLog(identity: String, at time: Timestamp) -> String {
+        "security-log-\(identity)-\(stamp(time)).log"
+    }
+
+    /// 20261128090000 for 2026-11-28T09:00:00Z.
+    private static func stamp(_ time: Timestamp) -> String {
+        String(time.iso8601.filter(\.isNumber).prefix(14))
+    }
+}

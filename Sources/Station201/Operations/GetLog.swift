@@ -11,15 +11,14 @@ extension StationEngine {
         guard fileTransferAllows(location) else {
             return GetLogResponse(status: .rejected, statusInfo: StatusInfo(reasonCode: "UnsupportedParam"))
         }
-        let stamp = String(now.wallClock.iso8601.filter(\.isNumber).prefix(14))
         let fileName: String
         let kind: Job.Kind
         switch request.logType {
         case .diagnosticsLog:
-            fileName = "diagnostics-log-\(settings.identity)-\(stamp).tar"
+            fileName = UploadFileName.diagnosticsLog(identity: settings.identity, at: now.wallClock)
             kind = .uploadDiagnostics(url: location, fileName: fileName)
         case .securityLog:
-            fileName = "security-log-\(settings.identity)-\(stamp).log"
+            fileName = UploadFileName.securityLog(identity: settings.identity, at: now.wallClock)
             let text = securityLog
                 .filter { entry in
                     request.log.oldestTimestamp.map { entry.timestamp >= $0 } ?? true
