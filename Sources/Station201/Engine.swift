@@ -339,9 +339,9 @@ public struct StationEngine: Sendable {
         // The limit in force first, so that the charging states it changes are reported with this input; again
         // when a transaction begins or ends there, which brings or takes away its profiles.
         applyChargingLimits()
-        let runningBefore = runningTransactionIds
+        let runningBefore = evses.map(\.transaction?.id)
         reportChargingStates()
-        if runningTransactionIds != runningBefore { applyChargingLimits() }
+        if evses.map(\.transaction?.id) != runningBefore { applyChargingLimits() }
         raiseMeterCeilings()
         advanceFileJobs()
         releaseUnusableReservations()

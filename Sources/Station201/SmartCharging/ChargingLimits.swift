@@ -45,8 +45,12 @@ extension StationEngine {
 
     /// Binds the profiles of started remote starts to their transactions, drops the TxProfiles of ended ones,
     /// then sets each EVSE's limit; a transaction whose limit changes by more than LimitChangeSignificance
-    /// reports ChargingRateChanged.
+    /// reports ChargingRateChanged. A station without profiles, and without a limit left to lift, has nothing
+    /// to do: most stations, on every input.
     mutating func applyChargingLimits() {
+        guard !chargingProfiles.entries.isEmpty || !startProfiles.isEmpty || nextLimitChange != nil
+            || evses.contains(where: { $0.limitW != nil })
+        else { return }
         installStartProfiles()
         if chargingProfiles.keepTxProfiles(of: Set(runningTransactionIds.values)) { saveChargingProfiles() }
         let before = evses.map(\.limitW)
