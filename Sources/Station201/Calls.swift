@@ -21,7 +21,8 @@ extension StationEngine {
         let event = accepted ? transactionEvents.ready(at: now.uptime) : nil
         let before = event?.after ?? .max
         if let call = outbox.next(where: { (accepted || $0.allowedWhilePending) && $0.ticket <= before }) {
-            sendCall(call.request, purpose: call.purpose)
+            emit(.send(outbox.send(call, at: now.uptime, timeout: messageTimeout)))
+            callSent(type(of: call.request).action)
         } else if let event {
             sendCall(event.event.request, purpose: .transactionEvent(sequence: event.event.sequence))
         } else if registration.heartbeatIsDue(at: now.uptime) {
@@ -30,9 +31,12 @@ extension StationEngine {
     }
 
     private mutating func sendCall(_ request: some OCPPRequest, purpose: CallPurpose) {
-        let frame = outbox.send(request, purpose: purpose, at: now.uptime, timeout: messageTimeout)
-        emit(.send(frame))
-        publish(.rpc(.callSent(type(of: request).action)))
+        emit(.send(outbox.send(request, purpose: purpose, at: now.uptime, timeout: messageTimeout)))
+        callSent(type(of: request).action)
+    }
+
+    private mutating func callSent(_ action: Action) {
+        publish(.rpc(.callSent(action)))
         registration.messageSent(
             at: now.uptime, heartbeatInterval: deviceModel.integer(StandardVariables.heartbeatInterval))
     }

@@ -57,6 +57,9 @@ struct Outbox: Sendable {
     /// The ticket of the last call queued.
     private(set) var lastTicket = 0
     private(set) var inFlight: InFlightCall?
+    /// The queued call in flight, as it was queued: a notification goes back to the head of the queue if the
+    /// link drops before its answer, instead of being lost while the calls queued after it survive.
+    private var inFlightQueued: QueuedCall?
 
     init(messageIdPrefix: String) {
         self.messageIdPrefix = messageIdPrefix
@@ -93,11 +96,19 @@ struct Outbox: Sendable {
         queue.reduce(0) { count, call in type(of: call.request).action == action ? count + 1 : count }
     }
 
+    /// Sends a call taken off the queue; see `linkLost`.
+    mutating func send(_ call: QueuedCall, at uptime: Duration, timeout: Duration) -> String {
+        let frame = send(call.request, purpose: call.purpose, at: uptime, timeout: timeout)
+        inFlightQueued = call
+        return frame
+    }
+
     /// Marks a call as sent and returns its frame.
     mutating func send(
         _ request: some OCPPRequest, purpose: CallPurpose, at uptime: Duration, timeout: Duration
     ) -> String {
         counter += 1
+        inFlightQueued = nil
         let messageId = "\(messageIdPrefix)-\(counter)"
         let action = type(of: request).action
         inFlight = InFlightCall(
@@ -109,17 +120,22 @@ struct Outbox: Sendable {
     mutating func answered(messageId: String) -> InFlightCall? {
         guard let call = inFlight, call.messageId == messageId else { return nil }
         inFlight = nil
+        inFlightQueued = nil
         return call
     }
 
     mutating func timedOut(at uptime: Duration) -> InFlightCall? {
         guard let call = inFlight, call.deadline <= uptime else { return nil }
         inFlight = nil
+        inFlightQueued = nil
         return call
     }
 
-    /// The link dropped: the call in flight gets no answer; the queue waits for the next connection.
+    /// The link dropped: the call in flight gets no answer; the queue waits for the next connection. A
+    /// notification in flight waits at its head, to go again (the CSMS may see it twice, never not at all).
     mutating func linkLost() -> InFlightCall? {
+        if let queued = inFlightQueued, queued.purpose == .informational { queue.prepend(queued) }
+        inFlightQueued = nil
         defer { inFlight = nil }
         return inFlight
     }

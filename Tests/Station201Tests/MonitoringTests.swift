@@ -335,6 +335,22 @@ extension Harness {
         #expect(harness.allNotifiedEvents.count == 2)
     }
 
+    @Test func aNotifyEventInFlightWhenTheLinkDropsGoesAgainAfterTheReconnect() {
+        var harness = Self.registered()
+        let connector = #"{"name":"Connector","evse":{"id":1,"connectorId":1}}"#
+        _ = harness.setMonitor("Delta", 0, component: connector, variable: "AvailabilityState")
+        _ = harness.command(.plug(evseId: 1))
+        // Answer everything before the NotifyEvent; it is in flight when the link drops.
+        while let call = harness.outstanding, call.action != "NotifyEvent" { harness.answerOutstanding() }
+        #expect(harness.outstanding?.action == "NotifyEvent")
+        harness.handle(.linkDown(reason: "test"))
+        harness.handle(.linkUp)
+        harness.answerAll()
+        let sent = harness.calls("NotifyEvent")
+        #expect(sent.count == 2)
+        #expect(sent.map { $0["eventData"]?[0]?["eventId"] } == [.integer(1), .integer(1)], "the same event, again")
+    }
+
     @Test func itemsPerMessageBoundsSetVariableMonitoring() {
         var harness = Self.registered()
         let element = #"{"value":1,"type":"Delta","severity":5,"component":{"name":"EVSE","evse":{"id":1}},"variable":{"name":"Power"}}"#
