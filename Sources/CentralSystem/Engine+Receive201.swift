@@ -40,14 +40,20 @@ extension CentralSystemEngine {
             respond(to: call, as: BootNotificationRequest.self) { $0.boot($1, from: identity) }
         case .heartbeat:
             respond(to: call, as: HeartbeatRequest.self) { engine, _ in HeartbeatResponse(currentTime: engine.now.wallClock) }
-        case .statusNotification:
-            respond(to: call, as: StatusNotificationRequest.self) { _, _ in EmptyResponse() }
-        case .notifyReport:
-            respond(to: call, as: NotifyReportRequest.self) { _, _ in EmptyResponse() }
-        case .meterValues:
-            respond(to: call, as: MeterValuesRequest.self) { _, _ in EmptyResponse() }
-        case .securityEventNotification:
-            respond(to: call, as: SecurityEventNotificationRequest.self) { _, _ in EmptyResponse() }
+        case .statusNotification: acknowledge(call, StatusNotificationRequest.self)
+        case .notifyReport: acknowledge(call, NotifyReportRequest.self)
+        case .meterValues: acknowledge(call, MeterValuesRequest.self)
+        case .securityEventNotification: acknowledge(call, SecurityEventNotificationRequest.self)
+        case .notifyEvent: acknowledge(call, NotifyEventRequest.self)
+        case .notifyMonitoringReport: acknowledge(call, NotifyMonitoringReportRequest.self)
+        case .firmwareStatusNotification: acknowledge(call, FirmwareStatusNotificationRequest.self)
+        case .logStatusNotification: acknowledge(call, LogStatusNotificationRequest.self)
+        case .reservationStatusUpdate: acknowledge(call, ReservationStatusUpdateRequest.self)
+        case .notifyDisplayMessages: acknowledge(call, NotifyDisplayMessagesRequest.self)
+        case .notifyChargingLimit: acknowledge(call, NotifyChargingLimitRequest.self)
+        case .clearedChargingLimit: acknowledge(call, ClearedChargingLimitRequest.self)
+        case .reportChargingProfiles: acknowledge(call, ReportChargingProfilesRequest.self)
+        case .notifyCustomerInformation: acknowledge(call, NotifyCustomerInformationRequest.self)
         case .authorize:
             respond(to: call, as: AuthorizeRequest.self) { engine, request in
                 AuthorizeResponse(idTokenInfo: engine.idTokenInfo(for: request.idToken))
@@ -59,6 +65,12 @@ extension CentralSystemEngine {
         default:
             refuse(messageId, .notSupported, "\(actionName) is not handled by this central system", on: connection, to: identity)
         }
+    }
+
+    /// A notification: checked strictly, and acknowledged with the empty answer it takes.
+    private mutating func acknowledge<Request: OCPPRequest>(_ call: IncomingCall, _ type: Request.Type)
+    where Request.Response == EmptyResponse {
+        respond(to: call, as: type) { _, _ in EmptyResponse() }
     }
 
     /// Validates the payload strictly and answers with the operation's response, or with the CALLERROR a 2.0.1
