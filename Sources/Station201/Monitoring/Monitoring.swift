@@ -34,11 +34,15 @@ extension StationEngine {
             // Offline, a monitor above OfflineQueuingSeverity waits: what happens and passes meanwhile stays
             // unseen, what lasts is found once the link is back [N07.FR.04].
             if !online, monitor.severity > offlineLevel { continue }
+            if monitor.isPeriodic {
+                if monitorWatches[monitor.id] == nil {
+                    monitorWatches[monitor.id] = MonitorWatch(reference: "", nextReportAt: nextReport(of: monitor))
+                }
+                continue
+            }
             let value = monitoredValue(descriptor)
             var watch = monitorWatches[monitor.id] ?? MonitorWatch(reference: value)
-            if monitor.isPeriodic {
-                if watch.nextReportAt == nil { watch.nextReportAt = nextReport(of: monitor) }
-            } else if let finding = monitor.observe(value, numeric: descriptor.type.isNumeric, &watch) {
+            if let finding = monitor.observe(value, numeric: descriptor.type.isNumeric, &watch) {
                 events.append(event(monitor, descriptor, value: value, cleared: finding == .cleared))
             }
             monitorWatches[monitor.id] = watch
