@@ -27,6 +27,7 @@ extension VariableAddress {
 }
 
 extension VariableDescriptor {
+    /// Every variable can be monitored: a monitor reads it as GetVariables does (`Monitoring/`).
     public var characteristics: VariableCharacteristics {
         VariableCharacteristics(
             unit: unit.flatMap { CiString($0) }, dataType: type.dataType, minLimit: type.minimumLimit,
