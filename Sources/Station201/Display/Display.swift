@@ -43,6 +43,7 @@ extension StationEngine {
     /// Removes the messages whose end has come or whose transaction ended [O01.FR.07, O02.FR.02/07]; before
     /// an input is handled, so that no request sees them, and after, for the transactions it ended.
     mutating func removeOutdatedDisplayMessages() {
+        guard displayMessages.count > 0 else { return }
         for id in displayMessages.outdated(at: now.wallClock, ongoing: ongoingTransactionIds) {
             _ = displayMessages.remove(id: id)
             persist(.displayMessageRemoved(id))
