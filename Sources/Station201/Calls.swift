@@ -22,7 +22,7 @@ extension StationEngine {
         let before = event?.after ?? .max
         if let call = outbox.next(where: { (accepted || $0.allowedWhilePending) && $0.ticket <= before }) {
             emit(.send(outbox.send(call, at: now.uptime, timeout: messageTimeout)))
-            callSent(type(of: call.request).action)
+            callSent(call.action)
         } else if let event {
             sendCall(event.event.request, purpose: .transactionEvent(sequence: event.event.sequence))
         } else if registration.heartbeatIsDue(at: now.uptime) {
@@ -57,7 +57,7 @@ extension StationEngine {
                 case .heartbeat:
                     setClock(to: try StrictJSON.decode(HeartbeatResponse.self, from: payload).currentTime)
                 case .informational:
-                    break
+                    notificationDone(call)
                 case .authorize(let reply, let token):
                     authorizationArrived(
                         try StrictJSON.decode(AuthorizeResponse.self, from: payload).idTokenInfo, for: token, reply: reply)
@@ -86,8 +86,11 @@ extension StationEngine {
         switch call.purpose {
         case .boot:
             if failure != .linkLost { registration.bootFailed(at: now.uptime) }
-        case .heartbeat, .informational:
+        case .heartbeat:
             break
+        case .informational:
+            // A notification the link lost goes again (`Outbox.linkLost`); otherwise it is given up.
+            if failure != .linkLost { notificationDone(call) }
         case .authorize(let reply, _):
             authorizationFailed(failure, reply: reply)
         case .authorizeStart(let index, let pending):
@@ -99,6 +102,13 @@ extension StationEngine {
         case .signCertificate:
             signCertificateAnswered(nil)
         }
+    }
+
+    /// A stored notification answered or given up leaves the store.
+    private mutating func notificationDone(_ call: InFlightCall) {
+        guard let id = call.stored else { return }
+        outbox.storedDelivered()
+        persist(.notificationDelivered(id))
     }
 
     private mutating func bootAnswered(_ response: BootNotificationResponse) {

@@ -89,6 +89,8 @@ public struct PersistedState: Sendable, Equatable {
     public var pendingCertificateRequest: PendingCertificateRequest?
     public var chargingProfiles: [StationChargingProfile]
     public var monitors: VariableMonitors
+    /// Notifications the CSMS had not answered, in their order.
+    public var notifications: [StoredNotification]
     public var firmwareUpdate: FirmwareUpdateRecord?
 
     public init(
@@ -101,7 +103,7 @@ public struct PersistedState: Sendable, Equatable {
         installedCertificates: [InstalledCertificate] = [], stationCertificate: SignedStationCertificate? = nil,
         pendingCertificateRequest: PendingCertificateRequest? = nil,
         chargingProfiles: [StationChargingProfile] = [], monitors: VariableMonitors = VariableMonitors(),
-        firmwareUpdate: FirmwareUpdateRecord? = nil
+        firmwareUpdate: FirmwareUpdateRecord? = nil, notifications: [StoredNotification] = []
     ) {
         self.variables = variables
         self.inoperative = inoperative
@@ -120,6 +122,7 @@ public struct PersistedState: Sendable, Equatable {
         self.pendingCertificateRequest = pendingCertificateRequest
         self.chargingProfiles = chargingProfiles
         self.monitors = monitors
+        self.notifications = notifications
         self.firmwareUpdate = firmwareUpdate
     }
 }
@@ -248,7 +251,7 @@ public struct StationEngine: Sendable {
                 maxCertificateChainSize: settings.maxCertificateChainSize, basicAuthPassword: settings.security.basicAuthPassword),
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
-        outbox = Outbox(messageIdPrefix: messageIdPrefix)
+        outbox = Outbox(messageIdPrefix: messageIdPrefix, restoring: persisted.notifications)
         availability = Availability(evseCount: settings.evseCount, inoperative: persisted.inoperative)
         localList = persisted.localList
         authorizationCache = AuthorizationCache(
@@ -417,6 +420,7 @@ public struct StationEngine: Sendable {
 
     /// Commits what is pending before anything that depends on it is sent or answered.
     mutating func flushChanges() {
+        pendingChanges += outbox.takeNewlyStored().map(StoreChange.notification)
         guard !pendingChanges.isEmpty else { return }
         effects.append(.persist(pendingChanges))
         pendingChanges = []

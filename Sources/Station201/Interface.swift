@@ -100,6 +100,10 @@ public enum StoreChange: Sendable, Equatable {
     case chargingProfiles([StationChargingProfile])
     /// The variable monitors and the monitoring base, replacing the stored ones.
     case monitors(VariableMonitors)
+    /// A notification that outlives a restart until the CSMS answers it (`Outbox.storedActions`).
+    case notification(StoredNotification)
+    /// Answered, or given up after a CALLERROR or a timeout.
+    case notificationDelivered(Int)
     /// The firmware update in progress or last ended (block L), replacing the stored one.
     case firmwareUpdate(FirmwareUpdateRecord)
 }

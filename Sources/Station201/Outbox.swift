@@ -23,13 +23,17 @@ enum CallPurpose: Sendable, Equatable {
 
 /// A CALL waiting for its turn.
 struct QueuedCall: Sendable {
-    var request: any OCPPRequest
+    var action: Action
+    /// The request, or for a notification restored from the store its payload as it was stored.
+    var payload: any Encodable & Sendable
     var purpose: CallPurpose
     /// Allowed before the station is Accepted: what a CSMS request caused (reports, triggered messages)
     /// [B02.FR.02/04].
     var allowedWhilePending: Bool
     /// Its place in the order calls were queued, which transaction events share (`lastTicket`).
     var ticket: Int
+    /// A notification kept in the store until the CSMS answers it: its id there.
+    var stored: Int?
 }
 
 struct InFlightCall: Sendable, Equatable {
@@ -38,6 +42,22 @@ struct InFlightCall: Sendable, Equatable {
     var purpose: CallPurpose
     var sentAt: Duration
     var deadline: Duration
+    var stored: Int?
+}
+
+/// A notification waiting for the CSMS, kept across restarts as it goes on the wire.
+public struct StoredNotification: Codable, Sendable, Equatable {
+    public var id: Int
+    public var action: Action
+    public var payload: JSONValue
+    public var allowedWhilePending: Bool
+
+    public init(id: Int, action: Action, payload: JSONValue, allowedWhilePending: Bool) {
+        self.id = id
+        self.action = action
+        self.payload = payload
+        self.allowedWhilePending = allowedWhilePending
+    }
 }
 
 /// Why a CALL of ours brought no usable answer.
@@ -60,22 +80,67 @@ struct Outbox: Sendable {
     /// The queued call in flight, as it was queued: a notification goes back to the head of the queue if the
     /// link drops before its answer, instead of being lost while the calls queued after it survive.
     private var inFlightQueued: QueuedCall?
+    /// The notifications that outlive a restart: what the CSMS cannot learn again otherwise. Statuses are
+    /// reported afresh after a boot, and reports answer a request of the CSMS's.
+    static let storedActions: Set<Action> = [
+        .notifyEvent, .reservationStatusUpdate, .notifyChargingLimit, .clearedChargingLimit,
+        .firmwareStatusNotification, .logStatusNotification,
+    ]
+    /// At most this many wait in the store; beyond, new ones wait in memory only.
+    static let storedCapacity = 1000
+    private var lastStored = 0
+    private var storedWaiting = 0
+    /// Stored notifications queued since the engine last asked (`takeNewlyStored`).
+    private var newlyStored: [StoredNotification] = []
 
-    init(messageIdPrefix: String) {
+    /// `restoring`: the notifications a previous run left undelivered, queued first, in their order.
+    init(messageIdPrefix: String, restoring stored: [StoredNotification] = []) {
         self.messageIdPrefix = messageIdPrefix
+        for notification in stored.sorted(by: { $0.id < $1.id }) {
+            lastTicket += 1
+            queue.append(QueuedCall(
+                action: notification.action, payload: notification.payload, purpose: .informational,
+                allowedWhilePending: notification.allowedWhilePending, ticket: lastTicket, stored: notification.id))
+        }
+        lastStored = stored.map(\.id).max() ?? 0
+        storedWaiting = stored.count
     }
 
     var isIdle: Bool { inFlight == nil }
 
     /// A call of `action` waits or is in flight.
     func holds(_ action: Action) -> Bool {
-        inFlight?.action == action || queue.contains { type(of: $0.request).action == action }
+        inFlight?.action == action || queue.contains { $0.action == action }
     }
     var deadline: Duration? { inFlight?.deadline }
 
     mutating func enqueue(_ request: some OCPPRequest, purpose: CallPurpose, allowedWhilePending: Bool = false) {
         lastTicket += 1
-        queue.append(QueuedCall(request: request, purpose: purpose, allowedWhilePending: allowedWhilePending, ticket: lastTicket))
+        let action = type(of: request).action
+        var call = QueuedCall(
+            action: action, payload: request, purpose: purpose, allowedWhilePending: allowedWhilePending,
+            ticket: lastTicket)
+        if purpose == .informational, Self.storedActions.contains(action), storedWaiting < Self.storedCapacity,
+           let payload = try? JSONValue.parse(String(decoding: JSONWriter.encode(request), as: UTF8.self))
+        {
+            lastStored += 1
+            storedWaiting += 1
+            call.stored = lastStored
+            newlyStored.append(StoredNotification(
+                id: lastStored, action: action, payload: payload, allowedWhilePending: allowedWhilePending))
+        }
+        queue.append(call)
+    }
+
+    /// The notifications to store, once each; the engine commits them before anything is sent.
+    mutating func takeNewlyStored() -> [StoredNotification] {
+        defer { newlyStored = [] }
+        return newlyStored
+    }
+
+    /// A stored notification the CSMS answered, or that is given up: it leaves the store.
+    mutating func storedDelivered() {
+        storedWaiting -= 1
     }
 
     /// The first queued call that `allowed` admits, taken off the queue.
@@ -93,12 +158,13 @@ struct Outbox: Sendable {
 
     /// How many calls of this action wait in the queue.
     func queuedCount(of action: Action) -> Int {
-        queue.reduce(0) { count, call in type(of: call.request).action == action ? count + 1 : count }
+        queue.reduce(0) { count, call in call.action == action ? count + 1 : count }
     }
 
     /// Sends a call taken off the queue; see `linkLost`.
     mutating func send(_ call: QueuedCall, at uptime: Duration, timeout: Duration) -> String {
-        let frame = send(call.request, purpose: call.purpose, at: uptime, timeout: timeout)
+        let frame = send(call.action, call.payload, purpose: call.purpose, at: uptime, timeout: timeout)
+        inFlight?.stored = call.stored
         inFlightQueued = call
         return frame
     }
@@ -107,13 +173,18 @@ struct Outbox: Sendable {
     mutating func send(
         _ request: some OCPPRequest, purpose: CallPurpose, at uptime: Duration, timeout: Duration
     ) -> String {
+        send(type(of: request).action, request, purpose: purpose, at: uptime, timeout: timeout)
+    }
+
+    private mutating func send(
+        _ action: Action, _ payload: some Encodable, purpose: CallPurpose, at uptime: Duration, timeout: Duration
+    ) -> String {
         counter += 1
         inFlightQueued = nil
         let messageId = "\(messageIdPrefix)-\(counter)"
-        let action = type(of: request).action
         inFlight = InFlightCall(
             messageId: messageId, action: action, purpose: purpose, sentAt: uptime, deadline: uptime + timeout)
-        return RPCCodec.call(messageId: messageId, action: action, payload: request)
+        return RPCCodec.call(messageId: messageId, action: action, payload: payload)
     }
 
     /// The call an answer with this id belongs to, no longer in flight; nil for an id we are not waiting on.

@@ -71,6 +71,10 @@ public final class Store201 {
         """
         CREATE TABLE firmware_update (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), record TEXT NOT NULL);
         """,
+        // The notifications the CSMS has not answered yet (NotifyEvent, ReservationStatusUpdate, …), in order.
+        """
+        CREATE TABLE notification (id INTEGER PRIMARY KEY NOT NULL, record TEXT NOT NULL);
+        """,
     ]
 
     public init(directory: String, durability: Durability = .syncEachCommit) throws(StoreError) {
@@ -129,6 +133,7 @@ public final class Store201 {
             [StationChargingProfile].self, "SELECT record FROM charging_profiles").first ?? []
         state.monitors = try database.records(VariableMonitors.self, "SELECT record FROM monitoring").first ?? VariableMonitors()
         state.firmwareUpdate = try database.records(FirmwareUpdateRecord.self, "SELECT record FROM firmware_update").first
+        state.notifications = try database.records(StoredNotification.self, "SELECT record FROM notification ORDER BY id")
         return state
     }
 
@@ -220,6 +225,12 @@ public final class Store201 {
             try database.run("INSERT OR REPLACE INTO monitoring (id, record) VALUES (1, ?)", [.json(monitors)])
         case .firmwareUpdate(let record):
             try database.run("INSERT OR REPLACE INTO firmware_update (id, record) VALUES (1, ?)", [.json(record)])
+        case .notification(let notification):
+            try database.run(
+                "INSERT OR REPLACE INTO notification (id, record) VALUES (?, ?)",
+                [.integer(notification.id), .json(notification)])
+        case .notificationDelivered(let id):
+            try database.run("DELETE FROM notification WHERE id = ?", [.integer(id)])
         }
     }
 }

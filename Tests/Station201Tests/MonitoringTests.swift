@@ -367,3 +367,47 @@ extension Harness {
         #expect(harness.notifiedEvents.isEmpty)
     }
 }
+
+/// Notifications the CSMS cannot learn again (NotifyEvent, ReservationStatusUpdate, …) outlive a restart
+/// until it answers them; connector statuses do not need to.
+@Suite struct StoredNotificationTests {
+    @Test func aNotificationQueuedOfflineIsStoredAndSentAfterTheRestart() throws {
+        var harness = MonitoringTests.registered()
+        harness.handle(.linkDown(reason: "test"))
+        _ = harness.command(.fault(evseId: 1, "GroundFailure"))
+        let stored = harness.persisted.compactMap { change -> StoredNotification? in
+            if case .notification(let notification) = change { notification } else { nil }
+        }
+        #expect(stored.map(\.action) == [.notifyEvent], "the StatusNotification is not stored")
+        #expect(stored.first?.payload["eventData"]?[0]?["techCode"]?.string == "GroundFailure")
+
+        // A restart with what the store holds: the notification goes once the CSMS accepted the boot.
+        var restarted = Harness(evses: 1, persisted: PersistedState(notifications: stored))
+        restarted.handle(.linkUp)
+        #expect(restarted.outstanding?.action == "BootNotification")
+        restarted.answerOutstanding(#"{"currentTime":"2027-01-15T08:00:00.000Z","interval":300,"status":"Accepted"}"#)
+        restarted.answerAll()
+        let sent = try #require(restarted.calls("NotifyEvent").first)
+        #expect(sent.payload == stored[0].payload)
+        #expect(restarted.persisted.contains(.notificationDelivered(stored[0].id)))
+        // Ids go on from the stored ones, so a new notification never takes an undelivered one's place.
+        _ = restarted.command(.fault(evseId: 1, "GroundFailure"))
+        let next = restarted.persisted.compactMap { change -> Int? in
+            if case .notification(let notification) = change { notification.id } else { nil }
+        }
+        #expect(next == [stored[0].id + 1])
+    }
+
+    @Test func aNotificationLostWithTheLinkStaysStoredAndOneGivenUpLeaves() {
+        var harness = MonitoringTests.registered()
+        _ = harness.command(.fault(evseId: 1, "GroundFailure"))
+        while let call = harness.outstanding, call.action != "NotifyEvent" { harness.answerOutstanding() }
+        harness.handle(.linkDown(reason: "test"))
+        #expect(!harness.persisted.contains { if case .notificationDelivered = $0 { true } else { false } })
+        harness.handle(.linkUp)
+        while let call = harness.outstanding, call.action != "NotifyEvent" { harness.answerOutstanding() }
+        // A CALLERROR gives it up: it leaves the store.
+        if let call = harness.outstanding { harness.handle(.received(#"[4,"\#(call.messageId)","InternalError","no",{}]"#)) }
+        #expect(harness.persisted.contains { if case .notificationDelivered = $0 { true } else { false } })
+    }
+}

@@ -155,3 +155,20 @@ def test_N07_FR_13_monitors_survive_a_restart(csms, chargepoint):
     assert csms.call(station.identity, call.GetMonitoringReport(request_id=41)).status == ACCEPTED
     [report] = csms.wait_for_calls("NotifyMonitoringReport", station.identity, where=lambda p: p["requestId"] == 41)
     assert report["monitor"][0]["variableMonitoring"][0]["id"] == result["id"]
+
+
+def test_a_notify_event_queued_offline_survives_a_kill(csms, chargepoint):
+    """The fault's hard-wired NotifyEvent waits in the store while the CSMS is out of reach; after kill -9
+    and a restart it is delivered once the boot is accepted."""
+    station = chargepoint(connectors=1)
+    csms.stop(abrupt=True)
+    csms.wait_for(lambda: station.api.status()["link"] != "connected", 15, "the station to notice the CSMS is gone")
+    station.api.ok_json("POST", "/api/v1/connectors/1/fault", json={"errorCode": "GroundFailure"})
+    station.kill()
+    csms.start()
+    station.restart()
+    [notice] = events(csms, station, 1, kind="HardWiredNotification")
+    assert (notice["actualValue"], notice["techCode"]) == ("true", "GroundFailure")
+    boots = csms.call_frames("BootNotification", station.identity)
+    [sent] = csms.call_frames("NotifyEvent", station.identity)
+    assert boots and sent.time > boots[-1].time, "the stored NotifyEvent went before the BootNotification"
