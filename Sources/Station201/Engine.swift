@@ -252,6 +252,7 @@ public struct StationEngine: Sendable {
             restored: persisted.variables)
         registration = Registration(bootReason: persisted.bootReason)
         outbox = Outbox(messageIdPrefix: messageIdPrefix, restoring: persisted.notifications)
+        nextEventId = Self.lastEventId(in: persisted.notifications)
         availability = Availability(evseCount: settings.evseCount, inoperative: persisted.inoperative)
         localList = persisted.localList
         authorizationCache = AuthorizationCache(

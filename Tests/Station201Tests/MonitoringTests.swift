@@ -390,6 +390,7 @@ extension Harness {
         let sent = try #require(restarted.calls("NotifyEvent").first)
         #expect(sent.payload == stored[0].payload)
         #expect(restarted.persisted.contains(.notificationDelivered(stored[0].id)))
+        #expect(restarted.engine.nextEventId == 1, "event ids go on from the stored ones")
         // Ids go on from the stored ones, so a new notification never takes an undelivered one's place.
         _ = restarted.command(.fault(evseId: 1, "GroundFailure"))
         let next = restarted.persisted.compactMap { change -> Int? in

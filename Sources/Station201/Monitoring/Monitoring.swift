@@ -110,6 +110,15 @@ extension StationEngine {
             variable: monitor.address.wireVariable)
     }
 
+    /// The highest event id of the NotifyEvents a previous run left undelivered: ids go on from it, so that
+    /// no two events the CSMS receives share one.
+    static func lastEventId(in stored: [StoredNotification]) -> Int {
+        stored.lazy.filter { $0.action == .notifyEvent }
+            .compactMap { try? StrictJSON.decode(NotifyEventRequest.self, from: $0.payload) }
+            .flatMap { $0.eventData.map(\.eventId) }
+            .max() ?? 0
+    }
+
     /// A fault of the EVSE, or its end, is a hard-wired notice on its `Problem` variable: 2.0.1's
     /// StatusNotification has no error code, so this is how the CSMS learns what the fault is [G05, N07].
     /// The fault's name goes in `techCode`; MonitoringCtrlr's switches and levels are for monitors, not for it.
