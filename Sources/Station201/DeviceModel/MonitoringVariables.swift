@@ -23,22 +23,10 @@ extension StandardVariables {
     public static let offlineQueuingSeverity = VariableDescriptor(
         VariableAddress(monitoringCtrlr, "OfflineQueuingSeverity"), .integer(minimum: 0, maximum: 9), .readWrite,
         source: .stored(default: "9"))
-    public static let itemsPerMessageSetVariableMonitoring = monitoringItemsPerMessage("SetVariableMonitoring")
-    public static let bytesPerMessageSetVariableMonitoring = monitoringBytesPerMessage("SetVariableMonitoring")
-    public static let itemsPerMessageClearVariableMonitoring = monitoringItemsPerMessage("ClearVariableMonitoring")
-    public static let bytesPerMessageClearVariableMonitoring = monitoringBytesPerMessage("ClearVariableMonitoring")
-
-    private static func monitoringItemsPerMessage(_ message: String) -> VariableDescriptor {
-        VariableDescriptor(
-            VariableAddress(monitoringCtrlr, "ItemsPerMessage", instance: message), .integer(minimum: 1), .readOnly,
-            source: .stored(default: "100"))
-    }
-
-    private static func monitoringBytesPerMessage(_ message: String) -> VariableDescriptor {
-        VariableDescriptor(
-            VariableAddress(monitoringCtrlr, "BytesPerMessage", instance: message), .integer(minimum: 1), .readOnly,
-            source: .stored(default: "65536"))
-    }
+    public static let itemsPerMessageSetVariableMonitoring = itemsPerMessage("SetVariableMonitoring", of: monitoringCtrlr)
+    public static let bytesPerMessageSetVariableMonitoring = bytesPerMessage("SetVariableMonitoring", of: monitoringCtrlr)
+    public static let itemsPerMessageClearVariableMonitoring = itemsPerMessage("ClearVariableMonitoring", of: monitoringCtrlr)
+    public static let bytesPerMessageClearVariableMonitoring = bytesPerMessage("ClearVariableMonitoring", of: monitoringCtrlr)
 
     static let monitoringVariables: [VariableDescriptor] = [
         monitoringAvailable, monitoringEnabled, activeMonitoringBase, activeMonitoringLevel, offlineQueuingSeverity,

@@ -119,15 +119,17 @@ public enum StandardVariables {
     public static let bytesPerMessageGetVariables = bytesPerMessage("GetVariables")
     public static let bytesPerMessageSetVariables = bytesPerMessage("SetVariables")
 
-    private static func itemsPerMessage(_ message: String) -> VariableDescriptor {
+    /// A message's bounds: DeviceDataCtrlr's for the device model, a controller's own for its messages
+    /// (MonitoringCtrlr's for SetVariableMonitoring).
+    static func itemsPerMessage(_ message: String, of component: ComponentAddress = deviceDataCtrlr) -> VariableDescriptor {
         VariableDescriptor(
-            VariableAddress(deviceDataCtrlr, "ItemsPerMessage", instance: message), .integer(minimum: 1), .readOnly,
+            VariableAddress(component, "ItemsPerMessage", instance: message), .integer(minimum: 1), .readOnly,
             source: .stored(default: "100"))
     }
 
-    private static func bytesPerMessage(_ message: String) -> VariableDescriptor {
+    static func bytesPerMessage(_ message: String, of component: ComponentAddress = deviceDataCtrlr) -> VariableDescriptor {
         VariableDescriptor(
-            VariableAddress(deviceDataCtrlr, "BytesPerMessage", instance: message), .integer(minimum: 1), .readOnly,
+            VariableAddress(component, "BytesPerMessage", instance: message), .integer(minimum: 1), .readOnly,
             source: .stored(default: "65536"))
     }
 
