@@ -175,7 +175,7 @@ extension ChargePointEngine {
 
 /// Saved at every answer that carries an IdTagInfo: written directly.
 extension AuthorizationCache.Entry: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("idTag", idTag)
         object.member("info", info)
         object.member("lastUsed", lastUsed)

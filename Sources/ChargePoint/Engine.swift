@@ -192,6 +192,7 @@ public struct ChargePointEngine: Sendable {
         effects += publications
         publications = []
         if rebooting { effects.append(.restart) }
+        nextDeadline = earliestDeadline
         defer { effects = [] }
         return effects
     }
@@ -199,8 +200,13 @@ public struct ChargePointEngine: Sendable {
     /// When the engine next needs a `.tick`, on the uptime clock; nil when nothing is scheduled. Deadlines
     /// already passed are left out: every input runs the timers that are due, so what is still past due
     /// waits for something else (the link), and reporting it would make the runtime spin.
-    public var nextDeadline: Duration? {
-        // Asked after every input: one pass, no list built.
+    ///
+    /// Worked out once at the end of each input and kept: the host asks after every input, and asking a
+    /// computed property of an engine held in a class copied the whole engine (issue 11).
+    public private(set) var nextDeadline: Duration?
+
+    private var earliestDeadline: Duration? {
+        // One pass, no list built.
         var earliest = EarliestDeadline(after: now.uptime)
         earliest.consider(inFlight?.deadline)
         earliest.consider(heartbeatDueAt)
@@ -228,6 +234,7 @@ public struct ChargePointEngine: Sendable {
     /// The initial effects after a (re)start: state repaired during restore must reach the disk.
     public mutating func start() -> [Effect] {
         flushChanges()
+        nextDeadline = earliestDeadline
         defer { effects = [] }
         return effects
     }

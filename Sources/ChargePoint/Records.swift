@@ -216,7 +216,7 @@ public struct PersistedState: Sendable, Equatable {
 
 /// Saved whenever a transaction changes (its CSMS id, its stop, its sampled data): written directly.
 extension TransactionRecord: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("localId", localId)
         object.member("connectorId", connectorId)
         object.member("idTag", idTag)

@@ -58,7 +58,7 @@ public struct EmptyResponse: Codable, Sendable, Equatable {
 }
 
 extension EmptyResponse: JSONFastDecodable {
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         guard members.isEmpty else { return nil }
         self.init()
     }

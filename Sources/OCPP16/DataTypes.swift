@@ -158,7 +158,7 @@ public struct CertificateHashData: Codable, Sendable, Equatable, Hashable {
 }
 
 extension SampledValue: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("value", value)
         object.member("context", context)
         object.member("format", format)
@@ -170,14 +170,14 @@ extension SampledValue: JSONObject {
 }
 
 extension MeterValue: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("timestamp", timestamp)
         object.member("sampledValue", sampledValue)
     }
 }
 
 extension KeyValue: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("key", key)
         object.member("readonly", readonly)
         object.member("value", value)
@@ -185,7 +185,7 @@ extension KeyValue: JSONObject {
 }
 
 extension IdTagInfo: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("status", status)
         object.member("expiryDate", expiryDate)
         object.member("parentIdTag", parentIdTag)
@@ -194,7 +194,7 @@ extension IdTagInfo: JSONObject {
 
 extension IdTagInfo: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let status: AuthorizationStatus = fields.enumeration("status"),
               let expiryDate = fields.optional("expiryDate", { $0.timestamp($1) }),

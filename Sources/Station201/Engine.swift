@@ -368,12 +368,16 @@ public struct StationEngine: Sendable {
         {
             emit(.restart)
         }
+        nextDeadline = earliestDeadline
         defer { effects = [] }
         return effects
     }
 
-    /// When the engine next needs a `.tick`; nil when nothing is scheduled.
-    public var nextDeadline: Duration? {
+    /// When the engine next needs a `.tick`; nil when nothing is scheduled. Worked out once at the end of each
+    /// input and kept, as the 1.6 engine's is: the host asks after every input.
+    public private(set) var nextDeadline: Duration?
+
+    private var earliestDeadline: Duration? {
         var earliest = EarliestDeadline(after: now.uptime)
         earliest.consider(outbox.deadline)
         earliest.consider(registration.nextDeadline(linkUp: link == .connected))

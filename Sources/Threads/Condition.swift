@@ -23,6 +23,9 @@ public final class Lock: @unchecked Sendable {
 
     public func unlock() { pthread_mutex_unlock(mutex) }
 
+    /// Inlinable so that every caller's closure and result are specialized: unspecialized, each use paid
+    /// for its generic result through the runtime (issue 11).
+    @inlinable
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()
         defer { unlock() }
@@ -34,7 +37,7 @@ public final class Lock: @unchecked Sendable {
 ///
 /// `@unchecked Sendable`: as `Lock`.
 public final class Condition: @unchecked Sendable {
-    private let mutex = Lock()
+    @usableFromInline let mutex = Lock()
     private let cond: UnsafeMutablePointer<pthread_cond_t>
 
     public init() {
@@ -52,6 +55,7 @@ public final class Condition: @unchecked Sendable {
         cond.deallocate()
     }
 
+    @inlinable
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         try mutex.withLock(body)
     }

@@ -115,8 +115,9 @@ extension ChargePointEngine {
             firmwareUpdate = update
             report(steps, of: update)
         }
-        advanceUpload(\.diagnosticsUpload)
-        advanceUpload(\.logUpload)
+        // Through a key path only when there is an upload: this runs after every input.
+        if diagnosticsUpload != nil { advanceUpload(\.diagnosticsUpload) }
+        if logUpload != nil { advanceUpload(\.logUpload) }
     }
 
     private mutating func advanceUpload(_ slot: WritableKeyPath<Self, FileUpload?>) {

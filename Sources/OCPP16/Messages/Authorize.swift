@@ -11,14 +11,14 @@ public struct AuthorizeResponse: Codable, Sendable, Equatable {
 }
 
 extension AuthorizeRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("idTag", idTag)
     }
 }
 
 extension AuthorizeResponse: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
               fields.isFullyRead

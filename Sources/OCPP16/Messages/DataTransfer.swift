@@ -16,7 +16,7 @@ public struct DataTransferResponse: Codable, Sendable, Equatable {
 }
 
 extension DataTransferResponse: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("status", status)
         object.member("data", data)
     }
@@ -24,7 +24,7 @@ extension DataTransferResponse: JSONObject {
 
 extension DataTransferRequest: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let vendorId: CiString<255> = fields.string("vendorId"),
               let messageId = fields.optional("messageId", { $0.string($1) as CiString<50>? }),

@@ -14,7 +14,7 @@ public struct GetConfigurationResponse: Codable, Sendable, Equatable {
 }
 
 extension GetConfigurationResponse: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("configurationKey", configurationKey)
         object.member("unknownKey", unknownKey)
     }
@@ -22,7 +22,7 @@ extension GetConfigurationResponse: JSONObject {
 
 extension GetConfigurationRequest: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let key = fields.optional("key", { fields, name in
                   fields.array(name) { item -> CiString<50>? in

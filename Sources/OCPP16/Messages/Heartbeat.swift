@@ -10,12 +10,12 @@ public struct HeartbeatResponse: Codable, Sendable, Equatable {
 }
 
 extension HeartbeatRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {}
+    public func writeMembers(to object: inout JSONObjectWriter) {}
 }
 
 extension HeartbeatResponse: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let currentTime = fields.timestamp("currentTime"),
               fields.isFullyRead

@@ -13,7 +13,7 @@ public struct MeterValuesRequest: OCPPRequest, Equatable {
 }
 
 extension MeterValuesRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("connectorId", connectorId)
         object.member("transactionId", transactionId)
         object.member("meterValue", meterValue)

@@ -26,7 +26,7 @@ public struct StartTransactionResponse: Codable, Sendable, Equatable {
 }
 
 extension StartTransactionRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("connectorId", connectorId)
         object.member("idTag", idTag)
         object.member("meterStart", meterStart)
@@ -37,7 +37,7 @@ extension StartTransactionRequest: JSONObject {
 
 extension StartTransactionResponse: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let idTagInfo: IdTagInfo = fields.object("idTagInfo"),
               let transactionId = fields.integer("transactionId"),

@@ -22,7 +22,7 @@ public struct StatusNotificationRequest: OCPPRequest, Equatable {
 }
 
 extension StatusNotificationRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("connectorId", connectorId)
         object.member("errorCode", errorCode)
         object.member("info", info)

@@ -27,7 +27,7 @@ public struct StopTransactionResponse: Codable, Sendable, Equatable {
 }
 
 extension StopTransactionRequest: JSONObject {
-    package func writeMembers(to object: inout JSONObjectWriter) {
+    public func writeMembers(to object: inout JSONObjectWriter) {
         object.member("idTag", idTag)
         object.member("meterStop", meterStop)
         object.member("timestamp", timestamp)
@@ -39,7 +39,7 @@ extension StopTransactionRequest: JSONObject {
 
 extension StopTransactionResponse: JSONFastDecodable {
 
-    package init?(fastJSON members: [String: JSONValue]) {
+    public init?(fastJSON members: [String: JSONValue]) {
         var fields = JSONMembers(members)
         guard let idTagInfo = fields.optional("idTagInfo", { $0.object($1) as IdTagInfo? }),
               fields.isFullyRead

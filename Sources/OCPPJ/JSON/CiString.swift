@@ -42,7 +42,8 @@ public struct CiString<let maxLength: Int>: Sendable, Hashable, Codable, CustomS
         try container.encode(value)
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    @inlinable
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendString(value, to: &output)
     }
 

@@ -3,16 +3,19 @@
 /// member, another type, a null, a string too long) makes `init(fastJSON:)` return nil, and
 /// `StrictJSON.decode` goes through `Decodable`, which says precisely what is wrong: the errors stay the
 /// strict decoder's, and the fast read must never accept what it refuses (`JSONFastDecodableTests`).
-package protocol JSONFastDecodable: Decodable {
+public protocol JSONFastDecodable: Decodable {
     init?(fastJSON members: [String: JSONValue])
 }
 
 /// The members of one JSON object, read by `JSONFastDecodable`. Every accessor returns nil when the member
 /// is not in its plain expected form, which sends the whole payload to the strict decoder; so does a
 /// member nobody read (`isFullyRead`), as the strict decoder refuses unknown members.
-package struct JSONMembers {
-    private let members: [String: JSONValue]
-    private var readCount = 0
+///
+/// It is public, and its generic accessors inlinable, so that each message's module specializes them for its
+/// own types instead of paying a run-time metadata look-up per member (issue 11).
+public struct JSONMembers {
+    @usableFromInline let members: [String: JSONValue]
+    @usableFromInline var readCount = 0
 
     package init(_ members: [String: JSONValue]) {
         self.members = members
@@ -26,11 +29,13 @@ package struct JSONMembers {
         return Int(exactly: value)
     }
 
+    @usableFromInline
     package mutating func string(_ name: String) -> String? {
         guard case .string(let value)? = take(name) else { return nil }
         return value
     }
 
+    @inlinable
     package mutating func string<let maxLength: Int>(_ name: String) -> CiString<maxLength>? {
         string(name).flatMap(CiString<maxLength>.init)
     }
@@ -39,15 +44,18 @@ package struct JSONMembers {
         string(name).flatMap { try? Timestamp(rfc3339: $0) }
     }
 
+    @inlinable
     package mutating func enumeration<Value: RawRepresentable<String>>(_ name: String) -> Value? {
         string(name).flatMap(Value.init(rawValue:))
     }
 
+    @inlinable
     package mutating func object<Value: JSONFastDecodable>(_ name: String) -> Value? {
         guard case .object(let nested)? = take(name) else { return nil }
         return Value(fastJSON: nested)
     }
 
+    @inlinable
     package mutating func array<Element>(_ name: String, _ read: (JSONValue) -> Element?) -> [Element]? {
         guard case .array(let items)? = take(name) else { return nil }
         var elements: [Element] = []
@@ -60,13 +68,15 @@ package struct JSONMembers {
     }
 
     /// An optional member: `.some(nil)` when it is absent, nil when it is present in another form.
+    @inlinable
     package mutating func optional<Value>(_ name: String, _ read: (inout JSONMembers, String) -> Value?) -> Value?? {
         guard members[name] != nil else { return .some(nil) }
         return read(&self, name).map { .some($0) }
     }
 
     /// The member, counted as read.
-    private mutating func take(_ name: String) -> JSONValue? {
+    @usableFromInline
+    mutating func take(_ name: String) -> JSONValue? {
         guard let value = members[name] else { return nil }
         readCount += 1
         return value

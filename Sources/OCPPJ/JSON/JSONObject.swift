@@ -2,12 +2,13 @@
 /// transactions, status notifications, the answers a load test asks for most): no encoder, containers or
 /// boxes per value. Its `Encodable` conformance stays the reference: `JSONObjectTests` checks, type by
 /// type, that both write the same bytes.
-package protocol JSONObject: JSONAppendable {
+public protocol JSONObject: JSONAppendable {
     func writeMembers(to object: inout JSONObjectWriter)
 }
 
 extension JSONObject {
-    package func appendJSON(to output: inout [UInt8]) {
+    @inlinable
+    public func appendJSON(to output: inout [UInt8]) {
         var object = JSONObjectWriter()
         swap(&object.bytes, &output)
         object.bytes.append(UInt8(ascii: "{"))
@@ -19,10 +20,16 @@ extension JSONObject {
 
 /// Writes the members of one object, in the order they are given; an optional member that is nil is left
 /// out, as `encodeIfPresent` leaves it out.
-package struct JSONObjectWriter {
-    fileprivate(set) var bytes: [UInt8] = []
-    private var isEmpty = true
+///
+/// It is public, and its generic members inlinable, so that each message's module specializes them for its
+/// own member types: unspecialized, every optional member cost a run-time metadata look-up (issue 11).
+public struct JSONObjectWriter {
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var isEmpty = true
 
+    @usableFromInline init() {}
+
+    @inlinable
     package mutating func member(_ name: StaticString, _ value: some JSONAppendable) {
         if !isEmpty { bytes.append(UInt8(ascii: ",")) }
         isEmpty = false
@@ -32,13 +39,15 @@ package struct JSONObjectWriter {
         value.appendJSON(to: &bytes)
     }
 
+    @inlinable
     package mutating func member(_ name: StaticString, _ value: (some JSONAppendable)?) {
         if let value { member(name, value) }
     }
 }
 
 extension Array: JSONAppendable where Element: JSONAppendable {
-    package func appendJSON(to output: inout [UInt8]) {
+    @inlinable
+    public func appendJSON(to output: inout [UInt8]) {
         output.append(UInt8(ascii: "["))
         for (index, element) in enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }

@@ -1,5 +1,6 @@
 /// The byte-level spelling of JSON scalars, shared by ``JSONValue/write(into:)`` and ``JSONWriter``
 /// so both produce identical text for identical values.
+@usableFromInline
 enum JSONOutput {
     static func appendNull(to output: inout [UInt8]) {
         output.append(contentsOf: "null".utf8)
@@ -45,6 +46,7 @@ enum JSONOutput {
     }
 
     /// Copies runs of bytes that need no escaping in one go; most OCPP strings are one such run.
+    @usableFromInline
     static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var value = value

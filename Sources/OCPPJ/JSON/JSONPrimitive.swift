@@ -2,16 +2,16 @@
 /// output instead of an encoder of its own, which costs an allocation or three and a chain of dynamic calls
 /// per value: every enumeration, bounded string and timestamp of every frame, and the messages sent most
 /// (`JSONObject`), come through here. Its JSON is the one its `Encodable` conformance gives.
-package protocol JSONAppendable: Encodable {
+public protocol JSONAppendable: Encodable {
     func appendJSON(to output: inout [UInt8])
 }
 
 /// A value written as one JSON scalar.
-package protocol JSONScalar: JSONAppendable {}
+public protocol JSONScalar: JSONAppendable {}
 
 /// Enumerations are written as their raw value, as `Codable` writes them.
 extension JSONScalar where Self: RawRepresentable, RawValue == String {
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendString(rawValue, to: &output)
     }
 }
@@ -47,7 +47,7 @@ extension Bool: JSONPrimitive {
         self = value
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendBool(self, to: &output)
     }
 }
@@ -60,7 +60,7 @@ extension String: JSONPrimitive {
         self = value
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendString(self, to: &output)
     }
 }
@@ -75,7 +75,7 @@ extension Double: JSONPrimitive {
         }
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendNumber(self, to: &output)
     }
 }
@@ -89,7 +89,7 @@ extension Float: JSONPrimitive {
         self = value
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendNumber(self, to: &output)
     }
 }
@@ -114,7 +114,7 @@ extension JSONPrimitive where Self: FixedWidthInteger {
 }
 
 extension JSONScalar where Self: FixedWidthInteger {
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         if Self.isSigned {
             JSONOutput.appendInteger(Int64(self), to: &output)
         } else {

@@ -98,7 +98,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(iso8601)
     }
 
-    package func appendJSON(to output: inout [UInt8]) {
+    public func appendJSON(to output: inout [UInt8]) {
         JSONOutput.appendString(iso8601, to: &output)
     }
 }
