@@ -83,8 +83,11 @@ struct Connector: Sendable, Equatable {
             if suspendedByEVSE || limitW == 0 { return .suspendedEVSE }
             return plugged && meter.demandW > 0 ? .charging : .suspendedEV
         }
-        if pendingStart != nil { return .preparing }
+        // Matched rather than compared with nil: asked several times per input, and `!= nil` on these
+        // Equatable optionals copied them.
+        if case .some = pendingStart { return .preparing }
         if plugged { return finishing ? .finishing : .preparing }
-        return reservation == nil ? .available : .reserved
+        if case .some = reservation { return .reserved }
+        return .available
     }
 }

@@ -7,19 +7,24 @@ extension ChargePointEngine {
     static let meterPublishInterval: Duration = .seconds(1)
 
     mutating func publishChanges() {
+        // Runs after every input: compared without wrapping either side in an optional, which cost copies.
         var station = stationSnapshot
+        let uptime = station.uptime
         station.uptime = .zero
-        if station != publishedStation {
+        if publishedStation.map({ $0 != station }) ?? true {
             publishedStation = station
-            emit(.publish(.station(stationSnapshot)))
+            station.uptime = uptime
+            emit(.publish(.station(station)))
+        }
+        if publishedConnectors.count != connectors.count {
+            publishedConnectors = Array(repeating: nil, count: connectors.count)
         }
         for index in connectors.indices {
             let snapshot = connectorSnapshot(index)
             let comparable = snapshot.withoutMeterReadings
-            if publishedConnectors[snapshot.id] != comparable {
-                publishedConnectors[snapshot.id] = comparable
-                emit(.publish(.connector(snapshot)))
-            }
+            if let published = publishedConnectors[index], published == comparable { continue }
+            publishedConnectors[index] = comparable
+            emit(.publish(.connector(snapshot)))
         }
         if let due = meterPublishAt, due <= now.uptime {
             meterPublishAt = now.uptime + Self.meterPublishInterval

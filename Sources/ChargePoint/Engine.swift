@@ -54,7 +54,8 @@ public struct ChargePointEngine: Sendable {
     var sentStatus: [Int: StatusReport] = [:]
     /// What observers were last shown, so that only changes are published.
     var publishedStation: StationSnapshot?
-    var publishedConnectors: [Int: ConnectorSnapshot] = [:]
+    /// By connector index.
+    var publishedConnectors: [ConnectorSnapshot?] = []
     var meterPublishAt: Duration?
     /// The grid instant of the next clock-aligned sample.
     var alignedSampleTime: Timestamp?

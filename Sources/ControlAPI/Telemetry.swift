@@ -16,8 +16,8 @@ import WebContent
 /// protocol version says (`OCPPVocabulary`); the adapters from each engine's traffic facts live beside
 /// their resources.
 ///
-/// `@unchecked Sendable`: the registry is thread-safe; `counters`, `histograms` and `frameCounters` are
-/// guarded by `lock`.
+/// `@unchecked Sendable`: the registry is thread-safe; `counters`, `histograms`, `httpSeries` and
+/// `frameCounters` are guarded by `lock`.
 public final class Telemetry: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
     /// `chargepoint_build_info`'s labels.
@@ -31,6 +31,20 @@ public final class Telemetry: @unchecked Sendable {
     /// an array index rather than a hash of its three labels.
     private var frameCounters: [Counter?]
     private let vocabulary: OCPPVocabulary
+
+    /// `recordHTTP`'s series, by route template, method and status.
+    private var httpSeries: [HTTPSeriesKey: HTTPSeries] = [:]
+
+    private struct HTTPSeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct HTTPSeries {
+        var requests: Counter
+        var duration: DurationHistogram
+    }
 
     private struct CounterKey: Hashable {
         var metric: PerFrameMetric
@@ -136,9 +150,20 @@ public final class Telemetry: @unchecked Sendable {
     }
 
     func recordHTTP(route: String, method: String, status: Int, duration: Duration) {
-        counter(.requests, labels: [("route", route), ("method", method), ("code", String(status))])
-            .increment()
-        histogram(.requestDuration, labels: [("route", route)]).record(duration)
+        let key = HTTPSeriesKey(route: route, method: method, status: status)
+        let series = lock.withLock { httpSeries[key] } ?? registerHTTPSeries(key)
+        series.requests.increment()
+        series.duration.record(duration)
+    }
+
+    /// A request's two series, looked up with one hash of its route, method and status rather than two
+    /// hashes of label lists built for the registry.
+    private func registerHTTPSeries(_ key: HTTPSeriesKey) -> HTTPSeries {
+        let series = HTTPSeries(
+            requests: counter(.requests, labels: [("route", key.route), ("method", key.method), ("code", String(key.status))]),
+            duration: histogram(.requestDuration, labels: [("route", key.route)]))
+        lock.withLock { httpSeries[key] = series }
+        return series
     }
 
     /// What a scrape reads of the station now, whichever protocol it speaks.

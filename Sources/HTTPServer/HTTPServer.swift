@@ -462,7 +462,8 @@ final class HTTPServerCore: @unchecked Sendable {  // mutable fields guarded by 
 
     private func addHeaders(_ headers: [(name: String, value: String)], to response: OpaquePointer) {
         for header in headers {
-            if asciiLowercased(header.name) == "content-length" { continue }  // MHD sets it
+            // MHD sets it. The length is compared first: lowercasing a name such as Content-Type made a string.
+            if header.name.utf8.count == 14, asciiLowercased(header.name) == "content-length" { continue }
             if MHD_add_response_header(response, header.name, header.value) == .NO {
                 logger.warning("invalid response header dropped", metadata: ["header": "\(header.name)"])
             }

@@ -70,29 +70,45 @@ public enum RPCCodec {
         }
     }
 
+    /// Inlinable, as `callResult` is, so that the payload's way of writing itself is picked when compiling.
+    @inlinable
     public static func call(messageId: String, action: String, payload: some Encodable) -> String {
-        frame(head: "[2,\(quoted(messageId)),\(quoted(action)),", payload: JSONWriter.encode(payload))
+        frame(type: "2", messageId: messageId, action: action, payload: payload)
     }
 
+    @inlinable
     public static func callResult(messageId: String, payload: some Encodable) -> String {
-        frame(head: "[3,\(quoted(messageId)),", payload: JSONWriter.encode(payload))
+        frame(type: "3", messageId: messageId, action: nil, payload: payload)
     }
 
     /// `code` in the spelling of the protocol version in use (1.6 and 2.0.1 differ).
     public static func callError(messageId: String, code: String, description: String) -> String {
-        "[4,\(quoted(messageId)),\(quoted(code)),\(quoted(description)),{}]"
-    }
-
-    private static func frame(head: String, payload: [UInt8]) -> String {
-        var bytes = Array(head.utf8)
-        bytes.reserveCapacity(bytes.count + payload.count + 1)
-        bytes += payload
-        bytes.append(UInt8(ascii: "]"))
+        var bytes: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "4"), UInt8(ascii: ",")]
+        for field in [messageId, code, description] {
+            JSONOutput.appendString(field, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        bytes.append(contentsOf: "{}]".utf8)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func quoted(_ string: String) -> String {
-        JSONValue.string(string).serialized()
+    /// Written into one buffer, payload included: every answer and CALL comes through here.
+    @inlinable
+    static func frame(type: Unicode.Scalar, messageId: String, action: String?, payload: some Encodable) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes.append(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: type))
+        bytes.append(UInt8(ascii: ","))
+        JSONOutput.appendString(messageId, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        if let action {
+            JSONOutput.appendString(action, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        JSONWriter.append(payload, to: &bytes)
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The message type, id and (for a CALL) action, read from the start of a frame without parsing the

@@ -9,17 +9,29 @@ public enum JSONWriter {
     /// Traps if `value.encode(to:)` throws. Our message types are plain data whose encoding
     /// cannot fail (this writer itself never throws), so a throw is a programming error; trapping
     /// says so loudly and keeps every send site free of a `try` that could never be exercised.
+    ///
+    /// Inlinable, as `append` and `string` are: in a caller that knows the type, the cast below is decided when
+    /// compiling, instead of costing a run-time conformance look-up per message (issue 11).
+    @inlinable
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(value, to: &bytes)
+        return bytes
+    }
+
+    /// `encode`, written at the end of `bytes`.
+    @inlinable
+    static func append<T: Encodable>(_ value: T, to bytes: inout [UInt8]) {
         if let appendable = value as? any JSONAppendable {
-            var bytes: [UInt8] = []
             appendable.appendJSON(to: &bytes)
-            return bytes
+        } else {
+            bytes += throughEncoder(value)
         }
-        return throughEncoder(value)
     }
 
     /// Through `Encodable` even for a `JSONAppendable` value (its members still take their own way):
     /// what a hand-written `JSONObject` is checked against.
+    @usableFromInline
     package static func throughEncoder<T: Encodable>(_ value: T) -> [UInt8] {
         let stream = JSONStream()
         do {
@@ -30,6 +42,7 @@ public enum JSONWriter {
         return stream.bytes
     }
 
+    @inlinable
     public static func string<T: Encodable>(_ value: T) -> String {
         String(decoding: encode(value), as: UTF8.self)
     }

@@ -5,12 +5,20 @@
 /// Works with compiler-synthesized and hand-written `Decodable` conformances alike, because the
 /// checks live in the decoder and its containers, not in the types.
 public enum StrictJSON {
+    /// Inlinable: in a caller that knows the type, whether it has a fast read is decided when compiling, instead
+    /// of costing run-time conformance look-ups per message (issue 11).
+    @inlinable
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
         if case .object(let members) = value, let fast = type as? any JSONFastDecodable.Type,
            let decoded = fast.init(fastJSON: members) as? T {
             return decoded
         }
-        return try StrictDecoder(value, at: .root).decode(type)
+        return try decodeStrictly(type, from: value)
+    }
+
+    @usableFromInline
+    static func decodeStrictly<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
+        try StrictDecoder(value, at: .root).decode(type)
     }
 }
 

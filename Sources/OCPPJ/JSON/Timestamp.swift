@@ -28,6 +28,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// `YYYY-MM-DDThh:mm:ss.sssZ`. Years outside 0000...9999 get a sign or a fifth digit, which
     /// RFC 3339 cannot express; no OCPP clock produces them.
     public var iso8601: String {
+        var text: [UInt8] = []
+        text.reserveCapacity(25)
+        appendISO8601(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `iso8601`, written in place: every timestamp of every message and record comes here, so no string is
+    /// made on the way (a JSON string of it needs no escaping).
+    func appendISO8601(to text: inout [UInt8]) {
         let millisecondsPerDay: Int64 = 86_400_000
         var days = millisecondsSince1970 / millisecondsPerDay
         var millisecondOfDay = millisecondsSince1970 % millisecondsPerDay
@@ -36,8 +45,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             millisecondOfDay += millisecondsPerDay
         }
         let date = CivilDate(daysSince1970: days)
-        var text: [UInt8] = []
-        text.reserveCapacity(25)
         if date.year < 0 {
             text.append(UInt8(ascii: "-"))
         }
@@ -55,25 +62,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         text.append(UInt8(ascii: "."))
         Self.append(UInt64(millisecondOfDay % 1000), width: 3, to: &text)
         text.append(UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
     }
 
-    /// Zero-padded to `width` digits, written in place: every timestamp of every message comes here.
+    /// Zero-padded to `width` digits (more when the value needs them), most significant first.
     private static func append(_ value: UInt64, width: Int, to text: inout [UInt8]) {
         var digits = 1
-        var rest = value / 10
-        while rest > 0 {
+        var power: UInt64 = 1
+        while digits < width || value / power >= 10 {
             digits += 1
-            rest /= 10
+            power *= 10
         }
-        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
-        var remaining = value
-        var index = text.count - 1
-        repeat {
-            text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            index -= 1
-        } while remaining > 0
+        while power > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(value / power % 10))
+            power /= 10
+        }
     }
 
     public var description: String {
@@ -99,7 +101,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public func appendJSON(to output: inout [UInt8]) {
-        JSONOutput.appendString(iso8601, to: &output)
+        output.append(UInt8(ascii: "\""))
+        appendISO8601(to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 }
 
