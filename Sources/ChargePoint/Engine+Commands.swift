@@ -8,12 +8,12 @@ extension ChargePointEngine {
         case .station:
             reply(replyID, .station(stationSnapshot))
         case .connectors:
-            reply(replyID, .connectors(connectors.indices.map(connectorSnapshot)))
+            reply(replyID, .connectors(connectors.indices.map { connectorSnapshot($0) }))
         case .connector(let id):
             withConnector(id, replyID) { engine, index in engine.reply(replyID, .connector(engine.connectorSnapshot(index))) }
         case .transactions(let limit):
             let newestFirst = transactions.keys.sorted(by: >).prefix(max(0, limit))
-            reply(replyID, .transactions(newestFirst.compactMap(transactionSnapshot)))
+            reply(replyID, .transactions(newestFirst.compactMap { transactionSnapshot($0) }))
         case .transaction(let localId):
             if let snapshot = transactionSnapshot(localId) {
                 reply(replyID, .transaction(snapshot))
@@ -310,10 +310,11 @@ extension ChargePointEngine {
     public var snapshot: EngineSnapshot {
         // Each ongoing transaction is its connector's (resumeTransactionsAfterRestart keeps that so): no scan
         // of the records, which an offline backlog makes many, for a snapshot taken after every delivery.
+        // Closures rather than the methods themselves: a method passed as a value copied the whole engine.
         let ongoing = connectors.compactMap(\.transactionLocalId).sorted()
         return EngineSnapshot(
-            station: stationSnapshot, connectors: connectors.indices.map(connectorSnapshot),
-            transactions: ongoing.compactMap(transactionSnapshot), configurationValues: configuration,
+            station: stationSnapshot, connectors: connectors.indices.map { connectorSnapshot($0) },
+            transactions: ongoing.compactMap { transactionSnapshot($0) }, configurationValues: configuration,
             takenAt: now.uptime)
     }
 
@@ -330,7 +331,7 @@ extension ChargePointEngine {
         return ConnectorSnapshot(
             id: connector.id, status: connector.status, errorCode: connector.errorCode, plugged: connector.plugged,
             energyWh: connector.meter.energyWh, powerW: connector.powerW, limitW: connector.limitW,
-            transaction: connector.transactionLocalId.flatMap(transactionSnapshot),
+            transaction: connector.transactionLocalId.flatMap { transactionSnapshot($0) },
             simulatedPowerW: connector.meter.external ? 0 : connector.powerW, energyCeilingWh: connector.meter.ceilingWh,
             awaitingCable: !connector.plugged && connector.pendingStart?.authorized == true)
     }

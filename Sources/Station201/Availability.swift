@@ -88,7 +88,7 @@ extension StationEngine {
     /// registered; before that, the boot's acceptance reports them all.
     mutating func reportStatusChanges() {
         guard registration.isAccepted else { return }
-        let statuses = evses.indices.map(connectorStatus)
+        let statuses = evses.indices.map { connectorStatus($0) }
         for (connector, status) in availability.takeChanges({ statuses[$0.evseId - 1] }) {
             outbox.enqueue(
                 StatusNotificationRequest(
@@ -133,6 +133,6 @@ extension StationEngine {
     }
 
     var connectorSnapshots: [ConnectorSnapshot] {
-        evses.indices.map(connectorSnapshot)
+        evses.indices.map { connectorSnapshot($0) }
     }
 }

@@ -500,6 +500,6 @@ extension StationEngine {
     /// Ongoing transactions first (by EVSE), then the ended ones, newest first.
     func transactionSnapshots(limit: Int) -> [TransactionSnapshot] {
         let ids = evses.compactMap(\.transaction?.id) + recentTransactions.reversed().map(\.id)
-        return ids.prefix(limit).compactMap(transactionSnapshot)
+        return ids.prefix(limit).compactMap { transactionSnapshot($0) }
     }
 }
