@@ -34,7 +34,9 @@ public final class ControlAPI: Sendable {
     public static let requestHeaders = ["host", "origin", "authorization", "last-event-id"]
 
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        let route = try? Route(path: request.path)
+        // Parsed once: the metrics need the route's template, and serving needs the problem when there is none.
+        let parsed = Result { () throws(Problem) in try Route(path: request.path) }
+        let route = try? parsed.get()
         let started = monotonicUptime()
         let telemetry = telemetry
         let measured = HTTPResponder { answer in
@@ -51,17 +53,17 @@ public final class ControlAPI: Sendable {
                 route: route?.template ?? "(unmatched)", method: request.method, status: status,
                 duration: monotonicUptime() - started)
         }
-        serve(request, route: route, measured)
+        serve(request, route: parsed, measured)
     }
 
-    private func serve(_ request: HTTPRequest, route: Route?, _ responder: HTTPResponder) {
+    private func serve(_ request: HTTPRequest, route parsed: Result<Route, Problem>, _ responder: HTTPResponder) {
         let file = request.method == "GET" || request.method == "HEAD" ? page.response(for: request.path) : nil
-        if let answer = access.answerBeforeRouting(request, route: route, file: file) {
+        if let answer = access.answerBeforeRouting(request, route: try? parsed.get(), file: file) {
             responder.respond(answer)
             return
         }
         do {
-            let route = try Route(path: request.path)
+            let route = try parsed.get()
             let method = request.method == "HEAD" ? "GET" : request.method
             guard route.methods.contains(method) else {
                 responder.respond(Self.methodNotAllowed(request, allowed: route.methods))
