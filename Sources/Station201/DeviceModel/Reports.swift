@@ -54,6 +54,13 @@ public struct VariableSelection: Sendable, Equatable {
         self.variableInstance = variableInstance
     }
 
+    /// What a GetReport or GetMonitoringReport names: a component, and perhaps one of its variables.
+    init(_ item: ComponentVariable) {
+        self.init(
+            component: ComponentAddress(item.component), variableName: item.variable?.name.value,
+            variableInstance: item.variable?.instance?.value)
+    }
+
     func selects(_ address: VariableAddress) -> Bool {
         let wanted = component.key
         let candidate = address.component.key

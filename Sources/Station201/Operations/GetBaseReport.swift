@@ -14,11 +14,7 @@ extension StationEngine {
 
     /// [B08]: the variables of the named components that meet any of the criteria.
     mutating func getReport(_ request: GetReportRequest) -> GetReportResponse {
-        let selections = (request.componentVariable ?? []).map { item in
-            VariableSelection(
-                component: ComponentAddress(item.component), variableName: item.variable?.name.value,
-                variableInstance: item.variable?.instance?.value)
-        }
+        let selections = (request.componentVariable ?? []).map(VariableSelection.init)
         let variables = deviceModel.variables(matching: selections, criteria: request.componentCriteria ?? [], live: liveValue)
         guard !variables.isEmpty else { return GetReportResponse(status: .emptyResultSet) }
         queueReport(requestId: request.requestId, variables)
@@ -36,7 +32,7 @@ extension StationEngine {
             outbox.enqueue(
                 NotifyReportRequest(
                     requestId: requestId, generatedAt: now.wallClock, reportData: part,
-                    tbc: seqNo < parts.count - 1 ? true : nil, seqNo: seqNo),
+                    tbc: parts.toBeContinued(after: seqNo), seqNo: seqNo),
                 purpose: .informational, allowedWhilePending: true)
         }
     }

@@ -4,11 +4,7 @@ extension StationEngine {
     /// [N02]: the monitors of the named variables (all when none are named) of the kinds named (all when none
     /// are), grouped by variable in NotifyMonitoringReport parts after this answer; EmptyResultSet when none.
     mutating func getMonitoringReport(_ request: GetMonitoringReportRequest) -> GetMonitoringReportResponse {
-        let selections = (request.componentVariable ?? []).map { item in
-            VariableSelection(
-                component: ComponentAddress(item.component), variableName: item.variable?.name.value,
-                variableInstance: item.variable?.instance?.value)
-        }
+        let selections = (request.componentVariable ?? []).map(VariableSelection.init)
         let criteria = request.monitoringCriteria ?? []
         let chosen = monitors.all.filter { monitor in
             (selections.isEmpty || selections.contains { $0.selects(monitor.address) })
@@ -30,7 +26,7 @@ extension StationEngine {
         for (seqNo, part) in parts.enumerated() {
             outbox.enqueue(
                 NotifyMonitoringReportRequest(
-                    monitor: part, requestId: request.requestId, tbc: seqNo < parts.count - 1 ? true : nil, seqNo: seqNo,
+                    monitor: part, requestId: request.requestId, tbc: parts.toBeContinued(after: seqNo), seqNo: seqNo,
                     generatedAt: now.wallClock),
                 purpose: .informational)
         }
