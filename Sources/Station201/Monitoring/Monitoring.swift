@@ -144,7 +144,7 @@ extension StationEngine {
         for (seqNo, part) in parts.enumerated() {
             outbox.enqueue(
                 NotifyEventRequest(
-                    generatedAt: now.wallClock, tbc: seqNo < parts.count - 1 ? true : nil, seqNo: seqNo, eventData: part),
+                    generatedAt: now.wallClock, tbc: parts.toBeContinued(after: seqNo), seqNo: seqNo, eventData: part),
                 purpose: .informational)
         }
     }

@@ -62,7 +62,7 @@ extension StationEngine {
             guard let data = CiString<512>(part) else { continue }
             outbox.enqueue(
                 NotifyCustomerInformationRequest(
-                    data: data, tbc: seqNo < parts.count - 1 ? true : nil, seqNo: seqNo,
+                    data: data, tbc: parts.toBeContinued(after: seqNo), seqNo: seqNo,
                     generatedAt: now.wallClock, requestId: requestId),
                 purpose: .informational)
         }

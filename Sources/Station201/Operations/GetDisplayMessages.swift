@@ -13,7 +13,7 @@ extension StationEngine {
         for (number, part) in parts.enumerated() {
             outbox.enqueue(
                 NotifyDisplayMessagesRequest(
-                    messageInfo: part, requestId: request.requestId, tbc: number < parts.count - 1 ? true : nil),
+                    messageInfo: part, requestId: request.requestId, tbc: parts.toBeContinued(after: number)),
                 purpose: .informational)
         }
         return GetDisplayMessagesResponse(status: .accepted)
