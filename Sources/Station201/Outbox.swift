@@ -121,7 +121,7 @@ struct Outbox: Sendable {
             action: action, payload: request, purpose: purpose, allowedWhilePending: allowedWhilePending,
             ticket: lastTicket)
         if purpose == .informational, Self.storedActions.contains(action), storedWaiting < Self.storedCapacity,
-           let payload = try? JSONValue.parse(String(decoding: JSONWriter.encode(request), as: UTF8.self))
+           let payload = try? JSONValue.parse(JSONWriter.encode(request))
         {
             lastStored += 1
             storedWaiting += 1
