@@ -104,7 +104,7 @@ extension ChargePointEngine {
             plainOutbox.removeFirst()
             sendCall(plain.request, purpose: plain.purpose)
         } else if let message = transactionHead {
-            sendCall(wireRequest(for: message), purpose: .transaction(sequence: message.sequence))
+            sendTransactionMessage(message)
         }
     }
 
@@ -121,21 +121,28 @@ extension ChargePointEngine {
         if registration == .accepted { scheduleHeartbeat() }
     }
 
-    /// The request as it goes on the wire, with the CSMS transaction id known by now: FIFO delivery means a
-    /// StartTransaction was answered or given up before any later message of its transaction is sent.
-    func wireRequest(for queued: QueuedMessage) -> any OCPPRequest {
+    /// Sends a queued message as it goes on the wire, with the CSMS transaction id known by now: FIFO
+    /// delivery means a StartTransaction was answered or given up before any later message of its
+    /// transaction is sent. Each case sends its own request type, so that writing it needs no look-up of
+    /// the type's conformances at run time.
+    private mutating func sendTransactionMessage(_ queued: QueuedMessage) {
         let transactionId = transactions[queued.transactionLocalId]?.transactionId ?? -1
+        let purpose = CallPurpose.transaction(sequence: queued.sequence)
         switch queued.message {
         case .start(let request):
-            return request
+            sendCall(request, purpose: purpose)
         case .meterValues(let connectorId, let meterValue):
-            return MeterValuesRequest(connectorId: connectorId, transactionId: transactionId, meterValue: meterValue)
+            sendCall(
+                MeterValuesRequest(connectorId: connectorId, transactionId: transactionId, meterValue: meterValue),
+                purpose: purpose)
         case .stop(let idTag, let meterStop, let timestamp, let reason, let transactionData):
-            return StopTransactionRequest(
-                idTag: idTag, meterStop: meterStop, timestamp: timestamp, transactionId: transactionId,
-                reason: reason, transactionData: transactionData)
+            sendCall(
+                StopTransactionRequest(
+                    idTag: idTag, meterStop: meterStop, timestamp: timestamp, transactionId: transactionId,
+                    reason: reason, transactionData: transactionData),
+                purpose: purpose)
         case .securityEvent(let request):
-            return request
+            sendCall(request, purpose: purpose)
         }
     }
 

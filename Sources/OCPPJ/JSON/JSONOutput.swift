@@ -17,15 +17,23 @@ enum JSONOutput {
         appendInteger(value.magnitude, to: &output)
     }
 
-    /// Writes digits least significant first and reverses them, which needs no scratch buffer.
+    /// Writes the digits backwards into a buffer on the stack and appends them at once: one capacity check
+    /// for the number instead of one per digit and a reversal (every id, counter and reading comes here).
     static func appendInteger(_ value: UInt64, to output: inout [UInt8]) {
-        let start = output.count
-        var rest = value
-        repeat {
-            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
-            rest /= 10
-        } while rest != 0
-        output[start...].reverse()
+        if value < 10 {
+            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = value
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     /// JSON has no NaN or infinity, so those become `null` rather than invalid output.

@@ -49,19 +49,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             text.append(UInt8(ascii: "-"))
         }
         Self.append(date.year.magnitude, width: 4, to: &text)
-        text.append(UInt8(ascii: "-"))
-        Self.append(date.month.magnitude, width: 2, to: &text)
-        text.append(UInt8(ascii: "-"))
-        Self.append(date.day.magnitude, width: 2, to: &text)
-        text.append(UInt8(ascii: "T"))
-        Self.append(UInt64(millisecondOfDay / 3_600_000), width: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        Self.append(UInt64(millisecondOfDay / 60_000 % 60), width: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        Self.append(UInt64(millisecondOfDay / 1000 % 60), width: 2, to: &text)
-        text.append(UInt8(ascii: "."))
-        Self.append(UInt64(millisecondOfDay % 1000), width: 3, to: &text)
-        text.append(UInt8(ascii: "Z"))
+        // The fixed-width rest, "-MM-DDTHH:MM:SS.sssZ", is put together on the stack and appended at once.
+        let millisecond = millisecondOfDay % 1000
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { rest in
+            func write(_ value: Int64, at index: Int) {
+                rest[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+                rest[index + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+            }
+            rest[0] = UInt8(ascii: "-")
+            write(date.month, at: 1)
+            rest[3] = UInt8(ascii: "-")
+            write(date.day, at: 4)
+            rest[6] = UInt8(ascii: "T")
+            write(millisecondOfDay / 3_600_000, at: 7)
+            rest[9] = UInt8(ascii: ":")
+            write(millisecondOfDay / 60_000 % 60, at: 10)
+            rest[12] = UInt8(ascii: ":")
+            write(millisecondOfDay / 1000 % 60, at: 13)
+            rest[15] = UInt8(ascii: ".")
+            rest[16] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: millisecond / 100)
+            write(millisecond % 100, at: 17)
+            rest[19] = UInt8(ascii: "Z")
+            text.append(contentsOf: UnsafeBufferPointer(rest))
+        }
     }
 
     /// Zero-padded to `width` digits (more when the value needs them), most significant first.
