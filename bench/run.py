@@ -124,7 +124,7 @@ def build(skip_swift: bool) -> Path:
     if not cc:
         sys.exit("no C compiler (cc, gcc or clang) found")
     programs = {"ocpp_driver": lws, "echo_client": lws, "ocpp_probe": lws, "mhd_raw": mhd + ["-lpthread"],
-                "http_rtt": []}
+                "http_rtt": [], "stack_floor": lws + mhd + ["-lsqlite3"]}
     for name, libs in programs.items():
         source, target = BENCH / f"{name}.c", OUT / name
         if target.exists() and target.stat().st_mtime >= max(source.stat().st_mtime,
@@ -539,6 +539,36 @@ class Bench:
         finally:
             stop(driver.p)
         result["start_to_boot_ms"] = starts
+        result["floor"] = self.stack_floor(port, http_port)
+        return result
+
+    def stack_floor(self, port: int, http_port: int) -> dict:
+        """bench/stack_floor.c, the product's libraries doing only what must happen before the first frame: its
+        start → BootNotification (same driver, same count as ours) and its RSS idle and connected."""
+        a = self.args
+        log(f"Footprint: the libraries' floor (bench/stack_floor.c), {a.starts} starts → BootNotification")
+        driver = Driver(port, "--heartbeat", 300, name="driver-floor")
+        database = self.data_dir("floor") / "floor.sqlite"
+        result: dict = {"start_to_boot_ms": []}
+        try:
+            for i in range(a.starts + 1):
+                seen = len(driver.events)
+                started_at = mono()
+                floor = spawn([OUT / "stack_floor", "--port", port, "--http", http_port, "--db", database],
+                              "stack_floor", stdout=subprocess.DEVNULL)
+                try:
+                    boot = driver.wait("boot", timeout=20, after=seen)
+                    if i:   # the first start creates the database: not counted, as for ours
+                        result["start_to_boot_ms"].append(boot["t"] / 1000 - started_at * 1000)
+                    if i == a.starts:
+                        time.sleep(2)   # as ours: settled after the boot
+                        result["rss_mb"] = read_proc(floor.pid)["rss_kb"] / 1024
+                        result["private_mb"] = private_dirty_kb(floor.pid) / 1024
+                        result["smaps"] = smaps_top(floor.pid)
+                finally:
+                    stop(floor)
+        finally:
+            stop(driver.p)
         return result
 
     # --- Fleet ----------------------------------------------------------------------------------------------
@@ -952,9 +982,11 @@ def make_rows(results: dict, args) -> list[dict]:
         windows = idle["windows"]
         w = [x["wakeups_per_s"] for x in windows]
         c = [x["cpu_pct"] for x in windows]
+        floor = r.get("floor") or {}
+        floor_rss = f"libraries' floor {floor['rss_mb']:.1f} MB; " if floor.get("rss_mb") else ""
         rows.append(row("Idle RSS (connected, 2 connectors)", "≤ 8 MB",
                         f"{idle['rss_mb']['median']:.1f} [{idle['rss_mb']['min']:.1f}–{idle['rss_mb']['max']:.1f}]",
-                        "MB", limit=f"C++ peer {REFERENCE_IDLE['rss_mb']} MB",
+                        "MB", limit=f"{floor_rss}C++ peer {REFERENCE_IDLE['rss_mb']} MB",
                         ratio=f"{idle['rss_mb']['median'] / REFERENCE_IDLE['rss_mb']:.1f}× C++",
                         passed=idle["rss_mb"]["median"] <= 8, runs=len(windows),
                         note=f"{idle['seconds']:.0f} s sampled each second; {idle['threads']} threads; "
@@ -977,8 +1009,10 @@ def make_rows(results: dict, args) -> list[dict]:
                         note=f"{ch['seconds']:.0f} s; CPU {ch['cpu_pct']:.2f} %, {ch['wakeups_per_s']:.1f} wake-ups/s; "
                              f"{r['driver'].get('tx')} MeterValues+Start"))
         s = summarize(r["start_to_boot_ms"])
+        floor_start = summarize(floor.get("start_to_boot_ms") or [])
+        floor_start = f"libraries' floor {floor_start['median']:.1f} ms; " if floor_start.get("median") else ""
         rows.append(row("Process start → BootNotification received", "≤ 5 ms", fmt(s, 1), "ms",
-                        limit=f"C++ peer {REFERENCE_CPP['start_to_boot_ms']} ms",
+                        limit=f"{floor_start}C++ peer {REFERENCE_CPP['start_to_boot_ms']} ms",
                         passed=s["median"] is not None and s["median"] <= 5, runs=len(r["start_to_boot_ms"]),
                         note="fork/exec to the CSMS reading the frame; warm data dir"))
     elif r:

@@ -10,10 +10,14 @@ import WebContent
 /// the page is served whatever the working directory; a folder given with `--web-root` replaces them, for
 /// working on the page without rebuilding.
 public struct StaticFiles: Sendable {
-    private var files: [String: HTTPResponse] = [:]
+    /// nil for the embedded files, which are decoded at the first request for one of them rather than at
+    /// start: decoding them took a millisecond of every start, also of the stations nobody opens the page of.
+    private var files: [String: HTTPResponse]?
 
     /// The page as `Web/` held it when the binary was built.
-    public static let embedded = StaticFiles(
+    public static let embedded = StaticFiles(files: nil)
+
+    private static let embeddedFiles = files(
         WebContent.files.compactMap { file in
             file.name.hasPrefix(webFolder) ? (String(file.name.dropFirst(webFolder.count)), decoded(file)) : nil
         })
@@ -39,19 +43,25 @@ public struct StaticFiles: Sendable {
             guard !name.hasPrefix("."), let body = readFile(directory + "/" + name) else { continue }
             found.append((name, body))
         }
-        self.init(found)
+        self.init(files: Self.files(found))
+    }
+
+    private init(files: [String: HTTPResponse]?) {
+        self.files = files
     }
 
     /// Files by name; those of an unknown type and hidden ones are left out.
-    private init(_ named: [(name: String, body: [UInt8])]) {
+    private static func files(_ named: [(name: String, body: [UInt8])]) -> [String: HTTPResponse] {
+        var files: [String: HTTPResponse] = [:]
         for (name, body) in named where !name.hasPrefix(".") {
-            guard let type = Self.contentType(of: name) else { continue }
-            files["/" + name] = Self.response(type, body)
+            guard let type = contentType(of: name) else { continue }
+            files["/" + name] = response(type, body)
         }
         files["/"] = files["/index.html"]
+        return files
     }
 
-    func response(for path: String) -> HTTPResponse? { files[path] }
+    func response(for path: String) -> HTTPResponse? { (files ?? Self.embeddedFiles)[path] }
 
     private static func response(_ contentType: String, _ body: [UInt8]) -> HTTPResponse {
         HTTPResponse(
