@@ -1,9 +1,11 @@
-/* ocpp_driver: the measuring instrument. A minimal but valid OCPP 1.6-J central system on libwebsockets
- * (server, subprotocol ocpp1.6, 127.0.0.1 only) that
+/* ocpp_driver: the measuring instrument. A minimal but valid OCPP 1.6-J or 2.0.1 central system on
+ * libwebsockets (server, subprotocols ocpp1.6 and ocpp2.0.1, the one the charge point asks for; 127.0.0.1
+ * only) that
  *   - answers whatever the charge point sends (BootNotification, StatusNotification, Heartbeat, Authorize,
- *     Start/StopTransaction, MeterValues, DataTransfer, ...);
+ *     Start/StopTransaction, MeterValues, TransactionEvent, DataTransfer, ...);
  *   - once the link has been quiet for --quiet-ms, sends --calls CALLs back to back, one outstanding,
- *     alternating GetConfiguration and DataTransfer, and times each CALL -> CALLRESULT with CLOCK_MONOTONIC;
+ *     alternating GetConfiguration (2.0.1: GetVariables of the same two settings) and DataTransfer, and
+ *     times each CALL -> CALLRESULT with CLOCK_MONOTONIC;
  *   - optionally sends --resets soft Resets, one after the other, to sample the boot reaction;
  *   - times reactions: BootNotification.conf written -> first StatusNotification received, Authorize.conf
  *     written -> StartTransaction received;
@@ -34,6 +36,7 @@ static struct {
     int paused, go;
     struct lws_context *ctx;
     struct lws *wsi;            /* the current charge point connection */
+    int v201;                   /* it speaks OCPP 2.0.1 */
     volatile sig_atomic_t stop;
     enum phase phase;
     double last_rx, connected_at;
@@ -136,7 +139,13 @@ static void start_next_call(void) {
     }
     int i = g.sent++;
     snprintf(g.out_id, sizeof g.out_id, "d%d", i);
-    if (i % 2 == 0) {
+    if (i % 2 == 0 && g.v201) {
+        g.out_action = "GetVariables";
+        enqueue(g.wsi, K_CALL, "[2,\"%s\",\"GetVariables\",{\"getVariableData\":["
+                "{\"component\":{\"name\":\"OCPPCommCtrlr\"},\"variable\":{\"name\":\"HeartbeatInterval\"}},"
+                "{\"component\":{\"name\":\"OCPPCommCtrlr\"},\"variable\":{\"name\":\"WebSocketPingInterval\"}}]}]",
+                g.out_id);
+    } else if (i % 2 == 0) {
         g.out_action = "GetConfiguration";
         enqueue(g.wsi, K_CALL, "[2,\"%s\",\"GetConfiguration\",{\"key\":[\"HeartbeatInterval\",\"WebSocketPingInterval\"]}]", g.out_id);
     } else {
@@ -179,7 +188,8 @@ static void handle_call(struct lws *wsi, const char *id, const char *action, dou
         iso_now(ts, sizeof ts);
         enqueue(wsi, K_PLAIN, "[3,\"%s\",{\"currentTime\":\"%s\"}]", id, ts);
     } else if (!strcmp(action, "Authorize")) {
-        enqueue(wsi, K_AUTH_CONF, "[3,\"%s\",{\"idTagInfo\":{\"status\":\"Accepted\"}}]", id);
+        enqueue(wsi, K_AUTH_CONF, g.v201 ? "[3,\"%s\",{\"idTokenInfo\":{\"status\":\"Accepted\"}}]"
+                                         : "[3,\"%s\",{\"idTagInfo\":{\"status\":\"Accepted\"}}]", id);
     } else if (!strcmp(action, "StartTransaction")) {
         transaction = 1;
         enqueue(wsi, K_PLAIN, "[3,\"%s\",{\"idTagInfo\":{\"status\":\"Accepted\"},\"transactionId\":%d}]", id, ++g.tx_id);
@@ -189,7 +199,7 @@ static void handle_call(struct lws *wsi, const char *id, const char *action, dou
     } else if (!strcmp(action, "DataTransfer")) {
         enqueue(wsi, K_PLAIN, "[3,\"%s\",{\"status\":\"Accepted\"}]", id);
     } else {
-        if (!strcmp(action, "MeterValues")) transaction = 1;
+        if (!strcmp(action, "MeterValues") || !strcmp(action, "TransactionEvent")) transaction = 1;
         enqueue(wsi, K_PLAIN, "[3,\"%s\",{}]", id);
     }
     if (transaction) {
@@ -232,7 +242,10 @@ static void on_message(struct lws *wsi, const char *text, size_t len) {
     }
     if (g.t_auth_conf > 0) {
         if (!g.auth_next_seen) { samples_add(&g.auth_next, t - g.t_auth_conf); g.auth_next_seen = 1; }
-        if (!strcmp(action, "StartTransaction")) { samples_add(&g.auth_start, t - g.t_auth_conf); g.t_auth_conf = 0; }
+        if (!strcmp(action, g.v201 ? "TransactionEvent" : "StartTransaction")) {
+            samples_add(&g.auth_start, t - g.t_auth_conf);
+            g.t_auth_conf = 0;
+        }
     }
     if (type == 2) handle_call(wsi, id, action, t);
     else if ((type == 3 || type == 4) && g.out_id[0] && !strcmp(id, g.out_id)) call_answered(type, len);
@@ -263,7 +276,8 @@ static void maybe_start_reset(void) {
         return;
     }
     g.phase = RESETTING;
-    enqueue(g.wsi, K_RESET, "[2,\"r%d\",\"Reset\",{\"type\":\"Soft\"}]", g.resets_done);
+    enqueue(g.wsi, K_RESET, g.v201 ? "[2,\"r%d\",\"Reset\",{\"type\":\"Immediate\"}]"
+                                   : "[2,\"r%d\",\"Reset\",{\"type\":\"Soft\"}]", g.resets_done);
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
@@ -272,6 +286,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_ESTABLISHED:
         memset(p, 0, sizeof *p);
         g.wsi = wsi;
+        g.v201 = !strcmp(lws_get_protocol(wsi)->name, "ocpp2.0.1");
         g.connected_at = g.last_rx = now_us();
         emit("{\"ev\":\"connected\",\"t\":%.1f}", g.connected_at);
         break;
@@ -371,6 +386,7 @@ int main(int argc, char **argv) {
 
     static struct lws_protocols protocols[] = {
         { "ocpp1.6", callback, sizeof(pss_t), 65536, 0, NULL, 0 },
+        { "ocpp2.0.1", callback, sizeof(pss_t), 65536, 0, NULL, 0 },
         { NULL, NULL, 0, 0, 0, NULL, 0 },
     };
     struct lws_context_creation_info info;

@@ -1117,7 +1117,7 @@ def profile(binary: Path, args) -> dict:
     binary = stripped
     summary = {}
     body_file = work / "connectors.json"
-    for path_name in ("call", "call_raw", "rest", "rest_raw", "drain"):
+    for path_name in ("call", "call201", "call_raw", "rest", "rest_raw", "drain"):
         port, http_port = free_port(), free_port()
         out_file = work / f"callgrind.{path_name}.out"
         go_file = work / f"go-{path_name}"
@@ -1146,12 +1146,14 @@ def profile(binary: Path, args) -> dict:
             cp = spawn(valgrind + [OUT / "mhd_raw", http_port, body_file, *service_http_settings()],
                        "callgrind-rest_raw", stdout=subprocess.DEVNULL)
         else:
-            extra = ["--calls", n, "--warmup", 200, "--go-file", go_file] if path_name == "call" else []
+            calls = path_name.startswith("call")
+            extra = ["--calls", n, "--warmup", 200, "--go-file", go_file] if calls else []
             driver = Driver(port, "--quiet-ms", 500, *extra, name=f"driver-profile-{path_name}")
             data = work / f"data-{path_name}"
             data.mkdir()
-            log(f"profile {path_name}: valgrind --tool=callgrind chargepoint serve ...")
-            cp = spawn(valgrind + [binary, "serve", "--id", "CP1", "--csms", f"ws://127.0.0.1:{port}",
+            version = ["--ocpp", "2.0.1"] if path_name == "call201" else []
+            log(f"profile {path_name}: valgrind --tool=callgrind chargepoint serve {' '.join(version)}...")
+            cp = spawn(valgrind + [binary, "serve", *version, "--id", "CP1", "--csms", f"ws://127.0.0.1:{port}",
                                    "--http", f"127.0.0.1:{http_port}", "--data-dir", data],
                        f"callgrind-{path_name}", cwd=ROOT, stdout=subprocess.DEVNULL)
         try:
@@ -1163,7 +1165,7 @@ def profile(binary: Path, args) -> dict:
                 subprocess.run(control + ["-i", "on", str(cp.pid)], check=True, capture_output=True)
                 driver = Driver(port, "--expect-tx", count, "--cp-pid-file", pid_file, name="driver-profile-drain")
                 driver.wait("drain_done", timeout=1200)
-            elif path_name in ("call", "call_raw"):
+            elif path_name in ("call", "call201", "call_raw"):
                 driver.wait("warmed", timeout=600)
                 subprocess.run(control + ["-i", "on", str(cp.pid)], check=True, capture_output=True)
                 go_file.touch()
@@ -1187,6 +1189,7 @@ def profile(binary: Path, args) -> dict:
             if driver:
                 stop(driver.p)
         what = {"call": "CSMS CALLs (GetConfiguration/DataTransfer alternating) answered by the charge point",
+                "call201": "CSMS CALLs (GetVariables/DataTransfer alternating) answered by the OCPP 2.0.1 station",
                 "call_raw": "CSMS CALLs answered by bench/echo_client.c (the raw libwebsockets limit)",
                 "rest": "GET /api/v1/connectors (keep-alive, sequential) answered by the charge point",
                 "rest_raw": "GET /api/v1/connectors (keep-alive, sequential) answered by bench/mhd_raw.c",
@@ -1206,6 +1209,7 @@ def profile(binary: Path, args) -> dict:
         log(f"profile {path_name}: {summary[path_name]:,.0f} instructions each → bench/profile/{path_name}_*.txt")
         shutil.copy(out_file, prof / f"callgrind.{path_name}.out")
     result = {"n": n, "instructions_per_call": round(summary["call"]),
+         "instructions_per_call_201": round(summary["call201"]),
          "instructions_per_raw_echo_call": round(summary["call_raw"]),
          "instructions_per_rest_request": round(summary["rest"]),
          "instructions_per_raw_mhd_request": round(summary["rest_raw"]),

@@ -12,6 +12,22 @@ public struct EVSE: Codable, Sendable, Equatable, CustomDataExtensible {
     }
 }
 
+extension EVSE: JSONObject, JSONFastDecodable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("id", id)
+        object.member("connectorId", connectorId)
+    }
+
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let id = fields.integer("id"),
+              let connectorId = fields.optional("connectorId", { $0.integer($1) }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(id: id, connectorId: connectorId)
+    }
+}
+
 /// [SCH] AdditionalInfoType: a second identifier that travels with an idToken, e.g. a contract behind an RFID card.
 public struct AdditionalInfo: Codable, Sendable, Equatable, CustomDataExtensible {
     public var additionalIdToken: CiString<36>
@@ -139,6 +155,13 @@ public struct StatusInfo: Codable, Sendable, Equatable, CustomDataExtensible {
     public init(reasonCode: CiString<20>, additionalInfo: CiString<512>? = nil) {
         self.reasonCode = reasonCode
         self.additionalInfo = additionalInfo
+    }
+}
+
+extension StatusInfo: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("reasonCode", reasonCode)
+        object.member("additionalInfo", additionalInfo)
     }
 }
 

@@ -15,6 +15,24 @@ public struct Component: Codable, Sendable, Equatable, CustomDataExtensible {
     }
 }
 
+extension Component: JSONObject, JSONFastDecodable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("evse", evse)
+        object.member("name", name)
+        object.member("instance", instance)
+    }
+
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let name: CiString<50> = fields.string("name"),
+              let instance = fields.optional("instance", { $0.string($1) as CiString<50>? }),
+              let evse = fields.optional("evse", { $0.object($1) as EVSE? }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(name: name, instance: instance, evse: evse)
+    }
+}
+
 /// [SCH] VariableType.
 public struct Variable: Codable, Sendable, Equatable, CustomDataExtensible {
     public var name: CiString<50>
@@ -23,6 +41,22 @@ public struct Variable: Codable, Sendable, Equatable, CustomDataExtensible {
     public init(name: CiString<50>, instance: CiString<50>? = nil) {
         self.name = name
         self.instance = instance
+    }
+}
+
+extension Variable: JSONObject, JSONFastDecodable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("name", name)
+        object.member("instance", instance)
+    }
+
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let name: CiString<50> = fields.string("name"),
+              let instance = fields.optional("instance", { $0.string($1) as CiString<50>? }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(name: name, instance: instance)
     }
 }
 
@@ -123,6 +157,18 @@ public struct GetVariableData: Codable, Sendable, Equatable, CustomDataExtensibl
     }
 }
 
+extension GetVariableData: JSONFastDecodable {
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let attributeType = fields.optional("attributeType", { $0.enumeration($1) as Attribute? }),
+              let component: Component = fields.object("component"),
+              let variable: Variable = fields.object("variable"),
+              fields.isFullyRead
+        else { return nil }
+        self.init(attributeType: attributeType, component: component, variable: variable)
+    }
+}
+
 /// [SCH] GetVariableResultType: the answer for one GetVariableData, echoing its address; only an Accepted one
 /// carries a value (`""` when the variable is supported but unset) [B06.FR.13].
 public struct GetVariableResult: Codable, Sendable, Equatable, CustomDataExtensible {
@@ -143,6 +189,17 @@ public struct GetVariableResult: Codable, Sendable, Equatable, CustomDataExtensi
         self.attributeValue = attributeValue
         self.component = component
         self.variable = variable
+    }
+}
+
+extension GetVariableResult: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("attributeStatusInfo", attributeStatusInfo)
+        object.member("attributeStatus", attributeStatus)
+        object.member("attributeType", attributeType)
+        object.member("attributeValue", attributeValue)
+        object.member("component", component)
+        object.member("variable", variable)
     }
 }
 

@@ -87,8 +87,12 @@ extension StationEngine {
     /// Queues a StatusNotification for every connector whose status changed, once the station is
     /// registered; before that, the boot's acceptance reports them all.
     mutating func reportStatusChanges() {
+        reportStatusChanges(connectorStatuses)
+    }
+
+    /// `statuses`: `connectorStatuses`, when the caller has them already.
+    mutating func reportStatusChanges(_ statuses: [ConnectorStatus]) {
         guard registration.isAccepted else { return }
-        let statuses = evses.indices.map { connectorStatus($0) }
         for (connector, status) in availability.takeChanges({ statuses[$0.evseId - 1] }) {
             outbox.enqueue(
                 StatusNotificationRequest(
@@ -96,6 +100,15 @@ extension StationEngine {
                     connectorId: connector.connectorId),
                 purpose: .informational)
         }
+    }
+
+    /// Every EVSE's connector status, by index. A loop rather than `map` with a closure: the closure captured
+    /// the engine, which was copied whole.
+    var connectorStatuses: [ConnectorStatus] {
+        var statuses: [ConnectorStatus] = []
+        statuses.reserveCapacity(evses.count)
+        for index in evses.indices { statuses.append(connectorStatus(index)) }
+        return statuses
     }
 
     /// The status of EVSE `index`'s connector, from its availability, cable, transaction and reservations.
@@ -124,9 +137,13 @@ extension StationEngine {
     }
 
     func connectorSnapshot(_ index: Int) -> ConnectorSnapshot {
+        connectorSnapshot(index, status: connectorStatus(index))
+    }
+
+    func connectorSnapshot(_ index: Int, status: ConnectorStatus) -> ConnectorSnapshot {
         let evse = evses[index]
         return ConnectorSnapshot(
-            evseId: evse.id, connectorId: 1, status: connectorStatus(index), fault: evse.fault, plugged: evse.plugged,
+            evseId: evse.id, connectorId: 1, status: status, fault: evse.fault, plugged: evse.plugged,
             energyWh: evse.meter.energyWh, powerW: evse.powerW, limitW: evse.limitW,
             transaction: evse.transaction.flatMap { transactionSnapshot($0.id) },
             awaitingCable: !evse.plugged && (evse.transaction != nil || evse.pending?.authorized == true))

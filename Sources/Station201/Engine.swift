@@ -353,10 +353,12 @@ public struct StationEngine: Sendable {
             resetWhenIdle = false
             rebootWhenDelivered()
         }
-        reportStatusChanges()
+        // Worked out once for the three observers of the connectors below; none of them changes a status.
+        let statuses = connectorStatuses
+        reportStatusChanges(statuses)
         queueUndeliveredSecurityEvents()
-        publishConnectorChanges()
-        followDisplay()
+        publishConnectorChanges(statuses)
+        followDisplay(statuses)
         watchMonitoredVariables()
         if link == .connected { pump() }
         flushChanges()

@@ -6,9 +6,10 @@ import OCPP201
 extension StationEngine {
     static let meterPublishInterval: Duration = .seconds(1)
 
-    mutating func publishConnectorChanges() {
+    /// `statuses`: `connectorStatuses`, worked out once for the input.
+    mutating func publishConnectorChanges(_ statuses: [ConnectorStatus]) {
         for index in evses.indices {
-            let snapshot = connectorSnapshot(index)
+            let snapshot = connectorSnapshot(index, status: statuses[index])
             let comparable = snapshot.withoutMeterReadings
             guard publishedConnectors[index] != comparable else { continue }
             publishedConnectors[index] = comparable

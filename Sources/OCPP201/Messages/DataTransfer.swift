@@ -26,3 +26,23 @@ public struct DataTransferResponse: Codable, Sendable, Equatable, CustomDataExte
         self.data = data
     }
 }
+
+extension DataTransferRequest: JSONFastDecodable {
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let vendorId: CiString<255> = fields.string("vendorId"),
+              let messageId = fields.optional("messageId", { $0.string($1) as CiString<50>? }),
+              let data = fields.optional("data", { $0.value($1) }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(vendorId: vendorId, messageId: messageId, data: data)
+    }
+}
+
+extension DataTransferResponse: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("status", status)
+        object.member("statusInfo", statusInfo)
+        object.member("data", data)
+    }
+}

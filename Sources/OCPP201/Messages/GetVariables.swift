@@ -27,3 +27,23 @@ public struct GetVariablesResponse: Codable, Sendable, Equatable, CustomDataExte
         getVariableResult = try container.decodeItems([GetVariableResult].self, forKey: .getVariableResult)
     }
 }
+
+extension GetVariablesRequest: JSONFastDecodable {
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let getVariableData = fields.array("getVariableData", { item -> GetVariableData? in
+                  guard case .object(let members) = item else { return nil }
+                  return GetVariableData(fastJSON: members)
+              }),
+              !getVariableData.isEmpty,
+              fields.isFullyRead
+        else { return nil }
+        self.init(getVariableData: getVariableData)
+    }
+}
+
+extension GetVariablesResponse: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("getVariableResult", getVariableResult)
+    }
+}

@@ -67,6 +67,12 @@ public struct JSONMembers {
         return elements
     }
 
+    /// Any JSON but null, taken as it is (OCPP 2.0.1's open-ended `data`); null is left to the strict decoder.
+    package mutating func value(_ name: String) -> JSONValue? {
+        guard let value = take(name), value != .null else { return nil }
+        return value
+    }
+
     /// An optional member: `.some(nil)` when it is absent, nil when it is present in another form.
     @inlinable
     package mutating func optional<Value>(_ name: String, _ read: (inout JSONMembers, String) -> Value?) -> Value?? {

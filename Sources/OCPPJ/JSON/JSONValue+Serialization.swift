@@ -44,3 +44,11 @@ extension JSONValue {
         }
     }
 }
+
+/// Written as its `Encodable` conformance writes it, keys sorted: so that a message carrying open-ended JSON
+/// (OCPP 2.0.1's DataTransfer `data`) can write its members itself.
+extension JSONValue: JSONAppendable {
+    public func appendJSON(to output: inout [UInt8]) {
+        write(into: &output)
+    }
+}

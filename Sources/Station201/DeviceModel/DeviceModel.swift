@@ -19,7 +19,7 @@ public struct DeviceModel: Sendable, Equatable {
         var positions: [VariableAddress: Int] = [:]
         var values: [Int: String] = [:]
         for (position, descriptor) in descriptors.enumerated() {
-            positions[descriptor.address.key] = position
+            positions[descriptor.key] = position
             if case .stored(let initial) = descriptor.source { values[position] = initial }
         }
         for (address, value) in restored {
@@ -45,7 +45,7 @@ public struct DeviceModel: Sendable, Equatable {
 
     /// The value of a stored variable as written on the wire.
     public func text(_ descriptor: VariableDescriptor) -> String {
-        guard let position = positions[descriptor.address.key], let value = values[position] else {
+        guard let position = positions[descriptor.key], let value = values[position] else {
             preconditionFailure("\(descriptor.address) is not a stored variable of this device model")
         }
         return value

@@ -198,6 +198,9 @@ public enum LiveValue: Sendable, Equatable {
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.
 public struct VariableDescriptor: Sendable, Equatable {
     public let address: VariableAddress
+    /// `address.key`, folded once here: the engine reads its settings by descriptor on every input, and
+    /// folding the names to lower case at each read cost more than the rest of the read.
+    let key: VariableAddress
     public let type: ValueType
     public let mutability: Mutability
     public let unit: String?
@@ -210,6 +213,7 @@ public struct VariableDescriptor: Sendable, Equatable {
         source: ValueSource, appliesAfterReboot: Bool = false
     ) {
         self.address = address
+        key = address.key
         self.type = type
         self.mutability = mutability
         self.unit = unit

@@ -8,9 +8,8 @@ extension StationEngine {
     /// The state a message's `state` is compared with, for the station as a whole (one display): Charging
     /// while any EVSE charges; otherwise Faulted when every EVSE is, Unavailable when every EVSE is
     /// Unavailable or Faulted; otherwise Idle.
-    var displayState: MessageState {
+    func displayState(_ statuses: [ConnectorStatus]) -> MessageState {
         if evses.contains(where: { $0.chargingState == .charging }) { return .charging }
-        let statuses = evses.indices.map(connectorStatus)
         if statuses.allSatisfy({ $0 == .faulted }) { return .faulted }
         if statuses.allSatisfy({ $0 == .faulted || $0 == .unavailable }) { return .unavailable }
         return .idle
@@ -26,12 +25,20 @@ extension StationEngine {
     }
 
     /// What the display shows now, and every stored message with whether it is in force.
-    var displaySnapshot: DisplaySnapshot {
+    var displaySnapshot: DisplaySnapshot { displaySnapshot(connectorStatuses) }
+
+    /// `statuses`: `connectorStatuses`, worked out once for the input.
+    func displaySnapshot(_ statuses: [ConnectorStatus]) -> DisplaySnapshot {
+        let enabled = displayEnabled
+        let state = displayState(statuses)
+        // The everyday case, worked out after every input: no message stored.
+        guard displayMessages.count > 0 else {
+            return DisplaySnapshot(enabled: enabled, state: state, shown: nil, cycle: [], messages: [])
+        }
         let ongoing = ongoingTransactionIds
-        let state = displayState
-        let cycle = displayEnabled ? displayMessages.cycle(at: now.wallClock, state: state, ongoing: ongoing) : []
+        let cycle = enabled ? displayMessages.cycle(at: now.wallClock, state: state, ongoing: ongoing) : []
         return DisplaySnapshot(
-            enabled: displayEnabled, state: state,
+            enabled: enabled, state: state,
             shown: DisplayMessages.shown(from: cycle, elapsed: now.uptime - startedAt), cycle: cycle.map(\.id),
             messages: displayMessages.all.map { message in
                 DisplayMessageSnapshot(
@@ -51,9 +58,9 @@ extension StationEngine {
     }
 
     /// Removes what has run out, then shows observers the display if it changed.
-    mutating func followDisplay() {
+    mutating func followDisplay(_ statuses: [ConnectorStatus]) {
         removeOutdatedDisplayMessages()
-        let snapshot = displaySnapshot
+        let snapshot = displaySnapshot(statuses)
         guard snapshot != publishedDisplay else { return }
         publishedDisplay = snapshot
         publish(.display(snapshot))

@@ -8,9 +8,11 @@ import OCPP201
 extension StationEngine {
     mutating func takeDueAlignedSamples() {
         let interval = deviceModel.integer(StandardVariables.alignedInterval)
-        if let due = next(&alignedSampleAt, every: interval) { sampleAligned(at: due) }
+        if let due = Self.next(&alignedSampleAt, every: interval, now: now.wallClock) { sampleAligned(at: due) }
         let endedInterval = deviceModel.integer(StandardVariables.alignedTxEndedInterval)
-        if let due = next(&alignedEndedSampleAt, every: endedInterval) { keepAlignedEndedSamples(at: due) }
+        if let due = Self.next(&alignedEndedSampleAt, every: endedInterval, now: now.wallClock) {
+            keepAlignedEndedSamples(at: due)
+        }
     }
 
     func considerAlignedDeadlines(_ earliest: inout EarliestDeadline) {
@@ -20,19 +22,20 @@ extension StationEngine {
 
     /// The grid instant that has come, if one has, with `instant` moved to the next. A grid that the interval
     /// left, or that a clock set back or forward by more than an interval left, is laid again without a
-    /// reading for an instant that never was.
-    private func next(_ instant: inout Timestamp?, every interval: Int) -> Timestamp? {
+    /// reading for an instant that never was. Static: as a method of the engine, its `inout` into the
+    /// engine's own property made Swift copy the whole engine at every input.
+    private static func next(_ instant: inout Timestamp?, every interval: Int, now: Timestamp) -> Timestamp? {
         guard let time = instant else {
-            instant = ClockGrid.next(after: now.wallClock, intervalSeconds: interval)
+            instant = ClockGrid.next(after: now, intervalSeconds: interval)
             return nil
         }
-        let remaining = time.millisecondsSince1970 - now.wallClock.millisecondsSince1970
+        let remaining = time.millisecondsSince1970 - now.millisecondsSince1970
         if abs(remaining) > Int64(interval) * 1000 || interval == 0 {
-            instant = ClockGrid.next(after: now.wallClock, intervalSeconds: interval)
+            instant = ClockGrid.next(after: now, intervalSeconds: interval)
             return nil
         }
         guard remaining <= 0 else { return nil }
-        instant = ClockGrid.next(after: now.wallClock, intervalSeconds: interval)
+        instant = ClockGrid.next(after: now, intervalSeconds: interval)
         return time
     }
 

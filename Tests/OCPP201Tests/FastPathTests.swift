@@ -1,0 +1,109 @@
+import Testing
+
+@testable import OCPP201
+@testable import OCPPJ
+
+/// The 2.0.1 messages that write their members themselves (`JSONObject`) must write what their `Encodable`
+/// conformance writes, with every optional member set and with every one left out.
+@Suite("2.0.1: hand-written JSON objects against Codable")
+struct JSONObject201Tests {
+    static let component = Component(name: "EVSE", instance: "main", evse: EVSE(id: 1, connectorId: 2))
+    static let variable = Variable(name: "Power", instance: "Max")
+
+    static let objects: [any JSONObject & Sendable] = [
+        EVSE(id: 1, connectorId: 1), EVSE(id: 0),
+        component, Component(name: "OCPPCommCtrlr"),
+        variable, Variable(name: "HeartbeatInterval"),
+        StatusInfo(reasonCode: "NotFound", additionalInfo: "no \"such\" variable"), StatusInfo(reasonCode: "x"),
+        GetVariableResult(
+            attributeStatus: .accepted, attributeType: .target, attributeValue: "300", component: component,
+            variable: variable, attributeStatusInfo: StatusInfo(reasonCode: "r")),
+        GetVariableResult(attributeStatus: .unknownVariable, component: Component(name: "C"), variable: Variable(name: "V")),
+        GetVariablesResponse(getVariableResult: [
+            GetVariableResult(attributeStatus: .accepted, attributeValue: "", component: component, variable: variable),
+            GetVariableResult(attributeStatus: .rejected, component: Component(name: "C"), variable: Variable(name: "V")),
+        ]),
+        DataTransferResponse(status: .accepted, statusInfo: StatusInfo(reasonCode: "ok"),
+                             data: .object(["b": .array([.integer(1), .number(0.5), .null]), "a": .string("x\ny"), "c": .bool(true)])),
+        DataTransferResponse(status: .unknownVendorId),
+        DataTransferResponse(status: .rejected, data: .null),
+    ]
+
+    @Test("the same bytes as through Encodable", arguments: 0..<objects.count)
+    func sameBytes(index: Int) {
+        let object = Self.objects[index]
+        #expect(JSONWriter.encode(object) == JSONWriter.throughEncoder(object), "\(object)")
+    }
+}
+
+/// The 2.0.1 payloads read straight from the JSON tree (`JSONFastDecodable`) must read what the strict decoder
+/// reads, and must leave everything it refuses to it, `customData` included.
+@Suite("2.0.1: fast reads against the strict decoder")
+struct JSONFastDecodable201Tests {
+    struct Case: Sendable, CustomStringConvertible {
+        let type: any (JSONFastDecodable & Equatable & Sendable).Type
+        let json: String
+        /// Whether the fast read must take it (the everyday shape) or leave it to the strict decoder.
+        let fast: Bool
+        var description: String { "\(type) \(json)" }
+    }
+
+    static let heartbeat = #"{"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}}"#
+
+    static let cases: [Case] = [
+        Case(type: EVSE.self, json: #"{"id":1}"#, fast: true),
+        Case(type: EVSE.self, json: #"{"id":1,"connectorId":2}"#, fast: true),
+        Case(type: EVSE.self, json: #"{"id":1.5}"#, fast: false),
+        Case(type: EVSE.self, json: #"{"id":1,"connectorId":null}"#, fast: false),
+        Case(type: EVSE.self, json: #"{"id":1,"customData":{"vendorId":"v"}}"#, fast: false),
+        Case(type: Component.self, json: #"{"name":"EVSE","instance":"1","evse":{"id":1}}"#, fast: true),
+        Case(type: Component.self, json: #"{"name":"\#(String(repeating: "n", count: 51))"}"#, fast: false),
+        Case(type: Component.self, json: #"{"name":"EVSE","evse":{"id":"1"}}"#, fast: false),
+        Case(type: Component.self, json: #"{"instance":"1"}"#, fast: false),
+        Case(type: Variable.self, json: #"{"name":"Power","instance":"Max"}"#, fast: true),
+        Case(type: Variable.self, json: #"{"name":"Power","unit":"W"}"#, fast: false),
+        Case(type: GetVariableData.self, json: heartbeat, fast: true),
+        Case(type: GetVariableData.self,
+             json: #"{"attributeType":"Target","component":{"name":"C"},"variable":{"name":"V"}}"#, fast: true),
+        Case(type: GetVariableData.self,
+             json: #"{"attributeType":"target","component":{"name":"C"},"variable":{"name":"V"}}"#, fast: false),
+        Case(type: GetVariableData.self, json: #"{"component":{"name":"C"}}"#, fast: false),
+        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),\#(heartbeat)]}"#, fast: true),
+        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[]}"#, fast: false),
+        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),1]}"#, fast: false),
+        Case(type: GetVariablesRequest.self,
+             json: #"{"getVariableData":[\#(heartbeat)],"customData":{"vendorId":"v"}}"#, fast: false),
+        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example"}"#, fast: true),
+        Case(type: OCPP201.DataTransferRequest.self,
+             json: #"{"vendorId":"com.example","messageId":"m","data":{"a":[1,"x",null]}}"#, fast: true),
+        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":"text"}"#, fast: true),
+        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":null}"#, fast: false),
+        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":7}"#, fast: false),
+        Case(type: OCPP201.DataTransferRequest.self, json: #"{"data":"text"}"#, fast: false),
+    ]
+
+    @Test("a fast read is the strict read, and only the everyday shapes are read fast", arguments: cases)
+    func sameAsStrict(_ sample: Case) throws {
+        let json = try JSONValue.parse(Array(sample.json.utf8))
+        guard case .object(let members) = json else { Issue.record("not an object"); return }
+        let fast = sample.type.init(fastJSON: members)
+        #expect((fast != nil) == sample.fast, "\(sample)")
+        if let fast {
+            let strict = try StrictDecoder(json, at: .root).decode(sample.type)
+            #expect(fast.isEqual(to: strict), "\(sample)")
+        }
+        let viaStrictJSON = Result { () throws(PayloadError) in try StrictJSON.decode(sample.type, from: json) }
+        let viaDecoder = Result { () throws(PayloadError) in try StrictDecoder(json, at: .root).decode(sample.type) }
+        switch (viaStrictJSON, viaDecoder) {
+        case (.success(let lhs), .success(let rhs)): #expect(lhs.isEqual(to: rhs), "\(sample)")
+        case (.failure(let lhs), .failure(let rhs)): #expect("\(lhs)" == "\(rhs)", "\(sample)")
+        default: Issue.record("StrictJSON and the strict decoder disagree on \(sample)")
+        }
+    }
+}
+
+extension Equatable {
+    fileprivate func isEqual(to other: Any) -> Bool {
+        (other as? Self) == self
+    }
+}
