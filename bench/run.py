@@ -1117,7 +1117,7 @@ def profile(binary: Path, args) -> dict:
     binary = stripped
     summary = {}
     body_file = work / "connectors.json"
-    for path_name in ("call", "call201", "call_raw", "rest", "rest_raw", "drain"):
+    for path_name in ("call", "call201", "call_raw", "rest", "rest_raw", "drain", "drain201"):
         port, http_port = free_port(), free_port()
         out_file = work / f"callgrind.{path_name}.out"
         go_file = work / f"go-{path_name}"
@@ -1125,16 +1125,22 @@ def profile(binary: Path, args) -> dict:
         control = ["callgrind_control"]
         http = [OUT / "http_rtt", "--port", str(http_port), "--path", "/api/v1/connectors", "--warmup", "0"]
         driver = None
-        count = args.profile_drain if path_name == "drain" else n
-        if path_name == "drain":
-            data = work / "data-drain"
+        drain = path_name.startswith("drain")
+        count = args.profile_drain if drain else n
+        if drain:
+            data = work / f"data-{path_name}"
             data.mkdir()
-            pid_file = work / "drain.pid"
-            log(f"profile drain: valgrind --tool=callgrind chargepoint serve ..., {count} messages queued offline")
-            cp = spawn(valgrind + [binary, "serve", "--id", "CP1", "--csms", f"ws://127.0.0.1:{port}",
+            pid_file = work / f"{path_name}.pid"
+            # 2.0.1: the same sessions, each queued as TransactionEvents (Started, Updated, Ended).
+            version = ["--ocpp", "2.0.1"] if path_name == "drain201" else []
+            offline = ("AuthCtrlr.OfflineTxForUnknownIdEnabled=true" if version
+                       else "AllowOfflineTxForUnknownId=true")
+            log(f"profile {path_name}: valgrind --tool=callgrind chargepoint serve {' '.join(version)}..., "
+                f"{count} messages queued offline")
+            cp = spawn(valgrind + [binary, "serve", *version, "--id", "CP1", "--csms", f"ws://127.0.0.1:{port}",
                                    "--http", f"127.0.0.1:{http_port}", "--data-dir", data,
-                                   "--ocpp-config", "AllowOfflineTxForUnknownId=true"],
-                       "callgrind-drain", cwd=ROOT, stdout=subprocess.DEVNULL)
+                                   "--ocpp-config", offline],
+                       f"callgrind-{path_name}", cwd=ROOT, stdout=subprocess.DEVNULL)
             pid_file.write_text(str(cp.pid))
         elif path_name == "call_raw":
             driver = Driver(port, "--quiet-ms", 500, "--calls", n, "--warmup", 200, "--go-file", go_file,
@@ -1157,13 +1163,15 @@ def profile(binary: Path, args) -> dict:
                                    "--http", f"127.0.0.1:{http_port}", "--data-dir", data],
                        f"callgrind-{path_name}", cwd=ROOT, stdout=subprocess.DEVNULL)
         try:
-            if path_name == "drain":
+            if drain:
                 cpo = ChargePoint.__new__(ChargePoint)
                 cpo.http_port, cpo.p, cpo.conn = http_port, cp, None
                 cpo.wait_up(timeout=300, link=None)
                 count = fill_queue(http_port, count)
+                if path_name == "drain201":   # three TransactionEvents a session; nothing else is counted there
+                    count = cpo.request("GET", "/api/v1/status")[1]["queuedMessages"]
                 subprocess.run(control + ["-i", "on", str(cp.pid)], check=True, capture_output=True)
-                driver = Driver(port, "--expect-tx", count, "--cp-pid-file", pid_file, name="driver-profile-drain")
+                driver = Driver(port, "--expect-tx", count, "--cp-pid-file", pid_file, name=f"driver-profile-{path_name}")
                 driver.wait("drain_done", timeout=1200)
             elif path_name in ("call", "call201", "call_raw"):
                 driver.wait("warmed", timeout=600)
@@ -1193,7 +1201,8 @@ def profile(binary: Path, args) -> dict:
                 "call_raw": "CSMS CALLs answered by bench/echo_client.c (the raw libwebsockets limit)",
                 "rest": "GET /api/v1/connectors (keep-alive, sequential) answered by the charge point",
                 "rest_raw": "GET /api/v1/connectors (keep-alive, sequential) answered by bench/mhd_raw.c",
-                "drain": "queued transaction messages delivered after reconnect (from the reconnect on)"}[path_name]
+                "drain": "queued transaction messages delivered after reconnect (from the reconnect on)",
+                "drain201": "queued TransactionEvents delivered after reconnect by the OCPP 2.0.1 station"}[path_name]
         for mode, flag in (("inclusive", "--inclusive=yes"), ("exclusive", "--inclusive=no")):
             annotated = subprocess.run(["callgrind_annotate", flag, "--threshold=99.5", str(out_file)],
                                        capture_output=True, text=True, check=True).stdout
@@ -1213,7 +1222,8 @@ def profile(binary: Path, args) -> dict:
          "instructions_per_raw_echo_call": round(summary["call_raw"]),
          "instructions_per_rest_request": round(summary["rest"]),
          "instructions_per_raw_mhd_request": round(summary["rest_raw"]),
-         "drain_messages": args.profile_drain, "instructions_per_drained_message": round(summary["drain"])}
+         "drain_messages": args.profile_drain, "instructions_per_drained_message": round(summary["drain"]),
+         "instructions_per_drained_message_201": round(summary["drain201"])}
     (prof / "summary.json").write_text(json.dumps(result, indent=1) + "\n")
     shutil.rmtree(work, ignore_errors=True)
     return result

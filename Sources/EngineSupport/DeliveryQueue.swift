@@ -31,6 +31,9 @@ public struct DeliveryQueue<Message: QueuedForDelivery>: Sendable {
 
     public func hasUndelivered(transaction key: Message.TransactionKey) -> Bool { undelivered[key] != nil }
 
+    /// How many transactions have a message waiting.
+    public var transactionsWaiting: Int { undelivered.count }
+
     public mutating func append(_ message: Message) {
         messages[message.sequence] = message
         order.append(message.sequence)

@@ -364,6 +364,28 @@ import Testing
         #expect(restarted.engine.connectorSnapshots[0].plugged)
     }
 
+    @Test func endedTransactionsBeyondTheLastFiftyGoOnceTheirEventsAreDelivered() {
+        var harness = Self.registered()
+        func session() {
+            _ = harness.start(.start(evseId: 1, Self.tag))
+            harness.answerAllAccepting()
+            _ = harness.command(.stop(evseId: 1, reason: .local))
+            _ = harness.command(.unplug(evseId: 1))
+            harness.answerAllAccepting()
+        }
+        session()   // delivered, and the token cached for the sessions offline
+        let delivered = harness.engine.recentTransactions.map(\.id)
+        harness.handle(.linkDown(reason: "test"))
+        for _ in 0..<55 { session() }
+        let offline = harness.engine.recentTransactions.map(\.id).filter { !delivered.contains($0) }
+        #expect(offline.count == 55)
+        #expect(harness.engine.recentTransactions.map(\.id) == offline, "the delivered one went, none that waits")
+        harness.handle(.linkUp)
+        harness.answerAllAccepting()
+        #expect(harness.engine.stationSnapshot.queuedMessages == 0)
+        #expect(harness.engine.recentTransactions.map(\.id) == Array(offline.suffix(50)))
+    }
+
     @Test func queuedEventsSurviveARestartInTheirOrder() {
         var harness = Self.registered()
         _ = harness.start(.start(evseId: 1, Self.tag))

@@ -93,7 +93,7 @@ extension StationEngine {
 
     /// A WriteOnly variable's value included: the event leaves it out, not the watch.
     private func monitoredValue(_ descriptor: VariableDescriptor) -> String {
-        deviceModel.value(of: descriptor, live: liveValue)
+        deviceModel.value(of: descriptor, live: { liveValue($0, of: $1) })
     }
 
     private mutating func event(

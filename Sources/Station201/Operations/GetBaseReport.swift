@@ -6,7 +6,7 @@ extension StationEngine {
 
     /// [B07]: Accepted, then the report in NotifyReport parts, after this answer.
     mutating func getBaseReport(_ request: GetBaseReportRequest) -> GetBaseReportResponse {
-        let variables = deviceModel.variables(for: request.reportBase, live: liveValue)
+        let variables = deviceModel.variables(for: request.reportBase, live: { liveValue($0, of: $1) })
         guard !variables.isEmpty else { return GetBaseReportResponse(status: .emptyResultSet) }
         queueReport(requestId: request.requestId, variables)
         return GetBaseReportResponse(status: .accepted)
@@ -15,7 +15,8 @@ extension StationEngine {
     /// [B08]: the variables of the named components that meet any of the criteria.
     mutating func getReport(_ request: GetReportRequest) -> GetReportResponse {
         let selections = (request.componentVariable ?? []).map(VariableSelection.init)
-        let variables = deviceModel.variables(matching: selections, criteria: request.componentCriteria ?? [], live: liveValue)
+        let variables = deviceModel.variables(
+            matching: selections, criteria: request.componentCriteria ?? [], live: { liveValue($0, of: $1) })
         guard !variables.isEmpty else { return GetReportResponse(status: .emptyResultSet) }
         queueReport(requestId: request.requestId, variables)
         return GetReportResponse(status: .accepted)
@@ -40,6 +41,6 @@ extension StationEngine {
     /// What a report or the API shows as a variable's value: nothing for a WriteOnly one.
     func currentValue(of descriptor: VariableDescriptor) -> String? {
         guard descriptor.mutability != .writeOnly else { return nil }
-        return deviceModel.value(of: descriptor, live: liveValue)
+        return deviceModel.value(of: descriptor, live: { liveValue($0, of: $1) })
     }
 }

@@ -12,7 +12,7 @@ extension StationEngine {
                     component: data.component, variable: data.variable,
                     attributeStatusInfo: info.map { StatusInfo(reasonCode: CiString($0) ?? "") })
             }
-            switch deviceModel.read(address, attribute: attribute, live: liveValue) {
+            switch deviceModel.read(address, attribute: attribute, live: { liveValue($0, of: $1) }) {
             case .value(let value): return result(.accepted, value)
             case .unknownComponent: return result(.unknownComponent)
             case .unknownVariable: return result(.unknownVariable)
@@ -27,8 +27,8 @@ extension StationEngine {
         switch value {
         case .dateTime: now.wallClock.description
         case .availabilityState: availabilityState(of: component).rawValue
-        case .power: component.evseId.flatMap(evseIndex).map { decimalText(evses[$0].powerW) } ?? "0"
-        case .problem: String(component.evseId.flatMap(evseIndex).map { evses[$0].fault != nil } ?? false)
+        case .power: component.evseId.flatMap { evseIndex($0) }.map { decimalText(evses[$0].powerW) } ?? "0"
+        case .problem: String(component.evseId.flatMap { evseIndex($0) }.map { evses[$0].fault != nil } ?? false)
         case .localListEntries: String(localList.entries.count)
         case .messageTimeout: String(messageTimeoutSeconds)
         case .activeNetworkProfile: String(networkProfiles.activeSlot)

@@ -42,6 +42,9 @@ struct TransactionEventQueue: Sendable {
         events.hasUndelivered(transaction: id)
     }
 
+    /// How many transactions have an event waiting.
+    var transactionsWaiting: Int { events.transactionsWaiting }
+
     /// The head, if its retry wait is over, with the outbox ticket it follows.
     func ready(at uptime: Duration) -> (event: QueuedTransactionEvent, after: Int)? {
         guard let head = events.head, retryAt.map({ $0 <= uptime }) ?? true else { return nil }

@@ -184,11 +184,20 @@ extension StationEngine {
 
     /// Ended transactions the API still shows: the last `recentTransactionLimit`, except those whose events
     /// still wait for delivery, which stay until delivered.
+    ///
+    /// How many of them wait is counted from the queue, not by looking at each: while a backlog of thousands
+    /// of transactions is delivered, every delivery would otherwise walk all of them to find none to drop.
     private mutating func pruneRecentTransactions() {
-        while recentTransactions.count > Self.recentTransactionLimit,
+        let ongoingWaiting = evses.count { evse in
+            guard let transaction = evse.transaction, transaction.isOngoing else { return false }
+            return transactionEvents.contains(transaction: transaction.id)
+        }
+        var waitingForNothing = recentTransactions.count - (transactionEvents.transactionsWaiting - ongoingWaiting)
+        while recentTransactions.count > Self.recentTransactionLimit, waitingForNothing > 0,
               let index = recentTransactions.firstIndex(where: { !transactionEvents.contains(transaction: $0.id) })
         {
             persist(.transactionRemoved(recentTransactions.remove(at: index).id))
+            waitingForNothing -= 1
         }
     }
 
