@@ -82,3 +82,12 @@ public protocol OCPPRequest: Codable, Sendable, CustomDataExtensible {
 public struct EmptyResponse: Codable, Sendable, Equatable, CustomDataExtensible {
     public init() {}
 }
+
+extension EmptyResponse: JSONObject, JSONFastDecodable {
+    public func writeMembers(to object: inout JSONObjectWriter) {}
+
+    public init?(fastJSON members: [String: JSONValue]) {
+        guard members.isEmpty else { return nil }
+        self.init()
+    }
+}

@@ -438,3 +438,99 @@ public struct CertificateHashDataChain: Codable, Sendable, Equatable, CustomData
             [CertificateHashData].self, forKey: .childCertificateHashData, atMost: 4)
     }
 }
+
+// MARK: - Written and read without Codable: what a station sends and reads most (issue 11)
+
+extension AdditionalInfo: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("additionalIdToken", additionalIdToken)
+        object.member("type", type)
+    }
+}
+
+extension IdToken: JSONObject, JSONFastDecodable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("additionalInfo", additionalInfo)
+        object.member("idToken", idToken)
+        object.member("type", type)
+    }
+
+    /// Without `additionalInfo`, which is left to the strict decoder.
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let idToken: CiString<36> = fields.string("idToken"),
+              let type: IdTokenEnumType = fields.enumeration("type"),
+              fields.isFullyRead
+        else { return nil }
+        self.init(idToken: idToken, type: type)
+    }
+}
+
+extension IdTokenInfo: JSONFastDecodable {
+    /// Without `personalMessage`, which is left to the strict decoder.
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let status: AuthorizationStatus = fields.enumeration("status"),
+              let cacheExpiryDateTime = fields.optional("cacheExpiryDateTime", { $0.timestamp($1) }),
+              let chargingPriority = fields.optional("chargingPriority", { $0.integer($1) }),
+              let language1 = fields.optional("language1", { $0.string($1) as CiString<8>? }),
+              let evseId = fields.optional("evseId", { fields, name in
+                  fields.array(name) { item -> Int? in
+                      guard case .integer(let value) = item else { return nil }
+                      return Int(exactly: value)
+                  }.flatMap { $0.isEmpty ? nil : $0 }
+              }),
+              let groupIdToken = fields.optional("groupIdToken", { $0.object($1) as IdToken? }),
+              let language2 = fields.optional("language2", { $0.string($1) as CiString<8>? }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(
+            status: status, cacheExpiryDateTime: cacheExpiryDateTime, chargingPriority: chargingPriority,
+            language1: language1, evseId: evseId, groupIdToken: groupIdToken, language2: language2)
+    }
+}
+
+extension SignedMeterValue: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("signedMeterData", signedMeterData)
+        object.member("signingMethod", signingMethod)
+        object.member("encodingMethod", encodingMethod)
+        object.member("publicKey", publicKey)
+    }
+}
+
+extension UnitOfMeasure: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("unit", unit)
+        object.member("multiplier", multiplier)
+    }
+}
+
+extension SampledValue: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("value", value)
+        object.member("context", context)
+        object.member("measurand", measurand)
+        object.member("phase", phase)
+        object.member("location", location)
+        object.member("signedMeterValue", signedMeterValue)
+        object.member("unitOfMeasure", unitOfMeasure)
+    }
+}
+
+extension MeterValue: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("sampledValue", sampledValue)
+        object.member("timestamp", timestamp)
+    }
+}
+
+extension Transaction: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("transactionId", transactionId)
+        object.member("chargingState", chargingState)
+        object.member("timeSpentCharging", timeSpentCharging)
+        object.member("stoppedReason", stoppedReason)
+        object.member("remoteStartId", remoteStartId)
+    }
+}

@@ -27,7 +27,33 @@ struct JSONObject201Tests {
                              data: .object(["b": .array([.integer(1), .number(0.5), .null]), "a": .string("x\ny"), "c": .bool(true)])),
         DataTransferResponse(status: .unknownVendorId),
         DataTransferResponse(status: .rejected, data: .null),
+        token, IdToken(idToken: "T", type: .central), AdditionalInfo(additionalIdToken: "A", type: "B"),
+        sampled, SampledValue(value: 0.1), SampledValue(value: 12),
+        SignedMeterValue(signedMeterData: "d", signingMethod: "m", encodingMethod: "e", publicKey: "k"),
+        UnitOfMeasure(), meterValue,
+        Transaction(transactionId: "t1", chargingState: .charging, timeSpentCharging: 60, stoppedReason: .local,
+                    remoteStartId: 7),
+        Transaction(transactionId: "t1"),
+        TransactionEventRequest(
+            eventType: .started, meterValue: [meterValue], timestamp: time, triggerReason: .authorized, seqNo: 0,
+            offline: true, numberOfPhasesUsed: 3, cableMaxCurrent: 32, reservationId: 4,
+            transactionInfo: Transaction(transactionId: "t1", chargingState: .evConnected),
+            evse: EVSE(id: 1, connectorId: 1), idToken: token),
+        TransactionEventRequest(
+            eventType: .ended, timestamp: time, triggerReason: .evCommunicationLost, seqNo: 9,
+            transactionInfo: Transaction(transactionId: "t1", stoppedReason: .evDisconnected)),
+        StatusNotificationRequest(timestamp: time, connectorStatus: .occupied, evseId: 2, connectorId: 1),
+        MeterValuesRequest(evseId: 0, meterValue: [meterValue]),
+        HeartbeatRequest(), EmptyResponse(),
     ]
+
+    static let time = Timestamp(millisecondsSince1970: 1_800_000_000_123)
+    static let token = IdToken(idToken: "TAG1", type: .iso14443, additionalInfo: [AdditionalInfo(additionalIdToken: "c", type: "x")])
+    static let sampled = SampledValue(
+        value: 1234.5, context: .samplePeriodic, measurand: .energyActiveImportRegister, phase: .l1, location: .outlet,
+        signedMeterValue: SignedMeterValue(signedMeterData: "d", signingMethod: "m", encodingMethod: "e", publicKey: "k"),
+        unitOfMeasure: UnitOfMeasure(unit: "kWh", multiplier: 3))
+    static let meterValue = MeterValue(sampledValue: [sampled, SampledValue(value: 0)], timestamp: time)
 
     @Test("the same bytes as through Encodable", arguments: 0..<objects.count)
     func sameBytes(index: Int) {
@@ -80,6 +106,34 @@ struct JSONFastDecodable201Tests {
         Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":null}"#, fast: false),
         Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":7}"#, fast: false),
         Case(type: OCPP201.DataTransferRequest.self, json: #"{"data":"text"}"#, fast: false),
+        Case(type: EmptyResponse.self, json: #"{}"#, fast: true),
+        Case(type: EmptyResponse.self, json: #"{"customData":{"vendorId":"v"}}"#, fast: false),
+        Case(type: EmptyResponse.self, json: #"{"status":"Accepted"}"#, fast: false),
+        Case(type: HeartbeatResponse.self, json: #"{"currentTime":"2027-01-15T08:00:00.000Z"}"#, fast: true),
+        Case(type: HeartbeatResponse.self, json: #"{"currentTime":"yesterday"}"#, fast: false),
+        Case(type: IdToken.self, json: #"{"idToken":"TAG1","type":"ISO14443"}"#, fast: true),
+        Case(type: IdToken.self, json: #"{"idToken":"TAG1","type":"RFID"}"#, fast: false),
+        Case(type: IdToken.self,
+             json: #"{"idToken":"TAG1","type":"ISO14443","additionalInfo":[{"additionalIdToken":"a","type":"b"}]}"#,
+             fast: false),
+        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted"}"#, fast: true),
+        Case(type: IdTokenInfo.self,
+             json: #"{"status":"Blocked","cacheExpiryDateTime":"2027-01-15T08:00:00Z","chargingPriority":-3,"language1":"en","evseId":[1,2],"groupIdToken":{"idToken":"G","type":"Central"},"language2":"de"}"#,
+             fast: true),
+        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[]}"#, fast: false),
+        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[1.5]}"#, fast: false),
+        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","language1":"123456789"}"#, fast: false),
+        Case(type: IdTokenInfo.self,
+             json: #"{"status":"Accepted","personalMessage":{"format":"UTF8","content":"hi"}}"#, fast: false),
+        Case(type: IdTokenInfo.self, json: #"{"status":"accepted"}"#, fast: false),
+        Case(type: TransactionEventResponse.self, json: #"{}"#, fast: true),
+        Case(type: TransactionEventResponse.self, json: #"{"totalCost":12}"#, fast: true),
+        Case(type: TransactionEventResponse.self,
+             json: #"{"totalCost":1.25,"chargingPriority":2,"idTokenInfo":{"status":"Invalid"}}"#, fast: true),
+        Case(type: TransactionEventResponse.self, json: #"{"totalCost":"12"}"#, fast: false),
+        Case(type: TransactionEventResponse.self,
+             json: #"{"updatedPersonalMessage":{"format":"ASCII","content":"bye"}}"#, fast: false),
+        Case(type: TransactionEventResponse.self, json: #"{"idTokenInfo":{}}"#, fast: false),
     ]
 
     @Test("a fast read is the strict read, and only the everyday shapes are read fast", arguments: cases)

@@ -13,3 +13,15 @@ public struct HeartbeatResponse: Codable, Sendable, Equatable, CustomDataExtensi
         self.currentTime = currentTime
     }
 }
+
+extension HeartbeatRequest: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {}
+}
+
+extension HeartbeatResponse: JSONFastDecodable {
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let currentTime = fields.timestamp("currentTime"), fields.isFullyRead else { return nil }
+        self.init(currentTime: currentTime)
+    }
+}

@@ -17,3 +17,10 @@ public struct MeterValuesRequest: OCPPRequest, Equatable {
         meterValue = try container.decodeItems([MeterValue].self, forKey: .meterValue)
     }
 }
+
+extension MeterValuesRequest: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("evseId", evseId)
+        object.member("meterValue", meterValue)
+    }
+}

@@ -15,3 +15,12 @@ public struct StatusNotificationRequest: OCPPRequest, Equatable {
         self.connectorId = connectorId
     }
 }
+
+extension StatusNotificationRequest: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("timestamp", timestamp)
+        object.member("connectorStatus", connectorStatus)
+        object.member("evseId", evseId)
+        object.member("connectorId", connectorId)
+    }
+}

@@ -76,3 +76,33 @@ public struct TransactionEventResponse: Codable, Sendable, Equatable, CustomData
         self.updatedPersonalMessage = updatedPersonalMessage
     }
 }
+
+extension TransactionEventRequest: JSONObject {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("eventType", eventType)
+        object.member("meterValue", meterValue)
+        object.member("timestamp", timestamp)
+        object.member("triggerReason", triggerReason)
+        object.member("seqNo", seqNo)
+        object.member("offline", offline)
+        object.member("numberOfPhasesUsed", numberOfPhasesUsed)
+        object.member("cableMaxCurrent", cableMaxCurrent)
+        object.member("reservationId", reservationId)
+        object.member("transactionInfo", transactionInfo)
+        object.member("evse", evse)
+        object.member("idToken", idToken)
+    }
+}
+
+extension TransactionEventResponse: JSONFastDecodable {
+    /// Without `updatedPersonalMessage`, which is left to the strict decoder.
+    public init?(fastJSON members: [String: JSONValue]) {
+        var fields = JSONMembers(members)
+        guard let totalCost = fields.optional("totalCost", { $0.number($1) }),
+              let chargingPriority = fields.optional("chargingPriority", { $0.integer($1) }),
+              let idTokenInfo = fields.optional("idTokenInfo", { $0.object($1) as IdTokenInfo? }),
+              fields.isFullyRead
+        else { return nil }
+        self.init(totalCost: totalCost, chargingPriority: chargingPriority, idTokenInfo: idTokenInfo)
+    }
+}

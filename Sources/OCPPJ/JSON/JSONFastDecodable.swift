@@ -29,6 +29,15 @@ public struct JSONMembers {
         return Int(exactly: value)
     }
 
+    /// A decimal, which may arrive as a JSON integer, as the strict decoder reads one.
+    package mutating func number(_ name: String) -> Double? {
+        switch take(name) {
+        case .integer(let value)?: Double(value)
+        case .number(let value)?: value
+        default: nil
+        }
+    }
+
     @usableFromInline
     package mutating func string(_ name: String) -> String? {
         guard case .string(let value)? = take(name) else { return nil }
