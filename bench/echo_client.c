@@ -1,8 +1,10 @@
 /* echo_client: the raw libwebsockets limit for the OCPP round trip. It connects to ocpp_driver like a
- * charge point (ws://127.0.0.1:PORT/ECHO, subprotocol ocpp1.6) and answers every CALL at once with a
- * CALLRESULT `[3,"<id>",{"pad":"..."}]` of a fixed size: by default the size of the CALL, or the sizes of
- * the real charge point's answers given with --reply-bytes GetConfiguration=N,DataTransfer=M. No JSON
- * parsing beyond finding the id and action: this is the cost of lws alone, both ends. */
+ * charge point (ws://127.0.0.1:PORT/ECHO, subprotocol ocpp1.6, or the one --protocol names: with ocpp2.0.1
+ * the driver sends its 2.0.1 CALLs, larger) and answers every CALL at once with a CALLRESULT
+ * `[3,"<id>",{"pad":"..."}]` of a fixed size: by default the size of the CALL, or the sizes of the real
+ * charge point's answers given with --reply-bytes GetConfiguration=N,DataTransfer=M (GetConfiguration
+ * stands for 2.0.1's GetVariables too). No JSON parsing beyond finding the id and action: this is the cost
+ * of lws alone, both ends. */
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ static void answer(const char *msg, size_t len) {
     const char *s = strchr(msg, ',');
     if (!s || msg[1] != '2' || !(s = quoted(s + 1, id, sizeof id))) return;
     if (!(s = strchr(s, ',')) || !quoted(s + 1, action, sizeof action)) return;
-    size_t want = !strcmp(action, "GetConfiguration") && reply_getconf ? (size_t)reply_getconf
+    size_t want = !strncmp(action, "Get", 3) && reply_getconf ? (size_t)reply_getconf
                 : !strcmp(action, "DataTransfer") && reply_data ? (size_t)reply_data : len;
     char *o = (char *)out + LWS_PRE;
     int head = snprintf(o, 128, "[3,\"%s\",{\"pad\":\"", id);
@@ -74,15 +76,18 @@ static void on_signal(int sig) { (void)sig; stopping = 1; if (ctx) lws_cancel_se
 
 int main(int argc, char **argv) {
     int port = 0;
+    const char *protocol = "ocpp1.6";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--protocol")) protocol = argv[i + 1];
         else if (!strcmp(argv[i], "--reply-bytes")) sscanf(argv[i + 1], "GetConfiguration=%d,DataTransfer=%d", &reply_getconf, &reply_data);
     }
-    if (!port) { fprintf(stderr, "usage: echo_client --port N [--reply-bytes GetConfiguration=N,DataTransfer=M]\n"); return 2; }
+    if (!port) { fprintf(stderr, "usage: echo_client --port N [--protocol ocpp2.0.1] [--reply-bytes GetConfiguration=N,DataTransfer=M]\n"); return 2; }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     lws_set_log_level(LLL_ERR, NULL);
-    static struct lws_protocols protocols[] = { { "ocpp1.6", callback, 0, 65536, 0, NULL, 0 }, { NULL, NULL, 0, 0, 0, NULL, 0 } };
+    static struct lws_protocols protocols[] = { { NULL, callback, 0, 65536, 0, NULL, 0 }, { NULL, NULL, 0, 0, 0, NULL, 0 } };
+    protocols[0].name = protocol;
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -95,7 +100,7 @@ int main(int argc, char **argv) {
     ci.address = ci.host = ci.origin = "127.0.0.1";
     ci.port = port;
     ci.path = "/ECHO";
-    ci.protocol = ci.local_protocol_name = "ocpp1.6";
+    ci.protocol = ci.local_protocol_name = protocol;
     if (!ctx || !lws_client_connect_via_info(&ci)) { fprintf(stderr, "echo_client: cannot connect\n"); return 1; }
     while (!stopping && lws_service(ctx, 0) >= 0) {}
     lws_context_destroy(ctx);

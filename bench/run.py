@@ -198,9 +198,9 @@ class ChargePoint:
     """The real `chargepoint serve` release binary."""
 
     def __init__(self, binary: Path, csms_port: int, http_port: int, data_dir: Path, config=(), name="cp",
-                 identity="CP1", pid_file: Path | None = None, pin: bool = False):
+                 identity="CP1", pid_file: Path | None = None, pin: bool = False, version: str = "1.6"):
         self.http_port = http_port
-        args = [binary, "serve", "--id", identity, "--csms", f"ws://127.0.0.1:{csms_port}",
+        args = [binary, "serve", "--ocpp", version, "--id", identity, "--csms", f"ws://127.0.0.1:{csms_port}",
                 "--http", f"127.0.0.1:{http_port}", "--data-dir", data_dir]
         for item in config:
             args += ["--ocpp-config", item]
@@ -324,12 +324,20 @@ class Bench:
     def rtt(self) -> dict:
         a = self.args
         fsync = fsync_probe(self.work)
-        cp_runs, echo_runs, py_runs = [], [], []
+        cp_runs, cp201_runs, echo_runs, echo201_runs, py_runs = [], [], [], [], []
         boot_start_ms = []
         for run in range(a.runs):
             log(f"OCPP round trip, run {run + 1}/{a.runs}: charge point ({a.calls} CALLs, {a.resets} resets, "
                 f"{a.auth_cycles} Authorize→StartTransaction)")
             cp_runs.append(self.rtt_chargepoint(run, boot_start_ms))
+            log(f"OCPP round trip, run {run + 1}/{a.runs}: the OCPP 2.0.1 station ({a.calls} CALLs)")
+            cp201_runs.append(self.rtt_chargepoint(run, [], extras=False, version="2.0.1"))
+            resp201 = cp201_runs[-1]["summary"]["resp_bytes"]
+            log(f"OCPP round trip, run {run + 1}/{a.runs}: raw lws echo pair with the 2.0.1 frames ({a.calls} CALLs)")
+            echo201_runs.append(self.rtt_peer(
+                [OUT / "echo_client", "--port", "{port}", "--protocol", "ocpp2.0.1", "--reply-bytes",
+                 f"GetConfiguration={resp201['GetConfiguration']},DataTransfer={resp201['DataTransfer']}"],
+                "echo201", a.calls))
             resp = cp_runs[-1]["summary"]["resp_bytes"]
             log(f"OCPP round trip, run {run + 1}/{a.runs}: raw lws echo pair ({a.calls} CALLs)")
             echo_runs.append(self.rtt_peer(
@@ -352,12 +360,14 @@ class Bench:
                 [OUT / "echo_client", "--port", "{port}", "--reply-bytes",
                  f"GetConfiguration={resp['GetConfiguration']},DataTransfer={resp['DataTransfer']}"],
                 "echo", a.calls, pin=False))
-        return {"cp": cp_runs, "echo": echo_runs, "python": py_runs, "start_to_boot_ms": boot_start_ms,
+        return {"cp": cp_runs, "cp201": cp201_runs, "echo": echo_runs, "echo201": echo201_runs, "python": py_runs,
+                "start_to_boot_ms": boot_start_ms,
                 "fsync_us": fsync,
                 "cp_unpinned": cp_free, "echo_unpinned": echo_free, "pin": " ".join(PIN)}
 
-    def rtt_chargepoint(self, run: int, boot_start_ms: list, pin: bool = True, extras: bool = True) -> dict:
-        """One charge point process: the CALLs, then (extras) soft Resets for the boot reaction and REST
+    def rtt_chargepoint(self, run: int, boot_start_ms: list, pin: bool = True, extras: bool = True,
+                        version: str = "1.6") -> dict:
+        """One charge point process: the CALLs, then (extras, 1.6) soft Resets for the boot reaction and REST
         start/stop cycles for the Authorize reaction."""
         a = self.args
         port, http_port = free_port(), free_port()
@@ -367,9 +377,9 @@ class Bench:
         driver = Driver(port, "--calls", a.calls, "--warmup", a.warmup, "--resets", resets, "--quiet-ms", 200,
                         "--cp-pid-file", pid_file, name="driver-rtt", pin=pin)
         # The authorization cache off, so that every start asks the CSMS (Authorize, then StartTransaction).
-        cp = ChargePoint(self.binary, port, http_port, self.data_dir(f"rtt{run}"),
-                         ["AuthorizationCacheEnabled=false", "LocalAuthListEnabled=false"], name="cp-rtt",
-                         pid_file=pid_file, pin=pin)
+        config = ["AuthorizationCacheEnabled=false", "LocalAuthListEnabled=false"] if version == "1.6" else []
+        cp = ChargePoint(self.binary, port, http_port, self.data_dir(f"rtt{run}"), config, name="cp-rtt",
+                         pid_file=pid_file, pin=pin, version=version)
         try:
             boot = driver.wait("boot", timeout=20)
             boot_start_ms.append(boot["t"] / 1000 - cp.started_at * 1000)
@@ -903,6 +913,17 @@ def make_rows(results: dict, args) -> list[dict]:
                             note="scheduler's placement: every wake-up that crosses to the other (halted) vCPU costs "
                                  f"tens of µs on this VM, so it is bimodal; p99 ours {fmt(summarize(cpf99))}, "
                                  f"echo {fmt(summarize(ef99))} µs"))
+        if r.get("cp201"):
+            v50, ve50 = series(r["cp201"], "calls"), series(r["echo201"], "calls")
+            ratio = summarize(ratios(v50, ve50))
+            cpu201 = [run["summary"]["cpu_ns"] / run["summary"]["answered"] / 1000 for run in r["cp201"]
+                      if run["summary"].get("cpu_ns") is not None and run["summary"].get("answered")]
+            rows.append(row(f"OCPP 2.0.1 CALL round trip p50 ({where})", "≤ 1.5× raw echo", fmt(summarize(v50)), "µs",
+                            limit=f"raw lws echo of the same frames {fmt(summarize(ve50))}", ratio=f"{fmt(ratio, 2)}×",
+                            passed=ratio["median"] is not None and ratio["median"] <= 1.5, runs=len(v50),
+                            note=f"`serve --ocpp 2.0.1`, GetVariables (2 variables)+DataTransfer alternating; "
+                                 f"p99 {fmt(summarize(series(r['cp201'], 'calls', 'p99')))} µs; "
+                                 f"CPU per CALL {fmt(summarize(cpu201))} µs"))
         n = min(len(py50), len(cp50))
         ratio = summarize(ratios(py50[:n], cp50[:n]))
         rows.append(row("Python `ocpp` CP round trip p50 ÷ ours", "≥ 10× faster", fmt(summarize(py50)), "µs",
@@ -1077,9 +1098,18 @@ def make_rows(results: dict, args) -> list[dict]:
             rows.append(row(label, "—", f"{r[ours]:,}", "instr", limit=f"{what} {r[raw]:,}",
                             ratio=f"{r[ours] / r[raw]:.1f}×", runs=1,
                             note=f"{r['n']} operations, all threads, deterministic; annotated in bench/profile/"))
+        rows.append(row("Instructions per 2.0.1 CSMS CALL answered (callgrind)", "—",
+                        f"{r['instructions_per_call_201']:,}", "instr",
+                        limit=f"raw lws echo client {r['instructions_per_raw_echo_call']:,}",
+                        ratio=f"{r['instructions_per_call_201'] / r['instructions_per_raw_echo_call']:.1f}×", runs=1,
+                        note="GetVariables (2 variables)+DataTransfer alternating; bench/profile/call201_*.txt"))
         rows.append(row("Instructions per drained transaction message (callgrind)", "—",
                         f"{r['instructions_per_drained_message']:,}", "instr", runs=1,
                         note=f"{r['drain_messages']} messages from the reconnect on; bench/profile/drain_*.txt"))
+        rows.append(row("Instructions per drained 2.0.1 TransactionEvent (callgrind)", "—",
+                        f"{r['instructions_per_drained_message_201']:,}", "instr", runs=1,
+                        note="the same sessions as 2.0.1 TransactionEvents (Started, Updated, Ended); "
+                             "bench/profile/drain201_*.txt"))
     elif r:
         rows.append(row("callgrind profiles", "", "error", "", note=r["error"]))
     return rows

@@ -11,7 +11,8 @@ extension StationEngine {
         for index in evses.indices {
             let snapshot = connectorSnapshot(index, status: statuses[index])
             let comparable = snapshot.withoutMeterReadings
-            guard publishedConnectors[index] != comparable else { continue }
+            // Compared without wrapping `comparable` in an optional, which copied it.
+            if let published = publishedConnectors[index], published == comparable { continue }
             publishedConnectors[index] = comparable
             publish(.connector(snapshot))
         }

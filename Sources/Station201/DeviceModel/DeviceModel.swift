@@ -6,24 +6,24 @@ import OCPP201
 public struct DeviceModel: Sendable, Equatable {
     /// In catalogue order, which is report order.
     public let descriptors: [VariableDescriptor]
-    private let positions: [VariableAddress: Int]
+    private let positions: [VariableKey: Int]
     private let components: Set<ComponentAddress>
-    /// The values of stored variables, by position in `descriptors`.
-    private var values: [Int: String]
+    /// The values of stored variables, by position in `descriptors`; nil for live ones.
+    private var values: [String?]
 
     /// `restored`: values persisted earlier, by address. Only writable variables take them; values of
     /// variables no longer in the catalogue, of read-only ones (the station's constants), and values the
     /// catalogue no longer admits are left out, so a station never starts from a value it would refuse.
     public init(descriptors: [VariableDescriptor], restored: [VariableAddress: String] = [:]) {
         self.descriptors = descriptors
-        var positions: [VariableAddress: Int] = [:]
-        var values: [Int: String] = [:]
+        var positions: [VariableKey: Int] = [:]
+        var values = [String?](repeating: nil, count: descriptors.count)
         for (position, descriptor) in descriptors.enumerated() {
             positions[descriptor.key] = position
             if case .stored(let initial) = descriptor.source { values[position] = initial }
         }
         for (address, value) in restored {
-            guard let position = positions[address.key], descriptors[position].mutability != .readOnly,
+            guard let position = positions[VariableKey(address)], descriptors[position].mutability != .readOnly,
                   case .success(let canonical) = descriptors[position].type.canonical(value)
             else { continue }
             values[position] = canonical
@@ -34,7 +34,7 @@ public struct DeviceModel: Sendable, Equatable {
     }
 
     public func descriptor(at address: VariableAddress) -> VariableDescriptor? {
-        positions[address.key].map { descriptors[$0] }
+        positions[VariableKey(address)].map { descriptors[$0] }
     }
 
     public func hasComponent(_ component: ComponentAddress) -> Bool {
@@ -92,7 +92,7 @@ public struct DeviceModel: Sendable, Equatable {
 
     /// Applies one SetVariables element ([B05]): the canonical value on success, for the caller to persist.
     public mutating func write(_ address: VariableAddress, attribute: Attribute, value: String) -> WriteOutcome {
-        guard let position = positions[address.key] else {
+        guard let position = positions[VariableKey(address)] else {
             return hasComponent(address.component) ? .unknownVariable : .unknownComponent
         }
         let descriptor = descriptors[position]

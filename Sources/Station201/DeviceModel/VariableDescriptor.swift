@@ -39,6 +39,26 @@ public struct VariableAddress: Sendable, Hashable {
     }
 }
 
+/// A variable's folded address with its hash worked out once, which is what the device model finds values
+/// by: hashing the names anew at every read of a setting cost more than the rest of the read.
+struct VariableKey: Hashable, Sendable {
+    let folded: VariableAddress
+    private let hash: Int
+
+    init(_ address: VariableAddress) {
+        folded = address.key
+        hash = folded.hashValue
+    }
+
+    static func == (lhs: VariableKey, rhs: VariableKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.folded == rhs.folded
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
+}
+
 /// What values a variable takes, with the limits that come with the type: the characteristics a report
 /// shows and the checks SetVariables applies are both read from here, so they cannot disagree.
 public enum ValueType: Sendable, Equatable {
@@ -198,9 +218,8 @@ public enum LiveValue: Sendable, Equatable {
 /// One variable, described once: its address, type and limits, who may write it and what a write needs.
 public struct VariableDescriptor: Sendable, Equatable {
     public let address: VariableAddress
-    /// `address.key`, folded once here: the engine reads its settings by descriptor on every input, and
-    /// folding the names to lower case at each read cost more than the rest of the read.
-    let key: VariableAddress
+    /// Worked out once here: the engine reads its settings by descriptor on every input.
+    let key: VariableKey
     public let type: ValueType
     public let mutability: Mutability
     public let unit: String?
@@ -213,7 +232,7 @@ public struct VariableDescriptor: Sendable, Equatable {
         source: ValueSource, appliesAfterReboot: Bool = false
     ) {
         self.address = address
-        key = address.key
+        key = VariableKey(address)
         self.type = type
         self.mutability = mutability
         self.unit = unit

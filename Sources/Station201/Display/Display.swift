@@ -61,7 +61,7 @@ extension StationEngine {
     mutating func followDisplay(_ statuses: [ConnectorStatus]) {
         removeOutdatedDisplayMessages()
         let snapshot = displaySnapshot(statuses)
-        guard snapshot != publishedDisplay else { return }
+        if let published = publishedDisplay, published == snapshot { return }
         publishedDisplay = snapshot
         publish(.display(snapshot))
     }
