@@ -77,6 +77,9 @@ struct JSONParser {
             depth -= 1
             return .object(fields)
         }
+        // Room for the members of most OCPP objects (up to six) at once, instead of growing and rehashing at
+        // the second and the fourth.
+        fields.reserveCapacity(4)
         while true {
             skipWhitespace()
             let keyOffset = offset
