@@ -146,9 +146,9 @@ let package = Package(
         .testTarget(
             name: "Station201Tests", dependencies: ["Station201", "OCPP201", "EngineSupport", "TestFixtures", "Certificates", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201", "OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "OCPP201Tests", dependencies: ["OCPP201", "OCPPJ", "TestFixtures"], swiftSettings: strict),
         .testTarget(name: "OCPPJTests", dependencies: ["OCPPJ"], swiftSettings: strict),
-        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ"], swiftSettings: strict),
+        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16", "OCPPJ", "TestFixtures"], swiftSettings: strict),
         .testTarget(
             name: "ChargePointTests", dependencies: ["ChargePoint", "EngineSupport", "OCPP16", "SmartCharging", "Certificates", "TestFixtures"],
             swiftSettings: strict),

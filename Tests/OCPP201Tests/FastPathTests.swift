@@ -1,7 +1,7 @@
 import Testing
 
 @testable import OCPP201
-@testable import OCPPJ
+import TestFixtures
 
 /// The 2.0.1 messages that write their members themselves (`JSONObject`) must write what their `Encodable`
 /// conformance writes, with every optional member set and with every one left out.
@@ -66,98 +66,70 @@ struct JSONObject201Tests {
 /// reads, and must leave everything it refuses to it, `customData` included.
 @Suite("2.0.1: fast reads against the strict decoder")
 struct JSONFastDecodable201Tests {
-    struct Case: Sendable, CustomStringConvertible {
-        let type: any (JSONFastDecodable & Equatable & Sendable).Type
-        let json: String
-        /// Whether the fast read must take it (the everyday shape) or leave it to the strict decoder.
-        let fast: Bool
-        var description: String { "\(type) \(json)" }
-    }
-
     static let heartbeat = #"{"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}}"#
 
-    static let cases: [Case] = [
-        Case(type: EVSE.self, json: #"{"id":1}"#, fast: true),
-        Case(type: EVSE.self, json: #"{"id":1,"connectorId":2}"#, fast: true),
-        Case(type: EVSE.self, json: #"{"id":1.5}"#, fast: false),
-        Case(type: EVSE.self, json: #"{"id":1,"connectorId":null}"#, fast: false),
-        Case(type: EVSE.self, json: #"{"id":1,"customData":{"vendorId":"v"}}"#, fast: false),
-        Case(type: Component.self, json: #"{"name":"EVSE","instance":"1","evse":{"id":1}}"#, fast: true),
-        Case(type: Component.self, json: #"{"name":"\#(String(repeating: "n", count: 51))"}"#, fast: false),
-        Case(type: Component.self, json: #"{"name":"EVSE","evse":{"id":"1"}}"#, fast: false),
-        Case(type: Component.self, json: #"{"instance":"1"}"#, fast: false),
-        Case(type: Variable.self, json: #"{"name":"Power","instance":"Max"}"#, fast: true),
-        Case(type: Variable.self, json: #"{"name":"Power","unit":"W"}"#, fast: false),
-        Case(type: GetVariableData.self, json: heartbeat, fast: true),
-        Case(type: GetVariableData.self,
+    static let cases: [FastReadCase] = [
+        FastReadCase(type: EVSE.self, json: #"{"id":1}"#, fast: true),
+        FastReadCase(type: EVSE.self, json: #"{"id":1,"connectorId":2}"#, fast: true),
+        FastReadCase(type: EVSE.self, json: #"{"id":1.5}"#, fast: false),
+        FastReadCase(type: EVSE.self, json: #"{"id":1,"connectorId":null}"#, fast: false),
+        FastReadCase(type: EVSE.self, json: #"{"id":1,"customData":{"vendorId":"v"}}"#, fast: false),
+        FastReadCase(type: Component.self, json: #"{"name":"EVSE","instance":"1","evse":{"id":1}}"#, fast: true),
+        FastReadCase(type: Component.self, json: #"{"name":"\#(String(repeating: "n", count: 51))"}"#, fast: false),
+        FastReadCase(type: Component.self, json: #"{"name":"EVSE","evse":{"id":"1"}}"#, fast: false),
+        FastReadCase(type: Component.self, json: #"{"instance":"1"}"#, fast: false),
+        FastReadCase(type: Variable.self, json: #"{"name":"Power","instance":"Max"}"#, fast: true),
+        FastReadCase(type: Variable.self, json: #"{"name":"Power","unit":"W"}"#, fast: false),
+        FastReadCase(type: GetVariableData.self, json: heartbeat, fast: true),
+        FastReadCase(type: GetVariableData.self,
              json: #"{"attributeType":"Target","component":{"name":"C"},"variable":{"name":"V"}}"#, fast: true),
-        Case(type: GetVariableData.self,
+        FastReadCase(type: GetVariableData.self,
              json: #"{"attributeType":"target","component":{"name":"C"},"variable":{"name":"V"}}"#, fast: false),
-        Case(type: GetVariableData.self, json: #"{"component":{"name":"C"}}"#, fast: false),
-        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),\#(heartbeat)]}"#, fast: true),
-        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[]}"#, fast: false),
-        Case(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),1]}"#, fast: false),
-        Case(type: GetVariablesRequest.self,
+        FastReadCase(type: GetVariableData.self, json: #"{"component":{"name":"C"}}"#, fast: false),
+        FastReadCase(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),\#(heartbeat)]}"#, fast: true),
+        FastReadCase(type: GetVariablesRequest.self, json: #"{"getVariableData":[]}"#, fast: false),
+        FastReadCase(type: GetVariablesRequest.self, json: #"{"getVariableData":[\#(heartbeat),1]}"#, fast: false),
+        FastReadCase(type: GetVariablesRequest.self,
              json: #"{"getVariableData":[\#(heartbeat)],"customData":{"vendorId":"v"}}"#, fast: false),
-        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example"}"#, fast: true),
-        Case(type: OCPP201.DataTransferRequest.self,
+        FastReadCase(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example"}"#, fast: true),
+        FastReadCase(type: OCPP201.DataTransferRequest.self,
              json: #"{"vendorId":"com.example","messageId":"m","data":{"a":[1,"x",null]}}"#, fast: true),
-        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":"text"}"#, fast: true),
-        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":null}"#, fast: false),
-        Case(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":7}"#, fast: false),
-        Case(type: OCPP201.DataTransferRequest.self, json: #"{"data":"text"}"#, fast: false),
-        Case(type: EmptyResponse.self, json: #"{}"#, fast: true),
-        Case(type: EmptyResponse.self, json: #"{"customData":{"vendorId":"v"}}"#, fast: false),
-        Case(type: EmptyResponse.self, json: #"{"status":"Accepted"}"#, fast: false),
-        Case(type: HeartbeatResponse.self, json: #"{"currentTime":"2027-01-15T08:00:00.000Z"}"#, fast: true),
-        Case(type: HeartbeatResponse.self, json: #"{"currentTime":"yesterday"}"#, fast: false),
-        Case(type: IdToken.self, json: #"{"idToken":"TAG1","type":"ISO14443"}"#, fast: true),
-        Case(type: IdToken.self, json: #"{"idToken":"TAG1","type":"RFID"}"#, fast: false),
-        Case(type: IdToken.self,
+        FastReadCase(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":"text"}"#, fast: true),
+        FastReadCase(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","data":null}"#, fast: false),
+        FastReadCase(type: OCPP201.DataTransferRequest.self, json: #"{"vendorId":"com.example","messageId":7}"#, fast: false),
+        FastReadCase(type: OCPP201.DataTransferRequest.self, json: #"{"data":"text"}"#, fast: false),
+        FastReadCase(type: EmptyResponse.self, json: #"{}"#, fast: true),
+        FastReadCase(type: EmptyResponse.self, json: #"{"customData":{"vendorId":"v"}}"#, fast: false),
+        FastReadCase(type: EmptyResponse.self, json: #"{"status":"Accepted"}"#, fast: false),
+        FastReadCase(type: HeartbeatResponse.self, json: #"{"currentTime":"2027-01-15T08:00:00.000Z"}"#, fast: true),
+        FastReadCase(type: HeartbeatResponse.self, json: #"{"currentTime":"yesterday"}"#, fast: false),
+        FastReadCase(type: IdToken.self, json: #"{"idToken":"TAG1","type":"ISO14443"}"#, fast: true),
+        FastReadCase(type: IdToken.self, json: #"{"idToken":"TAG1","type":"RFID"}"#, fast: false),
+        FastReadCase(type: IdToken.self,
              json: #"{"idToken":"TAG1","type":"ISO14443","additionalInfo":[{"additionalIdToken":"a","type":"b"}]}"#,
              fast: false),
-        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted"}"#, fast: true),
-        Case(type: IdTokenInfo.self,
+        FastReadCase(type: IdTokenInfo.self, json: #"{"status":"Accepted"}"#, fast: true),
+        FastReadCase(type: IdTokenInfo.self,
              json: #"{"status":"Blocked","cacheExpiryDateTime":"2027-01-15T08:00:00Z","chargingPriority":-3,"language1":"en","evseId":[1,2],"groupIdToken":{"idToken":"G","type":"Central"},"language2":"de"}"#,
              fast: true),
-        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[]}"#, fast: false),
-        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[1.5]}"#, fast: false),
-        Case(type: IdTokenInfo.self, json: #"{"status":"Accepted","language1":"123456789"}"#, fast: false),
-        Case(type: IdTokenInfo.self,
+        FastReadCase(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[]}"#, fast: false),
+        FastReadCase(type: IdTokenInfo.self, json: #"{"status":"Accepted","evseId":[1.5]}"#, fast: false),
+        FastReadCase(type: IdTokenInfo.self, json: #"{"status":"Accepted","language1":"123456789"}"#, fast: false),
+        FastReadCase(type: IdTokenInfo.self,
              json: #"{"status":"Accepted","personalMessage":{"format":"UTF8","content":"hi"}}"#, fast: false),
-        Case(type: IdTokenInfo.self, json: #"{"status":"accepted"}"#, fast: false),
-        Case(type: TransactionEventResponse.self, json: #"{}"#, fast: true),
-        Case(type: TransactionEventResponse.self, json: #"{"totalCost":12}"#, fast: true),
-        Case(type: TransactionEventResponse.self,
+        FastReadCase(type: IdTokenInfo.self, json: #"{"status":"accepted"}"#, fast: false),
+        FastReadCase(type: TransactionEventResponse.self, json: #"{}"#, fast: true),
+        FastReadCase(type: TransactionEventResponse.self, json: #"{"totalCost":12}"#, fast: true),
+        FastReadCase(type: TransactionEventResponse.self,
              json: #"{"totalCost":1.25,"chargingPriority":2,"idTokenInfo":{"status":"Invalid"}}"#, fast: true),
-        Case(type: TransactionEventResponse.self, json: #"{"totalCost":"12"}"#, fast: false),
-        Case(type: TransactionEventResponse.self,
+        FastReadCase(type: TransactionEventResponse.self, json: #"{"totalCost":"12"}"#, fast: false),
+        FastReadCase(type: TransactionEventResponse.self,
              json: #"{"updatedPersonalMessage":{"format":"ASCII","content":"bye"}}"#, fast: false),
-        Case(type: TransactionEventResponse.self, json: #"{"idTokenInfo":{}}"#, fast: false),
+        FastReadCase(type: TransactionEventResponse.self, json: #"{"idTokenInfo":{}}"#, fast: false),
     ]
 
     @Test("a fast read is the strict read, and only the everyday shapes are read fast", arguments: cases)
-    func sameAsStrict(_ sample: Case) throws {
-        let json = try JSONValue.parse(Array(sample.json.utf8))
-        guard case .object(let members) = json else { Issue.record("not an object"); return }
-        let fast = sample.type.init(fastJSON: members)
-        #expect((fast != nil) == sample.fast, "\(sample)")
-        if let fast {
-            let strict = try StrictDecoder(json, at: .root).decode(sample.type)
-            #expect(fast.isEqual(to: strict), "\(sample)")
-        }
-        let viaStrictJSON = Result { () throws(PayloadError) in try StrictJSON.decode(sample.type, from: json) }
-        let viaDecoder = Result { () throws(PayloadError) in try StrictDecoder(json, at: .root).decode(sample.type) }
-        switch (viaStrictJSON, viaDecoder) {
-        case (.success(let lhs), .success(let rhs)): #expect(lhs.isEqual(to: rhs), "\(sample)")
-        case (.failure(let lhs), .failure(let rhs)): #expect("\(lhs)" == "\(rhs)", "\(sample)")
-        default: Issue.record("StrictJSON and the strict decoder disagree on \(sample)")
-        }
-    }
-}
-
-extension Equatable {
-    fileprivate func isEqual(to other: Any) -> Bool {
-        (other as? Self) == self
+    func sameAsStrict(_ sample: FastReadCase) throws {
+        try sample.check()
     }
 }

@@ -16,8 +16,9 @@ public enum StrictJSON {
         return try decodeStrictly(type, from: value)
     }
 
+    /// Through `Decodable` even for a type with a fast read: what the fast read is checked against.
     @usableFromInline
-    static func decodeStrictly<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
+    package static func decodeStrictly<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
         try StrictDecoder(value, at: .root).decode(type)
     }
 }
