@@ -71,15 +71,14 @@ struct JSONParser {
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
         try enterContainer()
-        var fields: [String: JSONValue] = [:]
         skipWhitespace()
         if consumeIfPresent(UInt8(ascii: "}")) {
             depth -= 1
-            return .object(fields)
+            return .object([:])
         }
         // Room for the members of most OCPP objects (up to six) at once, instead of growing and rehashing at
         // the second and the fourth.
-        fields.reserveCapacity(4)
+        var fields = [String: JSONValue](minimumCapacity: 4)
         while true {
             skipWhitespace()
             let keyOffset = offset
