@@ -890,6 +890,13 @@ def make_rows(results: dict, args) -> list[dict]:
     if r and "error" not in r:
         def series(runs, key, field="p50"):
             return [run["summary"][key][field] for run in runs if run["summary"][key].get("n")]
+
+        def per_call(runs, key):
+            return [run["summary"][key] / run["summary"]["answered"] for run in runs
+                    if run["summary"].get(key) is not None and run["summary"].get("answered")]
+
+        def cpu_us_per_call(runs):
+            return [ns / 1000 for ns in per_call(runs, "cpu_ns")]
         cp50, cp99 = series(r["cp"], "calls"), series(r["cp"], "calls", "p99")
         e50, e99 = series(r["echo"], "calls"), series(r["echo"], "calls", "p99")
         py50, py99 = series(r["python"], "calls"), series(r["python"], "calls", "p99")
@@ -916,29 +923,19 @@ def make_rows(results: dict, args) -> list[dict]:
         if r.get("cp201"):
             v50, ve50 = series(r["cp201"], "calls"), series(r["echo201"], "calls")
             ratio = summarize(ratios(v50, ve50))
-            cpu201 = [run["summary"]["cpu_ns"] / run["summary"]["answered"] / 1000 for run in r["cp201"]
-                      if run["summary"].get("cpu_ns") is not None and run["summary"].get("answered")]
             rows.append(row(f"OCPP 2.0.1 CALL round trip p50 ({where})", "≤ 1.5× raw echo", fmt(summarize(v50)), "µs",
                             limit=f"raw lws echo of the same frames {fmt(summarize(ve50))}", ratio=f"{fmt(ratio, 2)}×",
                             passed=ratio["median"] is not None and ratio["median"] <= 1.5, runs=len(v50),
                             note=f"`serve --ocpp 2.0.1`, GetVariables (2 variables)+DataTransfer alternating; "
                                  f"p99 {fmt(summarize(series(r['cp201'], 'calls', 'p99')))} µs; "
-                                 f"CPU per CALL {fmt(summarize(cpu201))} µs"))
+                                 f"CPU per CALL {fmt(summarize(cpu_us_per_call(r['cp201'])))} µs"))
         n = min(len(py50), len(cp50))
         ratio = summarize(ratios(py50[:n], cp50[:n]))
         rows.append(row("Python `ocpp` CP round trip p50 ÷ ours", "≥ 10× faster", fmt(summarize(py50)), "µs",
                         limit=f"ours {fmt(summarize(cp50[:n]))}", ratio=f"{fmt(ratio, 1)}×",
                         passed=ratio["median"] is not None and ratio["median"] >= 10, runs=n,
                         note=f"{args.python_calls} CALLs/run; p99 {fmt(summarize(py99))} µs"))
-        cpu = [run["summary"]["cpu_ns"] / run["summary"]["answered"] / 1000 for run in r["cp"]
-               if run["summary"].get("cpu_ns") is not None and run["summary"].get("answered")]
-        echo_cpu = [run["summary"]["cpu_ns"] / run["summary"]["answered"] / 1000 for run in r["echo"]
-                    if run["summary"].get("cpu_ns") is not None and run["summary"].get("answered")]
-        py_cpu = [run["summary"]["cpu_ns"] / run["summary"]["answered"] / 1000 for run in r["python"]
-                  if run["summary"].get("cpu_ns") is not None and run["summary"].get("answered")]
-        def per_call(runs, key):
-            return [run["summary"][key] / run["summary"]["answered"] for run in runs
-                    if run["summary"].get(key) is not None and run["summary"].get("answered")]
+        cpu, echo_cpu, py_cpu = cpu_us_per_call(r["cp"]), cpu_us_per_call(r["echo"]), cpu_us_per_call(r["python"])
         switches = f"context switches per CALL: ours {fmt(summarize(per_call(r['cp'], 'switches')), 1)}, " \
                    f"raw echo client {fmt(summarize(per_call(r['echo'], 'switches')), 1)}"
         cpu_s = summarize(cpu)
@@ -1157,12 +1154,12 @@ def profile(binary: Path, args) -> dict:
         driver = None
         drain = path_name.startswith("drain")
         count = args.profile_drain if drain else n
+        version = ["--ocpp", "2.0.1"] if path_name.endswith("201") else []
         if drain:
             data = work / f"data-{path_name}"
             data.mkdir()
             pid_file = work / f"{path_name}.pid"
             # 2.0.1: the same sessions, each queued as TransactionEvents (Started, Updated, Ended).
-            version = ["--ocpp", "2.0.1"] if path_name == "drain201" else []
             offline = ("AuthCtrlr.OfflineTxForUnknownIdEnabled=true" if version
                        else "AllowOfflineTxForUnknownId=true")
             log(f"profile {path_name}: valgrind --tool=callgrind chargepoint serve {' '.join(version)}..., "
@@ -1187,7 +1184,6 @@ def profile(binary: Path, args) -> dict:
             driver = Driver(port, "--quiet-ms", 500, *extra, name=f"driver-profile-{path_name}")
             data = work / f"data-{path_name}"
             data.mkdir()
-            version = ["--ocpp", "2.0.1"] if path_name == "call201" else []
             log(f"profile {path_name}: valgrind --tool=callgrind chargepoint serve {' '.join(version)}...")
             cp = spawn(valgrind + [binary, "serve", *version, "--id", "CP1", "--csms", f"ws://127.0.0.1:{port}",
                                    "--http", f"127.0.0.1:{http_port}", "--data-dir", data],
