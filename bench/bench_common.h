@@ -1,4 +1,5 @@
-/* Helpers shared by the C benchmark programs: monotonic time, sample statistics, /proc CPU readings.
+/* Helpers shared by the C benchmark programs: monotonic time, sample statistics, /proc CPU readings, and
+ * (for the programs that include libwebsockets.h first) a charge point's connection to ocpp_driver.
  * Header-only so each program is a single `cc` command. */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
@@ -114,5 +115,34 @@ static inline long long proc_cpu_ticks(int pid) {
     if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return -1;
     return (long long)(ut + st);
 }
+
+#ifdef LWS_PRE
+/* A client context and its connection to ocpp_driver as a charge point would make it: ws://127.0.0.1:PORT
+ * then `path`, subprotocol `protocol`, every event to `callback`. NULL when either cannot be made. */
+static inline struct lws_context *connect_as_charge_point(int port, const char *path, const char *protocol,
+                                                          lws_callback_function *callback) {
+    static struct lws_protocols protocols[2];   /* lws keeps a pointer to them for the context's life */
+    protocols[0] = (struct lws_protocols){ .name = protocol, .callback = callback, .rx_buffer_size = 65536 };
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = protocols;
+    info.fd_limit_per_thread = 64;
+    struct lws_context *context = lws_create_context(&info);
+    if (!context) return NULL;
+    struct lws_client_connect_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.context = context;
+    ci.address = ci.host = ci.origin = "127.0.0.1";
+    ci.port = port;
+    ci.path = path;
+    ci.protocol = ci.local_protocol_name = protocol;
+    if (!lws_client_connect_via_info(&ci)) {
+        lws_context_destroy(context);
+        return NULL;
+    }
+    return context;
+}
+#endif
 
 #endif

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bench_common.h"
 
 static struct lws_context *ctx;
 static volatile sig_atomic_t stopping;
@@ -86,22 +87,8 @@ int main(int argc, char **argv) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     lws_set_log_level(LLL_ERR, NULL);
-    static struct lws_protocols protocols[] = { { NULL, callback, 0, 65536, 0, NULL, 0 }, { NULL, NULL, 0, 0, 0, NULL, 0 } };
-    protocols[0].name = protocol;
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protocols;
-    info.fd_limit_per_thread = 64;
-    ctx = lws_create_context(&info);
-    struct lws_client_connect_info ci;
-    memset(&ci, 0, sizeof ci);
-    ci.context = ctx;
-    ci.address = ci.host = ci.origin = "127.0.0.1";
-    ci.port = port;
-    ci.path = "/ECHO";
-    ci.protocol = ci.local_protocol_name = protocol;
-    if (!ctx || !lws_client_connect_via_info(&ci)) { fprintf(stderr, "echo_client: cannot connect\n"); return 1; }
+    ctx = connect_as_charge_point(port, "/ECHO", protocol, callback);
+    if (!ctx) { fprintf(stderr, "echo_client: cannot connect\n"); return 1; }
     while (!stopping && lws_service(ctx, 0) >= 0) {}
     lws_context_destroy(ctx);
     return 0;

@@ -80,21 +80,8 @@ int main(int argc, char **argv) {
     if (!port) { fprintf(stderr, "usage: ocpp_probe --port N [--id ID] [--n N] [--warmup N] [--id-tag TAG]\n"); return 2; }
     signal(SIGPIPE, SIG_IGN);
     lws_set_log_level(LLL_ERR, NULL);
-    static struct lws_protocols protocols[] = { { "ocpp1.6", callback, 0, 65536, 0, NULL, 0 }, { NULL, NULL, 0, 0, 0, NULL, 0 } };
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protocols;
-    info.fd_limit_per_thread = 64;
-    ctx = lws_create_context(&info);
-    struct lws_client_connect_info ci;
-    memset(&ci, 0, sizeof ci);
-    ci.context = ctx;
-    ci.address = ci.host = ci.origin = "127.0.0.1";
-    ci.port = port;
-    ci.path = id;
-    ci.protocol = ci.local_protocol_name = "ocpp1.6";
-    if (!ctx || !lws_client_connect_via_info(&ci)) { fprintf(stderr, "ocpp_probe: cannot connect\n"); return 1; }
+    ctx = connect_as_charge_point(port, id, "ocpp1.6", callback);
+    if (!ctx) { fprintf(stderr, "ocpp_probe: cannot connect\n"); return 1; }
     while (!done && lws_service(ctx, 0) >= 0) {}
     printf("{\"latency\":");
     samples_json(stdout, &lat);

@@ -89,21 +89,8 @@ int main(int argc, char **argv) {
                                                  NULL, NULL, not_found, NULL, MHD_OPTION_END);
     if (!daemon) { fprintf(stderr, "stack_floor: cannot listen on %d\n", http); return 1; }
     lws_set_log_level(LLL_ERR, NULL);
-    static struct lws_protocols protocols[] = { { "ocpp1.6", callback, 0, 65536, 0, NULL, 0 }, { NULL, NULL, 0, 0, 0, NULL, 0 } };
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protocols;
-    info.fd_limit_per_thread = 64;
-    ctx = lws_create_context(&info);
-    struct lws_client_connect_info ci;
-    memset(&ci, 0, sizeof ci);
-    ci.context = ctx;
-    ci.address = ci.host = ci.origin = "127.0.0.1";
-    ci.port = port;
-    ci.path = id;
-    ci.protocol = ci.local_protocol_name = "ocpp1.6";
-    if (!ctx || !lws_client_connect_via_info(&ci)) { fprintf(stderr, "stack_floor: cannot connect\n"); return 1; }
+    ctx = connect_as_charge_point(port, id, "ocpp1.6", callback);
+    if (!ctx) { fprintf(stderr, "stack_floor: cannot connect\n"); return 1; }
     while (!stopping && lws_service(ctx, 0) >= 0) {}
     lws_context_destroy(ctx);
     MHD_stop_daemon(daemon);
